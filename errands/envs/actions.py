@@ -1,0 +1,84 @@
+"""The primitive action contract: ALFRED's action space, shared by every backend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NAVIGATION_ACTIONS = ("MoveAhead", "RotateLeft", "RotateRight", "LookUp", "LookDown")
+INTERACTION_ACTIONS = (
+    "PickupObject",
+    "PutObject",
+    "OpenObject",
+    "CloseObject",
+    "ToggleObjectOn",
+    "ToggleObjectOff",
+    "SliceObject",
+)
+ACTIONS = NAVIGATION_ACTIONS + INTERACTION_ACTIONS + ("Stop",)
+ACTION_INDEX = {name: i for i, name in enumerate(ACTIONS)}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One primitive action; interactions name a target (object type or exact object id)."""
+
+    name: str
+    target: str | None = None
+
+    def __str__(self) -> str:
+        return self.name if self.target is None else f"{self.name} {self.target}"
+
+    @property
+    def is_interaction(self) -> bool:
+        return self.name in INTERACTION_ACTIONS
+
+    @classmethod
+    def parse(cls, value, type_names: tuple[str, ...] = ()) -> Action:
+        """Accept an Action, "PickupObject Apple", ("PutObject", "Fridge"), an action
+        index, or the env's Dict sample {"action": i, "target": j} (j indexes
+        `type_names` from 1; 0 means no target). Raise ValueError naming what is wrong."""
+        if isinstance(value, Action):
+            action = value
+        elif isinstance(value, str):
+            words = value.split()
+            if not words or len(words) > 2:
+                raise ValueError(f"malformed action {value!r}: expected 'Name' or 'Name Target'")
+            action = cls(words[0], words[1] if len(words) == 2 else None)
+        elif isinstance(value, (tuple, list)) and len(value) in (1, 2):
+            action = cls(str(value[0]), None if len(value) == 1 or value[1] is None else str(value[1]))
+        elif isinstance(value, dict):
+            action = cls(_action_name(value.get("action")), _target_name(value.get("target"), type_names))
+        elif _is_int(value):
+            action = cls(_action_name(value))
+        else:
+            raise ValueError(
+                f"malformed action {value!r}: expected an Action, a string, a (name, target) "
+                "pair, an action index or {'action': index, 'target': type index}"
+            )
+        if action.name not in ACTION_INDEX:
+            raise ValueError(f"unknown action {action.name!r}: expected one of {', '.join(ACTIONS)}")
+        return action
+
+
+def _is_int(value) -> bool:
+    return hasattr(value, "__index__") and not isinstance(value, bool)
+
+
+def _action_name(value) -> str:
+    if isinstance(value, str):
+        return value
+    if _is_int(value) and 0 <= int(value) < len(ACTIONS):
+        return ACTIONS[int(value)]
+    raise ValueError(f"unknown action index {value!r}: expected 0..{len(ACTIONS) - 1}")
+
+
+def _target_name(value, type_names: tuple[str, ...]) -> str | None:
+    if value is None or isinstance(value, str):
+        return value or None
+    if _is_int(value):
+        index = int(value)
+        if index == 0:
+            return None
+        if 1 <= index <= len(type_names):
+            return type_names[index - 1]
+    raise ValueError(f"unknown target {value!r}: expected 0 (none) or a type index 1..{len(type_names)}")

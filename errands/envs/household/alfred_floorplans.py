@@ -1,0 +1,185 @@
+"""Import ALFRED's real floor plans (the `gen/layouts` folder of an ALFRED checkout).
+
+Per floor plan N the folder has `FloorPlanN-layout.npy` (standable x, z positions on the
+0.25 m grid), `FloorPlanN-objects.json` (the object types present) and
+`FloorPlanN-openable.json` (receptacle id -> the agent pose used to interact with it;
+the id encodes the receptacle's position). From these we build a Scene: the reachable
+grid, receptacles at their real positions with their recorded poses, and the scene's
+other object types placed where they belong (appliances on counters, faucets at sinks,
+small objects in compatible receptacles, from a seed since ALFRED's files do not say).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from .object_types import OBJECT_TYPES
+from .procedural import place_object, room_type_of_scene_id
+from .scene import FLOOR, FURNITURE, GRID_SIZE, WALL, ObjectSpec, Pose, Scene, SceneError, object_id
+
+# Types ALFRED's files list without a position: where they go, and what they control.
+HOSTS = {
+    "StoveBurner": ("CounterTop",),
+    "CoffeeMachine": ("CounterTop", "DiningTable"),
+    "Toaster": ("CounterTop", "DiningTable"),
+    "Faucet": ("SinkBasin", "BathtubBasin"),
+    "DeskLamp": ("Desk", "SideTable", "Dresser", "Shelf"),
+    "FloorLamp": ("SideTable", "Sofa", "ArmChair", "Bed", "Desk", "Dresser"),
+    "Television": ("TVStand", "Dresser", "Shelf"),
+    "ShowerHead": ("BathtubBasin", "Bathtub"),
+    "LightSwitch": ("CounterTop", "Dresser", "Shelf", "SideTable", "Desk", "Toilet", "Sofa"),
+}
+_FILE = re.compile(r"FloorPlan(\d+)-layout\.npy$")
+
+
+def floorplan_numbers(layouts_dir: str | Path) -> list[int]:
+    """The floor plan numbers a layouts folder holds."""
+    folder = Path(layouts_dir)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"ALFRED layouts folder {str(folder)!r} does not exist")
+    return sorted(int(m.group(1)) for p in folder.iterdir() if (m := _FILE.search(p.name)))
+
+
+def parse_receptacle_id(receptacle_id: str) -> tuple[str, tuple[float, float, float]]:
+    """'Cabinet|+00.68|+00.50|-02.20' -> ('Cabinet', (0.68, 0.5, -2.2)); a trailing
+    part names the real type: 'Sink|...|SinkBasin' is a SinkBasin."""
+    parts = receptacle_id.split("|")
+    if len(parts) not in (4, 5):
+        raise SceneError(f"malformed object id {receptacle_id!r}: expected 'Type|x|y|z'")
+    try:
+        x, y, z = (float(v) for v in parts[1:4])
+    except ValueError:
+        raise SceneError(f"malformed object id {receptacle_id!r}: x, y, z must be numbers") from None
+    return parts[-1] if len(parts) == 5 else parts[0], (x, y, z)
+
+
+def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene:
+    """Build the Scene of ALFRED's FloorPlan`number` from `layouts_dir`."""
+    folder = Path(layouts_dir)
+    stem = folder / f"FloorPlan{number}"
+    files = [Path(f"{stem}-layout.npy"), Path(f"{stem}-objects.json"), Path(f"{stem}-openable.json")]
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        raise FileNotFoundError(f"FloorPlan{number}: missing {', '.join(missing)}")
+    layout = np.load(files[0])
+    if layout.ndim != 2 or layout.shape[1] != 2 or len(layout) == 0:
+        raise SceneError(f"{files[0]}: expected an array of (x, z) rows, got shape {layout.shape}")
+    types = json.loads(files[1].read_text())
+    openable = json.loads(files[2].read_text())
+    if not isinstance(types, list) or not isinstance(openable, dict):
+        raise SceneError(f"FloorPlan{number}: objects.json must be a list and openable.json a map")
+
+    receptacles = []
+    for rid, pose in openable.items():
+        type_name, position = parse_receptacle_id(rid)
+        if type_name not in OBJECT_TYPES:
+            continue
+        if not (isinstance(pose, list) and len(pose) == 4):
+            raise SceneError(f"FloorPlan{number}: pose of {rid} must be [x, z, rotation, horizon], got {pose!r}")
+        receptacles.append((rid, type_name, position, pose))
+
+    xs = np.concatenate([layout[:, 0], [p[0] for _, _, p, _ in receptacles]])
+    zs = np.concatenate([layout[:, 1], [p[2] for _, _, p, _ in receptacles]])
+    origin = (float(np.floor(xs.min() / GRID_SIZE) * GRID_SIZE) - 2 * GRID_SIZE,
+              float(np.floor(zs.min() / GRID_SIZE) * GRID_SIZE) - 2 * GRID_SIZE)
+    rows = int(round((zs.max() - origin[1]) / GRID_SIZE)) + 3
+    cols = int(round((xs.max() - origin[0]) / GRID_SIZE)) + 3
+    cells = np.full((rows, cols), WALL, dtype=np.uint8)
+    to_cell = _cell_converter(origin)
+    for x, z in layout:
+        cells[to_cell(x, z)] = FLOOR
+
+    objects: list[ObjectSpec] = []
+    recorded: dict[str, list[Pose]] = {}
+    for rid, type_name, position, (px, pz, rotation, horizon) in receptacles:
+        spec = ObjectSpec(rid, type_name, position, footprint=_footprint(cells, to_cell, position, type_name))
+        for cell in spec.footprint:
+            cells[cell] = FURNITURE
+        objects.append(spec)
+        r, c = to_cell(px, pz)
+        recorded[rid] = [Pose(r, c, int(round(rotation)) % 360, int(round(horizon)))]
+    _add_hosted_fixtures(objects, recorded, types)
+
+    rng = np.random.default_rng([number, seed])
+    sr, sc = _start_cell(cells, [to_cell(x, z) for x, z in layout], rng)
+    scene = Scene(name=f"FloorPlan{number}", room_type=room_type_of_scene_id(number) or "kitchen",
+                  cells=cells, origin=origin, objects=objects, start_pose=Pose(sr, sc, 0, 30),
+                  recorded_poses=recorded)
+    scene.validate(allow_unreachable=True)
+    for type_name in types:
+        t = OBJECT_TYPES.get(type_name)
+        if t is not None and t.pickupable:
+            try:
+                place_object(scene, type_name, rng)
+            except SceneError:
+                continue  # no receptacle of this floor plan takes it; ALFRED's would be on the floor
+    return scene
+
+
+def _start_cell(cells, floor: list[tuple[int, int]], rng) -> tuple[int, int]:
+    """A random cell of the largest connected part of the floor (a few ALFRED layouts
+    have stray unreachable positions)."""
+    probe = Scene("probe", "kitchen", cells, (0.0, 0.0), [], Pose(*floor[0], 0, 0))
+    best: set = set()
+    left = set(floor)
+    while left:
+        part = probe.reachable_cells(next(iter(left)))
+        left -= part
+        best = max(best, part, key=len)
+    ordered = sorted(best)
+    return ordered[int(rng.integers(len(ordered)))]
+
+
+def _cell_converter(origin):
+    def to_cell(x: float, z: float) -> tuple[int, int]:
+        return int(round((z - origin[1]) / GRID_SIZE)), int(round((x - origin[0]) / GRID_SIZE))
+    return to_cell
+
+
+def _footprint(cells, to_cell, position, type_name) -> list[tuple[int, int]]:
+    """The blocked cells under an object: those within its extent that are not floor, or
+    else the nearest blocked cell to its centre."""
+    x, _, z = position
+    ext = OBJECT_TYPES[type_name].half_extent
+    r0, c0 = to_cell(x, z)
+    span = int(np.ceil(ext / GRID_SIZE))
+    rows, cols = cells.shape
+    near = []
+    for r in range(max(0, r0 - span - 2), min(rows, r0 + span + 3)):
+        for c in range(max(0, c0 - span - 2), min(cols, c0 + span + 3)):
+            if cells[r, c] != FLOOR:
+                near.append((abs(r - r0) + abs(c - c0), (r, c)))
+    near.sort()
+    inside = [cell for d, cell in near if d <= span]
+    return inside or [near[0][1]]
+
+
+def _add_hosted_fixtures(objects: list[ObjectSpec], recorded: dict[str, list[Pose]], types: list[str]) -> None:
+    present = set(types)
+    for type_name, host_types in HOSTS.items():
+        if type_name not in present:
+            continue
+        hosts = [o for ht in host_types for o in objects if o.type == ht]
+        if not hosts:
+            continue
+        copies = 2 if type_name == "StoveBurner" else 1
+        for k in range(copies):
+            host = hosts[k % len(hosts)]
+            x, y, z = host.position
+            position = (x + 0.1 * k, y + 0.1, z)
+            spec = ObjectSpec(object_id(type_name, *position), type_name, position,
+                              footprint=list(host.footprint), half_extent=host.object_type.half_extent)
+            objects.append(spec)
+            recorded[spec.id] = list(recorded[host.id])
+            if type_name == "StoveBurner":
+                knob = ObjectSpec(object_id("StoveKnob", x + 0.1 * k, y + 0.15, z), "StoveKnob",
+                                  (x + 0.1 * k, y + 0.15, z), controls=spec.id,
+                                  footprint=list(host.footprint), half_extent=host.object_type.half_extent)
+                objects.append(knob)
+                recorded[knob.id] = list(recorded[host.id])
+            if type_name in ("Faucet", "ShowerHead") and host.object_type.receptacle:
+                spec.controls = host.id

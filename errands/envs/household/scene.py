@@ -1,0 +1,187 @@
+"""A scene: the static floor plan, the objects as placed at the start, and the geometry of
+seeing and reaching them. Procedural generation and the ALFRED importer both build one;
+the world (world.py) plays episodes in it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import numpy as np
+
+from .object_types import OBJECT_TYPES, ObjectType
+
+GRID_SIZE = 0.25  # metres per cell, AI2-THOR's navigation grid
+VISIBILITY_DISTANCE = 1.5  # metres: AI2-THOR's interaction range
+CAMERA_HEIGHT = 1.5  # metres above the floor
+HALF_FIELD_OF_VIEW = 45.0  # degrees: a 90 degree camera
+HEADINGS = (0, 90, 180, 270)  # AI2-THOR rotation: 0 faces +z, 90 faces +x
+HORIZONS = (-30, -15, 0, 15, 30, 45, 60)  # camera pitch, positive looks down
+
+# Cell kinds of the floor plan grid (and channel 0 of the symbolic view).
+OUTSIDE, FLOOR, WALL, FURNITURE = 0, 1, 2, 3
+CELL_KIND_NAMES = ("outside", "floor", "wall", "furniture")
+
+
+class Pose(NamedTuple):
+    """The agent on the grid: row (z), column (x), heading and camera horizon in degrees."""
+
+    row: int
+    col: int
+    heading: int
+    horizon: int
+
+
+def heading_step(heading: int) -> tuple[int, int]:
+    """(d_row, d_col) of one MoveAhead: heading 0 is +z (rows), 90 is +x (columns)."""
+    return {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}[heading]
+
+
+@dataclass
+class ObjectSpec:
+    """An object as the scene places it at the start of every episode.
+
+    Furniture and fixtures (not pickupable) have a position and never move; pickupable
+    objects have a parent receptacle and sit where it is.
+    """
+
+    id: str
+    type: str
+    position: tuple[float, float, float] | None = None  # x, y (height), z in metres
+    parent: str | None = None
+    is_open: bool = False
+    is_on: bool = False
+    is_dirty: bool = False
+    controls: str | None = None  # a StoveKnob's burner, a Faucet's basin
+    half_extent: float | None = None  # footprint radius when it differs from the type's
+    footprint: list[tuple[int, int]] = field(default_factory=list)  # cells it occupies
+
+    @property
+    def object_type(self) -> ObjectType:
+        return OBJECT_TYPES[self.type]
+
+
+@dataclass
+class Scene:
+    """A floor plan with its objects. `cells[row, col]` holds a cell kind; cell (0, 0) is
+    at `origin` (x, z) in metres."""
+
+    name: str
+    room_type: str
+    cells: np.ndarray
+    origin: tuple[float, float]
+    objects: list[ObjectSpec]
+    start_pose: Pose
+    recorded_poses: dict[str, list[Pose]] = field(default_factory=dict)  # from ALFRED
+    interaction_poses: dict[str, list[Pose]] = field(default_factory=dict)
+    unreachable: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.fixed = [o for o in self.objects if o.position is not None]
+        self.fixed_index = {o.id: i for i, o in enumerate(self.fixed)}
+        self._fx = np.array([o.position[0] for o in self.fixed], dtype=np.float64)
+        self._fy = np.array([o.position[1] for o in self.fixed], dtype=np.float64)
+        self._fz = np.array([o.position[2] for o in self.fixed], dtype=np.float64)
+        self._fext = np.array([o.half_extent or o.object_type.half_extent for o in self.fixed], dtype=np.float64)
+        self._fvext = np.minimum(self._fext, 0.4)
+
+    # --- geometry -------------------------------------------------------------------
+
+    def cell_xz(self, row: int, col: int) -> tuple[float, float]:
+        return self.origin[0] + col * GRID_SIZE, self.origin[1] + row * GRID_SIZE
+
+    def xz_cell(self, x: float, z: float) -> tuple[int, int]:
+        return int(round((z - self.origin[1]) / GRID_SIZE)), int(round((x - self.origin[0]) / GRID_SIZE))
+
+    def is_floor(self, row: int, col: int) -> bool:
+        rows, cols = self.cells.shape
+        return 0 <= row < rows and 0 <= col < cols and self.cells[row, col] == FLOOR
+
+    def visibility(self, xs: np.ndarray, zs: np.ndarray, heading: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+        """For cameras at (xs, zs): which fixed objects each sees within reach, and the
+        distance to each one's footprint. Shapes (n_cameras, n_fixed)."""
+        dx = self._fx[None, :] - xs[:, None]
+        dz = self._fz[None, :] - zs[:, None]
+        centre = np.hypot(dx, dz)
+        reach = np.maximum(centre - self._fext, 0.0)
+        bearing = (np.degrees(np.arctan2(dx, dz)) - heading + 180.0) % 360.0 - 180.0
+        # Half the angle the footprint spans; a camera inside the footprint sees it whole.
+        half_width = np.degrees(np.arcsin(np.minimum(self._fext / np.maximum(centre, 1e-6), 1.0)))
+        half_width[centre <= self._fext] = 180.0
+        elevation = np.degrees(np.arctan2(CAMERA_HEIGHT - self._fy, np.maximum(centre, 1e-3)))
+        half_height = np.degrees(np.arctan2(self._fvext, np.maximum(centre, 1e-3)))
+        seen = (
+            (reach <= VISIBILITY_DISTANCE + 1e-9)
+            & (np.abs(bearing) - half_width <= HALF_FIELD_OF_VIEW)
+            & (np.abs(elevation - horizon) - half_height <= HALF_FIELD_OF_VIEW)
+        )
+        return seen, reach
+
+    def reachable_cells(self, start: tuple[int, int]) -> set[tuple[int, int]]:
+        """Floor cells connected to `start` by MoveAhead steps."""
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            r, c = queue.popleft()
+            for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                nxt = (r + dr, c + dc)
+                if nxt not in seen and self.is_floor(*nxt):
+                    seen.add(nxt)
+                    queue.append(nxt)
+        return seen
+
+    def compute_interaction_poses(self) -> None:
+        """Every pose on a reachable cell from which each fixed object is visible and in
+        reach, best first (closest, then the most level camera)."""
+        cells = sorted(self.reachable_cells(self.start_pose[:2]))
+        rows = np.array([r for r, _ in cells])
+        cols = np.array([c for _, c in cells])
+        xs = self.origin[0] + cols * GRID_SIZE
+        zs = self.origin[1] + rows * GRID_SIZE
+        found: dict[str, list[tuple[float, int, Pose]]] = {o.id: [] for o in self.fixed}
+        for heading in HEADINGS:
+            for horizon in HORIZONS:
+                seen, reach = self.visibility(xs, zs, heading, horizon)
+                for cell_i, obj_i in zip(*np.nonzero(seen)):
+                    pose = Pose(int(rows[cell_i]), int(cols[cell_i]), heading, horizon)
+                    rank = (round(float(reach[cell_i, obj_i]), 3), abs(horizon - 15))
+                    found[self.fixed[obj_i].id].append((rank, pose))
+        self.interaction_poses = {oid: [p for _, p in sorted(v)] for oid, v in found.items()}
+
+    def validate(self, allow_unreachable: bool = False) -> None:
+        """Every object a task could need is reachable and interactable; raise if not.
+        With `allow_unreachable` (imported floor plans whose walkable grid is split),
+        such objects are listed in `self.unreachable` instead, and tasks avoid them."""
+        if not self.is_floor(*self.start_pose[:2]):
+            raise SceneError(f"{self.name}: the start pose {self.start_pose} is not on a floor cell")
+        if not self.interaction_poses:
+            self.compute_interaction_poses()
+        self.unreachable = [
+            o.id
+            for o in self.fixed
+            if _interactive(o.object_type) and not self.interaction_poses.get(o.id)
+        ]
+        if self.unreachable and not allow_unreachable:
+            raise SceneError(f"{self.name}: no reachable pose sees and reaches {', '.join(self.unreachable)}")
+        ids = [o.id for o in self.objects]
+        if len(ids) != len(set(ids)):
+            raise SceneError(f"{self.name}: duplicate object ids")
+        known = set(ids)
+        for o in self.objects:
+            if o.position is None and o.parent not in known:
+                raise SceneError(f"{self.name}: {o.id} has no position and no receptacle")
+
+
+def _interactive(t: ObjectType) -> bool:
+    return t.receptacle or t.openable or t.toggleable or t.pickupable
+
+
+class SceneError(ValueError):
+    """A scene that breaks the rules: unreachable objects, bad ids, bad files."""
+
+
+def object_id(type_name: str, x: float, y: float, z: float) -> str:
+    """AI2-THOR's id format: 'Apple|+01.00|+00.90|-00.50'."""
+    return f"{type_name}|{x:+06.2f}|{y:+06.2f}|{z:+06.2f}"

@@ -1,0 +1,447 @@
+"""The mutable world of one episode: where the agent is, what it holds, every object's
+state, and the rules of ALFRED's primitive actions.
+
+A failed action changes nothing and says precisely why. Heating, cooling and cleaning
+follow ALFRED's bookkeeping: switching on a microwave heats what is inside, closing a
+fridge cools what is inside, running a faucet cleans what is in its basin (a burner whose
+knob is on heats the pan on it too).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..actions import Action
+from .object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS, TYPE_NAMES, ObjectType, object_type
+from .scene import FURNITURE, HORIZONS, OUTSIDE, Pose, Scene, heading_step
+
+FLAG_OPEN, FLAG_ON = 1, 2
+
+
+@dataclass
+class ActionResult:
+    success: bool
+    error: str = ""
+
+
+class WorldObject:
+    """One object's live state. Pickupable objects sit in `parent` (or in the hand)."""
+
+    __slots__ = ("id", "type", "position", "parent", "contents", "is_open", "is_on",
+                 "is_dirty", "heated", "cooled", "cleaned", "controls")
+
+    def __init__(self, id: str, type: ObjectType, position, parent, is_open, is_on, is_dirty, controls):
+        self.id = id
+        self.type = type
+        self.position = position
+        self.parent = parent
+        self.contents: list[str] = []
+        self.is_open = is_open
+        self.is_on = is_on
+        self.is_dirty = is_dirty
+        self.heated = self.cooled = self.cleaned = False
+        self.controls = controls
+
+    def state(self) -> dict:
+        """Plain data for logs, tests and planners."""
+        return {
+            "id": self.id, "type": self.type.name, "parent": self.parent,
+            "contents": list(self.contents), "is_open": self.is_open, "is_on": self.is_on,
+            "is_dirty": self.is_dirty, "heated": self.heated, "cooled": self.cooled,
+            "cleaned": self.cleaned,
+        }
+
+
+class World:
+    """An episode's state over a Scene. Build a new one to reset."""
+
+    def __init__(self, scene: Scene, view_size: int = 9):
+        self.scene = scene
+        self.agent = scene.start_pose
+        self.held: str | None = None
+        self.version = 0  # bumped whenever an object changes, to key caches
+        self.objects: dict[str, WorldObject] = {}
+        for spec in scene.objects:
+            self.objects[spec.id] = WorldObject(
+                spec.id, spec.object_type, spec.position, spec.parent,
+                spec.is_open, spec.is_on, spec.is_dirty, spec.controls,
+            )
+        for spec in scene.objects:
+            if spec.parent is not None:
+                self.objects[spec.parent].contents.append(spec.id)
+        self._pose_cache: dict[Pose, list[tuple[float, int]]] = {}
+        self._visible_cache: tuple | None = None
+        self.view_size = view_size
+        self._build_layers()
+        self._build_view_offsets()
+
+    # --- what the agent sees --------------------------------------------------------
+
+    def _visible_fixed(self, pose: Pose) -> list[tuple[float, int]]:
+        """(reach, fixed index) of the fixed objects in view and in reach, nearest first."""
+        hit = self._pose_cache.get(pose)
+        if hit is None:
+            x, z = self.scene.cell_xz(pose.row, pose.col)
+            seen, reach = self.scene.visibility(np.array([x]), np.array([z]), pose.heading, pose.horizon)
+            idx = np.nonzero(seen[0])[0]
+            hit = sorted((round(float(reach[0, i]), 4), int(i)) for i in idx)
+            self._pose_cache[pose] = hit
+        return hit
+
+    def visible_objects(self) -> list[tuple[float, str]]:
+        """(distance, id) of every object the agent can see and reach, nearest first.
+        Contents of a closed receptacle are hidden; the held object is not listed."""
+        key = (self.agent, self.version)
+        if self._visible_cache is not None and self._visible_cache[0] == key:
+            return self._visible_cache[1]
+        result = []
+        fixed = self.scene.fixed
+        for reach, i in self._visible_fixed(self.agent):
+            obj = self.objects[fixed[i].id]
+            result.append((reach, obj.id))
+            self._add_contents(obj, reach, result)
+        self._visible_cache = (key, result)
+        return result
+
+    def _add_contents(self, obj: WorldObject, reach: float, out: list) -> None:
+        if obj.type.openable and not obj.is_open:
+            return
+        for child_id in obj.contents:
+            out.append((reach, child_id))
+            child = self.objects[child_id]
+            if child.contents:
+                self._add_contents(child, reach, out)
+
+    def visible_ids(self) -> list[str]:
+        return [oid for _, oid in self.visible_objects()]
+
+    def is_visible(self, object_id: str) -> bool:
+        return object_id in self.visible_ids()
+
+    def root_fixed(self, object_id: str) -> WorldObject | None:
+        """The furniture an object ultimately rests in (None while held)."""
+        obj = self.objects[object_id]
+        while obj.parent is not None:
+            obj = self.objects[obj.parent]
+        return obj if obj.position is not None else None
+
+    def nested_contents(self, obj: WorldObject) -> list[WorldObject]:
+        out = []
+        for child_id in obj.contents:
+            child = self.objects[child_id]
+            out.append(child)
+            out.extend(self.nested_contents(child))
+        return out
+
+    # --- the symbolic egocentric view ------------------------------------------------
+
+    def _build_layers(self) -> None:
+        """Scene-wide symbolic map, padded so the view can be cut without bounds checks.
+        Channels: cell kind, furniture type, visible item type, furniture flags."""
+        rows, cols = self.scene.cells.shape
+        pad = self.view_size
+        self._pad = pad
+        self._layers = np.zeros((rows + 2 * pad, cols + 2 * pad, 4), dtype=np.uint8)
+        self._layers[pad:pad + rows, pad:pad + cols, 0] = self.scene.cells
+        self._cell_fixed: dict[tuple[int, int], list[str]] = {}
+        for spec in self.scene.fixed:
+            for cell in spec.footprint:
+                self._cell_fixed.setdefault(cell, []).append(spec.id)
+        for spec in self.scene.fixed:
+            self._refresh(spec.id)
+
+    def _refresh(self, fixed_id: str) -> None:
+        """Redraw the cells of one piece of furniture after its state or contents change."""
+        p = self._pad
+        for cell in self._footprint(fixed_id):
+            furniture = item = flags = 0
+            for oid in self._cell_fixed.get(cell, ()):  # later entries draw on top
+                obj = self.objects[oid]
+                furniture = obj.type.index
+                flags = (FLAG_OPEN if obj.is_open else 0) | (FLAG_ON if obj.is_on else 0)
+            for oid in self._cell_fixed.get(cell, ()):
+                obj = self.objects[oid]
+                if obj.contents and not (obj.type.openable and not obj.is_open):
+                    footprint = self._footprint(oid)
+                    k = footprint.index(cell)
+                    if k < len(obj.contents):
+                        item = self.objects[obj.contents[k]].type.index
+            self._layers[cell[0] + p, cell[1] + p, 1:] = (furniture, item, flags)
+
+    def _footprint(self, fixed_id: str) -> list[tuple[int, int]]:
+        return self.scene.fixed[self.scene.fixed_index[fixed_id]].footprint
+
+    def _build_view_offsets(self) -> None:
+        v = self.view_size
+        ahead = (v - 1 - np.arange(v))[:, None] * np.ones((1, v), dtype=int)
+        right = np.ones((v, 1), dtype=int) * (np.arange(v) - v // 2)[None, :]
+        self._view_offsets = {}
+        for heading in (0, 90, 180, 270):
+            fr, fc = heading_step(heading)
+            rr, rc = heading_step((heading + 90) % 360)
+            self._view_offsets[heading] = (ahead * fr + right * rr, ahead * fc + right * rc)
+
+    def egocentric_view(self) -> np.ndarray:
+        """(view_size, view_size, 4) uint8: row 0 is farthest ahead, the agent stands at
+        the bottom centre facing up."""
+        dr, dc = self._view_offsets[self.agent.heading]
+        p = self._pad
+        return self._layers[self.agent.row + p + dr, self.agent.col + p + dc]
+
+    # --- actions --------------------------------------------------------------------
+
+    def step(self, action: Action) -> ActionResult:
+        handler = getattr(self, "_do_" + action.name)
+        result = handler(action.target) if action.is_interaction else handler()
+        return result
+
+    def _do_Stop(self) -> ActionResult:
+        return ActionResult(True)
+
+    def _do_MoveAhead(self) -> ActionResult:
+        dr, dc = heading_step(self.agent.heading)
+        r, c = self.agent.row + dr, self.agent.col + dc
+        if not self.scene.is_floor(r, c):
+            return ActionResult(False, f"MoveAhead blocked: the cell ahead {self._describe_cell(r, c)}")
+        self.agent = self.agent._replace(row=r, col=c)
+        return ActionResult(True)
+
+    def _describe_cell(self, r: int, c: int) -> str:
+        x, z = self.scene.cell_xz(r, c)
+        rows, cols = self.scene.cells.shape
+        kind = self.scene.cells[r, c] if 0 <= r < rows and 0 <= c < cols else OUTSIDE
+        where = f"(x={x:.2f}, z={z:.2f})"
+        if kind == FURNITURE and (r, c) in self._cell_fixed:
+            return f"{where} is taken by {self._cell_fixed[(r, c)][0]}"
+        return f"{where} is {'a wall' if kind != OUTSIDE else 'outside the floor plan'}"
+
+    def _do_RotateLeft(self) -> ActionResult:
+        self.agent = self.agent._replace(heading=(self.agent.heading - 90) % 360)
+        return ActionResult(True)
+
+    def _do_RotateRight(self) -> ActionResult:
+        self.agent = self.agent._replace(heading=(self.agent.heading + 90) % 360)
+        return ActionResult(True)
+
+    def _do_LookUp(self) -> ActionResult:
+        return self._look(-15)
+
+    def _do_LookDown(self) -> ActionResult:
+        return self._look(15)
+
+    def _look(self, delta: int) -> ActionResult:
+        horizon = self.agent.horizon + delta
+        if horizon not in HORIZONS:
+            name = "LookUp" if delta < 0 else "LookDown"
+            return ActionResult(False, f"{name} failed: the camera horizon is at {self.agent.horizon} "
+                                       f"degrees and must stay within {HORIZONS[0]}..{HORIZONS[-1]}")
+        self.agent = self.agent._replace(horizon=horizon)
+        return ActionResult(True)
+
+    # Interactions: resolve the target, check every precondition, then change the world.
+
+    def _resolve(self, action: str, target: str | None, check) -> tuple[WorldObject | None, str]:
+        """The object `target` names, if visible and `check` passes; else an error. A type
+        name picks the nearest visible instance for which the action can succeed."""
+        if not target:
+            return None, f"{action} needs a target: an object type (such as 'Apple') or an object id"
+        visible = self.visible_objects()
+        if "|" in target:
+            if target not in self.objects:
+                return None, f"{action} failed: no object with id {target!r} in this scene"
+            if target == self.held:
+                return None, f"{action} failed: {target} is in the agent's hand"
+            if target not in (oid for _, oid in visible):
+                return None, f"{action} failed: {target} is not visible within 1.5 m ({self._hidden_reason(target)})"
+            obj = self.objects[target]
+            error = check(obj)
+            return (None, f"{action} failed: {error}") if error else (obj, "")
+        if target not in OBJECT_TYPES:
+            close = difflib.get_close_matches(target, TYPE_NAMES, n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            return None, f"{action} failed: unknown object type {target!r}{hint}"
+        candidates = [self.objects[oid] for _, oid in visible if self.objects[oid].type.name == target]
+        if not candidates:
+            return None, f"{action} failed: no {target} is visible within 1.5 m"
+        errors = []
+        for obj in candidates:
+            error = check(obj)
+            if not error:
+                return obj, ""
+            errors.append(error)
+        return None, f"{action} failed: {errors[0]}"
+
+    def _hidden_reason(self, object_id: str) -> str:
+        obj = self.objects[object_id]
+        parent = self.objects.get(obj.parent) if obj.parent else None
+        while parent is not None:
+            if parent.type.openable and not parent.is_open:
+                return f"it is inside {parent.id}, which is closed"
+            parent = self.objects.get(parent.parent) if parent.parent else None
+        return "it is out of view or farther than 1.5 m"
+
+    def _do_PickupObject(self, target) -> ActionResult:
+        def check(obj: WorldObject) -> str:
+            if not obj.type.pickupable:
+                return f"{obj.id} cannot be picked up"
+            if self.held is not None:
+                return f"the agent already holds {self.held}; put it somewhere first"
+            return ""
+
+        obj, error = self._resolve("PickupObject", target, check)
+        if obj is None:
+            return ActionResult(False, error)
+        root = self.root_fixed(obj.id)
+        self.objects[obj.parent].contents.remove(obj.id)
+        obj.parent = None
+        self.held = obj.id
+        self._changed(root)
+        return ActionResult(True)
+
+    def _do_PutObject(self, target) -> ActionResult:
+        held = self.objects[self.held] if self.held else None
+
+        def check(obj: WorldObject) -> str:
+            if held is None:
+                return "the agent holds nothing to put"
+            if not obj.type.receptacle:
+                return f"{obj.id} is not a receptacle"
+            if obj.type.openable and not obj.is_open:
+                return f"{obj.id} is closed; open it first"
+            if held.type.name not in obj.type.accepts:
+                return f"{obj.type.name} does not accept {held.type.name}"
+            if len(obj.contents) >= obj.type.capacity:
+                return f"{obj.id} is full (it holds {obj.type.capacity})"
+            return ""
+
+        obj, error = self._resolve("PutObject", target, check)
+        if obj is None:
+            return ActionResult(False, error)
+        held.parent = obj.id
+        obj.contents.append(held.id)
+        self.held = None
+        self._apply_appliance(obj)
+        self._changed(self.root_fixed(obj.id))
+        return ActionResult(True)
+
+    def _do_OpenObject(self, target) -> ActionResult:
+        def check(obj: WorldObject) -> str:
+            if not obj.type.openable:
+                return f"{obj.id} cannot be opened"
+            if obj.is_open:
+                return f"{obj.id} is already open"
+            if obj.is_on:
+                return f"{obj.id} is switched on; switch it off before opening it"
+            return ""
+
+        return self._set_open(*self._resolve("OpenObject", target, check), True)
+
+    def _do_CloseObject(self, target) -> ActionResult:
+        def check(obj: WorldObject) -> str:
+            if not obj.type.openable:
+                return f"{obj.id} cannot be closed"
+            if not obj.is_open:
+                return f"{obj.id} is already closed"
+            return ""
+
+        return self._set_open(*self._resolve("CloseObject", target, check), False)
+
+    def _set_open(self, obj: WorldObject | None, error: str, is_open: bool) -> ActionResult:
+        if obj is None:
+            return ActionResult(False, error)
+        obj.is_open = is_open
+        if not is_open and obj.type.name == "Fridge":
+            for inside in self.nested_contents(obj):
+                inside.cooled = True
+        self._changed(self.root_fixed(obj.id))
+        return ActionResult(True)
+
+    def _do_ToggleObjectOn(self, target) -> ActionResult:
+        def check(obj: WorldObject) -> str:
+            if not obj.type.toggleable:
+                return f"{obj.id} cannot be switched on"
+            if obj.is_on:
+                return f"{obj.id} is already on"
+            if obj.type.name == "Microwave" and obj.is_open:
+                return f"{obj.id} is open; close it before switching it on"
+            return ""
+
+        return self._set_on(*self._resolve("ToggleObjectOn", target, check), True)
+
+    def _do_ToggleObjectOff(self, target) -> ActionResult:
+        def check(obj: WorldObject) -> str:
+            if not obj.type.toggleable:
+                return f"{obj.id} cannot be switched off"
+            if not obj.is_on:
+                return f"{obj.id} is already off"
+            return ""
+
+        return self._set_on(*self._resolve("ToggleObjectOff", target, check), False)
+
+    def _set_on(self, obj: WorldObject | None, error: str, is_on: bool) -> ActionResult:
+        if obj is None:
+            return ActionResult(False, error)
+        obj.is_on = is_on
+        controlled = self.objects[obj.controls] if obj.controls else None
+        if controlled is not None:
+            controlled.is_on = is_on
+            self._apply_appliance(controlled)
+            self._changed(self.root_fixed(controlled.id))
+        self._apply_appliance(obj)
+        self._changed(self.root_fixed(obj.id))
+        return ActionResult(True)
+
+    def _apply_appliance(self, obj: WorldObject) -> None:
+        """ALFRED's state changes: what is in a running microwave or on a lit burner is
+        heated; what is in a basin under a running faucet is cleaned."""
+        name = obj.type.name
+        if name == "Microwave" and obj.is_on or name == "StoveBurner" and obj.is_on:
+            for inside in self.nested_contents(obj):
+                inside.heated = True
+        elif name in ("SinkBasin", "BathtubBasin") and obj.is_on:
+            for inside in self.nested_contents(obj):
+                inside.cleaned = True
+                inside.is_dirty = False
+
+    def _do_SliceObject(self, target) -> ActionResult:
+        def check(obj: WorldObject) -> str:
+            if self.held is None or self.objects[self.held].type.name not in SLICING_TOOLS:
+                return "slicing needs a Knife or ButterKnife in hand"
+            if not obj.type.sliceable:
+                return f"{obj.id} cannot be sliced"
+            return ""
+
+        obj, error = self._resolve("SliceObject", target, check)
+        if obj is None:
+            return ActionResult(False, error)
+        parent = self.objects[obj.parent]
+        index = parent.contents.index(obj.id)
+        sliced_type = object_type(obj.type.sliced_name)
+        pieces = []
+        for k in range(SLICES[obj.type.name]):
+            piece = WorldObject(f"{obj.id}|{sliced_type.name}_{k + 1}", sliced_type, None,
+                                parent.id, False, False, obj.is_dirty, None)
+            piece.heated, piece.cooled, piece.cleaned = obj.heated, obj.cooled, obj.cleaned
+            self.objects[piece.id] = piece
+            pieces.append(piece.id)
+        parent.contents[index:index + 1] = pieces
+        del self.objects[obj.id]
+        self._changed(self.root_fixed(parent.id))
+        return ActionResult(True)
+
+    def _changed(self, fixed: WorldObject | None) -> None:
+        self.version += 1
+        if fixed is not None and fixed.id in self.scene.fixed_index:
+            self._refresh(fixed.id)
+
+    # --- queries for tasks, planners and tests ----------------------------------------
+
+    def objects_of_type(self, type_name: str) -> list[WorldObject]:
+        return [o for o in self.objects.values() if o.type.name == type_name]
+
+    def agent_position(self) -> tuple[float, float]:
+        return self.scene.cell_xz(self.agent.row, self.agent.col)
+
