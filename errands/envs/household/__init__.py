@@ -1,0 +1,1 @@
+"""The built-in household simulator: pure Python and NumPy, no GPU, no downloads."""

@@ -284,6 +284,9 @@ TYPE_NAMES: tuple[str, ...] = tuple(OBJECT_TYPES)
 NUM_TYPES = len(TYPE_NAMES)
 
 
+LIGHT_TYPES: tuple[str, ...] = tuple(n for n, t in OBJECT_TYPES.items() if t.light)
+
+
 def _check_table() -> None:
     for name, spec in _ACCEPTS.items():
         if name not in OBJECT_TYPES or not OBJECT_TYPES[name].receptacle:

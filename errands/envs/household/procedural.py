@@ -316,9 +316,11 @@ def _place_small_objects(scene: Scene, room: str, rng) -> None:
         place_object(scene, type_name, rng)
 
 
-def place_object(scene: Scene, type_name: str, rng, receptacle_type: str | None = None) -> ObjectSpec:
+def place_object(scene: Scene, type_name: str, rng, receptacle_type: str | None = None,
+                 avoid: tuple[str, ...] = ()) -> ObjectSpec:
     """Put a new object of `type_name` into a compatible receptacle of the scene (one of
-    `receptacle_type` if given) and return it. Raise SceneError if none accepts it."""
+    `receptacle_type` if given, none of the types in `avoid`) and return it. Raise
+    SceneError if none accepts it."""
     load: dict[str, int] = {}
     for o in scene.objects:
         if o.parent:
@@ -327,7 +329,7 @@ def place_object(scene: Scene, type_name: str, rng, receptacle_type: str | None 
              if type_name in o.object_type.accepts
              and (receptacle_type is None or o.type == receptacle_type)
              and load.get(o.id, 0) < o.object_type.capacity
-             and o.type != "Sink" and o.id not in scene.unreachable]
+             and o.type != "Sink" and o.type not in avoid and o.id not in scene.unreachable]
     if not hosts:
         where = f" in a {receptacle_type}" if receptacle_type else ""
         raise SceneError(f"{scene.name}: no receptacle can take a {type_name}{where}")

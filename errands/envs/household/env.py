@@ -1,0 +1,156 @@
+"""`errands/Household-v0`: the built-in simulator behind the Gymnasium contract.
+
+Observation (a Dict): the instruction text, the symbolic egocentric view, the pose and
+the held object's type. `info` carries what a planner may use: visible objects, the last
+action's success and error, goal conditions met, the step and failure counts.
+
+An episode ends when the agent emits Stop or makes its 10th failed action (terminated),
+or after 1000 steps (truncated), as in ALFRED. The reward is 1 on the step that ends an
+episode with every goal condition met, else 0.
+"""
+
+from __future__ import annotations
+
+import string
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from ..actions import ACTIONS, Action
+from ..tasks.goals import goal_conditions
+from ..tasks.sampler import TaskSampler
+from ..tasks.task import Task
+from .object_types import NUM_TYPES, TYPE_NAMES
+from .scene import HORIZONS
+from .topdown import render_topdown
+from .world import World
+
+MAX_STEPS = 1000
+MAX_FAILURES = 10
+INSTRUCTION_CHARSET = string.printable
+MAX_INSTRUCTION_LENGTH = 512
+MAX_GRID = 255
+
+
+class HouseholdEnv(gym.Env):
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
+
+    def __init__(
+        self,
+        task: Task | dict | None = None,
+        scene: int | str | None = None,
+        split: str = "seen",
+        layouts_dir: str | None = None,
+        view_size: int = 9,
+        max_steps: int = MAX_STEPS,
+        max_failures: int = MAX_FAILURES,
+        render_mode: str | None = None,
+    ):
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
+        if view_size < 3 or view_size % 2 == 0:
+            raise ValueError(f"view_size must be an odd number >= 3, got {view_size}")
+        self.fixed_task = Task.from_dict(task) if isinstance(task, dict) else task
+        self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir)
+        self.layouts_dir = layouts_dir
+        self.view_size = view_size
+        self.max_steps = max_steps
+        self.max_failures = max_failures
+        self.render_mode = render_mode
+        self.observation_space = spaces.Dict({
+            "instruction": spaces.Text(MAX_INSTRUCTION_LENGTH, charset=INSTRUCTION_CHARSET),
+            "view": spaces.Box(0, 255, (view_size, view_size, 4), dtype=np.uint8),
+            "pose": spaces.Box(np.array([0, 0, 0, HORIZONS[0]]), np.array([MAX_GRID, MAX_GRID, 270, HORIZONS[-1]]),
+                               dtype=np.int64),
+            "held": spaces.Discrete(NUM_TYPES + 1),
+        })
+        # An action index, and a target object type (0: none). Step also takes an
+        # Action, "PickupObject Apple" or ("PutObject", "Fridge|+01.00|+00.90|-00.50").
+        self.action_space = spaces.Dict({"action": spaces.Discrete(len(ACTIONS)),
+                                         "target": spaces.Discrete(NUM_TYPES + 1)})
+        self.task: Task | None = None
+        self.world: World | None = None
+
+    # --- Gymnasium API ---------------------------------------------------------------
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        super().reset(seed=seed)
+        options = options or {}
+        task = options.get("task") or self.fixed_task
+        if isinstance(task, dict):
+            task = Task.from_dict(task)
+        if task is None:
+            task = self.sampler.sample(self.np_random)
+        self.task = task
+        self.world = World(task.build_scene(self.layouts_dir), view_size=self.view_size)
+        self.steps = 0
+        self.failures = 0
+        self.path = [(self.world.agent.row, self.world.agent.col)]
+        self.last_action = None
+        self.last_success, self.last_error = True, ""
+        return self._observation(), self._info()
+
+    def step(self, action):
+        if self.world is None:
+            raise RuntimeError("call reset() before step()")
+        try:
+            parsed = Action.parse(action, TYPE_NAMES)
+            result = self.world.step(parsed)
+            success, error = result.success, result.error
+        except ValueError as e:  # a malformed or unknown action is a failed action
+            parsed, success, error = None, False, str(e)
+        self.steps += 1
+        self.last_action = parsed
+        self.last_success, self.last_error = success, error
+        if not success:
+            self.failures += 1
+        here = (self.world.agent.row, self.world.agent.col)
+        if here != self.path[-1]:
+            self.path.append(here)
+        stopped = parsed is not None and parsed.name == "Stop"
+        terminated = stopped or self.failures >= self.max_failures
+        truncated = not terminated and self.steps >= self.max_steps
+        met, total = goal_conditions(self.task.goal, self.world)
+        reward = 1.0 if (terminated or truncated) and met == total else 0.0
+        return self._observation(), reward, terminated, truncated, self._info(met, total)
+
+    def render(self):
+        if self.render_mode == "rgb_array":
+            return render_topdown(self.world, self.path)
+        return None
+
+    # --- what comes back -------------------------------------------------------------
+
+    def _observation(self) -> dict:
+        w = self.world
+        held = w.objects[w.held].type.index if w.held else 0
+        a = w.agent
+        return {
+            "instruction": self.task.instruction[:MAX_INSTRUCTION_LENGTH],
+            "view": w.egocentric_view(),
+            "pose": np.array([a.col, a.row, a.heading, a.horizon], dtype=np.int64),
+            "held": held,
+        }
+
+    def _info(self, met: int | None = None, total: int | None = None) -> dict:
+        if met is None:
+            met, total = goal_conditions(self.task.goal, self.world)
+        w = self.world
+        x, z = w.agent_position()
+        return {
+            "task_id": self.task.task_id,
+            "task_type": self.task.goal.task_type,
+            "scene": self.task.scene,
+            "visible_objects": w.visible_ids(),
+            "held_object": w.held,
+            "last_action": str(self.last_action) if self.last_action else None,
+            "last_action_success": self.last_success,
+            "error_message": self.last_error,
+            "goal_conditions_met": (met, total),
+            "success": met == total,
+            "steps": self.steps,
+            "failures": self.failures,
+            "agent_position": (x, z),
+            "agent_pose": tuple(w.agent),
+        }

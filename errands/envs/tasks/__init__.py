@@ -1,0 +1,1 @@
+"""Task families: ALFRED's task types, goal conditions, instructions and sampling."""

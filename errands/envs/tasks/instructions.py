@@ -1,0 +1,278 @@
+"""Natural-language instructions for tasks: goal instructions from templates with
+synonyms, articles and descriptors, and step-by-step instructions from a plan.
+
+Phrasings come in two sets. "train" templates and synonyms are what training data and
+in-context examples may use; "novel" templates and synonyms never appear there, so an
+evaluation on them measures generalisation to new wording (the novel_phrasing split).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..skills import Plan, SkillCall
+from .goals import TaskGoal
+
+PHRASINGS = ("train", "novel")
+
+# Goal templates per task type. Slots: {obj} {objs} {parent} {movable} {light} {done};
+# [a|b] picks one alternative.
+GOAL_TEMPLATES = {
+    "pick_and_place_simple": {
+        "train": [
+            "[Put|Place] {obj} in {parent}.",
+            "[Put|Place|Set] {obj} on {parent}.",
+            "Move {obj} to {parent}.",
+            "Take {obj} and put it in {parent}.",
+            "Pick up {obj} and place it on {parent}.",
+            "Bring {obj} to {parent}.",
+            "Grab {obj} and leave it [in|on] {parent}.",
+            "[Put|Place] {obj} [in|on] {parent}, please.",
+            "Find {obj} and move it to {parent}.",
+            "{Obj} goes [in|on] {parent}.",
+            "Carry {obj} over to {parent}.",
+        ],
+        "novel": [
+            "Could you relocate {obj} to {parent}?",
+            "I need {obj} sitting [in|on] {parent}.",
+            "Deposit {obj} [in|on] {parent}.",
+            "Make sure {obj} ends up [in|on] {parent}.",
+        ],
+    },
+    "pick_two_obj_and_place": {
+        "train": [
+            "[Put|Place] two {objs} in {parent}.",
+            "[Put|Place|Set] two {objs} on {parent}.",
+            "Move two {objs} to {parent}.",
+            "Take two {objs} and put them in {parent}.",
+            "Pick up two {objs} and place them on {parent}.",
+            "Bring two {objs} to {parent}.",
+            "Put a pair of {objs} [in|on] {parent}.",
+            "Find two {objs} and move them to {parent}.",
+            "[Put|Place] both {objs} [in|on] {parent}.",
+            "Two {objs} go [in|on] {parent}.",
+            "Carry two {objs} over to {parent}.",
+        ],
+        "novel": [
+            "Could you relocate a couple of {objs} to {parent}?",
+            "I need two {objs} sitting [in|on] {parent}.",
+            "Deposit two {objs} [in|on] {parent}.",
+            "Make sure two {objs} end up [in|on] {parent}.",
+        ],
+    },
+    "look_at_obj_in_light": {
+        "train": [
+            "Look at {obj} under {light}.",
+            "Examine {obj} in the light of {light}.",
+            "Pick up {obj} and turn on {light}.",
+            "Hold {obj} and switch on {light}.",
+            "Inspect {obj} by the light of {light}.",
+            "Study {obj} with {light} on.",
+            "Take {obj} to {light} and turn the lamp on.",
+            "Look at {obj} using {light}.",
+            "Check {obj} under the light of {light}.",
+            "Grab {obj} and examine it under {light}.",
+            "Turn on {light} while holding {obj}.",
+        ],
+        "novel": [
+            "Could you get a good look at {obj} beneath {light}?",
+            "Illuminate {obj} with {light}.",
+            "I want {obj} viewed under {light}.",
+            "Switch {light} on and observe {obj}.",
+        ],
+    },
+    "transform": {
+        "train": [
+            "[Put|Place] {done} {bare} in {parent}.",
+            "[Put|Place|Set] {done} {bare} on {parent}.",
+            "Move {done} {bare} to {parent}.",
+            "{Verb} {obj} and put it in {parent}.",
+            "{Verb} {obj}, then place it on {parent}.",
+            "Bring {done} {bare} to {parent}.",
+            "{Verb} {obj} and leave it [in|on] {parent}.",
+            "Pick up {obj}, {verb} it, and put it [in|on] {parent}.",
+            "Place {done} {bare} [in|on] {parent}.",
+            "Find {obj}, {verb} it and move it to {parent}.",
+            "{Done} {bare} goes [in|on] {parent}.",
+        ],
+        "novel": [
+            "Could you {verb} {obj} and relocate it to {parent}?",
+            "I need {done} {bare} sitting [in|on] {parent}.",
+            "Deposit {done} {bare} [in|on] {parent}.",
+            "Make sure {obj} is {done} and ends up [in|on] {parent}.",
+        ],
+    },
+    "pick_and_place_with_movable_recep": {
+        "train": [
+            "[Put|Place] {obj} in {movable} and put {movable_it} in {parent}.",
+            "[Put|Place] {movable} with {obj} in it on {parent}.",
+            "Move {obj} in {movable} to {parent}.",
+            "Put {obj} into {movable}, then place {movable_it} on {parent}.",
+            "Carry {obj} in {movable} to {parent}.",
+            "Bring {movable} holding {obj} to {parent}.",
+            "Take {obj}, put it in {movable}, and move {movable_it} to {parent}.",
+            "Set {movable} containing {obj} [in|on] {parent}.",
+            "Place {obj} inside {movable} and set {movable_it} [in|on] {parent}.",
+            "{Movable} with {obj} goes [in|on] {parent}.",
+            "Load {obj} into {movable} and leave {movable_it} [in|on] {parent}.",
+        ],
+        "novel": [
+            "Could you relocate {movable} with {obj} inside to {parent}?",
+            "I need {obj} in {movable} sitting [in|on] {parent}.",
+            "Deposit {movable} carrying {obj} [in|on] {parent}.",
+            "Make sure {obj} is in {movable} and {movable_it} ends up [in|on] {parent}.",
+        ],
+    },
+}
+
+# Verbs and states for transform tasks: (verb, past participle / state words).
+TRANSFORM_WORDS = {
+    "pick_clean_then_place_in_recep": {"train": (["clean", "rinse", "wash"], ["clean", "rinsed", "washed"]),
+                                       "novel": (["scrub"], ["scrubbed"])},
+    "pick_heat_then_place_in_recep": {"train": (["heat", "warm", "microwave"], ["hot", "heated", "warm"]),
+                                      "novel": (["cook"], ["cooked"])},
+    "pick_cool_then_place_in_recep": {"train": (["cool", "chill"], ["cold", "chilled", "cool"]),
+                                      "novel": (["refrigerate"], ["refrigerated"])},
+}
+
+# Names for object types beyond their own split CamelCase name; the last synonym of a
+# type with three or more is held out for the novel phrasing set.
+SYNONYMS = {
+    "Fridge": ["fridge", "refrigerator", "icebox"],
+    "CounterTop": ["counter", "countertop", "kitchen counter"],
+    "DiningTable": ["dining table", "table", "kitchen table"],
+    "SinkBasin": ["sink", "sink basin", "basin"],
+    "Microwave": ["microwave", "microwave oven", "nuker"],
+    "GarbageCan": ["garbage can", "trash can", "bin"],
+    "SideTable": ["side table", "nightstand", "end table"],
+    "StoveBurner": ["stove burner", "stove", "burner"],
+    "Cabinet": ["cabinet", "cupboard", "storage cabinet"],
+    "Dresser": ["dresser", "chest of drawers", "bureau"],
+    "Sofa": ["sofa", "couch", "settee"],
+    "ArmChair": ["armchair", "arm chair", "easy chair"],
+    "Ottoman": ["ottoman", "pouf", "footstool"],
+    "BathtubBasin": ["bathtub", "tub", "bath"],
+    "TVStand": ["TV stand", "television stand", "media console"],
+    "CoffeeMachine": ["coffee machine", "coffee maker", "espresso machine"],
+    "ToiletPaperHanger": ["toilet paper holder", "toilet paper hanger", "tissue holder"],
+    "DeskLamp": ["desk lamp", "lamp", "reading lamp"],
+    "FloorLamp": ["floor lamp", "lamp", "standing lamp"],
+    "Mug": ["mug", "coffee mug", "cup of coffee"],
+    "Cup": ["cup", "glass", "tumbler"],
+    "Apple": ["apple", "red apple", "piece of fruit"],
+    "Potato": ["potato", "brown potato", "spud"],
+    "RemoteControl": ["remote control", "remote", "TV remote"],
+    "CellPhone": ["cell phone", "phone", "mobile"],
+    "KeyChain": ["key chain", "keys", "set of keys"],
+    "Laptop": ["laptop", "laptop computer", "notebook computer"],
+    "Newspaper": ["newspaper", "paper", "daily paper"],
+    "Glassbottle": ["glass bottle", "bottle", "empty bottle"],
+    "WineBottle": ["wine bottle", "bottle of wine", "wine"],
+    "SprayBottle": ["spray bottle", "sprayer", "spritzer"],
+    "DishSponge": ["dish sponge", "sponge", "scrubber"],
+    "Pan": ["pan", "frying pan", "skillet"],
+    "Pot": ["pot", "cooking pot", "saucepan"],
+    "Knife": ["knife", "kitchen knife", "blade"],
+    "TissueBox": ["tissue box", "box of tissues", "kleenex box"],
+    "BasketBall": ["basketball", "ball", "hoop ball"],
+    "Cloth": ["cloth", "rag", "dishcloth"],
+    "Toilet": ["toilet", "toilet bowl", "commode"],
+    "Bed": ["bed", "double bed", "mattress"],
+    "Drawer": ["drawer", "small drawer", "compartment"],
+}
+SLICE_PHRASES = {"train": ["a slice of {name}", "a sliced {name}", "a piece of sliced {name}"],
+                 "novel": ["a wedge of {name}"]}
+
+
+def type_words(type_name: str) -> str:
+    """'CreditCard' -> 'credit card'."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", type_name).lower().replace("t v", "TV")
+
+
+def names_for(type_name: str, phrasing: str) -> list[str]:
+    names = SYNONYMS.get(type_name, [type_words(type_name)])
+    if len(names) >= 3:
+        return names[:-1] if phrasing == "train" else names[-1:]
+    return names
+
+
+def describe_goal(goal: TaskGoal, phrasing: str = "train", rng: np.random.Generator | None = None) -> str:
+    """A goal instruction. Without an rng, the first template and names (stable text)."""
+    if phrasing not in PHRASINGS:
+        raise ValueError(f"unknown phrasing set {phrasing!r}: expected one of {', '.join(PHRASINGS)}")
+    pick = (lambda seq: seq[int(rng.integers(len(seq)))]) if rng is not None else (lambda seq: seq[0])
+    kind = "transform" if goal.task_type in TRANSFORM_WORDS else goal.task_type
+    template = pick(GOAL_TEMPLATES[kind][phrasing])
+    obj_name = pick(names_for(goal.object, phrasing))
+    if goal.sliced:
+        obj = pick(SLICE_PHRASES[phrasing]).format(name=obj_name)
+        bare = obj.split(" ", 1)[1]
+    else:
+        obj, bare = _article(obj_name, pick(["a", "the"])), obj_name
+    slots = {"obj": obj, "bare": bare, "objs": _plural(obj_name if not goal.sliced else f"{obj_name} slice")}
+    if goal.task_type == "look_at_obj_in_light":
+        slots["light"] = "the " + pick(names_for(goal.parent_receptacle, phrasing))
+    else:
+        slots["parent"] = "the " + pick(names_for(goal.parent_receptacle, phrasing))
+    if goal.movable_receptacle:
+        movable = pick(names_for(goal.movable_receptacle, phrasing))
+        slots["movable"] = _article(movable, pick(["a", "the"]))
+        slots["movable_it"] = "it"
+    if kind == "transform":
+        verbs, states = TRANSFORM_WORDS[goal.task_type][phrasing]
+        slots["verb"], slots["done"] = pick(verbs), pick(states)
+        slots["bare"] = bare
+        if goal.sliced:
+            slots["done"], slots["bare"] = "a " + slots["done"], bare
+        else:
+            slots["done"] = _article(slots["done"], "a")
+    text = _choose_alternatives(template, pick)
+    for key, value in list(slots.items()):
+        slots[key.capitalize()] = value[:1].upper() + value[1:]
+    text = text.format(**slots)
+    return re.sub(r"\ba ([aeiou])", r"an \1", text[:1].upper() + text[1:])
+
+
+def _article(name: str, article: str) -> str:
+    return f"{article} {name}"
+
+
+def _plural(name: str) -> str:
+    if name.endswith(("s", "sh", "ch", "x")):
+        return name + "es"
+    if name.endswith("y") and name[-2:-1] not in "aeiou":
+        return name[:-1] + "ies"
+    if name.endswith("o"):
+        return name + "es"
+    return name + "s"
+
+
+def _choose_alternatives(template: str, pick) -> str:
+    return re.sub(r"\[([^\]]+)\]", lambda m: pick(m.group(1).split("|")), template)
+
+
+STEP_TEMPLATES = {
+    "GotoLocation": ["Walk to the {0}.", "Go to the {0}.", "Head over to the {0}.", "Turn and walk to the {0}."],
+    "PickupObject": ["Pick up the {0}.", "Take the {0}.", "Grab the {0}."],
+    "PutObject": ["Put the {0} in the {1}.", "Place the {0} on the {1}.", "Set the {0} in the {1}."],
+    "OpenObject": ["Open the {0}."],
+    "CloseObject": ["Close the {0}."],
+    "ToggleObject": ["Turn on the {0}.", "Switch on the {0}."],
+    "SliceObject": ["Slice the {0}.", "Cut the {0} into slices."],
+    "CleanObject": ["Rinse the {0} in the sink.", "Wash the {0} in the sink."],
+    "HeatObject": ["Heat the {0} in the microwave.", "Warm the {0} up in the microwave."],
+    "CoolObject": ["Chill the {0} in the fridge.", "Cool the {0} in the fridge."],
+}
+
+
+def describe_plan(plan: Plan, rng: np.random.Generator | None = None) -> list[str]:
+    """Step-by-step instructions, one per skill, as ALFRED's annotators wrote them."""
+    pick = (lambda seq: seq[int(rng.integers(len(seq)))]) if rng is not None else (lambda seq: seq[0])
+    return [_describe_step(call, pick) for call in plan.steps]
+
+
+def _describe_step(call: SkillCall, pick) -> str:
+    words = [names_for(a, "train")[0] for a in call.args]
+    return pick(STEP_TEMPLATES[call.skill]).format(*words)

@@ -1,0 +1,136 @@
+"""A task: a goal in a scene with an instruction, and the scene made ready for it (the
+objects the goal needs are there, and the goal is not already met at the start)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..household.object_types import SLICING_TOOLS, object_type
+from ..household.procedural import place_object
+from ..household.scene import Scene, SceneError
+from ..household.scenes import load_scene, parse_scene_ref
+from .goals import TaskGoal
+
+# The appliance each transform needs.
+APPLIANCE = {
+    "pick_clean_then_place_in_recep": "SinkBasin",
+    "pick_heat_then_place_in_recep": "Microwave",
+    "pick_cool_then_place_in_recep": "Fridge",
+}
+
+
+class ImpossibleTask(ValueError):
+    """The goal cannot be reached in this scene; the message says what is missing."""
+
+
+@dataclass
+class Task:
+    goal: TaskGoal
+    scene: int | str
+    seed: int = 0
+    instruction: str = ""
+    step_instructions: list[str] = field(default_factory=list)
+    phrasing: str = "train"  # "train" templates, or "novel" ones held out of training data
+
+    def __post_init__(self) -> None:
+        self.scene = parse_scene_ref(self.scene)
+        if not self.instruction:
+            from .instructions import describe_goal
+
+            self.instruction = describe_goal(self.goal)
+
+    @property
+    def task_id(self) -> str:
+        key = json.dumps([self.goal.alfred_name, self.scene, self.seed, self.instruction])
+        return hashlib.sha1(key.encode()).hexdigest()[:12]
+
+    def to_dict(self) -> dict:
+        return {"task_id": self.task_id, "goal": self.goal.to_dict(), "scene": self.scene, "seed": self.seed,
+                "instruction": self.instruction, "step_instructions": list(self.step_instructions),
+                "phrasing": self.phrasing}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Task:
+        if not isinstance(data, dict) or "goal" not in data or "scene" not in data:
+            raise ValueError(f"a task needs 'goal' and 'scene' fields, got {str(data)[:200]!r}")
+        goal = data["goal"]
+        if not isinstance(goal, dict):
+            raise ValueError(f"task 'goal' must be an object with task_type, object, parent_receptacle, got {goal!r}")
+        try:
+            goal = TaskGoal(**goal)
+        except TypeError as e:
+            raise ValueError(f"bad task goal {goal!r}: {e}") from None
+        return cls(goal=goal, scene=data["scene"], seed=int(data.get("seed", 0)),
+                   instruction=data.get("instruction", ""), step_instructions=list(data.get("step_instructions", [])),
+                   phrasing=data.get("phrasing", "train"))
+
+    def build_scene(self, layouts_dir: str | None = None) -> Scene:
+        return prepare_scene(self.goal, load_scene(self.scene, layouts_dir), self.seed)
+
+
+def missing_requirements(goal: TaskGoal, scene: Scene) -> list[str]:
+    """What the scene lacks for this goal (furniture and appliances cannot be added)."""
+    reachable = {o.type for o in scene.fixed if o.id not in scene.unreachable}
+    needs = [goal.parent_receptacle]
+    if goal.task_type in APPLIANCE:
+        needs.append(APPLIANCE[goal.task_type])
+    missing = [f"a reachable {t}" for t in needs if t not in reachable]
+    if goal.task_type == "pick_clean_then_place_in_recep":
+        basins = {o.id for o in scene.fixed if o.type == "SinkBasin"}
+        if not any(o.controls in basins for o in scene.fixed if o.type == "Faucet"):
+            missing.append("a Faucet over a SinkBasin")
+    if goal.task_type == "pick_heat_then_place_in_recep" and goal.object_type_name not in object_type("Microwave").accepts:
+        missing.append(f"a Microwave that takes a {goal.object_type_name}")
+    return missing
+
+
+def prepare_scene(goal: TaskGoal, scene: Scene, seed: int) -> Scene:
+    """Add what the goal needs to a copy of the scene and undo any part of the goal that
+    already holds, deterministically from `seed`. Raise ImpossibleTask if it cannot."""
+    missing = missing_requirements(goal, scene)
+    if missing:
+        present = sorted({o.type for o in scene.fixed})
+        raise ImpossibleTask(f"{goal.alfred_name} cannot be done in {scene.name}: it has no "
+                             f"{' and no '.join(m.removeprefix('a ') for m in missing)} "
+                             f"(it has {', '.join(present)})")
+    rng = np.random.default_rng([seed, 20_190_909])
+    avoid = (goal.parent_receptacle,) if goal.task_type != "look_at_obj_in_light" else ()
+    try:
+        _ensure(scene, goal.object, 2 if goal.task_type == "pick_two_obj_and_place" else 1, rng, avoid)
+        if goal.movable_receptacle:
+            _ensure(scene, goal.movable_receptacle, 1, rng, avoid)
+        if goal.sliced and not any(o.type in SLICING_TOOLS for o in scene.objects):
+            place_object(scene, "Knife", rng)
+    except SceneError as e:
+        raise ImpossibleTask(f"{goal.alfred_name} cannot be done in {scene.name}: {e}") from None
+    return scene
+
+
+def _ensure(scene: Scene, type_name: str, count: int, rng, avoid: tuple[str, ...]) -> None:
+    """At least `count` objects of the type, none of them inside an `avoid` receptacle
+    (directly or in a movable receptacle there)."""
+    kinds = {o.id: o.type for o in scene.objects}
+    parents = {o.id: o.parent for o in scene.objects}
+
+    def in_avoided(spec) -> bool:
+        parent = spec.parent
+        while parent is not None:
+            if kinds[parent] in avoid:
+                return True
+            parent = parents[parent]
+        return False
+
+    for spec in [o for o in scene.objects if o.type == type_name and in_avoided(o)]:
+        for child in [o for o in scene.objects if o.parent == spec.id]:
+            child.parent = None  # re-placed below with its own type
+            scene.objects.remove(child)
+            place_object(scene, child.type, rng, avoid=avoid)
+        scene.objects.remove(spec)
+        place_object(scene, type_name, rng, avoid=avoid)
+    have = sum(1 for o in scene.objects if o.type == type_name)
+    for _ in range(count - have):
+        place_object(scene, type_name, rng, avoid=avoid)
