@@ -318,6 +318,7 @@ def object_type(name: str) -> ObjectType:
 
 
 def type_of_id(object_id: str) -> str:
-    """AI2-THOR ids start with the type: 'Apple|+01.00|+00.90|-00.50' -> 'Apple'."""
+    """AI2-THOR ids start with the type: 'Apple|+01.00|+00.90|-00.50' -> 'Apple'; a
+    slice names its own type last: 'Apple|...|AppleSliced_1' -> 'AppleSliced'."""
     parts = object_id.split("|")
-    return parts[-1] if len(parts) == 5 else parts[0]
+    return parts[-1].split("_")[0] if len(parts) == 5 else parts[0]

@@ -265,7 +265,7 @@ def _sink_on_counter(objects, layout, rng, room) -> list[ObjectSpec]:
     sink = _on_counter("Sink", counter, cell, 0.01)
     basin = _on_counter("SinkBasin", counter, cell)
     faucet = _on_counter("Faucet", counter, cell, 0.1)
-    faucet.controls = basin.id
+    faucet.controls, faucet.half_extent = basin.id, basin.object_type.half_extent
     layout.used.add(cell)
     return [sink, basin, faucet]
 
@@ -288,7 +288,7 @@ def _kitchen_appliances(objects, layout, rng) -> list[ObjectSpec]:
         added.append(spec)
         if type_name == "StoveBurner":
             knob = _on_counter("StoveKnob", counter, cell, 0.02)
-            knob.controls = spec.id
+            knob.controls, knob.half_extent = spec.id, spec.object_type.half_extent
             added.append(knob)
     return added
 

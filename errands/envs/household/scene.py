@@ -5,6 +5,7 @@ the world (world.py) plays episodes in it.
 
 from __future__ import annotations
 
+import copy
 from collections import deque
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -86,6 +87,12 @@ class Scene:
         self._fz = np.array([o.position[2] for o in self.fixed], dtype=np.float64)
         self._fext = np.array([o.half_extent or o.object_type.half_extent for o in self.fixed], dtype=np.float64)
         self._fvext = np.minimum(self._fext, 0.4)
+
+    def copy(self) -> Scene:
+        """A copy whose object list can change; the floor plan and poses are shared."""
+        new = copy.copy(self)
+        new.objects = [copy.copy(o) for o in self.objects]
+        return new
 
     # --- geometry -------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ layouts folder (`layouts_dir`, or the ERRANDS_ALFRED_LAYOUTS environment variabl
 
 from __future__ import annotations
 
-import copy
 import os
 import re
 from functools import lru_cache
@@ -37,7 +36,7 @@ def parse_scene_ref(ref) -> int | str:
 
 def load_scene(ref, layouts_dir: str | None = None) -> Scene:
     """A fresh copy of the scene `ref` names (safe to modify)."""
-    return copy.deepcopy(_cached_scene(parse_scene_ref(ref), layouts_dir or os.environ.get(LAYOUTS_ENV)))
+    return _cached_scene(parse_scene_ref(ref), layouts_dir or os.environ.get(LAYOUTS_ENV)).copy()
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,76 @@
+"""Shortest action sequences on the grid: from a pose to the nearest of a set of goal
+poses, with MoveAhead and rotations found by breadth-first search and the camera
+horizon adjusted with LookUp/LookDown (which commute with moving)."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from .scene import Pose, Scene, heading_step
+
+
+def shortest_actions(scene: Scene, start: Pose, goals: list[Pose]) -> list[str] | None:
+    """The fewest primitive actions that bring the agent from `start` to any goal pose,
+    or None if none is reachable."""
+    if not goals:
+        return None
+    look_cost: dict[tuple[int, int, int], tuple[int, int]] = {}
+    for g in goals:
+        cost = abs(g.horizon - start.horizon) // 15
+        key = (g.row, g.col, g.heading)
+        if key not in look_cost or cost < look_cost[key][0]:
+            look_cost[key] = (cost, g.horizon)
+    origin = (start.row, start.col, start.heading)
+    parent: dict[tuple[int, int, int], tuple[tuple[int, int, int], str] | None] = {origin: None}
+    depth = {origin: 0}
+    queue = deque([origin])
+    best, best_state = None, None
+    while queue:
+        state = queue.popleft()
+        d = depth[state]
+        if best is not None and d >= best:
+            break
+        if state in look_cost:
+            total = d + look_cost[state][0]
+            if best is None or total < best:
+                best, best_state = total, state
+        r, c, h = state
+        dr, dc = heading_step(h)
+        for nxt, action in (((r + dr, c + dc, h), "MoveAhead"), ((r, c, (h - 90) % 360), "RotateLeft"),
+                            ((r, c, (h + 90) % 360), "RotateRight")):
+            if nxt in parent or (action == "MoveAhead" and not scene.is_floor(nxt[0], nxt[1])):
+                continue
+            parent[nxt] = (state, action)
+            depth[nxt] = d + 1
+            queue.append(nxt)
+    if best_state is None:
+        return None
+    actions = []
+    state = best_state
+    while parent[state] is not None:
+        state, action = parent[state]
+        actions.append(action)
+    actions.reverse()
+    target_horizon = look_cost[best_state][1]
+    step = "LookDown" if target_horizon > start.horizon else "LookUp"
+    actions.extend([step] * (abs(target_horizon - start.horizon) // 15))
+    return actions
+
+
+def grid_distance(scene: Scene, start: tuple[int, int], goal_cells: set[tuple[int, int]]) -> int | None:
+    """Fewest MoveAhead steps between a cell and the nearest goal cell (rotations not counted)."""
+    if start in goal_cells:
+        return 0
+    seen = {start}
+    queue = deque([(start, 0)])
+    while queue:
+        (r, c), d = queue.popleft()
+        for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            nxt = (r + dr, c + dc)
+            if nxt in seen or not scene.is_floor(*nxt):
+                continue
+            if nxt in goal_cells:
+                return d + 1
+            seen.add(nxt)
+            queue.append((nxt, d + 1))
+    return None

@@ -1,0 +1,1 @@
+"""Planners: an instruction (and what the agent knows) in, a Plan of typed skills out."""

@@ -1,0 +1,23 @@
+"""The oracle planner: the task's true goal (or the goal read from the instruction) handed
+to the symbolic search over skills. Privileged: it reads the world state."""
+
+from __future__ import annotations
+
+from ..envs.skills import Plan
+from .base import Feedback, PlanningContext, PlanningError
+from .goal_parser import parse_goal
+from .symbolic import plan_for_goal
+
+
+class OraclePlanner:
+    name = "oracle"
+
+    def plan(self, instruction: str, context: PlanningContext) -> Plan:
+        if context.world is None:
+            raise PlanningError("the oracle planner needs the world state (privileged context)")
+        goal = context.goal or parse_goal(instruction)
+        return plan_for_goal(goal, context.world)
+
+    def replan(self, feedback: Feedback) -> Plan:
+        """Search again from the state the world is in now."""
+        return self.plan(feedback.context.instruction, feedback.context)

@@ -1,0 +1,245 @@
+"""Symbolic planning over skills: best-first search from the world state to a state where
+every goal condition holds, with the skills' preconditions and effects as operators.
+
+Nothing here is specific to a task type: the goal test is ALFRED's goal conditions over
+an abstract state (where each relevant object is, what is held, heated, cooled, cleaned,
+sliced, switched on), so goals no template anticipated are solved the same way.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from dataclasses import dataclass
+
+from ..envs.household.object_types import OBJECT_TYPES, SLICING_TOOLS
+from ..envs.household.object_types import type_of_id as type_of
+from ..envs.household.world import World
+from ..envs.skills import TRANSFORM_APPLIANCE, TRANSFORM_FLAG, Plan, SkillCall
+from ..envs.tasks.goals import TRANSFORM_FLAG as GOAL_FLAG
+from ..envs.tasks.goals import TaskGoal
+from ..envs.tasks.task import APPLIANCE
+from .base import PlanningError
+
+MAX_EXPANSIONS = 60_000
+CANDIDATES_PER_ROLE = 4
+TRAVEL_WEIGHT = 1 / 20  # a Goto costs 1 plus this per grid cell travelled
+
+
+@dataclass(frozen=True)
+class _State:
+    at: str  # a fixed object the agent stands at ("" at the start)
+    held: str | None
+    parents: tuple[tuple[str, str], ...]  # (object, receptacle) of every relevant pickupable
+    flags: frozenset  # (object, "heated" | "cooled" | "cleaned")
+    sliced: frozenset  # whole objects already cut
+    lit: frozenset  # lights switched on
+
+
+def plan_for_goal(goal: TaskGoal, world: World) -> Plan:
+    return _Search(goal, world).run()
+
+
+class _Search:
+    def __init__(self, goal: TaskGoal, world: World):
+        self.goal = goal
+        self.world = world
+        scene = world.scene
+        self.reachable = {o.id for o in scene.fixed if scene.interaction_poses.get(o.id)}
+        self.anchor = {o.id: scene.xz_cell(o.position[0], o.position[2]) for o in scene.fixed}
+        self.anchor[""] = (world.agent.row, world.agent.col)
+        self.types: dict[str, str] = {}
+
+        def nearest(type_names, fixed_only=False, k=CANDIDATES_PER_ROLE):
+            found = [o for t in type_names for o in world.objects_of_type(t) if (o.position is not None) == fixed_only]
+            found = [o for o in found if self._root_initial(o.id) in self.reachable or o.id == world.held]
+            found.sort(key=lambda o: (self._dist("", self._root_initial(o.id)), o.id))
+            return [o.id for o in found[:k]]
+
+        whole = nearest([goal.object])
+        existing_slices = nearest([goal.object_type_name]) if goal.sliced else []
+        self.targets = whole + existing_slices
+        self.movables = nearest([goal.movable_receptacle]) if goal.movable_receptacle else []
+        self.knives = nearest(SLICING_TOOLS, k=2) if goal.sliced else []
+        held = [world.held] if world.held else []
+        relevant = list(dict.fromkeys(self.targets + self.movables + self.knives + held))
+        for oid in relevant:
+            self.types[oid] = world.objects[oid].type.name
+        for oid in whole if goal.sliced else []:
+            self.types[self.slice_id(oid)] = goal.object_type_name
+        self.parent_ids = {o.id for o in world.objects_of_type(goal.parent_receptacle)}
+        is_light = goal.task_type == "look_at_obj_in_light"
+        self.lights = set(nearest([goal.parent_receptacle], fixed_only=True)) if is_light else set()
+        places = set() if is_light else set(nearest([goal.parent_receptacle], fixed_only=True))
+        appliance = APPLIANCE.get(goal.task_type)
+        appliances = set(nearest([appliance], fixed_only=True)) if appliance else set()
+        if appliance == "SinkBasin":
+            faucets = {o.controls for o in world.objects_of_type("Faucet")}
+            appliances &= faucets
+        self.appliances = appliances
+        roots = {self._root_initial(oid) for oid in relevant} - {""}
+        self.locations = sorted((places | appliances | self.lights | roots) & self.reachable)
+        # Objects in each receptacle that the search does not track (for capacity).
+        self.base_load = {}
+        for oid, obj in world.objects.items():
+            if obj.type.receptacle:
+                self.base_load[oid] = sum(1 for c in obj.contents if c not in self.types)
+        self.start = _State(
+            at="", held=world.held,
+            parents=tuple(sorted((oid, world.objects[oid].parent) for oid in relevant if oid != world.held)),
+            flags=frozenset((oid, f) for oid in relevant for f in ("heated", "cooled", "cleaned")
+                            if getattr(world.objects[oid], f)),
+            sliced=frozenset(), lit=frozenset(o.id for o in world.objects.values() if o.is_on and o.id in self.lights),
+        )
+
+    # --- helpers ----------------------------------------------------------------------
+
+    @staticmethod
+    def slice_id(whole_id: str) -> str:
+        return f"{whole_id}|{OBJECT_TYPES[type_of(whole_id)].sliced_name}_1"
+
+    def _root_initial(self, oid: str) -> str:
+        obj = self.world.root_fixed(oid)
+        return obj.id if obj is not None else ""
+
+    def _dist(self, a: str, b: str) -> int:
+        (r1, c1), (r2, c2) = self.anchor.get(a, self.anchor[""]), self.anchor.get(b, self.anchor[""])
+        return abs(r1 - r2) + abs(c1 - c2)
+
+    def _root(self, parents: dict, oid: str) -> str | None:
+        seen = 0
+        while oid in parents:
+            oid = parents[oid]
+            seen += 1
+            if oid is None or seen > 10:
+                return None
+        return oid
+
+    # --- goal test and heuristic --------------------------------------------------------
+
+    def _unmet(self, s: _State) -> int:
+        """How many goal conditions are not met: 0 is the goal."""
+        g = self.goal
+        parents = dict(s.parents)
+        objs = [o for o, t in self.types.items() if t == g.object_type_name and (o in parents or o == s.held)]
+        placed = [o for o in objs if parents.get(o) in self.parent_ids]
+        t = g.task_type
+        if t == "pick_and_place_simple":
+            return 0 if placed else 1 + (0 if objs else 1)
+        if t == "pick_two_obj_and_place":
+            counts = {}
+            for o in placed:
+                counts[parents[o]] = counts.get(parents[o], 0) + 1
+            return 2 - min(2, max(counts.values(), default=0)) + (0 if len(objs) >= 2 else 1)
+        if t == "look_at_obj_in_light":
+            holding = s.held in objs
+            lit_here = s.at in s.lit
+            return (0 if holding else 1) + (0 if lit_here else 1)
+        if t in GOAL_FLAG:
+            flag = GOAL_FLAG[t]
+            both = [o for o in placed if (o, flag) in s.flags]
+            if both:
+                return 0
+            return 1 + (0 if any((o, flag) in s.flags for o in objs) else 1) + (0 if objs else 1)
+        if t == "pick_and_place_with_movable_recep":
+            ok = [o for o in objs if parents.get(o) in self.movables and parents.get(parents[o]) in self.parent_ids]
+            if ok:
+                return 0
+            inside = any(parents.get(o) in self.movables for o in objs)
+            return 1 + (0 if inside else 1) + (0 if objs else 1)
+        raise PlanningError(f"unknown task type {t!r}")
+
+    # --- operators --------------------------------------------------------------------
+
+    def _successors(self, s: _State):
+        parents = dict(s.parents)
+        for loc in self.locations:
+            if loc != s.at:
+                yield (1 + TRAVEL_WEIGHT * self._dist(s.at, loc),
+                       ("GotoLocation", (loc,)), _State(loc, s.held, s.parents, s.flags, s.sliced, s.lit))
+        if not s.at:
+            return
+        if s.held is None:
+            for oid, parent in s.parents:
+                if oid in s.sliced or self._root(parents, oid) != s.at:
+                    continue
+                new = dict(parents)
+                del new[oid]
+                yield 1, ("PickupObject", (oid,)), _State(s.at, oid, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
+        else:
+            held_type = self.types[s.held]
+            for rec in self._receptacles_here(s, parents):
+                rtype = OBJECT_TYPES[self.types.get(rec) or type_of(rec)]
+                load = self.base_load.get(rec, 0) + sum(1 for p in parents.values() if p == rec)
+                if held_type in rtype.accepts and load < rtype.capacity:
+                    new = dict(parents)
+                    new[s.held] = rec
+                    yield 1, ("PutObject", (s.held, rec)), _State(s.at, None, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
+            at_type = type_of(s.at)
+            for skill, appliance in TRANSFORM_APPLIANCE.items():
+                flag = TRANSFORM_FLAG[skill]
+                able = {"cleaned": "washable", "heated": "heatable", "cooled": "coolable"}[flag]
+                if (at_type == appliance and s.at in self.appliances and getattr(OBJECT_TYPES[held_type], able)
+                        and (s.held, flag) not in s.flags):
+                    yield 1, (skill, (s.held,)), _State(s.at, s.held, s.parents, s.flags | {(s.held, flag)}, s.sliced, s.lit)
+            if held_type in SLICING_TOOLS:
+                for oid in self.targets:
+                    if (oid not in s.sliced and oid in parents and OBJECT_TYPES[self.types[oid]].sliceable
+                            and self._root(parents, oid) == s.at):
+                        piece = self.slice_id(oid)
+                        new = dict(parents)
+                        new[piece] = new.pop(oid)
+                        flags = s.flags | {(piece, f) for (o, f) in s.flags if o == oid}
+                        yield 1, ("SliceObject", (oid,)), _State(s.at, s.held, tuple(sorted(new.items())), flags, s.sliced | {oid}, s.lit)
+        if s.at in self.lights and s.at not in s.lit:
+            yield 1, ("ToggleObject", (s.at,)), _State(s.at, s.held, s.parents, s.flags, s.sliced, s.lit | {s.at})
+
+    def _receptacles_here(self, s: _State, parents: dict) -> list[str]:
+        here = []
+        if OBJECT_TYPES[type_of(s.at)].receptacle and type_of(s.at) != "Sink":
+            here.append(s.at)
+        for m in self.movables:
+            if m != s.held and m in parents and self._root(parents, m) == s.at:
+                here.append(m)
+        return here
+
+    # --- search -----------------------------------------------------------------------
+
+    def run(self) -> Plan:
+        if not self.targets:
+            raise PlanningError(f"no reachable {self.goal.object} in {self.world.scene.name}")
+        counter = itertools.count()
+        frontier = [(self._unmet(self.start), next(counter), 0.0, self.start)]
+        came_from: dict[_State, tuple[_State, tuple] | None] = {self.start: None}
+        cost = {self.start: 0.0}
+        expansions = 0
+        while frontier:
+            _, _, g, state = heapq.heappop(frontier)
+            if g > cost[state]:
+                continue
+            if self._unmet(state) == 0:
+                return self._plan(came_from, state)
+            expansions += 1
+            if expansions > MAX_EXPANSIONS:
+                break
+            for step_cost, op, nxt in self._successors(state):
+                new_cost = g + step_cost
+                if new_cost < cost.get(nxt, float("inf")):
+                    cost[nxt] = new_cost
+                    came_from[nxt] = (state, op)
+                    heapq.heappush(frontier, (new_cost + self._unmet(nxt), next(counter), new_cost, nxt))
+        raise PlanningError(f"no plan reaches {self.goal.alfred_name} in {self.world.scene.name} "
+                            f"({expansions} states searched)")
+
+    def _plan(self, came_from, state) -> Plan:
+        ops = []
+        while came_from[state] is not None:
+            state, op = came_from[state]
+            ops.append(op)
+        ops.reverse()
+        steps = []
+        for skill, ids in ops:
+            args = tuple(self.types.get(i) or type_of(i) for i in ids)
+            steps.append(SkillCall(skill, args, tuple(ids)))
+        return Plan(steps)
+

@@ -1,0 +1,1 @@
+"""Skill policies (SkillCall -> primitive actions) and the hierarchical Agent."""

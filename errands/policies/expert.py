@@ -1,0 +1,152 @@
+"""The scripted expert: executes a skill with primitive actions using privileged access to
+the world (shortest paths to interaction poses, then the interactions ALFRED's expert
+uses). It provides demonstrations and the reference path length L* of PLW metrics.
+"""
+
+from __future__ import annotations
+
+from ..envs.actions import Action
+from ..envs.household.navigation import shortest_actions
+from ..envs.household.world import World, WorldObject
+from ..envs.skills import TRANSFORM_APPLIANCE, SkillCall, is_done
+from .base import PolicyStep
+
+
+class ExpertSkillPolicy:
+    name = "expert"
+
+    def __init__(self):
+        self.env = None
+        self._call: SkillCall | None = None
+        self._queue: list[Action] = []
+
+    def reset(self, env) -> None:
+        self.env = env.unwrapped
+        self._call = None
+
+    @property
+    def world(self) -> World:
+        return self.env.world
+
+    def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
+        if call is not self._call:
+            self._call = call
+            try:
+                self._queue = self._actions_for(call)
+            except _SkillImpossible as e:
+                return PolicyStep(failed=True, reason=str(e))
+        elif not info.get("last_action_success", True):
+            return PolicyStep(failed=True, reason=info.get("error_message", "the last action failed"))
+        if self._queue:
+            return PolicyStep(action=self._queue.pop(0))
+        if is_done(self.world, call):
+            return PolicyStep(done=True)
+        return PolicyStep(failed=True, reason=f"{call} ended without meeting its success test")
+
+    # --- per skill ----------------------------------------------------------------------
+
+    def _actions_for(self, call: SkillCall) -> list[Action]:
+        skill = call.skill
+        if skill == "GotoLocation":
+            return self._goto(call)
+        if skill == "PickupObject":
+            obj = self._resolve(call, 0, reachable_only=False)
+            return self._through_container(obj, [Action("PickupObject", obj.id)])
+        if skill == "PutObject":
+            rec = self._resolve(call, 1, reachable_only=False)
+            return self._through_container(rec, [Action("PutObject", rec.id)], include_self=True)
+        if skill in ("OpenObject", "CloseObject"):
+            return [Action(skill, self._resolve(call, 0).id)]
+        if skill == "ToggleObject":
+            return [Action("ToggleObjectOn", self._resolve(call, 0).id)]
+        if skill == "SliceObject":
+            obj = self._resolve(call, 0, reachable_only=False)
+            return self._through_container(obj, [Action("SliceObject", obj.id)])
+        if skill in TRANSFORM_APPLIANCE:
+            return self._transform(call)
+        raise _SkillImpossible(f"unknown skill {skill!r}")
+
+    def _goto(self, call: SkillCall) -> list[Action]:
+        w = self.world
+        if call.ids and call.ids[0]:
+            if call.ids[0] not in w.objects:
+                raise _SkillImpossible(f"{call.ids[0]} no longer exists")
+            targets = [w.objects[call.ids[0]]]
+        else:
+            targets = w.objects_of_type(call.args[0])
+        poses = []
+        for obj in targets:
+            root = w.root_fixed(obj.id) if obj.id != w.held else None
+            if root is not None:
+                poses.extend(w.scene.interaction_poses.get(root.id, []))
+        if not poses:
+            raise _SkillImpossible(f"no reachable {call.args[0]} in this scene")
+        actions = shortest_actions(w.scene, w.agent, poses)
+        if actions is None:
+            raise _SkillImpossible(f"no path to a {call.args[0]}")
+        return [Action(a) for a in actions]
+
+    def _resolve(self, call: SkillCall, i: int, reachable_only: bool = True) -> WorldObject:
+        """The grounded object, or the nearest visible one of the type (or one hidden in a
+        closed container that is visible, when `reachable_only` is off)."""
+        w = self.world
+        if call.ids and call.ids[i]:
+            obj = w.objects.get(call.ids[i])
+            if obj is None:
+                raise _SkillImpossible(f"{call.ids[i]} no longer exists")
+            return obj
+        visible = w.visible_ids()
+        for oid in visible:
+            if w.objects[oid].type.name == call.args[i]:
+                return w.objects[oid]
+        if not reachable_only:
+            for obj in w.objects_of_type(call.args[i]):
+                container = self._closed_container(obj)
+                if container is not None and container.id in visible:
+                    return obj
+        raise _SkillImpossible(f"no {call.args[i]} in reach")
+
+    def _closed_container(self, obj: WorldObject, include_self: bool = False) -> WorldObject | None:
+        w = self.world
+        node = obj if include_self else (w.objects.get(obj.parent) if obj.parent else None)
+        while node is not None:
+            if node.type.openable and not node.is_open and node.position is not None:
+                return node
+            node = w.objects.get(node.parent) if node.parent else None
+        return None
+
+    def _through_container(self, obj: WorldObject, actions: list[Action], include_self: bool = False) -> list[Action]:
+        """Open the closed furniture the object is in (or is) first, close it after."""
+        container = self._closed_container(obj, include_self)
+        if container is None:
+            return actions
+        return [Action("OpenObject", container.id), *actions, Action("CloseObject", container.id)]
+
+    def _transform(self, call: SkillCall) -> list[Action]:
+        w = self.world
+        if w.held is None:
+            raise _SkillImpossible(f"{call.skill} needs the {call.args[0]} in hand")
+        held = w.held
+        appliance_type = TRANSFORM_APPLIANCE[call.skill]
+        visible = w.visible_ids()
+        appliance = next((w.objects[o] for o in visible if w.objects[o].type.name == appliance_type), None)
+        if appliance is None:
+            raise _SkillImpossible(f"no {appliance_type} in reach")
+        a = appliance.id
+        if call.skill == "CleanObject":
+            faucet = next((w.objects[o] for o in visible if w.objects[o].controls == a), None)
+            if faucet is None:
+                raise _SkillImpossible(f"no faucet over {a} in reach")
+            return [Action("PutObject", a), Action("ToggleObjectOn", faucet.id),
+                    Action("ToggleObjectOff", faucet.id), Action("PickupObject", held)]
+        opening = [Action("OpenObject", a)] if not appliance.is_open else []
+        if call.skill == "HeatObject":
+            return [*opening, Action("PutObject", a), Action("CloseObject", a), Action("ToggleObjectOn", a),
+                    Action("ToggleObjectOff", a), Action("OpenObject", a), Action("PickupObject", held),
+                    Action("CloseObject", a)]
+        return [*opening, Action("PutObject", a), Action("CloseObject", a), Action("OpenObject", a),
+                Action("PickupObject", held), Action("CloseObject", a)]
+
+
+class _SkillImpossible(Exception):
+    pass
