@@ -12,7 +12,7 @@ import heapq
 import itertools
 from dataclasses import dataclass
 
-from ..envs.household.object_types import OBJECT_TYPES, SLICING_TOOLS
+from ..envs.household.object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS
 from ..envs.household.object_types import type_of_id as type_of
 from ..envs.household.world import World
 from ..envs.skills import TRANSFORM_APPLIANCE, TRANSFORM_FLAG, Plan, SkillCall
@@ -32,7 +32,7 @@ class _State:
     held: str | None
     parents: tuple[tuple[str, str], ...]  # (object, receptacle) of every relevant pickupable
     flags: frozenset  # (object, "heated" | "cooled" | "cleaned")
-    sliced: frozenset  # whole objects already cut
+    sliced: frozenset  # (whole object, receptacle it was cut in): the other pieces stay there
     lit: frozenset  # lights switched on
 
 
@@ -161,7 +161,7 @@ class _Search:
             return
         if s.held is None:
             for oid, parent in s.parents:
-                if oid in s.sliced or self._root(parents, oid) != s.at:
+                if self._root(parents, oid) != s.at:
                     continue
                 new = dict(parents)
                 del new[oid]
@@ -170,8 +170,7 @@ class _Search:
             held_type = self.types[s.held]
             for rec in self._receptacles_here(s, parents):
                 rtype = OBJECT_TYPES[self.types.get(rec) or type_of(rec)]
-                load = self.base_load.get(rec, 0) + sum(1 for p in parents.values() if p == rec)
-                if held_type in rtype.accepts and load < rtype.capacity:
+                if held_type in rtype.accepts and self._load(s, parents, rec) < rtype.capacity:
                     new = dict(parents)
                     new[s.held] = rec
                     yield 1, ("PutObject", (s.held, rec)), _State(s.at, None, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
@@ -180,19 +179,26 @@ class _Search:
                 flag = TRANSFORM_FLAG[skill]
                 able = {"cleaned": "washable", "heated": "heatable", "cooled": "coolable"}[flag]
                 if (at_type == appliance and s.at in self.appliances and getattr(OBJECT_TYPES[held_type], able)
-                        and (s.held, flag) not in s.flags):
+                        and (s.held, flag) not in s.flags
+                        and self._load(s, parents, s.at) < OBJECT_TYPES[appliance].capacity):
                     yield 1, (skill, (s.held,)), _State(s.at, s.held, s.parents, s.flags | {(s.held, flag)}, s.sliced, s.lit)
             if held_type in SLICING_TOOLS:
                 for oid in self.targets:
-                    if (oid not in s.sliced and oid in parents and OBJECT_TYPES[self.types[oid]].sliceable
-                            and self._root(parents, oid) == s.at):
+                    if oid in parents and OBJECT_TYPES[self.types[oid]].sliceable and self._root(parents, oid) == s.at:
                         piece = self.slice_id(oid)
                         new = dict(parents)
                         new[piece] = new.pop(oid)
                         flags = s.flags | {(piece, f) for (o, f) in s.flags if o == oid}
-                        yield 1, ("SliceObject", (oid,)), _State(s.at, s.held, tuple(sorted(new.items())), flags, s.sliced | {oid}, s.lit)
+                        sliced = s.sliced | {(oid, new[piece])}
+                        yield 1, ("SliceObject", (oid,)), _State(s.at, s.held, tuple(sorted(new.items())), flags, sliced, s.lit)
         if s.at in self.lights and s.at not in s.lit:
             yield 1, ("ToggleObject", (s.at,)), _State(s.at, s.held, s.parents, s.flags, s.sliced, s.lit | {s.at})
+
+    def _load(self, s: _State, parents: dict, rec: str) -> int:
+        """How many objects are in a receptacle: untracked ones, tracked ones, and the
+        extra pieces of objects sliced there."""
+        return (self.base_load.get(rec, 0) + sum(1 for p in parents.values() if p == rec)
+                + sum(SLICES[type_of(w)] - 1 for w, where in s.sliced if where == rec))
 
     def _receptacles_here(self, s: _State, parents: dict) -> list[str]:
         here = []

@@ -1,0 +1,282 @@
+"""The `errands` command.
+
+  errands run "put a washed apple in the fridge"   carry out an instruction
+  errands tasks -n 100 --out tasks.jsonl            sample tasks as JSONL
+  errands scene 1 --out kitchen.png                 look at a scene's map
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HELP_EPILOG = """examples:
+  errands run "put a washed apple in the fridge"
+  errands run "look at the book under the desk lamp" --scene 301
+  errands run --random --split unseen --seed 3
+  errands run --task-type pick_heat_then_place_in_recep --object Potato --parent CounterTop --sliced
+  errands tasks -n 200 --split unseen --with-expert --out unseen.jsonl
+  errands run --tasks unseen.jsonl --index 4
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.handler(args)
+    except (ValueError, FileNotFoundError) as e:
+        print(f"errands {args.command}: error: {e}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="errands", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=HELP_EPILOG,
+        description="Embodied instruction following: plan an instruction as skills, carry them out "
+                    "in a simulated home, and measure the result as ALFRED does.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="carry out one instruction in the built-in simulator",
+                         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=HELP_EPILOG,
+                         description="Run the agent on one task and write its EpisodeLog (JSON) and an "
+                                     "animated GIF. The task comes from the instruction (its goal is read "
+                                     "from the words), from explicit task parameters, from a JSONL task "
+                                     "file, or is sampled at random.")
+    run.add_argument("instruction", nargs="?", help="what to do, in plain language")
+    _scene_args(run)
+    run.add_argument("--random", action="store_true", help="sample a random task (ALFRED's distribution)")
+    run.add_argument("--split", default="seen", choices=["seen", "unseen", "any"],
+                     help="scenes to draw from when none is given (default: seen)")
+    run.add_argument("--task-type", help="ALFRED task type, e.g. pick_clean_then_place_in_recep")
+    run.add_argument("--object", help="object type, e.g. Apple")
+    run.add_argument("--parent", help="parent receptacle (or light for look_at_obj_in_light), e.g. Fridge")
+    run.add_argument("--movable", help="movable receptacle for pick_and_place_with_movable_recep, e.g. Bowl")
+    run.add_argument("--sliced", action="store_true", help="the object must be sliced first")
+    run.add_argument("--tasks", type=Path, help="a JSONL task file (from `errands tasks`)")
+    run.add_argument("--index", type=int, default=0, help="which task of --tasks to run (default 0)")
+    run.add_argument("--seed", type=int, default=0, help="seed for sampling and object placement")
+    run.add_argument("--planner", default="oracle", choices=["oracle"], help="planner (default: oracle)")
+    run.add_argument("--policy", default="expert", choices=["expert"], help="skill policy (default: expert)")
+    run.add_argument("--out", type=Path, default=Path("runs"), help="folder for the run (default: runs/)")
+    run.add_argument("--no-gif", action="store_true", help="do not write the animated GIF")
+    run.set_defaults(handler=cmd_run)
+
+    tasks = sub.add_parser("tasks", help="sample tasks and write them as JSONL",
+                           description="Sample tasks from ALFRED's distribution and write one JSON task per "
+                                       "line; `errands run --tasks` (and evaluation) read the same format.")
+    tasks.add_argument("-n", "--num", type=int, default=20, help="number of tasks (default 20)")
+    tasks.add_argument("--split", default="seen", choices=["seen", "unseen", "any"], help="scene split")
+    tasks.add_argument("--phrasing", default="train", choices=["train", "novel"],
+                       help="instruction phrasing set: train, or novel (held out of training data)")
+    _scene_args(tasks)
+    tasks.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
+    tasks.add_argument("--with-expert", action="store_true",
+                       help="also run the oracle planner and expert: add the plan, step-by-step "
+                            "instructions and the reference length L*")
+    tasks.add_argument("--out", type=Path, help="JSONL file to write (default: print to stdout)")
+    tasks.set_defaults(handler=cmd_tasks)
+
+    scene = sub.add_parser("scene", help="describe a scene and draw its map",
+                           description="Print a scene's room type, size and objects; write its top-down map.")
+    scene.add_argument("scene", help="scene id (1-30, 201-230, 301-330, 401-430, any other number) or FloorPlanN")
+    scene.add_argument("--layouts", help="ALFRED layouts folder, for FloorPlanN scenes")
+    scene.add_argument("--out", type=Path, help="PNG file for the map")
+    scene.set_defaults(handler=cmd_scene)
+    return parser
+
+
+def _scene_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scene", help="scene id (1-30 kitchens, 201-230 living rooms, 301-330 bedrooms, "
+                                   "401-430 bathrooms, other numbers new scenes) or FloorPlanN")
+    p.add_argument("--layouts", help="ALFRED's gen/layouts folder, for FloorPlanN scenes "
+                                     "(or set ERRANDS_ALFRED_LAYOUTS)")
+
+
+# --- errands run -----------------------------------------------------------------------
+
+def cmd_run(args) -> int:
+    import gymnasium as gym
+
+    from .envs import HOUSEHOLD_ENV_ID
+    from .envs.household.topdown import render_topdown
+    from .eval.metrics import compute_metrics
+    from .planners.oracle import OraclePlanner
+    from .policies.agent import Agent
+    from .policies.expert import ExpertSkillPolicy
+    from .viewer.animation import captioned, save_gif
+
+    task = _task_from_args(args)
+    env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array")
+    agent = Agent(OraclePlanner(), ExpertSkillPolicy())
+    frames = []
+    skill_now = {"name": ""}
+
+    def on_step(record: dict) -> None:
+        if args.no_gif:
+            return
+        skill_now["name"] = record["skill"] or "Stop"
+        status = "ok" if record["success"] else f"failed: {record['error']}"
+        frames.append(captioned(env.unwrapped.render(), [
+            task.instruction, f"step {record['t']}: {record['action']} ({status})",
+            f"skill: {skill_now['name']}  goal conditions {record['goal_conditions'][0]}/{record['goal_conditions'][1]}"]))
+
+    print(f"instruction: {task.instruction}")
+    print(f"task:        {task.goal.alfred_name} in scene {task.scene} (seed {task.seed})")
+    log = agent.run_episode(env, task, on_step=on_step)
+    if log.success:
+        log.expert_length = log.num_steps  # the oracle with the expert is the reference
+    print("plan:")
+    for i, step in enumerate(log.plans[0]["plan"] if log.plans else []):
+        print(f"  {i + 1}. {step['skill']}({', '.join(step['args'])})")
+    for replan in log.plans[1:]:
+        print(f"re-planned at step {replan['step']}: {replan['reason']}")
+    met, total = log.goal_conditions
+    outcome = "SUCCESS" if log.success else f"FAILED ({log.failure_category}: {log.failure_reason})"
+    print(f"outcome:     {outcome}")
+    print(f"             {log.num_steps} steps, {log.num_failures} failed actions, goal conditions {met}/{total}")
+    if log.expert_length:
+        m = compute_metrics([log])
+        print(f"metrics:     SR {m.sr:.2f}  GC {m.gc:.2f}  PLW-SR {m.plw_sr:.2f}  PLW-GC {m.plw_gc:.2f}")
+    run_dir = args.out / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{task.task_id}"
+    log_path = log.save(run_dir / "episode.json")
+    print(f"episode log: {log_path}")
+    if frames:
+        gif_path = save_gif(frames, run_dir / "episode.gif")
+        print(f"animation:   {gif_path}")
+    env.close()
+    return 0 if log.success else 1
+
+
+def _task_from_args(args):
+    from .envs.tasks.goals import TaskGoal
+    from .envs.tasks.sampler import TaskSampler
+    from .envs.tasks.task import Task
+    from .planners.goal_parser import parse_goal
+
+    if args.tasks:
+        lines = [line for line in args.tasks.read_text().splitlines() if line.strip()]
+        if not 0 <= args.index < len(lines):
+            raise ValueError(f"--index {args.index} is outside {args.tasks} ({len(lines)} tasks)")
+        try:
+            return Task.from_dict(json.loads(lines[args.index]))
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{args.tasks} line {args.index + 1} is not JSON: {e}") from None
+    rng = np.random.default_rng(args.seed)
+    if args.random:
+        return TaskSampler(split=args.split, scene=args.scene, layouts_dir=args.layouts).sample(rng)
+    if args.task_type:
+        if not (args.object and args.parent):
+            raise ValueError("--task-type needs --object and --parent (and --movable for movable-receptacle tasks)")
+        goal = TaskGoal(args.task_type, args.object, args.parent, args.sliced, args.movable)
+        instruction = args.instruction or ""
+    elif args.instruction:
+        goal, instruction = parse_goal(args.instruction), args.instruction
+    else:
+        raise ValueError("give an instruction, task parameters (--task-type ...), --tasks FILE or --random")
+    scene = args.scene if args.scene is not None else _scene_for(goal, args.split, args.layouts, args.seed)
+    task = Task(goal, scene, seed=args.seed, instruction=instruction)
+    task.build_scene(args.layouts)  # raises ImpossibleTask naming what the scene lacks
+    return task
+
+
+def _scene_for(goal, split: str, layouts: str | None, seed: int):
+    """The first scene of the split (in a seeded order) that can host the goal."""
+    from .envs.household.scenes import load_scene
+    from .envs.tasks.sampler import split_scene_ids
+    from .envs.tasks.task import missing_requirements
+
+    ids = list(split_scene_ids(split))
+    order = np.random.default_rng(seed).permutation(len(ids))
+    lacking = set()
+    for i in order:
+        scene = load_scene(int(ids[i]), layouts)
+        missing = missing_requirements(goal, scene)
+        if not missing:
+            return int(ids[i])
+        lacking.update(missing)
+    raise ValueError(f"no {split} scene can host {goal.alfred_name}: each lacks one of {', '.join(sorted(lacking))}")
+
+
+# --- errands tasks -------------------------------------------------------------------
+
+def cmd_tasks(args) -> int:
+    import gymnasium as gym
+    from tqdm import tqdm
+
+    from .envs import HOUSEHOLD_ENV_ID
+    from .envs.tasks.instructions import describe_plan
+    from .envs.tasks.sampler import TaskSampler
+    from .files import write_jsonl_atomic
+    from .planners.oracle import OraclePlanner
+    from .policies.agent import Agent
+    from .policies.expert import ExpertSkillPolicy
+
+    if args.num < 1:
+        raise ValueError(f"-n must be at least 1, got {args.num}")
+    sampler = TaskSampler(split=args.split, scene=args.scene, layouts_dir=args.layouts, phrasing=args.phrasing)
+    rng = np.random.default_rng(args.seed)
+    env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts) if args.with_expert else None
+    agent = Agent(OraclePlanner(), ExpertSkillPolicy())
+    rows = []
+    for _ in tqdm(range(args.num), desc="sampling tasks", disable=not args.out, unit="task"):
+        task = sampler.sample(rng)
+        row = task.to_dict()
+        if env is not None:
+            log = agent.run_episode(env, task)
+            plan = log.plans[0]["plan"] if log.plans else []
+            from .envs.skills import Plan
+
+            row["step_instructions"] = describe_plan(Plan.from_json(json.dumps(plan)), rng)
+            row["expert_plan"] = plan
+            row["expert_length"] = log.num_steps if log.success else None
+            row["expert_success"] = log.success
+        rows.append(row)
+    if args.out:
+        write_jsonl_atomic(args.out, rows)
+        print(f"wrote {len(rows)} tasks to {args.out}")
+    else:
+        for row in rows:
+            print(json.dumps(row))
+    return 0
+
+
+# --- errands scene -------------------------------------------------------------------
+
+def cmd_scene(args) -> int:
+    from PIL import Image
+
+    from .envs.household.scenes import load_scene
+    from .envs.household.topdown import render_topdown
+    from .envs.household.world import World
+
+    scene = load_scene(args.scene, args.layouts)
+    rows, cols = scene.cells.shape
+    fixed = sorted({o.type for o in scene.fixed})
+    small = sorted({o.type for o in scene.objects if o.position is None})
+    print(f"{scene.name}: {scene.room_type}, {rows * 0.25:.2f} m x {cols * 0.25:.2f} m, {len(scene.objects)} objects")
+    print(f"furniture and fixtures: {', '.join(fixed)}")
+    print(f"small objects: {', '.join(small)}")
+    if scene.unreachable:
+        print(f"unreachable on foot: {', '.join(scene.unreachable)}")
+    if args.out:
+        from .files import write_bytes_atomic
+        import io
+
+        buffer = io.BytesIO()
+        Image.fromarray(render_topdown(World(scene), cell_px=16)).save(buffer, format="PNG")
+        write_bytes_atomic(args.out, buffer.getvalue())
+        print(f"map: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

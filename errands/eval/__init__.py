@@ -1,0 +1,1 @@
+"""Evaluation: metrics over EpisodeLogs, suites, runners and reports."""

@@ -1,0 +1,1 @@
+"""Seeing episodes: animations now, the web viewer for replay and live runs."""
