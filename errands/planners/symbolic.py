@@ -45,7 +45,7 @@ class _Search:
         self.goal = goal
         self.world = world
         scene = world.scene
-        self.reachable = {o.id for o in scene.fixed if scene.interaction_poses.get(o.id)}
+        self.reachable = {o.id for o in scene.fixed if len(scene.interaction_poses.get(o.id, ()))}
         self.anchor = {o.id: scene.xz_cell(o.position[0], o.position[2]) for o in scene.fixed}
         self.anchor[""] = (world.agent.row, world.agent.col)
         self.types: dict[str, str] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ..envs.actions import Action
 from ..envs.household.navigation import shortest_actions
+from ..envs.household.scene import Pose
 from ..envs.household.world import World, WorldObject
 from ..envs.skills import TRANSFORM_APPLIANCE, SkillCall, is_done
 from .base import PolicyStep
@@ -78,7 +79,7 @@ class ExpertSkillPolicy:
         for obj in targets:
             root = w.root_fixed(obj.id) if obj.id != w.held else None
             if root is not None:
-                poses.extend(w.scene.interaction_poses.get(root.id, []))
+                poses.extend(Pose(*p) for p in w.scene.interaction_poses.get(root.id, ()).tolist())
         if not poses:
             raise _SkillImpossible(f"no reachable {call.args[0]} in this scene")
         actions = shortest_actions(w.scene, w.agent, poses)

@@ -71,6 +71,7 @@ class HouseholdEnv(gym.Env):
                                          "target": spaces.Discrete(NUM_TYPES + 1)})
         self.task: Task | None = None
         self.world: World | None = None
+        self._gc_key, self._gc = None, (0, 0)
 
     # --- Gymnasium API ---------------------------------------------------------------
 
@@ -111,7 +112,7 @@ class HouseholdEnv(gym.Env):
         stopped = parsed is not None and parsed.name == "Stop"
         terminated = stopped or self.failures >= self.max_failures
         truncated = not terminated and self.steps >= self.max_steps
-        met, total = goal_conditions(self.task.goal, self.world)
+        met, total = self._goal_conditions()
         reward = 1.0 if (terminated or truncated) and met == total else 0.0
         return self._observation(), reward, terminated, truncated, self._info(met, total)
 
@@ -121,6 +122,14 @@ class HouseholdEnv(gym.Env):
         return None
 
     # --- what comes back -------------------------------------------------------------
+
+    def _goal_conditions(self) -> tuple[int, int]:
+        """Cached until the world changes (or, for look_at tasks, the view does)."""
+        w = self.world
+        key = (id(w), w.version, w.agent if self.task.goal.task_type == "look_at_obj_in_light" else None)
+        if key != self._gc_key:
+            self._gc_key, self._gc = key, goal_conditions(self.task.goal, w)
+        return self._gc
 
     def _observation(self) -> dict:
         w = self.world
@@ -135,7 +144,7 @@ class HouseholdEnv(gym.Env):
 
     def _info(self, met: int | None = None, total: int | None = None) -> dict:
         if met is None:
-            met, total = goal_conditions(self.task.goal, self.world)
+            met, total = self._goal_conditions()
         w = self.world
         x, z = w.agent_position()
         return {

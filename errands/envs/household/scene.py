@@ -76,7 +76,7 @@ class Scene:
     objects: list[ObjectSpec]
     start_pose: Pose
     recorded_poses: dict[str, list[Pose]] = field(default_factory=dict)  # from ALFRED
-    interaction_poses: dict[str, list[Pose]] = field(default_factory=dict)
+    interaction_poses: dict[str, np.ndarray] = field(default_factory=dict)  # (K, 4) row, col, heading, horizon
     unreachable: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -87,12 +87,30 @@ class Scene:
         self._fz = np.array([o.position[2] for o in self.fixed], dtype=np.float64)
         self._fext = np.array([o.half_extent or o.object_type.half_extent for o in self.fixed], dtype=np.float64)
         self._fvext = np.minimum(self._fext, 0.4)
+        self._visible_cache: dict[Pose, list[tuple[float, int]]] = {}
+        self._cell_map = None
+        self._pose_table = None
+        self._cell_index: dict[tuple[int, int], int] = {}
 
     def copy(self) -> Scene:
-        """A copy whose object list can change; the floor plan and poses are shared."""
+        """A copy whose object list can change (specs are never modified in place); the
+        floor plan, poses and caches are shared."""
         new = copy.copy(self)
-        new.objects = [copy.copy(o) for o in self.objects]
+        new.objects = list(self.objects)
         return new
+
+    def cell_map(self) -> tuple[dict, dict]:
+        """Which fixed objects cover each cell (drawing order), and the index of each
+        cell within its object's footprint."""
+        if self._cell_map is None:
+            cell_fixed: dict[tuple[int, int], list[str]] = {}
+            slot: dict[tuple[str, tuple[int, int]], int] = {}
+            for spec in self.fixed:
+                for k, cell in enumerate(spec.footprint):
+                    cell_fixed.setdefault(cell, []).append(spec.id)
+                    slot[spec.id, cell] = k
+            self._cell_map = (cell_fixed, slot)
+        return self._cell_map
 
     # --- geometry -------------------------------------------------------------------
 
@@ -140,22 +158,55 @@ class Scene:
         return seen
 
     def compute_interaction_poses(self) -> None:
-        """Every pose on a reachable cell from which each fixed object is visible and in
-        reach, best first (closest, then the most level camera)."""
+        """For every pose on a reachable cell, what it sees (kept, compressed by row, for
+        fast look-ups while playing), and for every fixed object the poses that see and
+        reach it, best first (closest, then the most level camera), as an int array of
+        (row, col, heading, horizon)."""
         cells = sorted(self.reachable_cells(self.start_pose[:2]))
         rows = np.array([r for r, _ in cells])
         cols = np.array([c for _, c in cells])
         xs = self.origin[0] + cols * GRID_SIZE
         zs = self.origin[1] + rows * GRID_SIZE
-        found: dict[str, list[tuple[float, int, Pose]]] = {o.id: [] for o in self.fixed}
+        self._cell_index = {cell: i for i, cell in enumerate(cells)}
+        self._pose_table = {}
+        found: list[list[np.ndarray]] = [[] for _ in self.fixed]
         for heading in HEADINGS:
             for horizon in HORIZONS:
                 seen, reach = self.visibility(xs, zs, heading, horizon)
-                for cell_i, obj_i in zip(*np.nonzero(seen)):
-                    pose = Pose(int(rows[cell_i]), int(cols[cell_i]), heading, horizon)
-                    rank = (round(float(reach[cell_i, obj_i]), 3), abs(horizon - 15))
-                    found[self.fixed[obj_i].id].append((rank, pose))
-        self.interaction_poses = {oid: [p for _, p in sorted(v)] for oid, v in found.items()}
+                cell_i, obj_i = np.nonzero(seen)
+                indptr = np.searchsorted(cell_i, np.arange(len(cells) + 1))
+                self._pose_table[heading, horizon] = (indptr, obj_i.astype(np.int32),
+                                                      reach[cell_i, obj_i].astype(np.float32))
+                rank = np.round(reach[cell_i, obj_i], 3) * 1000 + abs(horizon - 15) / 100
+                block = np.stack([rank, rows[cell_i], cols[cell_i], np.full(len(cell_i), heading),
+                                  np.full(len(cell_i), horizon), obj_i], axis=1)
+                for k in np.unique(obj_i):
+                    found[k].append(block[obj_i == k])
+        self.interaction_poses = {}
+        for k, blocks in enumerate(found):
+            if blocks:
+                table = np.concatenate(blocks)
+                table = table[np.lexsort((table[:, 4], table[:, 3], table[:, 2], table[:, 1], table[:, 0]))]
+                self.interaction_poses[self.fixed[k].id] = table[:, 1:5].astype(np.int32)
+            else:
+                self.interaction_poses[self.fixed[k].id] = np.zeros((0, 4), dtype=np.int32)
+
+    def visible_fixed(self, pose: Pose) -> list[tuple[float, int]]:
+        """(reach, fixed index) of the fixed objects seen from a pose, nearest first."""
+        hit = self._visible_cache.get(pose)
+        if hit is None:
+            i = self._cell_index.get((pose.row, pose.col)) if self._pose_table is not None else None
+            if i is not None:
+                indptr, objects, reaches = self._pose_table[pose.heading, pose.horizon]
+                idx, reach = objects[indptr[i]:indptr[i + 1]], reaches[indptr[i]:indptr[i + 1]]
+            else:
+                x, z = self.cell_xz(pose.row, pose.col)
+                seen, reaches = self.visibility(np.array([x]), np.array([z]), pose.heading, pose.horizon)
+                idx = np.nonzero(seen[0])[0]
+                reach = reaches[0, idx]
+            hit = sorted(zip(np.round(reach.astype(np.float64), 4).tolist(), idx.tolist()))
+            self._visible_cache[pose] = hit
+        return hit
 
     def validate(self, allow_unreachable: bool = False) -> None:
         """Every object a task could need is reachable and interactable; raise if not.
@@ -163,12 +214,12 @@ class Scene:
         such objects are listed in `self.unreachable` instead, and tasks avoid them."""
         if not self.is_floor(*self.start_pose[:2]):
             raise SceneError(f"{self.name}: the start pose {self.start_pose} is not on a floor cell")
-        if not self.interaction_poses:
+        if self._pose_table is None:
             self.compute_interaction_poses()
         self.unreachable = [
             o.id
             for o in self.fixed
-            if _interactive(o.object_type) and not self.interaction_poses.get(o.id)
+            if _interactive(o.object_type) and not len(self.interaction_poses.get(o.id, ()))
         ]
         if self.unreachable and not allow_unreachable:
             raise SceneError(f"{self.name}: no reachable pose sees and reaches {', '.join(self.unreachable)}")

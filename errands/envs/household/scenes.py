@@ -39,7 +39,7 @@ def load_scene(ref, layouts_dir: str | None = None) -> Scene:
     return _cached_scene(parse_scene_ref(ref), layouts_dir or os.environ.get(LAYOUTS_ENV)).copy()
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def _cached_scene(ref: int | str, layouts_dir: str | None) -> Scene:
     if isinstance(ref, int):
         return procedural_scene(ref)

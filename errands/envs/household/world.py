@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -55,6 +56,19 @@ class WorldObject:
         }
 
 
+@lru_cache(maxsize=8)
+def _view_offsets(v: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Grid offsets of each view cell, per heading: row 0 is farthest ahead."""
+    ahead = (v - 1 - np.arange(v))[:, None] * np.ones((1, v), dtype=int)
+    right = np.ones((v, 1), dtype=int) * (np.arange(v) - v // 2)[None, :]
+    offsets = {}
+    for heading in (0, 90, 180, 270):
+        fr, fc = heading_step(heading)
+        rr, rc = heading_step((heading + 90) % 360)
+        offsets[heading] = (ahead * fr + right * rr, ahead * fc + right * rc)
+    return offsets
+
+
 class World:
     """An episode's state over a Scene. Build a new one to reset."""
 
@@ -72,7 +86,6 @@ class World:
         for spec in scene.objects:
             if spec.parent is not None:
                 self.objects[spec.parent].contents.append(spec.id)
-        self._pose_cache: dict[Pose, list[tuple[float, int]]] = {}
         self._visible_cache: tuple | None = None
         self.view_size = view_size
         self._build_layers()
@@ -80,31 +93,27 @@ class World:
 
     # --- what the agent sees --------------------------------------------------------
 
-    def _visible_fixed(self, pose: Pose) -> list[tuple[float, int]]:
-        """(reach, fixed index) of the fixed objects in view and in reach, nearest first."""
-        hit = self._pose_cache.get(pose)
-        if hit is None:
-            x, z = self.scene.cell_xz(pose.row, pose.col)
-            seen, reach = self.scene.visibility(np.array([x]), np.array([z]), pose.heading, pose.horizon)
-            idx = np.nonzero(seen[0])[0]
-            hit = sorted((round(float(reach[0, i]), 4), int(i)) for i in idx)
-            self._pose_cache[pose] = hit
-        return hit
-
     def visible_objects(self) -> list[tuple[float, str]]:
         """(distance, id) of every object the agent can see and reach, nearest first.
         Contents of a closed receptacle are hidden; the held object is not listed."""
+        return self._visible()[0]
+
+    def visible_ids(self) -> list[str]:
+        return self._visible()[1]
+
+    def _visible(self) -> tuple[list[tuple[float, str]], list[str]]:
         key = (self.agent, self.version)
         if self._visible_cache is not None and self._visible_cache[0] == key:
             return self._visible_cache[1]
         result = []
         fixed = self.scene.fixed
-        for reach, i in self._visible_fixed(self.agent):
+        for reach, i in self.scene.visible_fixed(self.agent):
             obj = self.objects[fixed[i].id]
             result.append((reach, obj.id))
             self._add_contents(obj, reach, result)
-        self._visible_cache = (key, result)
-        return result
+        value = (result, [oid for _, oid in result])
+        self._visible_cache = (key, value)
+        return value
 
     def _add_contents(self, obj: WorldObject, reach: float, out: list) -> None:
         if obj.type.openable and not obj.is_open:
@@ -114,9 +123,6 @@ class World:
             child = self.objects[child_id]
             if child.contents:
                 self._add_contents(child, reach, out)
-
-    def visible_ids(self) -> list[str]:
-        return [oid for _, oid in self.visible_objects()]
 
     def is_visible(self, object_id: str) -> bool:
         return object_id in self.visible_ids()
@@ -146,43 +152,33 @@ class World:
         self._pad = pad
         self._layers = np.zeros((rows + 2 * pad, cols + 2 * pad, 4), dtype=np.uint8)
         self._layers[pad:pad + rows, pad:pad + cols, 0] = self.scene.cells
-        self._cell_fixed: dict[tuple[int, int], list[str]] = {}
-        for spec in self.scene.fixed:
-            for cell in spec.footprint:
-                self._cell_fixed.setdefault(cell, []).append(spec.id)
-        for spec in self.scene.fixed:
-            self._refresh(spec.id)
+        self._cell_fixed, self._slot = self.scene.cell_map()
+        for cell in self._cell_fixed:
+            self._draw_cell(cell)
 
     def _refresh(self, fixed_id: str) -> None:
         """Redraw the cells of one piece of furniture after its state or contents change."""
-        p = self._pad
-        for cell in self._footprint(fixed_id):
-            furniture = item = flags = 0
-            for oid in self._cell_fixed.get(cell, ()):  # later entries draw on top
-                obj = self.objects[oid]
-                furniture = obj.type.index
-                flags = (FLAG_OPEN if obj.is_open else 0) | (FLAG_ON if obj.is_on else 0)
-            for oid in self._cell_fixed.get(cell, ()):
-                obj = self.objects[oid]
-                if obj.contents and not (obj.type.openable and not obj.is_open):
-                    footprint = self._footprint(oid)
-                    k = footprint.index(cell)
-                    if k < len(obj.contents):
-                        item = self.objects[obj.contents[k]].type.index
-            self._layers[cell[0] + p, cell[1] + p, 1:] = (furniture, item, flags)
+        for cell in self.scene.fixed[self.scene.fixed_index[fixed_id]].footprint:
+            self._draw_cell(cell)
 
-    def _footprint(self, fixed_id: str) -> list[tuple[int, int]]:
-        return self.scene.fixed[self.scene.fixed_index[fixed_id]].footprint
+    def _draw_cell(self, cell: tuple[int, int]) -> None:
+        """The top furniture on a cell (later entries draw on top), its open/on flags,
+        and the k-th visible item of any furniture whose k-th cell this is."""
+        furniture = item = flags = 0
+        objects = self.objects
+        for oid in self._cell_fixed[cell]:
+            obj = objects[oid]
+            furniture = obj.type.index
+            flags = (FLAG_OPEN if obj.is_open else 0) | (FLAG_ON if obj.is_on else 0)
+            if obj.contents and (obj.is_open or not obj.type.openable):
+                k = self._slot[oid, cell]
+                if k < len(obj.contents):
+                    item = objects[obj.contents[k]].type.index
+        p = self._pad
+        self._layers[cell[0] + p, cell[1] + p, 1:] = (furniture, item, flags)
 
     def _build_view_offsets(self) -> None:
-        v = self.view_size
-        ahead = (v - 1 - np.arange(v))[:, None] * np.ones((1, v), dtype=int)
-        right = np.ones((v, 1), dtype=int) * (np.arange(v) - v // 2)[None, :]
-        self._view_offsets = {}
-        for heading in (0, 90, 180, 270):
-            fr, fc = heading_step(heading)
-            rr, rc = heading_step((heading + 90) % 360)
-            self._view_offsets[heading] = (ahead * fr + right * rr, ahead * fc + right * rc)
+        self._view_offsets = _view_offsets(self.view_size)
 
     def egocentric_view(self) -> np.ndarray:
         """(view_size, view_size, 4) uint8: row 0 is farthest ahead, the agent stands at

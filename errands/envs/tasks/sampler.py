@@ -44,6 +44,8 @@ class TaskSampler:
         weights = np.array([sum(row[-1] for row in distribution[r]) for r in self.room_types], dtype=float)
         self.room_weights = weights / weights.sum()
         self._goals: dict[object, tuple[list[TaskGoal], np.ndarray]] = {}
+        self._room_scene_ids = {room: [i for i in self.scene_ids if room_type_of_scene_id(i) == room]
+                                for room in self.room_types}
 
     def feasible_goals(self, scene_ref, scene: Scene) -> tuple[list[TaskGoal], np.ndarray]:
         """The goals of ALFRED's distribution for this room that the scene supports, with
@@ -83,5 +85,5 @@ class TaskSampler:
 
     def _sample_scene_id(self, rng: np.random.Generator) -> int:
         room = self.room_types[int(rng.choice(len(self.room_types), p=self.room_weights))]
-        ids = [i for i in self.scene_ids if room_type_of_scene_id(i) == room]
+        ids = self._room_scene_ids[room]
         return ids[int(rng.integers(len(ids)))]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -43,7 +44,7 @@ class Task:
 
             self.instruction = describe_goal(self.goal)
 
-    @property
+    @cached_property
     def task_id(self) -> str:
         key = json.dumps([self.goal.alfred_name, self.scene, self.seed, self.instruction])
         return hashlib.sha1(key.encode()).hexdigest()[:12]
@@ -69,7 +70,12 @@ class Task:
                    phrasing=data.get("phrasing", "train"))
 
     def build_scene(self, layouts_dir: str | None = None) -> Scene:
-        return prepare_scene(self.goal, load_scene(self.scene, layouts_dir), self.seed)
+        """The scene made ready for this task (a fresh copy each call)."""
+        cached = self.__dict__.get("_prepared")
+        if cached is None or cached[0] != layouts_dir:
+            cached = (layouts_dir, prepare_scene(self.goal, load_scene(self.scene, layouts_dir), self.seed))
+            self.__dict__["_prepared"] = cached
+        return cached[1].copy()
 
 
 def missing_requirements(goal: TaskGoal, scene: Scene) -> list[str]:
@@ -126,8 +132,7 @@ def _ensure(scene: Scene, type_name: str, count: int, rng, avoid: tuple[str, ...
 
     for spec in [o for o in scene.objects if o.type == type_name and in_avoided(o)]:
         for child in [o for o in scene.objects if o.parent == spec.id]:
-            child.parent = None  # re-placed below with its own type
-            scene.objects.remove(child)
+            scene.objects.remove(child)  # re-placed below, with its own type
             place_object(scene, child.type, rng, avoid=avoid)
         scene.objects.remove(spec)
         place_object(scene, type_name, rng, avoid=avoid)
