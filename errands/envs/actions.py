@@ -57,6 +57,8 @@ class Action:
             )
         if action.name not in ACTION_INDEX:
             raise ValueError(f"unknown action {action.name!r}: expected one of {', '.join(ACTIONS)}")
+        if action.target is not None and not action.is_interaction:
+            raise ValueError(f"{action.name} takes no target, got {action.target!r}")
         return action
 
 

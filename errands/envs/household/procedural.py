@@ -221,8 +221,10 @@ def _cells(rect) -> list[tuple[int, int]]:
 def _furnish(type_name, rect, placement, layout, rng) -> list[ObjectSpec]:
     x, z = _centre(rect)
     cells = _cells(rect)
+    r0, c0, h, w = rect
+    half_extent = max(h, w) * GRID_SIZE / 2 if placement != "mount" else None
     unit = ObjectSpec(object_id(type_name, x, OBJECT_TYPES[type_name].height, z), type_name,
-                      (x, OBJECT_TYPES[type_name].height, z), footprint=cells)
+                      (x, OBJECT_TYPES[type_name].height, z), footprint=cells, half_extent=half_extent)
     specs = []
     for fixture, height, share in FIXTURES.get(type_name, ()):
         groups = [cells] if share == "one" else _split(rect, max(1, len(cells) // 6))

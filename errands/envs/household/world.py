@@ -298,11 +298,11 @@ class World:
         return ActionResult(True)
 
     def _do_PutObject(self, target) -> ActionResult:
-        held = self.objects[self.held] if self.held else None
+        if self.held is None:
+            return ActionResult(False, "PutObject failed: the agent holds nothing to put")
+        held = self.objects[self.held]
 
         def check(obj: WorldObject) -> str:
-            if held is None:
-                return "the agent holds nothing to put"
             if not obj.type.receptacle:
                 return f"{obj.id} is not a receptacle"
             if obj.type.openable and not obj.is_open:

@@ -1,0 +1,353 @@
+"""Simulator throughput, scene creation time and memory per env: errands/Household-v0
+side by side with minigrid's BabyAI-GoToLocal-v0 and BabyAI-BossLevel-v0.
+
+Every measurement runs in its own child process (multiprocessing 'spawn' context), one
+after another, so that no two measurements share caches or compete for the CPU:
+
+  * throughput: random actions, symbolic observations, resets counted inside the timed
+    loop. errands/Household-v0 is run with two random policies:
+      action_space  uniform samples of env.action_space (an action index and a target
+                    type index; most interactions fail, so episodes end quickly)
+      visible       uniform over the 13 action names; interactions target the type of a
+                    random currently visible object (a navigation action when nothing is)
+    BabyAI envs use action_space.sample(). Before timing, each child resets its env over
+    seeds 0..199 (errands: this generates and caches the procedural scenes; the scenes of
+    the split those resets missed are then loaded too) and that warm-up is reported apart.
+  * scene creation: procedural_scene(id) for ids nobody has cached, per room type, and the
+    ALFRED floor-plan import (load_floorplan) if ../shared/alfred/layouts exists.
+  * memory: tracemalloc Python-heap growth and VmRSS growth of creating and resetting 20
+    envs (distinct seeds), per env instance.
+
+Run:  python benchmarks/sim_throughput.py [--steps 20000] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import multiprocessing as mp
+import os
+import platform
+import statistics
+import sys
+import time
+import traceback
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LAYOUTS = REPO_ROOT.parent / "shared" / "alfred" / "layouts"
+
+ERRANDS_ID = "errands/Household-v0"
+GOTO_LOCAL_ID = "BabyAI-GoToLocal-v0"
+BOSS_LEVEL_ID = "BabyAI-BossLevel-v0"
+WARMUP_SEEDS = 200
+FLOOR_RATIO = 2.0
+MEMORY_ENVS = 20
+
+
+# --- child-process plumbing ------------------------------------------------------------
+
+def _child_main(queue, fn_name: str, args: tuple) -> None:
+    try:
+        queue.put(("ok", globals()[fn_name](*args)))
+    except BaseException:  # noqa: BLE001 - report anything back to the parent
+        queue.put(("error", traceback.format_exc()))
+
+
+def run_in_child(fn, *args):
+    """Run fn(*args) in a fresh spawned process and return its (picklable) result."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child_main, args=(queue, fn.__name__, args))
+    proc.start()
+    status, value = queue.get()
+    proc.join()
+    if status != "ok":
+        raise RuntimeError(f"child {fn.__name__}{args} failed:\n{value}")
+    return value
+
+
+def _make(env_id: str):
+    import gymnasium as gym
+
+    if env_id.startswith("errands/"):
+        import errands  # noqa: F401 - registers errands/Household-v0
+    else:
+        import minigrid  # noqa: F401 - registers the BabyAI levels
+    return gym.make(env_id)
+
+
+def _rss_kib() -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
+
+
+# --- throughput (child) ----------------------------------------------------------------
+
+def throughput_child(env_id: str, policy: str, steps: int, seed: int) -> dict:
+    import numpy as np
+
+    env = _make(env_id)
+    rng = np.random.default_rng(seed)
+    devnull = open(os.devnull, "w")
+    extra = {}
+
+    # Warm-up: resets over seeds 0..199 (errands: procedural scenes are generated and cached).
+    t0 = time.perf_counter()
+    with contextlib.redirect_stdout(devnull):
+        for s in range(WARMUP_SEEDS):
+            env.reset(seed=s)
+    warmup_s = time.perf_counter() - t0
+    if env_id == ERRANDS_ID:
+        from errands.envs.household import scenes
+
+        sampler = env.unwrapped.sampler
+        cached_by_resets = scenes._cached_scene.cache_info().currsize
+        t1 = time.perf_counter()
+        for sid in sampler.scene_ids:  # the split's scenes the 200 resets did not draw
+            scenes.load_scene(sid, env.unwrapped.layouts_dir)
+        extra = {"split_scenes": len(sampler.scene_ids), "cached_by_resets": cached_by_resets,
+                 "filled_s": time.perf_counter() - t1}
+        warmup_s += extra["filled_s"]
+
+    if policy == "visible":
+        from errands.envs.actions import ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS
+
+        interaction = set(INTERACTION_ACTIONS)
+
+        def act(info):
+            name = ACTIONS[int(rng.integers(len(ACTIONS)))]
+            if name in interaction:
+                visible = info["visible_objects"]
+                if not visible:
+                    return NAVIGATION_ACTIONS[int(rng.integers(len(NAVIGATION_ACTIONS)))]
+                return f"{name} {visible[int(rng.integers(len(visible)))].split('|', 1)[0]}"
+            return name
+    else:
+        sample = env.action_space.sample
+
+        def act(info):
+            return sample()
+
+    env.action_space.seed(seed)
+    with contextlib.redirect_stdout(devnull):
+        obs, info = env.reset(seed=seed)
+    resets = successes = 0
+    gc.collect()
+    with contextlib.redirect_stdout(devnull):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            obs, reward, terminated, truncated, info = env.step(act(info))
+            if terminated or truncated:
+                successes += reward > 0
+                obs, info = env.reset()
+                resets += 1
+        elapsed = time.perf_counter() - t0
+    env.close()
+    return {"env": env_id, "policy": policy, "steps": steps, "elapsed_s": elapsed,
+            "steps_per_s": steps / elapsed, "resets": resets, "successes": int(successes),
+            "warmup_s": warmup_s, **extra}
+
+
+# --- scene creation (child) ------------------------------------------------------------
+
+def scenes_child(first_id: int, count: int, layouts_dir: str | None, floorplans: int) -> dict:
+    from errands.envs.household.procedural import procedural_scene
+
+    procedural_scene(first_id - 1)  # first-call costs (imports, lazy tables) outside the timing
+    by_room: dict[str, list[float]] = {}
+    for sid in range(first_id, first_id + count):
+        t0 = time.perf_counter()
+        scene = procedural_scene(sid)
+        ms = (time.perf_counter() - t0) * 1000
+        by_room.setdefault(scene.room_type, []).append(ms)
+    result = {"procedural": by_room, "ids": (first_id, first_id + count - 1), "alfred": None}
+    if layouts_dir and Path(layouts_dir).is_dir():
+        from errands.envs.household.alfred_floorplans import floorplan_numbers, load_floorplan
+
+        numbers = floorplan_numbers(layouts_dir)
+        if numbers:
+            stride = max(1, len(numbers) // floorplans)
+            chosen = numbers[::stride][:floorplans]
+            load_floorplan(layouts_dir, numbers[-1])  # first-call costs outside the timing
+            alfred: dict[str, list[float]] = {}
+            for n in chosen:
+                t0 = time.perf_counter()
+                scene = load_floorplan(layouts_dir, n)
+                ms = (time.perf_counter() - t0) * 1000
+                alfred.setdefault(scene.room_type, []).append(ms)
+            result["alfred"] = {"by_room": alfred, "numbers": chosen, "available": len(numbers)}
+    return result
+
+
+# --- memory (child) --------------------------------------------------------------------
+
+def memory_child(env_id: str, n: int, use_tracemalloc: bool) -> dict:
+    """Heap (or RSS) growth of creating and resetting n envs with distinct seeds, first
+    in a fresh process (cold: includes filling the scene cache), then once more with
+    the same seeds (warm: the marginal cost of one more env)."""
+    import tracemalloc
+
+    import gymnasium as gym  # noqa: F401 - imports done before the baseline
+    import numpy  # noqa: F401
+
+    _make(env_id).close()  # registration and module imports outside the measurement
+    devnull = open(os.devnull, "w")
+
+    def measure(keep: list) -> float:
+        gc.collect()
+        before = tracemalloc.get_traced_memory()[0] if use_tracemalloc else _rss_kib() * 1024
+        with contextlib.redirect_stdout(devnull):
+            for s in range(n):
+                env = _make(env_id)
+                env.reset(seed=1000 + s)
+                keep.append(env)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0] if use_tracemalloc else _rss_kib() * 1024
+        return (after - before) / n / 1024
+
+    if use_tracemalloc:
+        tracemalloc.start()
+    cold_envs: list = []
+    cold = measure(cold_envs)
+    warm_envs: list = []
+    warm = measure(warm_envs)
+    if use_tracemalloc:
+        tracemalloc.stop()
+    return {"env": env_id, "kind": "tracemalloc" if use_tracemalloc else "rss", "cold_kib": cold, "warm_kib": warm}
+
+
+# --- report ----------------------------------------------------------------------------
+
+def _fmt_ms(values: list[float]) -> str:
+    return f"{statistics.mean(values):7.2f} {statistics.median(values):7.2f} {min(values):7.2f} {max(values):7.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0] + " Each measurement runs in its own spawned child process.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Policies: 'action_space' = uniform samples of env.action_space; 'visible' (errands only) = "
+               "uniform over the 13 action names, interactions aimed at the type of a random visible object. "
+               f"The floor checked: {ERRANDS_ID} >= {FLOOR_RATIO:g}x {GOTO_LOCAL_ID} steps/s.")
+    parser.add_argument("--steps", type=int, default=20000, help="timed env steps per env and policy (default 20000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the timed episodes and random actions (default 0)")
+    parser.add_argument("--scenes", type=int, default=40,
+                        help="procedural scenes to time, ids 1000.. (not ALFRED ids, so never cached; default 40)")
+    parser.add_argument("--floorplans", type=int, default=20, help="ALFRED floor plans to import and time (default 20)")
+    parser.add_argument("--layouts", default=str(DEFAULT_LAYOUTS),
+                        help="ALFRED gen/layouts folder (default ../shared/alfred/layouts from the repo root)")
+    args = parser.parse_args(argv)
+
+    import gymnasium
+    import minigrid
+    import numpy
+
+    import errands
+
+    print(f"# sim_throughput  steps={args.steps} seed={args.seed}")
+    print(f"python {platform.python_version()}  numpy {numpy.__version__}  gymnasium {gymnasium.__version__}  "
+          f"minigrid {minigrid.__version__}  errands {errands.__version__}")
+    print(f"machine: {platform.machine()} {platform.processor() or ''}  cpus={os.cpu_count()}  "
+          f"{platform.platform()}")
+    print("each measurement: its own spawned child process, run one after another\n")
+
+    runs = [(ERRANDS_ID, "action_space"), (ERRANDS_ID, "visible"),
+            (GOTO_LOCAL_ID, "action_space"), (BOSS_LEVEL_ID, "action_space")]
+    rows = []
+    for env_id, policy in runs:
+        print(f"  running {env_id} [{policy}] ...", flush=True)
+        rows.append(run_in_child(throughput_child, env_id, policy, args.steps, args.seed))
+    base = next(r["steps_per_s"] for r in rows if r["env"] == GOTO_LOCAL_ID)
+
+    print(f"\n## Throughput (random actions, symbolic observations, {args.steps} steps, resets inside the timing)\n")
+    print(f"{'env':24} {'policy':13} {'steps/s':>9} {'resets':>7} {'steps/ep':>9} {'vs GoToLocal':>13} "
+          f"{'warm-up s':>10}")
+    for r in rows:
+        ratio = r["steps_per_s"] / base
+        per_ep = r["steps"] / r["resets"] if r["resets"] else float("inf")
+        print(f"{r['env']:24} {r['policy']:13} {r['steps_per_s']:9.0f} {r['resets']:7d} {per_ep:9.1f} "
+              f"{ratio:12.2f}x {r['warmup_s']:10.2f}")
+    errands_rows = [r for r in rows if r["env"] == ERRANDS_ID]
+    e0 = errands_rows[0]
+    print(f"\nwarm-up: {WARMUP_SEEDS} resets (seeds 0..{WARMUP_SEEDS - 1}) per env; for {ERRANDS_ID} they cached "
+          f"{e0['cached_by_resets']} of the split's {e0['split_scenes']} scenes, the rest were then loaded "
+          f"({e0['filled_s']:.2f} s, included in the warm-up column)")
+    print(f"\nfloor: {ERRANDS_ID} >= {FLOOR_RATIO:g}x {GOTO_LOCAL_ID} steps/s ({FLOOR_RATIO * base:.0f} steps/s)")
+    for r in errands_rows:
+        ratio = r["steps_per_s"] / base
+        print(f"  {r['env']} [{r['policy']}]: {ratio:.2f}x -> {'MEETS' if ratio >= FLOOR_RATIO else 'FAILS'} the floor")
+
+    print("\n  running scene creation ...", flush=True)
+    sc = run_in_child(scenes_child, 1000, args.scenes, args.layouts, args.floorplans)
+    print(f"\n## Scene creation (ms per scene, own child process)\n")
+    lo, hi = sc["ids"]
+    print(f"procedural_scene(id), ids {lo}..{hi} (fresh, uncached):")
+    print(f"  {'room type':12} {'n':>3} {'mean':>7} {'median':>7} {'min':>7} {'max':>7}")
+    all_proc = []
+    for room, values in sorted(sc["procedural"].items()):
+        all_proc += values
+        print(f"  {room:12} {len(values):3d} {_fmt_ms(values)}")
+    print(f"  {'all':12} {len(all_proc):3d} {_fmt_ms(all_proc)}")
+    all_alfred = []
+    if sc["alfred"]:
+        a = sc["alfred"]
+        print(f"\nALFRED floor-plan import, load_floorplan(layouts, n), {len(a['numbers'])} of {a['available']} "
+              f"floor plans: {a['numbers']}")
+        print(f"  {'room type':12} {'n':>3} {'mean':>7} {'median':>7} {'min':>7} {'max':>7}")
+        for room, values in sorted(a["by_room"].items()):
+            all_alfred += values
+            print(f"  {room:12} {len(values):3d} {_fmt_ms(values)}")
+        print(f"  {'all':12} {len(all_alfred):3d} {_fmt_ms(all_alfred)}")
+    else:
+        print(f"\nALFRED floor-plan import: skipped ({args.layouts} not found)")
+
+    print(f"\n  running memory ...", flush=True)
+    mem = {}
+    for env_id in (ERRANDS_ID, GOTO_LOCAL_ID):
+        for traced in (True, False):
+            r = run_in_child(memory_child, env_id, MEMORY_ENVS, traced)
+            mem[(env_id, r["kind"])] = r
+    print(f"\n## Memory per env instance ({MEMORY_ENVS} envs created and reset with distinct seeds, "
+          f"fresh child process each)\n")
+    print("cold: the first 20 in the process (errands: includes filling the shared scene cache); "
+          "warm: 20 more with the same seeds (marginal cost)")
+    print("RSS is measured in a separate child without tracemalloc\n")
+    print(f"{'env':24} {'heap cold KiB':>14} {'heap warm KiB':>14} {'RSS cold KiB':>13} {'RSS warm KiB':>13}")
+    for env_id in (ERRANDS_ID, GOTO_LOCAL_ID):
+        t, r = mem[(env_id, "tracemalloc")], mem[(env_id, "rss")]
+        print(f"{env_id:24} {t['cold_kib']:14.1f} {t['warm_kib']:14.1f} {r['cold_kib']:13.1f} {r['warm_kib']:13.1f}")
+
+    print("\n## Markdown (for the README)\n")
+    print(f"Random actions, symbolic observations, {args.steps} steps per row, resets included; "
+          f"one spawned process per row on one machine ({os.cpu_count()} CPUs, Python {platform.python_version()}).\n")
+    print("| env | policy | steps/s | resets | vs BabyAI-GoToLocal-v0 |")
+    print("|---|---|---:|---:|---:|")
+    for r in rows:
+        print(f"| `{r['env']}` | {r['policy']} | {r['steps_per_s']:,.0f} | {r['resets']:,} | "
+              f"{r['steps_per_s'] / base:.2f}x |")
+    print()
+    print("| scene creation | n | mean ms | median ms |")
+    print("|---|---:|---:|---:|")
+    for room, values in sorted(sc["procedural"].items()):
+        print(f"| procedural {room} | {len(values)} | {statistics.mean(values):.1f} | {statistics.median(values):.1f} |")
+    print(f"| procedural, all | {len(all_proc)} | {statistics.mean(all_proc):.1f} | {statistics.median(all_proc):.1f} |")
+    if all_alfred:
+        print(f"| ALFRED floor-plan import | {len(all_alfred)} | {statistics.mean(all_alfred):.1f} | "
+              f"{statistics.median(all_alfred):.1f} |")
+    print()
+    print("| memory per env instance | Python heap (tracemalloc) KiB | RSS KiB |")
+    print("|---|---:|---:|")
+    for env_id in (ERRANDS_ID, GOTO_LOCAL_ID):
+        t, r = mem[(env_id, "tracemalloc")], mem[(env_id, "rss")]
+        print(f"| `{env_id}`, first {MEMORY_ENVS} (cold) | {t['cold_kib']:,.0f} | {r['cold_kib']:,.0f} |")
+        print(f"| `{env_id}`, next {MEMORY_ENVS} (warm) | {t['warm_kib']:,.0f} | {r['warm_kib']:,.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
