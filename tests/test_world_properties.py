@@ -23,13 +23,16 @@ from hypothesis import strategies as st
 
 import errands  # noqa: F401  (registers errands/Household-v0)
 from errands.envs.actions import ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action
-from errands.envs.household.object_types import SLICES, TYPE_NAMES, object_type
-from errands.envs.household.scene import FLOOR, HEADINGS, HORIZONS, heading_step
+from errands.envs.household.object_types import SLICES, SLICING_TOOLS, object_type
+from errands.envs.household.navigation import shortest_actions
+from errands.envs.household.scene import FLOOR, HEADINGS, HORIZONS, Pose, heading_step
 from errands.envs.household.scenes import load_scene
 from errands.envs.household.world import World
 
 # Two kitchens, a living room, a bedroom and a bathroom.
 SCENE_IDS = (1, 5, 201, 301, 401)
+
+MAX_ROUTE = 40  # navigation actions one "goto" step may expand into
 
 BOGUS_TARGETS = (
     "",
@@ -44,7 +47,7 @@ BOGUS_TARGETS = (
 )
 
 WORLD_SETTINGS = settings(
-    max_examples=150,
+    max_examples=400,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -90,6 +93,12 @@ def episodes(draw):
     targets = _target_spec(scene_types, scene_ids)
     step = st.one_of(
         st.tuples(st.sampled_from(NAVIGATION_ACTIONS), st.none()),
+        # An interaction chosen when it runs, to fit what is visible and held (so that
+        # sequences really pick up, put, open, close, toggle and slice).
+        st.tuples(st.just("auto"), st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.booleans())),
+        st.tuples(st.just("auto"), st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.booleans())),
+        # Walk (with real navigation actions) to where some object can be reached.
+        st.tuples(st.just("goto"), st.integers(0, 1000)),
         st.tuples(st.sampled_from(INTERACTION_ACTIONS), targets),
         st.tuples(st.sampled_from(INTERACTION_ACTIONS), targets),
         st.tuples(st.sampled_from(("Stop",) + INTERACTION_ACTIONS), st.none() | targets),
@@ -110,6 +119,45 @@ def _resolve_target(world: World, spec) -> str | None:
         # Sometimes name it by its exact id, sometimes by its type.
         return str(oid) if spec[2] else str(world.objects[oid].type.name)
     return spec[1]
+
+
+def _fitting_action(world: World, spec) -> Action:
+    """An interaction with a visible object that its affordances allow (it may still fail,
+    e.g. a receptacle that does not accept what is held)."""
+    k, m, by_id = spec
+    visible = world.visible_ids()
+    if not visible:
+        return Action(INTERACTION_ACTIONS[m % len(INTERACTION_ACTIONS)], "CounterTop")
+    obj = world.objects[visible[k % len(visible)]]
+    t = obj.type
+    held = world.objects[world.held].type if world.held else None
+    names = []
+    if t.pickupable and held is None:
+        names.append("PickupObject")
+    if t.receptacle and held is not None:
+        names.append("PutObject")
+    if t.openable:
+        names.append("CloseObject" if obj.is_open else "OpenObject")
+    if t.toggleable:
+        names.append("ToggleObjectOff" if obj.is_on else "ToggleObjectOn")
+    if t.sliceable and held is not None and held.name in SLICING_TOOLS:
+        names = ["SliceObject"] * 3 + names
+    if not names:
+        names = list(INTERACTION_ACTIONS)
+    return Action(names[m % len(names)], str(obj.id) if by_id else str(t.name))
+
+
+def _route(world: World, k: int) -> list[Action]:
+    """Navigation actions (shortest path) to a pose that sees and reaches the furniture
+    holding the k-th object (any object: furniture, or something resting somewhere)."""
+    ids = sorted(world.objects)
+    obj = world.objects[ids[k % len(ids)]]
+    root = obj if obj.position is not None else world.root_fixed(obj.id)
+    if root is None:
+        return []
+    poses = [Pose(*(int(v) for v in p)) for p in world.scene.interaction_poses.get(root.id, ())]
+    names = shortest_actions(world.scene, world.agent, poses) or []
+    return [Action(name) for name in names[:MAX_ROUTE]]
 
 
 def _make_world(scene_id: int, start) -> World:
@@ -314,20 +362,34 @@ def test_world_invariants_hold_after_every_step(episode):
     world = _make_world(scene_id, start)
     note(f"scene {scene_id}, start pose {world.agent}")
     check_all(world)
-    for n, (name, spec) in enumerate(specs):
-        action = Action(name, _resolve_target(world, spec))
-        before = snapshot(world)
-        result = world.step(action)
-        note(f"step {n}: {action!s} -> success={result.success} {result.error!r}")
-        event(f"{name} {'ok' if result.success else 'failed'}")
-        context = f"step {n} ({action!s})"
+    n = 0
+    for name, spec in specs:
+        if name == "goto":
+            for action in _route(world, spec):
+                step_and_check(world, action, n)
+                n += 1
+            continue
+        if name == "auto":
+            action = _fitting_action(world, spec)
+        else:
+            action = Action(name, _resolve_target(world, spec))
+        step_and_check(world, action, n)
+        n += 1
 
-        assert isinstance(result.success, bool), f"{context}: success is {result.success!r}"
-        if not result.success:
-            assert isinstance(result.error, str) and result.error.strip(), f"{context}: failed with no error"
-            assert_same_snapshot(before, snapshot(world), context)
-        check_conservation(before[2], world, action, result.success)
-        check_all(world)
+
+def step_and_check(world: World, action: Action, n: int) -> None:
+    before = snapshot(world)
+    result = world.step(action)
+    note(f"step {n}: {action!s} -> success={result.success} {result.error!r}")
+    event(f"{action.name} {'ok' if result.success else 'failed'}")
+    context = f"step {n} ({action!s})"
+
+    assert isinstance(result.success, bool), f"{context}: success is {result.success!r}"
+    if not result.success:
+        assert isinstance(result.error, str) and result.error.strip(), f"{context}: failed with no error"
+        assert_same_snapshot(before, snapshot(world), context)
+    check_conservation(before[2], world, action, result.success)
+    check_all(world)
 
 
 # --- the Gymnasium property ---------------------------------------------------------

@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 
+from ..household.object_types import OBJECT_TYPES
 from ..skills import Plan, SkillCall
 from .goals import TaskGoal
 
@@ -186,6 +187,14 @@ SLICE_PHRASES = {"train": ["a slice of {name}", "a sliced {name}", "a piece of s
                  "novel": ["a wedge of {name}"]}
 
 
+INSIDE = {"SinkBasin", "BathtubBasin", "GarbageCan", "LaundryHamper", "Bowl", "Mug", "Cup", "Pot", "Pan", "Box"}
+
+
+def preposition(type_name: str) -> str:
+    """'in' the fridge, the sink, a bowl; 'on' the counter, the bed."""
+    return "in" if type_name in INSIDE or OBJECT_TYPES[type_name].openable else "on"
+
+
 def type_words(type_name: str) -> str:
     """'CreditCard' -> 'credit card'."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", type_name).lower().replace("t v", "TV")
@@ -228,6 +237,10 @@ def describe_goal(goal: TaskGoal, phrasing: str = "train", rng: np.random.Genera
             slots["done"], slots["bare"] = "a " + slots["done"], bare
         else:
             slots["done"] = _article(slots["done"], "a")
+    # Say "in the fridge" and "on the counter", whatever the template says.
+    template = re.sub(r"(?:\[in\|on\]|\bin|\bon) \{parent\}", "{prep} {parent}", template)
+    if "parent" in slots:
+        slots["prep"] = preposition(goal.parent_receptacle)
     text = _choose_alternatives(template, pick)
     for key, value in list(slots.items()):
         slots[key.capitalize()] = value[:1].upper() + value[1:]

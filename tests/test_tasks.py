@@ -1,0 +1,190 @@
+import json
+import re
+
+import numpy as np
+import pytest
+
+from errands.envs.household.scenes import load_scene
+from errands.envs.household.world import World
+from errands.envs.tasks.distribution import derive_distribution, load_distribution
+from errands.envs.tasks.goals import TASK_TYPES, TaskGoal, goal_conditions
+from errands.envs.tasks.instructions import GOAL_TEMPLATES, SYNONYMS, describe_goal, names_for
+from errands.envs.tasks.sampler import TaskSampler
+from errands.envs.tasks.task import ImpossibleTask, Task
+
+
+def move(world, object_id, receptacle_id):
+    obj = world.objects[object_id]
+    if obj.parent:
+        world.objects[obj.parent].contents.remove(object_id)
+    elif world.held == object_id:
+        world.held = None
+    obj.parent = receptacle_id
+    world.objects[receptacle_id].contents.append(object_id)
+    world.version += 1
+
+
+def hold(world, object_id):
+    obj = world.objects[object_id]
+    world.objects[obj.parent].contents.remove(object_id)
+    obj.parent, world.held = None, object_id
+    world.version += 1
+
+
+def world_for(goal, scene=1, seed=0):
+    return World(Task(goal, scene, seed=seed).build_scene())
+
+
+def test_packaged_distribution_is_derived_from_alfreds_split_file(alfred_dir):
+    assert derive_distribution(alfred_dir / "splits-oct21.json") == load_distribution()
+    counts = {room: sum(r[-1] for r in rows) for room, rows in load_distribution().items()}
+    assert sum(counts.values()) == 21023  # every train directive, once
+
+
+def test_goal_validation_says_what_is_wrong():
+    with pytest.raises(ValueError, match="unknown task type 'pick_apple'"):
+        TaskGoal("pick_apple", "Apple", "Fridge")
+    with pytest.raises(ValueError, match="task object 'Fridge' cannot be picked up"):
+        TaskGoal("pick_and_place_simple", "Fridge", "CounterTop")
+    with pytest.raises(ValueError, match="a StoveBurner cannot hold a Apple"):
+        TaskGoal("pick_and_place_simple", "Apple", "StoveBurner")
+    with pytest.raises(ValueError, match="needs a light"):
+        TaskGoal("look_at_obj_in_light", "Book", "Sofa")
+    with pytest.raises(ValueError, match="'Book' cannot be sliced"):
+        TaskGoal("pick_and_place_simple", "Book", "Shelf", sliced=True)
+    with pytest.raises(ValueError, match="needs a movable receptacle"):
+        TaskGoal("pick_and_place_with_movable_recep", "Pen", "Desk")
+    goal = TaskGoal.from_alfred_name("pick_heat_then_place_in_recep-AppleSliced-None-Fridge-17/trial_T1")
+    assert goal == TaskGoal("pick_heat_then_place_in_recep", "Apple", "Fridge", sliced=True)
+    assert goal.alfred_name == "pick_heat_then_place_in_recep-AppleSliced-None-Fridge"
+
+
+def test_goal_conditions_simple_and_sliced():
+    goal = TaskGoal("pick_and_place_simple", "Apple", "Fridge")
+    w = world_for(goal)
+    assert goal_conditions(goal, w) == (0, 1)
+    move(w, w.objects_of_type("Apple")[0].id, w.objects_of_type("Fridge")[0].id)
+    assert goal_conditions(goal, w) == (1, 1)
+    sliced = TaskGoal("pick_and_place_simple", "Apple", "Fridge", sliced=True)
+    w = world_for(sliced)
+    assert goal_conditions(sliced, w) == (0, 2)
+
+
+def test_goal_conditions_two_objects_count_each():
+    goal = TaskGoal("pick_two_obj_and_place", "Apple", "Fridge")
+    w = world_for(goal)
+    apples = w.objects_of_type("Apple")
+    fridge = w.objects_of_type("Fridge")[0].id
+    assert len(apples) >= 2 and goal_conditions(goal, w) == (0, 2)
+    move(w, apples[0].id, fridge)
+    assert goal_conditions(goal, w) == (1, 2)
+    move(w, apples[1].id, fridge)
+    assert goal_conditions(goal, w) == (2, 2)
+
+
+def test_goal_conditions_transform_counts_place_state_and_both():
+    goal = TaskGoal("pick_cool_then_place_in_recep", "Apple", "CounterTop")
+    w = world_for(goal)
+    apples = w.objects_of_type("Apple")
+    counter = w.objects_of_type("CounterTop")[0].id
+    assert goal_conditions(goal, w) == (0, 3)
+    apples[0].cooled = True
+    w.version += 1
+    assert goal_conditions(goal, w) == (1, 3)
+    if len(apples) > 1:
+        move(w, apples[1].id, counter)  # a different apple in place: 2 of 3, not both
+        assert goal_conditions(goal, w) == (2, 3)
+    move(w, apples[0].id, counter)
+    assert goal_conditions(goal, w) == (3, 3)
+
+
+def test_goal_conditions_movable_receptacle():
+    goal = TaskGoal("pick_and_place_with_movable_recep", "Apple", "DiningTable", movable_receptacle="Bowl")
+    w = world_for(goal, scene=1)
+    apple, bowl = w.objects_of_type("Apple")[0], w.objects_of_type("Bowl")[0]
+    table = w.objects_of_type("DiningTable")[0].id
+    assert goal_conditions(goal, w) == (0, 3)
+    move(w, bowl.id, table)
+    assert goal_conditions(goal, w) == (1, 3)
+    move(w, apple.id, bowl.id)
+    assert goal_conditions(goal, w) == (3, 3)
+
+
+def test_goal_conditions_look_at_in_light():
+    goal = TaskGoal("look_at_obj_in_light", "Book", "DeskLamp")
+    scene_id = next(i for i in range(301, 331) if any(o.type == "DeskLamp" for o in load_scene(i).fixed))
+    w = world_for(goal, scene=scene_id)
+    assert goal_conditions(goal, w) == (0, 2)
+    hold(w, w.objects_of_type("Book")[0].id)
+    assert goal_conditions(goal, w) == (1, 2)
+    lamp = w.objects_of_type("DeskLamp")[0]
+    lamp.is_on = True
+    w.version += 1
+    expected = 2 if lamp.id in w.visible_ids() else 1
+    assert goal_conditions(goal, w) == (expected, 2)
+
+
+def test_impossible_tasks_say_what_is_missing():
+    goal = TaskGoal("pick_and_place_simple", "Apple", "Fridge")
+    with pytest.raises(ImpossibleTask, match=r"cannot be done in procedural-401: it has no reachable Fridge \(it has"):
+        Task(goal, 401).build_scene()
+    heat = TaskGoal("pick_heat_then_place_in_recep", "Apple", "CounterTop")
+    with pytest.raises(ImpossibleTask, match="no reachable Microwave"):
+        Task(heat, 402).build_scene()
+
+
+def test_prepared_scene_has_what_the_goal_needs_and_goal_unmet():
+    sampler = TaskSampler(split="any")
+    rng = np.random.default_rng(1)
+    for _ in range(60):
+        task = sampler.sample(rng)
+        w = World(task.build_scene())
+        goal = task.goal
+        need = 2 if goal.task_type == "pick_two_obj_and_place" else 1
+        assert len(w.objects_of_type(goal.object)) >= need
+        if goal.sliced:
+            assert w.objects_of_type("Knife") or w.objects_of_type("ButterKnife")
+        met, total = goal_conditions(goal, w)
+        assert met < total
+
+
+def test_sampler_follows_room_and_split():
+    rng = np.random.default_rng(0)
+    unseen = TaskSampler(split="unseen")
+    scenes = {unseen.sample(rng).scene for _ in range(40)}
+    assert scenes <= {9, 10, 29, 215, 219, 226, 308, 315, 325, 404, 424, 425}
+    fixed = TaskSampler(scene=301)
+    for _ in range(10):
+        task = fixed.sample(rng)
+        assert task.scene == 301
+        assert any(row[:4] == [task.goal.task_type, task.goal.object_type_name, task.goal.movable_receptacle or "None",
+                               task.goal.parent_receptacle] for row in load_distribution()["bedroom"])
+
+
+def test_instruction_templates_and_novel_phrasings():
+    for kind, sets in GOAL_TEMPLATES.items():
+        assert len(sets["train"]) >= 10 and len(sets["novel"]) >= 4, kind
+        assert not set(sets["train"]) & set(sets["novel"])
+    for type_name, names in SYNONYMS.items():
+        if len(names) >= 3:
+            assert not set(names_for(type_name, "train")) & set(names_for(type_name, "novel")), type_name
+    assert names_for("Fridge", "train") == ["fridge", "refrigerator"]
+    goal = TaskGoal("pick_clean_then_place_in_recep", "Apple", "Fridge")
+    rng = np.random.default_rng(0)
+    train = {describe_goal(goal, "train", rng) for _ in range(200)}
+    novel = {describe_goal(goal, "novel", rng) for _ in range(200)}
+    assert len(train) > 50 and not train & novel
+    assert all(re.search(r"\b(clean|rinse|wash|rinsed|washed)\b", t, re.IGNORECASE) for t in train)
+    assert all(re.search(r"\b(in|to) the (fridge|refrigerator)\b", t) for t in train)
+    assert all("icebox" in t for t in novel)
+    assert describe_goal(TaskGoal("pick_two_obj_and_place", "Pencil", "Desk")) == "Put two pencils on the desk."
+
+
+def test_task_json_round_trip_and_bad_input():
+    task = Task(TaskGoal("pick_heat_then_place_in_recep", "Potato", "CounterTop", sliced=True), 3, seed=5)
+    again = Task.from_dict(json.loads(json.dumps(task.to_dict())))
+    assert again.to_dict() == task.to_dict() and again.task_id == task.task_id
+    with pytest.raises(ValueError, match="needs 'goal' and 'scene'"):
+        Task.from_dict({"scene": 3})
+    with pytest.raises(ValueError, match="bad task goal"):
+        Task.from_dict({"scene": 3, "goal": {"task_type": "pick_and_place_simple", "colour": "red"}})
