@@ -136,12 +136,13 @@ def throughput_child(env_id: str, policy: str, steps: int, seed: int) -> dict:
     env.action_space.seed(seed)
     with contextlib.redirect_stdout(devnull):
         obs, info = env.reset(seed=seed)
-    resets = successes = 0
+    resets = successes = failed = 0
     gc.collect()
     with contextlib.redirect_stdout(devnull):
         c0, t0 = time.process_time(), time.perf_counter()
         for _ in range(steps):
             obs, reward, terminated, truncated, info = env.step(act(info))
+            failed += info.get("last_action_success", True) is False
             if terminated or truncated:
                 successes += reward > 0
                 obs, info = env.reset()
@@ -150,7 +151,7 @@ def throughput_child(env_id: str, policy: str, steps: int, seed: int) -> dict:
     env.close()
     return {"env": env_id, "policy": policy, "steps": steps, "elapsed_s": elapsed, "cpu_s": cpu,
             "steps_per_s": steps / elapsed, "cpu_steps_per_s": steps / cpu, "resets": resets,
-            "successes": int(successes), "warmup_s": warmup_s, **extra}
+            "successes": int(successes), "failed": int(failed), "warmup_s": warmup_s, **extra}
 
 
 # --- scene creation (child) ------------------------------------------------------------
@@ -280,14 +281,16 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\n## Throughput (random actions, symbolic observations, {args.steps} steps, resets inside the timing)\n")
     print(f"steps/s: median over {args.repeats} runs by wall clock [min-max]; cpu: median steps per CPU second "
-          f"(less sensitive to other load on the machine); ratio: to {GOTO_LOCAL_ID}\n")
+          f"(less sensitive to other load on the machine); failed: share of actions that failed (errands); "
+          f"ratio: to {GOTO_LOCAL_ID}\n")
     print(f"{'env':24} {'policy':13} {'steps/s':>9} {'[min-max]':>15} {'cpu':>7} {'resets':>7} {'steps/ep':>9} "
-          f"{'ratio':>7} {'cpu ratio':>9} {'warm-up s':>10}")
+          f"{'failed':>7} {'ratio':>7} {'cpu ratio':>9} {'warm-up s':>10}")
     for r in rows:
         per_ep = r["steps"] / r["resets"] if r["resets"] else float("inf")
+        failed = f"{100 * r['failed'] / r['steps']:.0f}%" if r["env"] == ERRANDS_ID else "-"
         resets = str(r["resets"]) if len(r["resets_all"]) == 1 else "/".join(map(str, r["resets_all"]))
         print(f"{r['env']:24} {r['policy']:13} {r['steps_per_s']:9.0f} {r['min']:7.0f}-{r['max']:<7.0f} "
-              f"{r['cpu_steps_per_s']:7.0f} {resets:>7} {per_ep:9.1f} {r['steps_per_s'] / base['steps_per_s']:6.2f}x "
+              f"{r['cpu_steps_per_s']:7.0f} {resets:>7} {per_ep:9.1f} {failed:>7} {r['steps_per_s'] / base['steps_per_s']:6.2f}x "
               f"{r['cpu_steps_per_s'] / base['cpu_steps_per_s']:8.2f}x {r['warmup_s']:10.2f}")
     errands_rows = [r for r in rows if r["env"] == ERRANDS_ID]
     e0 = errands_rows[0]

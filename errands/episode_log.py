@@ -71,7 +71,16 @@ class EpisodeLog:
         data["goal_conditions"] = list(self.goal_conditions)
         data["num_steps"] = self.num_steps
         data["task_type"] = self.task_type
+        data["metrics"] = self.episode_metrics()
         return data
+
+    def episode_metrics(self) -> dict:
+        """ALFRED's per-episode figures: s_spl = success * min(1, L*/t), pc_spl = gc * min(1, L*/t)."""
+        weight = self.path_weight() if self.expert_length else None
+        return {"success": self.success, "gc": self.gc_fraction, "steps": self.num_steps,
+                "failures": self.num_failures, "expert_length": self.expert_length,
+                "s_spl": None if weight is None else float(self.success) * weight,
+                "pc_spl": None if weight is None else self.gc_fraction * weight}
 
     @classmethod
     def from_dict(cls, data: dict) -> EpisodeLog:

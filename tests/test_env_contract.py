@@ -59,6 +59,14 @@ def test_make_vec_runs_batched_steps():
     envs.close()
 
 
+def test_info_lists_are_copies():
+    env = gym.make("errands/Household-v0")
+    obs, info = env.reset(seed=4)
+    before = list(info["visible_objects"])
+    info["visible_objects"].clear()
+    assert env.unwrapped.world.visible_ids() == before
+
+
 def test_bad_actions_are_failed_actions_not_crashes():
     env = gym.make("errands/Household-v0")
     env.reset(seed=0)
@@ -95,6 +103,10 @@ def test_dict_action_targets_index_types():
                         TYPE_NAMES) == Action("PickupObject", "Apple")
     with pytest.raises(ValueError, match="unknown target 9999"):
         Action.parse({"action": 5, "target": 9999}, TYPE_NAMES)
+    # Navigation ignores the target a Dict policy emits; a written target is an error.
+    assert Action.parse({"action": 0, "target": 7}, TYPE_NAMES) == Action("MoveAhead")
+    with pytest.raises(ValueError, match="MoveAhead takes no target, got 'Egg'"):
+        Action.parse("MoveAhead Egg")
 
 
 def test_render_draws_top_down_map_with_agent():

@@ -55,7 +55,10 @@ def test_episode_log_round_trip_and_corrupt_files(tmp_path):
     path = LOGS[1].save(tmp_path / "ep.json")
     again = EpisodeLog.load(path)
     assert again.to_dict() == LOGS[1].to_dict() and again.num_steps == 40
-    assert json.loads(path.read_text())["task_type"] == "pick_heat_then_place_in_recep"
+    saved = json.loads(path.read_text())
+    assert saved["task_type"] == "pick_heat_then_place_in_recep"
+    assert saved["metrics"] == {"success": False, "gc": pytest.approx(2 / 3), "steps": 40, "failures": 0,
+                                "expert_length": 20, "s_spl": 0.0, "pc_spl": pytest.approx(1 / 3)}
     (tmp_path / "bad.json").write_text("{not json")
     with pytest.raises(ValueError, match="bad.json is not valid JSON"):
         EpisodeLog.load(tmp_path / "bad.json")

@@ -4,8 +4,18 @@ Each example draws a scene (covering all four room types), a start pose (the sce
 or one from which some piece of furniture can be seen and reached, so that interactions
 have something to act on) and a sequence of up to 60 primitive actions. Interaction
 targets are drawn from the scene's type names, its exact object ids, whatever is visible
-when the action runs (an index into `World.visible_ids()`), or bogus strings. After every
-single step the world's structural invariants are checked.
+when the action runs (an index into `World.visible_ids()`), or bogus strings. To make
+sequences really pick up, put, open, close, toggle and slice, some steps are resolved
+when they run: "auto" picks an interaction that fits a visible object's affordances, and
+"goto" expands into the shortest real navigation actions to the furniture holding some
+object. After every single primitive step the world's invariants are checked:
+
+1. every object is in exactly one place (held, fixed, or listed once by its parent), with
+   no parent cycles; 2. at most one object is held; 3. objects are conserved except by a
+   successful SliceObject, which swaps one sliceable object for SLICES[type] pieces;
+4. nothing inside a closed receptacle (or in the hand) is visible, and the egocentric
+   view's item channel agrees; 5. a failed action changes nothing and says why;
+6. the agent stays on a floor cell with a legal heading and horizon.
 
 A second property drives the Gymnasium env with space samples, well-formed strings and
 garbage, and checks that step never raises and observations stay in the space.
@@ -18,6 +28,7 @@ from collections import Counter
 
 import gymnasium
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
@@ -53,7 +64,7 @@ WORLD_SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 ENV_SETTINGS = settings(
-    max_examples=40,
+    max_examples=80,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -98,12 +109,14 @@ def episodes(draw):
         st.tuples(st.just("auto"), st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.booleans())),
         st.tuples(st.just("auto"), st.tuples(st.integers(0, 1000), st.integers(0, 1000), st.booleans())),
         # Walk (with real navigation actions) to where some object can be reached.
-        st.tuples(st.just("goto"), st.integers(0, 1000)),
+        st.tuples(st.just("goto"), st.tuples(st.integers(0, 1000), st.booleans())),
         st.tuples(st.sampled_from(INTERACTION_ACTIONS), targets),
         st.tuples(st.sampled_from(INTERACTION_ACTIONS), targets),
         st.tuples(st.sampled_from(("Stop",) + INTERACTION_ACTIONS), st.none() | targets),
     )
-    actions = draw(st.lists(step, min_size=1, max_size=60))
+    # Draw the length first: hypothesis' own list sizes favour very short lists.
+    size = draw(st.integers(1, 60))
+    actions = draw(st.lists(step, min_size=size, max_size=size))
     return scene_id, start, actions
 
 
@@ -128,9 +141,15 @@ def _fitting_action(world: World, spec) -> Action:
     visible = world.visible_ids()
     if not visible:
         return Action(INTERACTION_ACTIONS[m % len(INTERACTION_ACTIONS)], "CounterTop")
+    held = world.objects[world.held].type if world.held else None
+    if held is not None and held.name in SLICING_TOOLS and m % 2 == 0:
+        # Knife in hand: usually go for something sliceable, if one is in view.
+        visible = [oid for oid in visible if world.objects[oid].type.sliceable] or visible
+    elif held is None and m % 3 == 0:
+        # Hand empty: now and then go for a knife, if one is in view.
+        visible = [oid for oid in visible if world.objects[oid].type.name in SLICING_TOOLS] or visible
     obj = world.objects[visible[k % len(visible)]]
     t = obj.type
-    held = world.objects[world.held].type if world.held else None
     names = []
     if t.pickupable and held is None:
         names.append("PickupObject")
@@ -147,11 +166,25 @@ def _fitting_action(world: World, spec) -> Action:
     return Action(names[m % len(names)], str(obj.id) if by_id else str(t.name))
 
 
-def _route(world: World, k: int) -> list[Action]:
+def _route(world: World, spec) -> list[Action]:
     """Navigation actions (shortest path) to a pose that sees and reaches the furniture
-    holding the k-th object (any object: furniture, or something resting somewhere)."""
-    ids = sorted(world.objects)
-    obj = world.objects[ids[k % len(ids)]]
+    holding the k-th object: of any object, or (`useful`) of the objects the next
+    interaction could use (something to slice when a knife is in hand, something to
+    pick up when the hand is empty, a receptacle that takes what is held)."""
+    k, useful = spec
+    held = world.objects[world.held].type if world.held else None
+    candidates = sorted(world.objects)
+    if useful:
+        if held is not None and held.name in SLICING_TOOLS:
+            wanted = [o for o in candidates if world.objects[o].type.sliceable]
+        elif held is None and k % 3 == 0:  # fetch a knife now and then, to slice with
+            wanted = [o for o in candidates if world.objects[o].type.name in SLICING_TOOLS]
+        elif held is None:
+            wanted = [o for o in candidates if world.objects[o].type.pickupable]
+        else:
+            wanted = [o for o in candidates if held.name in world.objects[o].type.accepts]
+        candidates = wanted or candidates
+    obj = world.objects[candidates[k % len(candidates)]]
     root = obj if obj.position is not None else world.root_fixed(obj.id)
     if root is None:
         return []
@@ -179,7 +212,7 @@ def snapshot(world: World):
         tuple(world.agent),
         world.held,
         {oid: obj.state() for oid, obj in world.objects.items()},
-        world.visible_ids(),
+        list(world.visible_ids()),
         world.egocentric_view().copy(),
     )
 
@@ -259,10 +292,12 @@ def check_visibility(world: World) -> None:
             assert aid != world.held, f"{oid} is visible inside the held {aid}"
 
 
-def expected_view_items(world: World) -> np.ndarray:
+def expected_view_items(world: World) -> tuple[np.ndarray, np.ndarray]:
     """What the item channel of the egocentric view may show, cell by cell: for each view
     cell, the set of type indices the furniture covering that cell can display (the k-th
-    item of a piece whose k-th footprint cell this is, unless the piece is closed)."""
+    item of a piece whose k-th footprint cell this is, unless the piece is closed), or 0;
+    and whether some furniture there displays an item (so the cell must not be blank).
+    View cell (i, j) lies v-1-i cells ahead of the agent and j - v//2 to its right."""
     v = world.view_size
     pose = world.agent
     fr, fc = heading_step(pose.heading)
@@ -411,7 +446,7 @@ GARBAGE_ACTIONS = (
     {"action": -1},
     {"action": 1.5},
     {"action": True},
-    {"action": 0, "target": 10_000},
+    {"action": 5, "target": 10_000},
     {"action": 7, "target": -3},
     {"action": 7, "target": 2.0},
     {},
@@ -497,4 +532,21 @@ def test_env_step_never_raises_and_stays_in_spaces(seed, steps):
                 resets += 1
                 obs, info = env.reset(seed=seed + resets)
                 assert env.observation_space.contains(obs)
+        env.close()
+
+
+@pytest.mark.parametrize("action", GARBAGE_ACTIONS, ids=[repr(a)[:40] for a in GARBAGE_ACTIONS])
+def test_env_rejects_each_garbage_action_as_a_failed_step(action):
+    """Every garbage input, one by one (the property above draws them at random): a failed
+    step with an error message, never an exception."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        env = gymnasium.make("errands/Household-v0")
+        env.reset(seed=0)
+        try:
+            obs, reward, terminated, truncated, info = env.step(action)
+        except Exception as e:  # noqa: BLE001
+            raise AssertionError(f"env.step({action!r}) raised {type(e).__name__}: {e}") from e
+        _check_env_output(env, obs, reward, terminated, truncated, info, repr(action))
+        assert info["last_action_success"] is False
         env.close()

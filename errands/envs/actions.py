@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 NAVIGATION_ACTIONS = ("MoveAhead", "RotateLeft", "RotateRight", "LookUp", "LookDown")
@@ -36,7 +37,8 @@ class Action:
     def parse(cls, value, type_names: tuple[str, ...] = ()) -> Action:
         """Accept an Action, "PickupObject Apple", ("PutObject", "Fridge"), an action
         index, or the env's Dict sample {"action": i, "target": j} (j indexes
-        `type_names` from 1; 0 means no target). Raise ValueError naming what is wrong."""
+        `type_names` from 1; 0 means no target; ignored for navigation and Stop).
+        Raise ValueError naming what is wrong."""
         if isinstance(value, Action):
             action = value
         elif isinstance(value, str):
@@ -47,7 +49,11 @@ class Action:
         elif isinstance(value, (tuple, list)) and len(value) in (1, 2):
             action = cls(str(value[0]), None if len(value) == 1 or value[1] is None else str(value[1]))
         elif isinstance(value, dict):
-            action = cls(_action_name(value.get("action")), _target_name(value.get("target"), type_names))
+            # A policy over the Dict space always emits a target; it means nothing to
+            # navigation or Stop, so it is dropped there (an interaction mask).
+            name = _action_name(value.get("action"))
+            target = _target_name(value.get("target"), type_names) if name in INTERACTION_ACTIONS else None
+            action = cls(name, target)
         elif _is_int(value):
             action = cls(_action_name(value))
         else:
@@ -55,6 +61,8 @@ class Action:
                 f"malformed action {value!r}: expected an Action, a string, a (name, target) "
                 "pair, an action index or {'action': index, 'target': type index}"
             )
+        if not isinstance(action.name, str) or not (action.target is None or isinstance(action.target, str)):
+            raise ValueError(f"malformed action {value!r}: the name and target must be strings")
         if action.name not in ACTION_INDEX:
             raise ValueError(f"unknown action {action.name!r}: expected one of {', '.join(ACTIONS)}")
         if action.target is not None and not action.is_interaction:
@@ -63,14 +71,21 @@ class Action:
 
 
 def _is_int(value) -> bool:
-    return hasattr(value, "__index__") and not isinstance(value, bool)
+    """An int or anything that is one (numpy integers, 0-d arrays), but not a bool."""
+    if isinstance(value, bool):
+        return False
+    try:
+        operator.index(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _action_name(value) -> str:
     if isinstance(value, str):
         return value
-    if _is_int(value) and 0 <= int(value) < len(ACTIONS):
-        return ACTIONS[int(value)]
+    if _is_int(value) and 0 <= operator.index(value) < len(ACTIONS):
+        return ACTIONS[operator.index(value)]
     raise ValueError(f"unknown action index {value!r}: expected 0..{len(ACTIONS) - 1}")
 
 
@@ -78,7 +93,7 @@ def _target_name(value, type_names: tuple[str, ...]) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
     if _is_int(value):
-        index = int(value)
+        index = operator.index(value)
         if index == 0:
             return None
         if 1 <= index <= len(type_names):

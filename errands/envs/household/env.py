@@ -151,7 +151,7 @@ class HouseholdEnv(gym.Env):
             "task_id": self.task.task_id,
             "task_type": self.task.goal.task_type,
             "scene": self.task.scene,
-            "visible_objects": w.visible_ids(),
+            "visible_objects": list(w.visible_ids()),
             "held_object": w.held,
             "last_action": str(self.last_action) if self.last_action else None,
             "last_action_success": self.last_success,
