@@ -15,6 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .planners import PLANNERS, make_planner
+from .policies import POLICIES, make_policy
+
 HELP_EPILOG = """examples:
   errands run "put a washed apple in the fridge"
   errands run "look at the book under the desk lamp" --scene 301
@@ -64,8 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tasks", type=Path, help="a JSONL task file (from `errands tasks`)")
     run.add_argument("--index", type=int, default=0, help="which task of --tasks to run (default 0)")
     run.add_argument("--seed", type=int, default=0, help="seed for sampling and object placement")
-    run.add_argument("--planner", default="oracle", choices=["oracle"], help="planner (default: oracle)")
-    run.add_argument("--policy", default="expert", choices=["expert"], help="skill policy (default: expert)")
+    run.add_argument("--planner", default="oracle", choices=PLANNERS, help="planner (default: oracle)")
+    run.add_argument("--policy", default="expert", choices=POLICIES, help="skill policy (default: expert)")
     run.add_argument("--out", type=Path, default=Path("runs"), help="folder for the run (default: runs/)")
     run.add_argument("--no-gif", action="store_true", help="do not write the animated GIF")
     run.set_defaults(handler=cmd_run)
@@ -107,16 +110,13 @@ def cmd_run(args) -> int:
     import gymnasium as gym
 
     from .envs import HOUSEHOLD_ENV_ID
-    from .envs.household.topdown import render_topdown
     from .eval.metrics import compute_metrics
-    from .planners.oracle import OraclePlanner
     from .policies.agent import Agent
-    from .policies.expert import ExpertSkillPolicy
     from .viewer.animation import captioned, save_gif
 
     task = _task_from_args(args)
     env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array")
-    agent = Agent(OraclePlanner(), ExpertSkillPolicy())
+    agent = Agent(make_planner(args.planner), make_policy(args.policy))
     frames = []
     skill_now = {"name": ""}
 
@@ -132,7 +132,7 @@ def cmd_run(args) -> int:
     print(f"instruction: {task.instruction}")
     print(f"task:        {task.goal.alfred_name} in scene {task.scene} (seed {task.seed})")
     log = agent.run_episode(env, task, on_step=on_step)
-    if log.success:
+    if log.success and (args.planner, args.policy) == ("oracle", "expert"):
         log.expert_length = log.num_steps  # the oracle with the expert is the reference
     print("plan:")
     for i, step in enumerate(log.plans[0]["plan"] if log.plans else []):
