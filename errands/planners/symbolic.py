@@ -66,7 +66,8 @@ class _Search:
         for oid in relevant:
             self.types[oid] = world.objects[oid].type.name
         for oid in whole if goal.sliced else []:
-            self.types[self.slice_id(oid)] = goal.object_type_name
+            for piece in self.slice_ids(oid):
+                self.types[piece] = goal.object_type_name
         self.parent_ids = {o.id for o in world.objects_of_type(goal.parent_receptacle)}
         is_light = goal.task_type == "look_at_obj_in_light"
         self.lights = set(nearest([goal.parent_receptacle], fixed_only=True)) if is_light else set()
@@ -95,8 +96,11 @@ class _Search:
     # --- helpers ----------------------------------------------------------------------
 
     @staticmethod
-    def slice_id(whole_id: str) -> str:
-        return f"{whole_id}|{OBJECT_TYPES[type_of(whole_id)].sliced_name}_1"
+    def slice_ids(whole_id: str) -> list[str]:
+        """The pieces the search tracks (two, enough for any goal; the world makes them
+        with these ids); the other pieces only take room where the cut was made."""
+        whole = OBJECT_TYPES[type_of(whole_id)]
+        return [f"{whole_id}|{whole.sliced_name}_{k}" for k in range(1, min(2, SLICES[whole.name]) + 1)]
 
     def _root_initial(self, oid: str) -> str:
         obj = self.world.root_fixed(oid)
@@ -185,11 +189,13 @@ class _Search:
             if held_type in SLICING_TOOLS:
                 for oid in self.targets:
                     if oid in parents and OBJECT_TYPES[self.types[oid]].sliceable and self._root(parents, oid) == s.at:
-                        piece = self.slice_id(oid)
+                        pieces = self.slice_ids(oid)
                         new = dict(parents)
-                        new[piece] = new.pop(oid)
-                        flags = s.flags | {(piece, f) for (o, f) in s.flags if o == oid}
-                        sliced = s.sliced | {(oid, new[piece])}
+                        where = new.pop(oid)
+                        for piece in pieces:
+                            new[piece] = where
+                        flags = s.flags | {(p, f) for (o, f) in s.flags if o == oid for p in pieces}
+                        sliced = s.sliced | {(oid, where)}
                         yield 1, ("SliceObject", (oid,)), _State(s.at, s.held, tuple(sorted(new.items())), flags, sliced, s.lit)
         if s.at in self.lights and s.at not in s.lit:
             yield 1, ("ToggleObject", (s.at,)), _State(s.at, s.held, s.parents, s.flags, s.sliced, s.lit | {s.at})
@@ -198,7 +204,7 @@ class _Search:
         """How many objects are in a receptacle: untracked ones, tracked ones, and the
         extra pieces of objects sliced there."""
         return (self.base_load.get(rec, 0) + sum(1 for p in parents.values() if p == rec)
-                + sum(SLICES[type_of(w)] - 1 for w, where in s.sliced if where == rec))
+                + sum(SLICES[type_of(w)] - len(self.slice_ids(w)) for w, where in s.sliced if where == rec))
 
     def _receptacles_here(self, s: _State, parents: dict) -> list[str]:
         here = []
