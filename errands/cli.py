@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -69,9 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="seed for sampling and object placement")
     run.add_argument("--planner", default="oracle", choices=PLANNERS, help="planner (default: oracle)")
     run.add_argument("--policy", default="expert", choices=POLICIES, help="skill policy (default: expert)")
+    _llm_args(run)
     run.add_argument("--out", type=Path, default=Path("runs"), help="folder for the run (default: runs/)")
     run.add_argument("--no-gif", action="store_true", help="do not write the animated GIF")
     run.set_defaults(handler=cmd_run)
+
+    plan = sub.add_parser("plan", help="print the plan a planner makes for an instruction",
+                          description="Plan an instruction in a scene without running it: prints the goal the "
+                                      "planner read, the plan, and with --show-prompt the prompt sent to the model.")
+    plan.add_argument("instruction", help="what to do, in plain language")
+    _scene_args(plan)
+    plan.add_argument("--split", default="seen", choices=["seen", "unseen", "any"], help="scenes to draw from")
+    plan.add_argument("--seed", type=int, default=0, help="seed for object placement")
+    plan.add_argument("--planner", default="llm", choices=PLANNERS, help="planner (default: llm)")
+    plan.add_argument("--show-prompt", action="store_true", help="print the prompt sent to the model")
+    _llm_args(plan)
+    plan.set_defaults(handler=cmd_plan, tasks=None, random=False, task_type=None)
 
     tasks = sub.add_parser("tasks", help="sample tasks and write them as JSONL",
                            description="Sample tasks from ALFRED's distribution and write one JSON task per "
@@ -97,6 +111,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _llm_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("LLM planner (--planner llm)")
+    g.add_argument("--llm-backend", default=os.environ.get("ERRANDS_LLM_BACKEND", "llama_cpp"),
+                   choices=["llama_cpp", "openai", "transformers"],
+                   help="llama_cpp: a local GGUF model (default: the packaged SmolLM2-135M-Instruct); openai: any "
+                        "OpenAI-compatible server; transformers: a local Hugging Face model folder")
+    g.add_argument("--llm-mode", default="goal", choices=["goal", "plan"],
+                   help="goal: the model names the goal and the symbolic planner writes the skills (default); "
+                        "plan: the model writes the skills")
+    g.add_argument("--model-path", help="GGUF file (llama_cpp) or model folder (transformers)")
+    g.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1 (or OPENAI_BASE_URL)")
+    g.add_argument("--model", help="model name to ask the server for (or OPENAI_MODEL)")
+    g.add_argument("--api-key", help="API key (or OPENAI_API_KEY)")
+    g.add_argument("--timeout", type=float, help="seconds per HTTP request (default 60)")
+    g.add_argument("--no-retrieval", action="store_true", help="fixed in-context examples instead of retrieved ones")
+    g.add_argument("--llm-cache", help="JSONL file that records model answers (and replays them)")
+    g.add_argument("--llm-cache-mode", default="record", choices=["record", "replay", "off"],
+                   help="record: reuse answers and add new ones (default); replay: answers only from the cache")
+
+
+def planner_options(args) -> dict:
+    """The LLM planner's options from the command line; other planners take none."""
+    if getattr(args, "planner", "oracle") != "llm":
+        return {}
+    return {"backend": args.llm_backend, "mode": args.llm_mode, "retrieval": not args.no_retrieval,
+            "cache_path": args.llm_cache, "cache_mode": args.llm_cache_mode, "model_path": args.model_path,
+            "base_url": args.base_url, "model": args.model, "api_key": args.api_key, "timeout": args.timeout}
+
+
 def _scene_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scene", help="scene id (1-30 kitchens, 201-230 living rooms, 301-330 bedrooms, "
                                    "401-430 bathrooms, other numbers new scenes) or FloorPlanN")
@@ -116,7 +159,7 @@ def cmd_run(args) -> int:
 
     task = _task_from_args(args)
     env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array")
-    agent = Agent(make_planner(args.planner), make_policy(args.policy))
+    agent = Agent(make_planner(args.planner, **planner_options(args)), make_policy(args.policy))
     frames = []
     skill_now = {"name": ""}
 
@@ -204,6 +247,37 @@ def _scene_for(goal, split: str, layouts: str | None, seed: int):
             return int(ids[i])
         lacking.update(missing)
     raise ValueError(f"no {split} scene can host {goal.alfred_name}: each lacks one of {', '.join(sorted(lacking))}")
+
+
+# --- errands plan --------------------------------------------------------------------
+
+def cmd_plan(args) -> int:
+    from .envs.household.world import World
+    from .planners.base import PlanningContext, PlanningError
+
+    task = _task_from_args(args)
+    world = World(task.build_scene(args.layouts))
+    planner = make_planner(args.planner, **planner_options(args))
+    context = PlanningContext(instruction=task.instruction, object_types=sorted({o.type.name for o in world.objects.values()}),
+                              visible_objects=world.visible_ids(), goal=None, world=world)
+    started = time.perf_counter()
+    try:
+        plan = planner.plan(task.instruction, context)
+    except PlanningError as e:
+        print(f"planning failed: {e}")
+        plan = None
+    seconds = time.perf_counter() - started
+    if args.show_prompt and getattr(planner, "last_prompt", None):
+        print("prompt:")
+        for message in planner.last_prompt:
+            print(f"  [{message['role']}] {message['content']}")
+    if getattr(planner, "last_goal", None) is not None:
+        print(f"goal:  {planner.last_goal.alfred_name}")
+    print(f"scene: {task.scene}   planner: {planner.name}   {seconds:.2f} s")
+    if plan is None:
+        return 1
+    print(f"plan:\n{plan}")
+    return 0
 
 
 # --- errands tasks -------------------------------------------------------------------

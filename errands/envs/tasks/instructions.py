@@ -166,7 +166,7 @@ SYNONYMS = {
     "Potato": ["potato", "brown potato", "spud"],
     "RemoteControl": ["remote control", "remote", "TV remote"],
     "CellPhone": ["cell phone", "phone", "mobile"],
-    "KeyChain": ["key chain", "keys", "set of keys"],
+    "KeyChain": ["key chain", "key ring", "set of keys"],
     "Laptop": ["laptop", "laptop computer", "notebook computer"],
     "Newspaper": ["newspaper", "paper", "daily paper"],
     "Glassbottle": ["glass bottle", "bottle", "empty bottle"],

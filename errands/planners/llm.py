@@ -1,0 +1,139 @@
+"""The LLM planner: a language model reads the instruction (with retrieved examples, the
+skills and the objects of the scene) and answers with a goal or a plan, constrained to
+the plan grammar and validated against the skills and the scene. Invalid output gets a
+bounded number of repair attempts with the error fed back, then a clear failure.
+
+mode="goal": the model names the task goal and the symbolic planner writes the skills
+  (it reads the world state to do so); best for small models.
+mode="plan": the model writes the skill sequence itself; when a skill fails, it is asked
+  again with the completed skills, the failure and its reason, and the objects seen.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..envs.household.object_types import OBJECT_TYPES
+from ..envs.skills import Plan, PlanError
+from ..envs.tasks.goals import TaskGoal
+from .base import Feedback, PlanningContext, PlanningError
+from .examples import Retriever
+from .llm_backends import LLMError
+from .prompting import MODES, goal_grammar, goal_messages, goal_schema, plan_grammar, plan_messages, plan_schema
+from .symbolic import plan_for_goal
+
+DEFAULT_K = 6
+
+
+class LLMPlanner:
+    def __init__(self, backend, mode: str = "goal", retrieval: bool = True, k: int = DEFAULT_K,
+                 max_repairs: int = 2, max_tokens: int | None = None, seed: int = 0):
+        if mode not in MODES:
+            raise ValueError(f"unknown LLM planner mode {mode!r}: expected one of {', '.join(MODES)}")
+        self.backend = backend
+        self.mode = mode
+        self.retriever = Retriever(use_embeddings=retrieval)
+        self.k = k
+        self.max_repairs = max_repairs
+        self.max_tokens = max_tokens or (48 if mode == "goal" else 320)
+        self.seed = seed
+        self.name = f"llm-{mode}"
+        self.last_prompt: list[dict] = []
+        self.last_goal: TaskGoal | None = None
+        self.calls = 0
+
+    # --- the Planner contract -------------------------------------------------------------
+
+    def plan(self, instruction: str, context: PlanningContext) -> Plan:
+        types = scene_types(context)
+        examples = self.retriever.top_k(instruction, self.k)
+        if self.mode == "goal":
+            messages = goal_messages(instruction, types, examples)
+            goal = self._ask(messages, goal_grammar(types), goal_schema(types), lambda text: parse_goal_answer(text, types))
+            self.last_goal = goal
+            if context.world is None:
+                raise PlanningError("goal mode needs the world state for its symbolic planner")
+            return plan_for_goal(goal, context.world)
+        messages = plan_messages(instruction, types, examples)
+        return self._ask(messages, plan_grammar(types), plan_schema(types), lambda text: parse_plan_answer(text, types))
+
+    def replan(self, feedback: Feedback) -> Plan:
+        context = feedback.context
+        if self.mode == "goal":
+            if self.last_goal is None or context.world is None:
+                return self.plan(context.instruction, context)
+            return plan_for_goal(self.last_goal, context.world)  # same goal, from the state now
+        types = scene_types(context)
+        done = ", ".join(str(c) for c in feedback.completed) or "nothing"
+        seen = sorted({o.split("|")[0] for o in feedback.seen_objects})
+        note = (f"Done so far: {done}. {feedback.failed} failed: {feedback.reason}. "
+                f"Objects seen so far: {', '.join(seen)}. Plan the remaining steps.")
+        examples = self.retriever.top_k(context.instruction, self.k)
+        messages = plan_messages(context.instruction, types, examples, feedback=note)
+        return self._ask(messages, plan_grammar(types), plan_schema(types), lambda text: parse_plan_answer(text, types))
+
+    # --- asking, checking, repairing ----------------------------------------------------
+
+    def _ask(self, messages: list[dict], grammar: str, schema: dict, parse):
+        self.last_prompt = list(messages)
+        errors = []
+        for attempt in range(self.max_repairs + 1):
+            self.calls += 1
+            try:
+                text = self.backend.complete(messages, grammar=grammar, json_schema=schema,
+                                             max_tokens=self.max_tokens, temperature=0.0, seed=self.seed + attempt)
+            except LLMError as e:
+                raise PlanningError(f"[backend_error] {e}") from e
+            try:
+                return parse(text)
+            except PlanError as e:
+                errors.append(e)
+                messages = messages + [
+                    {"role": "assistant", "content": text},
+                    {"role": "user", "content": f"That answer is invalid ({e.kind}): {e}. Answer again in the required format."},
+                ]
+        last = errors[-1]
+        raise PlanningError(f"[{last.kind}] no valid answer after {self.max_repairs + 1} attempts; last: {last}") from last
+
+
+def scene_types(context: PlanningContext) -> list[str]:
+    """The object types the planner may name: those the agent knows of."""
+    types = set(context.object_types) | {o.split("|")[0] for o in context.visible_objects}
+    return sorted(t for t in types if t in OBJECT_TYPES)
+
+
+def parse_goal_answer(text: str, object_types: list[str]) -> TaskGoal:
+    """A goal line (or the JSON object a schema-constrained server returns) -> TaskGoal."""
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            data = json.loads(text)
+            text = "-".join(str(data[k]) for k in ("task_type", "object", "movable", "parent"))
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise PlanError("unparsable", f"expected a goal object, got {text[:120]!r}") from None
+    match = re.search(r"([a-z_]+)-([A-Za-z]+)-([A-Za-z]+)-([A-Za-z]+)", text)
+    if not match:
+        raise PlanError("unparsable", f"expected task_type-Object-Movable-Parent, got {text[:120]!r}")
+    task_type, obj, movable, parent = match.groups()
+    base = obj[: -len("Sliced")] if obj.endswith("Sliced") else obj
+    known = set(object_types)
+    for name in (base, parent) + (() if movable == "None" else (movable,)):
+        if name not in OBJECT_TYPES or name not in known:
+            raise PlanError("hallucinated_object", f"{name!r} is not an object in this room")
+    try:
+        return TaskGoal.from_alfred_name(f"{task_type}-{obj}-{movable}-{parent}")
+    except ValueError as e:
+        kind = "unknown_skill" if "unknown task type" in str(e) else "wrong_argument_type"
+        raise PlanError(kind, str(e)) from None
+
+
+def parse_plan_answer(text: str, object_types: list[str]) -> Plan:
+    start, end = text.find("["), text.rfind("]")
+    if start < 0 or end < start:
+        raise PlanError("unparsable", f"expected a JSON list of steps, got {text[:120]!r}")
+    plan = Plan.from_json(text[start:end + 1])
+    if not plan.steps:
+        raise PlanError("unparsable", "the plan has no steps")
+    plan.validate(set(object_types))
+    return plan

@@ -1,0 +1,131 @@
+"""Prompts, grammars and schemas for LLM planning, all derived from the skill registry,
+the task types and the object types of the scene, so they never drift from the code.
+
+Two output forms:
+- goal: ALFRED's task name, `task_type-Object-Movable-Parent` (e.g.
+  `pick_clean_then_place_in_recep-Apple-None-Fridge`); a symbolic planner then writes
+  the skills (goal interpretation, the LLM+P split, easy for small models);
+- plan: a JSON list of skills, `[{"skill": "GotoLocation", "args": ["Fridge"]}, ...]`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..envs.household.object_types import LIGHT_TYPES, OBJECT_TYPES
+from ..envs.skills import ARG_KINDS, SKILLS
+from ..envs.tasks.goals import TASK_TYPES
+from .examples import Example
+
+MODES = ("goal", "plan")
+
+GOAL_SYSTEM = """You turn a household instruction into a task goal.
+Answer with one line: task_type-Object-MovableReceptacle-ParentReceptacle.
+Task types:
+{task_types}
+Object is the thing to move (add "Sliced" for a slice, e.g. AppleSliced). MovableReceptacle
+is a container carried with it (Bowl, Plate, Mug, ...) or None. ParentReceptacle is where it
+ends up; for look_at_obj_in_light it is the lamp.
+Objects in this room: {objects}."""
+
+TASK_TYPE_NOTES = {
+    "pick_and_place_simple": "put one object somewhere",
+    "pick_two_obj_and_place": "put two objects of a type somewhere",
+    "look_at_obj_in_light": "hold an object and switch on a lamp",
+    "pick_clean_then_place_in_recep": "wash an object, then put it somewhere",
+    "pick_heat_then_place_in_recep": "heat an object, then put it somewhere",
+    "pick_cool_then_place_in_recep": "chill an object, then put it somewhere",
+    "pick_and_place_with_movable_recep": "put an object in a container and the container somewhere",
+}
+
+PLAN_SYSTEM = """You plan household tasks as a list of skills.
+Skills:
+{skills}
+Answer with a JSON list of steps, each {{"skill": name, "args": [object types]}}.
+Objects in this room: {objects}."""
+
+
+def skill_lines() -> str:
+    return "\n".join(f"- {s.name}({', '.join(s.args)}): {s.description}" for s in SKILLS.values())
+
+
+def goal_messages(instruction: str, object_types: list[str], examples: list[Example]) -> list[dict]:
+    task_types = "\n".join(f"- {t}: {TASK_TYPE_NOTES[t]}" for t in TASK_TYPES)
+    messages = [{"role": "system", "content": GOAL_SYSTEM.format(task_types=task_types,
+                                                                  objects=", ".join(object_types))}]
+    for e in examples:
+        messages += [{"role": "user", "content": e.instruction}, {"role": "assistant", "content": e.goal}]
+    messages.append({"role": "user", "content": instruction})
+    return messages
+
+
+def plan_messages(instruction: str, object_types: list[str], examples: list[Example],
+                  feedback: str | None = None) -> list[dict]:
+    messages = [{"role": "system", "content": PLAN_SYSTEM.format(skills=skill_lines(), objects=", ".join(object_types))}]
+    for e in examples:
+        messages += [{"role": "user", "content": e.instruction},
+                     {"role": "assistant", "content": json.dumps(e.plan)}]
+    messages.append({"role": "user", "content": instruction + (f"\n{feedback}" if feedback else "")})
+    return messages
+
+
+# --- constrained output ----------------------------------------------------------------
+
+def goal_vocabulary(object_types: list[str]) -> dict[str, list[str]]:
+    """What each slot of a goal may name in this scene."""
+    present = set(object_types)
+    objects = sorted(t for t in present if OBJECT_TYPES[t].pickupable and not t.endswith(("Sliced", "Cracked")))
+    sliced = sorted(OBJECT_TYPES[t].sliced_name for t in objects if OBJECT_TYPES[t].sliceable)
+    movables = sorted(t for t in present if OBJECT_TYPES[t].movable_receptacle)
+    parents = sorted(t for t in present if (OBJECT_TYPES[t].receptacle and not OBJECT_TYPES[t].pickupable)
+                     or t in LIGHT_TYPES)
+    return {"task_type": list(TASK_TYPES), "object": objects + sliced, "movable": ["None"] + movables,
+            "parent": parents}
+
+
+def _alternatives(values: list[str]) -> str:
+    return " | ".join(json.dumps(v) for v in values) if values else '""'
+
+
+def goal_grammar(object_types: list[str]) -> str:
+    """GBNF for one goal line over the scene's types."""
+    v = goal_vocabulary(object_types)
+    return "\n".join([
+        'root ::= tasktype "-" object "-" movable "-" parent',
+        f"tasktype ::= {_alternatives(v['task_type'])}",
+        f"object ::= {_alternatives(v['object'])}",
+        f"movable ::= {_alternatives(v['movable'])}",
+        f"parent ::= {_alternatives(v['parent'])}",
+    ])
+
+
+def goal_schema(object_types: list[str]) -> dict:
+    """JSON schema of a goal, for servers that constrain output by schema."""
+    v = goal_vocabulary(object_types)
+    return {"type": "object", "additionalProperties": False,
+            "required": ["task_type", "object", "movable", "parent"],
+            "properties": {"task_type": {"enum": v["task_type"]}, "object": {"enum": v["object"]},
+                           "movable": {"enum": v["movable"]}, "parent": {"enum": v["parent"]}}}
+
+
+def plan_grammar(object_types: list[str]) -> str:
+    """GBNF for a JSON list of skill calls whose arguments fit each skill's kinds."""
+    rules = ['root ::= "[" ws step ("," ws step)* ws "]"', 'ws ::= [ \\n]?']
+    steps = []
+    for skill in SKILLS.values():
+        rule = f"step{skill.name}"
+        args = ' ", " '.join(f"arg{kind}" for kind in skill.args)
+        rules.append(f'{rule} ::= "{{\\"skill\\": \\"{skill.name}\\", \\"args\\": [" {args} "]}}"')
+        steps.append(rule)
+    rules.append("step ::= " + " | ".join(steps))
+    for kind, test in ARG_KINDS.items():
+        values = sorted(t for t in object_types if test(OBJECT_TYPES[t]))
+        rules.append(f"arg{kind} ::= " + (" | ".join(f'"\\"{t}\\""' for t in values) or '"\\"\\""'))
+    return "\n".join(rules)
+
+
+def plan_schema(object_types: list[str]) -> dict:
+    return {"type": "array", "minItems": 1, "items": {
+        "type": "object", "required": ["skill", "args"], "additionalProperties": False,
+        "properties": {"skill": {"enum": list(SKILLS)},
+                       "args": {"type": "array", "items": {"enum": sorted(object_types)}}}}}
