@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 PLANNERS = ("oracle", "llm")
-LLM_PLANNER_OPTIONS = ("backend", "mode", "retrieval", "k", "max_repairs", "cache_path", "cache_mode",
+LLM_PLANNER_OPTIONS = ("backend", "mode", "retrieval", "k", "max_repairs", "grounding", "cache_path", "cache_mode",
                        "model_path", "base_url", "api_key", "model", "timeout", "max_retries", "send_grammar")
 
 
@@ -23,7 +23,8 @@ def make_planner(name: str, **options):
 
 
 def _make_llm_planner(backend: str = "llama_cpp", mode: str = "goal", retrieval: bool = True, k: int = 6,
-                      max_repairs: int = 2, cache_path: str | None = None, cache_mode: str = "record", **backend_options):
+                      max_repairs: int = 2, grounding: bool = True, cache_path: str | None = None,
+                      cache_mode: str = "record", **backend_options):
     from .llm import LLMPlanner
     from .llm_backends import default_gguf_path, make_backend
     from .llm_cache import CachedBackend
@@ -39,7 +40,7 @@ def _make_llm_planner(backend: str = "llama_cpp", mode: str = "goal", retrieval:
         model = make_backend(backend, **options)
     if cache_path:
         model = CachedBackend(model, cache_path, cache_mode)
-    return LLMPlanner(model, mode=mode, retrieval=retrieval, k=k, max_repairs=max_repairs)
+    return LLMPlanner(model, mode=mode, retrieval=retrieval, k=k, max_repairs=max_repairs, grounding=grounding)
 
 
 class _ReplayOnly:

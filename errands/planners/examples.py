@@ -80,6 +80,9 @@ def _embedder() -> Embedder:
     return Embedder()
 
 
+_POOL_VECTORS: dict[int, tuple] = {}
+
+
 class Retriever:
     """k nearest examples by cosine similarity of sentence embeddings; without
     embeddings (`use_embeddings=False`) a fixed set covering every task type."""
@@ -93,7 +96,10 @@ class Retriever:
         if not self.use_embeddings:
             return self._fixed(k)
         if self._vectors is None:
-            self._vectors = _embedder()([e.instruction for e in self.pool])
+            key = id(self.pool)
+            if key not in _POOL_VECTORS:  # embed a pool once per process
+                _POOL_VECTORS[key] = (self.pool, _embedder()([e.instruction for e in self.pool]))
+            self._vectors = _POOL_VECTORS[key][1]
         query = _embedder()([instruction])[0]
         order = np.argsort(-(self._vectors @ query), kind="stable")[:k]
         return [self.pool[i] for i in order[::-1]]  # most similar last, nearest the question

@@ -19,6 +19,7 @@ from ..envs.skills import Plan, PlanError
 from ..envs.tasks.goals import TaskGoal
 from .base import Feedback, PlanningContext, PlanningError
 from .examples import Retriever
+from .goal_parser import SLICE_WORDS, find_object_mentions
 from .llm_backends import LLMError
 from .prompting import MODES, goal_grammar, goal_messages, goal_schema, plan_grammar, plan_messages, plan_schema
 from .symbolic import plan_for_goal
@@ -28,7 +29,7 @@ DEFAULT_K = 6
 
 class LLMPlanner:
     def __init__(self, backend, mode: str = "goal", retrieval: bool = True, k: int = DEFAULT_K,
-                 max_repairs: int = 2, max_tokens: int | None = None, seed: int = 0):
+                 max_repairs: int = 2, max_tokens: int | None = None, seed: int = 0, grounding: bool = True):
         if mode not in MODES:
             raise ValueError(f"unknown LLM planner mode {mode!r}: expected one of {', '.join(MODES)}")
         self.backend = backend
@@ -38,6 +39,7 @@ class LLMPlanner:
         self.max_repairs = max_repairs
         self.max_tokens = max_tokens or (48 if mode == "goal" else 320)
         self.seed = seed
+        self.grounding = grounding  # restrict goal arguments to the objects the instruction names
         self.name = f"llm-{mode}"
         self.last_prompt: list[dict] = []
         self.last_goal: TaskGoal | None = None
@@ -50,7 +52,10 @@ class LLMPlanner:
         examples = self.retriever.top_k(instruction, self.k)
         if self.mode == "goal":
             messages = goal_messages(instruction, types, examples)
-            goal = self._ask(messages, goal_grammar(types), goal_schema(types), lambda text: parse_goal_answer(text, types))
+            named = find_object_mentions(instruction) if self.grounding else None
+            sliced = bool(re.search(SLICE_WORDS, instruction.lower())) if self.grounding else None
+            goal = self._ask(messages, goal_grammar(types, named, sliced), goal_schema(types, named, sliced),
+                             lambda text: parse_goal_answer(text, types))
             self.last_goal = goal
             if context.world is None:
                 raise PlanningError("goal mode needs the world state for its symbolic planner")

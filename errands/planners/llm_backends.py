@@ -64,7 +64,9 @@ class LlamaCppBackend:
     def complete(self, messages, *, grammar=None, json_schema=None, max_tokens=256, temperature=0.0, seed=0) -> str:
         from llama_cpp import LlamaGrammar
 
-        kwargs = {}
+        # Greedy decoding: with top_k=1 llama.cpp checks the grammar against one candidate
+        # instead of the whole vocabulary, several times faster.
+        kwargs = {"top_k": 1, "top_p": 1.0, "min_p": 0.0} if temperature == 0 else {}
         if grammar:
             if grammar not in self._grammars:
                 self._grammars[grammar] = LlamaGrammar.from_string(grammar, verbose=False)

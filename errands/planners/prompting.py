@@ -71,9 +71,31 @@ def plan_messages(instruction: str, object_types: list[str], examples: list[Exam
 
 # --- constrained output ----------------------------------------------------------------
 
-def goal_vocabulary(object_types: list[str]) -> dict[str, list[str]]:
-    """What each slot of a goal may name in this scene."""
-    present = set(object_types)
+def goal_vocabulary(object_types: list[str], mentioned: list[str] | None = None,
+                    sliced: bool | None = None) -> dict[str, list[str]]:
+    """What each slot of a goal may name in this scene. With `mentioned` (the types the
+    instruction names), a slot keeps only the mentioned types when all of them are in
+    the scene; otherwise it keeps every type of the scene that fits it. `sliced` (the
+    instruction speaks of slices, or not) keeps only sliced or only whole objects."""
+    full = _vocabulary(set(object_types))
+    if not mentioned:
+        return full
+    named = _vocabulary(set(mentioned))
+    if sliced is not None:
+        kept = [t for t in named["object"] if t.endswith(("Sliced", "Cracked")) == sliced]
+        named["object"] = kept or named["object"]
+    grounded = dict(full)
+    if any(OBJECT_TYPES[t].light for t in mentioned):  # "the lamp": whichever lamps are here
+        named["parent"] = sorted(set(named["parent"]) | {t for t in full["parent"] if t in LIGHT_TYPES})
+    for slot in ("object", "parent"):
+        if named[slot] and set(named[slot]) <= set(full[slot]):
+            grounded[slot] = named[slot]
+    if set(named["movable"]) <= set(full["movable"]):
+        grounded["movable"] = named["movable"]  # just "None" when no container is named
+    return grounded
+
+
+def _vocabulary(present: set[str]) -> dict[str, list[str]]:
     objects = sorted(t for t in present if OBJECT_TYPES[t].pickupable and not t.endswith(("Sliced", "Cracked")))
     sliced = sorted(OBJECT_TYPES[t].sliced_name for t in objects if OBJECT_TYPES[t].sliceable)
     movables = sorted(t for t in present if OBJECT_TYPES[t].movable_receptacle)
@@ -87,21 +109,50 @@ def _alternatives(values: list[str]) -> str:
     return " | ".join(json.dumps(v) for v in values) if values else '""'
 
 
-def goal_grammar(object_types: list[str]) -> str:
-    """GBNF for one goal line over the scene's types."""
-    v = goal_vocabulary(object_types)
-    return "\n".join([
-        'root ::= tasktype "-" object "-" movable "-" parent',
-        f"tasktype ::= {_alternatives(v['task_type'])}",
-        f"object ::= {_alternatives(v['object'])}",
-        f"movable ::= {_alternatives(v['movable'])}",
-        f"parent ::= {_alternatives(v['parent'])}",
-    ])
+def goal_grammar(object_types: list[str], mentioned: list[str] | None = None, sliced: bool | None = None) -> str:
+    """GBNF for one goal line over the scene's types. Each slot is a prefix tree of its
+    words, so the grammar engine follows one path instead of every alternative (several
+    times faster per token than a flat list of alternatives)."""
+    v = goal_vocabulary(object_types, mentioned, sliced)
+    rules = ['root ::= tasktype "-" object "-" movable "-" parent']
+    for slot, words in (("tasktype", v["task_type"]), ("object", v["object"]), ("movable", v["movable"]),
+                        ("parent", v["parent"])):
+        rules.extend(trie_rules(slot, words))
+    return "\n".join(rules)
 
 
-def goal_schema(object_types: list[str]) -> dict:
+def trie_rules(name: str, words: list[str]) -> list[str]:
+    """GBNF rules matching exactly `words`, factored by common prefixes."""
+    rules: list[str] = []
+
+    def build(rule: str, group: list[str]) -> None:
+        alternatives = []
+        by_first: dict[str, list[str]] = {}
+        for w in group:
+            if w:
+                by_first.setdefault(w[0], []).append(w[1:])
+            else:
+                alternatives.append('""')
+        for k, (first, rests) in enumerate(sorted(by_first.items())):
+            prefix = first
+            while len(rests) > 1 and all(r and r[0] == rests[0][0] for r in rests):
+                prefix += rests[0][0]
+                rests = [r[1:] for r in rests]
+            if len(rests) == 1:
+                alternatives.append(json.dumps(prefix + rests[0]))
+            else:
+                child = f"{rule}-{k}"
+                build(child, rests)
+                alternatives.append(f"{json.dumps(prefix)} {child}")
+        rules.append(f"{rule} ::= " + " | ".join(alternatives or ['""']))
+
+    build(name, sorted(set(words)))
+    return rules
+
+
+def goal_schema(object_types: list[str], mentioned: list[str] | None = None, sliced: bool | None = None) -> dict:
     """JSON schema of a goal, for servers that constrain output by schema."""
-    v = goal_vocabulary(object_types)
+    v = goal_vocabulary(object_types, mentioned, sliced)
     return {"type": "object", "additionalProperties": False,
             "required": ["task_type", "object", "movable", "parent"],
             "properties": {"task_type": {"enum": v["task_type"]}, "object": {"enum": v["object"]},
