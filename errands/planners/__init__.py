@@ -4,7 +4,7 @@ from __future__ import annotations
 
 PLANNERS = ("oracle", "llm")
 LLM_PLANNER_OPTIONS = ("backend", "mode", "retrieval", "k", "max_repairs", "grounding", "cache_path", "cache_mode",
-                       "model_path", "base_url", "api_key", "model", "timeout", "max_retries", "send_grammar")
+                       "model_path", "base_url", "api_key", "model", "timeout", "max_retries", "send_grammar", "schema_format")
 
 
 def make_planner(name: str, **options):

@@ -37,7 +37,7 @@ class LLMPlanner:
         self.retriever = Retriever(use_embeddings=retrieval)
         self.k = k
         self.max_repairs = max_repairs
-        self.max_tokens = max_tokens or (48 if mode == "goal" else 320)
+        self.max_tokens = max_tokens or (96 if mode == "goal" else 320)
         self.seed = seed
         self.grounding = grounding  # restrict goal arguments to the objects the instruction names
         self.name = f"llm-{mode}"

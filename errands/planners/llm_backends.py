@@ -84,7 +84,7 @@ class OpenAIBackend:
 
     def __init__(self, base_url: str | None = None, api_key: str | None = None, model: str | None = None,
                  timeout: float = 60.0, max_retries: int = 3, backoff: float = 0.5,
-                 min_interval: float = 0.0, send_grammar: bool = False):
+                 min_interval: float = 0.0, send_grammar: bool = False, schema_format: str = "json_schema"):
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or "").rstrip("/")
         if not self.base_url:
             raise LLMError("the openai backend needs a base URL: pass --base-url or set OPENAI_BASE_URL "
@@ -94,6 +94,10 @@ class OpenAIBackend:
         self.timeout, self.max_retries, self.backoff = timeout, max_retries, backoff
         self.min_interval = min_interval
         self.send_grammar = send_grammar  # llama.cpp's server takes a GBNF grammar too
+        if schema_format not in ("json_schema", "json_object"):
+            raise LLMError(f"schema_format must be json_schema (OpenAI, vLLM) or json_object (llama-cpp-python's "
+                           f"server), got {schema_format!r}")
+        self.schema_format = schema_format
         self._last_call = 0.0
 
     def complete(self, messages, *, grammar=None, json_schema=None, max_tokens=256, temperature=0.0, seed=0) -> str:
@@ -101,8 +105,10 @@ class OpenAIBackend:
                 "temperature": temperature, "seed": seed, "stream": False}
         if grammar and self.send_grammar:
             body["grammar"] = grammar
-        elif json_schema:
+        elif json_schema and self.schema_format == "json_schema":
             body["response_format"] = {"type": "json_schema", "json_schema": {"name": "answer", "schema": json_schema}}
+        elif json_schema:
+            body["response_format"] = {"type": "json_object", "schema": json_schema}
         data = self._post("/chat/completions", body)
         try:
             return data["choices"][0]["message"]["content"] or ""

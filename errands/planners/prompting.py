@@ -110,13 +110,25 @@ def _alternatives(values: list[str]) -> str:
 
 
 def goal_grammar(object_types: list[str], mentioned: list[str] | None = None, sliced: bool | None = None) -> str:
-    """GBNF for one goal line over the scene's types. Each slot is a prefix tree of its
-    words, so the grammar engine follows one path instead of every alternative (several
-    times faster per token than a flat list of alternatives)."""
+    """GBNF for one goal line over the scene's types, with each task type's own form: a
+    movable receptacle only for pick_and_place_with_movable_recep, a lamp only for
+    look_at_obj_in_light. Each slot is a prefix tree of its words, so the grammar engine
+    follows one path instead of every alternative (several times faster per token)."""
     v = goal_vocabulary(object_types, mentioned, sliced)
-    rules = ['root ::= tasktype "-" object "-" movable "-" parent']
-    for slot, words in (("tasktype", v["task_type"]), ("object", v["object"]), ("movable", v["movable"]),
-                        ("parent", v["parent"])):
+    lights = [t for t in v["parent"] if t in LIGHT_TYPES]
+    places = [t for t in v["parent"] if t not in LIGHT_TYPES]
+    movables = [t for t in v["movable"] if t != "None"]
+    plain = [t for t in v["task_type"] if t not in ("look_at_obj_in_light", "pick_and_place_with_movable_recep")]
+    forms = []
+    if places:
+        forms.append('plain "-" object "-None-" place')
+        if movables:
+            forms.append('"pick_and_place_with_movable_recep-" object "-" movable "-" place')
+    if lights:
+        forms.append('"look_at_obj_in_light-" object "-None-" light')
+    rules = ["root ::= " + " | ".join(forms or ['plain "-" object "-None-" place'])]
+    for slot, words in (("plain", plain), ("object", v["object"]), ("movable", movables or ["None"]),
+                        ("place", places or v["parent"]), ("light", lights or ["DeskLamp"])):
         rules.extend(trie_rules(slot, words))
     return "\n".join(rules)
 
@@ -151,12 +163,26 @@ def trie_rules(name: str, words: list[str]) -> list[str]:
 
 
 def goal_schema(object_types: list[str], mentioned: list[str] | None = None, sliced: bool | None = None) -> dict:
-    """JSON schema of a goal, for servers that constrain output by schema."""
+    """JSON schema of a goal, for servers that constrain output by schema: the same three
+    forms as the grammar (plain, with a movable receptacle, at a lamp)."""
     v = goal_vocabulary(object_types, mentioned, sliced)
-    return {"type": "object", "additionalProperties": False,
-            "required": ["task_type", "object", "movable", "parent"],
-            "properties": {"task_type": {"enum": v["task_type"]}, "object": {"enum": v["object"]},
-                           "movable": {"enum": v["movable"]}, "parent": {"enum": v["parent"]}}}
+    lights = [t for t in v["parent"] if t in LIGHT_TYPES]
+    places = [t for t in v["parent"] if t not in LIGHT_TYPES]
+    movables = [t for t in v["movable"] if t != "None"]
+    plain = [t for t in v["task_type"] if t not in ("look_at_obj_in_light", "pick_and_place_with_movable_recep")]
+
+    def form(task_types, movable, parents):
+        return {"type": "object", "additionalProperties": False,
+                "required": ["task_type", "object", "movable", "parent"],
+                "properties": {"task_type": {"enum": task_types}, "object": {"enum": v["object"]},
+                               "movable": {"enum": movable}, "parent": {"enum": parents}}}
+
+    forms = [form(plain, ["None"], places or v["parent"])]
+    if places and movables:
+        forms.append(form(["pick_and_place_with_movable_recep"], movables, places))
+    if lights:
+        forms.append(form(["look_at_obj_in_light"], ["None"], lights))
+    return forms[0] if len(forms) == 1 else {"anyOf": forms}
 
 
 def plan_grammar(object_types: list[str]) -> str:
