@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     _llm_args(run)
     run.add_argument("--out", type=Path, default=Path("runs"), help="folder for the run (default: runs/)")
     run.add_argument("--no-gif", action="store_true", help="do not write the animated GIF")
+    run.add_argument("--video", action="store_true",
+                     help="also write episode.mp4: the first-person view beside the map, captioned "
+                          '(needs OpenCV: pip install "errands[video]")')
     run.set_defaults(handler=cmd_run)
 
     plan = sub.add_parser("plan", help="print the plan a planner makes for an instruction",
@@ -108,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     scene.add_argument("--layouts", help="ALFRED layouts folder, for FloorPlanN scenes")
     scene.add_argument("--out", type=Path, help="PNG file for the map")
     scene.set_defaults(handler=cmd_scene)
+    from .eval.commands import add_eval_commands  # eval, compare, suite
+    add_eval_commands(sub)
     return parser
 
 
@@ -156,7 +161,13 @@ def cmd_run(args) -> int:
     from .eval.metrics import compute_metrics
     from .policies.agent import Agent
     from .viewer.animation import captioned, save_gif
+    from .viewer.video import VIDEO_INSTALL_HINT, save_mp4, side_by_side
 
+    if args.video:
+        try:
+            import cv2  # noqa: F401 - checked before the episode runs
+        except ImportError:
+            raise ValueError(f"--video needs OpenCV: {VIDEO_INSTALL_HINT}") from None
     task = _task_from_args(args)
     env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array")
     agent = Agent(make_planner(args.planner, **planner_options(args)), make_policy(args.policy))
@@ -164,11 +175,13 @@ def cmd_run(args) -> int:
     skill_now = {"name": ""}
 
     def on_step(record: dict) -> None:
-        if args.no_gif:
+        if args.no_gif and not args.video:
             return
         skill_now["name"] = record["skill"] or "Stop"
         status = "ok" if record["success"] else f"failed: {record['error']}"
-        frames.append(captioned(env.unwrapped.render(), [
+        topdown = env.unwrapped.render()
+        view = env.unwrapped.first_person(min(300, max(96, topdown.shape[0])))  # the agent's camera
+        frames.append(captioned(side_by_side(view, topdown), [
             task.instruction, f"step {record['t']}: {record['action']} ({status})",
             f"skill: {skill_now['name']}  goal conditions {record['goal_conditions'][0]}/{record['goal_conditions'][1]}"]))
 
@@ -192,9 +205,12 @@ def cmd_run(args) -> int:
     run_dir = args.out / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{task.task_id}"
     log_path = log.save(run_dir / "episode.json")
     print(f"episode log: {log_path}")
-    if frames:
+    if frames and not args.no_gif:
         gif_path = save_gif(frames, run_dir / "episode.gif")
         print(f"animation:   {gif_path}")
+    if frames and args.video:
+        video_path = save_mp4(frames, run_dir / "episode.mp4")
+        print(f"video:       {video_path}")
     env.close()
     return 0 if log.success else 1
 

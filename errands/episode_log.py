@@ -10,6 +10,11 @@ Failure categories (why an episode did not succeed):
   max_steps           the step limit ended the episode
   goal_not_met        the plan ran to the end but the goal conditions were not all met
   crashed             an exception, recorded by a runner that went on
+  episode_timeout     the episode ran past a runner's time limit, recorded by the runner
+
+`failure_kind` optionally names a finer kind within the category (a PlanError's kind
+such as "unparsable" or "hallucinated_object", an exception's type); the evaluation
+reports read it when it is there and fall back to the reason text when it is not.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from pathlib import Path
 from .files import write_json_atomic
 
 FAILURE_CATEGORIES = ("planner_error", "navigation_failure", "interaction_failure", "skill_timeout",
-                      "max_failures", "max_steps", "goal_not_met", "crashed")
+                      "max_failures", "max_steps", "goal_not_met", "crashed", "episode_timeout")
 LOG_VERSION = 1
 
 
@@ -38,6 +43,7 @@ class EpisodeLog:
     success: bool = False
     failure_category: str | None = None
     failure_reason: str = ""
+    failure_kind: str | None = None  # a finer kind within the category, when the writer knows it
     expert_length: int | None = None  # L*: the expert's number of actions on this task
     wall_time_s: float = 0.0
     version: int = LOG_VERSION

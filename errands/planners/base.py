@@ -43,4 +43,9 @@ class Planner(Protocol):
 
 
 class PlanningError(RuntimeError):
-    """No plan could be made; the message says why."""
+    """No plan could be made; the message says why, and `kind` names the error kind when
+    it is known (unparsable, hallucinated_object, backend_error, ...)."""
+
+    def __init__(self, message: str, kind: str | None = None):
+        super().__init__(message)
+        self.kind = kind

@@ -89,7 +89,7 @@ class LLMPlanner:
                 text = self.backend.complete(messages, grammar=grammar, json_schema=schema,
                                              max_tokens=self.max_tokens, temperature=0.0, seed=self.seed + attempt)
             except LLMError as e:
-                raise PlanningError(f"[backend_error] {e}") from e
+                raise PlanningError(f"[backend_error] {e}", kind="backend_error") from e
             try:
                 return parse(text)
             except PlanError as e:
@@ -99,7 +99,8 @@ class LLMPlanner:
                     {"role": "user", "content": f"That answer is invalid ({e.kind}): {e}. Answer again in the required format."},
                 ]
         last = errors[-1]
-        raise PlanningError(f"[{last.kind}] no valid answer after {self.max_repairs + 1} attempts; last: {last}") from last
+        raise PlanningError(f"[{last.kind}] no valid answer after {self.max_repairs + 1} attempts; last: {last}",
+                            kind=last.kind) from last
 
 
 def scene_types(context: PlanningContext) -> list[str]:

@@ -61,7 +61,7 @@ class _Run:
         try:
             plan = agent.planner.plan(task.instruction, self.context(task))
         except (PlanningError, PlanError) as e:
-            self.fail("planner_error", f"planner: {e}")
+            self.fail("planner_error", f"planner: {e}", getattr(e, "kind", None))
             return self.stop()
         self.log.plans.append({"step": 0, "reason": "initial", "plan": plan.to_dict()})
         replans, completed = 0, []
@@ -84,7 +84,7 @@ class _Run:
             try:
                 plan = agent.planner.replan(feedback)
             except (PlanningError, PlanError) as e:
-                self.fail("planner_error", f"re-planning after '{reason}': {e}")
+                self.fail("planner_error", f"re-planning after '{reason}': {e}", getattr(e, "kind", None))
                 return self.stop()
             self.log.plans.append({"step": len(self.log.steps), "reason": f"{call} failed: {reason}",
                                    "plan": plan.to_dict()})
@@ -142,6 +142,6 @@ class _Run:
         if not self.ended:
             self.take(Action("Stop"), None, None)
 
-    def fail(self, category: str, reason: str) -> None:
+    def fail(self, category: str, reason: str, kind: str | None = None) -> None:
         if self.log.failure_category is None:
-            self.log.failure_category, self.log.failure_reason = category, reason
+            self.log.failure_category, self.log.failure_reason, self.log.failure_kind = category, reason, kind

@@ -1,4 +1,5 @@
-"""Animated GIFs of episodes: each frame is the top-down map under a caption with the
+"""Animated GIFs of episodes: each frame is a picture of the step (the CLI puts the
+agent's first-person view beside the top-down map) under a caption with the
 instruction, the step, the action and the skill in progress."""
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
 """`errands/Household-v0`: the built-in simulator behind the Gymnasium contract.
 
-Observation (a Dict): the instruction text, the symbolic egocentric view, the pose and
-the held object's type. `info` carries what a planner may use: visible objects, the last
-action's success and error, goal conditions met, the step and failure counts.
+Observation (a Dict): the instruction text, the pose and the held object's type, and the
+views chosen with `observations`: the symbolic egocentric grid ("view") and the
+first-person camera's "rgb", "depth" and "segmentation" (camera.py), rendered only when
+asked for. `info` carries what a planner may use: visible objects, the last action's
+success and error, goal conditions met, the step and failure counts (and, with
+segmentation on, "segmentation_ids": segmentation value k + 1 is the k-th id).
 
 An episode ends when the agent emits Stop or makes its 10th failed action (terminated),
 or after 1000 steps (truncated), as in ALFRED. The reward is 1 on the step that ends an
@@ -21,6 +24,7 @@ from ..actions import ACTIONS, Action
 from ..tasks.goals import goal_conditions
 from ..tasks.sampler import TaskSampler
 from ..tasks.task import Task
+from .camera import MAX_DEPTH, Camera, parse_resolution
 from .object_types import NUM_TYPES, TYPE_NAMES
 from .scene import HORIZONS
 from .topdown import render_topdown
@@ -31,6 +35,8 @@ MAX_FAILURES = 10
 INSTRUCTION_CHARSET = string.printable
 MAX_INSTRUCTION_LENGTH = 512
 MAX_GRID = 255
+OBSERVATION_KEYS = ("view", "rgb", "depth", "segmentation")
+CAMERA_KEYS = ("rgb", "depth", "segmentation")
 
 
 class HouseholdEnv(gym.Env):
@@ -46,11 +52,17 @@ class HouseholdEnv(gym.Env):
         max_steps: int = MAX_STEPS,
         max_failures: int = MAX_FAILURES,
         render_mode: str | None = None,
+        observations: tuple[str, ...] | str = ("view",),
+        resolution: int | tuple[int, int] = 64,
     ):
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
         if view_size < 3 or view_size % 2 == 0:
             raise ValueError(f"view_size must be an odd number >= 3, got {view_size}")
+        self.observations = _observation_keys(observations)
+        self.resolution = parse_resolution(resolution)
+        self.camera = Camera(self.resolution) if set(self.observations) & set(CAMERA_KEYS) else None
+        self._viewer_camera: Camera | None = None
         self.fixed_task = Task.from_dict(task) if isinstance(task, dict) else task
         self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir)
         self.layouts_dir = layouts_dir
@@ -58,9 +70,16 @@ class HouseholdEnv(gym.Env):
         self.max_steps = max_steps
         self.max_failures = max_failures
         self.render_mode = render_mode
+        h, w = self.resolution
+        optional = {
+            "view": spaces.Box(0, 255, (view_size, view_size, 4), dtype=np.uint8),
+            "rgb": spaces.Box(0, 255, (h, w, 3), dtype=np.uint8),
+            "depth": spaces.Box(0.0, MAX_DEPTH, (h, w), dtype=np.float32),
+            "segmentation": spaces.Box(0, np.iinfo(np.uint16).max, (h, w), dtype=np.uint16),
+        }
         self.observation_space = spaces.Dict({
             "instruction": spaces.Text(MAX_INSTRUCTION_LENGTH, charset=INSTRUCTION_CHARSET),
-            "view": spaces.Box(0, 255, (view_size, view_size, 4), dtype=np.uint8),
+            **{key: optional[key] for key in self.observations},
             "pose": spaces.Box(np.array([0, 0, 0, HORIZONS[0]]), np.array([MAX_GRID, MAX_GRID, 270, HORIZONS[-1]]),
                                dtype=np.int64),
             "held": spaces.Discrete(NUM_TYPES + 1),
@@ -121,6 +140,24 @@ class HouseholdEnv(gym.Env):
             return render_topdown(self.world, self.path)
         return None
 
+    def first_person(self, resolution: int | tuple[int, int] | None = None) -> np.ndarray:
+        """The agent's first-person RGB frame (at the env's resolution unless given), for
+        videos and viewers; works whatever the observation keys are."""
+        res = parse_resolution(resolution) if resolution is not None else self.resolution
+        camera = self.camera
+        if camera is None or (camera.height, camera.width) != res:
+            if self._viewer_camera is None or (self._viewer_camera.height, self._viewer_camera.width) != res:
+                self._viewer_camera = Camera(res)
+            camera = self._viewer_camera
+        return camera.render(self.world, depth=False, segmentation=False)["rgb"]
+
+    @property
+    def segmentation_ids(self) -> tuple[str, ...]:
+        """Object ids by segmentation value: value k + 1 is segmentation_ids[k], 0 the room."""
+        if self.camera is None or self.camera.segments is None:
+            return ()
+        return self.camera.segments.ids
+
     # --- what comes back -------------------------------------------------------------
 
     def _goal_conditions(self) -> tuple[int, int]:
@@ -135,19 +172,23 @@ class HouseholdEnv(gym.Env):
         w = self.world
         held = w.objects[w.held].type.index if w.held else 0
         a = w.agent
-        return {
-            "instruction": self.task.instruction[:MAX_INSTRUCTION_LENGTH],
-            "view": w.egocentric_view(),
-            "pose": np.array([a.col, a.row, a.heading, a.horizon], dtype=np.int64),
-            "held": held,
-        }
+        obs = {"instruction": self.task.instruction[:MAX_INSTRUCTION_LENGTH]}
+        if "view" in self.observations:
+            obs["view"] = w.egocentric_view()
+        if self.camera is not None:
+            wanted = self.observations
+            obs.update(self.camera.render(w, rgb="rgb" in wanted, depth="depth" in wanted,
+                                          segmentation="segmentation" in wanted))
+        obs["pose"] = np.array([a.col, a.row, a.heading, a.horizon], dtype=np.int64)
+        obs["held"] = held
+        return obs
 
     def _info(self, met: int | None = None, total: int | None = None) -> dict:
         if met is None:
             met, total = self._goal_conditions()
         w = self.world
         x, z = w.agent_position()
-        return {
+        info = {
             "task_id": self.task.task_id,
             "task_type": self.task.goal.task_type,
             "scene": self.task.scene,
@@ -163,3 +204,17 @@ class HouseholdEnv(gym.Env):
             "agent_position": (x, z),
             "agent_pose": tuple(w.agent),
         }
+        if "segmentation" in self.observations:
+            info["segmentation_ids"] = self.segmentation_ids
+        return info
+
+
+def _observation_keys(observations) -> tuple[str, ...]:
+    """Validate the chosen observation keys (a name or a sequence of names)."""
+    keys = (observations,) if isinstance(observations, str) else tuple(observations)
+    for key in keys:
+        if key not in OBSERVATION_KEYS:
+            raise ValueError(f"unknown observation key {key!r}: expected some of {', '.join(OBSERVATION_KEYS)}")
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"observation keys must not repeat, got {keys}")
+    return keys

@@ -91,6 +91,7 @@ class Scene:
         self._cell_map = None
         self._pose_table = None
         self._cell_index: dict[tuple[int, int], int] = {}
+        self.geometry_cache: dict = {}  # derived from the fixed objects; shared by copies
 
     def copy(self) -> Scene:
         """A copy whose object list can change (specs are never modified in place); the
@@ -126,7 +127,30 @@ class Scene:
 
     def visibility(self, xs: np.ndarray, zs: np.ndarray, heading: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
         """For cameras at (xs, zs): which fixed objects each sees within reach, and the
-        distance to each one's footprint. Shapes (n_cameras, n_fixed)."""
+        distance to each one's footprint. Shapes (n_cameras, n_fixed).
+
+        Seen means: the footprint is within reach, and either the object is framed (see
+        `framed`) or its view box (shapes.py: the box around everything it draws, in any
+        state, and what rests on it) meets the camera's view, a 90 degree pyramid pitched
+        by the horizon. So whatever the first-person camera shows of an object within
+        reach is seen (nothing occludes)."""
+        seen, _, reach = self._seen_framed(xs, zs, heading, horizon)
+        return seen, reach
+
+    def _seen_framed(self, xs, zs, heading, horizon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        framed, reach = self.framed(xs, zs, heading, horizon)
+        seen = framed.copy()
+        cam, obj = np.nonzero((reach <= VISIBILITY_DISTANCE + 1e-9) & ~framed)
+        if len(cam):
+            lo, hi = self.view_boxes()
+            seen[cam, obj] = boxes_in_view(xs[cam], zs[cam], lo[obj], hi[obj], heading, horizon)
+        return seen, framed, reach
+
+    def framed(self, xs: np.ndarray, zs: np.ndarray, heading: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+        """Which fixed objects are within reach and framed: the footprint's circle within
+        45 degrees of the heading, and a band around the object's height within 45
+        degrees of the horizon, as seen from its centre's distance. Interaction poses
+        are chosen among these; the reach as in `visibility`."""
         dx = self._fx[None, :] - xs[:, None]
         dz = self._fz[None, :] - zs[:, None]
         centre = np.hypot(dx, dz)
@@ -137,12 +161,21 @@ class Scene:
         half_width[centre <= self._fext] = 180.0
         elevation = np.degrees(np.arctan2(CAMERA_HEIGHT - self._fy, np.maximum(centre, 1e-3)))
         half_height = np.degrees(np.arctan2(self._fvext, np.maximum(centre, 1e-3)))
-        seen = (
+        framed = (
             (reach <= VISIBILITY_DISTANCE + 1e-9)
             & (np.abs(bearing) - half_width <= HALF_FIELD_OF_VIEW)
             & (np.abs(elevation - horizon) - half_height <= HALF_FIELD_OF_VIEW)
         )
-        return seen, reach
+        return framed, reach
+
+    def view_boxes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(lo, hi) corners, (n_fixed, 3) each, of the fixed objects' view boxes."""
+        if "view_boxes" not in self.geometry_cache:
+            from .shapes import scene_geometry  # shapes builds on this module
+
+            geometry = scene_geometry(self)
+            self.geometry_cache["view_boxes"] = (geometry.view_lo, geometry.view_hi)
+        return self.geometry_cache["view_boxes"]
 
     def reachable_cells(self, start: tuple[int, int]) -> set[tuple[int, int]]:
         """Floor cells connected to `start` by MoveAhead steps."""
@@ -159,7 +192,7 @@ class Scene:
 
     def compute_interaction_poses(self) -> None:
         """For every pose on a reachable cell, what it sees (kept, compressed by row, for
-        fast look-ups while playing), and for every fixed object the poses that see and
+        fast look-ups while playing), and for every fixed object the poses that frame and
         reach it, best first (closest, then the most level camera), as an int array of
         (row, col, heading, horizon)."""
         cells = sorted(self.reachable_cells(self.start_pose[:2]))
@@ -172,11 +205,12 @@ class Scene:
         found: list[list[np.ndarray]] = [[] for _ in self.fixed]
         for heading in HEADINGS:
             for horizon in HORIZONS:
-                seen, reach = self.visibility(xs, zs, heading, horizon)
+                seen, framed, reach = self._seen_framed(xs, zs, heading, horizon)
                 cell_i, obj_i = np.nonzero(seen)
                 indptr = np.searchsorted(cell_i, np.arange(len(cells) + 1))
                 self._pose_table[heading, horizon] = (indptr, obj_i.astype(np.int32),
                                                       reach[cell_i, obj_i].astype(np.float32))
+                cell_i, obj_i = np.nonzero(framed)
                 rank = np.round(reach[cell_i, obj_i], 3) * 1000 + abs(horizon - 15) / 100
                 block = np.stack([rank, rows[cell_i], cols[cell_i], np.full(len(cell_i), heading),
                                   np.full(len(cell_i), horizon), obj_i], axis=1)
@@ -230,6 +264,61 @@ class Scene:
         for o in self.objects:
             if o.position is None and o.parent not in known:
                 raise SceneError(f"{self.name}: {o.id} has no position and no receptacle")
+
+
+def boxes_in_view(xs: np.ndarray, zs: np.ndarray, lo: np.ndarray, hi: np.ndarray, heading: int,
+                  horizon: int) -> np.ndarray:
+    """Whether each axis-aligned box (lo, hi: (n, 3) x, y, z) meets the view of the camera
+    at (xs[i], CAMERA_HEIGHT, zs[i]): |right| <= depth and |up| <= depth, depth along
+    the camera's axis (a 90 degree field of view across and down).
+
+    Exact: in the camera's yaw frame (u to the right, w ahead, y up) the box spans
+    [u0, u1] x [y0, y1] x [w0, w1]; |u| <= depth is easiest at m = the distance from 0 to
+    [u0, u1], so the box is in view iff some (y, w) of its rectangle lies in the vertical
+    wedge |up| <= depth with depth >= m. Depth is linear, so its largest value over the
+    rectangle cut by the wedge is at a corner of that polygon: a rectangle corner inside
+    the wedge, or where a wedge edge crosses a rectangle edge (or the eye itself)."""
+    h = np.radians(heading)
+    p = np.radians(horizon)
+    fx, fz = round(np.sin(h)), round(np.cos(h))  # ahead, on the grid's axes
+    rx, rz = fz, -fx  # to the right
+    ex, ez = lo[:, 0] - xs, lo[:, 2] - zs
+    gx, gz = hi[:, 0] - xs, hi[:, 2] - zs
+    u = np.stack([ex * rx + ez * rz, gx * rx + gz * rz])
+    w = np.stack([ex * fx + ez * fz, gx * fx + gz * fz])
+    u0, u1 = u.min(0), u.max(0)
+    w0, w1 = w.min(0), w.max(0)
+    y0, y1 = lo[:, 1] - CAMERA_HEIGHT, hi[:, 1] - CAMERA_HEIGHT
+    m = np.maximum(np.maximum(u0, -u1), 0.0)
+    cos_p, sin_p = np.cos(p), np.sin(p)
+
+    def depth(y, w):
+        return w * cos_p - y * sin_p
+
+    def in_wedge(y, w):
+        d = depth(y, w)
+        return np.abs(y * cos_p + w * sin_p) <= d + 1e-9
+
+    best = np.full(len(m), -np.inf)
+    for y in (y0, y1):
+        for ww in (w0, w1):
+            best = np.where(in_wedge(y, ww), np.maximum(best, depth(y, ww)), best)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for angle in (-p + np.pi / 4, -p - np.pi / 4):  # the wedge's edges, as elevations
+            ey, ew = np.sin(angle), np.cos(angle)
+            for ww in (w0, w1):  # crossing the edges w = const
+                s = ww / ew
+                y = s * ey
+                ok = (s >= 0) & (y >= y0 - 1e-9) & (y <= y1 + 1e-9)
+                best = np.where(ok, np.maximum(best, s * np.cos(np.pi / 4)), best)
+            for y in (y0, y1):  # crossing the edges y = const
+                s = y / ey
+                ww = s * ew
+                ok = (s >= 0) & (ww >= w0 - 1e-9) & (ww <= w1 + 1e-9)
+                best = np.where(ok, np.maximum(best, s * np.cos(np.pi / 4)), best)
+    eye_inside = (y0 <= 0) & (y1 >= 0) & (w0 <= 0) & (w1 >= 0)
+    best = np.where(eye_inside, np.maximum(best, 0.0), best)
+    return best >= m - 1e-9
 
 
 def _interactive(t: ObjectType) -> bool:

@@ -1,0 +1,368 @@
+"""A scene in 3D, for the first-person camera (camera.py): the walls from the cell grid
+(2.5 m high, with one door drawn on a free stretch of wall), and every fixed object's
+look in each state (looks.py), turned so that its front faces the room, standing on
+what is under it. Small objects rest on their receptacle's surfaces (camera.py places
+them, by their index in its contents).
+
+Every fixed object also gets a *view box*: the axis-aligned box that holds everything it
+may ever draw, in any state, and everything that may rest on or in it. The symbolic
+visibility (Scene.visibility) tests that box against the camera's frustum, so an object
+the camera can show within reach is always one the world calls visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .looks import APPLIANCE_SIZE, appliance_look, mount_look, unit_look
+from .primitives import WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
+from .scene import FLOOR, GRID_SIZE, WALL, Scene
+
+HALF_CELL = GRID_SIZE / 2
+MOUNT_TYPES = {"Window", "Painting", "Mirror", "LightSwitch", "Blinds", "TowelHolder",
+               "HandTowelHolder", "ToiletPaperHanger"}
+APPLIANCE_TYPES = {"Microwave", "StoveBurner", "StoveKnob", "Sink", "SinkBasin", "Faucet",
+                   "CoffeeMachine", "Toaster", "DeskLamp", "Television", "ShowerHead", "FloorLamp"}
+ROOM_WALLS = {"kitchen": (236, 226, 190), "living_room": (222, 208, 186),
+              "bedroom": (196, 210, 226), "bathroom": (214, 232, 230)}
+DOOR, DOOR_FRAME = (132, 88, 52), (236, 232, 222)
+BLOCK = (176, 170, 160)  # what stands where an imported floor plan is neither floor nor listed
+
+
+@dataclass
+class Look:
+    """One fixed object in one state: what it draws and where its contents rest."""
+
+    prims: Prims
+    surfaces: list[Surface]
+
+    def slots(self) -> list[tuple]:
+        """Places for contents, (x0, x1, z0, z1, y0, y1): each surface cut in a grid of
+        cells about 0.22 m across, y1 the top of the room above it."""
+        if not hasattr(self, "_slots"):
+            self._slots = []
+            for s in self.surfaces:
+                nx = max(1, int((s.x1 - s.x0) / 0.22))
+                nz = max(1, int((s.z1 - s.z0) / 0.22))
+                dx, dz = (s.x1 - s.x0) / nx, (s.z1 - s.z0) / nz
+                for i in range(nz):
+                    for j in range(nx):
+                        x0, z0 = s.x0 + dx * j, s.z0 + dz * i
+                        self._slots.append((x0, x0 + dx, z0, z0 + dz, s.y, s.y + s.height))
+        return self._slots
+
+
+class SceneGeometry:
+    """The static geometry of a scene, computed once and shared by all its episodes:
+    walls and door, each fixed object's look in its four states (open x on), its view
+    box, and the floor and wall styles of the room. A rectangular room's walls are kept
+    as its inner faces (`shell`: x0, x1, z0, z1), which the camera hits analytically."""
+
+    def __init__(self, scene: Scene):
+        self.scene = scene
+        self.shell = _rectangular_shell(scene)
+        self.structure = _structure(scene, walls=self.shell is None)
+        self.wall_colour = ROOM_WALLS.get(scene.room_type, ROOM_WALLS["living_room"])
+        self.layers: dict = {}  # the camera's static layers, by the fixed objects' states
+        fronts = [_front(scene, spec) for spec in scene.fixed]
+        tops = _unit_tops(scene, fronts)
+        self.looks: list[list[Look]] = []
+        for i, spec in enumerate(scene.fixed):
+            # Only the states a type can show get their own look; the others share it.
+            t = spec.object_type
+            shown = (1 if t.openable else 0) | (2 if t.toggleable or spec.type == "StoveBurner" else 0)
+            own = {s: _look(scene, spec, fronts[i], tops, bool(s & 1), bool(s & 2)) for s in range(4) if s & ~shown == 0}
+            self.looks.append([own[s & shown] for s in range(4)])
+        lo = np.zeros((len(scene.fixed), 3))
+        hi = np.zeros((len(scene.fixed), 3))
+        for i, looks in enumerate(self.looks):
+            parts_lo, parts_hi = [], []
+            for look in looks:
+                if len(look.prims):
+                    a, b = look.prims.bounds()
+                    parts_lo.append(a)
+                    parts_hi.append(b)
+                for s in look.surfaces:
+                    parts_lo.append(np.array([s.x0, s.y, s.z0]))
+                    parts_hi.append(np.array([s.x1, s.y + s.height, s.z1]))
+            if not parts_lo:  # should not happen: every type draws something
+                x, y, z = scene.fixed[i].position
+                parts_lo, parts_hi = [np.array([x, y, z])], [np.array([x, y, z])]
+            lo[i] = np.min(parts_lo, axis=0)
+            hi[i] = np.max(parts_hi, axis=0)
+        self.view_lo, self.view_hi = lo, hi
+
+
+def scene_geometry(scene: Scene) -> SceneGeometry:
+    """The scene's geometry, computed on first use and shared by the scene's copies."""
+    cache = scene.geometry_cache
+    if "shapes" not in cache:
+        cache["shapes"] = SceneGeometry(scene)
+    return cache["shapes"]
+
+
+def _cell_box(scene: Scene, cells) -> tuple[float, float, float, float]:
+    rows = [r for r, _ in cells]
+    cols = [c for _, c in cells]
+    ox, oz = scene.origin
+    return (ox + min(cols) * GRID_SIZE - HALF_CELL, ox + max(cols) * GRID_SIZE + HALF_CELL,
+            oz + min(rows) * GRID_SIZE - HALF_CELL, oz + max(rows) * GRID_SIZE + HALF_CELL)
+
+
+def _front(scene: Scene, spec) -> str:
+    """The side a fixed object turns to the room: towards its recorded interaction pose
+    (ALFRED), else the side of its footprint with the most floor in front."""
+    cells = spec.footprint or [scene.xz_cell(spec.position[0], spec.position[2])]
+    recorded = scene.recorded_poses.get(spec.id)
+    rows = [r for r, _ in cells]
+    cols = [c for _, c in cells]
+    if recorded:
+        pr, pc = recorded[0].row, recorded[0].col
+        dr, dc = pr - (min(rows) + max(rows)) / 2, pc - (min(cols) + max(cols)) / 2
+        if abs(dr) >= abs(dc):
+            return "+z" if dr > 0 else "-z"
+        return "+x" if dc > 0 else "-x"
+    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    sides = {"-z": [(r0 - 1, c) for c in range(c0, c1 + 1)], "+z": [(r1 + 1, c) for c in range(c0, c1 + 1)],
+             "-x": [(r, c0 - 1) for r in range(r0, r1 + 1)], "+x": [(r, c1 + 1) for r in range(r0, r1 + 1)]}
+    best, best_n = "-z", -1
+    for side, neighbours in sides.items():
+        n = sum(scene.is_floor(r, c) for r, c in neighbours)
+        if n > best_n:
+            best, best_n = side, n
+    return best
+
+
+def _ismount_look(scene: Scene, spec) -> bool:
+    if spec.type not in MOUNT_TYPES or not spec.footprint:
+        return False
+    rows, cols = scene.cells.shape
+    r, c = spec.footprint[0]
+    return 0 <= r < rows and 0 <= c < cols and scene.cells[r, c] == WALL
+
+
+def _kind(scene: Scene, spec) -> str:
+    if _ismount_look(scene, spec):
+        return "mount"
+    if spec.type in APPLIANCE_TYPES or spec.type in MOUNT_TYPES:
+        return "appliance"
+    return "unit"
+
+
+def _unit_tops(scene: Scene, fronts: list[str]) -> list[tuple[tuple, float]]:
+    """(footprint box, top height) of every unit's highest surface up to 1 m, so that
+    appliances can stand on what is under them."""
+    out = []
+    for spec, front in zip(scene.fixed, fronts):
+        if _kind(scene, spec) != "unit" or spec.type in ("Cabinet", "Drawer", "Shelf"):
+            continue
+        box = _cell_box(scene, spec.footprint) if spec.footprint else None
+        if box is None:
+            continue
+        surfaces: list[Surface] = []
+        unit_look(Builder(), spec, Frame(*box, front), False, False, surfaces, [])
+        if spec.type == "CounterTop":
+            surfaces = [Surface(*box, 0.9)]
+        heights = [s.y for s in surfaces if s.y <= 1.0]
+        if heights:
+            out.append((box, max(heights)))
+    return out
+
+
+def _support(tops, x: float, z: float, fallback: float) -> float:
+    best = None
+    for (x0, x1, z0, z1), top in tops:
+        if x0 - 1e-6 <= x <= x1 + 1e-6 and z0 - 1e-6 <= z <= z1 + 1e-6:
+            best = top if best is None else max(best, top)
+    return fallback if best is None else best
+
+
+def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool) -> Look:
+    b = Builder()
+    surfaces: list[Surface] = []
+    kind = _kind(scene, spec)
+    x, y, z = spec.position
+    if kind == "mount":
+        # The wall cell's front face is the wall's face towards the room (v = 0).
+        mount_look(b, spec, Frame(*_cell_box(scene, spec.footprint), front), is_open, is_on, surfaces)
+    elif kind == "appliance":
+        w, d = APPLIANCE_SIZE.get(spec.type, (0.25, 0.25))
+        along_x = front in ("-z", "+z")
+        hx, hz = (w / 2, d / 2) if along_x else (d / 2, w / 2)
+        f = Frame(x - hx, x + hx, z - hz, z + hz, front)
+        if spec.type == "StoveKnob":  # on the counter's front face, below the worktop
+            f = _knob_frame(scene, spec, front, tops)
+        if spec.type == "FloorLamp":
+            base = 0.0
+        elif spec.type == "ShowerHead":
+            base = y - 0.3
+        else:
+            base = _support(tops, x, z, max(0.0, y - 0.15))
+            if spec.id in scene.recorded_poses and y - base > 0.5:  # ALFRED: stands higher up
+                base = y - 0.15
+        appliance_look(b, spec, f, base, is_open, is_on, surfaces)
+    else:
+        f = Frame(*_cell_box(scene, spec.footprint), front)
+        occupied = []
+        if spec.type == "CounterTop":
+            occupied = _free_counter_surfaces(scene, spec, f)
+        unit_look(b, spec, f, is_open, is_on, surfaces, occupied)
+    return Look(b.prims(), surfaces)
+
+
+def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
+    """A knob sits on the front face of the counter under its burner."""
+    x, _, z = spec.position
+    counter = None
+    for (x0, x1, z0, z1), _top in tops:
+        if x0 <= x <= x1 and z0 <= z <= z1:
+            counter = (x0, x1, z0, z1)
+    if counter is None:
+        return Frame(x - 0.12, x + 0.12, z - 0.12, z + 0.12, front)
+    x0, x1, z0, z1 = counter
+    if front == "-z":
+        return Frame(x - 0.12, x + 0.12, z0, z0 + 0.24, front)
+    if front == "+z":
+        return Frame(x - 0.12, x + 0.12, z1 - 0.24, z1, front)
+    if front == "-x":
+        return Frame(x0, x0 + 0.24, z - 0.12, z + 0.12, front)
+    return Frame(x1 - 0.24, x1, z - 0.12, z + 0.12, front)
+
+
+def _free_counter_surfaces(scene: Scene, spec, f: Frame) -> list[Surface]:
+    """The worktop where nothing stands: one surface per run of cells free of appliances."""
+    taken = set()
+    for other in scene.fixed:
+        if other is not spec and other.type in APPLIANCE_TYPES and other.footprint and len(other.footprint) == 1:
+            taken.add(other.footprint[0])
+    free = [c for c in spec.footprint if c not in taken] or list(spec.footprint)
+    out = []
+    for cell in free:
+        x0, x1, z0, z1 = _cell_box(scene, [cell])
+        out.append(Surface(x0 + 0.01, x1 - 0.01, z0 + 0.01, z1 - 0.01, 0.9))
+    return out
+
+
+# --- walls and the door ------------------------------------------------------------------
+
+def _rectangular_shell(scene: Scene) -> tuple[float, float, float, float] | None:
+    """The inner faces of the walls when the room is a rectangle ringed by wall cells."""
+    inside = np.argwhere(scene.cells != WALL)
+    if not len(inside):
+        return None
+    r0, c0 = inside.min(axis=0)
+    r1, c1 = inside.max(axis=0)
+    if len(inside) != (r1 - r0 + 1) * (c1 - c0 + 1) or r0 < 1 or c0 < 1 \
+            or r1 > scene.cells.shape[0] - 2 or c1 > scene.cells.shape[1] - 2:
+        return None
+    ox, oz = scene.origin
+    return (ox + c0 * GRID_SIZE - HALF_CELL, ox + c1 * GRID_SIZE + HALF_CELL,
+            oz + r0 * GRID_SIZE - HALF_CELL, oz + r1 * GRID_SIZE + HALF_CELL)
+
+
+def _structure(scene: Scene, walls: bool = True) -> Prims:
+    """Walls (unless the camera draws them as a shell): every wall cell next to the room,
+    merged into long boxes, full height where the wall reaches the plan's border, and
+    as a waist-high block where it stands alone in the room (an ALFRED floor plan's
+    cells that are neither walkable nor a receptacle: furniture it does not list); and
+    a door."""
+    cells = scene.cells
+    rows, cols = cells.shape
+    inside = cells != WALL
+    near = np.zeros_like(inside)
+    for dr in (-1, 0, 1):
+        for dc in (-1, 0, 1):
+            shifted = np.zeros_like(inside)
+            shifted[max(0, dr):rows + min(0, dr), max(0, dc):cols + min(0, dc)] = \
+                inside[max(0, -dr):rows + min(0, -dr), max(0, -dc):cols + min(0, -dc)]
+            near |= shifted
+    boundary = (cells == WALL) & near
+    outer = _wall_reaching_border(cells)
+    b = Builder()
+    ox, oz = scene.origin
+    colour = ROOM_WALLS.get(scene.room_type, ROOM_WALLS["living_room"])
+    for mask, height, tone in ((boundary & outer, WALL_HEIGHT, colour), (boundary & ~outer, 0.9, BLOCK)):
+        for r0, r1, c0, c1 in _merge_rectangles(mask) if walls else ():
+            b.box(ox + c0 * GRID_SIZE - HALF_CELL, ox + c1 * GRID_SIZE + HALF_CELL, 0.0, height,
+                  oz + r0 * GRID_SIZE - HALF_CELL, oz + r1 * GRID_SIZE + HALF_CELL, tone, WALL_SURFACE)
+    _door(scene, b)
+    return b.prims()
+
+
+def _wall_reaching_border(cells: np.ndarray) -> np.ndarray:
+    """Wall cells connected to the edge of the plan through wall cells."""
+    rows, cols = cells.shape
+    wall = cells == WALL
+    reached = np.zeros_like(wall)
+    stack = [(r, c) for r in range(rows) for c in (0, cols - 1)] + [(r, c) for r in (0, rows - 1) for c in range(cols)]
+    while stack:
+        r, c = stack.pop()
+        if 0 <= r < rows and 0 <= c < cols and wall[r, c] and not reached[r, c]:
+            reached[r, c] = True
+            stack.extend(((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)))
+    return reached
+
+
+def _merge_rectangles(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Cover the True cells with rectangles (r0, r1, c0, c1), inclusive: runs along rows,
+    then identical runs on consecutive rows merged."""
+    runs: dict[tuple[int, int], int] = {}
+    out = []
+    for r in range(mask.shape[0]):
+        row_runs = []
+        c = 0
+        while c < mask.shape[1]:
+            if mask[r, c]:
+                start = c
+                while c + 1 < mask.shape[1] and mask[r, c + 1]:
+                    c += 1
+                row_runs.append((start, c))
+            c += 1
+        new_runs = {}
+        for run in row_runs:
+            new_runs[run] = runs.pop(run, r)
+        for (c0, c1), r0 in runs.items():
+            out.append((r0, r - 1, c0, c1))
+        runs = new_runs
+    for (c0, c1), r0 in runs.items():
+        out.append((r0, mask.shape[0] - 1, c0, c1))
+    return out
+
+
+def _door(scene: Scene, b: Builder) -> None:
+    """A door drawn on the first stretch of four wall cells (in a fixed order) with free
+    floor in front and nothing mounted on it. It is part of the wall: it does not open."""
+    cells = scene.cells
+    rows, cols = cells.shape
+    mounted = {spec.footprint[0] for spec in scene.fixed if spec.footprint and _ismount_look(scene, spec)}
+
+    # A cell (r, c) starts a run if it and the three next cells along the wall are wall
+    # cells, free of mounts, with two floor cells in front of each.
+    wall = cells == WALL
+    for r, c in mounted:
+        wall[r, c] = False
+    floor = np.pad(cells == FLOOR, 2)  # padded so that shifted look-ups stay in bounds
+    candidates = []
+    for dr, dc, front in ((1, 0, "+z"), (-1, 0, "-z"), (0, 1, "+x"), (0, -1, "-x")):
+        ok = wall & floor[2 + dr:2 + dr + rows, 2 + dc:2 + dc + cols] \
+            & floor[2 + 2 * dr:2 + 2 * dr + rows, 2 + 2 * dc:2 + 2 * dc + cols]
+        along = (0, 1) if dr else (1, 0)
+        okp = np.pad(ok, ((0, 3), (0, 3)))
+        start = ok.copy()
+        for k in range(1, 4):
+            start &= okp[along[0] * k:along[0] * k + rows, along[1] * k:along[1] * k + cols]
+        for r, c in zip(*np.nonzero(start)):
+            candidates.append(((int(r), int(c)), [(int(r) + along[0] * k, int(c) + along[1] * k) for k in range(4)], front))
+    candidates = [(run, front) for _, run, front in sorted(candidates)]
+    if not candidates:
+        return
+    run, front = candidates[len(candidates) // 2]
+    f = Frame(*_cell_box(scene, run), front)  # v = 0 on the wall's face, v < 0 in the room
+    w = f.width
+    f.box(b, 0.02, w - 0.02, -0.03, 0.0, 0.0, 2.15, DOOR_FRAME)
+    f.box(b, 0.08, w - 0.08, -0.05, -0.03, 0.0, 2.08, DOOR)
+    for y0, y1 in ((1.2, 1.9), (0.2, 1.0)):
+        f.box(b, 0.18, w - 0.18, -0.06, -0.05, y0, y1, shade(DOOR, 1.12))
+    f.sphere(b, w - 0.18, -0.09, 1.0, 0.035, (210, 180, 90))

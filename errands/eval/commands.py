@@ -1,0 +1,196 @@
+"""The evaluation subcommands of `errands`: eval, compare and suite (list, show, build).
+`add_eval_commands` registers them on the main parser's subparsers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+EVAL_EPILOG = """examples:
+  errands eval --suite smoke
+  errands eval --suite valid_unseen --planner oracle --policy expert --workers 2
+  errands eval --suite valid_seen --ray                      # a local Ray with --workers CPUs
+  errands eval --suite valid_seen --ray-address auto         # join a running Ray cluster
+  errands eval --suite tasks.jsonl --out runs/eval/mine      # a task file from `errands tasks`
+  errands eval --suite valid_unseen --layouts ~/alfred/gen/layouts   # on ALFRED's floor plans
+  errands compare runs/eval/valid_seen-oracle-expert runs/eval/novel_phrasing-oracle-expert
+"""
+
+
+def add_eval_commands(sub) -> None:
+    from ..planners import PLANNERS
+    from ..policies import POLICIES
+    from .runner import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT_S
+    from .suites import PACKAGED_SUITES
+
+    ev = sub.add_parser(
+        "eval", help="run an evaluation suite and report SR, GC, PLW with confidence intervals",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EVAL_EPILOG,
+        description="Play every episode of a suite with a planner and a skill policy, writing one JSONL line "
+                    "per finished episode to OUT/episodes.jsonl, then OUT/summary.json, report.md and "
+                    "report.html (with plots). Running the same command again resumes: finished episodes are "
+                    "skipped. An episode that raises or runs past --timeout is recorded as failed (crashed, "
+                    "episode_timeout) and the run goes on. Results per episode are the same whatever the "
+                    "backend and number of workers.")
+    ev.add_argument("--suite", required=True,
+                    help=f"a packaged suite ({', '.join(PACKAGED_SUITES)}), a suite manifest (.json) or a task "
+                         f"file (.jsonl, as `errands tasks` writes)")
+    ev.add_argument("--planner", default="oracle", help=f"planner name ({', '.join(PLANNERS)}; default oracle)")
+    ev.add_argument("--policy", default="expert", help=f"skill policy name ({', '.join(POLICIES)}; default expert)")
+    ev.add_argument("--planner-option", action="append", default=[], metavar="KEY=VALUE",
+                    help="an option for make_planner, repeatable (VALUE is read as JSON when it parses, else as "
+                         "text), e.g. --planner-option mode=goal --planner-option k=6")
+    ev.add_argument("--policy-option", action="append", default=[], metavar="KEY=VALUE",
+                    help="an option for make_policy, repeatable, as --planner-option")
+    ev.add_argument("--workers", type=int, default=1,
+                    help="worker processes (or Ray CPUs); 0 plays the episodes in this process (default 1)")
+    ev.add_argument("--ray", action="store_true", help="run on Ray: start a local Ray with --workers CPUs "
+                                                       "(needs pip install 'errands[ray]')")
+    ev.add_argument("--ray-address", help="join this Ray cluster (e.g. 'auto' or 'ray://head:10001'); implies --ray")
+    ev.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
+                    help="episodes of one scene a worker takes at once (default 1: each line is written as soon "
+                         "as its episode ends); 8 or so runs fast agents quicker")
+    ev.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                    help=f"seconds one episode may take before it is recorded as episode_timeout "
+                         f"(default {DEFAULT_TIMEOUT_S:g})")
+    ev.add_argument("--layouts", help="ALFRED's gen/layouts folder: play the suite's floor-plan variant "
+                                      "(FloorPlanN scenes); or set ERRANDS_ALFRED_LAYOUTS")
+    ev.add_argument("--out", type=Path, help="run folder (default: runs/eval/SUITE-PLANNER-POLICY)")
+    ev.add_argument("--overwrite", action="store_true", help="discard the run folder's results and start again")
+    ev.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    ev.set_defaults(handler=cmd_eval)
+
+    cmp = sub.add_parser(
+        "compare", help="compare two evaluation runs episode by episode, with significance tests",
+        description="Pair the episodes two runs share (by episode id) and show the difference B - A in SR "
+                    "(McNemar's exact test), GC, PLW-SR and PLW-GC (paired bootstrap 95% interval and p-value).")
+    cmp.add_argument("run_a", type=Path, help="run folder (or its episodes.jsonl): A, the baseline")
+    cmp.add_argument("run_b", type=Path, help="run folder (or its episodes.jsonl): B")
+    cmp.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    cmp.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    cmp.set_defaults(handler=cmd_compare)
+
+    suite = sub.add_parser("suite", help="list, show or rebuild the evaluation suites",
+                           description="Evaluation suites are pinned episode lists (task, instruction, seed, "
+                                       "expert length L*) with a content hash.")
+    suite_sub = suite.add_subparsers(dest="suite_command", metavar="ACTION", required=True)
+    ls = suite_sub.add_parser("list", help="the packaged suites, their sizes and hashes")
+    ls.add_argument("--layouts", action="store_true", help="list the ALFRED floor-plan variants instead")
+    ls.set_defaults(handler=cmd_suite_list)
+    show = suite_sub.add_parser("show", help="a suite's counts per task type and room type, and its first episodes")
+    show.add_argument("suite", help="packaged suite name, manifest (.json) or task file (.jsonl)")
+    show.add_argument("--layouts", help="show the floor-plan variant (ALFRED's gen/layouts folder)")
+    show.add_argument("--episodes", type=int, default=5, help="episodes to print (default 5)")
+    show.set_defaults(handler=cmd_suite_show)
+    build = suite_sub.add_parser(
+        "build", help="rebuild the packaged suites from ALFRED's split file",
+        description="Build valid_seen and valid_unseen from ALFRED's split file directive by directive (running "
+                    "the oracle planner and the expert once per episode for L*), then novel_phrasing and "
+                    "smoke, and write them (by default over the packaged manifests).")
+    build.add_argument("--alfred-splits", required=True, type=Path, help="ALFRED's splits-oct21.json")
+    build.add_argument("--layouts", help="build on ALFRED's floor plans (FloorPlanN scenes) from this gen/layouts "
+                                         "folder: the packaged floorplans/ variants")
+    build.add_argument("--out", type=Path, help="folder for the manifests (default: the package's suites folder)")
+    build.set_defaults(handler=cmd_suite_build)
+
+
+def cmd_eval(args) -> int:
+    from .metrics import Metrics, format_table
+    from .report import failure_table, headline
+    from .runner import default_run_dir, run_evaluation
+    from .suites import load_suite
+
+    suite = load_suite(args.suite, args.layouts)
+    out = args.out or default_run_dir(suite, args.planner, args.policy)
+    backend = "ray" if (args.ray or args.ray_address) else "local"
+    print(f"suite {suite.name}: {len(suite.episodes)} episodes (hash {suite.hash[:12]}); "
+          f"{args.planner} planner + {args.policy} policy; {backend} x{args.workers}; run folder {out}")
+    summary = run_evaluation(suite, out, planner=args.planner, policy=args.policy, workers=args.workers,
+                             planner_options=parse_options(args.planner_option, "--planner-option"),
+                             policy_options=parse_options(args.policy_option, "--policy-option"),
+                             backend=backend, ray_address=args.ray_address, timeout_s=args.timeout,
+                             layouts_dir=args.layouts, progress=not args.no_progress, overwrite=args.overwrite,
+                             chunk_size=args.chunk_size)
+    run = summary["run"]
+    print(f"\n{headline(summary)}")
+    if run["episodes_run"]:
+        print(f"ran {run['episodes_run']} episodes in {run['episodes_wall_s']:.1f} s "
+              f"({run['episodes_per_s']} episodes/s; backend start {run['backend_start_s']:.1f} s); "
+              f"{run['already_done']} were already done")
+    else:
+        print(f"all {run['already_done']} episodes were already done")
+    print()
+    print(format_table({k: Metrics(**m) for k, m in summary["metrics"].items()}))
+    if summary["failures"]["failed"]:
+        print()
+        print(failure_table(summary, nonzero_only=True))
+    print(f"\nepisodes: {out / 'episodes.jsonl'}\nsummary:  {out / 'summary.json'}\n"
+          f"reports:  {out / 'report.md'}, {out / 'report.html'}")
+    return 0
+
+
+def parse_options(pairs: list[str], flag: str) -> dict:
+    """KEY=VALUE pairs into plain values (JSON when it parses: numbers, true, null)."""
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"{flag} takes KEY=VALUE, got {pair!r}")
+        try:
+            options[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key.strip()] = value
+    return options
+
+
+def cmd_compare(args) -> int:
+    from .compare import compare_runs, comparison_json, format_comparison
+
+    comparison = compare_runs(args.run_a, args.run_b, seed=args.seed)
+    print(comparison_json(comparison) if args.json else format_comparison(comparison))
+    return 0
+
+
+def cmd_suite_list(args) -> int:
+    from .suites import PACKAGED_SUITES, describe_suite, load_manifest, packaged_suite_path
+
+    print(f"{'suite':16} {'episodes':>8} {'substituted':>11} {'dropped':>7} {'mean L*':>7}  hash          description")
+    for name in PACKAGED_SUITES:
+        path = packaged_suite_path(name, floorplans=args.layouts)
+        if not path.is_file():
+            print(f"{name:16} (not built: errands suite build --alfred-splits PATH"
+                  f"{' --layouts DIR' if args.layouts else ''})")
+            continue
+        d = describe_suite(load_manifest(path))
+        print(f"{name:16} {d['episodes']:8d} {d['substitutions']:11d} {d['dropped']:7d} "
+              f"{d['mean_expert_length'] or 0:7.1f}  {d['hash'][:12]}  {d['description']}")
+    return 0
+
+
+def cmd_suite_show(args) -> int:
+    from .suites import describe_suite, load_suite
+
+    suite = load_suite(args.suite, args.layouts)
+    print(json.dumps(describe_suite(suite), indent=1))
+    for e in suite.episodes[:max(args.episodes, 0)]:
+        note = f"  (substituted: {e.source['substituted']['reason']})" if "substituted" in e.source else ""
+        print(f"{e.id}  {e.task_type}  scene {e.task.get('scene')}  L*={e.expert_length}  "
+              f"{e.task.get('instruction', '')!r}{note}")
+    dropped = suite.metadata.get("dropped", [])
+    if dropped:
+        print(f"\ndropped directives ({len(dropped)}): no scene of the split can host them")
+        for d in dropped[:10]:
+            print(f"  {d['alfred_task']} #{d['repeat_idx']}: {d['reason']}")
+    return 0
+
+
+def cmd_suite_build(args) -> int:
+    from .suites import build_packaged_suites, describe_suite, load_manifest
+
+    written = build_packaged_suites(args.alfred_splits, args.out, args.layouts, progress=True)
+    for name, path in written.items():
+        d = describe_suite(load_manifest(path))
+        print(f"{name:16} {d['episodes']:5d} episodes  {d['substitutions']:3d} substituted  "
+              f"{d['dropped']:3d} dropped  hash {d['hash'][:12]}  {path}")
+    return 0

@@ -1,0 +1,110 @@
+"""Evaluation suites: the packaged manifests, their pinning hash, rebuilding from ALFRED's
+real split file, and task files as suites."""
+
+import json
+
+import pytest
+
+from errands.envs.tasks.goals import TASK_TYPES
+from errands.envs.tasks.task import Task
+from errands.eval.suites import (PACKAGED_SUITES, build_alfred_suite, describe_suite, load_suite, load_task_jsonl,
+                                 manifest_hash, packaged_suite_path)
+
+
+def test_packaged_suites_sizes_and_hashes():
+    sizes = {name: len(load_suite(name).episodes) for name in PACKAGED_SUITES}
+    # ALFRED's valid_unseen has 821 directives, valid_seen 820; 9 valid_seen directives
+    # (heat/cool then place on a SideTable in a kitchen) have no procedural kitchen with
+    # a SideTable and are dropped (listed in the manifest).
+    assert sizes == {"valid_seen": 811, "valid_unseen": 821, "novel_phrasing": 811, "smoke": 14}
+    seen = load_suite("valid_seen")
+    assert len(seen.metadata["dropped"]) == 9
+    assert all("SideTable" in d["alfred_task"] for d in seen.metadata["dropped"])
+    for name in PACKAGED_SUITES:
+        data = json.loads(packaged_suite_path(name).read_text())
+        assert data["hash"] == manifest_hash(data)
+        assert data["simulator"]["env"] == "errands/Household-v0" and data["errands_version"]
+
+
+def test_suite_episodes_follow_alfred_directives():
+    unseen = load_suite("valid_unseen")
+    first = unseen.episodes[0]
+    # ALFRED's first valid_unseen directive.
+    assert first.source["alfred_task"] == "look_at_obj_in_light-CellPhone-None-FloorLamp-219/trial_T20190908_044113_026049"
+    assert first.id == "trial_T20190908_044113_026049:0"
+    assert first.task["goal"] == {"task_type": "look_at_obj_in_light", "object": "CellPhone",
+                                  "parent_receptacle": "FloorLamp", "sliced": False, "movable_receptacle": None}
+    assert first.task["scene"] == 219 and first.expert_length > 0
+    d = describe_suite(unseen)
+    assert d["unseen_scene_episodes"] + sum(1 for e in unseen.episodes if e.task["scene"] >= 1000) == 821
+    assert set(d["task_types"]) == set(TASK_TYPES)
+    # Substitutions stay in the split and say why.
+    for e in unseen.episodes:
+        if "substituted" in e.source:
+            assert e.source["substituted"]["reason"]
+            assert e.task["scene"] not in (e.source["floorplan"],)
+    # The repeats of one ALFRED trial share the object placement, not the instruction.
+    repeats = [e for e in unseen.episodes if e.id.startswith("trial_T20190908_044113_026049:")]
+    assert len(repeats) == 3 and len({e.task["seed"] for e in repeats}) == 1
+    assert len({e.seed for e in repeats}) == 3
+
+
+def test_novel_phrasing_is_valid_seen_reworded():
+    seen, novel = load_suite("valid_seen"), load_suite("novel_phrasing")
+    assert [e.id for e in seen.episodes] == [e.id for e in novel.episodes]
+    changed = 0
+    for a, b in zip(seen.episodes, novel.episodes):
+        assert a.task["goal"] == b.task["goal"] and a.task["scene"] == b.task["scene"]
+        assert a.expert_length == b.expert_length and a.task["seed"] == b.task["seed"]
+        assert b.task["phrasing"] == "novel" and b.task["step_instructions"] == []
+        changed += a.task["instruction"] != b.task["instruction"]
+    assert changed == len(seen.episodes)
+
+
+def test_smoke_suite_two_per_task_type():
+    smoke = load_suite("smoke")
+    assert sorted(e.task_type for e in smoke.episodes) == sorted(TASK_TYPES * 2)
+    assert {e.source["base_suite"] for e in smoke.episodes} == {"valid_seen", "valid_unseen"}
+    for e in smoke.episodes:
+        Task.from_dict(e.task).build_scene()
+
+
+def test_rebuilding_valid_unseen_gives_the_packaged_hash(alfred_dir):
+    built = build_alfred_suite("valid_unseen", alfred_dir / "splits-oct21.json")
+    packaged = load_suite("valid_unseen")
+    assert built["hash"] == packaged.hash, (
+        "valid_unseen no longer rebuilds to the packaged manifest (the simulator or the task code changed): "
+        "rebuild with `errands suite build --alfred-splits ../shared/alfred/splits-oct21.json`")
+    assert len(built["episodes"]) == 821 and built["dropped"] == []
+
+
+def test_floorplan_variants_keep_every_directive():
+    for name, size in (("valid_seen", 820), ("valid_unseen", 821), ("novel_phrasing", 820), ("smoke", 14)):
+        suite = load_suite(name, layouts_dir="somewhere")
+        assert suite.scenes == "alfred_floorplans" and len(suite.episodes) == size
+        assert all(str(e.task["scene"]).startswith("FloorPlan") for e in suite.episodes)
+
+
+def test_bad_suites_name_the_problem(tmp_path):
+    with pytest.raises(FileNotFoundError, match="expected one of valid_seen, valid_unseen"):
+        load_suite("valid_sen")
+    edited = json.loads(packaged_suite_path("smoke").read_text())
+    edited["episodes"][0]["expert_length"] += 1
+    (tmp_path / "edited.json").write_text(json.dumps(edited))
+    with pytest.raises(ValueError, match="does not match its episodes"):
+        load_suite(tmp_path / "edited.json")
+    (tmp_path / "tasks.jsonl").write_text('{"goal": {}}\nnot json\n')
+    with pytest.raises(ValueError, match="line 2 is not JSON"):
+        load_task_jsonl(tmp_path / "tasks.jsonl")
+
+
+def test_task_file_is_a_suite(tmp_path):
+    smoke = load_suite("smoke")
+    rows = [e.task for e in smoke.episodes[:3]] + [smoke.episodes[0].task]  # one task twice
+    path = tmp_path / "mine.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    suite = load_suite(path)
+    ids = [e.id for e in suite.episodes]
+    assert suite.name == "mine" and len(ids) == 4 and len(set(ids)) == 4
+    assert ids[3] == ids[0] + "#1" and suite.episodes[0].seed == rows[0]["seed"]
+    assert all(e.expert_length is None for e in suite.episodes)  # computed when they run
