@@ -29,6 +29,7 @@ ROOM_FURNITURE = {
         ("Shelf", "wall", 3, 1, (0, 1)), ("Stool", "free", 1, 1, (0, 2)),
         ("LightSwitch", "mount", 1, 1, (1, 1)), ("Window", "mount", 1, 1, (0, 1)),
         ("Blinds", "mount", 1, 1, (0, 1)), ("HousePlant", "wall", 1, 1, (0, 1)),
+        ("SideTable", "wall", 2, 2, (0, 1)),
     ],
     "living_room": [
         ("Sofa", "wall", 6, 3, (1, 1)), ("TVStand", "wall", 4, 2, (1, 1)),

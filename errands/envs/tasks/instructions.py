@@ -269,7 +269,7 @@ def _choose_alternatives(template: str, pick) -> str:
 STEP_TEMPLATES = {
     "GotoLocation": ["Walk to the {0}.", "Go to the {0}.", "Head over to the {0}.", "Turn and walk to the {0}."],
     "PickupObject": ["Pick up the {0}.", "Take the {0}.", "Grab the {0}."],
-    "PutObject": ["Put the {0} in the {1}.", "Place the {0} on the {1}.", "Set the {0} in the {1}."],
+    "PutObject": ["Put the {0} {in} the {1}.", "Place the {0} {in} the {1}.", "Set the {0} {in} the {1}."],
     "OpenObject": ["Open the {0}."],
     "CloseObject": ["Close the {0}."],
     "ToggleObject": ["Turn on the {0}.", "Switch on the {0}."],
@@ -288,4 +288,5 @@ def describe_plan(plan: Plan, rng: np.random.Generator | None = None) -> list[st
 
 def _describe_step(call: SkillCall, pick) -> str:
     words = [names_for(a, "train")[0] for a in call.args]
-    return pick(STEP_TEMPLATES[call.skill]).format(*words)
+    place = preposition(call.args[1]) if call.skill == "PutObject" else ""
+    return pick(STEP_TEMPLATES[call.skill]).format(*words, **{"in": place})
