@@ -7,7 +7,7 @@ import time
 from typing import Callable
 
 from ..envs.actions import Action
-from ..envs.skills import Plan, PlanError, SkillCall, precondition_error
+from ..envs.skills import PlanError, SkillCall, precondition_error
 from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog
 from ..planners.base import Feedback, Planner, PlanningContext, PlanningError

@@ -22,7 +22,7 @@ from gymnasium import spaces
 
 from ..actions import ACTIONS, Action
 from ..tasks.goals import goal_conditions
-from ..tasks.sampler import TaskSampler
+from ..tasks.sampler import TaskSampler, task_for_episode
 from ..tasks.task import Task
 from .camera import MAX_DEPTH, Camera, parse_resolution
 from .object_types import NUM_TYPES, TYPE_NAMES
@@ -96,14 +96,8 @@ class HouseholdEnv(gym.Env):
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
-        options = options or {}
-        task = options.get("task") or self.fixed_task
-        if isinstance(task, dict):
-            task = Task.from_dict(task)
-        if task is None:
-            task = self.sampler.sample(self.np_random)
-        self.task = task
-        self.world = World(task.build_scene(self.layouts_dir), view_size=self.view_size)
+        self.task = task_for_episode(options, self.fixed_task, self.sampler, self.np_random)
+        self.world = World(self.task.build_scene(self.layouts_dir), view_size=self.view_size)
         self.steps = 0
         self.failures = 0
         self.path = [(self.world.agent.row, self.world.agent.col)]

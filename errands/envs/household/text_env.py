@@ -19,7 +19,7 @@ from gymnasium import spaces
 
 from ..actions import Action
 from ..tasks.goals import goal_conditions
-from ..tasks.sampler import TaskSampler
+from ..tasks.sampler import TaskSampler, task_for_episode
 from ..tasks.task import Task
 from .navigation import shortest_actions
 from .scene import Pose
@@ -48,11 +48,7 @@ class HouseholdTextEnv(gym.Env):
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
-        options = options or {}
-        task = options.get("task") or self.fixed_task
-        if isinstance(task, dict):
-            task = Task.from_dict(task)
-        self.task = task or self.sampler.sample(self.np_random)
+        self.task = task_for_episode(options, self.fixed_task, self.sampler, self.np_random)
         self.world = World(self.task.build_scene(self.layouts_dir))
         self._name_objects()
         self.location: str | None = None

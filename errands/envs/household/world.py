@@ -17,7 +17,7 @@ import numpy as np
 
 from ..actions import Action
 from .object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS, TYPE_NAMES, ObjectType, object_type
-from .scene import FURNITURE, HORIZONS, OUTSIDE, Pose, Scene, heading_step
+from .scene import FURNITURE, HORIZONS, OUTSIDE, Scene, heading_step
 
 FLAG_OPEN, FLAG_ON = 1, 2
 

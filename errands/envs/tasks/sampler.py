@@ -87,3 +87,13 @@ class TaskSampler:
         room = self.room_types[int(rng.choice(len(self.room_types), p=self.room_weights))]
         ids = self._room_scene_ids[room]
         return ids[int(rng.integers(len(ids)))]
+
+
+def task_for_episode(options: dict | None, fixed_task: Task | None, sampler: TaskSampler,
+                     rng: np.random.Generator) -> Task:
+    """The task of a new episode: reset(options={"task": ...}) first (a Task or its
+    dict), then the env's own task, else one sampled from the env's split."""
+    task = (options or {}).get("task") or fixed_task
+    if isinstance(task, dict):
+        task = Task.from_dict(task)
+    return task or sampler.sample(rng)
