@@ -8,6 +8,8 @@ import pytest
 
 import errands
 from errands.envs.skills import Plan, PlanError, SkillCall
+from errands.envs.household.world import World
+from errands.envs.tasks.goals import TaskGoal
 from errands.envs.tasks.task import Task
 from errands.eval.compare import compare_runs, format_comparison, mcnemar_exact
 from errands.eval.suites import load_suite
@@ -35,10 +37,14 @@ class ScriptedPlanner:
 
 @pytest.fixture(scope="module")
 def heat_task():
-    """Heat an apple, then put it in the sink basin (valid_unseen, kitchen 10; the apple
-    is in a cabinet)."""
-    episode = next(e for e in load_suite("smoke").episodes if e.id == "trial_T20190907_020258_749030:0")
-    return Task.from_dict(episode.task)
+    """Heat an apple, then put it in the sink basin (kitchen 10, where object placement
+    seed 0 leaves one apple, in a cabinet: the scripted plans below rely on that)."""
+    task = Task(TaskGoal("pick_heat_then_place_in_recep", "Apple", "SinkBasin"), 10, seed=0,
+                instruction="Move a heated red apple to the sink.")
+    world = World(task.build_scene())
+    [apple] = world.objects_of_type("Apple")
+    assert world.root_fixed(apple.id).type.name == "Cabinet"
+    return task
 
 
 def play(planner, task):
@@ -47,7 +53,7 @@ def play(planner, task):
 
 
 def test_wrong_order_and_missing_step(heat_task):
-    heat_first = [("GotoLocation", "Microwave"), ("HeatObject", "Apple"), ("GotoLocation", "Cabinet"),
+    heat_first = [("GotoLocation", "Microwave"), ("HeatObject", "Apple"), ("GotoLocation", "Apple"),
                   ("PickupObject", "Apple"), ("GotoLocation", "SinkBasin"), ("PutObject", "Apple", "SinkBasin")]
     record = play(ScriptedPlanner(heat_first), heat_task)
     assert record["failure_category"] == "interaction_failure" and "precondition failed" in record["failure_reason"]
@@ -55,12 +61,13 @@ def test_wrong_order_and_missing_step(heat_task):
     no_pickup = [("GotoLocation", "Microwave"), ("HeatObject", "Apple"), ("GotoLocation", "SinkBasin"),
                  ("PutObject", "Apple", "SinkBasin")]
     assert classify_failure(play(ScriptedPlanner(no_pickup), heat_task)) == ("planner", "missing_step")
-    no_heat = [("PickupObject", "Apple"), ("PutObject", "Apple", "SinkBasin")]
+    no_heat = [("GotoLocation", "Apple"), ("PickupObject", "Apple"), ("GotoLocation", "SinkBasin"),
+               ("PutObject", "Apple", "SinkBasin")]
     record = play(ScriptedPlanner(no_heat), heat_task)
     assert record["failure_category"] == "goal_not_met" and record["goal_conditions"] == [1, 3]
     assert classify_failure(record) == ("planner", "missing_step")
     # A misread goal: the apple chilled instead of heated, a plan that runs to its end.
-    chill = [("PickupObject", "Apple"), ("GotoLocation", "Fridge"), ("CoolObject", "Apple"),
+    chill = [("GotoLocation", "Apple"), ("PickupObject", "Apple"), ("GotoLocation", "Fridge"), ("CoolObject", "Apple"),
              ("GotoLocation", "SinkBasin"), ("PutObject", "Apple", "SinkBasin")]
     record = play(ScriptedPlanner(chill), heat_task)
     assert record["failure_category"] == "goal_not_met" and record["goal_conditions"] == [1, 3]

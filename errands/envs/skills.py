@@ -206,8 +206,8 @@ def _inside_visible(world: World, call: SkillCall) -> bool:
 def is_done(world: World, call: SkillCall) -> bool:
     """The skill's success test over the world state."""
     s = call.skill
-    if s == "GotoLocation":
-        return bool(_visible(world, call, 0))
+    if s == "GotoLocation":  # in view, or its closed container is (the agent can open it)
+        return bool(_visible(world, call, 0)) or _inside_visible(world, call)
     if s == "PickupObject":
         return _holds(world, call, 0)
     if s == "PutObject":
