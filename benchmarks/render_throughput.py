@@ -24,13 +24,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import multiprocessing as mp
 import os
 import platform
 import statistics
 import sys
 import time
-import traceback
+
+from child_process import run_in_child
 
 ERRANDS_ID = "errands/Household-v0"
 GOTO_LOCAL_ID = "BabyAI-GoToLocal-v0"
@@ -38,24 +38,6 @@ WARMUP_SEEDS = 200
 KEY_SETS = {"rgb": ("rgb",), "rgb+depth+seg": ("rgb", "depth", "segmentation")}
 
 
-def _child_main(queue, fn_name: str, args: tuple) -> None:
-    try:
-        queue.put(("ok", globals()[fn_name](*args)))
-    except BaseException:  # noqa: BLE001 - report anything back to the parent
-        queue.put(("error", traceback.format_exc()))
-
-
-def run_in_child(fn, *args):
-    """Run fn(*args) in a fresh spawned process and return its (picklable) result."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_child_main, args=(queue, fn.__name__, args))
-    proc.start()
-    status, value = queue.get()
-    proc.join()
-    if status != "ok":
-        raise RuntimeError(f"child {fn.__name__}{args} failed:\n{value}")
-    return value
 
 
 def _timed_loop(env, steps: int, seed: int) -> dict:

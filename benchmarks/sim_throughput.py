@@ -26,14 +26,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
-import multiprocessing as mp
 import os
 import platform
 import statistics
 import sys
 import time
-import traceback
 from pathlib import Path
+
+from child_process import run_in_child
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LAYOUTS = REPO_ROOT.parent / "shared" / "alfred" / "layouts"
@@ -45,27 +45,6 @@ WARMUP_SEEDS = 200
 FLOOR_RATIO = 2.0
 MEMORY_ENVS = 20
 
-
-# --- child-process plumbing ------------------------------------------------------------
-
-def _child_main(queue, fn_name: str, args: tuple) -> None:
-    try:
-        queue.put(("ok", globals()[fn_name](*args)))
-    except BaseException:  # noqa: BLE001 - report anything back to the parent
-        queue.put(("error", traceback.format_exc()))
-
-
-def run_in_child(fn, *args):
-    """Run fn(*args) in a fresh spawned process and return its (picklable) result."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_child_main, args=(queue, fn.__name__, args))
-    proc.start()
-    status, value = queue.get()
-    proc.join()
-    if status != "ok":
-        raise RuntimeError(f"child {fn.__name__}{args} failed:\n{value}")
-    return value
 
 
 def _make(env_id: str):
