@@ -4,12 +4,12 @@ a caption with the instruction and the skill in progress. Written with OpenCV (t
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from ..files import atomic_target
 
 VIDEO_INSTALL_HINT = 'pip install "errands[video]"'
 
@@ -45,20 +45,11 @@ def save_mp4(frames: list, path: str | Path, fps: float = 4.0) -> Path:
     if height % 2 or width % 2:  # video codecs want even sizes: pad with white
         arrays = [np.pad(a, ((0, height % 2), (0, width % 2), (0, 0)), constant_values=255) for a in arrays]
         height, width = height + height % 2, width + width % 2
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".mp4")
-    os.close(fd)
-    try:
+    with atomic_target(path, suffix=".mp4") as tmp:
         writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*"mp4v"), float(fps), (width, height))
         if not writer.isOpened():
             raise RuntimeError(f"OpenCV could not open an MP4 writer for {path}")
         for a in arrays:
             writer.write(np.ascontiguousarray(a[..., ::-1]))  # OpenCV wants BGR
         writer.release()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return Path(path)
