@@ -69,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--index", type=int, default=0, help="which task of --tasks to run (default 0)")
     run.add_argument("--seed", type=int, default=0, help="seed for sampling and object placement")
     run.add_argument("--planner", default="oracle", choices=PLANNERS, help="planner (default: oracle)")
-    run.add_argument("--policy", default="expert", choices=POLICIES, help="skill policy (default: expert)")
+    run.add_argument("--policy", default="expert",
+                     help=f"skill policy: {', '.join(POLICIES)} (the packaged learned checkpoint), or a checkpoint "
+                          "folder from `errands train` (default: expert)")
     _llm_args(run)
     run.add_argument("--out", type=Path, default=Path("runs"), help="folder for the run (default: runs/)")
     run.add_argument("--no-gif", action="store_true", help="do not write the animated GIF")
@@ -113,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     scene.set_defaults(handler=cmd_scene)
     from .eval.commands import add_eval_commands  # eval, compare, suite
     add_eval_commands(sub)
+    from .train.commands import add_train_commands  # collect, train
+    add_train_commands(sub)
     return parser
 
 

@@ -55,7 +55,7 @@ class RunStats:
 
 def default_run_dir(suite: Suite, planner: str, policy: str, root: str | Path = "runs/eval") -> Path:
     """The same folder for the same suite and agent, so that a rerun resumes."""
-    return Path(root) / f"{suite.name}-{planner}-{policy}"
+    return Path(root) / f"{suite.name}-{planner}-{Path(policy).name}"
 
 
 def run_evaluation(suite: Suite, out_dir: str | Path, planner: str = "oracle", policy: str = "expert",
@@ -70,12 +70,11 @@ def run_evaluation(suite: Suite, out_dir: str | Path, planner: str = "oracle", p
     messages: faster for fast agents; their lines are written when the chunk ends).
     Returns the summary."""
     from ..planners import PLANNERS
-    from ..policies import POLICIES
+    from ..policies import make_policy
 
     if planner not in PLANNERS:
         raise ValueError(f"unknown planner {planner!r}: expected one of {', '.join(PLANNERS)}")
-    if policy not in POLICIES:
-        raise ValueError(f"unknown policy {policy!r}: expected one of {', '.join(POLICIES)}")
+    make_policy(policy, **(policy_options or {}))  # a bad name or checkpoint fails here, not in every episode
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: expected one of {', '.join(BACKENDS)}")
     if workers < 0 or (backend == "ray" and workers < 1):

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-POLICIES = ("expert",)
+from pathlib import Path
+
+POLICIES = ("expert", "learned")
 
 
 def make_policy(name: str, **options):
-    """A skill policy by name (a checkpoint path for learned ones, when they exist)."""
+    """A skill policy by name: "expert" (scripted, privileged), "learned" (the packaged
+    checkpoint), or the path of a checkpoint folder written by `errands train`."""
     if name == "expert":
         from .expert import ExpertSkillPolicy
 
         return ExpertSkillPolicy(**options)
-    raise ValueError(f"unknown policy {name!r}: expected one of {', '.join(POLICIES)}")
+    if name == "learned":
+        from .learned import LearnedSkillPolicy
+
+        return LearnedSkillPolicy(**options)
+    if Path(name).exists():
+        from .learned import LearnedSkillPolicy
+
+        return LearnedSkillPolicy(name, **options)
+    raise ValueError(f"unknown policy {name!r}: expected one of {', '.join(POLICIES)} or a checkpoint folder")

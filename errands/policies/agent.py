@@ -7,7 +7,7 @@ import time
 from typing import Callable
 
 from ..envs.actions import Action
-from ..envs.skills import PlanError, SkillCall, precondition_error
+from ..envs.skills import PlanError, SkillCall, is_done, precondition_error
 from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog
 from ..planners.base import Feedback, Planner, PlanningContext, PlanningError
@@ -111,6 +111,8 @@ class _Run:
         for _ in range(self.agent.max_steps_per_skill):
             step = self.agent.policy.act(self.obs, self.info, call)
             if step.done:
+                if not is_done(world, call):  # a learned policy's word is checked, not trusted
+                    return "failed", category, f"{call}: the policy ended the skill before its success test held"
                 return "done", "", ""
             if step.failed:
                 return "failed", category, f"{call}: {step.reason}"

@@ -33,8 +33,8 @@ class ExpertSkillPolicy:
         if call is not self._call:
             self._call = call
             try:
-                self._queue = self._actions_for(call)
-            except _SkillImpossible as e:
+                self._queue = self.actions_for(call)
+            except SkillImpossible as e:
                 return PolicyStep(failed=True, reason=str(e))
         elif not info.get("last_action_success", True):
             return PolicyStep(failed=True, reason=info.get("error_message", "the last action failed"))
@@ -46,7 +46,9 @@ class ExpertSkillPolicy:
 
     # --- per skill ----------------------------------------------------------------------
 
-    def _actions_for(self, call: SkillCall) -> list[Action]:
+    def actions_for(self, call: SkillCall) -> list[Action]:
+        """The primitive actions that carry out `call` from the current state (raises
+        SkillImpossible); DAgger's teacher asks again whenever the learner strays."""
         skill = call.skill
         if skill == "GotoLocation":
             return self._goto(call)
@@ -65,13 +67,13 @@ class ExpertSkillPolicy:
             return self._through_container(obj, [Action("SliceObject", obj.id)])
         if skill in TRANSFORM_APPLIANCE:
             return self._transform(call)
-        raise _SkillImpossible(f"unknown skill {skill!r}")
+        raise SkillImpossible(f"unknown skill {skill!r}")
 
     def _goto(self, call: SkillCall) -> list[Action]:
         w = self.world
         if call.ids and call.ids[0]:
             if call.ids[0] not in w.objects:
-                raise _SkillImpossible(f"{call.ids[0]} no longer exists")
+                raise SkillImpossible(f"{call.ids[0]} no longer exists")
             targets = [w.objects[call.ids[0]]]
         else:
             targets = w.objects_of_type(call.args[0])
@@ -81,10 +83,10 @@ class ExpertSkillPolicy:
             if root is not None:
                 poses.extend(Pose(*p) for p in w.scene.interaction_poses.get(root.id, ()).tolist())
         if not poses:
-            raise _SkillImpossible(f"no reachable {call.args[0]} in this scene")
+            raise SkillImpossible(f"no reachable {call.args[0]} in this scene")
         actions = shortest_actions(w.scene, w.agent, poses)
         if actions is None:
-            raise _SkillImpossible(f"no path to a {call.args[0]}")
+            raise SkillImpossible(f"no path to a {call.args[0]}")
         return [Action(a) for a in actions]
 
     def _resolve(self, call: SkillCall, i: int, reachable_only: bool = True) -> WorldObject:
@@ -94,7 +96,7 @@ class ExpertSkillPolicy:
         if call.ids and call.ids[i]:
             obj = w.objects.get(call.ids[i])
             if obj is None:
-                raise _SkillImpossible(f"{call.ids[i]} no longer exists")
+                raise SkillImpossible(f"{call.ids[i]} no longer exists")
             return obj
         visible = w.visible_ids()
         for oid in visible:
@@ -105,7 +107,7 @@ class ExpertSkillPolicy:
                 container = self._closed_container(obj)
                 if container is not None and container.id in visible:
                     return obj
-        raise _SkillImpossible(f"no {call.args[i]} in reach")
+        raise SkillImpossible(f"no {call.args[i]} in reach")
 
     def _closed_container(self, obj: WorldObject, include_self: bool = False) -> WorldObject | None:
         w = self.world
@@ -126,18 +128,18 @@ class ExpertSkillPolicy:
     def _transform(self, call: SkillCall) -> list[Action]:
         w = self.world
         if w.held is None:
-            raise _SkillImpossible(f"{call.skill} needs the {call.args[0]} in hand")
+            raise SkillImpossible(f"{call.skill} needs the {call.args[0]} in hand")
         held = w.held
         appliance_type = TRANSFORM_APPLIANCE[call.skill]
         visible = w.visible_ids()
         appliance = next((w.objects[o] for o in visible if w.objects[o].type.name == appliance_type), None)
         if appliance is None:
-            raise _SkillImpossible(f"no {appliance_type} in reach")
+            raise SkillImpossible(f"no {appliance_type} in reach")
         a = appliance.id
         if call.skill == "CleanObject":
             faucet = next((w.objects[o] for o in visible if w.objects[o].controls == a), None)
             if faucet is None:
-                raise _SkillImpossible(f"no faucet over {a} in reach")
+                raise SkillImpossible(f"no faucet over {a} in reach")
             return [Action("PutObject", a), Action("ToggleObjectOn", faucet.id),
                     Action("ToggleObjectOff", faucet.id), Action("PickupObject", held)]
         opening = [Action("OpenObject", a)] if not appliance.is_open else []
@@ -149,5 +151,5 @@ class ExpertSkillPolicy:
                 Action("PickupObject", held), Action("CloseObject", a)]
 
 
-class _SkillImpossible(Exception):
-    pass
+class SkillImpossible(Exception):
+    """The skill cannot be carried out from this state (the reason says why)."""

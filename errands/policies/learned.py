@@ -1,0 +1,114 @@
+"""A learned skill policy: the network of network.py acting in the household simulator.
+
+At each step it featurises the observation (features.py), runs one step of the network
+with its memory, and takes the most likely action; "SkillDone" ends the skill. A skill
+that does not end within `max_steps_per_skill` steps fails with that reason; the agent
+reports it, nothing takes over. An interaction target is an object type; when the skill
+was grounded to object ids and one of them (or the furniture holding it) has that type
+and is in view, the policy aims at that exact object.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..envs.actions import INTERACTION_ACTIONS, Action
+from ..envs.skills import SkillCall
+from .base import PolicyStep
+from .features import SKILL_DONE, Vocabulary, household_features
+
+DEFAULT_CHECKPOINT = "household-skills"  # packaged in errands/policies/data/
+MAX_STEPS_PER_SKILL = 100
+
+
+def default_checkpoint() -> Path:
+    return Path(str(resources.files("errands.policies") / "data" / DEFAULT_CHECKPOINT))
+
+
+class SkillTracker:
+    """The per-skill bookkeeping the features need: which call is running, the previous
+    action and whether it succeeded. Shared by the learned policy and the recorders of
+    demonstrations, so that training and acting featurise alike."""
+
+    def __init__(self):
+        self.call: SkillCall | None = None
+        self.previous: Action | None = None
+        self.steps = 0
+
+    def observe(self, world, info: dict, call: SkillCall) -> tuple[np.ndarray, np.ndarray, bool]:
+        """(grid, extras, is_new_skill) for this step."""
+        new = call is not self.call
+        if new:
+            self.call, self.previous, self.steps = call, None, 0
+        success = bool(info.get("last_action_success", True))
+        grid, extras = household_features(world, call, self.previous, success)
+        return grid, extras, new
+
+    def took(self, action: Action) -> None:
+        self.previous = action
+        self.steps += 1
+
+
+class LearnedSkillPolicy:
+    def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu",
+                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL):
+        import torch
+
+        from .network import load_checkpoint
+
+        self.checkpoint = Path(checkpoint) if checkpoint else default_checkpoint()
+        self.model, self.checkpoint_config = load_checkpoint(self.checkpoint, device, expect_backend="household")
+        spec = self.model.config.spec
+        self.actions, self.targets = spec.action_names, spec.target_names
+        self.vocabulary = Vocabulary(self.model.config.vocabulary)
+        self.device = device
+        self.max_steps_per_skill = int(max_steps_per_skill)
+        self.name = "learned" if checkpoint is None else str(checkpoint)
+        self._torch = torch
+        self.tracker = SkillTracker()
+        self.env = None
+
+    def reset(self, env) -> None:
+        self.env = env.unwrapped
+        self.tracker = SkillTracker()
+        self._state = None
+
+    def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
+        torch = self._torch
+        world = self.env.world
+        grid, extras, new = self.tracker.observe(world, info, call)
+        if new:
+            self._state = None
+            self._text = torch.tensor([self.vocabulary.encode(str(call))], device=self.device)
+        if self.tracker.steps >= self.max_steps_per_skill:
+            return PolicyStep(failed=True, reason=f"the learned policy did not end the skill within "
+                                                  f"{self.max_steps_per_skill} steps")
+        with torch.no_grad():
+            action_logits, target_logits, self._state = self.model(
+                torch.as_tensor(grid, device=self.device)[None, None],
+                torch.as_tensor(extras, device=self.device)[None, None], self._text, self._state)
+        name = self.actions[int(action_logits[0, -1].argmax())]
+        if name == SKILL_DONE:
+            return PolicyStep(done=True)
+        target = None
+        if name in INTERACTION_ACTIONS:
+            target = self._ground(self.targets[1 + int(target_logits[0, -1, 1:].argmax())], call, world)
+        action = Action(name, target)
+        self.tracker.took(action)
+        return PolicyStep(action=action)
+
+    @staticmethod
+    def _ground(type_name: str, call: SkillCall, world) -> str:
+        """The skill's own object (or the furniture holding it) when it has this type and
+        is in view; else the type, which the simulator resolves to the nearest instance."""
+        visible = set(world.visible_ids())
+        for oid in call.ids or ():
+            while oid and oid in world.objects:
+                obj = world.objects[oid]
+                if obj.type.name == type_name and (oid in visible or oid == world.held):
+                    return oid
+                oid = obj.parent
+        return type_name

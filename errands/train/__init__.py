@@ -1,0 +1,1 @@
+"""Training skill policies: demonstrations, imitation (BC, DAgger), RL."""

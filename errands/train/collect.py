@@ -1,0 +1,116 @@
+"""`errands collect`: play sampled tasks with the oracle planner and record every skill step.
+
+With the scripted expert acting (the default) the dataset holds demonstrations; with a
+checkpoint acting (`actor=`), the expert labels the states the learner reaches (DAgger).
+Episode i's task is drawn from `default_rng([seed, i])`, so a dataset is the same
+whatever the number of workers, and a rerun into the same folder only collects the shards
+that are missing. An episode that raises is recorded as failed in the manifest and the
+collection goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import traceback
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ..policies.features import household_spec
+from .dataset import DATASET_FORMAT, DATASET_VERSION, MANIFEST, DatasetError, read_manifest, sha256, write_manifest, write_shard
+
+SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor")
+
+
+def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, workers: int = 1,
+            shard_size: int = 50, actor: str = "expert", progress: bool = True, overwrite: bool = False) -> dict:
+    """Collect `episodes` episodes into `out`; return the manifest."""
+    if episodes < 1 or shard_size < 1 or workers < 1:
+        raise ValueError(f"episodes, shard_size and workers must be at least 1, got {episodes}, {shard_size}, {workers}")
+    out = Path(out)
+    if overwrite and out.exists():
+        shutil.rmtree(out)
+    source = {"backend": "household", "split": split, "seed": seed, "shard_size": shard_size, "actor": actor}
+    manifest = _open(out, source)
+    jobs = []
+    for index, first in enumerate(range(0, episodes, shard_size)):
+        name = f"shard-{index:05d}.parquet"
+        known = manifest["shards"].get(name)
+        count = min(shard_size, episodes - first)
+        if known and known["episodes"] == count and (out / name).is_file() and sha256(out / name) == known["sha256"]:
+            continue
+        jobs.append((str(out), name, first, count, split, seed, actor))
+    bar = tqdm(total=episodes, initial=episodes - sum(j[3] for j in jobs), unit="episode", desc="collect",
+               disable=not progress)
+    for name, info in _run(jobs, workers):
+        manifest["shards"][name] = info
+        manifest["source"]["episodes"] = max(manifest["source"].get("episodes", 0), episodes)
+        write_manifest(out, manifest)
+        bar.update(info["episodes"])
+    bar.close()
+    manifest["source"]["episodes"] = episodes
+    write_manifest(out, manifest)
+    return manifest
+
+
+def _open(out: Path, source: dict) -> dict:
+    if (out / MANIFEST).is_file():
+        manifest = read_manifest(out)
+        old = {k: manifest["source"].get(k) for k in SOURCE_KEYS}
+        if old != source:
+            diff = ", ".join(f"{k}: {old[k]!r} there, {source[k]!r} now" for k in SOURCE_KEYS if old[k] != source[k])
+            raise DatasetError(f"{out} was collected with other settings ({diff}); use another folder or --overwrite")
+        return manifest
+    out.mkdir(parents=True, exist_ok=True)
+    return {"format": DATASET_FORMAT, "version": DATASET_VERSION, "spec": household_spec().to_dict(),
+            "source": dict(source), "shards": {}}
+
+
+def _run(jobs: list[tuple], workers: int):
+    if workers == 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield collect_shard(job)
+        return
+    with multiprocessing.get_context("spawn").Pool(min(workers, len(jobs))) as pool:
+        yield from pool.imap_unordered(collect_shard, jobs)
+
+
+def collect_shard(job: tuple) -> tuple[str, dict]:
+    """Play one shard's episodes and write them (runs in a worker process)."""
+    import numpy as np
+
+    from ..envs.household.env import HouseholdEnv
+    from ..envs.tasks.sampler import TaskSampler
+    from ..planners.oracle import OraclePlanner
+    from ..policies import make_policy
+    from ..policies.agent import Agent
+    from .recording import ExpertTeacher, RecordingPolicy
+
+    out, name, first, count, split, seed, actor_name = job
+    if actor_name == "expert":
+        recorder = RecordingPolicy(make_policy("expert"))
+    else:
+        import torch
+
+        torch.set_num_threads(1)
+        recorder = RecordingPolicy(make_policy(actor_name), ExpertTeacher())
+    agent = Agent(OraclePlanner(), recorder)
+    sampler = TaskSampler(split=split)
+    env = HouseholdEnv(split=split)
+    rows, failed, segments = [], [], 0
+    for episode in range(first, first + count):
+        recorder.rows, recorder.segment = [], -1
+        try:
+            task = sampler.sample(np.random.default_rng([seed, episode]))
+            agent.run_episode(env, task)
+        except Exception as e:  # one bad episode is recorded, not fatal
+            failed.append({"episode": episode, "error": f"{type(e).__name__}: {e}",
+                           "trace": traceback.format_exc(limit=3)})
+            continue
+        for row in recorder.rows:
+            row.update(episode=episode, task_id=task.task_id, task_type=task.goal.task_type)
+        rows.extend(recorder.rows)
+        segments += len({row['segment'] for row in recorder.rows})
+    digest = write_shard(Path(out) / name, rows, household_spec())
+    return name, {"episodes": count, "rows": len(rows), "segments": segments, "failed": failed, "sha256": digest}

@@ -1,0 +1,92 @@
+"""Record (observation features, expert label) pairs while an agent plays.
+
+`RecordingPolicy` wraps the policy that acts. With the scripted expert acting, the
+records are demonstrations (behaviour cloning); with a learned policy acting and the
+`ExpertTeacher` labelling, they are DAgger's: the learner chooses where to go, the expert
+says what it would have done there.
+"""
+
+from __future__ import annotations
+
+from ..envs.actions import Action
+from ..envs.skills import SkillCall, is_done
+from ..policies.base import PolicyStep
+from ..policies.expert import ExpertSkillPolicy, SkillImpossible
+from ..policies.features import POLICY_ACTIONS, SKILL_DONE, action_label
+from ..policies.learned import SkillTracker
+
+
+class ExpertTeacher:
+    """The expert's next step from whatever state the learner reached: its plan for the
+    skill is kept while the learner follows it, and made again from the current state
+    when the learner strays (every step, for navigation)."""
+
+    def __init__(self):
+        self.expert = ExpertSkillPolicy()
+        self.call: SkillCall | None = None
+        self.queue: list[Action] = []
+
+    def reset(self, env) -> None:
+        self.expert.reset(env)
+        self.call = None
+
+    def label(self, call: SkillCall, taken: Action | None, taken_ok: bool) -> PolicyStep:
+        world = self.expert.world
+        try:
+            if call is not self.call or call.skill == "GotoLocation":
+                self.call = call
+                self.queue = self.expert.actions_for(call)
+            elif taken is not None and taken_ok:
+                head = self.queue[0] if self.queue else None
+                if head is not None and _same(taken, head, world):
+                    self.queue.pop(0)
+                else:
+                    self.queue = self.expert.actions_for(call)
+        except SkillImpossible as e:
+            return PolicyStep(failed=True, reason=str(e))
+        if self.queue:
+            return PolicyStep(action=self.queue[0])
+        if is_done(world, call):
+            return PolicyStep(done=True)
+        return PolicyStep(failed=True, reason=f"the expert has no way to finish {call} from here")
+
+
+def _same(taken: Action, expert: Action, world) -> bool:
+    return taken.name == expert.name and action_label(taken, world) == action_label(expert, world)
+
+
+class RecordingPolicy:
+    """Acts with `actor` and records, for every step of every skill, the features and
+    the label: the actor's own step when no teacher is given, else the teacher's."""
+
+    def __init__(self, actor, teacher: ExpertTeacher | None = None):
+        self.actor, self.teacher = actor, teacher
+        self.name = actor.name
+        self.rows: list[dict] = []
+        self.segment = -1
+
+    def reset(self, env) -> None:
+        self.env = env.unwrapped
+        self.actor.reset(env)
+        if self.teacher is not None:
+            self.teacher.reset(env)
+        self.tracker = SkillTracker()
+
+    def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
+        world = self.env.world
+        previous, ok = self.tracker.previous, bool(info.get("last_action_success", True))
+        grid, extras, new = self.tracker.observe(world, info, call)
+        if new:
+            self.segment += 1
+            previous = None
+        label = self.teacher.label(call, previous, ok) if self.teacher is not None else None
+        step = self.actor.act(observation, info, call)
+        wanted = label if label is not None else step
+        if wanted.done or wanted.action is not None:
+            action, target = ((POLICY_ACTIONS.index(SKILL_DONE), 0) if wanted.done
+                              else action_label(wanted.action, world))
+            self.rows.append({"segment": self.segment, "skill": str(call), "step": self.tracker.steps,
+                              "grid": grid.tobytes(), "extras": extras.tolist(), "action": action, "target": target})
+        if step.action is not None:
+            self.tracker.took(step.action)
+        return step
