@@ -14,6 +14,9 @@ horizon, the previous action and whether it failed, and a point-goal sensor for 
 grounded target, as Habitat's PointNav gives: where the furniture holding the target lies,
 ahead and to the right of the agent in grid cells, and its height. The sensor is off (0)
 when the planner did not ground the skill to an object id or the target is in hand.
+Last, whether the target is among the objects the env reports visible and in reach
+(info["visible_objects"], an object detector's output): 0 no target (in hand), 1 not
+visible, 2 visible; by id when the skill is grounded, else by type.
 """
 
 from __future__ import annotations
@@ -24,17 +27,18 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..envs.actions import ACTIONS, Action
-from ..envs.household.object_types import NUM_TYPES, TYPE_NAMES
+from ..envs.household.object_types import NUM_TYPES, TYPE_NAMES, type_of_id
 from ..envs.household.scene import HORIZONS, heading_step
 from ..envs.skills import SKILLS, SkillCall
 
 SKILL_DONE = "SkillDone"  # the policy's "this skill is finished" output, after the primitive actions
 POLICY_ACTIONS = ACTIONS + (SKILL_DONE,)
 TARGET_NAMES = ("<none>",) + TYPE_NAMES  # interaction targets: object types, 0 = none
+TARGET_INDEX = {name: i for i, name in enumerate(TARGET_NAMES)}
 GOAL_RANGE = 16  # the point-goal sensor reads offsets in -16..16 cells (clipped)
 GOAL_HEIGHTS = 5  # height buckets of 0.5 m
 PAD, UNKNOWN = "<pad>", "<unk>"
-HOUSEHOLD_EXTRAS = ("held", "horizon", "previous_action", "goal_ahead", "goal_right", "goal_height")
+HOUSEHOLD_EXTRAS = ("held", "horizon", "previous_action", "goal_ahead", "goal_right", "goal_height", "goal_visible")
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,29 @@ def household_spec(view_size: int = 9) -> ObservationSpec:
     return ObservationSpec(
         backend="household", grid_shape=(view_size, view_size, 4), grid_vocab=(4, NUM_TYPES + 1, NUM_TYPES + 1, 4),
         extras_names=HOUSEHOLD_EXTRAS,
-        extras_vocab=(NUM_TYPES + 1, len(HORIZONS), 1 + 2 * len(ACTIONS), goal_bins, goal_bins, GOAL_HEIGHTS + 1),
+        extras_vocab=(NUM_TYPES + 1, len(HORIZONS), 1 + 2 * len(ACTIONS), goal_bins, goal_bins, GOAL_HEIGHTS + 1, 3),
         action_names=POLICY_ACTIONS, target_names=TARGET_NAMES, done_action=SKILL_DONE)
+
+
+def babyai_spec() -> ObservationSpec:
+    """BabyAI (minigrid): the 7x7 image of object, colour and state indices, the agent's
+    direction as the one extra, minigrid's seven actions; no targets, and an episode is
+    one segment that ends when the level says so (no done action of the policy's own)."""
+    from ..envs.babyai import VIEW_SIZE, action_names, require_minigrid
+
+    require_minigrid()
+    from minigrid.core.constants import COLOR_TO_IDX, OBJECT_TO_IDX, STATE_TO_IDX
+
+    return ObservationSpec(
+        backend="babyai", grid_shape=(VIEW_SIZE, VIEW_SIZE, 3),
+        grid_vocab=(len(OBJECT_TO_IDX), len(COLOR_TO_IDX), len(STATE_TO_IDX)),
+        extras_names=("direction",), extras_vocab=(4,), action_names=action_names(), target_names=("<none>",),
+        done_action=None)
+
+
+def babyai_features(observation: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(grid, extras) of an errands/BabyAI-* observation."""
+    return np.asarray(observation["view"], dtype=np.uint8), np.array([observation["direction"]], dtype=np.int64)
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -137,20 +162,36 @@ def goal_sensor(world, call: SkillCall) -> tuple[int, int, int]:
     return ahead + GOAL_RANGE + 1, right + GOAL_RANGE + 1, height + 1
 
 
+def goal_visible(world, call: SkillCall) -> int:
+    """0: the target is in hand (or the call has no argument), 1: not in view, 2: in view."""
+    oid = goal_object_id(world, call)
+    if oid is not None:
+        return 2 if oid in world.visible_ids() else 1
+    if call.ids or not call.args:
+        return 0
+    name = call.args[1] if call.skill == "PutObject" and len(call.args) > 1 else call.args[0]
+    held = world.objects[world.held].type.name if world.held else None
+    if name == held:
+        return 0
+    return 2 if any(world.objects[o].type.name == name for o in world.visible_ids()) else 1
+
+
 def household_features(world, call: SkillCall, previous: Action | None, previous_success: bool
                        ) -> tuple[np.ndarray, np.ndarray]:
     """(grid, extras) for one step of `call` in `world`."""
     held = world.objects[world.held].type.index if world.held else 0
     extras = np.array([held, HORIZONS.index(world.agent.horizon), previous_action_code(previous, previous_success),
-                       *goal_sensor(world, call)], dtype=np.int64)
+                       *goal_sensor(world, call), goal_visible(world, call)], dtype=np.int64)
     return world.egocentric_view().copy(), extras
 
 
-def action_label(action: Action, world) -> tuple[int, int]:
-    """(action index, target index) of a primitive action; an exact object id becomes
-    its type, the policy's target vocabulary."""
+def action_label(action: Action) -> tuple[int, int]:
+    """(action index, target index) of a primitive action; an exact object id (even of
+    an object since sliced away) becomes its type, the policy's target vocabulary."""
     target = 0
     if action.target is not None:
-        name = world.objects[action.target].type.name if action.target in world.objects else action.target
-        target = TARGET_NAMES.index(name)
+        name = action.target if action.target in TARGET_INDEX else type_of_id(action.target)
+        if name not in TARGET_INDEX:
+            raise ValueError(f"action target {action.target!r} is neither an object type nor an object id")
+        target = TARGET_INDEX[name]
     return POLICY_ACTIONS.index(action.name), target

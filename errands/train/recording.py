@@ -38,7 +38,7 @@ class ExpertTeacher:
                 self.queue = self.expert.actions_for(call)
             elif taken is not None and taken_ok:
                 head = self.queue[0] if self.queue else None
-                if head is not None and _same(taken, head, world):
+                if head is not None and action_label(taken) == action_label(head):
                     self.queue.pop(0)
                 else:
                     self.queue = self.expert.actions_for(call)
@@ -49,10 +49,6 @@ class ExpertTeacher:
         if is_done(world, call):
             return PolicyStep(done=True)
         return PolicyStep(failed=True, reason=f"the expert has no way to finish {call} from here")
-
-
-def _same(taken: Action, expert: Action, world) -> bool:
-    return taken.name == expert.name and action_label(taken, world) == action_label(expert, world)
 
 
 class RecordingPolicy:
@@ -84,7 +80,7 @@ class RecordingPolicy:
         wanted = label if label is not None else step
         if wanted.done or wanted.action is not None:
             action, target = ((POLICY_ACTIONS.index(SKILL_DONE), 0) if wanted.done
-                              else action_label(wanted.action, world))
+                              else action_label(wanted.action))
             self.rows.append({"segment": self.segment, "skill": str(call), "step": self.tracker.steps,
                               "grid": grid.tobytes(), "extras": extras.tolist(), "action": action, "target": target})
         if step.action is not None:
