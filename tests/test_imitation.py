@@ -143,7 +143,9 @@ def test_a_policy_trained_on_one_episode_replays_it(tmp_path):
     collect(data, 1, seed=11, shard_size=1, progress=False)
     # collect draws episode 0 from default_rng([11, 0]): the same task as above
     assert read_manifest(data)["totals"]["rows"] == len(recorder.rows)
-    run = train(TrainConfig(datasets=[str(data)], out=str(tmp_path / "run"), epochs=150, hidden=64, lr=3e-3,
+    # One batch a step: at lr 3e-3 and width 64 the GRU core saturated on half of the seeds
+    # tried and the fit stalled; at lr 1e-3 and width 128 each of seeds 0-9 fits all 26 steps.
+    run = train(TrainConfig(datasets=[str(data)], out=str(tmp_path / "run"), epochs=200, hidden=128, lr=1e-3,
                             batch_size=64, val_fraction=0.0), progress=False)
     log = Agent(OraclePlanner(), make_policy(str(run))).run_episode(env, task)
     assert log.success, (log.failure_category, log.failure_reason)
