@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     scene.set_defaults(handler=cmd_scene)
     from .eval.commands import add_eval_commands  # eval, compare, suite
     add_eval_commands(sub)
+    from .viewer.commands import add_view_command  # view
+    add_view_command(sub)
     from .train.commands import add_train_commands  # collect, train
     add_train_commands(sub)
     return parser
