@@ -4,6 +4,7 @@ import gymnasium as gym
 
 HOUSEHOLD_ENV_ID = "errands/Household-v0"
 HOUSEHOLD_TEXT_ENV_ID = "errands/HouseholdText-v0"
+HOUSEHOLD_SKILL_ENV_ID = "errands/HouseholdSkill-v0"
 
 
 def register_envs() -> None:
@@ -11,3 +12,10 @@ def register_envs() -> None:
         gym.register(id=HOUSEHOLD_ENV_ID, entry_point="errands.envs.household.env:HouseholdEnv")
     if HOUSEHOLD_TEXT_ENV_ID not in gym.registry:
         gym.register(id=HOUSEHOLD_TEXT_ENV_ID, entry_point="errands.envs.household.text_env:HouseholdTextEnv")
+    if HOUSEHOLD_SKILL_ENV_ID not in gym.registry:  # one skill per episode, for RL (skill_env.py)
+        gym.register(id=HOUSEHOLD_SKILL_ENV_ID, entry_point="errands.envs.skill_env:HouseholdSkillEnv")
+    from .babyai import LEVELS, env_id  # cheap: minigrid is imported when such an env is made
+
+    for level in LEVELS:
+        if env_id(level) not in gym.registry:
+            gym.register(id=env_id(level), entry_point="errands.envs.babyai:BabyAIEnv", kwargs={"level": level})

@@ -15,6 +15,8 @@ EVAL_EPILOG = """examples:
   errands eval --suite tasks.jsonl --out runs/eval/mine      # a task file from `errands tasks`
   errands eval --suite valid_unseen --layouts ~/alfred/gen/layouts   # on ALFRED's floor plans
   errands compare runs/eval/valid_seen-oracle-expert runs/eval/novel_phrasing-oracle-expert
+  errands eval --suite babyai:GoToLocal --policy runs/train/gotolocal --episodes 512   # a BabyAI level
+  errands eval --suite babyai:BossLevel --policy expert      # the BabyAI bot (L* for PLW is its length)
 """
 
 
@@ -34,8 +36,11 @@ def add_eval_commands(sub) -> None:
                     "episode_timeout) and the run goes on. Results per episode are the same whatever the "
                     "backend and number of workers.")
     ev.add_argument("--suite", required=True,
-                    help=f"a packaged suite ({', '.join(PACKAGED_SUITES)}), a suite manifest (.json) or a task "
-                         f"file (.jsonl, as `errands tasks` writes)")
+                    help=f"a packaged suite ({', '.join(PACKAGED_SUITES)}), a suite manifest (.json), a task "
+                         f"file (.jsonl, as `errands tasks` writes), or babyai:LEVEL: --episodes fresh seeds of "
+                         f"a BabyAI level (needs pip install 'errands[babyai]'; no planner; played in this "
+                         f"process; --policy expert is the BabyAI bot, or give a checkpoint trained on BabyAI "
+                         f"demonstrations)")
     ev.add_argument("--planner", default="oracle", help=f"planner name ({', '.join(PLANNERS)}; default oracle)")
     ev.add_argument("--policy", default="expert", help=f"skill policy name ({', '.join(POLICIES)}; default expert)")
     ev.add_argument("--planner-option", action="append", default=[], metavar="KEY=VALUE",
@@ -56,7 +61,12 @@ def add_eval_commands(sub) -> None:
                          f"(default {DEFAULT_TIMEOUT_S:g})")
     ev.add_argument("--layouts", help="ALFRED's gen/layouts folder: play the suite's floor-plan variant "
                                       "(FloorPlanN scenes); or set ERRANDS_ALFRED_LAYOUTS")
-    ev.add_argument("--out", type=Path, help="run folder (default: runs/eval/SUITE-PLANNER-POLICY)")
+    ev.add_argument("--episodes", type=int, default=512,
+                    help="babyai:LEVEL suites: how many seeds to play (default 512)")
+    ev.add_argument("--first-seed", type=int, default=None,
+                    help="babyai:LEVEL suites: the first env seed (default 10^9; training seeds lie below)")
+    ev.add_argument("--out", type=Path, help="run folder (default: runs/eval/SUITE-PLANNER-POLICY, "
+                                             "runs/eval/babyai-LEVEL-POLICY for BabyAI)")
     ev.add_argument("--overwrite", action="store_true", help="discard the run folder's results and start again")
     ev.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     ev.set_defaults(handler=cmd_eval)
@@ -96,22 +106,26 @@ def add_eval_commands(sub) -> None:
 
 
 def cmd_eval(args) -> int:
+    from .babyai_eval import babyai_level
     from .metrics import Metrics, format_table
     from .report import failure_table, headline
     from .runner import default_run_dir, run_evaluation
     from .suites import load_suite
 
-    suite = load_suite(args.suite, args.layouts)
-    out = args.out or default_run_dir(suite, args.planner, args.policy)
-    backend = "ray" if (args.ray or args.ray_address) else "local"
-    print(f"suite {suite.name}: {len(suite.episodes)} episodes (hash {suite.hash[:12]}); "
-          f"{args.planner} planner + {args.policy} policy; {backend} x{args.workers}; run folder {out}")
-    summary = run_evaluation(suite, out, planner=args.planner, policy=args.policy, workers=args.workers,
-                             planner_options=parse_options(args.planner_option, "--planner-option"),
-                             policy_options=parse_options(args.policy_option, "--policy-option"),
-                             backend=backend, ray_address=args.ray_address, timeout_s=args.timeout,
-                             layouts_dir=args.layouts, progress=not args.no_progress, overwrite=args.overwrite,
-                             chunk_size=args.chunk_size)
+    if babyai_level(args.suite) is not None:
+        summary, out = cmd_eval_babyai(args)
+    else:
+        suite = load_suite(args.suite, args.layouts)
+        out = args.out or default_run_dir(suite, args.planner, args.policy)
+        backend = "ray" if (args.ray or args.ray_address) else "local"
+        print(f"suite {suite.name}: {len(suite.episodes)} episodes (hash {suite.hash[:12]}); "
+              f"{args.planner} planner + {args.policy} policy; {backend} x{args.workers}; run folder {out}")
+        summary = run_evaluation(suite, out, planner=args.planner, policy=args.policy, workers=args.workers,
+                                 planner_options=parse_options(args.planner_option, "--planner-option"),
+                                 policy_options=parse_options(args.policy_option, "--policy-option"),
+                                 backend=backend, ray_address=args.ray_address, timeout_s=args.timeout,
+                                 layouts_dir=args.layouts, progress=not args.no_progress, overwrite=args.overwrite,
+                                 chunk_size=args.chunk_size)
     run = summary["run"]
     print(f"\n{headline(summary)}")
     if run["episodes_run"]:
@@ -128,6 +142,25 @@ def cmd_eval(args) -> int:
     print(f"\nepisodes: {out / 'episodes.jsonl'}\nsummary:  {out / 'summary.json'}\n"
           f"reports:  {out / 'report.md'}, {out / 'report.html'}")
     return 0
+
+
+def cmd_eval_babyai(args) -> tuple[dict, Path]:
+    """`errands eval --suite babyai:LEVEL`: the policy alone, in this process."""
+    from ..envs.babyai import EVAL_SEED_START
+    from .babyai_eval import babyai_level, default_babyai_run_dir, evaluate_babyai
+
+    level = babyai_level(args.suite)
+    if args.planner != "oracle" or args.planner_option or args.ray or args.ray_address or args.layouts:
+        raise ValueError("BabyAI levels take no planner, Ray or --layouts: give --policy (and --policy-option)")
+    first_seed = EVAL_SEED_START if args.first_seed is None else args.first_seed
+    out = args.out or default_babyai_run_dir(level, args.policy)
+    print(f"BabyAI {level}: {args.episodes} episodes (seeds {first_seed} to {first_seed + args.episodes - 1}); "
+          f"{args.policy} policy; in this process; run folder {out}")
+    summary = evaluate_babyai(level, out, policy=args.policy, episodes=args.episodes, first_seed=first_seed,
+                              timeout_s=args.timeout, policy_options=parse_options(args.policy_option,
+                                                                                    "--policy-option"),
+                              progress=not args.no_progress, overwrite=args.overwrite)
+    return summary, out
 
 
 def parse_options(pairs: list[str], flag: str) -> dict:

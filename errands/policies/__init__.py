@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-POLICIES = ("expert", "learned")
+POLICIES = ("expert", "learned")  # household skill policies; "babyai-bot" plays BabyAI levels
 
 
 def make_policy(name: str, **options):
     """A skill policy by name: "expert" (scripted, privileged), "learned" (the packaged
-    checkpoint), or the path of a checkpoint folder written by `errands train`."""
+    checkpoint), "babyai-bot" (minigrid's BabyAI bot, for BabyAI levels), or the path of a
+    checkpoint folder written by `errands train` (a BabyAI policy when it was trained on
+    BabyAI demonstrations)."""
     if name == "expert":
         from .expert import ExpertSkillPolicy
 
@@ -18,8 +20,19 @@ def make_policy(name: str, **options):
         from .learned import LearnedSkillPolicy
 
         return LearnedSkillPolicy(**options)
+    if name == "babyai-bot":
+        from .babyai_policy import BabyAIBotPolicy
+
+        return BabyAIBotPolicy(**options)
     if Path(name).exists():
+        from .network import read_checkpoint_config
+
+        if read_checkpoint_config(name)["network"].get("spec", {}).get("backend") == "babyai":
+            from .babyai_policy import LearnedBabyAIPolicy
+
+            return LearnedBabyAIPolicy(name, **options)
         from .learned import LearnedSkillPolicy
 
         return LearnedSkillPolicy(name, **options)
-    raise ValueError(f"unknown policy {name!r}: expected one of {', '.join(POLICIES)} or a checkpoint folder")
+    raise ValueError(f"unknown policy {name!r}: expected one of {', '.join(POLICIES)}, "
+                     f"babyai-bot or a checkpoint folder")

@@ -6,6 +6,10 @@ Episode i's task is drawn from `default_rng([seed, i])`, so a dataset is the sam
 whatever the number of workers, and a rerun into the same folder only collects the shards
 that are missing. An episode that raises is recorded as failed in the manifest and the
 collection goes on.
+
+`backend="babyai:LEVEL"` records minigrid's BabyAI bot on a BabyAI level instead (one
+segment per episode, the mission as its text); episode i plays the level's env seed
+`training_seed(seed, i)`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import traceback
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -24,15 +29,20 @@ SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor")
 
 
 def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, workers: int = 1,
-            shard_size: int = 50, actor: str = "expert", progress: bool = True, overwrite: bool = False) -> dict:
-    """Collect `episodes` episodes into `out`; return the manifest."""
+            shard_size: int = 50, actor: str = "expert", progress: bool = True, overwrite: bool = False,
+            backend: str = "household") -> dict:
+    """Collect `episodes` episodes into `out`; return the manifest. `backend` is
+    "household" or "babyai:LEVEL"."""
     if episodes < 1 or shard_size < 1 or workers < 1:
         raise ValueError(f"episodes, shard_size and workers must be at least 1, got {episodes}, {shard_size}, {workers}")
     out = Path(out)
     if overwrite and out.exists():
         shutil.rmtree(out)
-    source = {"backend": "household", "split": split, "seed": seed, "shard_size": shard_size, "actor": actor}
-    manifest = _open(out, source)
+    spec, shard_function = backend_parts(backend, actor)
+    if backend != "household":
+        split = None  # BabyAI levels have no scene splits: seeds keep training and evaluation apart
+    source = {"backend": backend, "split": split, "seed": seed, "shard_size": shard_size, "actor": actor}
+    manifest = _open(out, source, spec)
     jobs = []
     for index, first in enumerate(range(0, episodes, shard_size)):
         name = f"shard-{index:05d}.parquet"
@@ -43,7 +53,7 @@ def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, 
         jobs.append((str(out), name, first, count, split, seed, actor))
     bar = tqdm(total=episodes, initial=episodes - sum(j[3] for j in jobs), unit="episode", desc="collect",
                disable=not progress)
-    for name, info in _run(jobs, workers):
+    for name, info in _run(jobs, workers, shard_function):
         manifest["shards"][name] = info
         manifest["source"]["episodes"] = max(manifest["source"].get("episodes", 0), episodes)
         write_manifest(out, manifest)
@@ -54,7 +64,23 @@ def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, 
     return manifest
 
 
-def _open(out: Path, source: dict) -> dict:
+def backend_parts(backend: str, actor: str):
+    """(observation spec, shard function) of a backend: "household" or "babyai:LEVEL"."""
+    if backend == "household":
+        return household_spec(), collect_shard
+    kind, _, level = backend.partition(":")
+    if kind != "babyai" or not level:
+        raise ValueError(f"unknown collection backend {backend!r}: expected 'household' or 'babyai:LEVEL'")
+    from ..envs.babyai import check_level
+    from ..policies.features import babyai_spec
+
+    check_level(level)
+    if actor != "expert":
+        raise ValueError(f"on BabyAI levels the actor is the BabyAI bot ('expert'), got {actor!r}")
+    return babyai_spec(), partial(collect_babyai_shard, level=level)
+
+
+def _open(out: Path, source: dict, spec) -> dict:
     if (out / MANIFEST).is_file():
         manifest = read_manifest(out)
         old = {k: manifest["source"].get(k) for k in SOURCE_KEYS}
@@ -63,17 +89,17 @@ def _open(out: Path, source: dict) -> dict:
             raise DatasetError(f"{out} was collected with other settings ({diff}); use another folder or --overwrite")
         return manifest
     out.mkdir(parents=True, exist_ok=True)
-    return {"format": DATASET_FORMAT, "version": DATASET_VERSION, "spec": household_spec().to_dict(),
+    return {"format": DATASET_FORMAT, "version": DATASET_VERSION, "spec": spec.to_dict(),
             "source": dict(source), "shards": {}}
 
 
-def _run(jobs: list[tuple], workers: int):
+def _run(jobs: list[tuple], workers: int, shard_function):
     if workers == 1 or len(jobs) <= 1:
         for job in jobs:
-            yield collect_shard(job)
+            yield shard_function(job)
         return
     with multiprocessing.get_context("spawn").Pool(min(workers, len(jobs))) as pool:
-        yield from pool.imap_unordered(collect_shard, jobs)
+        yield from pool.imap_unordered(shard_function, jobs)
 
 
 def collect_shard(job: tuple) -> tuple[str, dict]:
@@ -106,11 +132,39 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
             agent.run_episode(env, task)
         except Exception as e:  # one bad episode is recorded, not fatal
             failed.append({"episode": episode, "error": f"{type(e).__name__}: {e}",
-                           "trace": traceback.format_exc(limit=3)})
+                           "trace": traceback.format_exc(limit=-4)})
             continue
         for row in recorder.rows:
             row.update(episode=episode, task_id=task.task_id, task_type=task.goal.task_type)
         rows.extend(recorder.rows)
         segments += len({row['segment'] for row in recorder.rows})
     digest = write_shard(Path(out) / name, rows, household_spec())
+    return name, {"episodes": count, "rows": len(rows), "segments": segments, "failed": failed, "sha256": digest}
+
+
+def collect_babyai_shard(job: tuple, level: str) -> tuple[str, dict]:
+    """Play one shard's episodes of a BabyAI level with the bot and write them. An episode
+    the bot does not solve is listed as failed and left out of the data."""
+    from ..envs.babyai import BabyAIEnv, training_seed
+    from ..policies.babyai_policy import record_demonstration
+    from ..policies.features import babyai_spec
+
+    out, name, first, count, _split, seed, _actor = job
+    env = BabyAIEnv(level)
+    rows, failed, segments = [], [], 0
+    for episode in range(first, first + count):
+        env_seed = training_seed(seed, episode)
+        try:
+            recorded, log = record_demonstration(env, env_seed)
+            if not log.success:
+                raise RuntimeError(f"the bot did not solve it ({log.failure_reason})")
+        except Exception as e:  # one bad episode is recorded, not fatal
+            failed.append({"episode": episode, "error": f"{type(e).__name__}: {e}",
+                           "trace": traceback.format_exc(limit=-4)})
+            continue
+        for row in recorded:
+            row.update(episode=episode, task_id=f"{level}-{env_seed}", task_type=level)
+        rows.extend(recorded)
+        segments += 1
+    digest = write_shard(Path(out) / name, rows, babyai_spec())
     return name, {"episodes": count, "rows": len(rows), "segments": segments, "failed": failed, "sha256": digest}

@@ -1,13 +1,15 @@
-"""`errands collect` and `errands train bc|dagger`."""
+"""`errands collect` and `errands train bc|dagger|rl`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from pathlib import Path
 
 TRAIN_EPILOG = """examples:
   errands collect --episodes 2000 --workers 2 --out data/demos
+  errands collect --level GoToLocal --episodes 10000 --out data/gotolocal     # BabyAI bot demonstrations
   errands train bc --data data/demos --out runs/train/bc
   errands train dagger --data data/demos --out runs/train/dagger --dagger-rounds 3
   errands train bc --config train.json --device cuda --amp
@@ -26,7 +28,8 @@ def add_train_commands(sub) -> None:
         description="Play sampled tasks with the oracle planner and the scripted expert and record every skill "
                     "step (the skill as text, the observation features, the action) as Parquet shards with a "
                     "manifest of counts and SHA-256 checksums. Episode i's task comes from seed [SEED, i], so "
-                    "the data does not depend on --workers; rerunning resumes with the missing shards.")
+                    "the data does not depend on --workers; rerunning resumes with the missing shards. With --level, "
+                    "the BabyAI bot's episodes on that BabyAI level are recorded instead, in the same format.")
     col.add_argument("--episodes", type=int, default=1000, help="episodes to record (default 1000)")
     col.add_argument("--split", default="seen", choices=["seen", "unseen", "any"],
                      help="scenes to draw tasks from (default seen; keep unseen for evaluation)")
@@ -36,12 +39,17 @@ def add_train_commands(sub) -> None:
     col.add_argument("--actor", default="expert",
                      help="who acts: 'expert' (demonstrations) or a checkpoint folder, whose visited states the "
                           "expert labels (DAgger data) (default expert)")
+    col.add_argument("--level", metavar="LEVEL",
+                     help="record minigrid's BabyAI bot on this BabyAI level instead of household tasks, e.g. "
+                          "GoToLocal or BossLevel (one segment per episode, the mission as its text; episode i "
+                          "plays env seed SEED*10^7+i; needs pip install 'errands[babyai]'); --split and --actor "
+                          "do not apply")
     col.add_argument("--out", type=Path, required=True, help="dataset folder")
     col.add_argument("--overwrite", action="store_true", help="delete the folder's data and start again")
     col.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     col.set_defaults(handler=cmd_collect)
 
-    tr = sub.add_parser("train", help="train a learned skill policy (bc, dagger)")
+    tr = sub.add_parser("train", help="train a learned skill policy (bc, dagger, rl)")
     algos = tr.add_subparsers(dest="algorithm", metavar="ALGORITHM", required=True)
     for name, text in (("bc", "behaviour cloning on demonstration datasets"),
                        ("dagger", "behaviour cloning, then rounds in which the learner acts and the expert "
@@ -68,6 +76,66 @@ def add_train_commands(sub) -> None:
             p.add_argument("--dagger-epochs", type=int, help="training epochs after each round (default 4)")
             p.add_argument("--workers", type=int, help="worker processes for the rollouts (default 1)")
         p.set_defaults(handler=cmd_train)
+    add_rl_command(algos)
+
+
+RL_EPILOG = """examples:
+  errands train rl --init runs/train/bc --anchor-data data/demos --out runs/train/rl --total-steps 30000 --lr 3e-5
+  errands train rl --out runs/train/rl-scratch --total-steps 100000          # from scratch
+  errands train rl --init runs/train/bc --skills any --envs 4 --device cuda
+  tensorboard --logdir runs/train/rl/tensorboard
+  errands eval --suite valid_unseen --policy runs/train/rl
+
+The reward (errands/envs/skill_env.py): -0.01 a step, -0.05 a failed action, for
+GotoLocation +0.1 per action fewer on the shortest path to the target, +1 for SkillDone
+when the skill's success test holds (the end), -0.1 for SkillDone before it holds (the
+episode goes on), -0.5 for Stop or the 10th failed action (the end).
+A config file is a JSON object with any of the keys of errands.train.rl.RLConfig; flags
+override it. Rerunning the same command resumes from OUT/checkpoints/last (SB3's own,
+pickle-based save: keep it in its run folder).
+"""
+
+
+def add_rl_command(algos) -> None:
+    p = algos.add_parser(
+        "rl", help="PPO (stable-baselines3) on skill episodes, from an imitation checkpoint or from scratch",
+        description="Fine-tune the skill network with PPO (stable-baselines3) on errands/HouseholdSkill-v0: each "
+                    "episode is one skill (GotoLocation unless --skills says otherwise) from a sampled task, "
+                    "started where the expert's play of the plan reaches it. The network is the one imitation "
+                    "trains, run memoryless (PPO is not recurrent), with a new value head. Writes "
+                    "OUT/model.safetensors and OUT/config.json (give OUT to --policy; it plays the trained skills "
+                    "memoryless, the others with memory), "
+                    "OUT/checkpoints/step-N every --checkpoint-every steps, OUT/checkpoints/last (to resume) and "
+                    "OUT/tensorboard. Needs pip install 'errands[train]'.",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=RL_EPILOG)
+    p.add_argument("--config", type=Path, help="JSON config file (flags override it)")
+    p.add_argument("--init", help="imitation checkpoint folder to start from (default: from scratch)")
+    p.add_argument("--out", help="run folder (default runs/train/rl)")
+    p.add_argument("--skills", help="skill to train on, several separated by commas, or 'any' (default GotoLocation)")
+    p.add_argument("--split", choices=["seen", "unseen", "any"], help="scenes to train in (default seen)")
+    p.add_argument("--total-steps", type=int, help="env steps in all (default 100000)")
+    p.add_argument("--envs", type=int, help="parallel envs, one SubprocVecEnv worker process each (default 2)")
+    p.add_argument("--vec-env", choices=["subproc", "dummy"],
+                   help="subproc: envs in worker processes; dummy: in this process (default subproc)")
+    p.add_argument("--n-steps", type=int, help="steps per env per rollout (default 256)")
+    p.add_argument("--batch-size", type=int, help="minibatch size of the PPO update (default 256)")
+    p.add_argument("--n-epochs", type=int, help="passes over each rollout (default 4)")
+    p.add_argument("--lr", type=float, help="Adam learning rate (default 0.0003; use ~1e-5 to fine-tune)")
+    p.add_argument("--ent-coef", type=float, help="entropy bonus (default 0.01)")
+    p.add_argument("--clip-range", type=float, help="PPO clip range (default 0.2)")
+    p.add_argument("--hidden", type=int, help="network width, from scratch only (default 128)")
+    p.add_argument("--max-skill-steps", type=int, help="steps before an episode is cut (default 100)")
+    p.add_argument("--anchor-data", nargs="+",
+                   help="demonstration folders (`errands collect`) whose segments of the skills not trained here are "
+                        "imitated after every PPO update, so that they keep what --init learned (the network is "
+                        "shared by every skill); needs --init")
+    p.add_argument("--anchor-batches", type=int, help="behaviour-cloning minibatches after each PPO update (default 4)")
+    p.add_argument("--checkpoint-every", type=int, help="env steps between checkpoints (default 10000)")
+    p.add_argument("--seed", type=int, help="seed of the envs and the network (default 0)")
+    p.add_argument("--device", help="cpu, cuda, cuda:N or auto (default cpu)")
+    p.add_argument("--threads", type=int, help="torch threads for the update (default 1)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(handler=cmd_train_rl)
 
 
 def cmd_collect(args) -> int:
@@ -75,7 +143,7 @@ def cmd_collect(args) -> int:
 
     manifest = collect(args.out, args.episodes, split=args.split, seed=args.seed, workers=args.workers,
                        shard_size=args.shard_size, actor=args.actor, progress=not args.no_progress,
-                       overwrite=args.overwrite)
+                       overwrite=args.overwrite, backend=f"babyai:{args.level}" if args.level else "household")
     totals = manifest["totals"]
     print(f"{args.out}: {totals['episodes']} episodes, {totals['segments']} skill segments, {totals['rows']} steps "
           f"({totals['failed_episodes']} failed episodes, listed in the manifest)")
@@ -97,4 +165,20 @@ def cmd_train(args) -> int:
     out = run(config, args.init, progress=not args.no_progress)
     if os.environ.get("RANK", "0") == "0":
         print(f"checkpoint: {out} (use it with: errands run --policy {out} \"...\")")
+    return 0
+
+
+def cmd_train_rl(args) -> int:
+    from .rl import RLConfig, train_rl
+
+    keys = ("init", "out", "skills", "split", "total_steps", "envs", "vec_env", "n_steps", "batch_size", "n_epochs",
+            "lr", "ent_coef", "clip_range", "hidden", "max_skill_steps", "anchor_data", "anchor_batches",
+            "checkpoint_every", "seed", "device", "threads")
+    config = RLConfig.from_file(args.config, **{k: getattr(args, k) for k in keys})
+    out = train_rl(config, progress=not args.no_progress)
+    last = json.loads((out / "config.json").read_text())["training"]["history"]
+    if last:
+        print(f"after {last[-1]['timesteps']} steps: training success {last[-1]['success_rate']}, "
+              f"{last[-1]['steps_per_s']} env steps/s")
+    print(f"checkpoint: {out} (use it with: errands run --policy {out} \"...\")")
     return 0

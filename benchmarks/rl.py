@@ -1,0 +1,288 @@
+"""PPO (stable-baselines3) on skill episodes, measured on unseen scenes.
+
+(a) From scratch: PPO on GotoLocation (seen scenes) for a fixed budget of env steps; every
+    exported checkpoint along the way plays the same unseen-scene GotoLocation episodes
+    (errands/HouseholdSkill-v0, split unseen, seeds 1e6 + i). Learning curve: OUT/learning_curve.png.
+(b) Imitation, then PPO (small learning rate) vs imitation alone, on the same unseen
+    episodes: skill-env success per fine-tuned skill, and full tasks with the oracle
+    planner on a spread subset of the packaged valid_unseen suite (GotoLocation skill
+    success inside those tasks, SR, GC, PLW-SR, and the paired comparison of
+    `errands compare`). Fine-tuning runs with the imitation anchor (behaviour cloning on
+    the other skills' demonstrations after each PPO update, so the shared network keeps
+    them). Two more rows separate the effects: "imitation, memoryless" is the imitation
+    network played from a zero memory on the fine-tuned skills, as PPO sees it (PPO's
+    starting point); "imitation + anchor steps" is the imitation network after the same
+    anchor steps without PPO (what fine-tuning adds beyond it is PPO's).
+(c) Env steps/s during PPO training with 1 and 2 SubprocVecEnv workers (updates included,
+    and rollouts alone).
+
+The imitation checkpoint: --imitation if given, else the packaged one
+(errands/policies/data/household-skills) when it matches the current features, else one
+trained here (`errands collect --episodes DEMOS --workers 2` and `errands train bc`).
+Results go to OUT/results.json; run folders stay in OUT, so a rerun resumes.
+
+Run:  python benchmarks/rl.py [--scratch-steps 50000] [--finetune-steps 20000] [--out runs/bench/rl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def imitation_checkpoint(args) -> tuple[str, str, str | None]:
+    """(folder, how it was obtained, its demonstrations when trained here)."""
+    from errands.policies.learned import default_checkpoint
+    from errands.train.rl import RLConfig, network_config_for
+
+    if args.imitation:
+        return str(args.imitation), "given", None
+    packaged = default_checkpoint()
+    if packaged.is_dir():
+        try:
+            network_config_for(RLConfig(init=str(packaged)))
+            return str(packaged), "packaged", None
+        except ValueError as e:
+            print(f"the packaged checkpoint does not fit ({e}); training one")
+    from errands.train.collect import collect
+    from errands.train.imitation import TrainConfig, train
+
+    out = args.out / "imitation"
+    started = time.perf_counter()
+    collect(out / "demos", args.demos, workers=args.workers, seed=args.seed)
+    train(TrainConfig(datasets=[str(out / "demos")], out=str(out / "bc"), epochs=args.bc_epochs, seed=args.seed))
+    return str(out / "bc"), f"BC on {args.demos} expert episodes, {args.bc_epochs} epochs " \
+                            f"({time.perf_counter() - started:.0f} s)", str(out / "demos")
+
+
+def memoryless_copy(checkpoint: str, skills: list[str], folder: Path) -> str:
+    """The same weights, played from a zero memory on `skills` (what PPO starts from)."""
+    from errands.policies.network import load_checkpoint, save_checkpoint
+
+    model, _ = load_checkpoint(checkpoint)
+    save_checkpoint(model, folder, training={"stage": "imitation, played memoryless", "memoryless_skills": skills})
+    return str(folder)
+
+
+def anchor_only(config, folder: Path) -> str:
+    """The control: the imitation network after the same behaviour-cloning anchor steps
+    as the fine-tuning run (one call per PPO update), without PPO. What fine-tuning
+    gains beyond it is PPO's."""
+    import math
+
+    from errands.policies.network import load_checkpoint, save_checkpoint
+    from errands.train.rl import ImitationAnchor
+
+    if (folder / "model.safetensors").is_file():
+        return str(folder)
+    model, _ = load_checkpoint(config.init)
+    anchor = ImitationAnchor(config, model)
+    updates = math.ceil(config.total_steps / (config.n_steps * config.envs))
+    for _ in range(updates):
+        anchor.step("cpu")
+    save_checkpoint(model, folder, training={"stage": "imitation + anchor steps, no PPO", "anchor_updates": updates})
+    return str(folder)
+
+
+def full_tasks(suite, out: Path, policy: str, workers: int) -> dict:
+    from errands.eval.runner import run_evaluation
+    from imitation import skill_success
+
+    summary = run_evaluation(suite, out, planner="oracle", policy=policy, workers=workers, progress=False)
+    return {"summary": summary, "skills": skill_success(out)}
+
+
+def plot_curve(points: list[dict], history: list[dict], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    ax.plot([p["timesteps"] for p in points], [100 * p["success_rate"] for p in points], "o-",
+            label="unseen scenes, greedy (evaluation)")
+    ax.plot([h["timesteps"] for h in history], [100 * (h["success_rate"] or 0) for h in history], "-", alpha=0.6,
+            label="seen scenes, sampled (training)")
+    ax.set_xlabel("env steps")
+    ax.set_ylabel("GotoLocation success %")
+    ax.set_ylim(0, 100)
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def pct(n: int, d: int) -> str:
+    return f"{100 * n / max(d, 1):.1f}% ({n}/{d})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scratch-steps", type=int, default=50_000, help="PPO from scratch, env steps (50000)")
+    parser.add_argument("--scratch-lr", type=float, default=3e-4, help="learning rate from scratch (3e-4)")
+    parser.add_argument("--curve-points", type=int, default=5, help="checkpoints evaluated along the way (5)")
+    parser.add_argument("--finetune-steps", type=int, default=20_000, help="PPO fine-tuning, env steps (20000)")
+    parser.add_argument("--finetune-lr", type=float, default=3e-5, help="fine-tuning learning rate (3e-5)")
+    parser.add_argument("--finetune-skills", default="GotoLocation",
+                        help="skills to fine-tune on, comma-separated (GotoLocation)")
+    parser.add_argument("--skill-episodes", type=int, default=200, help="unseen skill episodes per evaluation (200)")
+    parser.add_argument("--curve-episodes", type=int, default=100, help="unseen episodes per curve point (100)")
+    parser.add_argument("--task-episodes", type=int, default=200, help="valid_unseen episodes, spread (200)")
+    parser.add_argument("--throughput-steps", type=int, default=4096, help="env steps per throughput run (4096)")
+    parser.add_argument("--imitation", type=Path, help="imitation checkpoint (default: packaged, else train one)")
+    parser.add_argument("--demos", type=int, default=3000, help="expert episodes if one is trained (3000)")
+    parser.add_argument("--anchor-episodes", type=int, default=600,
+                        help="expert episodes for the imitation anchor when the checkpoint's own are not here (600)")
+    parser.add_argument("--bc-epochs", type=int, default=8, help="BC epochs if one is trained (8)")
+    parser.add_argument("--workers", type=int, default=2, help="SubprocVecEnv workers / evaluation workers (2)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path("runs/bench/rl"), help="work folder")
+    args = parser.parse_args(argv)
+
+    import torch
+
+    from errands.eval.compare import compare_runs, format_comparison, mcnemar_exact
+    from errands.eval.suites import load_suite
+    from errands.train.rl import RLConfig, evaluate_skill, train_rl
+
+    torch.set_num_threads(1)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"# RL benchmark  scratch={args.scratch_steps} finetune={args.finetune_steps} "
+          f"(lr {args.finetune_lr}, skills {args.finetune_skills}) workers={args.workers} seed={args.seed}")
+    print(f"python {platform.python_version()}  {platform.platform()}\n")
+    results: dict = {"args": {k: str(v) for k, v in vars(args).items()}}
+    started_all = time.perf_counter()
+
+    # (a) from scratch on GotoLocation
+    t0 = time.perf_counter()
+    scratch = RLConfig(out=str(out / "scratch"), total_steps=args.scratch_steps, envs=args.workers,
+                       lr=args.scratch_lr, checkpoint_every=max(1, args.scratch_steps // args.curve_points),
+                       seed=args.seed)
+    train_rl(scratch, progress=False)
+    scratch_seconds = time.perf_counter() - t0
+    history = json.loads((out / "scratch" / "config.json").read_text())["training"]["history"]
+    curve = []
+    for folder in sorted((out / "scratch" / "checkpoints").glob("step-*")):
+        r = evaluate_skill(folder, episodes=args.curve_episodes)
+        curve.append({"timesteps": int(folder.name.split("-")[1]), **{k: v for k, v in r.items() if k != "outcomes"}})
+    plot_curve(curve, history, out / "learning_curve.png",
+               f"PPO from scratch on GotoLocation ({args.scratch_steps} env steps)")
+    results["scratch"] = {"curve": curve, "seconds": round(scratch_seconds, 1)}
+
+    # (b) imitation vs imitation + PPO
+    imitation, how, demos = imitation_checkpoint(args)
+    if demos is None:  # the anchor's demonstrations
+        from errands.train.collect import collect
+
+        demos = str(out / "anchor-demos")
+        collect(demos, args.anchor_episodes, workers=args.workers, seed=args.seed + 1, progress=False)
+    skills = [s.strip() for s in args.finetune_skills.split(",")]
+    t0 = time.perf_counter()
+    finetune = RLConfig(out=str(out / "finetune"), init=imitation, skills=args.finetune_skills,
+                        total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
+                        clip_range=0.1, anchor_data=[demos], checkpoint_every=max(1, args.finetune_steps // 5),
+                        seed=args.seed)
+    train_rl(finetune, progress=False)
+    finetune_seconds = time.perf_counter() - t0
+    policies = {"imitation": imitation,
+                "imitation, memoryless": memoryless_copy(imitation, skills, out / "imitation-memoryless"),
+                "imitation + anchor steps": anchor_only(finetune, out / "anchor-only"),
+                "imitation + PPO": str(out / "finetune")}
+    skill_eval = {skill: {name: evaluate_skill(path, episodes=args.skill_episodes, skills=skill)
+                          for name, path in policies.items()} for skill in skills}
+    suite = load_suite("valid_unseen")
+    step = max(1, len(suite.episodes) // args.task_episodes)
+    subset = replace(suite, episodes=suite.episodes[::step][:args.task_episodes],
+                     name=f"valid_unseen-{args.task_episodes}", hash=f"{suite.hash}-every{step}-{args.task_episodes}")
+    runs = {"imitation": out / "eval" / "imitation", "imitation, memoryless": out / "eval" / "memoryless",
+            "imitation + anchor steps": out / "eval" / "anchor-only", "imitation + PPO": out / "eval" / "finetuned"}
+    tasks = {name: full_tasks(subset, runs[name], policies[name], args.workers) for name in policies}
+    comparison = compare_runs(runs["imitation"], runs["imitation + PPO"])
+    control = compare_runs(runs["imitation + anchor steps"], runs["imitation + PPO"])
+    results["finetune"] = {"imitation": imitation, "imitation_source": how, "seconds": round(finetune_seconds, 1),
+                           "skill_env": skill_eval, "tasks": {k: v for k, v in tasks.items()},
+                           "comparison": comparison.to_dict(), "control_comparison": control.to_dict()}
+
+    # (c) env steps/s during PPO training
+    throughput = []
+    for workers in (1, 2):
+        folder = out / f"throughput-{workers}"
+        config = replace(finetune, out=str(folder), envs=workers, total_steps=args.throughput_steps,
+                         n_steps=max(64, 512 // workers), anchor_data=[], checkpoint_every=10**9)
+        t0 = time.perf_counter()
+        train_rl(config, progress=False)
+        wall = time.perf_counter() - t0
+        last = json.loads((folder / "config.json").read_text())["training"]["history"][-1]
+        throughput.append({"workers": workers, "steps": last["timesteps"], "steps_per_s": last["steps_per_s"],
+                           "rollout_steps_per_s": last["rollout_steps_per_s"], "wall_s": round(wall, 1)})
+    results["throughput"] = throughput
+    results["seconds"] = round(time.perf_counter() - started_all, 1)
+
+    # --- the report ---------------------------------------------------------------------
+    print(f"## (a) PPO from scratch on GotoLocation: {args.scratch_steps} env steps, {args.workers} workers, "
+          f"lr {args.scratch_lr} ({scratch_seconds:.0f} s); {args.curve_episodes} unseen-scene episodes per point")
+    print("| env steps | unseen success (greedy) | mean steps | training success (seen, sampled) |")
+    print("|---:|---:|---:|---:|")
+    train_rate = {h["timesteps"]: h["success_rate"] for h in history}
+    for p in curve:
+        rate = train_rate.get(p["timesteps"])
+        print(f"| {p['timesteps']} | {pct(p['successes'], p['episodes'])} | {p['mean_steps']:.1f} | "
+              f"{'-' if rate is None else f'{100 * rate:.1f}%'} |")
+    print(f"learning curve: {out / 'learning_curve.png'}")
+
+    print(f"\n## (b) imitation ({how}) vs imitation + PPO ({args.finetune_steps} env steps on "
+          f"{args.finetune_skills}, lr {args.finetune_lr}, {finetune_seconds:.0f} s)")
+    print(f"\nSkill episodes, unseen scenes ({args.skill_episodes} per skill, the same for every policy):")
+    print("| skill | " + " | ".join(policies) + " | PPO - imitation (points) | McNemar p |")
+    print("|---|" + "---:|" * (len(policies) + 2))
+    for skill, by_policy in skill_eval.items():
+        a, b = by_policy["imitation"], by_policy["imitation + PPO"]
+        only_a = sum(x and not y for x, y in zip(a["outcomes"], b["outcomes"]))
+        only_b = sum(y and not x for x, y in zip(a["outcomes"], b["outcomes"]))
+        cells = " | ".join(pct(r["successes"], r["episodes"]) for r in by_policy.values())
+        print(f"| {skill} | {cells} | {100 * (b['success_rate'] - a['success_rate']):+.1f} | "
+              f"{mcnemar_exact(only_a, only_b):.3g} |")
+    print(f"\nFull tasks: {len(subset.episodes)} valid_unseen episodes, oracle planner:")
+    print("| policy | GotoLocation in tasks | PickupObject in tasks | all skills | SR % | GC % | PLW-SR % |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in tasks.items():
+        goto, pick = r["skills"].get("GotoLocation", (0, 0)), r["skills"].get("PickupObject", (0, 0))
+        done, tried = sum(v[0] for v in r["skills"].values()), sum(v[1] for v in r["skills"].values())
+        m = r["summary"]["metrics"]["overall"]
+        print(f"| {name} | {pct(*goto)} | {pct(*pick)} | {pct(done, tried)} | {100 * m['sr']:.1f} | "
+              f"{100 * m['gc']:.1f} | {100 * m['plw_sr']:.1f} |")
+    print("\nimitation (A) vs imitation + PPO (B), paired over the same episodes:")
+    print(format_comparison(comparison))
+    print("\nimitation + anchor steps, no PPO (A) vs imitation + PPO (B): what PPO itself adds:")
+    print(format_comparison(control))
+    sr = next(r for r in comparison.rows if r.metric == "SR")
+    goto_a = tasks["imitation"]["skills"].get("GotoLocation", (0, 1))
+    goto_b = tasks["imitation + PPO"]["skills"].get("GotoLocation", (0, 1))
+    verdict = "higher" if sr.difference > 0 else "lower" if sr.difference < 0 else "the same"
+    print(f"\nFull-task SR with PPO fine-tuning is {verdict}: {100 * sr.difference:+.1f} points "
+          f"(McNemar p = {sr.p_value:.3g}); GotoLocation in tasks "
+          f"{100 * (goto_b[0] / max(goto_b[1], 1) - goto_a[0] / max(goto_a[1], 1)):+.1f} points.")
+
+    print(f"\n## (c) env steps/s during PPO training ({args.throughput_steps} steps from the imitation checkpoint, "
+          f"GotoLocation, SubprocVecEnv, 512 steps per rollout, no anchor)")
+    print("| workers | steps/s (rollouts + updates) | steps/s (rollouts only) | wall s |")
+    print("|---:|---:|---:|---:|")
+    for row in throughput:
+        print(f"| {row['workers']} | {row['steps_per_s']:.0f} | {row['rollout_steps_per_s']:.0f} | {row['wall_s']} |")
+    print(f"\ntotal wall time {results['seconds']:.0f} s")
+    (out / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

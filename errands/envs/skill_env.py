@@ -1,0 +1,333 @@
+"""`errands/HouseholdSkill-v0`: one skill per episode, for reinforcement learning.
+
+`reset` samples a household task (seeded), plans it with the oracle planner, takes a step
+of the plan whose skill is among `skills` (GotoLocation by default), and plays the
+scripted expert through the plan's earlier steps, so the episode starts where that skill
+starts in a real episode. Every such step of a plan is played once, in a random order,
+before the next task is drawn (planning is most of a reset's cost); `reset(seed=...)`
+always draws afresh, so the same seed gives the same episode. Then the agent acts with the learned policy's outputs: a
+primitive action and a target object type, or SkillDone. This is the task a learned skill
+policy faces inside the Agent (policies/agent.py), with the same features
+(policies/features.py) and the same grounding of targets (LearnedSkillPolicy._ground).
+
+Observation (a Dict): `skill`, the SkillCall as text ("GotoLocation(Fridge)"); `grid`,
+the symbolic egocentric view (H, W, 4); `extras`, the categorical extras (held type,
+horizon, previous action, point-goal sensor). `SB3SkillObservation` turns this into
+what stable-baselines3 takes (it has no Text space): word ids, and integer Boxes.
+
+Action: MultiDiscrete([len(POLICY_ACTIONS), len(TARGET_NAMES)]): the action index (the 13
+primitive actions, then SkillDone) and the target type index (0 = none; read only for
+interactions).
+
+Reward, per step (the constants below):
+- STEP_PENALTY (-0.01) on every step, SkillDone included;
+- FAILED_ACTION_PENALTY (-0.05) when the simulator refuses the primitive action;
+- GotoLocation only: PROGRESS_REWARD (0.1) times the decrease in the number of actions
+  left on the shortest path to the target's nearest interaction pose (moving and
+  turning toward it earns it, moving away loses as much: a difference of potentials, so
+  wandering earns nothing); every expert action earns +0.1 from it (+0.09 net);
+- SkillDone: SUCCESS_BONUS (+1) when the skill's success test (skills.is_done) holds,
+  and the episode ends; before it holds, EARLY_DONE_PENALTY (-0.1) and the episode goes
+  on: inside the Agent a premature done fails the skill, the planner plans again from
+  the same state and the skill starts over. Were it the end, stopping at once would beat
+  a random walk's refused actions, and PPO from scratch fell into that (measured:
+  episodes shrank to one step); with a larger penalty it learnt to avoid SkillDone
+  before learning when it holds;
+- Stop, or the episode's last allowed failed action, ends the episode with END_PENALTY.
+The episode terminates on a successful SkillDone, Stop or too many failed actions, and
+is truncated after `max_steps` actions (100, the learned policy's own limit per skill).
+info["is_success"] says at the end whether the skill was done (SB3 logs its rate).
+
+This env composes the simulator with the oracle planner and the scripted expert (to
+reach the skill's start) and the policy features: it is a training env, built on the
+layers the Agent uses, not part of the simulator.
+"""
+
+from __future__ import annotations
+
+import string
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from .actions import INTERACTION_ACTIONS, Action
+from .household.env import HouseholdEnv
+from .household.navigation import shortest_actions
+from .household.scene import Pose, Scene
+from .skills import SKILLS, SkillCall, is_done, precondition_error
+
+STEP_PENALTY = 0.01
+FAILED_ACTION_PENALTY = 0.05
+PROGRESS_REWARD = 0.1
+SUCCESS_BONUS = 1.0
+EARLY_DONE_PENALTY = 0.1
+END_PENALTY = 0.5
+MAX_SKILL_STEPS = 100
+MAX_SKILL_TEXT = 64
+RESET_ATTEMPTS = 50
+ANY_SKILL = "any"
+
+
+class HouseholdSkillEnv(gym.Env):
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
+
+    def __init__(self, skills: str | tuple[str, ...] = "GotoLocation", split: str = "seen",
+                 max_steps: int = MAX_SKILL_STEPS, view_size: int = 9, render_mode: str | None = None):
+        from ..policies.features import POLICY_ACTIONS, TARGET_NAMES, household_spec
+
+        self.skills = parse_skills(skills)
+        if not isinstance(max_steps, int) or max_steps < 1:
+            raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
+        self.max_steps = max_steps
+        self.household = HouseholdEnv(split=split, view_size=view_size, render_mode=render_mode)
+        self.render_mode = render_mode
+        self.spec_features = household_spec(view_size)
+        grid_high = np.broadcast_to(np.array(self.spec_features.grid_vocab, dtype=np.uint8) - 1,
+                                    self.spec_features.grid_shape)
+        self.observation_space = spaces.Dict({
+            "skill": spaces.Text(MAX_SKILL_TEXT, charset=string.printable),
+            "grid": spaces.Box(np.zeros_like(grid_high), grid_high.copy(), dtype=np.uint8),
+            "extras": spaces.MultiDiscrete(np.array(self.spec_features.extras_vocab, dtype=np.int64)),
+        })
+        self.action_space = spaces.MultiDiscrete([len(POLICY_ACTIONS), len(TARGET_NAMES)])
+        self.action_names, self.target_names = POLICY_ACTIONS, TARGET_NAMES
+        self.call: SkillCall | None = None
+        self.task = None
+        self._starts: list[tuple] = []  # (task, plan, step index) of the episodes still to play
+
+    @property
+    def world(self):
+        return self.household.world
+
+    # --- Gymnasium API ---------------------------------------------------------------
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        from ..policies.learned import SkillTracker
+
+        super().reset(seed=seed)
+        if seed is not None:
+            self._starts = []  # a fresh draw: the same seed gives the same episode
+        problems = []
+        while len(problems) < RESET_ATTEMPTS:
+            problem = None if self._starts else self._draw_task()
+            if problem is None:
+                problem = self._start_skill(*self._starts.pop())
+            if problem is None:
+                break
+            problems.append(problem)
+        else:
+            raise RuntimeError(f"no task reached the start of a {'/'.join(self.skills)} skill in {RESET_ATTEMPTS} "
+                               f"draws; last problems: {problems[-3:]}")
+        self.tracker = SkillTracker()
+        self.steps = 0
+        self._left = self._distance(self.world.agent) if self._distance else None
+        return self._observation(self._info), self._report(self._info)
+
+    def step(self, action):
+        if self.call is None:
+            raise RuntimeError("call reset() before step()")
+        index, target = _action_pair(action, len(self.action_names), len(self.target_names))
+        name = self.action_names[index]
+        self.steps += 1
+        reward = -STEP_PENALTY
+        success, cut = None, False
+        if name == "SkillDone":
+            done = is_done(self.world, self.call)
+            reward += SUCCESS_BONUS if done else -EARLY_DONE_PENALTY
+            success = True if done else None
+            terminated, info = done, self._info
+        else:
+            primitive = Action(name, self._target(name, target))
+            self.tracker.took(primitive)
+            _, _, stopped, cut, info = self.household.step(primitive)
+            self._info = info
+            if not info["last_action_success"]:
+                reward -= FAILED_ACTION_PENALTY
+            if self._distance is not None:
+                left = self._distance(self.world.agent)
+                reward += PROGRESS_REWARD * (self._left - left)
+                self._left = left
+            terminated = stopped  # Stop, or the episode's last allowed failed action
+            if terminated:
+                success = False
+                reward -= END_PENALTY
+        truncated = not terminated and (self.steps >= self.max_steps or cut)
+        if truncated:
+            success = False
+        report = self._report(info)
+        if success is not None:
+            report["is_success"] = success
+        return self._observation(info), float(reward), terminated, truncated, report
+
+    def render(self):
+        return self.household.render()
+
+    # --- the start of a skill ----------------------------------------------------------
+
+    def _draw_task(self) -> str | None:
+        """Sample a task and plan it; each plan step with a wanted skill becomes an episode
+        to play, in a random order (planning is most of a reset's cost, so it is done
+        once per task). None when it worked, else why not (the caller draws again)."""
+        from ..planners.base import PlanningContext, PlanningError
+        from ..planners.oracle import OraclePlanner
+
+        env = self.household
+        task = env.sampler.sample(self.np_random)
+        env.reset(options={"task": task})
+        try:
+            plan = OraclePlanner().plan(task.instruction,
+                                        PlanningContext(task.instruction, goal=task.goal, world=env.world))
+        except PlanningError as e:
+            return f"{task.task_id}: no plan ({e})"
+        wanted = [i for i, call in enumerate(plan.steps) if call.skill in self.skills]
+        if not wanted:
+            return f"{task.task_id}: the plan has no {'/'.join(self.skills)} step"
+        self._starts = [(task, plan, int(i)) for i in self.np_random.permutation(wanted)]
+        return None
+
+    def _start_skill(self, task, plan, chosen: int) -> str | None:
+        """Rebuild the task's world and play the expert through the plan's steps before
+        `chosen`; None when the skill can start, else why not."""
+        from ..policies.expert import ExpertSkillPolicy, SkillImpossible
+
+        env = self.household
+        _, info = env.reset(options={"task": task})
+        world = env.world
+        expert = ExpertSkillPolicy()
+        expert.reset(env)
+        for call in plan.steps[:chosen]:
+            try:
+                actions = expert.actions_for(call)
+            except SkillImpossible as e:
+                return f"{task.task_id}: the expert cannot do {call} ({e})"
+            for action in actions:
+                _, _, terminated, truncated, info = env.step(action)
+                if not info["last_action_success"] or terminated or truncated:
+                    return f"{task.task_id}: the expert's {action} failed during {call}"
+            if not is_done(world, call):
+                return f"{task.task_id}: the expert did not finish {call}"
+        call = plan.steps[chosen]
+        error = precondition_error(world, call)
+        if error and call.skill not in ("PickupObject", "SliceObject", "PutObject"):  # as the Agent checks
+            return f"{task.task_id}: {call} cannot start ({error})"
+        poses = goto_poses(world, call) if call.skill == "GotoLocation" else None
+        if poses == []:
+            return f"{task.task_id}: no pose reaches the target of {call}"
+        self.task, self.call, self._info = task, call, info
+        self._distance = _PoseDistance(world.scene, poses) if poses else None
+        return None
+
+    # --- what comes back -----------------------------------------------------------------
+
+    def _target(self, name: str, target: int) -> str | None:
+        """The object an interaction aims at, grounded as the learned policy grounds it."""
+        from ..policies.learned import LearnedSkillPolicy
+
+        if name not in INTERACTION_ACTIONS or target == 0:
+            return None
+        return LearnedSkillPolicy._ground(self.target_names[target], self.call, self.world)
+
+    def _observation(self, info: dict) -> dict:
+        grid, extras, _ = self.tracker.observe(self.world, info, self.call)
+        return {"skill": str(self.call), "grid": grid, "extras": extras}
+
+    def _report(self, info: dict) -> dict:
+        return {"skill": str(self.call), "task_id": self.task.task_id, "skill_steps": self.steps,
+                "last_action_success": info["last_action_success"], "error_message": info["error_message"],
+                "actions_left": self._left}
+
+
+def goto_poses(world, call: SkillCall) -> list[Pose]:
+    """The interaction poses of GotoLocation's target (the grounded object, else every
+    object of the type), as the expert walks to them."""
+    if call.ids and call.ids[0]:
+        targets = [world.objects[call.ids[0]]] if call.ids[0] in world.objects else []
+    else:
+        targets = world.objects_of_type(call.args[0])
+    poses = []
+    for obj in targets:
+        root = world.root_fixed(obj.id) if obj.id != world.held else None
+        if root is not None:
+            poses.extend(Pose(*p) for p in world.scene.interaction_poses.get(root.id, ()).tolist())
+    return poses
+
+
+class _PoseDistance:
+    """The number of primitive actions on the shortest path from a pose to the nearest
+    goal pose (navigation.shortest_actions' length), remembered per pose."""
+
+    def __init__(self, scene: Scene, goals: list[Pose]):
+        self.scene, self.goals = scene, goals
+        self.known: dict[Pose, int] = {}
+
+    def __call__(self, pose: Pose) -> int:
+        if pose not in self.known:
+            actions = shortest_actions(self.scene, pose, self.goals)
+            if actions is None:  # cannot happen from a walkable pose; say so rather than guess
+                raise RuntimeError(f"no path from {pose} to the target's poses in {self.scene.name}")
+            self.known[pose] = len(actions)
+        return self.known[pose]
+
+
+def parse_skills(skills) -> tuple[str, ...]:
+    """Skill names from a name, "A,B", a sequence of names, or "any" (every skill)."""
+    if skills == ANY_SKILL:
+        return tuple(SKILLS)
+    names = tuple(s.strip() for s in skills.split(",")) if isinstance(skills, str) else tuple(skills)
+    unknown = [s for s in names if s not in SKILLS]
+    if unknown or not names:
+        raise ValueError(f"unknown skills {unknown or names!r}: expected some of {', '.join(SKILLS)} or {ANY_SKILL!r}")
+    return names
+
+
+def _action_pair(action, n_actions: int, n_targets: int) -> tuple[int, int]:
+    try:
+        index, target = (int(v) for v in np.asarray(action).reshape(-1))
+    except (TypeError, ValueError):
+        raise ValueError(f"malformed action {action!r}: expected [action index, target index]") from None
+    if not (0 <= index < n_actions and 0 <= target < n_targets):
+        raise ValueError(f"action {action!r} out of range: expected action 0..{n_actions - 1}, "
+                         f"target 0..{n_targets - 1}")
+    return index, target
+
+
+class SB3SkillObservation(gym.ObservationWrapper):
+    """What stable-baselines3 takes: it has no Text space, so the skill becomes its word
+    ids (household_vocabulary, 0-padded to `max_words`); the grid is flattened and the
+    extras become integer Boxes with their exact bounds (SB3 would one-hot a
+    MultiDiscrete, and treat a uint8 (H, W, C) Box in 0..255 as an image to rescale and
+    transpose). The policy (train/sb3_policy.py) reshapes and embeds them as the network
+    does."""
+
+    def __init__(self, env: gym.Env, max_words: int = 8):
+        super().__init__(env)
+        from ..policies.features import household_vocabulary
+
+        self.vocabulary = household_vocabulary()
+        self.max_words = max_words
+        space = env.observation_space
+        grid, extras = space["grid"], space["extras"]
+        self.observation_space = spaces.Dict({
+            "grid": spaces.Box(grid.low.reshape(-1), grid.high.reshape(-1), dtype=np.uint8),
+            "extras": spaces.Box(np.zeros(len(extras.nvec), dtype=np.int64), extras.nvec.astype(np.int64) - 1,
+                                 dtype=np.int64),
+            "text": spaces.Box(0, len(self.vocabulary) - 1, (max_words,), dtype=np.int64),
+        })
+
+    def observation(self, observation: dict) -> dict:
+        ids = self.vocabulary.encode(observation["skill"])
+        if len(ids) > self.max_words:
+            raise ValueError(f"skill {observation['skill']!r} has {len(ids)} words; max_words is {self.max_words}")
+        text = np.zeros(self.max_words, dtype=np.int64)
+        text[:len(ids)] = ids
+        return {"grid": np.asarray(observation["grid"], dtype=np.uint8).reshape(-1),
+                "extras": np.asarray(observation["extras"], dtype=np.int64), "text": text}
+
+
+def make_sb3_skill_env(**kwargs) -> gym.Env:
+    """`errands/HouseholdSkill-v0` wrapped for stable-baselines3 (the factory that
+    SubprocVecEnv workers call; keyword arguments go to the env)."""
+    import errands  # noqa: F401  (registers the env in a fresh worker process)
+
+    return SB3SkillObservation(gym.make("errands/HouseholdSkill-v0", **kwargs))

@@ -1,0 +1,220 @@
+"""The skill env, its SB3 wrapper, the SB3 policy on the skill network, and PPO runs."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="the RL tests need torch (pip install -e '.[test]')")
+pytest.importorskip("stable_baselines3", reason="the RL tests need stable-baselines3 (pip install -e '.[test]')")
+
+import gymnasium as gym  # noqa: E402
+
+import errands  # noqa: E402, F401  (registers the envs)
+from errands.envs.household.env import HouseholdEnv  # noqa: E402
+from errands.envs.household.navigation import shortest_actions  # noqa: E402
+from errands.envs.skill_env import (EARLY_DONE_PENALTY, END_PENALTY, FAILED_ACTION_PENALTY,  # noqa: E402
+                                    PROGRESS_REWARD, STEP_PENALTY, SUCCESS_BONUS, HouseholdSkillEnv, goto_poses,
+                                    make_sb3_skill_env)
+from errands.envs.skills import is_done  # noqa: E402
+from errands.envs.tasks.sampler import TaskSampler  # noqa: E402
+from errands.planners.oracle import OraclePlanner  # noqa: E402
+from errands.policies import make_policy  # noqa: E402
+from errands.policies.agent import Agent  # noqa: E402
+from errands.policies.expert import ExpertSkillPolicy  # noqa: E402
+from errands.policies.features import POLICY_ACTIONS, SKILL_DONE, action_label, household_spec  # noqa: E402
+from errands.policies.features import household_vocabulary  # noqa: E402
+from errands.policies.network import NetworkConfig, SkillPolicyNetwork, load_checkpoint, save_checkpoint  # noqa: E402
+from errands.train.collect import collect  # noqa: E402
+from errands.train.imitation import TrainConfig, train  # noqa: E402
+from errands.train.rl import RLConfig, build_ppo, evaluate_skill, train_rl  # noqa: E402
+
+DONE = POLICY_ACTIONS.index(SKILL_DONE)
+TINY_PPO = {"envs": 1, "vec_env": "dummy", "n_steps": 128, "batch_size": 64, "n_epochs": 1, "checkpoint_every": 128}
+
+
+@pytest.fixture(scope="module")
+def imitation_checkpoint(tmp_path_factory) -> Path:
+    """A tiny behaviour-cloning checkpoint for the current features (its demonstrations
+    are in the sibling folder demos/)."""
+    root = tmp_path_factory.mktemp("rl-imitation")
+    torch.set_num_threads(1)  # as train_rl does: more threads only oversubscribe a small CPU
+    collect(root / "demos", 2, shard_size=2, seed=7, progress=False)
+    return train(TrainConfig(datasets=[str(root / "demos")], out=str(root / "bc"), epochs=1, hidden=32, embed=8,
+                             batch_size=8, val_fraction=0.0), progress=False)
+
+
+def _goto_episode(env: HouseholdSkillEnv, min_actions: int = 2) -> list:
+    """Reset to a GotoLocation episode whose target is not yet in view; the expert's actions."""
+    expert = ExpertSkillPolicy()
+    for seed in range(50):
+        env.reset(seed=seed)
+        expert.reset(env.household)
+        actions = expert.actions_for(env.call)
+        if len(actions) >= min_actions and not is_done(env.world, env.call):
+            return actions
+    raise AssertionError("no GotoLocation episode with a walk in 50 seeds")
+
+
+def test_check_env_passes_on_the_sb3_wrapper_and_gymnasium_on_the_env():
+    from gymnasium.utils.env_checker import check_env as gym_check_env
+    from stable_baselines3.common.env_checker import check_env
+
+    env = make_sb3_skill_env()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        check_env(env)
+    assert [str(w.message) for w in caught] == []
+    obs, _ = env.reset(seed=0)
+    assert set(obs) == {"grid", "extras", "text"}
+    assert obs["text"][0] == household_vocabulary().index["gotolocation"]
+    gym_check_env(gym.make("errands/HouseholdSkill-v0").unwrapped, skip_render_check=True)
+
+
+def test_subproc_vec_env_steps_two_skill_envs():
+    from stable_baselines3.common.vec_env import SubprocVecEnv
+
+    venv = SubprocVecEnv([partial(make_sb3_skill_env, skills="any")] * 2, start_method="spawn")
+    try:
+        venv.seed(3)
+        obs = venv.reset()
+        assert obs["grid"].shape == (2, 9 * 9 * 4) and obs["text"].shape == (2, 8)
+        rng = np.random.default_rng(0)
+        for _ in range(20):
+            actions = np.stack([[rng.integers(5), 0], [rng.integers(DONE + 1), rng.integers(1, 10)]])
+            obs, rewards, dones, infos = venv.step(actions)
+            assert rewards.shape == (2,) and len(infos) == 2
+    finally:
+        venv.close()
+
+
+def test_the_expert_earns_progress_then_the_success_bonus():
+    env = HouseholdSkillEnv()
+    actions = _goto_episode(env)
+    for action in actions:
+        before = env._left
+        _, reward, terminated, truncated, info = env.step(np.array(action_label(action)))
+        assert info["actions_left"] == before - 1
+        assert reward == pytest.approx(PROGRESS_REWARD - STEP_PENALTY)  # +0.09 an expert action
+        assert not (terminated or truncated) and "is_success" not in info
+    _, reward, terminated, _, info = env.step(np.array([DONE, 0]))
+    assert reward == pytest.approx(SUCCESS_BONUS - STEP_PENALTY) and terminated and info["is_success"] is True
+
+
+def test_failed_actions_turning_away_and_an_early_done_cost_what_the_docs_say():
+    env = HouseholdSkillEnv()
+    _goto_episode(env)
+    left = env._left
+    assert left == len(shortest_actions(env.world.scene, env.world.agent, goto_poses(env.world, env.call)))
+    _, reward, *_ = env.step(np.array([POLICY_ACTIONS.index("PickupObject"), 0]))  # no target: refused
+    assert reward == pytest.approx(-STEP_PENALTY - FAILED_ACTION_PENALTY)
+    _, reward, _, _, info = env.step(np.array([POLICY_ACTIONS.index("RotateLeft"), 0]))
+    assert reward == pytest.approx(-STEP_PENALTY + PROGRESS_REWARD * (left - info["actions_left"]))
+    _, reward, terminated, _, info = env.step(np.array([DONE, 0]))  # too early: penalised, and it goes on
+    assert reward == pytest.approx(-STEP_PENALTY - EARLY_DONE_PENALTY) and not terminated
+    assert "is_success" not in info
+    env.reset(seed=0)
+    _, reward, terminated, _, info = env.step(np.array([POLICY_ACTIONS.index("Stop"), 0]))
+    assert reward == pytest.approx(-STEP_PENALTY - END_PENALTY) and terminated and info["is_success"] is False
+
+
+def test_episodes_are_seeded_cut_at_the_step_budget_and_bad_input_is_named():
+    a, b = HouseholdSkillEnv(max_steps=3), HouseholdSkillEnv(max_steps=3)
+    assert str(a.reset(seed=5)[1]["task_id"]) == str(b.reset(seed=5)[1]["task_id"]) and a.call == b.call
+    for _ in range(3):
+        _, _, terminated, truncated, info = a.step(np.array([POLICY_ACTIONS.index("RotateLeft"), 0]))
+    assert truncated and not terminated and info["is_success"] is False
+    with pytest.raises(ValueError, match="out of range"):
+        a.step(np.array([DONE + 1, 0]))
+    with pytest.raises(ValueError, match="unknown skills"):
+        HouseholdSkillEnv(skills="Teleport")
+    for skill in ("PickupObject", "PutObject"):
+        env = HouseholdSkillEnv(skills=skill)
+        env.reset(seed=1)
+        assert env.call.skill == skill
+
+
+def test_the_policy_starts_with_the_checkpoint_weights_and_acts_like_the_network(imitation_checkpoint, tmp_path):
+    config = RLConfig(out=str(tmp_path / "rl"), init=str(imitation_checkpoint), **TINY_PPO)
+    env = make_sb3_skill_env()
+    model = build_ppo(config, env)
+    reference, _ = load_checkpoint(imitation_checkpoint)
+    ours = model.policy.network.state_dict()
+    assert set(ours) == set(reference.state_dict())
+    for key, value in reference.state_dict().items():
+        assert torch.equal(ours[key], value), key
+    # one step of the policy = one step of the network from a zero memory
+    obs, _ = env.reset(seed=2)
+    tensors, _ = model.policy.obs_to_tensor(obs)
+    with torch.no_grad():
+        logits = model.policy.action_net(model.policy.extract_features(tensors))
+        grid = torch.as_tensor(obs["grid"]).reshape(1, 1, *household_spec().grid_shape)
+        words = torch.as_tensor(obs["text"][obs["text"] > 0])[None]
+        action_logits, target_logits, _ = reference(grid, torch.as_tensor(obs["extras"])[None, None], words)
+    expected = torch.cat([action_logits[:, 0], target_logits[:, 0]], dim=1)
+    assert torch.allclose(logits, expected, atol=1e-5)
+
+
+def test_the_action_distribution_counts_the_target_only_for_interactions():
+    from errands.train.sb3_policy import SkillActionDistribution
+
+    interaction = torch.tensor([name in ("PickupObject", "PutObject") for name in POLICY_ACTIONS])
+    excluded = torch.tensor([name == "Stop" for name in POLICY_ACTIONS])
+    dist = SkillActionDistribution([len(POLICY_ACTIONS), 5], interaction, excluded)
+    dist.proba_distribution(torch.randn(3, len(POLICY_ACTIONS) + 5))
+    move, pick = POLICY_ACTIONS.index("MoveAhead"), POLICY_ACTIONS.index("PickupObject")
+    lp = dist.log_prob(torch.tensor([[move, 1], [move, 4], [pick, 2]]))
+    assert lp[0] == pytest.approx(float(dist.distribution[0].log_prob(torch.tensor(move))[0]))
+    assert dist.log_prob(torch.tensor([[move, 4]] * 3))[0] == pytest.approx(float(lp[0]))
+    assert lp[2] == pytest.approx(float(dist.distribution[0].log_prob(torch.tensor(pick))[2]
+                                        + dist.distribution[1].log_prob(torch.tensor(2))[2]))
+    assert (dist.sample()[:, 1] != 0).all() and (dist.mode()[:, 1] != 0).all()  # "none" is never drawn
+    assert dist.distribution[0].probs[:, POLICY_ACTIONS.index("Stop")].max() == 0  # nor is Stop
+    p_aim = dist.distribution[0].probs[:, interaction].sum(1)
+    assert torch.allclose(dist.entropy(), dist.distribution[0].entropy() + p_aim * dist.distribution[1].entropy())
+
+
+def test_a_tiny_ppo_run_writes_a_checkpoint_the_agent_plays_and_resumes(imitation_checkpoint, tmp_path):
+    out = tmp_path / "rl"
+    demos = str(imitation_checkpoint.parent / "demos")
+    config = RLConfig(out=str(out), init=str(imitation_checkpoint), total_steps=256, lr=1e-5, anchor_data=[demos],
+                      **TINY_PPO)
+    train_rl(config, progress=False)
+    training = json.loads((out / "config.json").read_text())["training"]
+    assert training["stage"] == "ppo" and training["memoryless_skills"] == ["GotoLocation"]
+    assert [row["timesteps"] for row in training["history"]] == [128, 256]
+    assert all(row["anchor_bc_loss"] > 0 for row in training["history"])  # imitation steps after each update
+    assert (out / "checkpoints" / "last" / "ppo.zip").is_file() and (out / "checkpoints" / "step-0000256").is_dir()
+    assert any(p.is_file() for p in (out / "tensorboard").rglob("events.*"))
+
+    policy = make_policy(str(out))
+    assert policy.memoryless_skills == {"GotoLocation"}
+    task = TaskSampler(split="unseen").sample(np.random.default_rng([11, 0]))
+    log = Agent(OraclePlanner(), policy).run_episode(HouseholdEnv(split="unseen"), task)
+    assert log.steps and log.policy == str(out)
+    result = evaluate_skill(out, episodes=2)
+    assert result["episodes"] == 2 and 0 <= result["success_rate"] <= 1
+
+    train_rl(RLConfig(out=str(out), init=str(imitation_checkpoint), total_steps=384, lr=1e-5, anchor_data=[demos],
+                      **TINY_PPO), progress=False)  # resumes from checkpoints/last
+    training = json.loads((out / "config.json").read_text())["training"]
+    assert [row["timesteps"] for row in training["history"]] == [128, 256, 384]
+    with pytest.raises(ValueError, match="lr: 1e-05 there, 0.001 now"):
+        train_rl(RLConfig(out=str(out), init=str(imitation_checkpoint), total_steps=512, lr=1e-3,
+                          anchor_data=[demos], **TINY_PPO), progress=False)
+
+
+def test_a_checkpoint_for_other_observations_is_refused(tmp_path):
+    other = SkillPolicyNetwork(NetworkConfig(household_spec(view_size=7), household_vocabulary().tokens, hidden=16))
+    save_checkpoint(other, tmp_path / "seven")
+    with pytest.raises(ValueError, match="other observations than the skill env gives"):
+        build_ppo(RLConfig(out=str(tmp_path / "rl"), init=str(tmp_path / "seven"), **TINY_PPO), make_sb3_skill_env())
+    with pytest.raises(ValueError, match="config envs must be a positive integer"):
+        RLConfig.from_file(None, envs=0)
+    with pytest.raises(ValueError, match="give init too"):
+        RLConfig.from_file(None, anchor_data=["demos"])
