@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     failures = [(t, s, r, log, err) for t, s, r, log, err in results if log is None or not log.success]
     replanned = [(t, log) for t, _, _, log, _ in results if log is not None and len(log.plans) > 1]
 
-    print(f"\n## Expert success\n")
+    print("\n## Expert success\n")
     print(f"success: {len(ok)}/{n} = {100 * len(ok) / n:.2f}%  ({'OK' if not failures else 'BELOW 100%'})")
     if failures:
         print(f"\nfailures ({len(failures)}):")
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ... and {len(replanned) - 20} more")
 
     lengths = [log.num_steps for _, _, _, log in ok]
-    print(f"\n## L* (actions of successful expert episodes, Stop excluded)\n")
+    print("\n## L* (actions of successful expert episodes, Stop excluded)\n")
     if lengths:
         print(f"overall: mean {statistics.mean(lengths):.1f}  median {statistics.median(lengths):.0f}  "
               f"min {min(lengths)}  max {max(lengths)}  (n={len(lengths)})")
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             lo, hi = (f"{min(v):5d}", f"{max(v):5d}") if v else ("    -", "    -")
             print(f"  {name:34} {counts[name]:5d} {len(v):5d} {_mean(v):>8} {med} {lo} {hi}")
 
-    print(f"\n## Speed\n")
+    print("\n## Speed\n")
     print(f"tasks generated: {n / sample_s:8.1f} tasks/s  ({n} in {sample_s:.2f} s inside TaskSampler.sample, "
           f"scene cache cold: includes generating the scenes drawn)")
     print(f"                 {n / warm_sample_s:8.1f} tasks/s  ({n} more, seed {args.seed + 1}, scene cache warm, "
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"expert episodes: {n / play_s:8.1f} episodes/s  ({n} in {play_s:.2f} s; "
           f"{sum(log.num_steps for _, _, _, log, _ in results if log) / play_s:.0f} env steps/s incl. planning)")
 
-    print(f"\n## Tasks per room type and split\n")
+    print("\n## Tasks per room type and split\n")
     table = Counter((r, s) for _, s, r, _, _ in results)
     split_names = sorted({s for _, s, _, _, _ in results})
     scene_splits = Counter((r, scene_split(t.scene) if isinstance(t.scene, int) else "-") for t, _, r, _, _ in results)

@@ -9,10 +9,10 @@
     success inside those tasks, SR, GC, PLW-SR, and the paired comparison of
     `errands compare`). Fine-tuning runs with the imitation anchor (behaviour cloning on
     the other skills' demonstrations after each PPO update, so the shared network keeps
-    them). Two more rows separate the effects: "imitation, memoryless" is the imitation
-    network played from a zero memory on the fine-tuned skills, as PPO sees it (PPO's
-    starting point); "imitation + anchor steps" is the imitation network after the same
-    anchor steps without PPO (what fine-tuning adds beyond it is PPO's).
+    them). A control row, "imitation + anchor steps", is the imitation network after the
+    same anchor steps without PPO (what fine-tuning adds beyond it is PPO's). The policy
+    carries the network's memory through PPO's rollouts, so its starting point is the
+    imitation policy exactly as the Agent plays it.
 (c) Env steps/s during PPO training with 1 and 2 SubprocVecEnv workers (updates included,
     and rollouts alone).
 
@@ -60,15 +60,6 @@ def imitation_checkpoint(args) -> tuple[str, str, str | None]:
     train(TrainConfig(datasets=[str(out / "demos")], out=str(out / "bc"), epochs=args.bc_epochs, seed=args.seed))
     return str(out / "bc"), f"BC on {args.demos} expert episodes, {args.bc_epochs} epochs " \
                             f"({time.perf_counter() - started:.0f} s)", str(out / "demos")
-
-
-def memoryless_copy(checkpoint: str, skills: list[str], folder: Path) -> str:
-    """The same weights, played from a zero memory on `skills` (what PPO starts from)."""
-    from errands.policies.network import load_checkpoint, save_checkpoint
-
-    model, _ = load_checkpoint(checkpoint)
-    save_checkpoint(model, folder, training={"stage": "imitation, played memoryless", "memoryless_skills": skills})
-    return str(folder)
 
 
 def anchor_only(config, folder: Path) -> str:
@@ -195,7 +186,6 @@ def main(argv: list[str] | None = None) -> int:
     train_rl(finetune, progress=False)
     finetune_seconds = time.perf_counter() - t0
     policies = {"imitation": imitation,
-                "imitation, memoryless": memoryless_copy(imitation, skills, out / "imitation-memoryless"),
                 "imitation + anchor steps": anchor_only(finetune, out / "anchor-only"),
                 "imitation + PPO": str(out / "finetune")}
     skill_eval = {skill: {name: evaluate_skill(path, episodes=args.skill_episodes, skills=skill)
@@ -204,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     step = max(1, len(suite.episodes) // args.task_episodes)
     subset = replace(suite, episodes=suite.episodes[::step][:args.task_episodes],
                      name=f"valid_unseen-{args.task_episodes}", hash=f"{suite.hash}-every{step}-{args.task_episodes}")
-    runs = {"imitation": out / "eval" / "imitation", "imitation, memoryless": out / "eval" / "memoryless",
+    runs = {"imitation": out / "eval" / "imitation",
             "imitation + anchor steps": out / "eval" / "anchor-only", "imitation + PPO": out / "eval" / "finetuned"}
     tasks = {name: full_tasks(subset, runs[name], policies[name], args.workers) for name in policies}
     comparison = compare_runs(runs["imitation"], runs["imitation + PPO"])

@@ -287,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n  running scene creation ...", flush=True)
     sc = run_in_child(scenes_child, 1000, args.scenes, args.layouts, args.floorplans)
-    print(f"\n## Scene creation (ms per scene, own child process)\n")
+    print("\n## Scene creation (ms per scene, own child process)\n")
     lo, hi = sc["ids"]
     print(f"procedural_scene(id), ids {lo}..{hi} (fresh, uncached):")
     print(f"  {'room type':12} {'n':>3} {'mean':>7} {'median':>7} {'min':>7} {'max':>7}")
@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"\nALFRED floor-plan import: skipped ({args.layouts} not found)")
 
-    print(f"\n  running memory ...", flush=True)
+    print("\n  running memory ...", flush=True)
     mem = {}
     for env_id in (ERRANDS_ID, GOTO_LOCAL_ID):
         for traced in (True, False):

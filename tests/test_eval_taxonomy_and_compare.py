@@ -12,7 +12,6 @@ from errands.envs.household.world import World
 from errands.envs.tasks.goals import TaskGoal
 from errands.envs.tasks.task import Task
 from errands.eval.compare import compare_runs, format_comparison, mcnemar_exact
-from errands.eval.suites import load_suite
 from errands.eval.taxonomy import classify_failure, failure_breakdown
 from errands.policies import make_policy
 from errands.policies.agent import Agent

@@ -141,23 +141,51 @@ def test_episodes_are_seeded_cut_at_the_step_budget_and_bad_input_is_named():
 
 def test_the_policy_starts_with_the_checkpoint_weights_and_acts_like_the_network(imitation_checkpoint, tmp_path):
     config = RLConfig(out=str(tmp_path / "rl"), init=str(imitation_checkpoint), **TINY_PPO)
-    env = make_sb3_skill_env()
-    model = build_ppo(config, env)
+    model = build_ppo(config, make_sb3_skill_env())
     reference, _ = load_checkpoint(imitation_checkpoint)
     ours = model.policy.network.state_dict()
     assert set(ours) == set(reference.state_dict())
     for key, value in reference.state_dict().items():
         assert torch.equal(ours[key], value), key
-    # one step of the policy = one step of the network from a zero memory
-    obs, _ = env.reset(seed=2)
-    tensors, _ = model.policy.obs_to_tensor(obs)
+    # three steps of the policy, each from the memory in its observation, are the network's
+    # three steps over the episode with its recurrent memory
+    env = model.get_env()
+    env.seed(2)
+    obs = env.reset()
+    assert obs["memory"].shape == (1, reference.config.hidden) and not obs["memory"].any()
+    seen, logits = [], []
+    for _ in range(3):
+        tensors, _ = model.policy.obs_to_tensor(obs)
+        with torch.no_grad():
+            logits.append(model.policy.action_net(model.policy.extract_features(tensors))[0])
+        seen.append(obs)
+        obs, _, dones, _ = env.step(np.array([[POLICY_ACTIONS.index("RotateLeft"), 0]]))
+        assert not dones[0]
+    assert obs["memory"].any()
+    grid = torch.as_tensor(np.stack([o["grid"][0] for o in seen])).reshape(1, 3, *household_spec().grid_shape)
+    extras = torch.as_tensor(np.stack([o["extras"][0] for o in seen]))[None]
+    words = torch.as_tensor(seen[0]["text"][0][seen[0]["text"][0] > 0])[None]
     with torch.no_grad():
-        logits = model.policy.action_net(model.policy.extract_features(tensors))
-        grid = torch.as_tensor(obs["grid"]).reshape(1, 1, *household_spec().grid_shape)
-        words = torch.as_tensor(obs["text"][obs["text"] > 0])[None]
-        action_logits, target_logits, _ = reference(grid, torch.as_tensor(obs["extras"])[None, None], words)
-    expected = torch.cat([action_logits[:, 0], target_logits[:, 0]], dim=1)
-    assert torch.allclose(logits, expected, atol=1e-5)
+        action_logits, target_logits, _ = reference(grid, extras, words)
+    expected = torch.cat([action_logits[0], target_logits[0]], dim=1)
+    assert torch.allclose(torch.stack(logits), expected, atol=1e-5)
+
+
+def test_the_memory_restarts_with_each_episode_and_goes_with_the_terminal_observation(imitation_checkpoint,
+                                                                                     tmp_path):
+    config = RLConfig(out=str(tmp_path / "rl"), init=str(imitation_checkpoint), **TINY_PPO)
+    model = build_ppo(config, make_sb3_skill_env(max_steps=2))
+    env = model.get_env()
+    env.reset()
+    rotate = np.array([[POLICY_ACTIONS.index("RotateLeft"), 0]])
+    obs, _, dones, _ = env.step(rotate)
+    first_memory = obs["memory"][0].copy()
+    assert not dones[0] and first_memory.any()
+    obs, _, dones, infos = env.step(rotate)  # the step budget: truncated, and the env starts a new episode
+    terminal = infos[0]["terminal_observation"]
+    assert dones[0] and infos[0]["TimeLimit.truncated"]
+    assert terminal["memory"].any() and not np.array_equal(terminal["memory"], first_memory)
+    assert not obs["memory"].any()
 
 
 def test_the_action_distribution_counts_the_target_only_for_interactions():
@@ -186,14 +214,13 @@ def test_a_tiny_ppo_run_writes_a_checkpoint_the_agent_plays_and_resumes(imitatio
                       **TINY_PPO)
     train_rl(config, progress=False)
     training = json.loads((out / "config.json").read_text())["training"]
-    assert training["stage"] == "ppo" and training["memoryless_skills"] == ["GotoLocation"]
+    assert training["stage"] == "ppo" and training["skills"] == ["GotoLocation"]
     assert [row["timesteps"] for row in training["history"]] == [128, 256]
     assert all(row["anchor_bc_loss"] > 0 for row in training["history"])  # imitation steps after each update
     assert (out / "checkpoints" / "last" / "ppo.zip").is_file() and (out / "checkpoints" / "step-0000256").is_dir()
     assert any(p.is_file() for p in (out / "tensorboard").rglob("events.*"))
 
     policy = make_policy(str(out))
-    assert policy.memoryless_skills == {"GotoLocation"}
     task = TaskSampler(split="unseen").sample(np.random.default_rng([11, 0]))
     log = Agent(OraclePlanner(), policy).run_episode(HouseholdEnv(split="unseen"), task)
     assert log.steps and log.policy == str(out)

@@ -7,7 +7,7 @@ import pytest
 from errands.envs.household.scenes import load_scene
 from errands.envs.household.world import World
 from errands.envs.tasks.distribution import derive_distribution, load_distribution
-from errands.envs.tasks.goals import TASK_TYPES, TaskGoal, goal_conditions
+from errands.envs.tasks.goals import TaskGoal, goal_conditions
 from errands.envs.tasks.instructions import GOAL_TEMPLATES, SYNONYMS, describe_goal, names_for
 from errands.envs.tasks.sampler import TaskSampler
 from errands.envs.tasks.task import ImpossibleTask, Task

@@ -20,9 +20,8 @@ from pathlib import Path
 from .. import __version__
 from ..envs.babyai import EVAL_SEED_START, BabyAIEnv, check_level
 from ..episode_log import EpisodeLog
-from ..files import write_json_atomic
 from .episode_job import EpisodeTimeout, deadline
-from .runner import DEFAULT_TIMEOUT_S, EPISODES_FILE, SUMMARY_FILE, RunStats, _prepare_folder, read_records
+from .runner import DEFAULT_TIMEOUT_S, EPISODES_FILE, RunStats, _prepare_folder, finish_run, read_records
 from .suites import Episode, Suite
 
 SUITE_PREFIX = "babyai:"
@@ -68,7 +67,6 @@ def evaluate_babyai(level: str, out_dir: str | Path, policy: str = "expert", epi
 
     from ..policies import make_policy
     from ..policies.babyai_policy import BOT_NAME, BabyAIBotPolicy, LearnedBabyAIPolicy
-    from .report import summarize, write_reports as write_report_files
 
     suite = babyai_suite(level, episodes, first_seed)
     if timeout_s is not None and timeout_s <= 0:
@@ -102,12 +100,7 @@ def evaluate_babyai(level: str, out_dir: str | Path, policy: str = "expert", epi
                 stats.episodes_run += 1
                 bar.update(1)
         stats.episodes_wall_s = time.perf_counter() - stats.start_clock
-    records = read_records(episodes_path)
-    summary = summarize(suite, records, config, stats.to_dict())
-    write_json_atomic(out / SUMMARY_FILE, summary)
-    if write_reports:
-        write_report_files(out, summary, records)
-    return summary
+    return finish_run(out, suite, config, stats, write_reports)
 
 
 def play_record(env: BabyAIEnv, bot_env: BabyAIEnv, policy, episode: Episode, timeout_s: float | None) -> dict:

@@ -103,9 +103,14 @@ def run_evaluation(suite: Suite, out_dir: str | Path, planner: str = "oracle", p
                      already_done=len(suite.episodes) - len(todo))
     if jobs:
         _play(jobs, episodes_path, stats, ray_address, progress, suite.name)
-    records = read_records(episodes_path)
+    return finish_run(out, suite, config, stats, write_reports)
+
+
+def finish_run(out: Path, suite: Suite, config: dict, stats: RunStats, write_reports: bool) -> dict:
+    """The summary of every record in the run folder, written with the reports."""
     from .report import summarize, write_reports as write_report_files
 
+    records = read_records(out / EPISODES_FILE)
     summary = summarize(suite, records, config, stats.to_dict())
     write_json_atomic(out / SUMMARY_FILE, summary)
     if write_reports:

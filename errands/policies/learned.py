@@ -63,8 +63,6 @@ class LearnedSkillPolicy:
         self.model, self.checkpoint_config = load_checkpoint(self.checkpoint, device, expect_backend="household")
         spec = self.model.config.spec
         self.actions, self.targets = spec.action_names, spec.target_names
-        # Skills fine-tuned memoryless (PPO, train/rl.py) are played that way: each step from a zero memory.
-        self.memoryless_skills = set(self.checkpoint_config.get("training", {}).get("memoryless_skills", ()))
         self.vocabulary = Vocabulary(self.model.config.vocabulary)
         self.device = device
         self.max_steps_per_skill = int(max_steps_per_skill)
@@ -91,8 +89,7 @@ class LearnedSkillPolicy:
         with torch.no_grad():
             action_logits, target_logits, self._state = self.model(
                 torch.as_tensor(grid, device=self.device)[None, None],
-                torch.as_tensor(extras, device=self.device)[None, None], self._text,
-                None if call.skill in self.memoryless_skills else self._state)
+                torch.as_tensor(extras, device=self.device)[None, None], self._text, self._state)
         name = self.actions[int(action_logits[0, -1].argmax())]
         if name == SKILL_DONE:
             return PolicyStep(done=True)

@@ -102,9 +102,8 @@ def add_rl_command(algos) -> None:
         description="Fine-tune the skill network with PPO (stable-baselines3) on errands/HouseholdSkill-v0: each "
                     "episode is one skill (GotoLocation unless --skills says otherwise) from a sampled task, "
                     "started where the expert's play of the plan reaches it. The network is the one imitation "
-                    "trains, run memoryless (PPO is not recurrent), with a new value head. Writes "
-                    "OUT/model.safetensors and OUT/config.json (give OUT to --policy; it plays the trained skills "
-                    "memoryless, the others with memory), "
+                    "trains, with its GRU memory carried in the observations (SB3's PPO is not recurrent) and a "
+                    "new value head. Writes OUT/model.safetensors and OUT/config.json (give OUT to --policy), "
                     "OUT/checkpoints/step-N every --checkpoint-every steps, OUT/checkpoints/last (to resume) and "
                     "OUT/tensorboard. Needs pip install 'errands[train]'.",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=RL_EPILOG)

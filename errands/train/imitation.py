@@ -16,7 +16,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ from tqdm import tqdm
 from ..files import write_json_atomic
 from ..policies.features import Vocabulary, household_vocabulary
 from ..policies.network import NetworkConfig, SkillPolicyNetwork, load_checkpoint, save_checkpoint
+from .config_file import config_from_file
 from .dataset import Demonstrations, load_demonstrations
 
 INTERACTION_FREE = 0  # target label of actions without a target
@@ -58,22 +59,7 @@ class TrainConfig:
 
     @classmethod
     def from_file(cls, path: str | Path | None, **overrides) -> TrainConfig:
-        data = {}
-        if path is not None:
-            try:
-                data = json.loads(Path(path).read_text())
-            except (OSError, json.JSONDecodeError) as e:
-                raise ValueError(f"cannot read config {path}: {e}") from None
-            if not isinstance(data, dict):
-                raise ValueError(f"config {path} must hold a JSON object, got {type(data).__name__}")
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(data) - set(known))
-        if unknown:
-            raise ValueError(f"unknown config keys {unknown}: expected some of {sorted(known)}")
-        config = cls(**data)
-        config.validate()
-        return config
+        return config_from_file(cls, path, overrides)
 
     def validate(self) -> None:
         for name in ("epochs", "batch_size", "hidden", "embed"):

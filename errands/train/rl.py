@@ -1,7 +1,8 @@
 """RL fine-tuning: PPO (stable-baselines3) on the skill env, from imitation or from scratch.
 
-The policy is the imitation network itself (sb3_policy.py), run memoryless: one step from
-a zero memory, because SB3's PPO is not recurrent. `init` loads an imitation checkpoint's
+The policy is the imitation network itself (sb3_policy.py), with its memory: SB3's PPO is
+not recurrent, so the GRU state travels in the observation (MemoryVecEnv) and the rollout
+buffer keeps the memory each action was taken with. `init` loads an imitation checkpoint's
 weights into it (the value head starts fresh); without it the network starts from
 PyTorch's default initialisation, as imitation does, with the interactions made less
 likely so that the first episodes are random walks.
@@ -12,9 +13,7 @@ segments, with memory, as imitation trains them (ImitationAnchor).
 
 A run folder holds:
 - `model.safetensors` + `config.json`: the fine-tuned policy as an ordinary errands
-  checkpoint (what `--policy` takes); its training record lists the skills PPO trained
-  as `memoryless_skills`, and LearnedSkillPolicy plays those from a zero memory at each
-  step, the way PPO trained them (other skills keep imitation's memory);
+  checkpoint (what `--policy` takes), played with its memory as imitation's are;
 - `checkpoints/step-NNNNNNN/`: the same, every `checkpoint_every` env steps;
 - `checkpoints/last/ppo.zip` + `state.json`: SB3's own save of the whole PPO state, to
   resume from. SB3 writes it with pickle, so it is for resuming this run only: never load
@@ -30,12 +29,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..files import write_json_atomic
+from .config_file import config_from_file
 
 # From scratch, the interactions start with this logit bias, so that the first episodes are
 # random walks (with a SkillDone now and then) rather than strings of refused interactions.
@@ -66,8 +66,8 @@ class RLConfig:
     max_grad_norm: float = 0.5
     # Imitation anchor: demonstration datasets whose segments of the other skills (those PPO
     # does not train) are imitated after every PPO update, as imitation trains them (with
-    # memory): the network is shared by every skill, and fine-tuning one skill memoryless
-    # otherwise drifts the others. Empty: no anchor.
+    # memory): the network is shared by every skill, and fine-tuning one skill otherwise
+    # drifts the others. Empty: no anchor.
     anchor_data: list[str] = field(default_factory=list)
     anchor_batches: int = 4  # behaviour-cloning minibatches after each PPO update
     anchor_batch_size: int = 32  # skill segments per minibatch
@@ -81,22 +81,7 @@ class RLConfig:
 
     @classmethod
     def from_file(cls, path: str | Path | None, **overrides) -> RLConfig:
-        data = {}
-        if path is not None:
-            try:
-                data = json.loads(Path(path).read_text())
-            except (OSError, json.JSONDecodeError) as e:
-                raise ValueError(f"cannot read config {path}: {e}") from None
-            if not isinstance(data, dict):
-                raise ValueError(f"config {path} must hold a JSON object, got {type(data).__name__}")
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ValueError(f"unknown config keys {unknown}: expected some of {sorted(known)}")
-        config = cls(**data)
-        config.validate()
-        return config
+        return config_from_file(cls, path, overrides)
 
     def validate(self) -> None:
         for name in ("total_steps", "envs", "n_steps", "batch_size", "n_epochs", "hidden", "embed",
@@ -174,12 +159,14 @@ def network_config_for(config: RLConfig) -> tuple[dict, dict | None]:
 
 
 def build_ppo(config: RLConfig, env):
-    """A new PPO whose policy network holds `config.init`'s weights (or fresh ones)."""
+    """A new PPO whose policy network holds `config.init`'s weights (or fresh ones), on
+    `env` (a VecEnv or one env) with the network's memory added to its observations."""
     from stable_baselines3 import PPO
 
-    from .sb3_policy import SkillActorCriticPolicy
+    from .sb3_policy import SkillActorCriticPolicy, attach_memory, with_memory
 
     network, weights = network_config_for(config)
+    env = with_memory(env, network["hidden"])
     model = PPO(SkillActorCriticPolicy, env, learning_rate=config.lr, n_steps=config.n_steps,
                 batch_size=config.batch_size, n_epochs=config.n_epochs, gamma=config.gamma,
                 gae_lambda=config.gae_lambda, clip_range=config.clip_range, ent_coef=config.ent_coef,
@@ -198,17 +185,32 @@ def build_ppo(config: RLConfig, env):
             for i, name in enumerate(net.config.spec.action_names):
                 if name in INTERACTION_ACTIONS:
                     net.action_head.bias[i] = SCRATCH_INTERACTION_BIAS
+    attach_memory(model.policy, env)
+    return model
+
+
+def load_ppo(config: RLConfig, env, path: Path):
+    """The PPO state saved at `path` (SB3's pickle-based zip: this run's own file only), on
+    `env` with the memory added, as build_ppo gives it."""
+    from stable_baselines3 import PPO
+
+    from .sb3_policy import attach_memory, with_memory
+
+    network, _ = network_config_for(config)
+    env = with_memory(env, network["hidden"])
+    model = PPO.load(path, env=env, device=config.device)
+    model.tensorboard_log = str(Path(config.out) / "tensorboard")
+    attach_memory(model.policy, env)
     return model
 
 
 def export_checkpoint(model, folder: Path, config: RLConfig, state: dict) -> Path:
-    """The policy network as an errands checkpoint; the skills PPO trained are listed as
-    memoryless, so LearnedSkillPolicy plays them as they were trained (the others keep
-    the memory imitation trained them with)."""
+    """The policy network as an errands checkpoint, which LearnedSkillPolicy plays as it
+    plays imitation's."""
     from ..policies.network import save_checkpoint
 
     return save_checkpoint(model.policy.network, folder, training={
-        "stage": "ppo", "memoryless_skills": list(config.skill_names), "init": config.init,
+        "stage": "ppo", "skills": list(config.skill_names), "init": config.init,
         "config": asdict(config),
         "timesteps": int(model.num_timesteps), "history": state.get("history", []),
         "seconds": round(state.get("seconds", 0.0), 2)})
@@ -359,7 +361,6 @@ def train_rl(config: RLConfig, progress: bool = True) -> Path:
     """Train into config.out (resuming from its checkpoints/last); return the run folder,
     which is also the exported checkpoint."""
     import torch
-    from stable_baselines3 import PPO
 
     config.validate()
     torch.set_num_threads(config.threads)
@@ -370,8 +371,7 @@ def train_rl(config: RLConfig, progress: bool = True) -> Path:
         if (last / "ppo.zip").is_file():
             saved = json.loads((last / "state.json").read_text())
             _check_same_run(saved["config"], config, last)
-            model = PPO.load(last / "ppo.zip", env=env, device=config.device)  # pickle: this run's own file
-            model.tensorboard_log = str(out / "tensorboard")
+            model = load_ppo(config, env, last / "ppo.zip")
             state = {"history": saved["history"], "seconds_before": saved.get("seconds", 0.0),
                      "seconds": saved.get("seconds", 0.0)}
         else:

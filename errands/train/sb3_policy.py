@@ -1,12 +1,19 @@
 """The skill network of policies/network.py as a stable-baselines3 actor-critic policy.
 
-SB3's PPO is not recurrent, so the policy runs the network one step at a time from a
-zero memory: the text, grid and extras encoders and `encode_steps`, then the GRU core for
-one step from the zero state. The network's own action and target heads are the policy
-head, and a new linear value head reads the same core output. The weights therefore keep
-the names and shapes of SkillPolicyNetwork, so an imitation checkpoint loads into the
-policy as it is, and the fine-tuned network is saved back as an ordinary checkpoint
-(its trained skills marked memoryless, so LearnedSkillPolicy plays them as PPO trained them).
+The network is recurrent (a GRU over the steps of a skill) and SB3's PPO is not, so the
+memory travels in the observation: `MemoryVecEnv` adds a "memory" entry, the GRU state
+the network reached over the episode's earlier steps (zero at an episode's start), and
+the policy runs the text, grid and extras encoders, `encode_steps` and one step of the
+GRU core from that memory. The rollout buffer then holds the memory each action was
+taken with, and PPO's update re-evaluates the actions from it (gradients stop at the
+stored memory: a one-step truncation, as recurrent PPO with stored states does). The
+policy acts as the imitation network does inside the Agent, memory included, so the
+fine-tuned weights are played by LearnedSkillPolicy unchanged.
+
+The network's own action and target heads are the policy head, and a new linear value
+head reads the same core output. The weights keep the names and shapes of
+SkillPolicyNetwork, so an imitation checkpoint loads into the policy as it is, and the
+fine-tuned network is saved back as an ordinary checkpoint.
 
 Observations come from envs/skill_env.py's SB3SkillObservation (flattened grid, extras,
 word ids; SB3 hands them over as floats, turned back into indices here). The action is a
@@ -18,11 +25,15 @@ scratch took it at once to escape its first clumsy steps (measured).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import torch
 from gymnasium import spaces
 from stable_baselines3.common.distributions import MultiCategoricalDistribution
 from stable_baselines3.common.policies import ActorCriticPolicy
 from stable_baselines3.common.torch_layers import BaseFeaturesExtractor
+from stable_baselines3.common.vec_env import VecEnv, VecEnvWrapper
 from torch import nn
 
 from ..envs.actions import INTERACTION_ACTIONS
@@ -30,14 +41,17 @@ from ..policies.network import NetworkConfig, SkillPolicyNetwork
 
 
 class SkillNetworkFeatures(BaseFeaturesExtractor):
-    """Observation -> the core's output for one step from a zero memory (B, hidden)."""
+    """Observation -> the core's output for one step from the observation's memory
+    (B, hidden); for a one-layer GRU that output is also the memory after the step."""
 
     def __init__(self, observation_space: spaces.Dict, network: dict):
         config = NetworkConfig.from_dict(network)
         super().__init__(observation_space, features_dim=config.hidden)
         self.network = SkillPolicyNetwork(config)
         grid_size = int(torch.tensor(config.spec.grid_shape).prod())
-        for key, size in (("grid", grid_size), ("extras", len(config.spec.extras_vocab))):
+        for key, size in (("grid", grid_size), ("extras", len(config.spec.extras_vocab)), ("memory", config.hidden)):
+            if key not in observation_space.spaces:
+                raise ValueError(f"observations lack {key!r}: wrap the env with with_memory (build_ppo does)")
             shape = observation_space[key].shape
             if shape != (size,):
                 raise ValueError(f"observation {key!r} has shape {shape}; the network expects ({size},): "
@@ -48,8 +62,68 @@ class SkillNetworkFeatures(BaseFeaturesExtractor):
         grid = observations["grid"].long().reshape(-1, *net.config.spec.grid_shape)
         words = net.encode_text(observations["text"].long())
         steps = net.encode_steps(grid, observations["extras"].long(), words)
-        out, _ = net.core(steps[:, None, :], net.initial_state(len(steps)))
+        out, _ = net.core(steps[:, None, :], observations["memory"].float()[None].contiguous())
         return out[:, 0]
+
+
+class MemoryVecEnv(VecEnvWrapper):
+    """Adds "memory" (the network's GRU state, float32 in [-1, 1]) to every observation.
+    An episode starts from zeros; each step's memory is `step_memory(previous
+    observation)`, the state after the network's step on what the policy just saw (set it
+    once the policy exists: `attach_memory`). A terminal observation carries the memory
+    it was reached with, for SB3's value bootstrap on truncation."""
+
+    def __init__(self, venv: VecEnv, hidden: int):
+        space = spaces.Dict({**venv.observation_space.spaces,
+                             "memory": spaces.Box(-1.0, 1.0, (hidden,), dtype=np.float32)})
+        super().__init__(venv, observation_space=space)
+        self.hidden = hidden
+        self.step_memory: Callable[[dict], np.ndarray] | None = None
+        self._last: dict | None = None
+
+    def reset(self) -> dict:
+        obs = self.venv.reset()
+        self._last = {**obs, "memory": np.zeros((self.num_envs, self.hidden), dtype=np.float32)}
+        return self._last
+
+    def step_async(self, actions: np.ndarray) -> None:
+        if self.step_memory is None:
+            raise RuntimeError("MemoryVecEnv.step_memory is not set: attach the policy first (attach_memory)")
+        self._next_memory = np.asarray(self.step_memory(self._last), dtype=np.float32)
+        self.venv.step_async(actions)
+
+    def step_wait(self):
+        obs, rewards, dones, infos = self.venv.step_wait()
+        memory = self._next_memory.copy()
+        for i in np.flatnonzero(dones):
+            if "terminal_observation" in infos[i]:
+                infos[i]["terminal_observation"] = {**infos[i]["terminal_observation"], "memory": memory[i].copy()}
+            memory[i] = 0.0  # the next episode starts afresh
+        self._last = {**obs, "memory": memory}
+        return self._last, rewards, dones, infos
+
+
+def with_memory(env, hidden: int) -> MemoryVecEnv:
+    """`env` (a VecEnv, or one gymnasium env, Monitor-wrapped here as SB3 would) with the
+    "memory" entry of a network of width `hidden`."""
+    if not isinstance(env, VecEnv):
+        from stable_baselines3.common.monitor import Monitor
+        from stable_baselines3.common.vec_env import DummyVecEnv
+
+        single = env if isinstance(env, Monitor) else Monitor(env)
+        env = DummyVecEnv([lambda: single])
+    return MemoryVecEnv(env, hidden)
+
+
+def attach_memory(policy: "SkillActorCriticPolicy", env: MemoryVecEnv) -> None:
+    """Let `env` compute each step's memory with `policy`'s network."""
+
+    def step_memory(obs: dict) -> np.ndarray:
+        tensors, _ = policy.obs_to_tensor(obs)
+        with torch.no_grad():
+            return policy.features_extractor(tensors).cpu().numpy()
+
+    env.step_memory = step_memory
 
 
 class SkillHeads(nn.Module):
