@@ -118,11 +118,14 @@ def pct(n: int, d: int) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scratch-steps", type=int, default=50_000, help="PPO from scratch, env steps (50000)")
+    parser.add_argument("--scratch-steps", type=int, default=50_000,
+                        help="PPO from scratch, env steps (50000; 0 leaves part (a) out)")
     parser.add_argument("--scratch-lr", type=float, default=3e-4, help="learning rate from scratch (3e-4)")
     parser.add_argument("--curve-points", type=int, default=5, help="checkpoints evaluated along the way (5)")
     parser.add_argument("--finetune-steps", type=int, default=20_000, help="PPO fine-tuning, env steps (20000)")
     parser.add_argument("--finetune-lr", type=float, default=3e-5, help="fine-tuning learning rate (3e-5)")
+    parser.add_argument("--value-warmup", type=int, default=4096,
+                        help="fine-tuning: env steps in which only the value head learns (4096)")
     parser.add_argument("--finetune-skills", default="GotoLocation",
                         help="skills to fine-tune on, comma-separated (GotoLocation)")
     parser.add_argument("--skill-episodes", type=int, default=200, help="unseen skill episodes per evaluation (200)")
@@ -155,20 +158,21 @@ def main(argv: list[str] | None = None) -> int:
     started_all = time.perf_counter()
 
     # (a) from scratch on GotoLocation
-    t0 = time.perf_counter()
-    scratch = RLConfig(out=str(out / "scratch"), total_steps=args.scratch_steps, envs=args.workers,
-                       lr=args.scratch_lr, checkpoint_every=max(1, args.scratch_steps // args.curve_points),
-                       seed=args.seed)
-    train_rl(scratch, progress=False)
-    scratch_seconds = time.perf_counter() - t0
-    history = json.loads((out / "scratch" / "config.json").read_text())["training"]["history"]
-    curve = []
-    for folder in sorted((out / "scratch" / "checkpoints").glob("step-*")):
-        r = evaluate_skill(folder, episodes=args.curve_episodes)
-        curve.append({"timesteps": int(folder.name.split("-")[1]), **{k: v for k, v in r.items() if k != "outcomes"}})
-    plot_curve(curve, history, out / "learning_curve.png",
-               f"PPO from scratch on GotoLocation ({args.scratch_steps} env steps)")
-    results["scratch"] = {"curve": curve, "seconds": round(scratch_seconds, 1)}
+    if args.scratch_steps:
+        t0 = time.perf_counter()
+        scratch = RLConfig(out=str(out / "scratch"), total_steps=args.scratch_steps, envs=args.workers,
+                           lr=args.scratch_lr, checkpoint_every=max(1, args.scratch_steps // args.curve_points),
+                           seed=args.seed)
+        train_rl(scratch, progress=False)
+        scratch_seconds = time.perf_counter() - t0
+        history = json.loads((out / "scratch" / "config.json").read_text())["training"]["history"]
+        curve = []
+        for folder in sorted((out / "scratch" / "checkpoints").glob("step-*")):
+            r = evaluate_skill(folder, episodes=args.curve_episodes)
+            curve.append({"timesteps": int(folder.name.split("-")[1]), **{k: v for k, v in r.items() if k != "outcomes"}})
+        plot_curve(curve, history, out / "learning_curve.png",
+                   f"PPO from scratch on GotoLocation ({args.scratch_steps} env steps)")
+        results["scratch"] = {"curve": curve, "seconds": round(scratch_seconds, 1)}
 
     # (b) imitation vs imitation + PPO
     imitation, how, demos = imitation_checkpoint(args)
@@ -182,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     finetune = RLConfig(out=str(out / "finetune"), init=imitation, skills=args.finetune_skills,
                         total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
                         clip_range=0.1, anchor_data=[demos], checkpoint_every=max(1, args.finetune_steps // 5),
+                        value_warmup_steps=args.value_warmup,
                         seed=args.seed)
     train_rl(finetune, progress=False)
     finetune_seconds = time.perf_counter() - t0
@@ -219,16 +224,18 @@ def main(argv: list[str] | None = None) -> int:
     results["seconds"] = round(time.perf_counter() - started_all, 1)
 
     # --- the report ---------------------------------------------------------------------
-    print(f"## (a) PPO from scratch on GotoLocation: {args.scratch_steps} env steps, {args.workers} workers, "
-          f"lr {args.scratch_lr} ({scratch_seconds:.0f} s); {args.curve_episodes} unseen-scene episodes per point")
-    print("| env steps | unseen success (greedy) | mean steps | training success (seen, sampled) |")
-    print("|---:|---:|---:|---:|")
-    train_rate = {h["timesteps"]: h["success_rate"] for h in history}
-    for p in curve:
-        rate = train_rate.get(p["timesteps"])
-        print(f"| {p['timesteps']} | {pct(p['successes'], p['episodes'])} | {p['mean_steps']:.1f} | "
-              f"{'-' if rate is None else f'{100 * rate:.1f}%'} |")
-    print(f"learning curve: {out / 'learning_curve.png'}")
+    if args.scratch_steps:
+        print(f"## (a) PPO from scratch on GotoLocation: {args.scratch_steps} env steps, {args.workers} workers, "
+              f"lr {args.scratch_lr} ({scratch_seconds:.0f} s); {args.curve_episodes} unseen-scene episodes per point")
+        print("| env steps | unseen success (greedy) | mean steps | training success (seen, sampled) |")
+        print("|---:|---:|---:|---:|")
+        train_rate = {h["timesteps"]: h["success_rate"] for h in history}
+        for p in curve:
+            rate = train_rate.get(p["timesteps"])
+            print(f"| {p['timesteps']} | {pct(p['successes'], p['episodes'])} | {p['mean_steps']:.1f} | "
+                  f"{'-' if rate is None else f'{100 * rate:.1f}%'} |")
+        print(f"learning curve: {out / 'learning_curve.png'}")
+
 
     print(f"\n## (b) imitation ({how}) vs imitation + PPO ({args.finetune_steps} env steps on "
           f"{args.finetune_skills}, lr {args.finetune_lr}, {finetune_seconds:.0f} s)")

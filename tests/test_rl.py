@@ -236,6 +236,18 @@ def test_a_tiny_ppo_run_writes_a_checkpoint_the_agent_plays_and_resumes(imitatio
                           anchor_data=[demos], **TINY_PPO), progress=False)
 
 
+def test_during_the_value_warm_up_only_the_value_head_learns(imitation_checkpoint, tmp_path):
+    config = RLConfig(out=str(tmp_path / "rl"), init=str(imitation_checkpoint), total_steps=128, lr=1e-3,
+                      value_warmup_steps=128, **TINY_PPO)
+    train_rl(config, progress=False)
+    reference = load_checkpoint(imitation_checkpoint)[0].state_dict()
+    warmed = load_checkpoint(tmp_path / "rl")[0].state_dict()
+    assert all(torch.equal(warmed[key], value) for key, value in reference.items())
+    train_rl(RLConfig(**{**config.__dict__, "total_steps": 256}), progress=False)  # resumes past the warm-up
+    tuned = load_checkpoint(tmp_path / "rl")[0].state_dict()
+    assert not all(torch.equal(tuned[key], value) for key, value in reference.items())
+
+
 def test_a_checkpoint_for_other_observations_is_refused(tmp_path):
     other = SkillPolicyNetwork(NetworkConfig(household_spec(view_size=7), household_vocabulary().tokens, hidden=16))
     save_checkpoint(other, tmp_path / "seven")
@@ -245,3 +257,5 @@ def test_a_checkpoint_for_other_observations_is_refused(tmp_path):
         RLConfig.from_file(None, envs=0)
     with pytest.raises(ValueError, match="give init too"):
         RLConfig.from_file(None, anchor_data=["demos"])
+    with pytest.raises(ValueError, match="value_warmup_steps must be a non-negative integer, got -1"):
+        RLConfig.from_file(None, value_warmup_steps=-1)

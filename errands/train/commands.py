@@ -80,7 +80,8 @@ def add_train_commands(sub) -> None:
 
 
 RL_EPILOG = """examples:
-  errands train rl --init runs/train/bc --anchor-data data/demos --out runs/train/rl --total-steps 30000 --lr 3e-5
+  errands train rl --init runs/train/bc --anchor-data data/demos --out runs/train/rl --total-steps 30000 --lr 3e-5 \
+      --value-warmup 4096
   errands train rl --out runs/train/rl-scratch --total-steps 100000          # from scratch
   errands train rl --init runs/train/bc --skills any --envs 4 --device cuda
   tensorboard --logdir runs/train/rl/tensorboard
@@ -129,6 +130,9 @@ def add_rl_command(algos) -> None:
                         "imitated after every PPO update, so that they keep what --init learned (the network is "
                         "shared by every skill); needs --init")
     p.add_argument("--anchor-batches", type=int, help="behaviour-cloning minibatches after each PPO update (default 4)")
+    p.add_argument("--value-warmup", type=int, dest="value_warmup_steps",
+                   help="env steps at the start in which only the new value head learns and the network stays as "
+                        "--init made it (default 0; a few thousand when fine-tuning)")
     p.add_argument("--checkpoint-every", type=int, help="env steps between checkpoints (default 10000)")
     p.add_argument("--seed", type=int, help="seed of the envs and the network (default 0)")
     p.add_argument("--device", help="cpu, cuda, cuda:N or auto (default cpu)")
@@ -172,7 +176,7 @@ def cmd_train_rl(args) -> int:
 
     keys = ("init", "out", "skills", "split", "total_steps", "envs", "vec_env", "n_steps", "batch_size", "n_epochs",
             "lr", "ent_coef", "clip_range", "hidden", "max_skill_steps", "anchor_data", "anchor_batches",
-            "checkpoint_every", "seed", "device", "threads")
+            "value_warmup_steps", "checkpoint_every", "seed", "device", "threads")
     config = RLConfig.from_file(args.config, **{k: getattr(args, k) for k in keys})
     out = train_rl(config, progress=not args.no_progress)
     last = json.loads((out / "config.json").read_text())["training"]["history"]

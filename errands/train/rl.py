@@ -71,6 +71,10 @@ class RLConfig:
     anchor_data: list[str] = field(default_factory=list)
     anchor_batches: int = 4  # behaviour-cloning minibatches after each PPO update
     anchor_batch_size: int = 32  # skill segments per minibatch
+    # Value warm-up: for the first this many env steps only the new value head learns and
+    # the policy network stays as it is, so that its first policy updates do not follow
+    # the advantages of a value head that has not learnt anything yet (for --init runs).
+    value_warmup_steps: int = 0
     hidden: int = 128  # network width, from scratch only (a checkpoint brings its own)
     embed: int = 16
     max_skill_steps: int = 100
@@ -89,6 +93,8 @@ class RLConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"config {name} must be a positive integer, got {value!r}")
+        if not isinstance(self.value_warmup_steps, int) or self.value_warmup_steps < 0:
+            raise ValueError(f"config value_warmup_steps must be a non-negative integer, got {self.value_warmup_steps!r}")
         if self.anchor_data and self.init is None:
             raise ValueError("anchor_data keeps an imitation checkpoint's other skills as they were: give init too")
         if self.vec_env not in ("subproc", "dummy"):
@@ -282,6 +288,7 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
         def _on_training_start(self) -> None:
             self.anchor = ImitationAnchor(config, self.model.policy.network) if config.anchor_data else None
             self.anchor_loss = None
+            self.warming_up = False
             self.started = time.perf_counter()
             self.start_steps = self.model.num_timesteps
             self.next_checkpoint = (self.model.num_timesteps // config.checkpoint_every + 1) * config.checkpoint_every
@@ -299,6 +306,10 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
 
         def _on_rollout_end(self) -> None:
             self.rollout_seconds += time.perf_counter() - self.rollout_started
+            # the update that follows trains the value head alone while the warm-up lasts
+            self.warming_up = self.model.num_timesteps <= config.value_warmup_steps
+            for parameter in self.model.policy.network.parameters():
+                parameter.requires_grad_(not self.warming_up)
 
         def _on_step(self) -> bool:
             self.bar.update(self.training_env.num_envs)
@@ -310,7 +321,7 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
             self._checkpoint()
 
         def _after_update(self) -> None:
-            if self.anchor is not None:
+            if self.anchor is not None and not self.warming_up:
                 self.anchor_loss = self.anchor.step(self.model.device)
                 self.logger.record("train/anchor_bc_loss", self.anchor_loss)
             self._record()
