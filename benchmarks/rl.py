@@ -124,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--curve-points", type=int, default=5, help="checkpoints evaluated along the way (5)")
     parser.add_argument("--finetune-steps", type=int, default=20_000, help="PPO fine-tuning, env steps (20000)")
     parser.add_argument("--finetune-lr", type=float, default=3e-5, help="fine-tuning learning rate (3e-5)")
+    parser.add_argument("--anchor-trained-skills", action="store_true",
+                        help="fine-tuning: the anchor also imitates the fine-tuned skills' demonstrations")
     parser.add_argument("--value-warmup", type=int, default=4096,
                         help="fine-tuning: env steps in which only the value head learns (4096)")
     parser.add_argument("--finetune-skills", default="GotoLocation",
@@ -186,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     finetune = RLConfig(out=str(out / "finetune"), init=imitation, skills=args.finetune_skills,
                         total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
                         clip_range=0.1, anchor_data=[demos], checkpoint_every=max(1, args.finetune_steps // 5),
-                        value_warmup_steps=args.value_warmup,
+                        value_warmup_steps=args.value_warmup, anchor_trained_skills=args.anchor_trained_skills,
                         seed=args.seed)
     train_rl(finetune, progress=False)
     finetune_seconds = time.perf_counter() - t0

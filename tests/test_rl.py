@@ -248,6 +248,21 @@ def test_during_the_value_warm_up_only_the_value_head_learns(imitation_checkpoin
     assert not all(torch.equal(tuned[key], value) for key, value in reference.items())
 
 
+def test_the_anchor_imitates_the_other_skills_or_with_anchor_trained_skills_every_skill(imitation_checkpoint):
+    from errands.train.dataset import load_demonstrations
+    from errands.train.rl import ImitationAnchor
+
+    demos = str(imitation_checkpoint.parent / "demos")
+    network = load_checkpoint(imitation_checkpoint)[0]
+    texts = load_demonstrations([demos]).texts
+    others = [t for t in texts if not t.startswith("GotoLocation(")]
+    assert 0 < len(others) < len(texts)
+    for every, expected in ((False, others), (True, texts)):
+        config = RLConfig(init=str(imitation_checkpoint), anchor_data=[demos], anchor_trained_skills=every)
+        anchor = ImitationAnchor(config, network)
+        assert [texts[i] for i in anchor.batches.segments] == expected
+
+
 def test_a_checkpoint_for_other_observations_is_refused(tmp_path):
     other = SkillPolicyNetwork(NetworkConfig(household_spec(view_size=7), household_vocabulary().tokens, hidden=16))
     save_checkpoint(other, tmp_path / "seven")

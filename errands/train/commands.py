@@ -129,6 +129,9 @@ def add_rl_command(algos) -> None:
                    help="demonstration folders (`errands collect`) whose segments of the skills not trained here are "
                         "imitated after every PPO update, so that they keep what --init learned (the network is "
                         "shared by every skill); needs --init")
+    p.add_argument("--anchor-trained-skills", action="store_true", default=None,
+                   help="the anchor also imitates the demonstrations of the skills PPO trains (as DAPG does), "
+                        "keeping them near --init while PPO improves on it")
     p.add_argument("--anchor-batches", type=int, help="behaviour-cloning minibatches after each PPO update (default 4)")
     p.add_argument("--value-warmup", type=int, dest="value_warmup_steps",
                    help="env steps at the start in which only the new value head learns and the network stays as "
@@ -176,7 +179,7 @@ def cmd_train_rl(args) -> int:
 
     keys = ("init", "out", "skills", "split", "total_steps", "envs", "vec_env", "n_steps", "batch_size", "n_epochs",
             "lr", "ent_coef", "clip_range", "hidden", "max_skill_steps", "anchor_data", "anchor_batches",
-            "value_warmup_steps", "checkpoint_every", "seed", "device", "threads")
+            "anchor_trained_skills", "value_warmup_steps", "checkpoint_every", "seed", "device", "threads")
     config = RLConfig.from_file(args.config, **{k: getattr(args, k) for k in keys})
     out = train_rl(config, progress=not args.no_progress)
     last = json.loads((out / "config.json").read_text())["training"]["history"]

@@ -71,6 +71,9 @@ class RLConfig:
     anchor_data: list[str] = field(default_factory=list)
     anchor_batches: int = 4  # behaviour-cloning minibatches after each PPO update
     anchor_batch_size: int = 32  # skill segments per minibatch
+    # Also imitate the demonstrations of the skills PPO trains (as DAPG does), which keeps
+    # them near imitation while PPO improves on it; by default only the other skills.
+    anchor_trained_skills: bool = False
     # Value warm-up: for the first this many env steps only the new value head learns and
     # the policy network stays as it is, so that its first policy updates do not follow
     # the advantages of a value head that has not learnt anything yet (for --init runs).
@@ -225,8 +228,9 @@ def export_checkpoint(model, folder: Path, config: RLConfig, state: dict) -> Pat
 # --- the imitation anchor -------------------------------------------------------------------
 
 class ImitationAnchor:
-    """Behaviour cloning on demonstration segments of the skills PPO does not train,
-    run with memory as imitation trains them (imitation.batch_loss), between PPO updates."""
+    """Behaviour cloning on demonstration segments of the skills PPO does not train (of
+    every skill with anchor_trained_skills), run with memory as imitation trains them
+    (imitation.batch_loss), between PPO updates."""
 
     def __init__(self, config: RLConfig, network):
         import torch
@@ -239,7 +243,7 @@ class ImitationAnchor:
         if data.spec != network.config.spec:
             raise ValueError(f"anchor data {config.anchor_data} was recorded with other observations than the "
                              f"network's; collect it again with the current features")
-        trained = set(config.skill_names)
+        trained = set() if config.anchor_trained_skills else set(config.skill_names)
         keep = np.array([i for i, text in enumerate(data.texts) if text.split("(")[0] not in trained], dtype=np.int64)
         if len(keep) == 0:
             raise ValueError(f"anchor data {config.anchor_data} holds no segment of a skill other than "
