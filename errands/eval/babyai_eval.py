@@ -26,6 +26,7 @@ from .suites import Episode, Suite
 
 SUITE_PREFIX = "babyai:"
 DEFAULT_EPISODES = 512
+DEFAULT_BATCH = 64  # episodes a learned policy plays in lockstep
 
 
 def babyai_level(suite: str) -> str | None:
@@ -60,13 +61,15 @@ def default_babyai_run_dir(level: str, policy: str, root: str | Path = "runs/eva
 def evaluate_babyai(level: str, out_dir: str | Path, policy: str = "expert", episodes: int = DEFAULT_EPISODES,
                     first_seed: int = EVAL_SEED_START, timeout_s: float | None = DEFAULT_TIMEOUT_S,
                     policy_options: dict | None = None, progress: bool = True, overwrite: bool = False,
-                    write_reports: bool = True) -> dict:
+                    write_reports: bool = True, batch_size: int = DEFAULT_BATCH) -> dict:
     """Play `policy` ("expert" = the BabyAI bot, or a BabyAI checkpoint folder) on the
-    suite's seeds into `out_dir`; return the summary (as `errands eval` writes it)."""
+    suite's seeds into `out_dir`; return the summary (as `errands eval` writes it). A
+    checkpoint plays `batch_size` episodes in lockstep (one forward pass a step for all);
+    the bot, one at a time. Records are appended as episodes end, in that order."""
     from tqdm import tqdm
 
     from ..policies import make_policy
-    from ..policies.babyai_policy import BOT_NAME, BabyAIBotPolicy, LearnedBabyAIPolicy
+    from ..policies.babyai_policy import BOT_NAME, BabyAIBotPolicy, LearnedBabyAIPolicy, play_batched
 
     suite = babyai_suite(level, episodes, first_seed)
     if timeout_s is not None and timeout_s <= 0:
@@ -90,11 +93,16 @@ def evaluate_babyai(level: str, out_dir: str | Path, policy: str = "expert", epi
         env, bot_env = BabyAIEnv(level), BabyAIEnv(level)
         stats.backend_start_s = time.perf_counter() - t0
         stats.start_clock = time.perf_counter()
+        if isinstance(agent, LearnedBabyAIPolicy) and batch_size > 1:
+            by_seed = {e.seed: e for e in todo}
+            records = (played_record(bot_env, agent, by_seed[seed], outcome, timeout_s)
+                       for seed, outcome in play_batched(level, agent, list(by_seed), batch_size, timeout_s))
+        else:
+            records = (play_record(env, bot_env, agent, episode, timeout_s) for episode in todo)
         with open(episodes_path, "a", encoding="utf-8") as file, \
                 tqdm(total=len(suite.episodes), initial=stats.already_done, unit="ep", disable=not progress,
                      desc=suite.name) as bar:
-            for episode in todo:
-                record = play_record(env, bot_env, agent, episode, timeout_s)
+            for record in records:
                 file.write(json.dumps(record) + "\n")
                 file.flush()
                 stats.episodes_run += 1
@@ -104,22 +112,46 @@ def evaluate_babyai(level: str, out_dir: str | Path, policy: str = "expert", epi
 
 
 def play_record(env: BabyAIEnv, bot_env: BabyAIEnv, policy, episode: Episode, timeout_s: float | None) -> dict:
-    """One episode's record (its EpisodeLog with its id and seed); a crash or a run past
-    the time limit is the episode's failure, not the run's."""
-    from ..policies.babyai_policy import bot_episode_length, run_episode
+    """One episode's record (its EpisodeLog with its id and seed), played here; a crash or
+    a run past the time limit is the episode's failure, not the run's."""
+    from ..policies.babyai_policy import run_episode
+
+    def play(expert_length: int | None) -> EpisodeLog:
+        with deadline(timeout_s):
+            return run_episode(env, policy, episode.seed, expert_length=expert_length)
+
+    return _record(bot_env, policy, episode, play, timeout_s)
+
+
+def played_record(bot_env: BabyAIEnv, policy, episode: Episode, outcome, timeout_s: float | None) -> dict:
+    """The record of an episode play_batched has played: `outcome` is its EpisodeLog or
+    the exception that ended it."""
+
+    def play(expert_length: int | None) -> EpisodeLog:
+        if isinstance(outcome, BaseException):
+            raise outcome
+        outcome.expert_length = expert_length
+        return outcome
+
+    return _record(bot_env, policy, episode, play, timeout_s)
+
+
+def _record(bot_env: BabyAIEnv, policy, episode: Episode, play, timeout_s: float | None) -> dict:
+    """L* from the bot on the same seed, then `play(L*)`'s EpisodeLog, or the failure it raised."""
+    from ..policies.babyai_policy import bot_episode_length
 
     started, expert_length = time.perf_counter(), None
     try:
         expert_length = bot_episode_length(bot_env, episode.seed)
-        with deadline(timeout_s):
-            log = run_episode(env, policy, episode.seed, expert_length=expert_length)
-    except EpisodeTimeout:
+        log = play(expert_length)
+    except (EpisodeTimeout, TimeoutError):
         log = _failed_log(episode, policy, expert_length, "episode_timeout", "TimeoutError",
                           f"the episode ran past its time limit of {timeout_s} s")
     except Exception as e:  # noqa: BLE001 - one bad episode must not end the run
         log = _failed_log(episode, policy, expert_length, "crashed", type(e).__name__, f"{type(e).__name__}: {e}")
-        log.failure_reason += "\n" + traceback.format_exc(limit=-4)
-    log.wall_time_s = round(time.perf_counter() - started, 4)
+        log.failure_reason += "\n" + "".join(traceback.format_exception(e, limit=-4))
+    if not log.wall_time_s:  # a failure's log: the time until it
+        log.wall_time_s = round(time.perf_counter() - started, 4)
     return {"episode_id": episode.id, "seed": episode.seed, **log.to_dict()}
 
 

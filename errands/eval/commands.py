@@ -63,6 +63,9 @@ def add_eval_commands(sub) -> None:
                                       "(FloorPlanN scenes); or set ERRANDS_ALFRED_LAYOUTS")
     ev.add_argument("--episodes", type=int, default=512,
                     help="babyai:LEVEL suites: how many seeds to play (default 512)")
+    ev.add_argument("--batch", type=int, default=64,
+                    help="babyai:LEVEL suites: episodes a learned policy plays in lockstep, one forward pass a step "
+                         "for all (default 64; 1 plays them one by one)")
     ev.add_argument("--first-seed", type=int, default=None,
                     help="babyai:LEVEL suites: the first env seed (default 10^9; training seeds lie below)")
     ev.add_argument("--out", type=Path, help="run folder (default: runs/eval/SUITE-PLANNER-POLICY, "
@@ -159,7 +162,7 @@ def cmd_eval_babyai(args) -> tuple[dict, Path]:
     summary = evaluate_babyai(level, out, policy=args.policy, episodes=args.episodes, first_seed=first_seed,
                               timeout_s=args.timeout, policy_options=parse_options(args.policy_option,
                                                                                     "--policy-option"),
-                              progress=not args.no_progress, overwrite=args.overwrite)
+                              progress=not args.no_progress, overwrite=args.overwrite, batch_size=args.batch)
     return summary, out
 
 
