@@ -19,9 +19,9 @@ import errands  # noqa: E402, F401  (registers the envs)
 from errands.envs.household.env import HouseholdEnv  # noqa: E402
 from errands.envs.household.navigation import shortest_actions  # noqa: E402
 from errands.envs.skill_env import (EARLY_DONE_PENALTY, END_PENALTY, FAILED_ACTION_PENALTY,  # noqa: E402
-                                    PROGRESS_REWARD, STEP_PENALTY, SUCCESS_BONUS, HouseholdSkillEnv, goto_poses,
+                                    PROGRESS_REWARD, STEP_PENALTY, SUCCESS_BONUS, HouseholdSkillEnv,
                                     make_sb3_skill_env)
-from errands.envs.skills import is_done  # noqa: E402
+from errands.envs.skills import goto_poses, is_done  # noqa: E402
 from errands.envs.tasks.sampler import TaskSampler  # noqa: E402
 from errands.planners.oracle import OraclePlanner  # noqa: E402
 from errands.policies import make_policy  # noqa: E402

@@ -55,7 +55,7 @@ from .actions import INTERACTION_ACTIONS, Action
 from .household.env import HouseholdEnv
 from .household.navigation import shortest_actions
 from .household.scene import Pose, Scene
-from .skills import SKILLS, SkillCall, is_done, precondition_error
+from .skills import SKILLS, SkillCall, goto_poses, is_done, precondition_error
 
 STEP_PENALTY = 0.01
 FAILED_ACTION_PENALTY = 0.05
@@ -236,21 +236,6 @@ class HouseholdSkillEnv(gym.Env):
         return {"skill": str(self.call), "task_id": self.task.task_id, "skill_steps": self.steps,
                 "last_action_success": info["last_action_success"], "error_message": info["error_message"],
                 "actions_left": self._left}
-
-
-def goto_poses(world, call: SkillCall) -> list[Pose]:
-    """The interaction poses of GotoLocation's target (the grounded object, else every
-    object of the type), as the expert walks to them."""
-    if call.ids and call.ids[0]:
-        targets = [world.objects[call.ids[0]]] if call.ids[0] in world.objects else []
-    else:
-        targets = world.objects_of_type(call.args[0])
-    poses = []
-    for obj in targets:
-        root = world.root_fixed(obj.id) if obj.id != world.held else None
-        if root is not None:
-            poses.extend(Pose(*p) for p in world.scene.interaction_poses.get(root.id, ()).tolist())
-    return poses
 
 
 class _PoseDistance:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .household.object_types import OBJECT_TYPES, SLICING_TOOLS, ObjectType
+from .household.scene import Pose
 from .household.world import World, WorldObject
 
 # Argument kinds: what an object type must be to fill the slot.
@@ -225,3 +226,18 @@ def is_done(world: World, call: SkillCall) -> bool:
     if s in TRANSFORM_FLAG:
         return _holds(world, call, 0) and getattr(world.objects[world.held], TRANSFORM_FLAG[s])
     raise PlanError("unknown_skill", f"unknown skill {s!r}")
+
+
+def goto_poses(world: World, call: SkillCall) -> list[Pose]:
+    """The interaction poses of GotoLocation's target (the grounded object, else every
+    object of the type): where the expert walks to, and the skill env measures from."""
+    if call.ids and call.ids[0]:
+        targets = [world.objects[call.ids[0]]] if call.ids[0] in world.objects else []
+    else:
+        targets = world.objects_of_type(call.args[0])
+    poses = []
+    for obj in targets:
+        root = world.root_fixed(obj.id) if obj.id != world.held else None
+        if root is not None:
+            poses.extend(Pose(*p) for p in world.scene.interaction_poses.get(root.id, ()).tolist())
+    return poses

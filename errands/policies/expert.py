@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from ..envs.actions import Action
 from ..envs.household.navigation import shortest_actions
-from ..envs.household.scene import Pose
 from ..envs.household.world import World, WorldObject
-from ..envs.skills import TRANSFORM_APPLIANCE, SkillCall, is_done
+from ..envs.skills import TRANSFORM_APPLIANCE, SkillCall, goto_poses, is_done
 from .base import PolicyStep
 
 
@@ -71,17 +70,9 @@ class ExpertSkillPolicy:
 
     def _goto(self, call: SkillCall) -> list[Action]:
         w = self.world
-        if call.ids and call.ids[0]:
-            if call.ids[0] not in w.objects:
-                raise SkillImpossible(f"{call.ids[0]} no longer exists")
-            targets = [w.objects[call.ids[0]]]
-        else:
-            targets = w.objects_of_type(call.args[0])
-        poses = []
-        for obj in targets:
-            root = w.root_fixed(obj.id) if obj.id != w.held else None
-            if root is not None:
-                poses.extend(Pose(*p) for p in w.scene.interaction_poses.get(root.id, ()).tolist())
+        if call.ids and call.ids[0] and call.ids[0] not in w.objects:
+            raise SkillImpossible(f"{call.ids[0]} no longer exists")
+        poses = goto_poses(w, call)
         if not poses:
             raise SkillImpossible(f"no reachable {call.args[0]} in this scene")
         actions = shortest_actions(w.scene, w.agent, poses)
