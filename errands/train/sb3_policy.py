@@ -79,7 +79,8 @@ class MemoryVecEnv(VecEnvWrapper):
         super().__init__(venv, observation_space=space)
         self.hidden = hidden
         self.step_memory: Callable[[dict], np.ndarray] | None = None
-        self._last: dict | None = None
+        self._last: dict | None = None  # the observations just returned
+        self._next_memory: np.ndarray | None = None  # the memories after the step under way
 
     def reset(self) -> dict:
         obs = self.venv.reset()
@@ -115,7 +116,7 @@ def with_memory(env, hidden: int) -> MemoryVecEnv:
     return MemoryVecEnv(env, hidden)
 
 
-def attach_memory(policy: "SkillActorCriticPolicy", env: MemoryVecEnv) -> None:
+def attach_memory(policy: SkillActorCriticPolicy, env: MemoryVecEnv) -> None:
     """Let `env` compute each step's memory with `policy`'s network."""
 
     def step_memory(obs: dict) -> np.ndarray:
