@@ -185,3 +185,11 @@ def test_the_packaged_checkpoint_acts_in_an_unseen_scene():
     log = Agent(OraclePlanner(), policy).run_episode(env, _sample(2, "unseen"))
     assert log.policy == "learned" and len(log.steps) > 0
     assert log.skills[0]["skill"].startswith("GotoLocation")
+
+
+def test_a_learned_policy_without_torch_says_how_to_get_it(monkeypatch):
+    """The base install has no torch; a missing module is simulated, as it cannot be
+    uninstalled for one test."""
+    monkeypatch.setitem(sys.modules, "torch", None)
+    with pytest.raises(ValueError, match=r"needs torch and safetensors: pip install -e '\.\[train\]' torch==2\.13\.0"):
+        make_policy("learned")

@@ -17,6 +17,7 @@ def make_policy(name: str, **options):
 
         return ExpertSkillPolicy(**options)
     if name == "learned":
+        _require_torch(name)
         from .learned import LearnedSkillPolicy
 
         return LearnedSkillPolicy(**options)
@@ -25,6 +26,7 @@ def make_policy(name: str, **options):
 
         return BabyAIBotPolicy(**options)
     if Path(name).exists():
+        _require_torch(name)
         from .network import read_checkpoint_config
 
         if read_checkpoint_config(name)["network"].get("spec", {}).get("backend") == "babyai":
@@ -36,3 +38,13 @@ def make_policy(name: str, **options):
         return LearnedSkillPolicy(name, **options)
     raise ValueError(f"unknown policy {name!r}: expected one of {', '.join(POLICIES)}, "
                      f"babyai-bot or a checkpoint folder")
+
+
+def _require_torch(name: str) -> None:
+    """Learned networks need torch and safetensors, which the base install leaves out."""
+    try:
+        import safetensors  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError:
+        raise ValueError(f"policy {name!r} is a learned network and needs torch and safetensors: "
+                         f"pip install -e '.[train]' torch==2.13.0") from None
