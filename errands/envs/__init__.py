@@ -12,8 +12,8 @@ def register_envs() -> None:
         gym.register(id=HOUSEHOLD_ENV_ID, entry_point="errands.envs.household.env:HouseholdEnv")
     if HOUSEHOLD_TEXT_ENV_ID not in gym.registry:
         gym.register(id=HOUSEHOLD_TEXT_ENV_ID, entry_point="errands.envs.household.text_env:HouseholdTextEnv")
-    if HOUSEHOLD_SKILL_ENV_ID not in gym.registry:  # one skill per episode, for RL (skill_env.py)
-        gym.register(id=HOUSEHOLD_SKILL_ENV_ID, entry_point="errands.envs.skill_env:HouseholdSkillEnv")
+    if HOUSEHOLD_SKILL_ENV_ID not in gym.registry:  # one skill per episode, for RL (train/skill_env.py)
+        gym.register(id=HOUSEHOLD_SKILL_ENV_ID, entry_point="errands.train.skill_env:HouseholdSkillEnv")
     from .babyai import LEVELS, env_id  # cheap: minigrid is imported when such an env is made
 
     for level in LEVELS:

@@ -87,7 +87,7 @@ RL_EPILOG = """examples:
   tensorboard --logdir runs/train/rl/tensorboard
   errands eval --suite valid_unseen --policy runs/train/rl
 
-The reward (errands/envs/skill_env.py): -0.01 a step, -0.05 a failed action, for
+The reward (errands/train/skill_env.py): -0.01 a step, -0.05 a failed action, for
 GotoLocation +0.1 per action fewer on the shortest path to the target, +1 for SkillDone
 when the skill's success test holds (the end), -0.1 for SkillDone before it holds (the
 episode goes on), -0.5 for Stop or the 10th failed action (the end).

@@ -109,13 +109,13 @@ class RLConfig:
 
             if not torch.cuda.is_available():
                 raise ValueError(f"device {self.device!r} asked for, but torch sees no CUDA GPU")
-        from ..envs.skill_env import parse_skills
+        from .skill_env import parse_skills
 
         parse_skills(self.skills)  # a ValueError names an unknown skill
 
     @property
     def skill_names(self) -> tuple[str, ...]:
-        from ..envs.skill_env import parse_skills
+        from .skill_env import parse_skills
 
         return parse_skills(self.skills)
 
@@ -141,7 +141,7 @@ def make_vec_env(config: RLConfig):
 def _monitored_env(kwargs: dict):
     from stable_baselines3.common.monitor import Monitor
 
-    from ..envs.skill_env import make_sb3_skill_env
+    from .skill_env import make_sb3_skill_env
 
     return Monitor(make_sb3_skill_env(**kwargs))
 
@@ -419,7 +419,7 @@ def evaluate_skill(policy: str | Path, episodes: int = 100, split: str = "unseen
     episodes seeded seed, seed + 1, ...: it acts through the SkillPolicy contract, as in
     the Agent, and a skill succeeds when it first says done and the success test then
     holds. `outcomes` lists each episode's success, for paired comparisons."""
-    from ..envs.skill_env import HouseholdSkillEnv
+    from .skill_env import HouseholdSkillEnv
     from ..policies import make_policy
     from ..policies.features import SKILL_DONE, action_label
 

@@ -15,7 +15,7 @@ head reads the same core output. The weights keep the names and shapes of
 SkillPolicyNetwork, so an imitation checkpoint loads into the policy as it is, and the
 fine-tuned network is saved back as an ordinary checkpoint.
 
-Observations come from envs/skill_env.py's SB3SkillObservation (flattened grid, extras,
+Observations come from skill_env.py's SB3SkillObservation (flattened grid, extras,
 word ids; SB3 hands them over as floats, turned back into indices here). The action is a
 MultiDiscrete (action, target type) pair; the target is drawn only for interactions, so
 its log-probability and entropy count only there, and target 0 ("none") is never drawn.

@@ -51,11 +51,11 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from .actions import INTERACTION_ACTIONS, Action
-from .household.env import HouseholdEnv
-from .household.navigation import shortest_actions
-from .household.scene import Pose, Scene
-from .skills import SKILLS, SkillCall, goto_poses, is_done, precondition_error
+from ..envs.actions import INTERACTION_ACTIONS, Action
+from ..envs.household.env import HouseholdEnv
+from ..envs.household.navigation import shortest_actions
+from ..envs.household.scene import Pose, Scene
+from ..envs.skills import SKILLS, SkillCall, goto_poses, is_done, precondition_error
 
 STEP_PENALTY = 0.01
 FAILED_ACTION_PENALTY = 0.05
