@@ -90,14 +90,15 @@ def evaluate_babyai(level: str, out_dir: str | Path, policy: str = "expert", epi
         if not isinstance(agent, (BabyAIBotPolicy, LearnedBabyAIPolicy)):
             raise ValueError(f"policy {policy!r} does not play BabyAI levels: expected 'expert' (the BabyAI bot) "
                              f"or a checkpoint trained on BabyAI demonstrations")
-        env, bot_env = BabyAIEnv(level), BabyAIEnv(level)
+        bot_env = BabyAIEnv(level)  # plays the bot on each seed for L*
         stats.backend_start_s = time.perf_counter() - t0
         stats.start_clock = time.perf_counter()
-        if isinstance(agent, LearnedBabyAIPolicy) and batch_size > 1:
+        if isinstance(agent, LearnedBabyAIPolicy) and batch_size > 1:  # play_batched makes its own envs
             by_seed = {e.seed: e for e in todo}
             records = (played_record(bot_env, agent, by_seed[seed], outcome, timeout_s)
                        for seed, outcome in play_batched(level, agent, list(by_seed), batch_size, timeout_s))
         else:
+            env = BabyAIEnv(level)
             records = (play_record(env, bot_env, agent, episode, timeout_s) for episode in todo)
         with open(episodes_path, "a", encoding="utf-8") as file, \
                 tqdm(total=len(suite.episodes), initial=stats.already_done, unit="ep", disable=not progress,
