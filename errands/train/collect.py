@@ -124,22 +124,14 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
     agent = Agent(OraclePlanner(), recorder)
     sampler = TaskSampler(split=split)
     env = HouseholdEnv(split=split)
-    rows, failed, segments = [], [], 0
-    for episode in range(first, first + count):
+
+    def play(episode: int) -> tuple[list[dict], str, str]:
         recorder.rows, recorder.segment = [], -1
-        try:
-            task = sampler.sample(np.random.default_rng([seed, episode]))
-            agent.run_episode(env, task)
-        except Exception as e:  # one bad episode is recorded, not fatal
-            failed.append({"episode": episode, "error": f"{type(e).__name__}: {e}",
-                           "trace": traceback.format_exc(limit=-4)})
-            continue
-        for row in recorder.rows:
-            row.update(episode=episode, task_id=task.task_id, task_type=task.goal.task_type)
-        rows.extend(recorder.rows)
-        segments += len({row['segment'] for row in recorder.rows})
-    digest = write_shard(Path(out) / name, rows, household_spec())
-    return name, {"episodes": count, "rows": len(rows), "segments": segments, "failed": failed, "sha256": digest}
+        task = sampler.sample(np.random.default_rng([seed, episode]))
+        agent.run_episode(env, task)
+        return recorder.rows, task.task_id, task.goal.task_type
+
+    return _write_episodes(out, name, range(first, first + count), household_spec(), play)
 
 
 def collect_babyai_shard(job: tuple, level: str) -> tuple[str, dict]:
@@ -151,20 +143,33 @@ def collect_babyai_shard(job: tuple, level: str) -> tuple[str, dict]:
 
     out, name, first, count, _split, seed, _actor = job
     env = BabyAIEnv(level)
-    rows, failed, segments = [], [], 0
-    for episode in range(first, first + count):
+
+    def play(episode: int) -> tuple[list[dict], str, str]:
         env_seed = training_seed(seed, episode)
+        recorded, log = record_demonstration(env, env_seed)
+        if not log.success:
+            raise RuntimeError(f"the bot did not solve it ({log.failure_reason})")
+        return recorded, f"{level}-{env_seed}", level
+
+    return _write_episodes(out, name, range(first, first + count), babyai_spec(), play)
+
+
+def _write_episodes(out, name: str, episodes: range, spec, play) -> tuple[str, dict]:
+    """Record each episode with `play(episode) -> (rows, task_id, task_type)`, tag its rows,
+    and write them as the shard `name`; an episode whose play raises is listed as failed
+    in the shard's manifest entry and the others go on."""
+    rows, failed, segments = [], [], 0
+    for episode in episodes:
         try:
-            recorded, log = record_demonstration(env, env_seed)
-            if not log.success:
-                raise RuntimeError(f"the bot did not solve it ({log.failure_reason})")
+            recorded, task_id, task_type = play(episode)
         except Exception as e:  # one bad episode is recorded, not fatal
             failed.append({"episode": episode, "error": f"{type(e).__name__}: {e}",
                            "trace": traceback.format_exc(limit=-4)})
             continue
         for row in recorded:
-            row.update(episode=episode, task_id=f"{level}-{env_seed}", task_type=level)
+            row.update(episode=episode, task_id=task_id, task_type=task_type)
         rows.extend(recorded)
-        segments += 1
-    digest = write_shard(Path(out) / name, rows, babyai_spec())
-    return name, {"episodes": count, "rows": len(rows), "segments": segments, "failed": failed, "sha256": digest}
+        segments += len({row["segment"] for row in recorded})
+    digest = write_shard(Path(out) / name, rows, spec)
+    return name, {"episodes": len(episodes), "rows": len(rows), "segments": segments, "failed": failed,
+                  "sha256": digest}
