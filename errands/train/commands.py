@@ -157,11 +157,10 @@ def cmd_collect(args) -> int:
 
 
 def cmd_train(args) -> int:
+    from .config_file import flag_overrides
     from .imitation import TrainConfig, train, train_dagger
 
-    keys = ("datasets", "out", "epochs", "batch_size", "lr", "hidden", "seed", "device", "amp",
-            "dagger_rounds", "dagger_episodes", "dagger_epochs", "workers")
-    overrides = {k: getattr(args, k, None) for k in keys}
+    overrides = flag_overrides(args, TrainConfig)
     if args.algorithm == "dagger" and overrides["out"] is None:
         overrides["out"] = "runs/train/dagger"
     config = TrainConfig.from_file(args.config, **overrides)
@@ -175,12 +174,10 @@ def cmd_train(args) -> int:
 
 
 def cmd_train_rl(args) -> int:
+    from .config_file import flag_overrides
     from .rl import RLConfig, train_rl
 
-    keys = ("init", "out", "skills", "split", "total_steps", "envs", "vec_env", "n_steps", "batch_size", "n_epochs",
-            "lr", "ent_coef", "clip_range", "hidden", "max_skill_steps", "anchor_data", "anchor_batches",
-            "anchor_trained_skills", "value_warmup_steps", "checkpoint_every", "seed", "device", "threads")
-    config = RLConfig.from_file(args.config, **{k: getattr(args, k) for k in keys})
+    config = RLConfig.from_file(args.config, **flag_overrides(args, RLConfig))
     out = train_rl(config, progress=not args.no_progress)
     last = json.loads((out / "config.json").read_text())["training"]["history"]
     if last:

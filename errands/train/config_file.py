@@ -26,3 +26,9 @@ def config_from_file(cls, path: str | Path | None, overrides: dict):
     config = cls(**data)
     config.validate()
     return config
+
+
+def flag_overrides(args, cls) -> dict:
+    """The command-line flags that name a field of the config dataclass `cls` (argparse
+    gives None for a flag not given, which config_from_file leaves alone)."""
+    return {f.name: getattr(args, f.name) for f in fields(cls) if hasattr(args, f.name)}
