@@ -2,6 +2,7 @@
 HTTP backend against a real llama.cpp server on 127.0.0.1 and its faults."""
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -280,3 +281,18 @@ def test_plan_command_prints_goal_plan_and_prompt():
     assert "[user] put a washed apple in the fridge" in result.stdout
     assert "goal:  pick_clean_then_place_in_recep-Apple-None-Fridge" in result.stdout
     assert "planner: llm-goal" in result.stdout and "CleanObject(Apple)" in result.stdout
+
+
+def test_llama_cpp_takes_its_share_of_the_cores_in_evaluation_workers(monkeypatch):
+    from errands.eval.runner import _share_cores
+    from errands.planners.llm_backends import THREADS_ENV, LlamaCppBackend
+
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert LlamaCppBackend().llm.n_threads == 1
+    assert LlamaCppBackend(n_threads=2).llm.n_threads == 2
+    monkeypatch.delenv(THREADS_ENV)
+    _share_cores(2)  # what each of two worker processes runs first
+    assert os.environ[THREADS_ENV] == str(max(1, os.cpu_count() // 2))
+    monkeypatch.setenv(THREADS_ENV, "3")  # the user's choice stands
+    _share_cores(2)
+    assert os.environ[THREADS_ENV] == "3"

@@ -218,7 +218,8 @@ def _run_local(jobs: list[dict], stats: RunStats):
     pending, attempts, first = chunk_jobs(jobs, stats.chunk_size), Counter(), True
     while pending:
         t0 = time.perf_counter()
-        pool = ProcessPoolExecutor(max_workers=stats.workers, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(max_workers=stats.workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_share_cores, initargs=(stats.workers,))
         try:
             if first:
                 _warm_pool(lambda n: [f.result() for f in [pool.submit(warm_up, jobs[0]) for _ in range(n)]],
@@ -241,6 +242,13 @@ def _run_local(jobs: list[dict], stats: RunStats):
                             yield [_lost_record(job, f"the worker process died: {e}")]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _share_cores(workers: int) -> None:
+    """In each worker: a local LLM gets its share of the cores (unless the user chose)."""
+    from ..planners.llm_backends import THREADS_ENV
+
+    os.environ.setdefault(THREADS_ENV, str(max(1, (os.cpu_count() or 1) // workers)))
 
 
 def _warm_pool(call, workers: int) -> None:

