@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skill-episodes", type=int, default=200, help="unseen skill episodes per evaluation (200)")
     parser.add_argument("--curve-episodes", type=int, default=100, help="unseen episodes per curve point (100)")
     parser.add_argument("--task-episodes", type=int, default=200, help="valid_unseen episodes, spread (200)")
-    parser.add_argument("--throughput-steps", type=int, default=4096, help="env steps per throughput run (4096)")
+    parser.add_argument("--throughput-steps", type=int, default=4096, help="env steps per throughput run (4096; 0 leaves part (c) out)")
     parser.add_argument("--imitation", type=Path, help="imitation checkpoint (default: packaged, else train one)")
     parser.add_argument("--demos", type=int, default=3000, help="expert episodes if one is trained (3000)")
     parser.add_argument("--anchor-episodes", type=int, default=600,
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # (c) env steps/s during PPO training
     throughput = []
-    for workers in (1, 2):
+    for workers in (1, 2) if args.throughput_steps else ():
         folder = out / f"throughput-{workers}"
         config = replace(finetune, out=str(folder), envs=workers, total_steps=args.throughput_steps,
                          n_steps=max(64, 512 // workers), anchor_data=[], checkpoint_every=10**9)
@@ -272,10 +272,11 @@ def main(argv: list[str] | None = None) -> int:
           f"(McNemar p = {sr.p_value:.3g}); GotoLocation in tasks "
           f"{100 * (goto_b[0] / max(goto_b[1], 1) - goto_a[0] / max(goto_a[1], 1)):+.1f} points.")
 
-    print(f"\n## (c) env steps/s during PPO training ({args.throughput_steps} steps from the imitation checkpoint, "
-          f"GotoLocation, SubprocVecEnv, 512 steps per rollout, no anchor)")
-    print("| workers | steps/s (rollouts + updates) | steps/s (rollouts only) | wall s |")
-    print("|---:|---:|---:|---:|")
+    if throughput:
+        print(f"\n## (c) env steps/s during PPO training ({args.throughput_steps} steps from the imitation "
+              f"checkpoint, {args.finetune_skills}, SubprocVecEnv, 512 steps per rollout, no anchor)")
+        print("| workers | steps/s (rollouts + updates) | steps/s (rollouts only) | wall s |")
+        print("|---:|---:|---:|---:|")
     for row in throughput:
         print(f"| {row['workers']} | {row['steps_per_s']:.0f} | {row['rollout_steps_per_s']:.0f} | {row['wall_s']} |")
     print(f"\ntotal wall time {results['seconds']:.0f} s")
