@@ -139,6 +139,21 @@ def test_episodes_are_seeded_cut_at_the_step_budget_and_bad_input_is_named():
         assert env.call.skill == skill
 
 
+def test_perturbed_starts_leave_the_expert_path_the_same_way_for_the_same_seed():
+    plain, a, b = HouseholdSkillEnv(), HouseholdSkillEnv(detour_steps=6), HouseholdSkillEnv(detour_steps=6)
+    moved = 0
+    for seed in range(8):
+        plain.reset(seed=seed)
+        a.reset(seed=seed)
+        b.reset(seed=seed)
+        assert a.call == plain.call and a.world.agent == b.world.agent  # the same skill, the same detour
+        assert a._left == len(shortest_actions(a.world.scene, a.world.agent, goto_poses(a.world, a.call)))
+        moved += a.world.agent != plain.world.agent
+    assert moved >= 4  # 0 to 6 random moves and turns: most starts are elsewhere
+    with pytest.raises(ValueError, match="detour_steps must be a non-negative integer, got -1"):
+        HouseholdSkillEnv(detour_steps=-1)
+
+
 def test_the_policy_starts_with_the_checkpoint_weights_and_acts_like_the_network(imitation_checkpoint, tmp_path):
     config = RLConfig(out=str(tmp_path / "rl"), init=str(imitation_checkpoint), **TINY_PPO)
     model = build_ppo(config, make_sb3_skill_env())

@@ -136,6 +136,9 @@ def add_rl_command(algos) -> None:
     p.add_argument("--value-warmup", type=int, dest="value_warmup_steps",
                    help="env steps at the start in which only the new value head learns and the network stays as "
                         "--init made it (default 0; a few thousand when fine-tuning)")
+    p.add_argument("--detour-steps", type=int,
+                   help="perturbed starts: up to this many random moves and turns before each training episode's "
+                        "skill, so PPO meets states off the expert's path (default 0)")
     p.add_argument("--checkpoint-every", type=int, help="env steps between checkpoints (default 10000)")
     p.add_argument("--seed", type=int, help="seed of the envs and the network (default 0)")
     p.add_argument("--device", help="cpu, cuda, cuda:N or auto (default cpu)")

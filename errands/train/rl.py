@@ -81,6 +81,9 @@ class RLConfig:
     hidden: int = 128  # network width, from scratch only (a checkpoint brings its own)
     embed: int = 16
     max_skill_steps: int = 100
+    # Perturbed starts: up to this many random moves and turns before each training
+    # episode's skill (skill_env.py), so PPO meets off-path states; 0: none.
+    detour_steps: int = 0
     checkpoint_every: int = 10_000
     seed: int = 0
     device: str = "cpu"
@@ -96,8 +99,10 @@ class RLConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"config {name} must be a positive integer, got {value!r}")
-        if not isinstance(self.value_warmup_steps, int) or self.value_warmup_steps < 0:
-            raise ValueError(f"config value_warmup_steps must be a non-negative integer, got {self.value_warmup_steps!r}")
+        for name in ("value_warmup_steps", "detour_steps"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"config {name} must be a non-negative integer, got {value!r}")
         if self.anchor_data and self.init is None:
             raise ValueError("anchor_data keeps an imitation checkpoint's other skills as they were: give init too")
         if self.vec_env not in ("subproc", "dummy"):
@@ -120,7 +125,8 @@ class RLConfig:
         return parse_skills(self.skills)
 
     def env_kwargs(self) -> dict:
-        return {"skills": self.skill_names, "split": self.split, "max_steps": self.max_skill_steps}
+        return {"skills": self.skill_names, "split": self.split, "max_steps": self.max_skill_steps,
+                "detour_steps": self.detour_steps}
 
 
 # --- environments -----------------------------------------------------------------------

@@ -38,6 +38,11 @@ The episode terminates on a successful SkillDone, Stop or too many failed action
 is truncated after `max_steps` actions (100, the learned policy's own limit per skill).
 info["is_success"] says at the end whether the skill was done (SB3 logs its rate).
 
+Perturbed starts (`detour_steps=N`, 0 by default): after the expert, 0 to N random
+moves and turns (drawn with the env's seed) take the agent off the expert's path before
+the skill starts, so that training meets the states a policy's own mistakes lead to
+(next to a wall, facing away) that demonstrations never show.
+
 This env composes the simulator with the oracle planner and the scripted expert (to
 reach the skill's start) and the policy features: it is a training env, built on the
 layers the Agent uses, not part of the simulator.
@@ -67,19 +72,24 @@ MAX_SKILL_STEPS = 100
 MAX_SKILL_TEXT = 64
 RESET_ATTEMPTS = 50
 ANY_SKILL = "any"
+DETOUR_ACTIONS = ("MoveAhead", "MoveAhead", "RotateLeft", "RotateRight")  # moving ahead as often as turning
 
 
 class HouseholdSkillEnv(gym.Env):
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
 
     def __init__(self, skills: str | tuple[str, ...] = "GotoLocation", split: str = "seen",
-                 max_steps: int = MAX_SKILL_STEPS, view_size: int = 9, render_mode: str | None = None):
+                 max_steps: int = MAX_SKILL_STEPS, view_size: int = 9, render_mode: str | None = None,
+                 detour_steps: int = 0):
         from ..policies.features import POLICY_ACTIONS, TARGET_NAMES, household_spec
 
         self.skills = parse_skills(skills)
         if not isinstance(max_steps, int) or max_steps < 1:
             raise ValueError(f"max_steps must be a positive integer, got {max_steps!r}")
         self.max_steps = max_steps
+        if not isinstance(detour_steps, int) or detour_steps < 0:
+            raise ValueError(f"detour_steps must be a non-negative integer, got {detour_steps!r}")
+        self.detour_steps = detour_steps
         self.household = HouseholdEnv(split=split, view_size=view_size, render_mode=render_mode)
         self.render_mode = render_mode
         self.spec_features = household_spec(view_size)
@@ -211,12 +221,21 @@ class HouseholdSkillEnv(gym.Env):
         error = precondition_error(world, call)
         if error and call.skill not in ("PickupObject", "SliceObject", "PutObject"):  # as the Agent checks
             return f"{task.task_id}: {call} cannot start ({error})"
+        info = self._detour(info)
         poses = goto_poses(world, call) if call.skill == "GotoLocation" else None
         if poses == []:
             return f"{task.task_id}: no pose reaches the target of {call}"
         self.task, self.call, self._info = task, call, info
         self._distance = _PoseDistance(world.scene, poses) if poses else None
         return None
+
+    def _detour(self, info: dict) -> dict:
+        """0 to `detour_steps` random moves and turns (refused ones included: they are
+        part of the state the skill starts from)."""
+        for _ in range(int(self.np_random.integers(self.detour_steps + 1))):
+            name = DETOUR_ACTIONS[int(self.np_random.integers(len(DETOUR_ACTIONS)))]
+            _, _, _, _, info = self.household.step(Action(name))
+        return info
 
     # --- what comes back -----------------------------------------------------------------
 
