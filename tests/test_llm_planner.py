@@ -288,8 +288,9 @@ def test_llama_cpp_takes_its_share_of_the_cores_in_evaluation_workers(monkeypatc
     from errands.planners.llm_backends import THREADS_ENV, LlamaCppBackend
 
     monkeypatch.setenv(THREADS_ENV, "1")
-    assert LlamaCppBackend().llm.n_threads == 1
-    assert LlamaCppBackend(n_threads=2).llm.n_threads == 2
+    one = LlamaCppBackend().llm
+    assert (one.n_threads, one.n_threads_batch) == (1, 1)  # reading the prompt too
+    assert LlamaCppBackend(n_threads=2).llm.n_threads_batch == 2
     monkeypatch.delenv(THREADS_ENV)
     _share_cores(2)  # what each of two worker processes runs first
     assert os.environ[THREADS_ENV] == str(max(1, os.cpu_count() // 2))

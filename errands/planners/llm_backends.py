@@ -65,7 +65,8 @@ class LlamaCppBackend:
             raise LLMError(f"model file {str(path)!r} does not exist")
         self.model_id = path.name
         n_threads = n_threads or int(os.environ.get(THREADS_ENV, 0)) or os.cpu_count()
-        self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+        self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads,
+                         verbose=False)  # reading the prompt (batch) would otherwise take every core
         self._grammars: dict[str, object] = {}
 
     def complete(self, messages, *, grammar=None, json_schema=None, max_tokens=256, temperature=0.0, seed=0) -> str:
