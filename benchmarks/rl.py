@@ -135,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skill-episodes", type=int, default=200, help="unseen skill episodes per evaluation (200)")
     parser.add_argument("--curve-episodes", type=int, default=100, help="unseen episodes per curve point (100)")
     parser.add_argument("--task-episodes", type=int, default=200, help="valid_unseen episodes, spread (200)")
-    parser.add_argument("--throughput-steps", type=int, default=4096, help="env steps per throughput run (4096; 0 leaves part (c) out)")
+    parser.add_argument("--throughput-steps", type=int, default=4096,
+                        help="env steps per throughput run (4096; 0 leaves part (c) out)")
     parser.add_argument("--imitation", type=Path, help="imitation checkpoint (default: packaged, else train one)")
     parser.add_argument("--demos", type=int, default=3000, help="expert episodes if one is trained (3000)")
     parser.add_argument("--anchor-episodes", type=int, default=600,
