@@ -289,3 +289,47 @@ def test_a_checkpoint_for_other_observations_is_refused(tmp_path):
         RLConfig.from_file(None, anchor_data=["demos"])
     with pytest.raises(ValueError, match="value_warmup_steps must be a non-negative integer, got -1"):
         RLConfig.from_file(None, value_warmup_steps=-1)
+
+
+def test_expert_labels_solve_the_skill_and_the_recorder_pairs_them_with_what_the_policy_saw():
+    from stable_baselines3.common.vec_env import DummyVecEnv
+
+    from errands.train.sb3_policy import ExpertLabelVecEnv, MemoryVecEnv
+
+    env = HouseholdSkillEnv(expert_labels=True, detour_steps=4)
+    _, info = env.reset(seed=3)
+    walk = info["actions_left"]
+    for _ in range(walk):  # the labels walk a shortest path, then say done
+        _, _, terminated, _, info = env.step(np.array(info["expert_action"]))
+        assert not terminated
+    assert info["expert_action"] == (DONE, 0)
+    _, reward, terminated, _, info = env.step(np.array(info["expert_action"]))
+    assert terminated and info["is_success"] and reward == pytest.approx(SUCCESS_BONUS - STEP_PENALTY)
+
+    venv = DummyVecEnv([partial(make_sb3_skill_env, expert_labels=True, detour_steps=4) for _ in range(2)])
+    memory = MemoryVecEnv(venv, hidden=8)
+    memory.step_memory = lambda obs: np.full((2, 8), 0.5, dtype=np.float32)
+    recorder = ExpertLabelVecEnv(memory)
+    obs = recorder.reset()
+    seen, labels = [], [info["expert_action"] for info in venv.reset_infos]
+    for _ in range(30):
+        seen.append((obs["extras"].copy(), obs["memory"].copy(), np.array(labels)))
+        obs, _, dones, infos = recorder.step(np.array(labels))  # the expert acts: episodes end in success
+        labels = [(venv.reset_infos[i] if dones[i] else infos[i])["expert_action"] for i in range(2)]
+        assert all(infos[i]["is_success"] for i in np.flatnonzero(dones))
+    assert recorder.size == 60
+    extras = np.concatenate([s[0] for s in seen])
+    assert np.array_equal(recorder.stored["extras"][:60], extras)
+    assert np.array_equal(recorder.labels[:60], np.concatenate([s[2] for s in seen]))
+    assert np.array_equal(recorder.stored["memory"][:60], np.concatenate([s[1] for s in seen]))
+    sample, sampled_labels = recorder.sample(5, np.random.default_rng(0))
+    assert sample["grid"].shape == (5, *recorder.observation_space["grid"].shape) and sampled_labels.shape == (5, 2)
+
+
+def test_a_ppo_run_with_expert_relabelling_imitates_the_expert_on_its_own_states(imitation_checkpoint, tmp_path):
+    config = RLConfig(out=str(tmp_path / "rl"), init=str(imitation_checkpoint), total_steps=256, lr=1e-3,
+                      expert_relabel=True, detour_steps=4, **TINY_PPO)
+    train_rl(config, progress=False)
+    history = json.loads((tmp_path / "rl" / "config.json").read_text())["training"]["history"]
+    assert [row["timesteps"] for row in history] == [128, 256]
+    assert all(row["relabelled_bc_loss"] > 0 for row in history) and history[0]["anchor_bc_loss"] is None
