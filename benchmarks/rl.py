@@ -128,8 +128,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="fine-tuning: the anchor also imitates the fine-tuned skills' demonstrations")
     parser.add_argument("--value-warmup", type=int, default=4096,
                         help="fine-tuning: env steps in which only the value head learns (4096)")
-    parser.add_argument("--expert-relabel", action="store_true",
-                        help="fine-tuning: also imitate the expert on PPO's own GotoLocation states")
     parser.add_argument("--detour-steps", type=int, default=0,
                         help="fine-tuning: perturbed starts, up to this many random moves first (0)")
     parser.add_argument("--finetune-skills", default="GotoLocation",
@@ -194,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                         total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
                         clip_range=0.1, anchor_data=[demos], checkpoint_every=max(1, args.finetune_steps // 5),
                         value_warmup_steps=args.value_warmup, anchor_trained_skills=args.anchor_trained_skills,
-                        detour_steps=args.detour_steps, expert_relabel=args.expert_relabel, seed=args.seed)
+                        detour_steps=args.detour_steps, seed=args.seed)
     train_rl(finetune, progress=False)
     finetune_seconds = time.perf_counter() - t0
     policies = {"imitation": imitation,

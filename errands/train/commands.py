@@ -136,9 +136,6 @@ def add_rl_command(algos) -> None:
     p.add_argument("--value-warmup", type=int, dest="value_warmup_steps",
                    help="env steps at the start in which only the new value head learns and the network stays as "
                         "--init made it (default 0; a few thousand when fine-tuning)")
-    p.add_argument("--expert-relabel", action="store_true", default=None,
-                   help="after every PPO update, behaviour-cloning steps toward the expert's actions on the states "
-                        "PPO's own rollouts visited (GotoLocation; as DAgger labels the learner's states)")
     p.add_argument("--detour-steps", type=int,
                    help="perturbed starts: up to this many random moves and turns before each training episode's "
                         "skill, so PPO meets states off the expert's path (default 0)")

@@ -81,11 +81,6 @@ class RLConfig:
     hidden: int = 128  # network width, from scratch only (a checkpoint brings its own)
     embed: int = 16
     max_skill_steps: int = 100
-    # On-policy expert labels (GotoLocation): after every PPO update, anchor_batches
-    # behaviour-cloning steps on states PPO's own rollouts visited, each labelled with the
-    # expert's action from there (as DAgger labels the learner's states).
-    expert_relabel: bool = False
-    relabel_batch_size: int = 64  # states per minibatch
     # Perturbed starts: up to this many random moves and turns before each training
     # episode's skill (skill_env.py), so PPO meets off-path states; 0: none.
     detour_steps: int = 0
@@ -100,8 +95,7 @@ class RLConfig:
 
     def validate(self) -> None:
         for name in ("total_steps", "envs", "n_steps", "batch_size", "n_epochs", "hidden", "embed",
-                     "max_skill_steps", "checkpoint_every", "threads", "anchor_batches", "anchor_batch_size",
-                     "relabel_batch_size"):
+                     "max_skill_steps", "checkpoint_every", "threads", "anchor_batches", "anchor_batch_size"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"config {name} must be a positive integer, got {value!r}")
@@ -132,7 +126,7 @@ class RLConfig:
 
     def env_kwargs(self) -> dict:
         return {"skills": self.skill_names, "split": self.split, "max_steps": self.max_skill_steps,
-                "detour_steps": self.detour_steps, "expert_labels": self.expert_relabel}
+                "detour_steps": self.detour_steps}
 
 
 # --- environments -----------------------------------------------------------------------
@@ -184,11 +178,10 @@ def build_ppo(config: RLConfig, env):
     `env` (a VecEnv or one env) with the network's memory added to its observations."""
     from stable_baselines3 import PPO
 
-    from .sb3_policy import ExpertLabelVecEnv, SkillActorCriticPolicy, attach_memory, with_memory
+    from .sb3_policy import SkillActorCriticPolicy, attach_memory, with_memory
 
     network, weights = network_config_for(config)
-    memory_env = with_memory(env, network["hidden"])
-    env = ExpertLabelVecEnv(memory_env) if config.expert_relabel else memory_env
+    env = with_memory(env, network["hidden"])
     model = PPO(SkillActorCriticPolicy, env, learning_rate=config.lr, n_steps=config.n_steps,
                 batch_size=config.batch_size, n_epochs=config.n_epochs, gamma=config.gamma,
                 gae_lambda=config.gae_lambda, clip_range=config.clip_range, ent_coef=config.ent_coef,
@@ -207,7 +200,7 @@ def build_ppo(config: RLConfig, env):
             for i, name in enumerate(net.config.spec.action_names):
                 if name in INTERACTION_ACTIONS:
                     net.action_head.bias[i] = SCRATCH_INTERACTION_BIAS
-    attach_memory(model.policy, memory_env)
+    attach_memory(model.policy, env)
     return model
 
 
@@ -216,14 +209,13 @@ def load_ppo(config: RLConfig, env, path: Path):
     `env` with the memory added, as build_ppo gives it."""
     from stable_baselines3 import PPO
 
-    from .sb3_policy import ExpertLabelVecEnv, attach_memory, with_memory
+    from .sb3_policy import attach_memory, with_memory
 
     network, _ = network_config_for(config)
-    memory_env = with_memory(env, network["hidden"])
-    env = ExpertLabelVecEnv(memory_env) if config.expert_relabel else memory_env
+    env = with_memory(env, network["hidden"])
     model = PPO.load(path, env=env, device=config.device)
     model.tensorboard_log = str(Path(config.out) / "tensorboard")
-    attach_memory(model.policy, memory_env)
+    attach_memory(model.policy, env)
     return model
 
 
@@ -290,30 +282,6 @@ class ImitationAnchor:
         return float(np.mean(losses))
 
 
-# --- on-policy expert labels ------------------------------------------------------------------
-
-def relabelled_bc_step(policy, recorder, config: RLConfig, optimizer, rng) -> float | None:
-    """`anchor_batches` behaviour-cloning steps toward the expert's actions on recorded
-    rollout states (the action's log-probability under the policy, target included
-    only for interactions, as PPO counts it); the mean loss, None before any state."""
-    import torch
-
-    if recorder.size == 0:
-        return None
-    losses = []
-    for _ in range(config.anchor_batches):
-        obs, labels = recorder.sample(config.relabel_batch_size, rng)
-        tensors, _ = policy.obs_to_tensor(obs)
-        _, log_prob, _ = policy.evaluate_actions(tensors, torch.as_tensor(labels, device=policy.device))
-        loss = -log_prob.mean()
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(policy.parameters(), config.max_grad_norm)
-        optimizer.step()
-        losses.append(loss.item())
-    return float(np.mean(losses))
-
-
 # --- callbacks ------------------------------------------------------------------------------
 
 def _callbacks(config: RLConfig, state: dict, progress: bool):
@@ -329,12 +297,7 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
 
         def _on_training_start(self) -> None:
             self.anchor = ImitationAnchor(config, self.model.policy.network) if config.anchor_data else None
-            self.anchor_loss = self.relabel_loss = None
-            if config.expert_relabel:
-                import torch
-
-                self.relabel_optimizer = torch.optim.Adam(self.model.policy.network.parameters(), lr=config.lr)
-                self.relabel_rng = np.random.default_rng([config.seed, 11])
+            self.anchor_loss = None
             self.warming_up = False
             self.started = time.perf_counter()
             self.start_steps = self.model.num_timesteps
@@ -371,11 +334,6 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
             if self.anchor is not None and not self.warming_up:
                 self.anchor_loss = self.anchor.step(self.model.device)
                 self.logger.record("train/anchor_bc_loss", self.anchor_loss)
-            if config.expert_relabel and not self.warming_up:
-                self.relabel_loss = relabelled_bc_step(self.model.policy, self.training_env, config,
-                                                       self.relabel_optimizer, self.relabel_rng)
-                if self.relabel_loss is not None:
-                    self.logger.record("train/relabelled_bc_loss", self.relabel_loss)
             self._record()
 
         def _record(self) -> None:
@@ -388,8 +346,7 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
                    "success_rate": _mean(model.ep_success_buffer),
                    "steps_per_s": round(steps / max(elapsed, 1e-9), 1),
                    "rollout_steps_per_s": round(steps / max(self.rollout_seconds, 1e-9), 1),
-                   "anchor_bc_loss": None if self.anchor_loss is None else round(self.anchor_loss, 4),
-                   "relabelled_bc_loss": None if self.relabel_loss is None else round(self.relabel_loss, 4)}
+                   "anchor_bc_loss": None if self.anchor_loss is None else round(self.anchor_loss, 4)}
             if state["history"] and state["history"][-1]["timesteps"] == row["timesteps"]:
                 state["history"][-1] = row
             else:

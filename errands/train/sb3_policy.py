@@ -104,50 +104,6 @@ class MemoryVecEnv(VecEnvWrapper):
         return self._last, rewards, dones, infos
 
 
-class ExpertLabelVecEnv(VecEnvWrapper):
-    """Keeps the last `capacity` (observation, expert action) pairs of the rollouts: each
-    observation the policy acted on, memory included (wrap a MemoryVecEnv), with the
-    env's info["expert_action"] for it (an episode's first from its reset info);
-    observations without a label are not kept."""
-
-    capacity = 8192
-
-    def __init__(self, venv: VecEnv):
-        super().__init__(venv)
-        self.stored: dict[str, np.ndarray] | None = None
-        self.labels = np.zeros((self.capacity, 2), dtype=np.int64)
-        self.size = self.position = 0
-
-    def reset(self) -> dict:
-        self._last = self.venv.reset()
-        self._last_labels = [info.get("expert_action") for info in self.unwrapped.reset_infos]
-        return self._last
-
-    def step_wait(self):
-        self._store(self._last, self._last_labels)
-        obs, rewards, dones, infos = self.venv.step_wait()
-        resets = self.unwrapped.reset_infos  # the next episode's first info, after a done
-        self._last = obs
-        self._last_labels = [(resets[i] if dones[i] else infos[i]).get("expert_action") for i in range(self.num_envs)]
-        return obs, rewards, dones, infos
-
-    def _store(self, obs: dict, labels: list) -> None:
-        if self.stored is None:
-            self.stored = {k: np.zeros((self.capacity, *v.shape[1:]), dtype=v.dtype) for k, v in obs.items()}
-        for i, label in enumerate(labels):
-            if label is None:
-                continue
-            for key, value in obs.items():
-                self.stored[key][self.position] = value[i]
-            self.labels[self.position] = label
-            self.position = (self.position + 1) % self.capacity
-            self.size = min(self.size + 1, self.capacity)
-
-    def sample(self, n: int, rng: np.random.Generator) -> tuple[dict, np.ndarray]:
-        index = rng.integers(self.size, size=n)
-        return {k: v[index] for k, v in self.stored.items()}, self.labels[index]
-
-
 def with_memory(env, hidden: int) -> MemoryVecEnv:
     """`env` (a VecEnv, or one gymnasium env, Monitor-wrapped here as SB3 would) with the
     "memory" entry of a network of width `hidden`."""

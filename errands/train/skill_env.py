@@ -38,11 +38,6 @@ The episode terminates on a successful SkillDone, Stop or too many failed action
 is truncated after `max_steps` actions (100, the learned policy's own limit per skill).
 info["is_success"] says at the end whether the skill was done (SB3 logs its rate).
 
-Expert labels (`expert_labels=True`, GotoLocation only): info["expert_action"] is the
-(action, target) pair the expert would take from the state just observed (the first
-action of a shortest path to the target's poses, or SkillDone once the skill is done),
-so that training can imitate the expert on the states PPO itself visits (rl.py).
-
 Perturbed starts (`detour_steps=N`, 0 by default): after the expert, 0 to N random
 moves and turns (drawn with the env's seed) take the agent off the expert's path before
 the skill starts, so that training meets the states a policy's own mistakes lead to
@@ -85,7 +80,7 @@ class HouseholdSkillEnv(gym.Env):
 
     def __init__(self, skills: str | tuple[str, ...] = "GotoLocation", split: str = "seen",
                  max_steps: int = MAX_SKILL_STEPS, view_size: int = 9, render_mode: str | None = None,
-                 detour_steps: int = 0, expert_labels: bool = False):
+                 detour_steps: int = 0):
         from ..policies.features import POLICY_ACTIONS, TARGET_NAMES, household_spec
 
         self.skills = parse_skills(skills)
@@ -95,7 +90,6 @@ class HouseholdSkillEnv(gym.Env):
         if not isinstance(detour_steps, int) or detour_steps < 0:
             raise ValueError(f"detour_steps must be a non-negative integer, got {detour_steps!r}")
         self.detour_steps = detour_steps
-        self.expert_labels = bool(expert_labels)
         self.household = HouseholdEnv(split=split, view_size=view_size, render_mode=render_mode)
         self.render_mode = render_mode
         self.spec_features = household_spec(view_size)
@@ -258,21 +252,9 @@ class HouseholdSkillEnv(gym.Env):
         return {"skill": str(self.call), "grid": grid, "extras": extras}
 
     def _report(self, info: dict) -> dict:
-        report = {"skill": str(self.call), "task_id": self.task.task_id, "skill_steps": self.steps,
-                  "last_action_success": info["last_action_success"], "error_message": info["error_message"],
-                  "actions_left": self._left}
-        if self.expert_labels:
-            report["expert_action"] = self._expert_action()
-        return report
-
-    def _expert_action(self) -> tuple[int, int] | None:
-        """The expert's (action, target) from here; None where this env has no expert path."""
-        if self._distance is None:
-            return None
-        if is_done(self.world, self.call):
-            return self.action_names.index("SkillDone"), 0
-        path = self._distance.path(self.world.agent)
-        return (self.action_names.index(path[0]), 0) if path else None
+        return {"skill": str(self.call), "task_id": self.task.task_id, "skill_steps": self.steps,
+                "last_action_success": info["last_action_success"], "error_message": info["error_message"],
+                "actions_left": self._left}
 
 
 class _PoseDistance:
@@ -281,18 +263,14 @@ class _PoseDistance:
 
     def __init__(self, scene: Scene, goals: list[Pose]):
         self.scene, self.goals = scene, goals
-        self.known: dict[Pose, list[str]] = {}
+        self.known: dict[Pose, int] = {}
 
     def __call__(self, pose: Pose) -> int:
-        return len(self.path(pose))
-
-    def path(self, pose: Pose) -> list[str]:
-        """The actions of a shortest path from `pose` to a goal pose."""
         if pose not in self.known:
             actions = shortest_actions(self.scene, pose, self.goals)
             if actions is None:  # cannot happen from a walkable pose; say so rather than guess
                 raise RuntimeError(f"no path from {pose} to the target's poses in {self.scene.name}")
-            self.known[pose] = actions
+            self.known[pose] = len(actions)
         return self.known[pose]
 
 
