@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     by_key = {(r["backend"], r["workers"], r["chunk_size"]): r for r in rows}
     overheads = []
     if "local" in args.backends and "ray" in args.backends:
-        print("\nRay against local processes (same workers and chunk size): episodes/s lost, extra start")
+        print("\nRay against local processes (same workers and chunk size): episodes/s, start, end to end")
         for chunk in args.chunk_sizes:
             for workers in args.workers:
                 local, ray = by_key[("local", workers, chunk)], by_key[("ray", workers, chunk)]
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                 extra_start = ray["backend_start_s"] - local["backend_start_s"]
                 overheads.append({"workers": workers, "chunk_size": chunk, "throughput_lost": round(lost, 3),
                                   "extra_start_s": round(extra_start, 2)})
-                print(f"  x{workers}, chunk {chunk}: {100 * lost:+.1f}% episodes/s; start {extra_start:+.2f} s; "
+                print(f"  x{workers}, chunk {chunk}: {-100 * lost:+.1f}% episodes/s; start {extra_start:+.2f} s; "
                       f"end to end {ray['end_to_end_s']:.2f} s vs {local['end_to_end_s']:.2f} s")
     reference_key = next(iter(outcomes))
     reference = outcomes[reference_key]
