@@ -283,7 +283,7 @@ def test_plan_command_prints_goal_plan_and_prompt():
     assert "planner: llm-goal" in result.stdout and "CleanObject(Apple)" in result.stdout
 
 
-def test_llama_cpp_takes_its_share_of_the_cores_in_evaluation_workers(monkeypatch):
+def test_llama_cpp_and_torch_take_their_share_of_the_cores_in_evaluation_workers(monkeypatch):
     from errands.eval.runner import _share_cores
     from errands.planners.llm_backends import THREADS_ENV, LlamaCppBackend
 
@@ -292,8 +292,11 @@ def test_llama_cpp_takes_its_share_of_the_cores_in_evaluation_workers(monkeypatc
     assert (one.n_threads, one.n_threads_batch) == (1, 1)  # reading the prompt too
     assert LlamaCppBackend(n_threads=2).llm.n_threads_batch == 2
     monkeypatch.delenv(THREADS_ENV)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # restored after the test
     _share_cores(2)  # what each of two worker processes runs first
-    assert os.environ[THREADS_ENV] == str(max(1, os.cpu_count() // 2))
+    share = str(max(1, os.cpu_count() // 2))
+    assert (os.environ[THREADS_ENV], os.environ["OMP_NUM_THREADS"]) == (share, share)  # llama.cpp, torch
     monkeypatch.setenv(THREADS_ENV, "3")  # the user's choice stands
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
     _share_cores(2)
-    assert os.environ[THREADS_ENV] == "3"
+    assert (os.environ[THREADS_ENV], os.environ["OMP_NUM_THREADS"]) == ("3", "3")

@@ -245,10 +245,14 @@ def _run_local(jobs: list[dict], stats: RunStats):
 
 
 def _share_cores(workers: int) -> None:
-    """In each worker: a local LLM gets its share of the cores (unless the user chose)."""
+    """In each worker, before anything is imported: a local LLM and torch (a learned
+    policy's network; it reads OMP_NUM_THREADS when imported) get their share of the
+    cores, unless the user chose. Otherwise every worker runs a thread per core."""
     from ..planners.llm_backends import THREADS_ENV
 
-    os.environ.setdefault(THREADS_ENV, str(max(1, (os.cpu_count() or 1) // workers)))
+    share = str(max(1, (os.cpu_count() or 1) // workers))
+    for name in (THREADS_ENV, "OMP_NUM_THREADS"):
+        os.environ.setdefault(name, share)
 
 
 def _warm_pool(call, workers: int) -> None:
