@@ -30,7 +30,7 @@ import numpy as np
 
 import errands  # noqa: F401  (registers the envs)
 from errands.envs.actions import Action
-from errands.envs.household.camera import place_contents
+from errands.envs.household.camera import fixed_states, placed_items
 from errands.envs.household.scene import boxes_in_view
 from errands.envs.household.shapes import scene_geometry
 
@@ -42,15 +42,8 @@ WALK_P = (0.25, 0.25, 0.25, 0.125, 0.125)
 def item_bounds(world) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The bounds of every small object the camera draws on open furniture, placed as
     the camera places it."""
-    geometry = scene_geometry(world.scene)
-    out = {}
-    for spec, looks in zip(world.scene.fixed, geometry.looks):
-        obj = world.objects[spec.id]
-        if obj.contents and not (obj.type.openable and not obj.is_open):
-            state = (1 if obj.is_open else 0) | (2 if obj.is_on else 0)
-            for prims, object_id in place_contents(world, obj, looks[state].slots()):
-                out[object_id] = prims.bounds()
-    return out
+    placed = placed_items(world, scene_geometry(world.scene), fixed_states(world))
+    return {object_id: prims.bounds() for prims, object_id in placed}
 
 
 def classify(env, obs: dict, info: dict) -> Counter:

@@ -246,9 +246,7 @@ class Camera:
         if self._layers_key == world.version and self._layers is not None:
             return self._layers
         geometry = scene_geometry(world.scene)
-        objects = world.objects
-        fixed = [objects[spec.id] for spec in world.scene.fixed]
-        states = bytes((1 if o.is_open else 0) | (2 if o.is_on else 0) for o in fixed)
+        states = fixed_states(world)
         static = geometry.layers.get(states)
         if static is None:
             parts = [geometry.structure] + [looks[s].prims for looks, s in zip(geometry.looks, states)]
@@ -257,11 +255,9 @@ class Camera:
                 for i, (looks, s) in enumerate(zip(geometry.looks, states))]
             static = geometry.layers[states] = _Layer(Prims.concat(parts), np.concatenate(owners))
         child_parts, values = [], []
-        for obj, looks, state in zip(fixed, geometry.looks, states):
-            if obj.contents and not (obj.type.openable and not obj.is_open):
-                for child_prims, child_id in place_contents(world, obj, looks[state].slots()):
-                    child_parts.append(child_prims)
-                    values.append(self.segments.value(child_id))
+        for child_prims, child_id in placed_items(world, geometry, states):
+            child_parts.append(child_prims)
+            values.append(self.segments.value(child_id))
         owners = np.repeat(np.array(values, np.uint16), [len(p) for p in child_parts])
         dynamic = _Layer(Prims.concat(child_parts), owners)
         self._layers = (static, dynamic, (geometry, states), Prims.concat([static.prims, dynamic.prims]))
@@ -569,6 +565,24 @@ def _floor_pattern(room_type: str, x: np.ndarray, z: np.ndarray) -> np.ndarray:
     board = np.floor(z * 5.0)  # 0.2 m boards, 1.2 m long, staggered
     seam = np.floor(x * (1 / 1.2) + board * 0.37)
     return (FLOOR_TONES + (board * 7 + seam * 13) % 5).astype(np.int64)
+
+
+def fixed_states(world: World) -> bytes:
+    """The fixed objects' states, a byte each (1 open, 2 on), in scene order: the key of
+    their looks."""
+    return bytes((1 if o.is_open else 0) | (2 if o.is_on else 0)
+                 for o in (world.objects[spec.id] for spec in world.scene.fixed))
+
+
+def placed_items(world: World, geometry, states: bytes) -> list[tuple[Prims, str]]:
+    """The shapes, with their ids, of what rests on or in the fixed objects the camera
+    can see into (closed receptacles hide theirs), placed in their looks' slots."""
+    out = []
+    for spec, looks, state in zip(world.scene.fixed, geometry.looks, states):
+        obj = world.objects[spec.id]
+        if obj.contents and not (obj.type.openable and not obj.is_open):
+            out.extend(place_contents(world, obj, looks[state].slots()))
+    return out
 
 
 def place_contents(world: World, obj, slots: list[tuple]) -> list[tuple[Prims, str]]:
