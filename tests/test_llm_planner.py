@@ -291,6 +291,9 @@ def test_llama_cpp_and_torch_take_their_share_of_the_cores_in_evaluation_workers
     one = LlamaCppBackend().llm
     assert (one.n_threads, one.n_threads_batch) == (1, 1)  # reading the prompt too
     assert LlamaCppBackend(n_threads=2).llm.n_threads_batch == 2
+    monkeypatch.setenv(THREADS_ENV, "two")
+    with pytest.raises(LLMError, match=r"ERRANDS_LLM_THREADS='two': expected a positive whole number of threads"):
+        LlamaCppBackend()
     monkeypatch.delenv(THREADS_ENV)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # restored after the test
     _share_cores(2)  # what each of two worker processes runs first

