@@ -284,7 +284,7 @@ def test_plan_command_prints_goal_plan_and_prompt():
 
 
 def test_llama_cpp_and_torch_take_their_share_of_the_cores_in_evaluation_workers(monkeypatch):
-    from errands.eval.runner import _share_cores
+    from errands.eval.runner import _set_environment, thread_share
     from errands.planners.llm_backends import THREADS_ENV, LlamaCppBackend
 
     monkeypatch.setenv(THREADS_ENV, "1")
@@ -296,10 +296,8 @@ def test_llama_cpp_and_torch_take_their_share_of_the_cores_in_evaluation_workers
         LlamaCppBackend()
     monkeypatch.delenv(THREADS_ENV)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # restored after the test
-    _share_cores(2)  # what each of two worker processes runs first
-    share = str(max(1, os.cpu_count() // 2))
-    assert (os.environ[THREADS_ENV], os.environ["OMP_NUM_THREADS"]) == (share, share)  # llama.cpp, torch
+    _set_environment(thread_share(2))  # what each local worker process runs first
+    assert (os.environ[THREADS_ENV], os.environ["OMP_NUM_THREADS"]) == ("2", "2")  # llama.cpp, torch
     monkeypatch.setenv(THREADS_ENV, "3")  # the user's choice stands
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
-    _share_cores(2)
-    assert (os.environ[THREADS_ENV], os.environ["OMP_NUM_THREADS"]) == ("3", "3")
+    assert thread_share(1) == {THREADS_ENV: "3", "OMP_NUM_THREADS": "3"}

@@ -219,7 +219,8 @@ def _run_local(jobs: list[dict], stats: RunStats):
     while pending:
         t0 = time.perf_counter()
         pool = ProcessPoolExecutor(max_workers=stats.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_share_cores, initargs=(stats.workers,))
+                                   initializer=_set_environment,
+                                   initargs=(thread_share(max(1, (os.cpu_count() or 1) // stats.workers)),))
         try:
             if first:
                 _warm_pool(lambda n: [f.result() for f in [pool.submit(warm_up, jobs[0]) for _ in range(n)]],
@@ -244,15 +245,18 @@ def _run_local(jobs: list[dict], stats: RunStats):
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _share_cores(workers: int) -> None:
-    """In each worker, before anything is imported: a local LLM and torch (a learned
-    policy's network; it reads OMP_NUM_THREADS when imported) get their share of the
-    cores, unless the user chose. Otherwise every worker runs a thread per core."""
+def thread_share(threads: int) -> dict[str, str]:
+    """The environment that gives a worker's local LLM and torch (a learned policy's
+    network; it reads OMP_NUM_THREADS when imported) `threads` threads, where the user
+    has not chosen: otherwise each worker would run a thread per core of the machine."""
     from ..planners.llm_backends import THREADS_ENV
 
-    share = str(max(1, (os.cpu_count() or 1) // workers))
-    for name in (THREADS_ENV, "OMP_NUM_THREADS"):
-        os.environ.setdefault(name, share)
+    return {name: os.environ.get(name, str(threads)) for name in (THREADS_ENV, "OMP_NUM_THREADS")}
+
+
+def _set_environment(values: dict[str, str]) -> None:
+    """A local worker's first step, before anything is imported."""
+    os.environ.update(values)
 
 
 def _warm_pool(call, workers: int) -> None:
@@ -284,8 +288,9 @@ def _run_ray(jobs: list[dict], stats: RunStats, ray_address: str | None):
             where = f"join the Ray cluster at {ray_address!r}" if ray_address else "start a local Ray"
             raise ValueError(f"could not {where}: {e}") from None
     try:
-        remote_jobs = ray.remote(num_cpus=1, max_retries=1)(run_jobs)
-        remote_warm = ray.remote(num_cpus=1)(warm_up)
+        worker_env = {"env_vars": thread_share(1)}  # a task holds one CPU
+        remote_jobs = ray.remote(num_cpus=1, max_retries=1, runtime_env=worker_env)(run_jobs)
+        remote_warm = ray.remote(num_cpus=1, runtime_env=worker_env)(warm_up)
         _warm_pool(lambda n: ray.get([remote_warm.remote(jobs[0]) for _ in range(n)]), stats.workers)
         stats.backend_start_s = time.perf_counter() - t0
         stats.start_clock = time.perf_counter()
