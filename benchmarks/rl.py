@@ -174,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
         curve = []
         for folder in sorted((out / "scratch" / "checkpoints").glob("step-*")):
             r = evaluate_skill(folder, episodes=args.curve_episodes)
-            curve.append({"timesteps": int(folder.name.split("-")[1]), **{k: v for k, v in r.items() if k != "outcomes"}})
+            curve.append({"timesteps": int(folder.name.split("-")[1]),
+                          **{k: v for k, v in r.items() if k != "outcomes"}})
         plot_curve(curve, history, out / "learning_curve.png",
                    f"PPO from scratch on GotoLocation ({args.scratch_steps} env steps)")
         results["scratch"] = {"curve": curve, "seconds": round(scratch_seconds, 1)}
@@ -240,7 +241,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {p['timesteps']} | {pct(p['successes'], p['episodes'])} | {p['mean_steps']:.1f} | "
                   f"{'-' if rate is None else f'{100 * rate:.1f}%'} |")
         print(f"learning curve: {out / 'learning_curve.png'}")
-
 
     print(f"\n## (b) imitation ({how}) vs imitation + PPO ({args.finetune_steps} env steps on "
           f"{args.finetune_skills}, lr {args.finetune_lr}, {finetune_seconds:.0f} s)")
