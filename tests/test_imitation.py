@@ -193,3 +193,33 @@ def test_a_learned_policy_without_torch_says_how_to_get_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)
     with pytest.raises(ValueError, match=r"needs torch and safetensors: pip install -e '\.\[train\]' torch==2\.13\.0"):
         make_policy("learned")
+
+
+def _repeated_refusals(log) -> int:
+    """Refused actions repeated at once: a refusal leaves the world as it was, so the
+    repeat is the same action in the same state."""
+    return sum(1 for a, b in zip(log.steps, log.steps[1:])
+               if not a["success"] and not b["success"] and a["action"] == b["action"])
+
+
+def test_the_learned_policy_does_not_repeat_an_action_refused_in_the_same_state(alfred_dir):
+    """On this floor plan the packaged network keeps opening a drawer that is open until
+    ALFRED's 10 failed actions end the episode; remembering the refusal, it does
+    something else."""
+    from errands.eval.suites import load_suite
+    from errands.envs.tasks.task import Task
+
+    layouts = str(alfred_dir / "layouts")
+    episode = load_suite("valid_unseen", layouts_dir=layouts).episodes[0]
+    assert episode.id == "trial_T20190908_044113_026049:0"
+    env = HouseholdEnv(layouts_dir=layouts)
+    logs = {}
+    for remember in (False, True):
+        policy = make_policy("learned", remember_refusals=remember)
+        logs[remember] = Agent(OraclePlanner(), policy).run_episode(env, Task.from_dict(episode.task))
+    assert logs[False].failure_category == "max_failures"
+    assert _repeated_refusals(logs[False]) == 9
+    assert _repeated_refusals(logs[True]) == 0
+    assert logs[True].failure_category != "max_failures"
+    with pytest.raises(ValueError, match="remember_refusals must be true or false, got 'yes'"):
+        make_policy("learned", remember_refusals="yes")

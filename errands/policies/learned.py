@@ -6,6 +6,13 @@ that does not end within `max_steps_per_skill` steps fails with that reason; the
 reports it, nothing takes over. An interaction target is an object type; when the skill
 was grounded to object ids and one of them (or the furniture holding it) has that type
 and is in view, the policy aims at that exact object.
+
+The simulator is deterministic: an action refused in one world state is refused again in
+that state. The policy remembers the actions refused in each state it has been in (its
+own experience, nothing the env tells in advance) and takes its most likely action among
+the others there, so that it cannot walk into the same wall until ALFRED's limit of 10
+failed actions ends the episode (`remember_refusals=False` plays the network's choice
+alone, to measure what the memory is worth).
 """
 
 from __future__ import annotations
@@ -52,9 +59,31 @@ class SkillTracker:
         self.steps += 1
 
 
+class RefusalMemory:
+    """The actions refused in each world state of this episode. A state is the agent's
+    pose with the world's object version (bumped by every change to an object), so a
+    remembered refusal is exact, not a guess."""
+
+    def __init__(self):
+        self.refused: set[tuple] = set()
+        self._last: tuple | None = None
+
+    def observe(self, info: dict) -> None:
+        """Learn from the outcome of the previous action."""
+        if self._last is not None and not info.get("last_action_success", True):
+            self.refused.add(self._last)
+        self._last = None
+
+    def is_refused(self, world, action: Action) -> bool:
+        return (world.agent, world.version, action) in self.refused
+
+    def took(self, world, action: Action) -> None:
+        self._last = (world.agent, world.version, action)
+
+
 class LearnedSkillPolicy:
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu",
-                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL):
+                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL, remember_refusals: bool = True):
         import torch
 
         from .network import load_checkpoint
@@ -66,6 +95,9 @@ class LearnedSkillPolicy:
         self.vocabulary = Vocabulary(self.model.config.vocabulary)
         self.device = device
         self.max_steps_per_skill = int(max_steps_per_skill)
+        if not isinstance(remember_refusals, bool):
+            raise ValueError(f"remember_refusals must be true or false, got {remember_refusals!r}")
+        self.remember_refusals = remember_refusals
         self.name = "learned" if checkpoint is None else str(checkpoint)
         self._torch = torch
         self.tracker = SkillTracker()
@@ -74,12 +106,14 @@ class LearnedSkillPolicy:
     def reset(self, env) -> None:
         self.env = env.unwrapped
         self.tracker = SkillTracker()
+        self.refusals = RefusalMemory()
         self._state = None
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
         torch = self._torch
         world = self.env.world
         grid, extras, new = self.tracker.observe(world, info, call)
+        self.refusals.observe(info)
         if new:
             self._state = None
             self._text = torch.tensor([self.vocabulary.encode(str(call))], device=self.device)
@@ -90,14 +124,18 @@ class LearnedSkillPolicy:
             action_logits, target_logits, self._state = self.model(
                 torch.as_tensor(grid, device=self.device)[None, None],
                 torch.as_tensor(extras, device=self.device)[None, None], self._text, self._state)
-        name = self.actions[int(action_logits[0, -1].argmax())]
-        if name == SKILL_DONE:
-            return PolicyStep(done=True)
         target = None
-        if name in INTERACTION_ACTIONS:
-            target = self._ground(self.targets[1 + int(target_logits[0, -1, 1:].argmax())], call, world)
-        action = Action(name, target)
+        for index in action_logits[0, -1].argsort(descending=True).tolist():
+            name = self.actions[index]
+            if name == SKILL_DONE:
+                return PolicyStep(done=True)
+            if name in INTERACTION_ACTIONS and target is None:
+                target = self._ground(self.targets[1 + int(target_logits[0, -1, 1:].argmax())], call, world)
+            action = Action(name, target if name in INTERACTION_ACTIONS else None)
+            if not (self.remember_refusals and self.refusals.is_refused(world, action)):
+                break
         self.tracker.took(action)
+        self.refusals.took(world, action)
         return PolicyStep(action=action)
 
     @staticmethod
