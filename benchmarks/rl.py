@@ -16,6 +16,10 @@
 (c) Env steps/s during PPO training with 1 and 2 SubprocVecEnv workers (updates included,
     and rollouts alone).
 
+With --layouts (ALFRED's gen/layouts folder) every part runs in ALFRED's real floor plans
+instead of procedural scenes: training in the seen split's, skill episodes in the unseen
+split's, full tasks on the floor-plan variant of valid_unseen.
+
 The imitation checkpoint: --imitation if given, else the packaged one
 (errands/policies/data/household-skills) when it matches the current features, else one
 trained here (`errands collect --episodes DEMOS --workers 2` and `errands train bc`).
@@ -82,11 +86,12 @@ def anchor_only(config, folder: Path) -> str:
     return str(folder)
 
 
-def full_tasks(suite, out: Path, policy: str, workers: int) -> dict:
+def full_tasks(suite, out: Path, policy: str, workers: int, layouts: str | None) -> dict:
     from errands.eval.runner import run_evaluation
     from imitation import skill_success
 
-    summary = run_evaluation(suite, out, planner="oracle", policy=policy, workers=workers, progress=False)
+    summary = run_evaluation(suite, out, planner="oracle", policy=policy, workers=workers, progress=False,
+                             layouts_dir=layouts)
     return {"summary": summary, "skills": skill_success(out)}
 
 
@@ -137,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--task-episodes", type=int, default=200, help="valid_unseen episodes, spread (200)")
     parser.add_argument("--throughput-steps", type=int, default=4096,
                         help="env steps per throughput run (4096; 0 leaves part (c) out)")
+    parser.add_argument("--layouts", help="ALFRED's gen/layouts folder: train and evaluate in its real floor plans")
     parser.add_argument("--imitation", type=Path, help="imitation checkpoint (default: packaged, else train one)")
     parser.add_argument("--demos", type=int, default=3000, help="expert episodes if one is trained (3000)")
     parser.add_argument("--anchor-episodes", type=int, default=600,
@@ -158,7 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     print(f"# RL benchmark  scratch={args.scratch_steps} finetune={args.finetune_steps} "
           f"(lr {args.finetune_lr}, skills {args.finetune_skills}) workers={args.workers} seed={args.seed}")
-    print(f"python {platform.python_version()}  {platform.platform()}\n")
+    print(f"python {platform.python_version()}  {platform.platform()}")
+    print(f"scenes: {'ALFRED floor plans from ' + args.layouts if args.layouts else 'procedural'}\n")
     results: dict = {"args": {k: str(v) for k, v in vars(args).items()}}
     started_all = time.perf_counter()
 
@@ -167,13 +174,13 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         scratch = RLConfig(out=str(out / "scratch"), total_steps=args.scratch_steps, envs=args.workers,
                            lr=args.scratch_lr, checkpoint_every=max(1, args.scratch_steps // args.curve_points),
-                           seed=args.seed)
+                           layouts=args.layouts, seed=args.seed)
         train_rl(scratch, progress=False)
         scratch_seconds = time.perf_counter() - t0
         history = json.loads((out / "scratch" / "config.json").read_text())["training"]["history"]
         curve = []
         for folder in sorted((out / "scratch" / "checkpoints").glob("step-*")):
-            r = evaluate_skill(folder, episodes=args.curve_episodes)
+            r = evaluate_skill(folder, episodes=args.curve_episodes, layouts_dir=args.layouts)
             curve.append({"timesteps": int(folder.name.split("-")[1]),
                           **{k: v for k, v in r.items() if k != "outcomes"}})
         plot_curve(curve, history, out / "learning_curve.png",
@@ -193,21 +200,22 @@ def main(argv: list[str] | None = None) -> int:
                         total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
                         clip_range=0.1, anchor_data=[demos], checkpoint_every=max(1, args.finetune_steps // 5),
                         value_warmup_steps=args.value_warmup, anchor_trained_skills=args.anchor_trained_skills,
-                        detour_steps=args.detour_steps, seed=args.seed)
+                        detour_steps=args.detour_steps, layouts=args.layouts, seed=args.seed)
     train_rl(finetune, progress=False)
     finetune_seconds = time.perf_counter() - t0
     policies = {"imitation": imitation,
                 "imitation + anchor steps": anchor_only(finetune, out / "anchor-only"),
                 "imitation + PPO": str(out / "finetune")}
-    skill_eval = {skill: {name: evaluate_skill(path, episodes=args.skill_episodes, skills=skill)
+    skill_eval = {skill: {name: evaluate_skill(path, episodes=args.skill_episodes, skills=skill,
+                                               layouts_dir=args.layouts)
                           for name, path in policies.items()} for skill in skills}
-    suite = load_suite("valid_unseen")
+    suite = load_suite("valid_unseen", layouts_dir=args.layouts)
     step = max(1, len(suite.episodes) // args.task_episodes)
     subset = replace(suite, episodes=suite.episodes[::step][:args.task_episodes],
                      name=f"valid_unseen-{args.task_episodes}", hash=f"{suite.hash}-every{step}-{args.task_episodes}")
     runs = {"imitation": out / "eval" / "imitation",
             "imitation + anchor steps": out / "eval" / "anchor-only", "imitation + PPO": out / "eval" / "finetuned"}
-    tasks = {name: full_tasks(subset, runs[name], policies[name], args.workers) for name in policies}
+    tasks = {name: full_tasks(subset, runs[name], policies[name], args.workers, args.layouts) for name in policies}
     comparison = compare_runs(runs["imitation"], runs["imitation + PPO"])
     control = compare_runs(runs["imitation + anchor steps"], runs["imitation + PPO"])
     results["finetune"] = {"imitation": imitation, "imitation_source": how, "seconds": round(finetune_seconds, 1),

@@ -154,6 +154,19 @@ def test_perturbed_starts_leave_the_expert_path_the_same_way_for_the_same_seed()
         HouseholdSkillEnv(detour_steps=-1)
 
 
+def test_skill_episodes_in_alfreds_floor_plans(alfred_dir):
+    from errands.envs.household.procedural import SEEN_SCENE_IDS
+
+    env = HouseholdSkillEnv(skills="any", layouts_dir=str(alfred_dir / "layouts"))
+    scenes = set()
+    for seed in range(6):
+        env.reset(seed=seed)
+        scenes.add(env.task.scene)
+        assert env.world.scene.name == env.task.scene
+    assert scenes <= {f"FloorPlan{i}" for i in SEEN_SCENE_IDS} and len(scenes) >= 3
+    assert RLConfig(layouts="L").env_kwargs()["layouts_dir"] == "L"
+
+
 def test_the_policy_starts_with_the_checkpoint_weights_and_acts_like_the_network(imitation_checkpoint, tmp_path):
     config = RLConfig(out=str(tmp_path / "rl"), init=str(imitation_checkpoint), **TINY_PPO)
     model = build_ppo(config, make_sb3_skill_env())

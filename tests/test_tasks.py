@@ -161,6 +161,21 @@ def test_sampler_follows_room_and_split():
                                task.goal.parent_receptacle] for row in load_distribution()["bedroom"])
 
 
+def test_sampler_draws_alfreds_floor_plans_of_the_split(alfred_dir):
+    from errands.envs.household.procedural import UNSEEN_SCENE_IDS
+
+    sampler = TaskSampler(split="unseen", layouts_dir=str(alfred_dir / "layouts"), scenes="alfred_floorplans")
+    rng = np.random.default_rng(0)
+    tasks = [sampler.sample(rng) for _ in range(12)]
+    assert {t.scene for t in tasks} <= {f"FloorPlan{i}" for i in UNSEEN_SCENE_IDS}
+    assert len({t.scene for t in tasks}) >= 4
+    world = World(tasks[0].build_scene(str(alfred_dir / "layouts")))
+    assert world.scene.name == tasks[0].scene
+    with pytest.raises(ValueError, match="unknown scene kind 'floorplans': expected one of procedural, "
+                                         "alfred_floorplans"):
+        TaskSampler(scenes="floorplans")
+
+
 def test_instruction_templates_and_novel_phrasings():
     for kind, sets in GOAL_TEMPLATES.items():
         assert len(sets["train"]) >= 10 and len(sets["novel"]) >= 4, kind

@@ -113,6 +113,8 @@ def add_rl_command(algos) -> None:
     p.add_argument("--out", help="run folder (default runs/train/rl)")
     p.add_argument("--skills", help="skill to train on, several separated by commas, or 'any' (default GotoLocation)")
     p.add_argument("--split", choices=["seen", "unseen", "any"], help="scenes to train in (default seen)")
+    p.add_argument("--layouts", help="ALFRED's gen/layouts folder: train in ALFRED's real floor plans of the split "
+                                     "(default: the split's procedural scenes)")
     p.add_argument("--total-steps", type=int, help="env steps in all (default 100000)")
     p.add_argument("--envs", type=int, help="parallel envs, one SubprocVecEnv worker process each (default 2)")
     p.add_argument("--vec-env", choices=["subproc", "dummy"],

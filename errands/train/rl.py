@@ -51,6 +51,7 @@ class RLConfig:
     init: str | None = None  # an imitation checkpoint folder; None trains from scratch
     skills: str = "GotoLocation"  # a skill, several separated by commas, or "any"
     split: str = "seen"
+    layouts: str | None = None  # ALFRED's gen/layouts folder: train on its floor plans of the split
     total_steps: int = 100_000  # env steps
     envs: int = 2  # parallel envs (SubprocVecEnv workers)
     vec_env: str = "subproc"  # or "dummy": every env in this process
@@ -126,7 +127,7 @@ class RLConfig:
 
     def env_kwargs(self) -> dict:
         return {"skills": self.skill_names, "split": self.split, "max_steps": self.max_skill_steps,
-                "detour_steps": self.detour_steps}
+                "detour_steps": self.detour_steps, "layouts_dir": self.layouts}
 
 
 # --- environments -----------------------------------------------------------------------
@@ -420,16 +421,17 @@ def _check_same_run(saved: dict, config: RLConfig, where: Path) -> None:
 
 def evaluate_skill(policy: str | Path, episodes: int = 100, split: str = "unseen",
                    skills: str | tuple[str, ...] = "GotoLocation", seed: int = 1_000_000,
-                   max_steps: int = 100) -> dict:
+                   max_steps: int = 100, layouts_dir: str | None = None) -> dict:
     """Success of a skill policy (a checkpoint folder, "learned" or "expert") on skill-env
     episodes seeded seed, seed + 1, ...: it acts through the SkillPolicy contract, as in
     the Agent, and a skill succeeds when it first says done and the success test then
-    holds. `outcomes` lists each episode's success, for paired comparisons."""
+    holds. `outcomes` lists each episode's success, for paired comparisons. With
+    `layouts_dir` the episodes are in ALFRED's floor plans of the split."""
     from .skill_env import HouseholdSkillEnv
     from ..policies import make_policy
     from ..policies.features import SKILL_DONE, action_label
 
-    env = HouseholdSkillEnv(skills=skills, split=split, max_steps=max_steps)
+    env = HouseholdSkillEnv(skills=skills, split=split, max_steps=max_steps, layouts_dir=layouts_dir)
     agent = make_policy(str(policy))
     done_index = env.action_names.index(SKILL_DONE)
     outcomes, lengths, returns = [], [], []

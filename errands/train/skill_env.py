@@ -38,6 +38,9 @@ The episode terminates on a successful SkillDone, Stop or too many failed action
 is truncated after `max_steps` actions (100, the learned policy's own limit per skill).
 info["is_success"] says at the end whether the skill was done (SB3 logs its rate).
 
+Scenes: the split's procedural scenes, or with `layouts_dir` (ALFRED's gen/layouts folder)
+ALFRED's real floor plans of the split.
+
 Perturbed starts (`detour_steps=N`, 0 by default): after the expert, 0 to N random
 moves and turns (drawn with the env's seed) take the agent off the expert's path before
 the skill starts, so that training meets the states a policy's own mistakes lead to
@@ -80,7 +83,7 @@ class HouseholdSkillEnv(gym.Env):
 
     def __init__(self, skills: str | tuple[str, ...] = "GotoLocation", split: str = "seen",
                  max_steps: int = MAX_SKILL_STEPS, view_size: int = 9, render_mode: str | None = None,
-                 detour_steps: int = 0):
+                 detour_steps: int = 0, layouts_dir: str | None = None):
         from ..policies.features import POLICY_ACTIONS, TARGET_NAMES, household_spec
 
         self.skills = parse_skills(skills)
@@ -90,7 +93,9 @@ class HouseholdSkillEnv(gym.Env):
         if not isinstance(detour_steps, int) or detour_steps < 0:
             raise ValueError(f"detour_steps must be a non-negative integer, got {detour_steps!r}")
         self.detour_steps = detour_steps
-        self.household = HouseholdEnv(split=split, view_size=view_size, render_mode=render_mode)
+        self.household = HouseholdEnv(split=split, view_size=view_size, render_mode=render_mode,
+                                      layouts_dir=layouts_dir,
+                                      scenes="alfred_floorplans" if layouts_dir else "procedural")
         self.render_mode = render_mode
         self.spec_features = household_spec(view_size)
         grid_high = np.broadcast_to(np.array(self.spec_features.grid_vocab, dtype=np.uint8) - 1,

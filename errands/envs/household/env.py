@@ -7,6 +7,9 @@ asked for. `info` carries what a planner may use: visible objects, the last acti
 success and error, goal conditions met, the step and failure counts (and, with
 segmentation on, "segmentation_ids": segmentation value k + 1 is the k-th id).
 
+Sampled tasks (no `task` given) come from the split's procedural scenes, or with
+`scenes="alfred_floorplans"` from ALFRED's real floor plans of the split (`layouts_dir`).
+
 An episode ends when the agent emits Stop or makes its 10th failed action (terminated),
 or after 1000 steps (truncated), as in ALFRED. The reward is 1 on the step that ends an
 episode with every goal condition met, else 0.
@@ -54,6 +57,7 @@ class HouseholdEnv(gym.Env):
         render_mode: str | None = None,
         observations: tuple[str, ...] | str = ("view",),
         resolution: int | tuple[int, int] = 64,
+        scenes: str = "procedural",
     ):
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
@@ -64,7 +68,7 @@ class HouseholdEnv(gym.Env):
         self.camera = Camera(self.resolution) if set(self.observations) & set(CAMERA_KEYS) else None
         self._viewer_camera: Camera | None = None
         self.fixed_task = Task.from_dict(task) if isinstance(task, dict) else task
-        self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir)
+        self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir, scenes=scenes)
         self.layouts_dir = layouts_dir
         self.view_size = view_size
         self.max_steps = max_steps

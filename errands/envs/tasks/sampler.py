@@ -1,6 +1,10 @@
 """Sample tasks the way ALFRED's data is distributed: a room type in ALFRED's proportions,
 a scene of the split, then a (task type, object, movable, parent) drawn by ALFRED's
-directive counts for that room type among those the scene can support."""
+directive counts for that room type among those the scene can support.
+
+A scene of the split is the procedural scene of an ALFRED scene number, or with
+`scenes="alfred_floorplans"` ALFRED's real floor plan of that number (FloorPlanN, read
+from the layouts folder)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from .instructions import PHRASINGS, describe_goal
 from .task import ImpossibleTask, Task, missing_requirements
 
 SPLITS = ("seen", "unseen", "any")
+SCENE_KINDS = ("procedural", "alfred_floorplans")
 
 
 def split_scene_ids(split: str) -> tuple[int, ...]:
@@ -29,9 +34,12 @@ def split_scene_ids(split: str) -> tuple[int, ...]:
 
 class TaskSampler:
     def __init__(self, split: str = "seen", scene: int | str | None = None, layouts_dir: str | None = None,
-                 phrasing: str = "train", room_types: tuple[str, ...] | None = None):
+                 phrasing: str = "train", room_types: tuple[str, ...] | None = None, scenes: str = "procedural"):
         if phrasing not in PHRASINGS:
             raise ValueError(f"unknown phrasing set {phrasing!r}: expected one of {', '.join(PHRASINGS)}")
+        if scenes not in SCENE_KINDS:
+            raise ValueError(f"unknown scene kind {scenes!r}: expected one of {', '.join(SCENE_KINDS)}")
+        self.scenes = scenes
         self.scene_ids = split_scene_ids(split)
         self.scene = parse_scene_ref(scene) if scene is not None else None
         self.layouts_dir = layouts_dir
@@ -83,10 +91,11 @@ class TaskSampler:
             return task
         raise ImpossibleTask("no feasible task found in 100 draws; check the split and scene")
 
-    def _sample_scene_id(self, rng: np.random.Generator) -> int:
+    def _sample_scene_id(self, rng: np.random.Generator) -> int | str:
         room = self.room_types[int(rng.choice(len(self.room_types), p=self.room_weights))]
         ids = self._room_scene_ids[room]
-        return ids[int(rng.integers(len(ids)))]
+        number = ids[int(rng.integers(len(ids)))]
+        return f"FloorPlan{number}" if self.scenes == "alfred_floorplans" else number
 
 
 def task_for_episode(options: dict | None, fixed_task: Task | None, sampler: TaskSampler,
