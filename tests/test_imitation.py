@@ -66,6 +66,21 @@ def test_collection_does_not_depend_on_workers_and_resumes(demos, tmp_path):
     assert read_manifest(tmp_path)["totals"]["episodes"] == 12
 
 
+def test_collection_in_alfreds_floor_plans_plays_the_tasks_drawn_there(alfred_dir, tmp_path):
+    import pyarrow.parquet as pq
+
+    layouts = str(alfred_dir / "layouts")
+    manifest = collect(tmp_path, 3, shard_size=3, seed=5, layouts=layouts, progress=False)
+    assert manifest["source"]["layouts"] == layouts and manifest["totals"]["failed_episodes"] == 0
+    sampler = TaskSampler(layouts_dir=layouts, scenes="alfred_floorplans")
+    drawn = [sampler.sample(np.random.default_rng([5, i])) for i in range(3)]
+    assert all(t.scene.startswith("FloorPlan") for t in drawn)
+    recorded = pq.read_table(tmp_path / "shard-00000.parquet", columns=["task_id"]).column("task_id").to_pylist()
+    assert list(dict.fromkeys(recorded)) == [t.task_id for t in drawn]
+    with pytest.raises(DatasetError, match="layouts: .* there, None now"):
+        collect(tmp_path, 3, shard_size=3, seed=5, progress=False)
+
+
 def test_collection_refuses_other_settings_and_reports_corrupt_shards(demos, tmp_path):
     collect(tmp_path, 4, shard_size=4, seed=1, progress=False)
     with pytest.raises(DatasetError, match="seed: 1 there, 2 now"):

@@ -33,6 +33,8 @@ def add_train_commands(sub) -> None:
     col.add_argument("--episodes", type=int, default=1000, help="episodes to record (default 1000)")
     col.add_argument("--split", default="seen", choices=["seen", "unseen", "any"],
                      help="scenes to draw tasks from (default seen; keep unseen for evaluation)")
+    col.add_argument("--layouts", help="ALFRED's gen/layouts folder: draw the tasks in its real floor plans of the "
+                                       "split (default: the split's procedural scenes)")
     col.add_argument("--seed", type=int, default=0, help="seed of the task draws (default 0)")
     col.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     col.add_argument("--shard-size", type=int, default=50, help="episodes per Parquet shard (default 50)")
@@ -154,7 +156,8 @@ def cmd_collect(args) -> int:
 
     manifest = collect(args.out, args.episodes, split=args.split, seed=args.seed, workers=args.workers,
                        shard_size=args.shard_size, actor=args.actor, progress=not args.no_progress,
-                       overwrite=args.overwrite, backend=f"babyai:{args.level}" if args.level else "household")
+                       overwrite=args.overwrite, backend=f"babyai:{args.level}" if args.level else "household",
+                       layouts=args.layouts)
     totals = manifest["totals"]
     print(f"{args.out}: {totals['episodes']} episodes, {totals['segments']} skill segments, {totals['rows']} steps "
           f"({totals['failed_episodes']} failed episodes, listed in the manifest)")
