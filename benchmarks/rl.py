@@ -4,10 +4,10 @@
     exported checkpoint along the way plays the same unseen-scene GotoLocation episodes
     (errands/HouseholdSkill-v0, split unseen, seeds 1e6 + i). Learning curve: OUT/learning_curve.png.
 (b) Imitation, then PPO (small learning rate) vs imitation alone, on the same unseen
-    episodes: skill-env success per fine-tuned skill, and full tasks with the oracle
-    planner on a spread subset of the packaged valid_unseen suite (GotoLocation skill
-    success inside those tasks, SR, GC, PLW-SR, and the paired comparison of
-    `errands compare`). Fine-tuning runs with the imitation anchor (behaviour cloning on
+    episodes: skill-env success on GotoLocation and each fine-tuned skill, and full
+    tasks with the oracle planner on a spread subset of the packaged valid_unseen suite
+    (GotoLocation skill success inside those tasks, SR, GC, PLW-SR, and the paired
+    comparison of `errands compare`). Fine-tuning runs with the imitation anchor (behaviour cloning on
     the other skills' demonstrations after each PPO update, so the shared network keeps
     them). A control row, "imitation + anchor steps", is the imitation network after the
     same anchor steps without PPO (what fine-tuning adds beyond it is PPO's). The policy
@@ -17,8 +17,8 @@
     and rollouts alone).
 
 With --layouts (ALFRED's gen/layouts folder) every part runs in ALFRED's real floor plans
-instead of procedural scenes: training in the seen split's, skill episodes in the unseen
-split's, full tasks on the floor-plan variant of valid_unseen.
+instead of procedural scenes: training and the anchor's demonstrations in the seen split's,
+skill episodes in the unseen split's, full tasks on the floor-plan variant of valid_unseen.
 
 The imitation checkpoint: --imitation if given, else the packaged one
 (errands/policies/data/household-skills) when it matches the current features, else one
@@ -193,8 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         from errands.train.collect import collect
 
         demos = str(out / "anchor-demos")
-        collect(demos, args.anchor_episodes, workers=args.workers, seed=args.seed + 1, progress=False)
-    skills = [s.strip() for s in args.finetune_skills.split(",")]
+        collect(demos, args.anchor_episodes, workers=args.workers, seed=args.seed + 1, progress=False,
+                layouts=args.layouts)
+    # GotoLocation always (every plan navigates), then the fine-tuned skills
+    skills = list(dict.fromkeys(["GotoLocation"] + [s.strip() for s in args.finetune_skills.split(",")]))
     t0 = time.perf_counter()
     finetune = RLConfig(out=str(out / "finetune"), init=imitation, skills=args.finetune_skills,
                         total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,

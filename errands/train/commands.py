@@ -86,6 +86,8 @@ RL_EPILOG = """examples:
       --value-warmup 4096
   errands train rl --out runs/train/rl-scratch --total-steps 100000          # from scratch
   errands train rl --init runs/train/bc --skills any --envs 4 --device cuda
+  errands train rl --init runs/train/bc --layouts ../alfred/gen/layouts --skills PickupObject,HeatObject \
+      --total-steps 40000 --lr 1e-4                                      # in ALFRED's floor plans
   tensorboard --logdir runs/train/rl/tensorboard
   errands eval --suite valid_unseen --policy runs/train/rl
 
