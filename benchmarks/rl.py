@@ -95,6 +95,66 @@ def full_tasks(suite, out: Path, policy: str, workers: int, layouts: str | None)
     return {"summary": summary, "skills": skill_success(out)}
 
 
+def evaluate_policies(policies: dict, skills: list[str], layouts: str | None, folder: Path, args) -> dict:
+    """Skill episodes (unseen split) and full tasks (a spread subset of valid_unseen) of
+    every policy, in procedural scenes or, with `layouts`, ALFRED's floor plans."""
+    from errands.eval.compare import compare_runs
+    from errands.eval.suites import load_suite
+    from errands.train.rl import evaluate_skill
+
+    skill_eval = {skill: {name: evaluate_skill(path, episodes=args.skill_episodes, skills=skill, layouts_dir=layouts)
+                          for name, path in policies.items()} for skill in skills}
+    suite = load_suite("valid_unseen", layouts_dir=layouts)
+    step = max(1, len(suite.episodes) // args.task_episodes)
+    subset = replace(suite, episodes=suite.episodes[::step][:args.task_episodes],
+                     name=f"valid_unseen-{args.task_episodes}", hash=f"{suite.hash}-every{step}-{args.task_episodes}")
+    runs = {"imitation": folder / "imitation", "imitation + anchor steps": folder / "anchor-only",
+            "imitation + PPO": folder / "finetuned"}
+    tasks = {name: full_tasks(subset, runs[name], policies[name], args.workers, layouts) for name in policies}
+    return {"skill_env": skill_eval, "tasks": tasks, "task_episodes": len(subset.episodes),
+            "comparison": compare_runs(runs["imitation"], runs["imitation + PPO"]),
+            "control_comparison": compare_runs(runs["imitation + anchor steps"], runs["imitation + PPO"])}
+
+
+def print_evaluation(kind: str, evaluation: dict, args) -> None:
+    from errands.eval.compare import format_comparison, mcnemar_exact
+
+    skill_eval, tasks = evaluation["skill_env"], evaluation["tasks"]
+    policies = list(tasks)
+    print(f"\n### {kind}")
+    print(f"\nSkill episodes, unseen {kind} ({args.skill_episodes} per skill, the same for every policy):")
+    print("| skill | " + " | ".join(policies) + " | PPO - imitation (points) | McNemar p |")
+    print("|---|" + "---:|" * (len(policies) + 2))
+    for skill, by_policy in skill_eval.items():
+        a, b = by_policy["imitation"], by_policy["imitation + PPO"]
+        only_a = sum(x and not y for x, y in zip(a["outcomes"], b["outcomes"]))
+        only_b = sum(y and not x for x, y in zip(a["outcomes"], b["outcomes"]))
+        cells = " | ".join(pct(r["successes"], r["episodes"]) for r in by_policy.values())
+        print(f"| {skill} | {cells} | {100 * (b['success_rate'] - a['success_rate']):+.1f} | "
+              f"{mcnemar_exact(only_a, only_b):.3g} |")
+    print(f"\nFull tasks: {evaluation['task_episodes']} valid_unseen episodes in {kind}, oracle planner:")
+    print("| policy | GotoLocation in tasks | PickupObject in tasks | all skills | SR % | GC % | PLW-SR % |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for name, r in tasks.items():
+        goto, pick = r["skills"].get("GotoLocation", (0, 0)), r["skills"].get("PickupObject", (0, 0))
+        done, tried = sum(v[0] for v in r["skills"].values()), sum(v[1] for v in r["skills"].values())
+        m = r["summary"]["metrics"]["overall"]
+        print(f"| {name} | {pct(*goto)} | {pct(*pick)} | {pct(done, tried)} | {100 * m['sr']:.1f} | "
+              f"{100 * m['gc']:.1f} | {100 * m['plw_sr']:.1f} |")
+    comparison = evaluation["comparison"]
+    print("\nimitation (A) vs imitation + PPO (B), paired over the same episodes:")
+    print(format_comparison(comparison))
+    print("\nimitation + anchor steps, no PPO (A) vs imitation + PPO (B): what PPO itself adds:")
+    print(format_comparison(evaluation["control_comparison"]))
+    sr = next(r for r in comparison.rows if r.metric == "SR")
+    goto_a = tasks["imitation"]["skills"].get("GotoLocation", (0, 1))
+    goto_b = tasks["imitation + PPO"]["skills"].get("GotoLocation", (0, 1))
+    verdict = "higher" if sr.difference > 0 else "lower" if sr.difference < 0 else "the same"
+    print(f"\nIn {kind}, full-task SR with PPO fine-tuning is {verdict}: {100 * sr.difference:+.1f} points "
+          f"(McNemar p = {sr.p_value:.3g}); GotoLocation in tasks "
+          f"{100 * (goto_b[0] / max(goto_b[1], 1) - goto_a[0] / max(goto_a[1], 1)):+.1f} points.")
+
+
 def plot_curve(points: list[dict], history: list[dict], path: Path, title: str) -> None:
     import matplotlib
 
@@ -155,8 +215,6 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from errands.eval.compare import compare_runs, format_comparison, mcnemar_exact
-    from errands.eval.suites import load_suite
     from errands.train.rl import RLConfig, evaluate_skill, train_rl
 
     torch.set_num_threads(1)
@@ -208,21 +266,17 @@ def main(argv: list[str] | None = None) -> int:
     policies = {"imitation": imitation,
                 "imitation + anchor steps": anchor_only(finetune, out / "anchor-only"),
                 "imitation + PPO": str(out / "finetune")}
-    skill_eval = {skill: {name: evaluate_skill(path, episodes=args.skill_episodes, skills=skill,
-                                               layouts_dir=args.layouts)
-                          for name, path in policies.items()} for skill in skills}
-    suite = load_suite("valid_unseen", layouts_dir=args.layouts)
-    step = max(1, len(suite.episodes) // args.task_episodes)
-    subset = replace(suite, episodes=suite.episodes[::step][:args.task_episodes],
-                     name=f"valid_unseen-{args.task_episodes}", hash=f"{suite.hash}-every{step}-{args.task_episodes}")
-    runs = {"imitation": out / "eval" / "imitation",
-            "imitation + anchor steps": out / "eval" / "anchor-only", "imitation + PPO": out / "eval" / "finetuned"}
-    tasks = {name: full_tasks(subset, runs[name], policies[name], args.workers, args.layouts) for name in policies}
-    comparison = compare_runs(runs["imitation"], runs["imitation + PPO"])
-    control = compare_runs(runs["imitation + anchor steps"], runs["imitation + PPO"])
+    # in the scenes trained in; with --layouts also in procedural scenes, which the
+    # imitation policy was trained in and fine-tuning must not spoil
+    kinds = {"floor plans" if args.layouts else "procedural scenes": (args.layouts, out / "eval")}
+    if args.layouts:
+        kinds["procedural scenes"] = (None, out / "eval-procedural")
+    evaluations = {kind: evaluate_policies(policies, skills, layouts, folder, args)
+                   for kind, (layouts, folder) in kinds.items()}
     results["finetune"] = {"imitation": imitation, "imitation_source": how, "seconds": round(finetune_seconds, 1),
-                           "skill_env": skill_eval, "tasks": {k: v for k, v in tasks.items()},
-                           "comparison": comparison.to_dict(), "control_comparison": control.to_dict()}
+                           "evaluations": {kind: {**e, "comparison": e["comparison"].to_dict(),
+                                                  "control_comparison": e["control_comparison"].to_dict()}
+                                           for kind, e in evaluations.items()}}
 
     # (c) env steps/s during PPO training
     throughput = []
@@ -254,36 +308,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\n## (b) imitation ({how}) vs imitation + PPO ({args.finetune_steps} env steps on "
           f"{args.finetune_skills}, lr {args.finetune_lr}, {finetune_seconds:.0f} s)")
-    print(f"\nSkill episodes, unseen scenes ({args.skill_episodes} per skill, the same for every policy):")
-    print("| skill | " + " | ".join(policies) + " | PPO - imitation (points) | McNemar p |")
-    print("|---|" + "---:|" * (len(policies) + 2))
-    for skill, by_policy in skill_eval.items():
-        a, b = by_policy["imitation"], by_policy["imitation + PPO"]
-        only_a = sum(x and not y for x, y in zip(a["outcomes"], b["outcomes"]))
-        only_b = sum(y and not x for x, y in zip(a["outcomes"], b["outcomes"]))
-        cells = " | ".join(pct(r["successes"], r["episodes"]) for r in by_policy.values())
-        print(f"| {skill} | {cells} | {100 * (b['success_rate'] - a['success_rate']):+.1f} | "
-              f"{mcnemar_exact(only_a, only_b):.3g} |")
-    print(f"\nFull tasks: {len(subset.episodes)} valid_unseen episodes, oracle planner:")
-    print("| policy | GotoLocation in tasks | PickupObject in tasks | all skills | SR % | GC % | PLW-SR % |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, r in tasks.items():
-        goto, pick = r["skills"].get("GotoLocation", (0, 0)), r["skills"].get("PickupObject", (0, 0))
-        done, tried = sum(v[0] for v in r["skills"].values()), sum(v[1] for v in r["skills"].values())
-        m = r["summary"]["metrics"]["overall"]
-        print(f"| {name} | {pct(*goto)} | {pct(*pick)} | {pct(done, tried)} | {100 * m['sr']:.1f} | "
-              f"{100 * m['gc']:.1f} | {100 * m['plw_sr']:.1f} |")
-    print("\nimitation (A) vs imitation + PPO (B), paired over the same episodes:")
-    print(format_comparison(comparison))
-    print("\nimitation + anchor steps, no PPO (A) vs imitation + PPO (B): what PPO itself adds:")
-    print(format_comparison(control))
-    sr = next(r for r in comparison.rows if r.metric == "SR")
-    goto_a = tasks["imitation"]["skills"].get("GotoLocation", (0, 1))
-    goto_b = tasks["imitation + PPO"]["skills"].get("GotoLocation", (0, 1))
-    verdict = "higher" if sr.difference > 0 else "lower" if sr.difference < 0 else "the same"
-    print(f"\nFull-task SR with PPO fine-tuning is {verdict}: {100 * sr.difference:+.1f} points "
-          f"(McNemar p = {sr.p_value:.3g}); GotoLocation in tasks "
-          f"{100 * (goto_b[0] / max(goto_b[1], 1) - goto_a[0] / max(goto_a[1], 1)):+.1f} points.")
+    for kind, evaluation in evaluations.items():
+        print_evaluation(kind, evaluation, args)
 
     if throughput:
         print(f"\n## (c) env steps/s during PPO training ({args.throughput_steps} steps from the imitation "

@@ -264,6 +264,34 @@ def test_a_tiny_ppo_run_writes_a_checkpoint_the_agent_plays_and_resumes(imitatio
                           anchor_data=[demos], **TINY_PPO), progress=False)
 
 
+def test_with_validation_the_run_exports_the_checkpoint_that_solved_most_held_out_episodes(imitation_checkpoint,
+                                                                                          tmp_path):
+    from safetensors.torch import load_file
+
+    from errands.train.rl import VALIDATION_SEED
+
+    out = tmp_path / "rl"
+    config = RLConfig(out=str(out), init=str(imitation_checkpoint), total_steps=256, lr=1e-3, validation_episodes=3,
+                      **TINY_PPO)
+    train_rl(config, progress=False)
+    training = json.loads((out / "config.json").read_text())["training"]
+    validation = training["validation"]
+    assert [v["timesteps"] for v in validation] == [0, 128, 256]  # the starting network first
+    for v in validation:  # what each checkpoint solves of the same held-out episodes, replayed here
+        replay = evaluate_skill(out / "checkpoints" / f"step-{v['timesteps']:07d}", episodes=3, split="seen",
+                                skills="any", seed=VALIDATION_SEED)
+        assert (v["successes"], v["episodes"]) == (replay["successes"], 3)
+    best = max(validation, key=lambda v: (v["successes"], -v["timesteps"]))
+    assert training["selected"] == best
+    exported = load_file(out / "model.safetensors")
+    chosen = load_file(out / "checkpoints" / f"step-{best['timesteps']:07d}" / "model.safetensors")
+    assert exported.keys() == chosen.keys() and all(torch.equal(exported[k], chosen[k]) for k in exported)
+    start = load_file(out / "checkpoints" / "step-0000000" / "model.safetensors")
+    assert not all(torch.equal(start[k], chosen[k]) for k in start) or best["timesteps"] == 0
+    with pytest.raises(ValueError, match="validation_episodes must be a non-negative integer, got -1"):
+        RLConfig(validation_episodes=-1).validate()
+
+
 def test_during_the_value_warm_up_only_the_value_head_learns(imitation_checkpoint, tmp_path):
     config = RLConfig(out=str(tmp_path / "rl"), init=str(imitation_checkpoint), total_steps=128, lr=1e-3,
                       value_warmup_steps=128, **TINY_PPO)

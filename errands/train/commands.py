@@ -146,6 +146,10 @@ def add_rl_command(algos) -> None:
                    help="perturbed starts: up to this many random moves and turns before each training episode's "
                         "skill, so PPO meets states off the expert's path (default 0)")
     p.add_argument("--checkpoint-every", type=int, help="env steps between checkpoints (default 10000)")
+    p.add_argument("--validation-episodes", type=int,
+                   help="held-out skill episodes (every skill, the training split) that the starting network and "
+                        "each checkpoint play; the one that solves the most is exported as the run's policy "
+                        "(default 0: the last step is)")
     p.add_argument("--seed", type=int, help="seed of the envs and the network (default 0)")
     p.add_argument("--device", help="cpu, cuda, cuda:N or auto (default cpu)")
     p.add_argument("--threads", type=int, help="torch threads for the update (default 1)")

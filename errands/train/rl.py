@@ -21,6 +21,14 @@ A run folder holds:
 - `tensorboard/`: SB3's training curves (rollout/ep_rew_mean, rollout/success_rate,
   train/*), the anchor's loss and the env steps per second. Progress: a tqdm bar.
 
+Validation (`validation_episodes` > 0): the starting network and every checkpoint play the
+same held-out skill episodes of every skill on the training split (seeds VALIDATION_SEED +
+i, greedy, as the Agent plays them), and the exported policy is the checkpoint that solved
+the most of them, the earliest on a tie; the starting network counts, so fine-tuning that
+never beats it on validation exports it unchanged. PPO's returns are noisy and a network
+near the ceiling loses more by drifting than it can gain, so the last step is not always
+the best.
+
 Rerunning the same command resumes from `checkpoints/last`.
 """
 
@@ -41,6 +49,7 @@ from .config_file import config_from_file
 # random walks (with a SkillDone now and then) rather than strings of refused interactions.
 SCRATCH_INTERACTION_BIAS = -2.0
 RESUME_FREE = ("total_steps", "checkpoint_every", "device", "threads", "vec_env")  # may change on resume
+VALIDATION_SEED = 2_000_000  # skill-env seeds of the validation episodes (evaluation uses 1e6 + i)
 
 
 @dataclass
@@ -86,6 +95,9 @@ class RLConfig:
     # episode's skill (skill_env.py), so PPO meets off-path states; 0: none.
     detour_steps: int = 0
     checkpoint_every: int = 10_000
+    # Held-out skill episodes (all skills, training split) each checkpoint plays; the
+    # exported policy is the best of them. 0: no validation, the last step is exported.
+    validation_episodes: int = 0
     seed: int = 0
     device: str = "cpu"
     threads: int = 1  # torch threads in the training process (more only oversubscribe small CPUs)
@@ -100,7 +112,7 @@ class RLConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"config {name} must be a positive integer, got {value!r}")
-        for name in ("value_warmup_steps", "detour_steps"):
+        for name in ("value_warmup_steps", "detour_steps", "validation_episodes"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"config {name} must be a non-negative integer, got {value!r}")
@@ -306,6 +318,8 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
             self.rollout_seconds = 0.0
             self.bar = tqdm(total=config.total_steps, initial=self.model.num_timesteps, unit="step", desc="ppo",
                             disable=not progress, leave=False)
+            if config.validation_episodes and self.model.num_timesteps == 0:
+                self._checkpoint()  # the starting network, validated as the first candidate
 
         def _on_rollout_start(self) -> None:
             if self.model.num_timesteps > self.start_steps:  # a PPO update has just ended
@@ -360,14 +374,20 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
 
         def _checkpoint(self) -> None:
             model = self.model
-            export_checkpoint(model, out / "checkpoints" / f"step-{model.num_timesteps:07d}", config, state)
+            folder = out / "checkpoints" / f"step-{model.num_timesteps:07d}"
+            export_checkpoint(model, folder, config, state)
+            if config.validation_episodes and not any(v["timesteps"] == model.num_timesteps
+                                                      for v in state["validation"]):
+                state["validation"].append(validate(folder, config, model.num_timesteps))
+                self.logger.record("eval/validation_success", state["validation"][-1]["success_rate"])
             last = out / "checkpoints" / "last"
             last.mkdir(parents=True, exist_ok=True)
             tmp = last / "ppo.tmp.zip"
             model.save(tmp)
             os.replace(tmp, last / "ppo.zip")
             write_json_atomic(last / "state.json", {"config": asdict(config), "timesteps": int(model.num_timesteps),
-                                                    "history": state["history"], "seconds": state["seconds"]})
+                                                    "history": state["history"], "seconds": state["seconds"],
+                                                    "validation": state["validation"]})
 
     return RunKeeper()
 
@@ -395,18 +415,43 @@ def train_rl(config: RLConfig, progress: bool = True) -> Path:
             _check_same_run(saved["config"], config, last)
             model = load_ppo(config, env, last / "ppo.zip")
             state = {"history": saved["history"], "seconds_before": saved.get("seconds", 0.0),
-                     "seconds": saved.get("seconds", 0.0)}
+                     "seconds": saved.get("seconds", 0.0), "validation": saved.get("validation", [])}
         else:
             model = build_ppo(config, env)
-            state = {"history": [], "seconds_before": 0.0, "seconds": 0.0}
+            state = {"history": [], "seconds_before": 0.0, "seconds": 0.0, "validation": []}
         remaining = config.total_steps - model.num_timesteps
         if remaining > 0:
             model.learn(remaining, callback=_callbacks(config, state, progress), tb_log_name="ppo",
                         reset_num_timesteps=False)
-        export_checkpoint(model, out, config, state)
+        if config.validation_episodes:
+            export_best(out, config, state)
+        else:
+            export_checkpoint(model, out, config, state)
     finally:
         env.close()
     return out
+
+
+def validate(folder: Path, config: RLConfig, timesteps: int) -> dict:
+    """The checkpoint's success on the validation episodes."""
+    from .skill_env import ANY_SKILL
+
+    r = evaluate_skill(folder, episodes=config.validation_episodes, split=config.split, skills=ANY_SKILL,
+                       seed=VALIDATION_SEED, max_steps=config.max_skill_steps, layouts_dir=config.layouts)
+    return {"timesteps": int(timesteps), "successes": r["successes"], "episodes": r["episodes"],
+            "success_rate": round(r["success_rate"], 4)}
+
+
+def export_best(out: Path, config: RLConfig, state: dict) -> Path:
+    """Export the validated checkpoint that solved the most episodes (the earliest on a
+    tie) as the run's policy; its config records the choice and every validation."""
+    from ..policies.network import load_checkpoint, save_checkpoint
+
+    best = max(state["validation"], key=lambda v: (v["successes"], -v["timesteps"]))
+    network, saved = load_checkpoint(out / "checkpoints" / f"step-{best['timesteps']:07d}")
+    training = dict(saved.get("training", {}), history=state["history"], validation=state["validation"],
+                    selected=best, seconds=round(state.get("seconds", 0.0), 2))
+    return save_checkpoint(network, out, training=training)
 
 
 def _check_same_run(saved: dict, config: RLConfig, where: Path) -> None:
