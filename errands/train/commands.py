@@ -193,9 +193,15 @@ def cmd_train_rl(args) -> int:
 
     config = RLConfig.from_file(args.config, **flag_overrides(args, RLConfig))
     out = train_rl(config, progress=not args.no_progress)
-    last = json.loads((out / "config.json").read_text())["training"]["history"]
+    training = json.loads((out / "config.json").read_text())["training"]
+    last = training["history"]
     if last:
         print(f"after {last[-1]['timesteps']} steps: training success {last[-1]['success_rate']}, "
               f"{last[-1]['steps_per_s']} env steps/s")
+    if "selected" in training:
+        chosen = training["selected"]
+        print(f"exported the checkpoint of step {chosen['timesteps']}, which solved {chosen['successes']} of "
+              f"{chosen['episodes']} validation episodes (the starting network: "
+              f"{training['validation'][0]['successes']})")
     print(f"checkpoint: {out} (use it with: errands run --policy {out} \"...\")")
     return 0
