@@ -95,6 +95,57 @@ def full_tasks(suite, out: Path, policy: str, workers: int, layouts: str | None)
     return {"summary": summary, "skills": skill_success(out)}
 
 
+def finetune_and_compare(args, imitation: str, demos: str | None, seed: int, folder: Path) -> dict:
+    """Fine-tune the imitation checkpoint with PPO (seed `seed`, into `folder`), build the
+    anchor-steps control, and evaluate the three in the scenes trained in (and, with
+    --layouts, in procedural scenes too, which imitation was trained in and fine-tuning
+    must not spoil)."""
+    from errands.train.rl import RLConfig, train_rl
+
+    if demos is None:  # the anchor's demonstrations
+        from errands.train.collect import collect
+
+        demos = str(folder / "anchor-demos")
+        collect(demos, args.anchor_episodes, workers=args.workers, seed=seed + 1, progress=False,
+                layouts=args.layouts)
+    # GotoLocation always (every plan navigates), then the fine-tuned skills
+    skills = list(dict.fromkeys(["GotoLocation"] + [s.strip() for s in args.finetune_skills.split(",")]))
+    t0 = time.perf_counter()
+    config = RLConfig(out=str(folder / "finetune"), init=imitation, skills=args.finetune_skills,
+                      total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
+                      clip_range=0.1, anchor_data=[demos], checkpoint_every=max(1, args.finetune_steps // 5),
+                      value_warmup_steps=args.value_warmup, anchor_trained_skills=args.anchor_trained_skills,
+                      detour_steps=args.detour_steps, layouts=args.layouts, seed=seed)
+    train_rl(config, progress=False)
+    seconds = time.perf_counter() - t0
+    policies = {"imitation": imitation,
+                "imitation + anchor steps": anchor_only(config, folder / "anchor-only"),
+                "imitation + PPO": str(folder / "finetune")}
+    kinds = {"floor plans" if args.layouts else "procedural scenes": (args.layouts, folder / "eval")}
+    if args.layouts:
+        kinds["procedural scenes"] = (None, folder / "eval-procedural")
+    evaluations = {kind: evaluate_policies(policies, skills, layouts, eval_folder, args)
+                   for kind, (layouts, eval_folder) in kinds.items()}
+    return {"config": config, "seconds": round(seconds, 1), "evaluations": evaluations}
+
+
+def print_seed_summary(runs: dict) -> None:
+    """PPO - imitation per seed, in points: whether fine-tuning was lower anywhere."""
+    print("\n## (b) across seeds: imitation + PPO minus imitation, in points")
+    print("| seed | scenes | GotoLocation, skill episodes | GotoLocation in tasks | SR | GC | lower on any? |")
+    print("|---:|---|---:|---:|---:|---:|---|")
+    for seed, run in runs.items():
+        for kind, e in run["evaluations"].items():
+            a, b = e["skill_env"]["GotoLocation"]["imitation"], e["skill_env"]["GotoLocation"]["imitation + PPO"]
+            goto = 100 * (b["success_rate"] - a["success_rate"])
+            in_tasks = goto_in_tasks_difference(e["tasks"])
+            rows = {r.metric: 100 * r.difference for r in e["comparison"].rows}
+            lower = [name for name, value in (("GotoLocation", goto), ("GotoLocation in tasks", in_tasks),
+                                              ("SR", rows["SR"])) if value < 0]
+            print(f"| {seed} | {kind} | {goto:+.1f} | {in_tasks:+.1f} | {rows['SR']:+.1f} | {rows['GC']:+.1f} | "
+                  f"{', '.join(lower) or 'no'} |")
+
+
 def evaluate_policies(policies: dict, skills: list[str], layouts: str | None, folder: Path, args) -> dict:
     """Skill episodes (unseen split) and full tasks (a spread subset of valid_unseen) of
     every policy, in procedural scenes or, with `layouts`, ALFRED's floor plans."""
@@ -147,12 +198,15 @@ def print_evaluation(kind: str, evaluation: dict, args) -> None:
     print("\nimitation + anchor steps, no PPO (A) vs imitation + PPO (B): what PPO itself adds:")
     print(format_comparison(evaluation["control_comparison"]))
     sr = next(r for r in comparison.rows if r.metric == "SR")
-    goto_a = tasks["imitation"]["skills"].get("GotoLocation", (0, 1))
-    goto_b = tasks["imitation + PPO"]["skills"].get("GotoLocation", (0, 1))
     verdict = "higher" if sr.difference > 0 else "lower" if sr.difference < 0 else "the same"
     print(f"\nIn {kind}, full-task SR with PPO fine-tuning is {verdict}: {100 * sr.difference:+.1f} points "
-          f"(McNemar p = {sr.p_value:.3g}); GotoLocation in tasks "
-          f"{100 * (goto_b[0] / max(goto_b[1], 1) - goto_a[0] / max(goto_a[1], 1)):+.1f} points.")
+          f"(McNemar p = {sr.p_value:.3g}); GotoLocation in tasks {goto_in_tasks_difference(tasks):+.1f} points.")
+
+
+def goto_in_tasks_difference(tasks: dict) -> float:
+    """GotoLocation's success inside full tasks, imitation + PPO minus imitation, in points."""
+    a, b = (tasks[name]["skills"].get("GotoLocation", (0, 1)) for name in ("imitation", "imitation + PPO"))
+    return 100 * (b[0] / max(b[1], 1) - a[0] / max(a[1], 1))
 
 
 def plot_curve(points: list[dict], history: list[dict], path: Path, title: str) -> None:
@@ -209,7 +263,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="expert episodes for the imitation anchor when the checkpoint's own are not here (600)")
     parser.add_argument("--bc-epochs", type=int, default=8, help="BC epochs if one is trained (8)")
     parser.add_argument("--workers", type=int, default=2, help="SubprocVecEnv workers / evaluation workers (2)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the runs (the first fine-tuning seed) (0)")
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="fine-tuning runs with seeds SEED, SEED+1, ... (1; more go to OUT/seed-N, each with its "
+                             "own anchor demonstrations, and a table across seeds closes part (b))")
     parser.add_argument("--out", type=Path, default=Path("runs/bench/rl"), help="work folder")
     args = parser.parse_args(argv)
 
@@ -217,6 +274,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from errands.train.rl import RLConfig, evaluate_skill, train_rl
 
+    if args.seeds < 1:
+        parser.error(f"--seeds must be at least 1, got {args.seeds}")
     torch.set_num_threads(1)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -245,38 +304,19 @@ def main(argv: list[str] | None = None) -> int:
                    f"PPO from scratch on GotoLocation ({args.scratch_steps} env steps)")
         results["scratch"] = {"curve": curve, "seconds": round(scratch_seconds, 1)}
 
-    # (b) imitation vs imitation + PPO
+    # (b) imitation vs imitation + PPO, for each fine-tuning seed
     imitation, how, demos = imitation_checkpoint(args)
-    if demos is None:  # the anchor's demonstrations
-        from errands.train.collect import collect
-
-        demos = str(out / "anchor-demos")
-        collect(demos, args.anchor_episodes, workers=args.workers, seed=args.seed + 1, progress=False,
-                layouts=args.layouts)
-    # GotoLocation always (every plan navigates), then the fine-tuned skills
-    skills = list(dict.fromkeys(["GotoLocation"] + [s.strip() for s in args.finetune_skills.split(",")]))
-    t0 = time.perf_counter()
-    finetune = RLConfig(out=str(out / "finetune"), init=imitation, skills=args.finetune_skills,
-                        total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
-                        clip_range=0.1, anchor_data=[demos], checkpoint_every=max(1, args.finetune_steps // 5),
-                        value_warmup_steps=args.value_warmup, anchor_trained_skills=args.anchor_trained_skills,
-                        detour_steps=args.detour_steps, layouts=args.layouts, seed=args.seed)
-    train_rl(finetune, progress=False)
-    finetune_seconds = time.perf_counter() - t0
-    policies = {"imitation": imitation,
-                "imitation + anchor steps": anchor_only(finetune, out / "anchor-only"),
-                "imitation + PPO": str(out / "finetune")}
-    # in the scenes trained in; with --layouts also in procedural scenes, which the
-    # imitation policy was trained in and fine-tuning must not spoil
-    kinds = {"floor plans" if args.layouts else "procedural scenes": (args.layouts, out / "eval")}
-    if args.layouts:
-        kinds["procedural scenes"] = (None, out / "eval-procedural")
-    evaluations = {kind: evaluate_policies(policies, skills, layouts, folder, args)
-                   for kind, (layouts, folder) in kinds.items()}
-    results["finetune"] = {"imitation": imitation, "imitation_source": how, "seconds": round(finetune_seconds, 1),
-                           "evaluations": {kind: {**e, "comparison": e["comparison"].to_dict(),
-                                                  "control_comparison": e["control_comparison"].to_dict()}
-                                           for kind, e in evaluations.items()}}
+    seeds = [args.seed + k for k in range(args.seeds)]
+    runs = {seed: finetune_and_compare(args, imitation, demos, seed, out if args.seeds == 1 else out / f"seed-{seed}")
+            for seed in seeds}
+    finetune = runs[seeds[0]]["config"]
+    results["finetune"] = {"imitation": imitation, "imitation_source": how,
+                           "seeds": {seed: {"seconds": run["seconds"],
+                                            "evaluations": {kind: {**e, "comparison": e["comparison"].to_dict(),
+                                                                   "control_comparison":
+                                                                       e["control_comparison"].to_dict()}
+                                                            for kind, e in run["evaluations"].items()}}
+                                     for seed, run in runs.items()}}
 
     # (c) env steps/s during PPO training
     throughput = []
@@ -306,10 +346,13 @@ def main(argv: list[str] | None = None) -> int:
                   f"{'-' if rate is None else f'{100 * rate:.1f}%'} |")
         print(f"learning curve: {out / 'learning_curve.png'}")
 
-    print(f"\n## (b) imitation ({how}) vs imitation + PPO ({args.finetune_steps} env steps on "
-          f"{args.finetune_skills}, lr {args.finetune_lr}, {finetune_seconds:.0f} s)")
-    for kind, evaluation in evaluations.items():
-        print_evaluation(kind, evaluation, args)
+    for seed, run in runs.items():
+        print(f"\n## (b) imitation ({how}) vs imitation + PPO ({args.finetune_steps} env steps on "
+              f"{args.finetune_skills}, lr {args.finetune_lr}, seed {seed}, {run['seconds']:.0f} s)")
+        for kind, evaluation in run["evaluations"].items():
+            print_evaluation(kind, evaluation, args)
+    if len(runs) > 1:
+        print_seed_summary(runs)
 
     if throughput:
         print(f"\n## (c) env steps/s during PPO training ({args.throughput_steps} steps from the imitation "
