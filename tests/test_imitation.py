@@ -167,6 +167,15 @@ def test_a_policy_trained_on_one_episode_replays_it(tmp_path):
     assert [s["action"].split()[0] for s in log.steps] == [s["action"].split()[0] for s in expert_log.steps]
 
 
+def test_dagger_rounds_can_play_alfreds_floor_plans(demos, alfred_dir, tmp_path):
+    layouts = str(alfred_dir / "layouts")
+    config = TrainConfig(datasets=[str(demos)], out=str(tmp_path / "dagger"), dagger_rounds=1, dagger_episodes=2,
+                         dagger_epochs=1, dagger_layouts=layouts, **TINY)
+    train_dagger(config, progress=False)
+    round_data = read_manifest(tmp_path / "dagger" / "round-1" / "data")
+    assert round_data["source"]["layouts"] == layouts and round_data["totals"]["rows"] > 0
+
+
 def test_dagger_adds_learner_states_labelled_by_the_expert(demos, tmp_path):
     config = TrainConfig(datasets=[str(demos)], out=str(tmp_path / "dagger"), dagger_rounds=1, dagger_episodes=3,
                          dagger_epochs=1, **TINY)

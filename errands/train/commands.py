@@ -77,6 +77,8 @@ def add_train_commands(sub) -> None:
             p.add_argument("--dagger-episodes", type=int, help="episodes the learner plays per round (default 200)")
             p.add_argument("--dagger-epochs", type=int, help="training epochs after each round (default 4)")
             p.add_argument("--workers", type=int, help="worker processes for the rollouts (default 1)")
+            p.add_argument("--dagger-layouts", help="ALFRED's gen/layouts folder: the learner's rounds play its real "
+                                                    "floor plans (default: procedural scenes)")
         p.set_defaults(handler=cmd_train)
     add_rl_command(algos)
 

@@ -55,6 +55,7 @@ class TrainConfig:
     dagger_episodes: int = 200
     dagger_epochs: int = 4
     dagger_split: str = "seen"
+    dagger_layouts: str | None = None  # ALFRED's gen/layouts folder: the learner plays its floor plans
     workers: int = 1
 
     @classmethod
@@ -312,7 +313,8 @@ def _barrier(dist_info: Distributed) -> None:
 def train_dagger(config: TrainConfig, initial: str | Path | None = None, progress: bool = True) -> Path:
     """Behaviour cloning on config.datasets (unless `initial` gives a start), then
     `dagger_rounds` rounds: the current policy plays `dagger_episodes` new tasks, the
-    expert labels every state it visits, and training goes on over all labels so far.
+    expert labels every state it visits, and training goes on over all labels so far
+    (in ALFRED's floor plans of the split with `dagger_layouts`).
     Each round has its folder (round-K/, with round-K/data/), so a rerun resumes."""
     from dataclasses import replace
 
@@ -328,7 +330,7 @@ def train_dagger(config: TrainConfig, initial: str | Path | None = None, progres
         data_dir = out / f"round-{r}" / "data"
         if dist_info.main:
             collect(data_dir, config.dagger_episodes, split=config.dagger_split, seed=config.seed + 1000 * r,
-                    workers=config.workers, actor=str(current), progress=progress)
+                    workers=config.workers, actor=str(current), progress=progress, layouts=config.dagger_layouts)
         _barrier(dist_info)
         datasets.append(str(data_dir))
         current = train(replace(config, datasets=datasets, out=str(out / f"round-{r}"), epochs=config.dagger_epochs),
