@@ -7,9 +7,9 @@
     episodes: skill-env success on GotoLocation and each fine-tuned skill, and full
     tasks with the oracle planner on a spread subset of the packaged valid_unseen suite
     (GotoLocation skill success inside those tasks, SR, GC, PLW-SR, and the paired
-    comparison of `errands compare`). Fine-tuning runs with the imitation anchor (behaviour cloning on
-    the other skills' demonstrations after each PPO update, so the shared network keeps
-    them). A control row, "imitation + anchor steps", is the imitation network after the
+    comparison of `errands compare`). Fine-tuning runs with the imitation anchor
+    (behaviour cloning on the other skills' demonstrations after each PPO update, so the
+    shared network keeps them). A control row, "imitation + anchor steps", is the imitation network after the
     same anchor steps without PPO (what fine-tuning adds beyond it is PPO's). The policy
     carries the network's memory through PPO's rollouts, so its starting point is the
     imitation policy exactly as the Agent plays it.
@@ -18,7 +18,10 @@
 
 With --layouts (ALFRED's gen/layouts folder) every part runs in ALFRED's real floor plans
 instead of procedural scenes: training and the anchor's demonstrations in the seen split's,
-skill episodes in the unseen split's, full tasks on the floor-plan variant of valid_unseen.
+skill episodes in the unseen split's, full tasks on the floor-plan variant of valid_unseen;
+part (b) is then evaluated in procedural scenes as well, which imitation was trained in.
+With --seeds N part (b) runs N times (seeds SEED...SEED+N-1, in OUT/seed-K) and a table
+says what PPO changed in each run.
 
 The imitation checkpoint: --imitation if given, else the packaged one
 (errands/policies/data/household-skills) when it matches the current features, else one
