@@ -319,7 +319,7 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
             self.bar = tqdm(total=config.total_steps, initial=self.model.num_timesteps, unit="step", desc="ppo",
                             disable=not progress, leave=False)
             if config.validation_episodes and self.model.num_timesteps == 0:
-                self._checkpoint()  # the starting network, validated as the first candidate
+                self._export()  # the starting network, validated as the first candidate
 
         def _on_rollout_start(self) -> None:
             if self.model.num_timesteps > self.start_steps:  # a PPO update has just ended
@@ -372,7 +372,8 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
             if progress:
                 self.bar.set_postfix(success=row["success_rate"], reward=row["ep_reward"], refresh=False)
 
-        def _checkpoint(self) -> None:
+        def _export(self) -> None:
+            """The network as checkpoints/step-N, validated when validation is on."""
             model = self.model
             folder = out / "checkpoints" / f"step-{model.num_timesteps:07d}"
             export_checkpoint(model, folder, config, state)
@@ -380,6 +381,11 @@ def _callbacks(config: RLConfig, state: dict, progress: bool):
                                                       for v in state["validation"]):
                 state["validation"].append(validate(folder, config, model.num_timesteps))
                 self.logger.record("eval/validation_success", state["validation"][-1]["success_rate"])
+
+        def _checkpoint(self) -> None:
+            """An exported checkpoint and the resumable PPO state."""
+            self._export()
+            model = self.model
             last = out / "checkpoints" / "last"
             last.mkdir(parents=True, exist_ok=True)
             tmp = last / "ppo.tmp.zip"
