@@ -160,7 +160,7 @@ def test_view_boxes_hold_everything_drawn_and_what_rests_on_it():
             for look in looks:
                 if len(look.prims):
                     assert (look.prims.lo >= lo).all() and (look.prims.hi <= hi).all(), spec.id
-                for prims, _ in place_contents(world, obj, look.slots()):
+                for prims, _ in place_contents(world, obj, look.slots(len(obj.contents))):
                     assert (prims.lo >= lo).all() and (prims.hi <= hi).all(), spec.id
 
 

@@ -1,12 +1,18 @@
 """The scripted expert: executes a skill with primitive actions using privileged access to
 the world (shortest paths to interaction poses, then the interactions ALFRED's expert
 uses). It provides demonstrations and the reference path length L* of PLW metrics.
+
+When the world's visibility follows a camera (an env with camera observations), an
+interaction pose of a piece of furniture need not show everything on it: the expert then
+walks to the nearest pose whose frame shows what it is about to act on, before each
+interaction. With the geometric rule every interaction pose shows it, and nothing changes.
 """
 
 from __future__ import annotations
 
 from ..envs.actions import Action
-from ..envs.household.navigation import shortest_actions
+from ..envs.household.navigation import nearest_first, shortest_actions
+from ..envs.household.scene import Pose
 from ..envs.household.world import World, WorldObject
 from ..envs.skills import TRANSFORM_APPLIANCE, SkillCall, goto_poses, is_done
 from .base import PolicyStep
@@ -38,6 +44,10 @@ class ExpertSkillPolicy:
         elif not info.get("last_action_success", True):
             return PolicyStep(failed=True, reason=info.get("error_message", "the last action failed"))
         if self._queue:
+            try:
+                self._queue = self._into_sight(self._queue)
+            except SkillImpossible as e:
+                return PolicyStep(failed=True, reason=str(e))
             return PolicyStep(action=self._queue.pop(0))
         if is_done(self.world, call):
             return PolicyStep(done=True)
@@ -48,6 +58,9 @@ class ExpertSkillPolicy:
     def actions_for(self, call: SkillCall) -> list[Action]:
         """The primitive actions that carry out `call` from the current state (raises
         SkillImpossible); DAgger's teacher asks again whenever the learner strays."""
+        return self._into_sight(self._skill_actions(call))
+
+    def _skill_actions(self, call: SkillCall) -> list[Action]:
         skill = call.skill
         if skill == "GotoLocation":
             return self._goto(call)
@@ -75,10 +88,35 @@ class ExpertSkillPolicy:
         poses = goto_poses(w, call)
         if not poses:
             raise SkillImpossible(f"no reachable {call.args[0]} in this scene")
+        if w.sight is not None:  # the nearest pose whose frame shows the target
+            poses = self._first_showing(poses, lambda: is_done(w, call), f"a {call.args[0]}")
         actions = shortest_actions(w.scene, w.agent, poses)
         if actions is None:
             raise SkillImpossible(f"no path to a {call.args[0]}")
         return [Action(a) for a in actions]
+
+    def _into_sight(self, actions: list[Action]) -> list[Action]:
+        """With a camera's visibility, the way to the nearest pose that shows the next
+        action's target first, when it is not in view from here."""
+        w = self.world
+        if w.sight is None or not actions or not actions[0].is_interaction:
+            return actions
+        target = actions[0].target
+        if target not in w.objects or w.is_visible(target) or target == w.held:
+            return actions
+        root = w.root_fixed(target)
+        poses = [Pose(*p) for p in w.scene.interaction_poses.get(root.id, ()).tolist()] if root else []
+        pose = self._first_showing(poses, lambda: w.is_visible(target), target)
+        return [Action(a) for a in shortest_actions(w.scene, w.agent, pose)] + actions
+
+    def _first_showing(self, poses: list[Pose], shows, what: str) -> list[Pose]:
+        """The nearest of `poses` (by actions from here) at which `shows()` holds."""
+        w = self.world
+        for pose in nearest_first(w.scene, w.agent, poses):
+            with w.standing_at(pose):
+                if shows():
+                    return [pose]
+        raise SkillImpossible(f"no pose within reach shows {what} at the camera's resolution")
 
     def _resolve(self, call: SkillCall, i: int, reachable_only: bool = True) -> WorldObject:
         """The grounded object, or the nearest visible one of the type (or one hidden in a
@@ -128,9 +166,13 @@ class ExpertSkillPolicy:
             raise SkillImpossible(f"no {appliance_type} in reach")
         a = appliance.id
         if call.skill == "CleanObject":
-            faucet = next((w.objects[o] for o in visible if w.objects[o].controls == a), None)
-            if faucet is None:
+            # (with a camera's visibility the faucet may be out of frame from here: the
+            # expert steps to where it shows before turning it on)
+            faucets = [o for o in (w.objects.values() if w.sight is not None else map(w.objects.get, visible))
+                       if o.controls == a]
+            if not faucets:
                 raise SkillImpossible(f"no faucet over {a} in reach")
+            faucet = faucets[0]
             return [Action("PutObject", a), Action("ToggleObjectOn", faucet.id),
                     Action("ToggleObjectOff", faucet.id), Action("PickupObject", held)]
         opening = [Action("OpenObject", a)] if not appliance.is_open else []

@@ -56,6 +56,7 @@ FACE_SHADE = np.array([0.86, 0.78, 1.0, 0.6, 0.93, 0.82], np.float32)
 FACE_SHADE_ALL = np.concatenate([FACE_SHADE, [1.0, 1.0]]).astype(np.float32)  # by face code
 LIGHT = np.array([-0.35, 0.85, -0.4]) / np.linalg.norm([-0.35, 0.85, -0.4])
 RECENT_FRAMES = 32  # frames kept per camera, for views the agent returns to unchanged
+CAMERA_KEYS = ("rgb", "depth", "segmentation")
 HELD_SIZE = 0.16  # metres: the held object is drawn at most this big, in the lower right
 
 
@@ -160,20 +161,40 @@ class Camera:
     def render(self, world: World, rgb: bool = True, depth: bool = True, segmentation: bool = True) -> dict:
         """{'rgb': (H, W, 3) uint8, 'depth': (H, W) float32, 'segmentation': (H, W)
         uint16}, those asked for."""
+        wanted = {k for k, on in (("rgb", rgb), ("depth", depth), ("segmentation", segmentation)) if on}
+        return {k: v.copy() for k, v in self._frame(world, wanted).items() if k in wanted}
+
+    def shown_ids(self, world: World) -> frozenset[str]:
+        """The ids of the objects at least one pixel of the segmentation shows now (the
+        held object too): what a world with this camera as its `sight` may call visible."""
+        frame = self._frame(world, {"segmentation"})
+        if "shown" not in frame:
+            counts = np.bincount(frame["segmentation"].ravel())
+            frame["shown"] = frozenset(self.segments.object_id(int(v)) for v in np.nonzero(counts[1:])[0] + 1)
+        return frame["shown"]
+
+    def _frame(self, world: World, wanted: set[str]) -> dict:
+        """The frame of the world's present state with at least the `wanted` images,
+        drawn again only when the world or the pose changed (or an image is missing).
+        Frames are shared by `render` and `shown_ids`."""
         if world is not self._world:
             self._world = world
             self.segments = SegmentTable(world)
             self._layers_key = None
             self._frames.clear()
-        frame_key = (world.version, world.agent, world.held, rgb, depth, segmentation)
-        if frame_key in self._frames:  # nothing changed since this view was last drawn
-            self._frames.move_to_end(frame_key)
-            return {k: v.copy() for k, v in self._frames[frame_key].items()}
-        out = self._render(world, rgb, depth, segmentation)
-        self._frames[frame_key] = out
+        state = (world.version, world.agent, world.held)
+        frame = self._frames.get(state)
+        if frame is not None and wanted <= frame.keys():
+            self._frames.move_to_end(state)
+            return frame
+        # the segmentation comes almost free with any image, and visibility may ask for it
+        keys = wanted | {"segmentation"} | ({k for k in frame if k in CAMERA_KEYS} if frame is not None else set())
+        frame = self._render(world, "rgb" in keys, "depth" in keys, "segmentation" in keys)
+        self._frames[state] = frame
+        self._frames.move_to_end(state)
         if len(self._frames) > RECENT_FRAMES:
             self._frames.popitem(last=False)
-        return {k: v.copy() for k, v in out.items()}
+        return frame
 
     def _render(self, world: World, rgb: bool, depth: bool, segmentation: bool) -> dict:
         pose = world.agent
@@ -581,14 +602,15 @@ def placed_items(world: World, geometry, states: bytes) -> list[tuple[Prims, str
     for spec, looks, state in zip(world.scene.fixed, geometry.looks, states):
         obj = world.objects[spec.id]
         if obj.contents and not (obj.type.openable and not obj.is_open):
-            out.extend(place_contents(world, obj, looks[state].slots()))
+            out.extend(place_contents(world, obj, looks[state].slots(len(obj.contents))))
     return out
 
 
 def place_contents(world: World, obj, slots: list[tuple]) -> list[tuple[Prims, str]]:
     """The shapes of what rests on or in `obj`, its contents' contents included: the
-    k-th content takes the k-th slot of its receptacle's surfaces (Look.slots), wrapping
-    around when there are more contents than slots, scaled down to fit its slot and the
+    k-th content takes the k-th slot of its receptacle's surfaces (Look.slots, which
+    gives as many as there are contents where it can), wrapping around when there are
+    more contents than slots, scaled down to fit its slot and the
     room above it, so that nothing pokes out of the receptacle's view box."""
     if not slots:
         return []

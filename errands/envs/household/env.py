@@ -7,6 +7,17 @@ asked for. `info` carries what a planner may use: visible objects, the last acti
 success and error, goal conditions met, the step and failure counts (and, with
 segmentation on, "segmentation_ids": segmentation value k + 1 is the k-th id).
 
+What the agent can see and act on follows the camera when the env has one
+(`visibility="camera"`, the default with any of "rgb", "depth", "segmentation"): an
+object is visible when the frame shows at least one pixel of it and its furniture is
+within 1.5 m, so info["visible_objects"] is exactly what the segmentation shows within
+reach, and interactions need the same. Without a camera (`visibility="geometric"`, the
+default for the symbolic view alone) nothing is rendered: furniture is visible when its
+view box meets the view within reach, with whatever rests on it unless it is closed,
+which counts more objects than a camera shows (no occlusion; see
+benchmarks/visibility_gap.py). `visibility="camera"` without camera keys renders the
+segmentation at `resolution` for the rule alone.
+
 Sampled tasks (no `task` given) come from the split's procedural scenes, or with
 `scenes="alfred_floorplans"` from ALFRED's real floor plans of the split (`layouts_dir`).
 
@@ -27,7 +38,7 @@ from ..actions import ACTIONS, Action
 from ..tasks.goals import goal_conditions
 from ..tasks.sampler import TaskSampler, task_for_episode
 from ..tasks.task import Task
-from .camera import MAX_DEPTH, Camera, parse_resolution
+from .camera import CAMERA_KEYS, MAX_DEPTH, Camera, parse_resolution
 from .object_types import NUM_TYPES, TYPE_NAMES
 from .scene import HORIZONS
 from .topdown import render_topdown
@@ -39,7 +50,7 @@ INSTRUCTION_CHARSET = string.printable
 MAX_INSTRUCTION_LENGTH = 512
 MAX_GRID = 255
 OBSERVATION_KEYS = ("view", "rgb", "depth", "segmentation")
-CAMERA_KEYS = ("rgb", "depth", "segmentation")
+VISIBILITY_RULES = ("camera", "geometric")
 
 
 class HouseholdEnv(gym.Env):
@@ -58,6 +69,7 @@ class HouseholdEnv(gym.Env):
         observations: tuple[str, ...] | str = ("view",),
         resolution: int | tuple[int, int] = 64,
         scenes: str = "procedural",
+        visibility: str | None = None,
     ):
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
@@ -65,7 +77,12 @@ class HouseholdEnv(gym.Env):
             raise ValueError(f"view_size must be an odd number >= 3, got {view_size}")
         self.observations = _observation_keys(observations)
         self.resolution = parse_resolution(resolution)
-        self.camera = Camera(self.resolution) if set(self.observations) & set(CAMERA_KEYS) else None
+        observes_camera = bool(set(self.observations) & set(CAMERA_KEYS))
+        self.visibility = visibility or ("camera" if observes_camera else "geometric")
+        if self.visibility not in VISIBILITY_RULES:
+            raise ValueError(f"unknown visibility {visibility!r}: expected one of {', '.join(VISIBILITY_RULES)}")
+        uses_camera = observes_camera or self.visibility == "camera"
+        self.camera = Camera(self.resolution) if uses_camera else None
         self._viewer_camera: Camera | None = None
         self.fixed_task = Task.from_dict(task) if isinstance(task, dict) else task
         self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir, scenes=scenes)
@@ -101,7 +118,8 @@ class HouseholdEnv(gym.Env):
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         super().reset(seed=seed)
         self.task = task_for_episode(options, self.fixed_task, self.sampler, self.np_random)
-        self.world = World(self.task.build_scene(self.layouts_dir), view_size=self.view_size)
+        sight = self.camera if self.visibility == "camera" else None
+        self.world = World(self.task.build_scene(self.layouts_dir), view_size=self.view_size, sight=sight)
         self.steps = 0
         self.failures = 0
         self.path = [(self.world.agent.row, self.world.agent.col)]
@@ -173,10 +191,9 @@ class HouseholdEnv(gym.Env):
         obs = {"instruction": self.task.instruction[:MAX_INSTRUCTION_LENGTH]}
         if "view" in self.observations:
             obs["view"] = w.egocentric_view()
-        if self.camera is not None:
-            wanted = self.observations
-            obs.update(self.camera.render(w, rgb="rgb" in wanted, depth="depth" in wanted,
-                                          segmentation="segmentation" in wanted))
+        wanted = [key for key in CAMERA_KEYS if key in self.observations]
+        if wanted:
+            obs.update(self.camera.render(w, **{key: key in wanted for key in CAMERA_KEYS}))
         obs["pose"] = np.array([a.col, a.row, a.heading, a.horizon], dtype=np.int64)
         obs["held"] = held
         return obs

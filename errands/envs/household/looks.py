@@ -10,6 +10,8 @@ from functools import lru_cache
 from .object_types import OBJECT_TYPES
 from .primitives import CONTENT_HEIGHT, LIT, PLAIN, WALL_HEIGHT, Builder, Frame, Prims, shade
 
+DRAWER_PULL = 0.3  # metres an open drawer stands out
+
 
 def _legs(f: Frame, b: Builder, y1: float, colour, inset: float = 0.05, size: float = 0.05) -> None:
     w, d = f.width, f.depth
@@ -24,13 +26,35 @@ def _table(f, b, top, colour, surfaces):
     surfaces.append(f.surface(0.02, f.width - 0.02, 0.02, f.depth - 0.02, top))
 
 
-def _counter(f, b, colour, surfaces, occupied):
+def _counter(f, b, colour, surfaces, occupied, openings=()):
+    """A kitchen unit; `openings` (u0, u1, y0, y1) are where cabinets and drawers stand in
+    it, left out of its carcass so that one can see into them when they are open."""
     w, d = f.width, f.depth
     f.box(b, 0, w, 0.06, d, 0.0, 0.1, (60, 56, 52))  # plinth
-    f.box(b, 0.01, w - 0.01, 0.03, d, 0.1, 0.86, shade(colour, 0.8))  # carcass behind the doors
+    for u0, u1, y0, y1 in _carcass_pieces(0.01, w - 0.01, 0.1, 0.86, openings):
+        f.box(b, u0, u1, 0.03, d, y0, y1, shade(colour, 0.8))  # carcass behind the doors
     f.box(b, 0, w, -0.02, d, 0.86, 0.9, colour)  # worktop, a little overhang
     f.box(b, 0, w, d - 0.02, d, 0.9, 1.3, shade(colour, 1.15))  # splashback
     surfaces.extend(occupied)
+
+
+def _carcass_pieces(u0, u1, y0, y1, openings) -> list[tuple[float, float, float, float]]:
+    """The rectangle [u0, u1] x [y0, y1] less the openings, as rectangles: cut into
+    columns at the openings' edges, each column less the heights the openings take."""
+    edges = sorted({u0, u1, *(min(max(u, u0), u1) for o in openings for u in o[:2])})
+    pieces = []
+    for a, b in zip(edges, edges[1:]):
+        if b - a < 1e-6:
+            continue
+        taken = sorted((o[2], o[3]) for o in openings if o[0] < b - 1e-6 and o[1] > a + 1e-6)
+        y = y0
+        for t0, t1 in taken:
+            if t0 > y + 1e-6:
+                pieces.append((a, b, y, min(t0, y1)))
+            y = max(y, t1)
+        if y < y1 - 1e-6:
+            pieces.append((a, b, y, y1))
+    return pieces
 
 
 def _fridge(f, b, colour, is_open, surfaces):
@@ -81,7 +105,7 @@ def _cabinet_like(f, b, colour, is_open, y0, y1, surfaces, v0=0.0, handle="top")
 
 def _drawer(f, b, colour, is_open, y0, y1, surfaces):
     w, d = f.width, f.depth
-    out = 0.3 if is_open else 0.0
+    out = DRAWER_PULL if is_open else 0.0
     f.box(b, 0.01, w - 0.01, -out, -out + 0.02, y0 + 0.01, y1 - 0.01, shade(colour, 1.1))  # front
     f.box(b, w / 2 - 0.08, w / 2 + 0.08, -out - 0.03, -out, (y0 + y1) / 2, (y0 + y1) / 2 + 0.02, (70, 70, 74))
     if is_open:
@@ -92,7 +116,8 @@ def _drawer(f, b, colour, is_open, y0, y1, surfaces):
         f.box(b, 0.0, w, 0.0, d, y1 - 0.01, y1, shade(colour, 0.8))  # carcass above
     else:
         f.box(b, 0.0, w, 0.02, d, y0, y1, shade(colour, 0.9))
-    surfaces.append(f.surface(0.03, w - 0.03, -out + 0.03, d - 0.03, y0 + 0.02, CONTENT_HEIGHT))
+    # Contents lie in the part that pulls out, where one sees them from above.
+    surfaces.append(f.surface(0.03, w - 0.03, 0.03 - DRAWER_PULL, -0.01, y0 + 0.02, CONTENT_HEIGHT))
 
 
 def _sofa(f, b, colour, surfaces, seat=0.45, back=0.9, arms=True):
@@ -194,13 +219,14 @@ def _floor_lamp(f, b, colour, is_on, surfaces):
                LIT if is_on else PLAIN)
 
 
-def unit_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: list, occupied: list) -> None:
+def unit_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: list, occupied: list,
+              openings=()) -> None:
     name = spec.type
     colour = OBJECT_TYPES[name].colour
     y = spec.position[1]
     w, d = f.width, f.depth
     if name == "CounterTop":
-        _counter(f, b, colour, surfaces, occupied)
+        _counter(f, b, colour, surfaces, occupied, openings)
     elif name in ("DiningTable", "CoffeeTable", "Desk"):
         top = {"DiningTable": 0.76, "CoffeeTable": 0.42, "Desk": 0.76}[name]
         _table(f, b, top, colour, surfaces)

@@ -57,6 +57,24 @@ def shortest_actions(scene: Scene, start: Pose, goals: list[Pose]) -> list[str] 
     return actions
 
 
+def nearest_first(scene: Scene, start: Pose, goals: list[Pose]) -> list[Pose]:
+    """The reachable goal poses ordered by how many primitive actions lead there from
+    `start` (ties keep the goals' order)."""
+    depth = {(start.row, start.col, start.heading): 0}
+    queue = deque(depth)
+    while queue:
+        r, c, h = state = queue.popleft()
+        dr, dc = heading_step(h)
+        for nxt in ((r + dr, c + dc, h), (r, c, (h - 90) % 360), (r, c, (h + 90) % 360)):
+            if nxt in depth or (nxt[2] == h and not scene.is_floor(nxt[0], nxt[1])):
+                continue
+            depth[nxt] = depth[state] + 1
+            queue.append(nxt)
+    cost = {g: depth[g.row, g.col, g.heading] + abs(g.horizon - start.horizon) // 15
+            for g in goals if (g.row, g.col, g.heading) in depth}
+    return sorted(cost, key=cost.get)
+
+
 def grid_distance(scene: Scene, start: tuple[int, int], goal_cells: set[tuple[int, int]]) -> int | None:
     """Fewest MoveAhead steps between a cell and the nearest goal cell (rotations not counted)."""
     if start in goal_cells:

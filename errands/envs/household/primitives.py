@@ -92,6 +92,7 @@ class Surface:
     z1: float
     y: float
     height: float = CONTENT_HEIGHT
+    front: str = ""  # the side facing the room ("-z", "+z", "-x", "+x"), when it has one
 
 
 class Frame:
@@ -114,6 +115,10 @@ class Frame:
             return self.x0 + v, self.z1 - u
         return self.x1 - v, self.z0 + u
 
+    def u_at(self, x: float, z: float) -> float:
+        """How far along the front a point lies (the inverse of xz for u)."""
+        return {"-z": x - self.x0, "+z": self.x1 - x, "-x": self.z1 - z}.get(self.front, z - self.z0)
+
     def box(self, b: Builder, u0, u1, v0, v1, y0, y1, colour, material=PLAIN) -> None:
         xa, za = self.xz(u0, v0)
         xb, zb = self.xz(u1, v1)
@@ -130,4 +135,4 @@ class Frame:
     def surface(self, u0, u1, v0, v1, y, height=CONTENT_HEIGHT) -> Surface:
         xa, za = self.xz(u0, v0)
         xb, zb = self.xz(u1, v1)
-        return Surface(min(xa, xb), max(xa, xb), min(za, zb), max(za, zb), y, height)
+        return Surface(min(xa, xb), max(xa, xb), min(za, zb), max(za, zb), y, height, self.front)

@@ -12,7 +12,7 @@ the camera can show within reach is always one the world calls visible.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +28,7 @@ APPLIANCE_TYPES = {"Microwave", "StoveBurner", "StoveKnob", "Sink", "SinkBasin",
 ROOM_WALLS = {"kitchen": (236, 226, 190), "living_room": (222, 208, 186),
               "bedroom": (196, 210, 226), "bathroom": (214, 232, 230)}
 DOOR, DOOR_FRAME = (132, 88, 52), (236, 232, 222)
+SLOT_SIZE, MIN_SLOT_SIZE = 0.22, 0.03  # metres: the cells contents rest in
 BLOCK = (176, 170, 160)  # what stands where an imported floor plan is neither floor nor listed
 
 
@@ -37,21 +38,38 @@ class Look:
 
     prims: Prims
     surfaces: list[Surface]
+    _slot_cache: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def slots(self) -> list[tuple]:
+    def slots(self, at_least: int = 1) -> list[tuple]:
         """Places for contents, (x0, x1, z0, z1, y0, y1): each surface cut in a grid of
-        cells about 0.22 m across, y1 the top of the room above it."""
-        if not hasattr(self, "_slots"):
-            self._slots = []
+        cells about 0.22 m across, finer when that gives fewer than `at_least` (no two
+        contents share a place, down to cells of 3 cm), y1 the top of the room above it;
+        the row at the surface's front first (what is in a cabinet is seen through its
+        door)."""
+        cell = SLOT_SIZE
+        slots = self._slots_of(cell)
+        while len(slots) < at_least and cell > MIN_SLOT_SIZE:
+            cell *= 0.8
+            slots = self._slots_of(cell)
+        return slots
+
+    def _slots_of(self, cell: float) -> list[tuple]:
+        cache = self._slot_cache
+        if cell not in cache:
+            slots = cache[cell] = []
             for s in self.surfaces:
-                nx = max(1, int((s.x1 - s.x0) / 0.22))
-                nz = max(1, int((s.z1 - s.z0) / 0.22))
+                nx = max(1, int((s.x1 - s.x0) / cell))
+                nz = max(1, int((s.z1 - s.z0) / cell))
                 dx, dz = (s.x1 - s.x0) / nx, (s.z1 - s.z0) / nz
-                for i in range(nz):
-                    for j in range(nx):
-                        x0, z0 = s.x0 + dx * j, s.z0 + dz * i
-                        self._slots.append((x0, x0 + dx, z0, z0 + dz, s.y, s.y + s.height))
-        return self._slots
+                cells = [(i, j) for i in range(nz) for j in range(nx)]
+                if s.front:  # rows by depth from the front
+                    depth = {"-z": lambda i, j: i, "+z": lambda i, j: -i, "-x": lambda i, j: j,
+                             "+x": lambda i, j: -j}[s.front]
+                    cells.sort(key=lambda ij: depth(*ij))
+                for i, j in cells:
+                    x0, z0 = s.x0 + dx * j, s.z0 + dz * i
+                    slots.append((x0, x0 + dx, z0, z0 + dz, s.y, s.y + s.height))
+        return cache[cell]
 
 
 class SceneGeometry:
@@ -205,10 +223,11 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool) -> L
         appliance_look(b, spec, f, base, is_open, is_on, surfaces)
     else:
         f = Frame(*_cell_box(scene, spec.footprint), front)
-        occupied = []
+        occupied, openings = [], []
         if spec.type == "CounterTop":
             occupied = _free_counter_surfaces(scene, spec, f)
-        unit_look(b, spec, f, is_open, is_on, surfaces, occupied)
+            openings = _counter_openings(scene, spec, f)
+        unit_look(b, spec, f, is_open, is_on, surfaces, occupied, openings)
     return Look(b.prims(), surfaces)
 
 
@@ -229,6 +248,23 @@ def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
     if front == "-x":
         return Frame(x0, x0 + 0.24, z - 0.12, z + 0.12, front)
     return Frame(x1 - 0.24, x1, z - 0.12, z + 0.12, front)
+
+
+def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, float, float, float]]:
+    """(u0, u1, y0, y1) in the counter's frame of each cabinet and drawer built into it:
+    the span of its cells along the front, the heights its closed look takes."""
+    cells = set(spec.footprint)
+    out = []
+    for other in scene.fixed:
+        if other.type not in ("Cabinet", "Drawer") or not other.footprint or not set(other.footprint) <= cells:
+            continue
+        x0, x1, z0, z1 = _cell_box(scene, other.footprint)
+        b = Builder()
+        unit_look(b, other, Frame(x0, x1, z0, z1, f.front), False, False, [], [])
+        lo, hi = b.prims().bounds()
+        u0, u1 = sorted((f.u_at(x0, z0), f.u_at(x1, z1)))
+        out.append((u0, u1, float(lo[1]), float(hi[1])))
+    return out
 
 
 def _free_counter_surfaces(scene: Scene, spec, f: Frame) -> list[Surface]:

@@ -10,6 +10,7 @@ knob is on heats the pan on it too).
 from __future__ import annotations
 
 import difflib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,8 +73,9 @@ def _view_offsets(v: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
 class World:
     """An episode's state over a Scene. Build a new one to reset."""
 
-    def __init__(self, scene: Scene, view_size: int = 9):
+    def __init__(self, scene: Scene, view_size: int = 9, sight=None):
         self.scene = scene
+        self.sight = sight  # None: the geometric rule alone; else a camera (see _visible)
         self.agent = scene.start_pose
         self.held: str | None = None
         self.version = 0  # bumped whenever an object changes, to key caches
@@ -102,6 +104,10 @@ class World:
         return self._visible()[1]
 
     def _visible(self) -> tuple[list[tuple[float, str]], list[str]]:
+        """The geometric rule: furniture whose view box meets the view within reach, and
+        what rests on it unless it is closed. With a `sight` (a camera: anything with
+        `shown_ids(world)`), only those of them that its frame shows: what the camera
+        shows within reach is always among the geometric ones, so the two agree exactly."""
         key = (self.agent, self.version)
         if self._visible_cache is not None and self._visible_cache[0] == key:
             return self._visible_cache[1]
@@ -111,6 +117,9 @@ class World:
             obj = self.objects[fixed[i].id]
             result.append((reach, obj.id))
             self._add_contents(obj, reach, result)
+        if self.sight is not None:
+            shown = self.sight.shown_ids(self)
+            result = [entry for entry in result if entry[1] in shown]
         value = (result, [oid for _, oid in result])
         self._visible_cache = (key, value)
         return value
@@ -126,6 +135,17 @@ class World:
 
     def is_visible(self, object_id: str) -> bool:
         return object_id in self.visible_ids()
+
+    @contextmanager
+    def standing_at(self, pose):
+        """The agent at `pose` for the block, the world otherwise as it is (for experts
+        asking what a pose would show); it stands where it was afterwards."""
+        here = self.agent
+        self.agent = pose
+        try:
+            yield self
+        finally:
+            self.agent = here
 
     def root_fixed(self, object_id: str) -> WorldObject | None:
         """The furniture an object ultimately rests in (None while held)."""
@@ -277,6 +297,8 @@ class World:
             if parent.type.openable and not parent.is_open:
                 return f"it is inside {parent.id}, which is closed"
             parent = self.objects.get(parent.parent) if parent.parent else None
+        if self.sight is not None:
+            return "it is out of view, hidden behind something, or farther than 1.5 m"
         return "it is out of view or farther than 1.5 m"
 
     def _do_PickupObject(self, target) -> ActionResult:
