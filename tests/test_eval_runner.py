@@ -42,6 +42,27 @@ def test_oracle_expert_solves_the_smoke_suite(inline_run, smoke):
     assert config["suite"]["hash"] == smoke.hash and (config["planner"], config["policy"]) == ("oracle", "expert")
 
 
+def test_a_suite_played_through_the_agents_camera(inline_run, smoke, tmp_path, capsys):
+    """`errands eval --visibility camera`: the world sees what the camera shows, the
+    expert walks into sight (longer than the suite's L* in some episodes) and still
+    solves every episode; the run folder remembers the camera, and will not resume
+    without it."""
+    out = tmp_path / "camera"
+    code = main(["eval", "--suite", "smoke", "--visibility", "camera", "--resolution", "48", "--workers", "0",
+                 "--no-progress", "--out", str(out)])
+    assert code == 0
+    assert "seeing through a 48x48 camera" in capsys.readouterr().out
+    summary = json.loads((out / "summary.json").read_text())
+    overall = summary["metrics"]["overall"]
+    assert (overall["sr"], overall["gc"]) == (1.0, 1.0) and overall["plw_sr"] < 1.0
+    records = {r["episode_id"]: r for r in read_records(out / "episodes.jsonl")}
+    assert any(r["num_steps"] > r["expert_length"] for r in records.values())
+    config = json.loads((out / "config.json").read_text())
+    assert config["env_options"] == {"visibility": "camera", "resolution": 48}
+    with pytest.raises(ValueError, match="env_options"):
+        run_evaluation(smoke, out, workers=0, progress=False)
+
+
 def test_same_results_on_every_backend(inline_run, smoke, tmp_path):
     expected = outcome(inline_run[2])
     one = run_evaluation(smoke, tmp_path / "local1", workers=1, progress=False)

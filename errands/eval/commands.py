@@ -61,6 +61,12 @@ def add_eval_commands(sub) -> None:
                          f"(default {DEFAULT_TIMEOUT_S:g})")
     ev.add_argument("--layouts", help="ALFRED's gen/layouts folder: play the suite's floor-plan variant "
                                       "(FloorPlanN scenes); or set ERRANDS_ALFRED_LAYOUTS")
+    ev.add_argument("--visibility", choices=("geometric", "camera"), default="geometric",
+                    help="what the agent can see and act on: geometric (default; nothing is rendered) or camera "
+                         "(exactly what its first-person frame shows within 1.5 m, at --resolution; PLW's L* stays "
+                         "the suite's)")
+    ev.add_argument("--resolution", type=int, default=64,
+                    help="the camera's image size in pixels a side, with --visibility camera (default 64)")
     ev.add_argument("--episodes", type=int, default=512,
                     help="babyai:LEVEL suites: how many seeds to play (default 512)")
     ev.add_argument("--batch", type=int, default=64,
@@ -119,14 +125,17 @@ def cmd_eval(args) -> int:
         summary, out = cmd_eval_babyai(args)
     else:
         suite = load_suite(args.suite, args.layouts)
-        out = args.out or default_run_dir(suite, args.planner, args.policy)
+        env_options = ({"visibility": "camera", "resolution": args.resolution} if args.visibility == "camera"
+                       else {})
+        out = args.out or default_run_dir(suite, args.planner, args.policy, env_options=env_options)
         backend = "ray" if (args.ray or args.ray_address) else "local"
+        seeing = f"; seeing through a {args.resolution}x{args.resolution} camera" if env_options else ""
         print(f"suite {suite.name}: {len(suite.episodes)} episodes (hash {suite.hash[:12]}); "
-              f"{args.planner} planner + {args.policy} policy; {backend} x{args.workers}; run folder {out}")
+              f"{args.planner} planner + {args.policy} policy{seeing}; {backend} x{args.workers}; run folder {out}")
         summary = run_evaluation(suite, out, planner=args.planner, policy=args.policy, workers=args.workers,
                                  planner_options=parse_options(args.planner_option, "--planner-option"),
                                  policy_options=parse_options(args.policy_option, "--policy-option"),
-                                 backend=backend, ray_address=args.ray_address, timeout_s=args.timeout,
+                                 env_options=env_options, backend=backend, ray_address=args.ray_address, timeout_s=args.timeout,
                                  layouts_dir=args.layouts, progress=not args.no_progress, overwrite=args.overwrite,
                                  chunk_size=args.chunk_size)
     run = summary["run"]

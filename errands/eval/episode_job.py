@@ -37,9 +37,11 @@ class EpisodeTimeout(Exception):
 
 
 def make_job(episode, planner: str, policy: str, layouts_dir: str | None, timeout_s: float | None,
-             planner_options: dict | None = None, policy_options: dict | None = None) -> dict:
+             planner_options: dict | None = None, policy_options: dict | None = None,
+             env_options: dict | None = None) -> dict:
     return {"episode": episode.to_dict(), "planner": planner, "policy": policy, "layouts_dir": layouts_dir,
-            "timeout_s": timeout_s, "planner_options": planner_options or {}, "policy_options": policy_options or {}}
+            "timeout_s": timeout_s, "planner_options": planner_options or {}, "policy_options": policy_options or {},
+            "env_options": env_options or {}}
 
 
 def run_jobs(jobs: list[dict]) -> list[dict]:
@@ -95,7 +97,7 @@ def _key(job: dict) -> tuple:
     import json
 
     return (job["planner"], job["policy"], job["layouts_dir"],
-            json.dumps(job["planner_options"], sort_keys=True), json.dumps(job["policy_options"], sort_keys=True))
+            *(json.dumps(job.get(k) or {}, sort_keys=True) for k in ("planner_options", "policy_options", "env_options")))
 
 
 def _agent_for(job: dict):
@@ -108,7 +110,7 @@ def _agent_for(job: dict):
         from ..policies import make_policy
         from ..policies.agent import Agent
 
-        env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=job["layouts_dir"])
+        env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=job["layouts_dir"], **(job.get("env_options") or {}))
         agent = Agent(make_planner(job["planner"], **job["planner_options"]),
                       make_policy(job["policy"], **job["policy_options"]))
         _AGENTS[key] = (env, agent)

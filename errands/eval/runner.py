@@ -30,7 +30,7 @@ DEFAULT_TIMEOUT_S = 300.0
 EPISODES_FILE, CONFIG_FILE, SUMMARY_FILE = "episodes.jsonl", "config.json", "summary.json"
 DEFAULT_CHUNK_SIZE = 1  # episodes of one scene sent to a worker at once; 1 writes each as soon as it ends
 # What must match for a run folder to be resumed.
-RESUME_KEYS = ("suite_hash", "planner", "policy", "planner_options", "policy_options", "layouts_dir")
+RESUME_KEYS = ("suite_hash", "planner", "policy", "planner_options", "policy_options", "layouts_dir", "env_options")
 
 
 @dataclass
@@ -53,28 +53,35 @@ class RunStats:
                 "episodes_per_s": round(rate, 2) if rate else None}
 
 
-def default_run_dir(suite: Suite, planner: str, policy: str, root: str | Path = "runs/eval") -> Path:
-    """The same folder for the same suite and agent, so that a rerun resumes."""
-    return Path(root) / f"{suite.name}-{planner}-{Path(policy).name}"
+def default_run_dir(suite: Suite, planner: str, policy: str, root: str | Path = "runs/eval",
+                    env_options: dict | None = None) -> Path:
+    """The same folder for the same suite, agent and camera, so that a rerun resumes."""
+    camera = f"-camera{env_options['resolution']}" if (env_options or {}).get("visibility") == "camera" else ""
+    return Path(root) / f"{suite.name}-{planner}-{Path(policy).name}{camera}"
 
 
 def run_evaluation(suite: Suite, out_dir: str | Path, planner: str = "oracle", policy: str = "expert",
                    workers: int = 1, backend: str = "local", ray_address: str | None = None,
                    timeout_s: float | None = DEFAULT_TIMEOUT_S, layouts_dir: str | None = None,
                    planner_options: dict | None = None, policy_options: dict | None = None,
-                   progress: bool = True, overwrite: bool = False, write_reports: bool = True,
+                   env_options: dict | None = None, progress: bool = True, overwrite: bool = False,
+                   write_reports: bool = True,
                    chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict:
     """Play the suite's unfinished episodes, then write the summary and the reports.
     `workers=0` plays them in this process (handy under a debugger). `chunk_size` > 1
     sends a worker that many episodes of one scene at once (fewer scene builds and
     messages: faster for fast agents; their lines are written when the chunk ends).
-    Returns the summary."""
+    `env_options` go to the env (`visibility="camera", resolution=64`: the world sees
+    through the agent's camera; L* stays the suite's). Returns the summary."""
+    from ..envs.household.env import HouseholdEnv
     from ..planners import PLANNERS
     from ..policies import make_policy
 
     if planner not in PLANNERS:
         raise ValueError(f"unknown planner {planner!r}: expected one of {', '.join(PLANNERS)}")
     make_policy(policy, **(policy_options or {}))  # a bad name or checkpoint fails here, not in every episode
+    env_options = env_options or {}
+    HouseholdEnv(**env_options)  # and so does a bad env option
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}: expected one of {', '.join(BACKENDS)}")
     if workers < 0 or (backend == "ray" and workers < 1):
@@ -93,12 +100,14 @@ def run_evaluation(suite: Suite, out_dir: str | Path, planner: str = "oracle", p
     out = Path(out_dir)
     config = {"suite": suite.reference(), "suite_hash": suite.hash, "planner": planner, "policy": policy,
               "planner_options": planner_options or {}, "policy_options": policy_options or {},
-              "layouts_dir": layouts_dir, "timeout_s": timeout_s, "errands_version": __version__}
+              "layouts_dir": layouts_dir, "env_options": env_options, "timeout_s": timeout_s,
+              "errands_version": __version__}
     _prepare_folder(out, config, overwrite)
     episodes_path = out / EPISODES_FILE
     finished = {r["episode_id"] for r in read_records(episodes_path)}
     todo = [e for e in suite.episodes if e.id not in finished]
-    jobs = [make_job(e, planner, policy, layouts_dir, timeout_s, planner_options, policy_options) for e in todo]
+    jobs = [make_job(e, planner, policy, layouts_dir, timeout_s, planner_options, policy_options, env_options)
+            for e in todo]
     stats = RunStats(backend="inline" if workers == 0 else backend, workers=workers, chunk_size=chunk_size,
                      already_done=len(suite.episodes) - len(todo))
     if jobs:
@@ -125,7 +134,7 @@ def _prepare_folder(out: Path, config: dict, overwrite: bool) -> None:
             old = json.loads(config_path.read_text())
         except json.JSONDecodeError:
             old = {}
-        differ = [k for k in RESUME_KEYS if old.get(k) != config.get(k)]
+        differ = [k for k in RESUME_KEYS if (old.get(k) or None) != (config.get(k) or None)]  # absent = empty
         if differ:
             raise ValueError(f"{out} holds a run with other settings ({', '.join(f'{k}: {old.get(k)!r}' for k in differ)}"
                              f"); pass --overwrite to start it again, or choose another --out")

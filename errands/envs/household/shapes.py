@@ -252,16 +252,18 @@ def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
 
 def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, float, float, float]]:
     """(u0, u1, y0, y1) in the counter's frame of each cabinet and drawer built into it:
-    the span of its cells along the front, the heights its closed look takes."""
+    the span along the front of the cells it shares with the counter, the heights its
+    closed look takes."""
     cells = set(spec.footprint)
     out = []
     for other in scene.fixed:
-        if other.type not in ("Cabinet", "Drawer") or not other.footprint or not set(other.footprint) <= cells:
+        shared = [c for c in other.footprint or () if c in cells]
+        if other.type not in ("Cabinet", "Drawer") or not shared:
             continue
-        x0, x1, z0, z1 = _cell_box(scene, other.footprint)
         b = Builder()
-        unit_look(b, other, Frame(x0, x1, z0, z1, f.front), False, False, [], [])
+        unit_look(b, other, Frame(*_cell_box(scene, other.footprint), f.front), False, False, [], [])
         lo, hi = b.prims().bounds()
+        x0, x1, z0, z1 = _cell_box(scene, shared)
         u0, u1 = sorted((f.u_at(x0, z0), f.u_at(x1, z1)))
         out.append((u0, u1, float(lo[1]), float(hi[1])))
     return out
