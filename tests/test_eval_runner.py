@@ -43,12 +43,12 @@ def test_oracle_expert_solves_the_smoke_suite(inline_run, smoke):
 
 
 def test_a_suite_played_through_the_agents_camera(inline_run, smoke, tmp_path, capsys):
-    """`errands eval --visibility camera`: the world sees what the camera shows, the
+    """`errands eval --camera 48`: the world sees what the camera shows, the
     expert walks into sight (longer than the suite's L* in some episodes) and still
     solves every episode; the run folder remembers the camera, and will not resume
     without it."""
     out = tmp_path / "camera"
-    code = main(["eval", "--suite", "smoke", "--visibility", "camera", "--resolution", "48", "--workers", "0",
+    code = main(["eval", "--suite", "smoke", "--camera", "48", "--workers", "0",
                  "--no-progress", "--out", str(out)])
     assert code == 0
     assert "seeing through a 48x48 camera" in capsys.readouterr().out

@@ -81,6 +81,23 @@ def test_collection_in_alfreds_floor_plans_plays_the_tasks_drawn_there(alfred_di
         collect(tmp_path, 3, shard_size=3, seed=5, progress=False)
 
 
+def test_collection_through_the_agents_camera(tmp_path):
+    """With a camera the expert walks to where the frame shows what it acts on: the same
+    tasks, the same skills, more steps; the dataset remembers the camera."""
+    geometric = collect(tmp_path / "geometric", 6, shard_size=6, seed=3, progress=False)
+    camera = collect(tmp_path / "camera", 6, shard_size=6, seed=3, camera=64, progress=False)
+    assert camera["source"]["camera"] == 64 and geometric["source"]["camera"] is None
+    assert camera["totals"]["failed_episodes"] == geometric["totals"]["failed_episodes"] == 0
+    assert camera["totals"]["segments"] == geometric["totals"]["segments"]
+    assert camera["totals"]["rows"] > geometric["totals"]["rows"]
+    with pytest.raises(DatasetError, match="camera: 64 there, None now"):
+        collect(tmp_path / "camera", 6, shard_size=6, seed=3, progress=False)
+    with pytest.raises(ValueError, match="resolution must be between 8 and 2048"):
+        collect(tmp_path / "tiny", 1, camera=2, progress=False)
+    with pytest.raises(ValueError, match="config dagger_camera: resolution must be"):
+        TrainConfig(datasets=["x"], dagger_camera=4).validate()
+
+
 def test_collection_refuses_other_settings_and_reports_corrupt_shards(demos, tmp_path):
     collect(tmp_path, 4, shard_size=4, seed=1, progress=False)
     with pytest.raises(DatasetError, match="seed: 1 there, 2 now"):
@@ -174,6 +191,14 @@ def test_dagger_rounds_can_play_alfreds_floor_plans(demos, alfred_dir, tmp_path)
     train_dagger(config, progress=False)
     round_data = read_manifest(tmp_path / "dagger" / "round-1" / "data")
     assert round_data["source"]["layouts"] == layouts and round_data["totals"]["rows"] > 0
+
+
+def test_dagger_rounds_can_see_through_the_agents_camera(demos, tmp_path):
+    config = TrainConfig(datasets=[str(demos)], out=str(tmp_path / "dagger"), dagger_rounds=1, dagger_episodes=2,
+                         dagger_epochs=1, dagger_camera=48, **TINY)
+    train_dagger(config, progress=False)
+    round_data = read_manifest(tmp_path / "dagger" / "round-1" / "data")
+    assert round_data["source"]["camera"] == 48 and round_data["totals"]["rows"] > 0
 
 
 def test_dagger_adds_learner_states_labelled_by_the_expert(demos, tmp_path):

@@ -61,12 +61,10 @@ def add_eval_commands(sub) -> None:
                          f"(default {DEFAULT_TIMEOUT_S:g})")
     ev.add_argument("--layouts", help="ALFRED's gen/layouts folder: play the suite's floor-plan variant "
                                       "(FloorPlanN scenes); or set ERRANDS_ALFRED_LAYOUTS")
-    ev.add_argument("--visibility", choices=("geometric", "camera"), default="geometric",
-                    help="what the agent can see and act on: geometric (default; nothing is rendered) or camera "
-                         "(exactly what its first-person frame shows within 1.5 m, at --resolution; PLW's L* stays "
-                         "the suite's)")
-    ev.add_argument("--resolution", type=int, default=64,
-                    help="the camera's image size in pixels a side, with --visibility camera (default 64)")
+    ev.add_argument("--camera", type=int, metavar="RES",
+                    help="see through the agent's RES x RES first-person camera: what it can see and act on is "
+                         "exactly what the frame shows within 1.5 m (default: the geometric rule, nothing rendered; "
+                         "PLW's L* stays the suite's)")
     ev.add_argument("--episodes", type=int, default=512,
                     help="babyai:LEVEL suites: how many seeds to play (default 512)")
     ev.add_argument("--batch", type=int, default=64,
@@ -115,6 +113,7 @@ def add_eval_commands(sub) -> None:
 
 
 def cmd_eval(args) -> int:
+    from ..envs.household.env import camera_options
     from .babyai_eval import babyai_level
     from .metrics import Metrics, format_table
     from .report import failure_table, headline
@@ -122,14 +121,15 @@ def cmd_eval(args) -> int:
     from .suites import load_suite
 
     if babyai_level(args.suite) is not None:
+        if args.camera is not None:
+            raise ValueError("--camera is for household suites: BabyAI levels are seen the way minigrid shows them")
         summary, out = cmd_eval_babyai(args)
     else:
         suite = load_suite(args.suite, args.layouts)
-        env_options = ({"visibility": "camera", "resolution": args.resolution} if args.visibility == "camera"
-                       else {})
+        env_options = camera_options(args.camera)
         out = args.out or default_run_dir(suite, args.planner, args.policy, env_options=env_options)
         backend = "ray" if (args.ray or args.ray_address) else "local"
-        seeing = f"; seeing through a {args.resolution}x{args.resolution} camera" if env_options else ""
+        seeing = f"; seeing through a {args.camera}x{args.camera} camera" if env_options else ""
         print(f"suite {suite.name}: {len(suite.episodes)} episodes (hash {suite.hash[:12]}); "
               f"{args.planner} planner + {args.policy} policy{seeing}; {backend} x{args.workers}; run folder {out}")
         summary = run_evaluation(suite, out, planner=args.planner, policy=args.policy, workers=args.workers,

@@ -6,7 +6,9 @@ Episode i's task is drawn from `default_rng([seed, i])`, so a dataset is the sam
 whatever the number of workers, and a rerun into the same folder only collects the shards
 that are missing. An episode that raises is recorded as failed in the manifest and the
 collection goes on. With `layouts` (ALFRED's gen/layouts folder) the tasks are drawn in
-ALFRED's real floor plans of the split instead of its procedural scenes.
+ALFRED's real floor plans of the split instead of its procedural scenes. With `camera`
+(a resolution) the world sees through the agent's camera: the expert walks to where
+the frame shows what it acts on, and the learner sees what the camera shows.
 
 `backend="babyai:LEVEL"` records minigrid's BabyAI bot on a BabyAI level instead (one
 segment per episode, the mission as its text); episode i plays the level's env seed
@@ -23,15 +25,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from ..envs.household.env import camera_options
 from ..policies.features import household_spec
 from .dataset import DATASET_FORMAT, DATASET_VERSION, MANIFEST, DatasetError, read_manifest, sha256, write_manifest, write_shard
 
-SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts")
+SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts", "camera")
 
 
 def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, workers: int = 1,
             shard_size: int = 50, actor: str = "expert", progress: bool = True, overwrite: bool = False,
-            backend: str = "household", layouts: str | None = None) -> dict:
+            backend: str = "household", layouts: str | None = None, camera: int | None = None) -> dict:
     """Collect `episodes` episodes into `out`; return the manifest. `backend` is
     "household" or "babyai:LEVEL"."""
     if episodes < 1 or shard_size < 1 or workers < 1:
@@ -41,11 +44,12 @@ def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, 
         shutil.rmtree(out)
     spec, shard_function = backend_parts(backend, actor)
     if backend != "household":
-        if layouts:
-            raise ValueError("layouts are ALFRED floor plans for household tasks; BabyAI levels have none")
+        if layouts or camera:
+            raise ValueError("layouts and camera are for household tasks; BabyAI levels have neither")
         split = None  # BabyAI levels have no scene splits: seeds keep training and evaluation apart
+    camera_options(camera)  # a bad resolution fails before any work
     source = {"backend": backend, "split": split, "seed": seed, "shard_size": shard_size, "actor": actor,
-              "layouts": layouts}
+              "layouts": layouts, "camera": camera}
     manifest = _open(out, source, spec)
     jobs = []
     for index, first in enumerate(range(0, episodes, shard_size)):
@@ -54,7 +58,7 @@ def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, 
         count = min(shard_size, episodes - first)
         if known and known["episodes"] == count and (out / name).is_file() and sha256(out / name) == known["sha256"]:
             continue
-        jobs.append((str(out), name, first, count, split, seed, actor, layouts))
+        jobs.append((str(out), name, first, count, split, seed, actor, layouts, camera))
     bar = tqdm(total=episodes, initial=episodes - sum(j[3] for j in jobs), unit="episode", desc="collect",
                disable=not progress)
     for name, info in _run(jobs, workers, shard_function):
@@ -117,7 +121,7 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
     from ..policies.agent import Agent
     from .recording import ExpertTeacher, RecordingPolicy
 
-    out, name, first, count, split, seed, actor_name, layouts = job
+    out, name, first, count, split, seed, actor_name, layouts, camera = job
     if actor_name == "expert":
         recorder = RecordingPolicy(make_policy("expert"))
     else:
@@ -128,7 +132,7 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
     agent = Agent(OraclePlanner(), recorder)
     scenes = "alfred_floorplans" if layouts else "procedural"
     sampler = TaskSampler(split=split, layouts_dir=layouts, scenes=scenes)
-    env = HouseholdEnv(split=split, layouts_dir=layouts, scenes=scenes)
+    env = HouseholdEnv(split=split, layouts_dir=layouts, scenes=scenes, **camera_options(camera))
 
     def play(episode: int) -> tuple[list[dict], str, str]:
         recorder.rows, recorder.segment = [], -1
@@ -146,7 +150,7 @@ def collect_babyai_shard(job: tuple, level: str) -> tuple[str, dict]:
     from ..policies.babyai_policy import record_demonstration
     from ..policies.features import babyai_spec
 
-    out, name, first, count, _split, seed, _actor, _layouts = job
+    out, name, first, count, _split, seed, _actor, _layouts, _camera = job
     env = BabyAIEnv(level)
 
     def play(episode: int) -> tuple[list[dict], str, str]:

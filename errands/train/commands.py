@@ -35,6 +35,10 @@ def add_train_commands(sub) -> None:
                      help="scenes to draw tasks from (default seen; keep unseen for evaluation)")
     col.add_argument("--layouts", help="ALFRED's gen/layouts folder: draw the tasks in its real floor plans of the "
                                        "split (default: the split's procedural scenes)")
+    col.add_argument("--camera", type=int, metavar="RES",
+                     help="see through the agent's RES x RES camera: the world counts as visible exactly what the "
+                          "frame shows within 1.5 m, and the expert walks to where it shows its targets (default: "
+                          "the geometric rule, nothing rendered)")
     col.add_argument("--seed", type=int, default=0, help="seed of the task draws (default 0)")
     col.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     col.add_argument("--shard-size", type=int, default=50, help="episodes per Parquet shard (default 50)")
@@ -79,6 +83,9 @@ def add_train_commands(sub) -> None:
             p.add_argument("--workers", type=int, help="worker processes for the rollouts (default 1)")
             p.add_argument("--dagger-layouts", help="ALFRED's gen/layouts folder: the learner's rounds play its real "
                                                     "floor plans (default: procedural scenes)")
+            p.add_argument("--dagger-camera", type=int, metavar="RES",
+                           help="the learner's rounds see through the agent's RES x RES camera (see errands collect "
+                                "--camera; default: the geometric rule)")
         p.set_defaults(handler=cmd_train)
     add_rl_command(algos)
 
@@ -165,7 +172,7 @@ def cmd_collect(args) -> int:
     manifest = collect(args.out, args.episodes, split=args.split, seed=args.seed, workers=args.workers,
                        shard_size=args.shard_size, actor=args.actor, progress=not args.no_progress,
                        overwrite=args.overwrite, backend=f"babyai:{args.level}" if args.level else "household",
-                       layouts=args.layouts)
+                       layouts=args.layouts, camera=args.camera)
     totals = manifest["totals"]
     print(f"{args.out}: {totals['episodes']} episodes, {totals['segments']} skill segments, {totals['rows']} steps "
           f"({totals['failed_episodes']} failed episodes, listed in the manifest)")

@@ -24,6 +24,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from ..envs.household.env import camera_options
 from ..files import write_json_atomic
 from ..policies.features import Vocabulary, household_vocabulary
 from ..policies.network import NetworkConfig, SkillPolicyNetwork, load_checkpoint, save_checkpoint
@@ -56,6 +57,7 @@ class TrainConfig:
     dagger_epochs: int = 4
     dagger_split: str = "seen"
     dagger_layouts: str | None = None  # ALFRED's gen/layouts folder: the learner plays its floor plans
+    dagger_camera: int | None = None  # a resolution: the learner's rounds see through the agent's camera
     workers: int = 1
 
     @classmethod
@@ -72,6 +74,11 @@ class TrainConfig:
             raise ValueError(f"config device must be 'cpu', 'cuda' or 'cuda:N', got {self.device!r}")
         if self.device.startswith("cuda") and not torch.cuda.is_available():
             raise ValueError(f"device {self.device!r} asked for, but torch sees no CUDA GPU")
+        if self.dagger_camera is not None:
+            try:
+                camera_options(self.dagger_camera)
+            except ValueError as e:
+                raise ValueError(f"config dagger_camera: {e}") from None
 
 
 # --- distributed ---------------------------------------------------------------------------
@@ -314,7 +321,8 @@ def train_dagger(config: TrainConfig, initial: str | Path | None = None, progres
     """Behaviour cloning on config.datasets (unless `initial` gives a start), then
     `dagger_rounds` rounds: the current policy plays `dagger_episodes` new tasks, the
     expert labels every state it visits, and training goes on over all labels so far
-    (in ALFRED's floor plans of the split with `dagger_layouts`).
+    (in ALFRED's floor plans of the split with `dagger_layouts`; seeing through the
+    agent's camera with `dagger_camera`).
     Each round has its folder (round-K/, with round-K/data/), so a rerun resumes."""
     from dataclasses import replace
 
@@ -330,7 +338,8 @@ def train_dagger(config: TrainConfig, initial: str | Path | None = None, progres
         data_dir = out / f"round-{r}" / "data"
         if dist_info.main:
             collect(data_dir, config.dagger_episodes, split=config.dagger_split, seed=config.seed + 1000 * r,
-                    workers=config.workers, actor=str(current), progress=progress, layouts=config.dagger_layouts)
+                    workers=config.workers, actor=str(current), progress=progress, layouts=config.dagger_layouts,
+                    camera=config.dagger_camera)
         _barrier(dist_info)
         datasets.append(str(data_dir))
         current = train(replace(config, datasets=datasets, out=str(out / f"round-{r}"), epochs=config.dagger_epochs),

@@ -224,6 +224,15 @@ class HouseholdEnv(gym.Env):
         return info
 
 
+def camera_options(resolution: int | None) -> dict:
+    """The env options of a world seen through the agent's camera at `resolution` pixels a
+    side (what commands' --camera asks for); {} for the geometric rule."""
+    if resolution is None:
+        return {}
+    parse_resolution(resolution)  # a bad size fails here, with the reason
+    return {"visibility": "camera", "resolution": resolution}
+
+
 def _observation_keys(observations) -> tuple[str, ...]:
     """Validate the chosen observation keys (a name or a sequence of names)."""
     keys = (observations,) if isinstance(observations, str) else tuple(observations)
