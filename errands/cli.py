@@ -73,6 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"skill policy: {', '.join(POLICIES)} (the packaged learned checkpoint), or a checkpoint "
                           "folder from `errands train` (default: expert)")
     _llm_args(run)
+    run.add_argument("--camera", type=int, metavar="RES",
+                     help="see through the agent's RES x RES camera: it can see and act on exactly what the frame "
+                          "shows within 1.5 m (default: the geometric rule, nothing rendered)")
     run.add_argument("--out", type=Path, default=Path("runs"), help="folder for the run (default: runs/)")
     run.add_argument("--no-gif", action="store_true", help="do not write the animated GIF")
     run.add_argument("--video", action="store_true",
@@ -164,6 +167,7 @@ def cmd_run(args) -> int:
     import gymnasium as gym
 
     from .envs import HOUSEHOLD_ENV_ID
+    from .envs.household.env import camera_options
     from .eval.metrics import compute_metrics
     from .policies.agent import Agent
     from .viewer.animation import captioned, save_gif
@@ -175,7 +179,7 @@ def cmd_run(args) -> int:
         except ImportError:
             raise ValueError(f"--video needs OpenCV: {VIDEO_INSTALL_HINT}") from None
     task = _task_from_args(args)
-    env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array")
+    env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array", **camera_options(args.camera))
     agent = Agent(make_planner(args.planner, **planner_options(args)), make_policy(args.policy))
     frames = []
     skill_now = {"name": ""}

@@ -189,6 +189,14 @@ def test_the_expert_works_with_the_cameras_visibility():
     assert other_paths > 10
 
 
+def test_run_through_the_agents_camera(tmp_path, capsys):
+    code = main(["run", "put a washed apple in the fridge", "--camera", "48", "--no-gif", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0 and "outcome:     SUCCESS" in out
+    assert main(["run", "put a washed apple in the fridge", "--camera", "2", "--out", str(tmp_path)]) == 2
+    assert "resolution must be between 8 and 2048 pixels a side, got 2x2" in capsys.readouterr().err
+
+
 def test_run_writes_a_readable_video(tmp_path, capsys):
     cv2 = pytest.importorskip("cv2")
     code = main(["run", "put a washed apple in the fridge", "--seed", "0", "--out", str(tmp_path), "--video"])
