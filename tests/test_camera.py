@@ -190,3 +190,23 @@ def test_boxes_in_view_is_exact():
                 if got[i]:
                     spacing = np.linalg.norm(hi[i] - lo[i]) / 8 * 2
                     assert (np.maximum(np.abs(x), np.abs(y)) - depth).min() <= spacing, (heading, horizon, i)
+
+
+def test_a_counters_carcass_leaves_out_the_cabinets_and_drawers_built_into_it():
+    """So that an open cabinet under a worktop shows its inside: the carcass is the
+    rectangle less the openings, in pieces that do not overlap them or each other."""
+    from errands.envs.household.looks import _carcass_pieces
+
+    openings = [(0.0, 1.0, 0.1, 0.66), (1.0, 2.0, 0.1, 0.66), (0.0, 2.0, 0.67, 0.83), (0.5, 1.5, 0.4, 2.3)]
+    pieces = _carcass_pieces(0.0, 2.0, 0.1, 0.86, openings)
+    assert all(u0 < u1 and y0 < y1 for u0, u1, y0, y1 in pieces)
+
+    def overlap(a, b):
+        return max(0.0, min(a[1], b[1]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[2], b[2]))
+
+    assert all(overlap(p, o) < 1e-12 for p in pieces for o in openings)
+    assert all(overlap(p, q) < 1e-12 for i, p in enumerate(pieces) for q in pieces[i + 1:])
+    # What is left: the strips between the cabinets and the drawer, and above the drawer,
+    # except where the tall opening (0.5..1.5 from 0.4 up) cuts through them.
+    area = sum((u1 - u0) * (y1 - y0) for u0, u1, y0, y1 in pieces)
+    assert area == pytest.approx(1.0 * (0.01 + 0.03))

@@ -49,7 +49,7 @@ def _carcass_pieces(u0, u1, y0, y1, openings) -> list[tuple[float, float, float,
         taken = sorted((o[2], o[3]) for o in openings if o[0] < b - 1e-6 and o[1] > a + 1e-6)
         y = y0
         for t0, t1 in taken:
-            if t0 > y + 1e-6:
+            if min(t0, y1) > y + 1e-6:
                 pieces.append((a, b, y, min(t0, y1)))
             y = max(y, t1)
         if y < y1 - 1e-6:
@@ -170,13 +170,16 @@ def _bathtub(f, b, colour, surfaces):
     surfaces.append(f.surface(0.0, w, 0.0, t, 0.55, 0.3))
 
 
-def _shelf(f, b, colour, y_pos, surfaces):
+def _shelf(f, b, colour, y_pos, surfaces, stacked=False):
+    """A shelving unit with four boards; on a wall (ALFRED, above 1 m) one board; one of
+    several shelves ALFRED records at one place (`stacked`), the unit with its own board
+    only, so that each shelf of the stack shows and holds its own things."""
     w, d = f.width, f.depth
     if y_pos > 1.0:  # a shelf on a wall (ALFRED): one board
         f.box(b, 0, w, 0, d, y_pos - 0.03, y_pos, colour)
         surfaces.append(f.surface(0.02, w - 0.02, 0.02, d - 0.02, y_pos, 0.35))
         return
-    boards = (0.05, 0.5, 0.95, 1.4)
+    boards = (max(0.05, y_pos),) if stacked else (0.05, 0.5, 0.95, 1.4)
     f.box(b, 0, 0.03, 0, d, 0, 1.6, shade(colour, 0.85))
     f.box(b, w - 0.03, w, 0, d, 0, 1.6, shade(colour, 0.85))
     f.box(b, 0, w, d - 0.02, d, 0, 1.6, shade(colour, 0.6))
@@ -220,7 +223,7 @@ def _floor_lamp(f, b, colour, is_on, surfaces):
 
 
 def unit_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: list, occupied: list,
-              openings=()) -> None:
+              openings=(), stacked: bool = False) -> None:
     name = spec.type
     colour = OBJECT_TYPES[name].colour
     y = spec.position[1]
@@ -270,7 +273,7 @@ def unit_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: 
         f.box(b, 0.08, w - 0.08, 0.08, d - 0.08, 0.0, 0.1, colour)
         surfaces.append(f.surface(0.12, w - 0.12, 0.12, d - 0.12, 0.1, 0.4))
     elif name == "Shelf":
-        _shelf(f, b, colour, y, surfaces)
+        _shelf(f, b, colour, y, surfaces, stacked)
     elif name == "Cart":
         for yy in (0.35, 0.8):
             f.box(b, 0, w, 0, d, yy - 0.03, yy, colour)
