@@ -34,11 +34,8 @@ def shortest_actions(scene: Scene, start: Pose, goals: list[Pose]) -> list[str] 
             total = d + look_cost[state][0]
             if best is None or total < best:
                 best, best_state = total, state
-        r, c, h = state
-        dr, dc = heading_step(h)
-        for nxt, action in (((r + dr, c + dc, h), "MoveAhead"), ((r, c, (h - 90) % 360), "RotateLeft"),
-                            ((r, c, (h + 90) % 360), "RotateRight")):
-            if nxt in parent or (action == "MoveAhead" and not scene.is_floor(nxt[0], nxt[1])):
+        for nxt, action in _moves(scene, state):
+            if nxt in parent:
                 continue
             parent[nxt] = (state, action)
             depth[nxt] = d + 1
@@ -63,16 +60,24 @@ def nearest_first(scene: Scene, start: Pose, goals: list[Pose]) -> list[Pose]:
     depth = {(start.row, start.col, start.heading): 0}
     queue = deque(depth)
     while queue:
-        r, c, h = state = queue.popleft()
-        dr, dc = heading_step(h)
-        for nxt in ((r + dr, c + dc, h), (r, c, (h - 90) % 360), (r, c, (h + 90) % 360)):
-            if nxt in depth or (nxt[2] == h and not scene.is_floor(nxt[0], nxt[1])):
-                continue
-            depth[nxt] = depth[state] + 1
-            queue.append(nxt)
+        state = queue.popleft()
+        for nxt, _ in _moves(scene, state):
+            if nxt not in depth:
+                depth[nxt] = depth[state] + 1
+                queue.append(nxt)
     cost = {g: depth[g.row, g.col, g.heading] + abs(g.horizon - start.horizon) // 15
             for g in goals if (g.row, g.col, g.heading) in depth}
     return sorted(cost, key=cost.get)
+
+
+def _moves(scene: Scene, state: tuple[int, int, int]):
+    """(next state, action) of each move from (row, col, heading): ahead onto floor, turns."""
+    r, c, h = state
+    dr, dc = heading_step(h)
+    if scene.is_floor(r + dr, c + dc):
+        yield (r + dr, c + dc, h), "MoveAhead"
+    yield (r, c, (h - 90) % 360), "RotateLeft"
+    yield (r, c, (h + 90) % 360), "RotateRight"
 
 
 def grid_distance(scene: Scene, start: tuple[int, int], goal_cells: set[tuple[int, int]]) -> int | None:
