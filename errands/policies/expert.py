@@ -168,11 +168,10 @@ class ExpertSkillPolicy:
         if call.skill == "CleanObject":
             # (with a camera's visibility the faucet may be out of frame from here: the
             # expert steps to where it shows before turning it on)
-            faucets = [o for o in (w.objects.values() if w.sight is not None else map(w.objects.get, visible))
-                       if o.controls == a]
-            if not faucets:
+            candidates = w.objects.values() if w.sight is not None else (w.objects[o] for o in visible)
+            faucet = next((o for o in candidates if o.controls == a), None)
+            if faucet is None:
                 raise SkillImpossible(f"no faucet over {a} in reach")
-            faucet = faucets[0]
             return [Action("PutObject", a), Action("ToggleObjectOn", faucet.id),
                     Action("ToggleObjectOff", faucet.id), Action("PickupObject", held)]
         opening = [Action("OpenObject", a)] if not appliance.is_open else []
