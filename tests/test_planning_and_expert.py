@@ -129,3 +129,27 @@ def test_plans_serialise_and_validate():
     with pytest.raises(PlanError, match="not an object in this scene") as info:
         Plan.from_json('[{"skill": "PickupObject", "args": ["Apple"]}]').validate({"Mug"})
     assert info.value.kind == "hallucinated_object"
+
+
+def test_nearest_first_orders_goal_poses_by_their_shortest_paths():
+    """The camera-aware expert walks to the first pose of this order that shows its
+    target: it must be the order of the shortest action sequences."""
+    from errands.envs.household.navigation import nearest_first, shortest_actions
+    from errands.envs.household.scene import Pose
+    from errands.envs.household.scenes import load_scene
+
+    rng = np.random.default_rng(0)
+    for scene_id in (1, 205, 310, 420):
+        scene = load_scene(scene_id)
+        cells = sorted(scene.reachable_cells(scene.start_pose[:2]))
+        for _ in range(5):
+            start = Pose(*cells[rng.integers(len(cells))], int(rng.choice([0, 90, 180, 270])),
+                         int(rng.choice([0, 30, 60])))
+            posed = [o for o in scene.fixed if len(scene.interaction_poses.get(o.id, ()))]
+            fixed = posed[int(rng.integers(len(posed)))]
+            goals = [Pose(*p) for p in scene.interaction_poses[fixed.id].tolist()][:40]
+            ordered = nearest_first(scene, start, goals)
+            assert set(ordered) == set(goals)  # every interaction pose is reachable
+            lengths = [len(shortest_actions(scene, start, [g])) for g in ordered]
+            assert lengths == sorted(lengths)
+            assert lengths[0] == len(shortest_actions(scene, start, goals))
