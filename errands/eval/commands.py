@@ -135,7 +135,8 @@ def cmd_eval(args) -> int:
         summary = run_evaluation(suite, out, planner=args.planner, policy=args.policy, workers=args.workers,
                                  planner_options=parse_options(args.planner_option, "--planner-option"),
                                  policy_options=parse_options(args.policy_option, "--policy-option"),
-                                 env_options=env_options, backend=backend, ray_address=args.ray_address, timeout_s=args.timeout,
+                                 env_options=env_options, backend=backend, ray_address=args.ray_address,
+                                 timeout_s=args.timeout,
                                  layouts_dir=args.layouts, progress=not args.no_progress, overwrite=args.overwrite,
                                  chunk_size=args.chunk_size)
     run = summary["run"]

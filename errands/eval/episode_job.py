@@ -96,8 +96,9 @@ def _play(job: dict, steps: list[dict]) -> EpisodeLog:
 def _key(job: dict) -> tuple:
     import json
 
+    options = ("planner_options", "policy_options", "env_options")
     return (job["planner"], job["policy"], job["layouts_dir"],
-            *(json.dumps(job.get(k) or {}, sort_keys=True) for k in ("planner_options", "policy_options", "env_options")))
+            *(json.dumps(job.get(k) or {}, sort_keys=True) for k in options))
 
 
 def _agent_for(job: dict):

@@ -65,8 +65,7 @@ def run_evaluation(suite: Suite, out_dir: str | Path, planner: str = "oracle", p
                    timeout_s: float | None = DEFAULT_TIMEOUT_S, layouts_dir: str | None = None,
                    planner_options: dict | None = None, policy_options: dict | None = None,
                    env_options: dict | None = None, progress: bool = True, overwrite: bool = False,
-                   write_reports: bool = True,
-                   chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict:
+                   write_reports: bool = True, chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict:
     """Play the suite's unfinished episodes, then write the summary and the reports.
     `workers=0` plays them in this process (handy under a debugger). `chunk_size` > 1
     sends a worker that many episodes of one scene at once (fewer scene builds and

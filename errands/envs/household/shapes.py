@@ -228,8 +228,8 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool) -> L
             occupied = _free_counter_surfaces(scene, spec, f)
             openings = _counter_openings(scene, spec, f)
         stacked = spec.type == "Shelf" and any(
-            other is not spec and other.type == "Shelf" and np.allclose(other.position[::2], spec.position[::2], atol=0.05)
-            for other in scene.fixed)
+            other is not spec and other.type == "Shelf"
+            and np.allclose(other.position[::2], spec.position[::2], atol=0.05) for other in scene.fixed)
         unit_look(b, spec, f, is_open, is_on, surfaces, occupied, openings, stacked)
     return Look(b.prims(), surfaces)
 
