@@ -5,12 +5,26 @@ objects one can pick up. Colours come from the type catalogue."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .object_types import OBJECT_TYPES
 from .primitives import CONTENT_HEIGHT, LIT, PLAIN, WALL_HEIGHT, Builder, Frame, Prims, shade
 
 DRAWER_PULL = 0.3  # metres an open drawer stands out
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """What a unit's look takes from the furniture it shares its place with (they only
+    leave things out or split them, so a look never outgrows the one it has alone)."""
+
+    openings: tuple = ()  # a counter: (u0, u1, y0, y1) of the cabinets and drawers built into it
+    stacked: bool = False  # a shelf: one of several ALFRED records at one place
+    half: str = ""  # a cabinet: "left" or "right" of two ALFRED records at one place
+
+
+ALONE = Neighbours()
 
 
 def _legs(f: Frame, b: Builder, y1: float, colour, inset: float = 0.05, size: float = 0.05) -> None:
@@ -83,24 +97,31 @@ def _fridge(f, b, colour, is_open, surfaces):
         surfaces.append(f.surface(0.08, w - 0.08, 0.1, d - 0.08, y, top - y - 0.02))
 
 
-def _cabinet_like(f, b, colour, is_open, y0, y1, surfaces, v0=0.0, handle="top"):
-    """A box with a door on its front; open, the door stands out from its left edge."""
+def _cabinet_like(f, b, colour, is_open, y0, y1, surfaces, v0=0.0, handle="top", half=""):
+    """A box with a door on its front; open, the door stands out from its left edge. One
+    of a pair (`half`): a hollow carcass the two share, a door each on its half of the
+    front (the right one opens from the right edge), its contents on its half."""
     w, d = f.width, f.depth
     dark = shade(colour, 0.45)
-    if not is_open:
-        f.box(b, 0, w, v0, d, y0, y1, colour)
-        f.box(b, 0.02, w - 0.02, v0 - 0.015, v0, y0 + 0.02, y1 - 0.02, shade(colour, 1.1))
-        hy = y1 - 0.08 if handle == "top" else y0 + 0.05
-        f.box(b, w / 2 - 0.1, w / 2 + 0.1, v0 - 0.04, v0 - 0.015, hy, hy + 0.025, (70, 70, 74))
-    else:
+    u0, u1 = {"": (0.0, w), "left": (0.0, w / 2), "right": (w / 2, w)}[half]
+    if is_open or half:
         f.box(b, 0, w, d - 0.03, d, y0, y1, dark)  # back
         f.box(b, 0, 0.02, v0, d, y0, y1, colour)  # sides
         f.box(b, w - 0.02, w, v0, d, y0, y1, colour)
         f.box(b, 0, w, v0, d, y0, y0 + 0.02, dark)  # floor
         f.box(b, 0, w, v0, d, y1 - 0.02, y1, colour)  # roof
-        door = min(0.5, w)
-        f.box(b, -0.02, 0.0, v0 - door, v0, y0 + 0.02, y1 - 0.02, shade(colour, 1.1))
-    surfaces.append(f.surface(0.03, w - 0.03, v0 + 0.02, d - 0.04, y0 + 0.02, max(0.05, y1 - y0 - 0.05)))
+    if not is_open:
+        if not half:
+            f.box(b, 0, w, v0, d, y0, y1, colour)
+        f.box(b, u0 + 0.02, u1 - 0.02, v0 - 0.015, v0, y0 + 0.02, y1 - 0.02, shade(colour, 1.1))
+        hy = y1 - 0.08 if handle == "top" else y0 + 0.05
+        mid, grip = (u0 + u1) / 2, (min(0.1, (u1 - u0) / 4) if half else 0.1)
+        f.box(b, mid - grip, mid + grip, v0 - 0.04, v0 - 0.015, hy, hy + 0.025, (70, 70, 74))
+    else:
+        door = min(0.5, u1 - u0)
+        hinge = (w - 0.02, w) if half == "right" else (-0.02, 0.0)
+        f.box(b, *hinge, v0 - door, v0, y0 + 0.02, y1 - 0.02, shade(colour, 1.1))
+    surfaces.append(f.surface(u0 + 0.03, u1 - 0.03, v0 + 0.02, d - 0.04, y0 + 0.02, max(0.05, y1 - y0 - 0.05)))
 
 
 def _drawer(f, b, colour, is_open, y0, y1, surfaces):
@@ -223,13 +244,13 @@ def _floor_lamp(f, b, colour, is_on, surfaces):
 
 
 def unit_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: list, occupied: list,
-              openings=(), stacked: bool = False) -> None:
+              around: Neighbours = ALONE) -> None:
     name = spec.type
     colour = OBJECT_TYPES[name].colour
     y = spec.position[1]
     w, d = f.width, f.depth
     if name == "CounterTop":
-        _counter(f, b, colour, surfaces, occupied, openings)
+        _counter(f, b, colour, surfaces, occupied, around.openings)
     elif name in ("DiningTable", "CoffeeTable", "Desk"):
         top = {"DiningTable": 0.76, "CoffeeTable": 0.42, "Desk": 0.76}[name]
         _table(f, b, top, colour, surfaces)
@@ -246,10 +267,10 @@ def unit_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: 
     elif name == "Cabinet":
         if y < 1.2:
             _cabinet_like(f, b, colour, is_open, max(0.1, y - 0.35), min(0.66, y + 0.35) if y < 0.8 else y + 0.3,
-                          surfaces)
+                          surfaces, half=around.half)
         else:
             _cabinet_like(f, b, colour, is_open, y - 0.35, y + 0.35, surfaces, v0=max(0.0, d - 0.36),
-                          handle="bottom")
+                          handle="bottom", half=around.half)
     elif name == "Drawer":
         _drawer(f, b, colour, is_open, y - 0.08, y + 0.08, surfaces)
     elif name == "Safe":
@@ -273,7 +294,7 @@ def unit_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: 
         f.box(b, 0.08, w - 0.08, 0.08, d - 0.08, 0.0, 0.1, colour)
         surfaces.append(f.surface(0.12, w - 0.12, 0.12, d - 0.12, 0.1, 0.4))
     elif name == "Shelf":
-        _shelf(f, b, colour, y, surfaces, stacked)
+        _shelf(f, b, colour, y, surfaces, around.stacked)
     elif name == "Cart":
         for yy in (0.35, 0.8):
             f.box(b, 0, w, 0, d, yy - 0.03, yy, colour)

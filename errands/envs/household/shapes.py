@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .looks import APPLIANCE_SIZE, appliance_look, mount_look, unit_look
+from .looks import ALONE, APPLIANCE_SIZE, Neighbours, appliance_look, mount_look, unit_look
 from .primitives import WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
 from .scene import FLOOR, GRID_SIZE, WALL, Scene
 
@@ -87,15 +87,24 @@ class SceneGeometry:
         fronts = [_front(scene, spec) for spec in scene.fixed]
         tops = _unit_tops(scene, fronts)
         self.looks: list[list[Look]] = []
+        bounded: list[list[Look]] = []  # the looks each view box holds
         for i, spec in enumerate(scene.fixed):
             # Only the states a type can show get their own look; the others share it.
             t = spec.object_type
             shown = (1 if t.openable else 0) | (2 if t.toggleable or spec.type == "StoveBurner" else 0)
-            own = {s: _look(scene, spec, fronts[i], tops, bool(s & 1), bool(s & 2)) for s in range(4) if s & ~shown == 0}
+            states = [s for s in range(4) if s & ~shown == 0]
+            around = _neighbours(scene, spec, Frame(*_cell_box(scene, spec.footprint), fronts[i])) \
+                if _kind(scene, spec) == "unit" and spec.footprint else ALONE
+            own = {s: _look(scene, spec, fronts[i], tops, bool(s & 1), bool(s & 2), around) for s in states}
             self.looks.append([own[s & shown] for s in range(4)])
+            # The view box also holds what the object would draw alone: its neighbours
+            # only cut or split its look, and the geometric world must not move with them.
+            alone = [] if around == ALONE else [_look(scene, spec, fronts[i], tops, bool(s & 1), bool(s & 2))
+                                                for s in states]
+            bounded.append(list(own.values()) + alone)
         lo = np.zeros((len(scene.fixed), 3))
         hi = np.zeros((len(scene.fixed), 3))
-        for i, looks in enumerate(self.looks):
+        for i, looks in enumerate(bounded):
             parts_lo, parts_hi = [], []
             for look in looks:
                 if len(look.prims):
@@ -197,7 +206,8 @@ def _support(tops, x: float, z: float, fallback: float) -> float:
     return fallback if best is None else best
 
 
-def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool) -> Look:
+def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool, around: Neighbours = ALONE) -> Look:
+    """A fixed object's look in one state, given the furniture sharing its place."""
     b = Builder()
     surfaces: list[Surface] = []
     kind = _kind(scene, spec)
@@ -223,15 +233,26 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool) -> L
         appliance_look(b, spec, f, base, is_open, is_on, surfaces)
     else:
         f = Frame(*_cell_box(scene, spec.footprint), front)
-        occupied, openings = [], []
-        if spec.type == "CounterTop":
-            occupied = _free_counter_surfaces(scene, spec, f)
-            openings = _counter_openings(scene, spec, f)
-        stacked = spec.type == "Shelf" and any(
-            other is not spec and other.type == "Shelf"
-            and np.allclose(other.position[::2], spec.position[::2], atol=0.05) for other in scene.fixed)
-        unit_look(b, spec, f, is_open, is_on, surfaces, occupied, openings, stacked)
+        occupied = _free_counter_surfaces(scene, spec, f) if spec.type == "CounterTop" else []
+        unit_look(b, spec, f, is_open, is_on, surfaces, occupied, around)
     return Look(b.prims(), surfaces)
+
+
+def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
+    """What a unit's look takes from the furniture sharing its place: the cabinets and
+    drawers built into a counter, the other shelves ALFRED records at a shelf's place,
+    the other of two cabinets ALFRED records at one place."""
+    if spec.type == "CounterTop":
+        return Neighbours(openings=tuple(_counter_openings(scene, spec, f)))
+    same_place = [o for o in scene.fixed if o is not spec and o.type == spec.type
+                  and np.allclose(o.position[::2], spec.position[::2], atol=0.05)]
+    if spec.type == "Shelf" and same_place:
+        return Neighbours(stacked=True)
+    twins = [o for o in same_place if abs(o.position[1] - spec.position[1]) < 0.05]
+    if spec.type == "Cabinet" and len(twins) == 1:
+        mine, theirs = ((f.u_at(o.position[0], o.position[2]), scene.fixed_index[o.id]) for o in (spec, twins[0]))
+        return Neighbours(half="left" if mine < theirs else "right")
+    return ALONE
 
 
 def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
