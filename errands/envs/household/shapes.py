@@ -244,8 +244,12 @@ def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
     the other of two cabinets ALFRED records at one place."""
     if spec.type == "CounterTop":
         return Neighbours(openings=tuple(_counter_openings(scene, spec, f)))
-    same_place = [o for o in scene.fixed if o is not spec and o.type == spec.type
-                  and np.allclose(o.position[::2], spec.position[::2], atol=0.05)]
+    if spec.type not in ("Shelf", "Cabinet"):
+        return ALONE
+    same_type = [o for o in scene.fixed if o is not spec and o.type == spec.type]
+    near = np.isclose([o.position[::2] for o in same_type], spec.position[::2], atol=0.05).all(axis=1) \
+        if same_type else []
+    same_place = [o for o, is_near in zip(same_type, near) if is_near]
     if spec.type == "Shelf" and same_place:
         return Neighbours(stacked=True)
     twins = [o for o in same_place if abs(o.position[1] - spec.position[1]) < 0.05]
