@@ -162,7 +162,8 @@ class Camera:
         """{'rgb': (H, W, 3) uint8, 'depth': (H, W) float32, 'segmentation': (H, W)
         uint16}, those asked for."""
         wanted = {k for k, on in (("rgb", rgb), ("depth", depth), ("segmentation", segmentation)) if on}
-        return {k: v.copy() for k, v in self._frame(world, wanted).items() if k in wanted}
+        frame = self._frame(world, wanted)
+        return {k: frame[k].copy() for k in CAMERA_KEYS if k in wanted}
 
     def shown_ids(self, world: World) -> frozenset[str]:
         """The ids of the objects at least one pixel of the segmentation shows now (the
@@ -187,16 +188,17 @@ class Camera:
         if frame is not None and wanted <= frame.keys():
             self._frames.move_to_end(state)
             return frame
-        # the segmentation comes almost free with any image, and visibility may ask for it
-        keys = wanted | {"segmentation"} | ({k for k in frame if k in CAMERA_KEYS} if frame is not None else set())
-        frame = self._render(world, "rgb" in keys, "depth" in keys, "segmentation" in keys)
+        keys = wanted | ({k for k in frame if k in CAMERA_KEYS} if frame is not None else set())
+        frame = self._render(world, "rgb" in keys, "depth" in keys)
         self._frames[state] = frame
         self._frames.move_to_end(state)
         if len(self._frames) > RECENT_FRAMES:
             self._frames.popitem(last=False)
         return frame
 
-    def _render(self, world: World, rgb: bool, depth: bool, segmentation: bool) -> dict:
+    def _render(self, world: World, rgb: bool, depth: bool) -> dict:
+        """A frame with its segmentation (it comes almost free with any image, and
+        visibility may ask for it), and the RGB and depth images asked for."""
         pose = world.agent
         rays = self._rays_for(pose.heading, pose.horizon)
         x, z = world.scene.cell_xz(pose.row, pose.col)
@@ -228,14 +230,12 @@ class Camera:
             zbuf = self._draw(layer.zbuf.copy(), dynamic.prims, eye, rays, offset=n_static)
         winner = zbuf & PRIM_MASK
         dynamic_px = (winner >= n_static) & (winner < WALL_ID)
-        out = {}
+        seg = layer.seg.copy()
+        seg[dynamic_px] = dynamic.owners[winner[dynamic_px] - n_static]
+        out = {"segmentation": seg.reshape(self.height, self.width)}
         if depth:
             out["depth"] = ((zbuf >> DIST_SHIFT).astype(np.float32) * np.float32(DEPTH_STEP)).reshape(
                 self.height, self.width)
-        if segmentation:
-            seg = layer.seg.copy()
-            seg[dynamic_px] = dynamic.owners[winner[dynamic_px] - n_static]
-            out["segmentation"] = seg.reshape(self.height, self.width)
         if rgb:
             if layer.rgb is None:
                 layer.rgb = self._shade(world, static.prims, layer.zbuf, rays.pixels, eye, rays)
