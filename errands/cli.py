@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .envs import CAMERA_FLAG_HELP
 from .planners import PLANNERS, make_planner
 from .policies import POLICIES, make_policy
 
@@ -73,9 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"skill policy: {', '.join(POLICIES)} (the packaged learned checkpoint), or a checkpoint "
                           "folder from `errands train` (default: expert)")
     _llm_args(run)
-    run.add_argument("--camera", type=int, metavar="RES",
-                     help="see through the agent's RES x RES camera: it can see and act on exactly what the frame "
-                          "shows within 1.5 m (default: the geometric rule, nothing rendered)")
+    run.add_argument("--camera", type=int, metavar="RES", help=CAMERA_FLAG_HELP)
     run.add_argument("--out", type=Path, default=Path("runs"), help="folder for the run (default: runs/)")
     run.add_argument("--no-gif", action="store_true", help="do not write the animated GIF")
     run.add_argument("--video", action="store_true",

@@ -7,6 +7,8 @@ import argparse
 import json
 from pathlib import Path
 
+from ..envs import CAMERA_FLAG_HELP
+
 EVAL_EPILOG = """examples:
   errands eval --suite smoke
   errands eval --suite valid_unseen --planner oracle --policy expert --workers 2
@@ -61,10 +63,7 @@ def add_eval_commands(sub) -> None:
                          f"(default {DEFAULT_TIMEOUT_S:g})")
     ev.add_argument("--layouts", help="ALFRED's gen/layouts folder: play the suite's floor-plan variant "
                                       "(FloorPlanN scenes); or set ERRANDS_ALFRED_LAYOUTS")
-    ev.add_argument("--camera", type=int, metavar="RES",
-                    help="see through the agent's RES x RES first-person camera: what it can see and act on is "
-                         "exactly what the frame shows within 1.5 m (default: the geometric rule, nothing rendered; "
-                         "PLW's L* stays the suite's)")
+    ev.add_argument("--camera", type=int, metavar="RES", help=f"{CAMERA_FLAG_HELP}; PLW's L* stays the suite's")
     ev.add_argument("--episodes", type=int, default=512,
                     help="babyai:LEVEL suites: how many seeds to play (default 512)")
     ev.add_argument("--batch", type=int, default=64,

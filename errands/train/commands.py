@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+from ..envs import CAMERA_FLAG_HELP
+
 TRAIN_EPILOG = """examples:
   errands collect --episodes 2000 --workers 2 --out data/demos
   errands collect --level GoToLocal --episodes 10000 --out data/gotolocal     # BabyAI bot demonstrations
@@ -36,9 +38,7 @@ def add_train_commands(sub) -> None:
     col.add_argument("--layouts", help="ALFRED's gen/layouts folder: draw the tasks in its real floor plans of the "
                                        "split (default: the split's procedural scenes)")
     col.add_argument("--camera", type=int, metavar="RES",
-                     help="see through the agent's RES x RES camera: the world counts as visible exactly what the "
-                          "frame shows within 1.5 m, and the expert walks to where it shows its targets (default: "
-                          "the geometric rule, nothing rendered)")
+                     help=f"{CAMERA_FLAG_HELP}; the expert walks to where the frame shows its targets")
     col.add_argument("--seed", type=int, default=0, help="seed of the task draws (default 0)")
     col.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     col.add_argument("--shard-size", type=int, default=50, help="episodes per Parquet shard (default 50)")
