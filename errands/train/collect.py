@@ -115,7 +115,6 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
     import numpy as np
 
     from ..envs.household.env import HouseholdEnv
-    from ..envs.tasks.sampler import TaskSampler
     from ..planners.oracle import OraclePlanner
     from ..policies import make_policy
     from ..policies.agent import Agent
@@ -130,9 +129,9 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
         torch.set_num_threads(1)
         recorder = RecordingPolicy(make_policy(actor_name), ExpertTeacher())
     agent = Agent(OraclePlanner(), recorder)
-    scenes = "alfred_floorplans" if layouts else "procedural"
-    sampler = TaskSampler(split=split, layouts_dir=layouts, scenes=scenes)
-    env = HouseholdEnv(split=split, layouts_dir=layouts, scenes=scenes, **camera_options(camera))
+    env = HouseholdEnv(split=split, layouts_dir=layouts, scenes="alfred_floorplans" if layouts else "procedural",
+                       **camera_options(camera))
+    sampler = env.sampler  # the env's own task distribution: the split's scenes, or its floor plans
 
     def play(episode: int) -> tuple[list[dict], str, str]:
         recorder.rows, recorder.segment = [], -1
