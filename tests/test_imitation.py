@@ -254,7 +254,7 @@ def _repeated_refusals(log) -> int:
 def test_the_learned_policy_does_not_repeat_an_action_refused_in_the_same_state(alfred_dir):
     """On this floor plan the packaged network keeps opening a drawer that is open until
     ALFRED's 10 failed actions end the episode; remembering the refusal, it does
-    something else."""
+    something else (the loop escape, which would also end the repeats, is off)."""
     from errands.eval.suites import load_suite
     from errands.envs.tasks.task import Task
 
@@ -264,7 +264,7 @@ def test_the_learned_policy_does_not_repeat_an_action_refused_in_the_same_state(
     env = HouseholdEnv(layouts_dir=layouts)
     logs = {}
     for remember in (False, True):
-        policy = make_policy("learned", remember_refusals=remember)
+        policy = make_policy("learned", remember_refusals=remember, avoid_loops=False)
         logs[remember] = Agent(OraclePlanner(), policy).run_episode(env, Task.from_dict(episode.task))
     assert logs[False].failure_category == "max_failures"
     assert _repeated_refusals(logs[False]) == 9
@@ -272,3 +272,35 @@ def test_the_learned_policy_does_not_repeat_an_action_refused_in_the_same_state(
     assert logs[True].failure_category != "max_failures"
     with pytest.raises(ValueError, match="remember_refusals must be true or false, got 'yes'"):
         make_policy("learned", remember_refusals="yes")
+
+
+def test_the_learned_policy_leaves_a_loop_instead_of_walking_it_again():
+    """In unseen scene 424 the toilet is behind a block of furniture; from this start the
+    packaged network walks to a dead end and then turns on the spot until the skill's
+    100 steps run out. Leaving each loop toward the least visited pose, it reaches the
+    toilet."""
+    from errands.policies.features import SKILL_DONE, action_label
+    from errands.train.skill_env import HouseholdSkillEnv
+
+    def play(avoid_loops: bool) -> tuple[bool, int, int]:
+        """(skill succeeded, steps, distinct poses)."""
+        env = HouseholdSkillEnv(skills="GotoLocation", split="unseen")
+        obs, info = env.reset(seed=1_000_089)
+        assert (env.household.world.scene.name, str(env.call)) == ("procedural-424", "GotoLocation(Toilet)")
+        policy = make_policy("learned", avoid_loops=avoid_loops)
+        policy.reset(env.household)
+        poses, ended = set(), False
+        while not ended:
+            step = policy.act(obs, info, env.call)
+            if step.failed:
+                break
+            action = (env.action_names.index(SKILL_DONE), 0) if step.done else action_label(step.action)
+            obs, _, terminated, truncated, info = env.step(np.array(action))
+            poses.add(env.household.world.agent)
+            ended = terminated or truncated or step.done
+        return bool(info.get("is_success")), env.steps, len(poses)
+
+    assert play(avoid_loops=False) == (False, 100, 8)  # 100 steps among 8 poses
+    assert play(avoid_loops=True) == (True, 22, 14)
+    with pytest.raises(ValueError, match="avoid_loops must be true or false, got 1"):
+        make_policy("learned", avoid_loops=1)

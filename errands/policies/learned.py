@@ -13,6 +13,14 @@ own experience, nothing the env tells in advance) and takes its most likely acti
 the others there, so that it cannot walk into the same wall until ALFRED's limit of 10
 failed actions ends the episode (`remember_refusals=False` plays the network's choice
 alone, to measure what the memory is worth).
+
+For the same reason, coming back to a pose during a skill and choosing there what it chose
+there before closes a loop: the network's memory did not tell it apart, so it would go
+round again until the skill's step limit (a corridor walked back and forth, a turn on the
+spot). The policy counts its visits to each pose during the skill, and when its choice
+would repeat one it moves instead toward the neighbouring pose it has visited least (the
+network's order breaks ties): the pose ahead or a turn, from its own motion, no map
+(`avoid_loops=False` turns this off).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..envs.actions import INTERACTION_ACTIONS, Action
+from ..envs.household.scene import heading_step
 from ..envs.skills import SkillCall
 from .base import PolicyStep
 from .features import SKILL_DONE, Vocabulary, household_features
@@ -81,9 +90,49 @@ class RefusalMemory:
         self._last = (world.agent, world.version, action)
 
 
+class LoopEscape:
+    """The running skill's visits to each world state (pose and object version) and the
+    actions taken there; a repeated choice in a revisited state is a loop, left by the
+    move toward the least visited next pose."""
+
+    MOVES = ("MoveAhead", "RotateLeft", "RotateRight")
+
+    def __init__(self):
+        self.visits: dict[tuple, int] = {}
+        self.taken: dict[tuple, set[Action]] = {}
+
+    def arrive(self, world) -> None:
+        key = (world.agent, world.version)
+        self.visits[key] = self.visits.get(key, 0) + 1
+
+    def closes_loop(self, world, action: Action) -> bool:
+        return action in self.taken.get((world.agent, world.version), ())
+
+    def escape(self, world, ranked: list[str], refused) -> Action | None:
+        """Of the moves not `refused`, the one whose next pose was visited least (the
+        earliest in `ranked` on a tie); None when every move is refused."""
+        pose, best = world.agent, None
+        for name in ranked:
+            if name not in self.MOVES or refused(Action(name)):
+                continue
+            if name == "MoveAhead":
+                d_row, d_col = heading_step(pose.heading)
+                ahead = pose._replace(row=pose.row + d_row, col=pose.col + d_col)
+            else:
+                ahead = pose._replace(heading=(pose.heading + (90 if name == "RotateRight" else -90)) % 360)
+            visits = self.visits.get((ahead, world.version), 0)
+            if best is None or visits < best[0]:
+                best = (visits, Action(name))
+        return None if best is None else best[1]
+
+    def took(self, world, action: Action) -> None:
+        self.taken.setdefault((world.agent, world.version), set()).add(action)
+
+
 class LearnedSkillPolicy:
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu",
-                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL, remember_refusals: bool = True):
+                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL, remember_refusals: bool = True,
+                 avoid_loops: bool = True):
         import torch
 
         from .network import load_checkpoint
@@ -95,9 +144,10 @@ class LearnedSkillPolicy:
         self.vocabulary = Vocabulary(self.model.config.vocabulary)
         self.device = device
         self.max_steps_per_skill = int(max_steps_per_skill)
-        if not isinstance(remember_refusals, bool):
-            raise ValueError(f"remember_refusals must be true or false, got {remember_refusals!r}")
-        self.remember_refusals = remember_refusals
+        for option, value in (("remember_refusals", remember_refusals), ("avoid_loops", avoid_loops)):
+            if not isinstance(value, bool):
+                raise ValueError(f"{option} must be true or false, got {value!r}")
+        self.remember_refusals, self.avoid_loops = remember_refusals, avoid_loops
         self.name = "learned" if checkpoint is None else str(checkpoint)
         self._torch = torch
         self.tracker = SkillTracker()
@@ -107,6 +157,7 @@ class LearnedSkillPolicy:
         self.env = env.unwrapped
         self.tracker = SkillTracker()
         self.refusals = RefusalMemory()
+        self.loops = LoopEscape()
         self._state = None
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
@@ -116,6 +167,7 @@ class LearnedSkillPolicy:
         self.refusals.observe(info)
         if new:
             self._state = None
+            self.loops = LoopEscape()
             self._text = torch.tensor([self.vocabulary.encode(str(call))], device=self.device)
         if self.tracker.steps >= self.max_steps_per_skill:
             return PolicyStep(failed=True, reason=f"the learned policy did not end the skill within "
@@ -124,19 +176,26 @@ class LearnedSkillPolicy:
             action_logits, target_logits, self._state = self.model(
                 torch.as_tensor(grid, device=self.device)[None, None],
                 torch.as_tensor(extras, device=self.device)[None, None], self._text, self._state)
+        self.loops.arrive(world)
+        ranked = [self.actions[i] for i in action_logits[0, -1].argsort(descending=True).tolist()]
         target = None
-        for index in action_logits[0, -1].argsort(descending=True).tolist():
-            name = self.actions[index]
+        for name in ranked:
             if name == SKILL_DONE:
                 return PolicyStep(done=True)
             if name in INTERACTION_ACTIONS and target is None:
                 target = self._ground(self.targets[1 + int(target_logits[0, -1, 1:].argmax())], call, world)
             action = Action(name, target if name in INTERACTION_ACTIONS else None)
-            if not (self.remember_refusals and self.refusals.is_refused(world, action)):
+            if not self._refused(world, action):
                 break
+        if self.avoid_loops and self.loops.closes_loop(world, action):
+            action = self.loops.escape(world, ranked, lambda move: self._refused(world, move)) or action
         self.tracker.took(action)
         self.refusals.took(world, action)
+        self.loops.took(world, action)
         return PolicyStep(action=action)
+
+    def _refused(self, world, action: Action) -> bool:
+        return self.remember_refusals and self.refusals.is_refused(world, action)
 
     @staticmethod
     def _ground(type_name: str, call: SkillCall, world) -> str:
