@@ -19,7 +19,8 @@
 With --layouts (ALFRED's gen/layouts folder) every part runs in ALFRED's real floor plans
 instead of procedural scenes: training and the anchor's demonstrations in the seen split's,
 skill episodes in the unseen split's, full tasks on the floor-plan variant of valid_unseen;
-part (b) is then evaluated in procedural scenes as well, which imitation was trained in.
+part (b) is then evaluated in procedural scenes as well, which imitation was trained in
+(--procedural-anchor-episodes N adds N procedural expert episodes to the anchor).
 With --seeds N part (b) runs N times (seeds SEED...SEED+N-1, in OUT/seed-K) and a table
 says what PPO changed in each run.
 
@@ -105,18 +106,22 @@ def finetune_and_compare(args, imitation: str, demos: str | None, seed: int, fol
     must not spoil)."""
     from errands.train.rl import RLConfig, train_rl
 
-    if demos is None:  # the anchor's demonstrations
-        from errands.train.collect import collect
+    from errands.train.collect import collect
 
-        demos = str(folder / "anchor-demos")
-        collect(demos, args.anchor_episodes, workers=args.workers, seed=seed + 1, progress=False,
+    anchor = [demos] if demos else []
+    if demos is None:  # the anchor's demonstrations, in the scenes PPO trains in
+        anchor = [str(folder / "anchor-demos")]
+        collect(anchor[0], args.anchor_episodes, workers=args.workers, seed=seed + 1, progress=False,
                 layouts=args.layouts)
+    if args.layouts and args.procedural_anchor_episodes:  # and in the procedural scenes imitation knows
+        anchor.append(str(folder / "anchor-demos-procedural"))
+        collect(anchor[-1], args.procedural_anchor_episodes, workers=args.workers, seed=seed + 1, progress=False)
     # GotoLocation always (every plan navigates), then the fine-tuned skills
     skills = list(dict.fromkeys(["GotoLocation"] + [s.strip() for s in args.finetune_skills.split(",")]))
     t0 = time.perf_counter()
     config = RLConfig(out=str(folder / "finetune"), init=imitation, skills=args.finetune_skills,
                       total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
-                      clip_range=0.1, anchor_data=[demos], checkpoint_every=max(1, args.finetune_steps // 5),
+                      clip_range=0.1, anchor_data=anchor, checkpoint_every=max(1, args.finetune_steps // 5),
                       value_warmup_steps=args.value_warmup, anchor_trained_skills=args.anchor_trained_skills,
                       detour_steps=args.detour_steps, layouts=args.layouts, seed=seed)
     train_rl(config, progress=False)
@@ -264,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demos", type=int, default=3000, help="expert episodes if one is trained (3000)")
     parser.add_argument("--anchor-episodes", type=int, default=600,
                         help="expert episodes for the imitation anchor when the checkpoint's own are not here (600)")
+    parser.add_argument("--procedural-anchor-episodes", type=int, default=0,
+                        help="with --layouts: also this many procedural expert episodes in the anchor, so that "
+                             "fine-tuning in floor plans keeps the procedural scenes (0)")
     parser.add_argument("--bc-epochs", type=int, default=8, help="BC epochs if one is trained (8)")
     parser.add_argument("--workers", type=int, default=2, help="SubprocVecEnv workers / evaluation workers (2)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the runs (the first fine-tuning seed) (0)")
