@@ -108,11 +108,11 @@ def finetune_and_compare(args, imitation: str, demos: str | None, seed: int, fol
 
     from errands.train.collect import collect
 
-    anchor = [demos] if demos else []
     if demos is None:  # the anchor's demonstrations, in the scenes PPO trains in
-        anchor = [str(folder / "anchor-demos")]
-        collect(anchor[0], args.anchor_episodes, workers=args.workers, seed=seed + 1, progress=False,
+        demos = str(folder / "anchor-demos")
+        collect(demos, args.anchor_episodes, workers=args.workers, seed=seed + 1, progress=False,
                 layouts=args.layouts)
+    anchor = [demos]
     if args.layouts and args.procedural_anchor_episodes:  # and in the procedural scenes imitation knows
         anchor.append(str(folder / "anchor-demos-procedural"))
         collect(anchor[-1], args.procedural_anchor_episodes, workers=args.workers, seed=seed + 1, progress=False)
