@@ -31,7 +31,6 @@ from pathlib import Path
 import numpy as np
 
 from ..envs.actions import INTERACTION_ACTIONS, Action
-from ..envs.household.scene import heading_step
 from ..envs.skills import SkillCall
 from .base import PolicyStep
 from .features import SKILL_DONE, Vocabulary, household_features
@@ -115,12 +114,7 @@ class LoopEscape:
         for name in ranked:
             if name not in self.MOVES or refused(Action(name)):
                 continue
-            if name == "MoveAhead":
-                d_row, d_col = heading_step(pose.heading)
-                ahead = pose._replace(row=pose.row + d_row, col=pose.col + d_col)
-            else:
-                ahead = pose._replace(heading=(pose.heading + (90 if name == "RotateRight" else -90)) % 360)
-            visits = self.visits.get((ahead, world.version), 0)
+            visits = self.visits.get((pose.after(name), world.version), 0)
             if best is None or visits < best[0]:
                 best = (visits, Action(name))
         return None if best is None else best[1]

@@ -34,6 +34,13 @@ class Pose(NamedTuple):
     heading: int
     horizon: int
 
+    def after(self, move: str) -> Pose:
+        """The pose MoveAhead, RotateLeft or RotateRight leads to when nothing is in the way."""
+        if move == "MoveAhead":
+            d_row, d_col = heading_step(self.heading)
+            return self._replace(row=self.row + d_row, col=self.col + d_col)
+        return self._replace(heading=(self.heading + {"RotateLeft": -90, "RotateRight": 90}[move]) % 360)
+
 
 def heading_step(heading: int) -> tuple[int, int]:
     """(d_row, d_col) of one MoveAhead: heading 0 is +z (rows), 90 is +x (columns)."""

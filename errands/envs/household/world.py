@@ -218,11 +218,10 @@ class World:
         return ActionResult(True)
 
     def _do_MoveAhead(self) -> ActionResult:
-        dr, dc = heading_step(self.agent.heading)
-        r, c = self.agent.row + dr, self.agent.col + dc
-        if not self.scene.is_floor(r, c):
-            return ActionResult(False, f"MoveAhead blocked: the cell ahead {self._describe_cell(r, c)}")
-        self.agent = self.agent._replace(row=r, col=c)
+        ahead = self.agent.after("MoveAhead")
+        if not self.scene.is_floor(ahead.row, ahead.col):
+            return ActionResult(False, f"MoveAhead blocked: the cell ahead {self._describe_cell(ahead.row, ahead.col)}")
+        self.agent = ahead
         return ActionResult(True)
 
     def _describe_cell(self, r: int, c: int) -> str:
@@ -235,11 +234,11 @@ class World:
         return f"{where} is {'a wall' if kind != OUTSIDE else 'outside the floor plan'}"
 
     def _do_RotateLeft(self) -> ActionResult:
-        self.agent = self.agent._replace(heading=(self.agent.heading - 90) % 360)
+        self.agent = self.agent.after("RotateLeft")
         return ActionResult(True)
 
     def _do_RotateRight(self) -> ActionResult:
-        self.agent = self.agent._replace(heading=(self.agent.heading + 90) % 360)
+        self.agent = self.agent.after("RotateRight")
         return ActionResult(True)
 
     def _do_LookUp(self) -> ActionResult:
