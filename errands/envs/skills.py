@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..failures import Failure, FailureCategory, FailureKind
 from .household.object_types import OBJECT_TYPES, SLICING_TOOLS, ObjectType
 from .household.scene import Pose
 from .household.world import World, WorldObject
@@ -192,6 +193,23 @@ def precondition_error(world: World, call: SkillCall) -> str:
             return f"no {appliance} in reach"
         return ""
     return "" if _visible(world, call, 0) else f"no {call.args[0]} in reach"
+
+
+def precondition_failure(world: World, call: SkillCall) -> Failure | None:
+    """Why the skill cannot start now, as a typed record (None when it can)."""
+    message = precondition_error(world, call)
+    if not message:
+        return None
+    kind, argument = FailureKind.NOT_IN_REACH, None
+    if message.startswith("the agent already holds"):
+        kind, argument = FailureKind.ALREADY_HOLDING, world.held
+    elif message.startswith("the agent does not hold"):
+        kind, argument = FailureKind.NOT_HOLDING, call.args[0]
+    elif message.startswith("slicing needs"):
+        kind = FailureKind.NO_SLICING_TOOL
+    else:
+        argument = message.removeprefix("no ").removesuffix(" in reach")
+    return Failure(FailureCategory.INTERACTION_FAILURE, kind, message, argument)
 
 
 def _inside_visible(world: World, call: SkillCall) -> bool:
