@@ -11,7 +11,8 @@ The file, for a result NAME (benchmarks/results/NAME.json):
 
     name, title          the result's id and the heading of its table
     command              the command line that produced it
-    commit, date         `git rev-parse HEAD` (+ "-dirty") and the ISO date of the run
+    commit, date         `git rev-parse HEAD` (+ "-dirty") when the benchmark started, and the
+                         ISO date it ended
     columns              [{key, label, align ("left"|"right"), format (optional)}]
     rows                 [{key: value}]: numbers as numbers, text as text
     description, notes   optional Markdown shown before and after the table
@@ -43,6 +44,11 @@ def current_commit(repository: Path = RESULTS_DIR.parent.parent) -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + ("-dirty" if dirty else "")
+
+
+# The commit the measurement ran at: taken when the benchmark starts (it imports this
+# module), since the work tree may change while a long benchmark runs.
+COMMIT_AT_START = current_commit()
 
 
 def command_line(argv: list[str] | None = None) -> str:
@@ -94,7 +100,7 @@ def write_result(name: str, rows: list[dict], *, columns: list[dict], title: str
         "name": name,
         "title": title,
         "command": command_line(argv),
-        "commit": current_commit(),
+        "commit": COMMIT_AT_START,
         "date": datetime.date.today().isoformat(),
         "description": description or previous.get("description", ""),
         "columns": columns,

@@ -31,14 +31,14 @@ PAGES = {
         ["render_throughput", "visibility_gap", "camera_suites"]),
     "evaluation.md": (
         "Evaluation", "The packaged suites with each planner and policy, and how fast the runners play them.",
-        ["evaluation_suites", "eval_throughput"]),
+        ["evaluation_suites", "eval_throughput", "eval_throughput_quiet", "eval_threads"]),
     "planner.md": (
         "LLM planner", "The packaged SmolLM2-135M through llama.cpp as a planner, with and without retrieval.",
         ["llm_planner"]),
     "imitation.md": (
         "Learned skill policies (imitation)", "Behaviour cloning and DAgger on expert demonstrations, the "
         "learned policy's rules for refused actions and loops, and training in ALFRED's floor plans.",
-        ["imitation", "learned_policy_rules", "imitation_floorplans"]),
+        ["imitation", "learned_refusal_memory", "learned_loop_escape", "imitation_floorplans"]),
     "rl.md": (
         "RL fine-tuning (PPO)", "PPO from scratch and on top of imitation, in procedural scenes and in ALFRED's "
         "floor plans.",
