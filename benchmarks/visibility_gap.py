@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.results:
         columns = [column("resolution", align="left"), column("reported_visible", "reported visible", format=",")]
         for c in CLASSES:
-            columns += [column(c, c.replace("_", " ")), column(f"{c}_pct", "%", format=".1f")]
+            columns += [column(c, c.replace("_", " "), format=","), column(f"{c}_pct", "%", format=".1f")]
         write_result("visibility_gap", rows, columns=columns,
                      title="Geometric visibility against the camera",
                      description=f"Objects the geometric rule reports visible on {args.episodes} random walks of "
