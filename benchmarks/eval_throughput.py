@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({"suite": suite.name, "episodes": len(suite.episodes), "rows": rows,
                                          "ray_overhead": overheads, "identical": identical}, indent=1))
     if args.results:
+        runs_text = "one run" if args.repeats == 1 else f"median of {args.repeats} round-robin runs"
         columns = [column("backend", align="left"), column("workers"), column("chunk_size", "chunk"),
                    column("backend_start_s", "start s", format=".2f"),
                    column("episodes_per_s", "episodes/s", format=".1f"),
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                    column("end_to_end_episodes_per_s", "end-to-end episodes/s", format=".1f")]
         write_result("eval_throughput", rows, columns=columns, title="Evaluation throughput",
                      description=f"The oracle planner with the expert on {suite.name} ({len(suite.episodes)} "
-                                 f"episodes), median of {args.repeats} round-robin run(s) per configuration. "
+                                 f"episodes), {runs_text} per configuration. "
                                  "\"start\" is starting the workers (or Ray) and building the agent in each, "
                                  "\"episodes/s\" counts from then on, end-to-end includes the start and writing "
                                  "`episodes.jsonl`.",
