@@ -11,7 +11,7 @@ from gymnasium.utils.env_checker import check_env
 import errands  # noqa: F401  (registers the envs)
 from errands.cli import main
 from errands.envs.actions import ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS
-from errands.envs.household.camera import MAX_DEPTH
+from errands.envs.household.render.camera import MAX_DEPTH
 from errands.envs.household.scene import Pose
 
 
@@ -144,7 +144,7 @@ def test_interactions_need_the_camera_to_show_their_target():
 def test_each_step_draws_one_frame_for_observation_and_visibility(monkeypatch):
     """The frame an observation shows is the one visibility reads: a frame is drawn once
     per state of the world and pose (a state seen a moment ago is not drawn again)."""
-    from errands.envs.household.camera import Camera
+    from errands.envs.household.render.camera import Camera
 
     drawn = []
     draw = Camera._render

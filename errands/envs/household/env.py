@@ -38,10 +38,10 @@ from ..actions import ACTIONS, Action
 from ..tasks.goals import goal_conditions
 from ..tasks.sampler import TaskSampler, task_for_episode
 from ..tasks.task import Task
-from .camera import CAMERA_KEYS, MAX_DEPTH, Camera, parse_resolution
+from .render.camera import CAMERA_KEYS, MAX_DEPTH, Camera, parse_resolution
 from .object_types import NUM_TYPES, TYPE_NAMES
 from .scene import HORIZONS
-from .topdown import render_topdown
+from .render.topdown import render_topdown
 from .world import World
 
 MAX_STEPS = 1000

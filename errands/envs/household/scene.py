@@ -178,7 +178,7 @@ class Scene:
     def view_boxes(self) -> tuple[np.ndarray, np.ndarray]:
         """(lo, hi) corners, (n_fixed, 3) each, of the fixed objects' view boxes."""
         if "view_boxes" not in self.geometry_cache:
-            from .shapes import scene_geometry  # shapes builds on this module
+            from .render.placement import scene_geometry  # placement builds on this module
 
             geometry = scene_geometry(self)
             self.geometry_cache["view_boxes"] = (geometry.view_lo, geometry.view_hi)

@@ -30,9 +30,9 @@ import numpy as np
 
 from .looks import small_shape, small_shape_and_bounds
 from .primitives import BOX, CYLINDER, EMPTY, LIT, SPHERE, WALL_HEIGHT, WALL_SURFACE, Prims
-from .scene import CAMERA_HEIGHT
-from .shapes import scene_geometry
-from .world import World
+from ..scene import CAMERA_HEIGHT
+from .placement import scene_geometry
+from ..world import World
 
 NEAR = 0.01  # metres: nothing nearer the camera is drawn
 DEPTH_STEP = 1.0 / 4096  # depth resolution of the z-buffer, metres

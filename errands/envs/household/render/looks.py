@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .object_types import OBJECT_TYPES
+from ..object_types import OBJECT_TYPES
 from .primitives import CONTENT_HEIGHT, LIT, PLAIN, WALL_HEIGHT, Builder, Frame, Prims, shade
 
 DRAWER_PULL = 0.3  # metres an open drawer stands out

@@ -18,7 +18,7 @@ import numpy as np
 
 from .looks import ALONE, APPLIANCE_SIZE, Neighbours, appliance_look, mount_look, unit_look
 from .primitives import WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
-from .scene import FLOOR, GRID_SIZE, WALL, Scene
+from ..scene import FLOOR, GRID_SIZE, WALL, Scene
 
 HALF_CELL = GRID_SIZE / 2
 MOUNT_TYPES = {"Window", "Painting", "Mirror", "LightSwitch", "Blinds", "TowelHolder",
