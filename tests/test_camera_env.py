@@ -11,7 +11,7 @@ from gymnasium.utils.env_checker import check_env
 import errands  # noqa: F401  (registers the envs)
 from errands.cli import main
 from errands.envs.actions import ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS
-from errands.envs.household.render.camera import MAX_DEPTH
+from errands.envs.household.render.raycast import MAX_DEPTH
 from errands.envs.household.scene import Pose
 
 

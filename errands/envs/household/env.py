@@ -38,7 +38,8 @@ from ..actions import ACTIONS, Action
 from ..tasks.goals import goal_conditions
 from ..tasks.sampler import TaskSampler, task_for_episode
 from ..tasks.task import Task
-from .render.camera import CAMERA_KEYS, MAX_DEPTH, Camera, parse_resolution
+from .render.camera import CAMERA_KEYS, Camera, parse_resolution
+from .render.raycast import MAX_DEPTH
 from .object_types import NUM_TYPES, TYPE_NAMES
 from .scene import HORIZONS
 from .render.topdown import render_topdown
