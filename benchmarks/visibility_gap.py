@@ -33,7 +33,7 @@ import numpy as np
 import errands  # noqa: F401  (registers the envs)
 from errands.envs.actions import Action
 from errands.envs.household.render.placement import fixed_states, placed_items, scene_geometry
-from errands.envs.household.scene import boxes_in_view
+from errands.envs.household.visibility import boxes_in_view
 
 CLASSES = ("shown", "item_out_of_frame", "item_in_frame_hidden", "fixed_hidden")
 WALK = ("MoveAhead", "RotateLeft", "RotateRight", "LookDown", "LookUp")

@@ -10,6 +10,7 @@ from errands.envs.household.render.placement import scene_geometry
 from errands.envs.household.render.raycast import camera_basis
 from errands.envs.household.scene import CAMERA_HEIGHT, FLOOR, FURNITURE, WALL, ObjectSpec, Pose, Scene, object_id
 from errands.envs.household.scenes import load_scene
+from errands.envs.household.visibility import validate_scene
 from errands.envs.household.world import World
 
 FRIDGE_CELLS = [(r, c) for r in (6, 7, 8) for c in (4, 5, 6)]
@@ -31,7 +32,7 @@ def small_room() -> Scene:
                       footprint=[TABLE_CELLS[0]])
     apple = ObjectSpec("Apple|+01.25|+00.95|+01.75", "Apple", None, parent=fridge.id)
     scene = Scene("test-room", "kitchen", cells, (0.0, 0.0), [fridge, table, lamp, apple], Pose(3, 5, 0, 0))
-    scene.validate()
+    validate_scene(scene)
     return scene
 
 
@@ -169,7 +170,7 @@ def test_boxes_in_view_is_exact():
     """The world's view-box test against dense samples of each box: a box with a sampled
     point strictly inside the view is in view; a box in view has sampled points at
     most a sample spacing outside it."""
-    from errands.envs.household.scene import boxes_in_view
+    from errands.envs.household.visibility import boxes_in_view
 
     rng = np.random.default_rng(7)
     n = 300

@@ -13,6 +13,7 @@ from errands.cli import main
 from errands.envs.actions import ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS
 from errands.envs.household.render.raycast import MAX_DEPTH
 from errands.envs.household.scene import Pose
+from errands.envs.household.visibility import scene_visibility
 
 
 def test_observation_keys_and_spaces_are_exact():
@@ -72,7 +73,7 @@ def _shown_within_reach(world, obs, info) -> set[str]:
     ids = info["segmentation_ids"]
     shown = {ids[v - 1] for v in np.unique(obs["segmentation"]) if v > 0} - {world.held}
     x, z = world.agent_position()
-    _, reach = world.scene.visibility(np.array([x]), np.array([z]), world.agent.heading, world.agent.horizon)
+    _, reach = scene_visibility(world.scene).seen(np.array([x]), np.array([z]), world.agent.heading, world.agent.horizon)
     return {oid for oid in shown if reach[0, world.scene.fixed_index[_root(world, oid)]] <= 1.5}
 
 
