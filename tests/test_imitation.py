@@ -13,7 +13,7 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the imitation tests need torch (pip install -e '.[test]')")
 
-from errands.envs.household.env import HouseholdEnv  # noqa: E402
+from errands.envs.household_env import HouseholdEnv  # noqa: E402
 from errands.envs.tasks.sampler import TaskSampler  # noqa: E402
 from errands.planners.oracle import OraclePlanner  # noqa: E402
 from errands.policies import make_policy  # noqa: E402

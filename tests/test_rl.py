@@ -16,7 +16,7 @@ pytest.importorskip("stable_baselines3", reason="the RL tests need stable-baseli
 import gymnasium as gym  # noqa: E402
 
 import errands  # noqa: E402, F401  (registers the envs)
-from errands.envs.household.env import HouseholdEnv  # noqa: E402
+from errands.envs.household_env import HouseholdEnv  # noqa: E402
 from errands.envs.household.navigation import shortest_actions  # noqa: E402
 from errands.train.skill_env import (EARLY_DONE_PENALTY, END_PENALTY, FAILED_ACTION_PENALTY,  # noqa: E402
                                     PROGRESS_REWARD, STEP_PENALTY, SUCCESS_BONUS, HouseholdSkillEnv,

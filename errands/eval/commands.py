@@ -112,7 +112,7 @@ def add_eval_commands(sub) -> None:
 
 
 def cmd_eval(args) -> int:
-    from ..envs.household.env import camera_options
+    from ..envs.household_env import camera_options
     from .babyai_eval import babyai_level
     from .metrics import Metrics, format_table
     from .report import failure_table, headline

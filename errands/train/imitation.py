@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from ..envs.household.env import camera_options
+from ..envs.household_env import camera_options
 from ..files import write_json_atomic
 from ..policies.features import Vocabulary, household_vocabulary
 from ..policies.network import NetworkConfig, SkillPolicyNetwork, load_checkpoint, save_checkpoint

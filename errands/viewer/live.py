@@ -24,8 +24,8 @@ import traceback
 import gymnasium as gym
 
 from ..envs.actions import Action
-from ..envs.household.env import HouseholdEnv
 from ..envs.household.object_types import TYPE_NAMES
+from ..envs.household_env import HouseholdEnv
 from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog
 from ..policies.agent import Agent, _Run
