@@ -354,7 +354,7 @@ def cmd_scene(args) -> int:
     from PIL import Image
 
     from .envs.household.scenes import load_scene
-    from .envs.household.render.topdown import render_topdown
+    from .envs.household.topdown import render_topdown
     from .envs.household.world import World
 
     scene = load_scene(args.scene, args.layouts)

@@ -38,8 +38,8 @@ from .actions import ACTIONS, Action
 from .household.object_types import NUM_TYPES, TYPE_NAMES
 from .household.render.camera import CAMERA_KEYS, Camera, parse_resolution
 from .household.render.raycast import MAX_DEPTH
-from .household.render.topdown import render_topdown
 from .household.scene import HORIZONS
+from .household.topdown import render_topdown
 from .household.world import World
 from .tasks.goals import goal_conditions
 from .tasks.sampler import TaskSampler, task_for_episode

@@ -9,7 +9,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from ..envs.household.render.topdown import render_topdown
+from ..envs.household.topdown import render_topdown
 
 VIEWS = ("first", "map")  # first-person camera, top-down map
 DEFAULT_RESOLUTION = 300

@@ -16,23 +16,19 @@ and shared by the scene's copies.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .object_types import ObjectType
 from .render.placement import scene_geometry
 from .scene import CAMERA_HEIGHT, GRID_SIZE, HEADINGS, HORIZONS, Pose, Scene, SceneError
 
-if TYPE_CHECKING:  # the world asks this module; this module only reads it
-    from .world import World, WorldObject
-
 VISIBILITY_DISTANCE = 1.5  # metres: AI2-THOR's interaction range
 HALF_FIELD_OF_VIEW = 45.0  # degrees: a 90 degree camera
 
 
-def visible_objects(world: World) -> list[tuple[float, str]]:
-    """(reach, id) of every object the agent can see and reach now, nearest fixed object
+def visible_objects(world) -> list[tuple[float, str]]:
+    """(reach, id) of every object the agent of `world` (world.py's World, which asks
+    this module and is only read here) can see and reach now, nearest fixed object
     first, each followed by what rests on or in it: the geometric rule, then, when the
     world has a `sight` (a camera: anything with `shown_ids(world)`), the camera rule."""
     result: list[tuple[float, str]] = []
@@ -47,7 +43,7 @@ def visible_objects(world: World) -> list[tuple[float, str]]:
     return result
 
 
-def _add_contents(world: World, obj: WorldObject, reach: float, out: list) -> None:
+def _add_contents(world, obj, reach: float, out: list) -> None:
     if obj.type.openable and not obj.is_open:
         return
     for child_id in obj.contents:

@@ -14,7 +14,6 @@ world order, then any made during the episode (slices) as they first appear.
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,9 +22,6 @@ from .placement import fixed_states, held_shape, placed_items, scene_geometry
 from .primitives import Prims
 from .raycast import DEPTH_STEP, DIST_SHIFT, PRIM_MASK, WALL_ID, Rays, draw, shell_keys
 from .shading import pixel_colours
-
-if TYPE_CHECKING:  # the world is only read here; it imports this package through visibility.py
-    from ..world import World
 
 RECENT_FRAMES = 32  # frames kept per camera, for views the agent returns to unchanged
 CAMERA_KEYS = ("rgb", "depth", "segmentation")
@@ -48,7 +44,7 @@ def parse_resolution(resolution) -> tuple[int, int]:
 class SegmentTable:
     """Object id <-> segmentation value (k + 1 for the k-th id) for one episode."""
 
-    def __init__(self, world: World):
+    def __init__(self, world):
         self.world = world
         fixed = [o.id for o in world.scene.fixed]
         others = [oid for oid in world.objects if oid not in set(fixed)]
@@ -70,7 +66,9 @@ class SegmentTable:
 
 
 class Camera:
-    """Renders a World from its agent's pose. Rendering is pure NumPy on the CPU.
+    """Renders a world (world.py's World: the renderer reads its scene, objects, agent,
+    held object and version, and never imports it) from its agent's pose. Rendering is
+    pure NumPy on the CPU.
 
     What stays put is drawn once: the room and the fixed objects in their current
     states form a static layer per pose, kept in a bounded cache shared by every camera
@@ -80,7 +78,7 @@ class Camera:
     def __init__(self, resolution=64, cache_mb: float = 128.0):
         self.height, self.width = parse_resolution(resolution)
         self._rays: dict[tuple[int, int], Rays] = {}
-        self._world: World | None = None
+        self._world = None
         self.segments: SegmentTable | None = None
         self._layers_key = None
         self._layers = None
@@ -89,14 +87,14 @@ class Camera:
 
     # --- public -----------------------------------------------------------------------
 
-    def render(self, world: World, rgb: bool = True, depth: bool = True, segmentation: bool = True) -> dict:
+    def render(self, world, rgb: bool = True, depth: bool = True, segmentation: bool = True) -> dict:
         """{'rgb': (H, W, 3) uint8, 'depth': (H, W) float32, 'segmentation': (H, W)
         uint16}, those asked for."""
         wanted = {k for k, on in (("rgb", rgb), ("depth", depth), ("segmentation", segmentation)) if on}
         frame = self._frame(world, wanted)
         return {k: frame[k].copy() for k in CAMERA_KEYS if k in wanted}
 
-    def shown_ids(self, world: World) -> frozenset[str]:
+    def shown_ids(self, world) -> frozenset[str]:
         """The ids of the objects at least one pixel of the segmentation shows now (the
         held object too): what a world with this camera as its `sight` may call visible."""
         frame = self._frame(world, {"segmentation"})
@@ -105,7 +103,7 @@ class Camera:
             frame["shown"] = frozenset(self.segments.object_id(int(v)) for v in np.nonzero(counts[1:])[0] + 1)
         return frame["shown"]
 
-    def _frame(self, world: World, wanted: set[str]) -> dict:
+    def _frame(self, world, wanted: set[str]) -> dict:
         """The frame of the world's present state with at least the `wanted` images,
         drawn again only when the world or the pose changed (or an image is missing).
         Frames are shared by `render` and `shown_ids`."""
@@ -127,7 +125,7 @@ class Camera:
             self._frames.popitem(last=False)
         return frame
 
-    def _render(self, world: World, rgb: bool, depth: bool) -> dict:
+    def _render(self, world, rgb: bool, depth: bool) -> dict:
         """A frame with its segmentation (it comes almost free with any image, and
         visibility may ask for it), and the RGB and depth images asked for."""
         pose = world.agent
@@ -190,7 +188,7 @@ class Camera:
             self._rays[key] = Rays(heading, horizon, self.height, self.width)
         return self._rays[key]
 
-    def _world_layers(self, world: World):
+    def _world_layers(self, world):
         """The static layer's primitives (the room and the fixed objects in their current
         states), the dynamic ones (what rests on them), and the fixed objects' states.
         Rebuilt only when the world changes; the static part is shared by every episode

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,9 +22,6 @@ from ..scene import FLOOR, GRID_SIZE, WALL, Scene
 from .looks import ALONE, APPLIANCE_SIZE, Neighbours, appliance_look, mount_look, small_shape, \
     small_shape_and_bounds, unit_look
 from .primitives import EMPTY, WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
-
-if TYPE_CHECKING:  # the world is only read here; it imports this package through visibility.py
-    from ..world import World
 
 HALF_CELL = GRID_SIZE / 2
 MOUNT_TYPES = {"Window", "Painting", "Mirror", "LightSwitch", "Blinds", "TowelHolder",
@@ -443,15 +439,17 @@ def _door(scene: Scene, b: Builder) -> None:
 
 
 # --- what rests on the furniture, and the held object ------------------------------------
+# These read a world (world.py's World) and never import it: the world's visibility rule
+# builds on this module's view boxes.
 
-def fixed_states(world: World) -> bytes:
+def fixed_states(world) -> bytes:
     """The fixed objects' states, a byte each (1 open, 2 on), in scene order: the key of
     their looks."""
     return bytes((1 if o.is_open else 0) | (2 if o.is_on else 0)
                  for o in (world.objects[spec.id] for spec in world.scene.fixed))
 
 
-def placed_items(world: World, geometry, states: bytes) -> list[tuple[Prims, str]]:
+def placed_items(world, geometry, states: bytes) -> list[tuple[Prims, str]]:
     """The shapes, with their ids, of what rests on or in the fixed objects the camera
     can see into (closed receptacles hide theirs), placed in their looks' slots."""
     out = []
@@ -462,7 +460,7 @@ def placed_items(world: World, geometry, states: bytes) -> list[tuple[Prims, str
     return out
 
 
-def place_contents(world: World, obj, slots: list[tuple]) -> list[tuple[Prims, str]]:
+def place_contents(world, obj, slots: list[tuple]) -> list[tuple[Prims, str]]:
     """The shapes of what rests on or in `obj`, its contents' contents included: the
     k-th content takes the k-th slot of its receptacle's surfaces (Look.slots, which
     gives as many as there are contents where it can), wrapping around when there are
@@ -476,7 +474,7 @@ def place_contents(world: World, obj, slots: list[tuple]) -> list[tuple[Prims, s
     return out
 
 
-def place_object(world: World, object_id: str, slot) -> list[tuple[Prims, str]]:
+def place_object(world, object_id: str, slot) -> list[tuple[Prims, str]]:
     obj = world.objects[object_id]
     placed = placed_shape(obj.type.name, obj.is_open, obj.is_on, slot)
     out = [(placed, object_id)]
@@ -503,7 +501,7 @@ def placed_shape(type_name: str, is_open: bool, is_on: bool, slot: tuple) -> Pri
     return shape.moved(centre - anchor, scale, anchor)
 
 
-def held_shape(world: World, basis, eye: np.ndarray) -> Prims:
+def held_shape(world, basis, eye: np.ndarray) -> Prims:
     """The held object's shape, in the lower right of the view: at most HELD_SIZE
     across, 0.45 m ahead of the eye (`basis`: the camera's forward, right, up)."""
     if world.held is None:

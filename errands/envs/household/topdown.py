@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from ..object_types import OBJECT_TYPES, TYPE_NAMES
-from ..scene import FLOOR, FURNITURE, WALL
-from ..world import FLAG_OPEN, FLAG_ON, World
+from .object_types import OBJECT_TYPES, TYPE_NAMES
+from .scene import FLOOR, FURNITURE, WALL
+from .world import FLAG_OPEN, FLAG_ON, World
 
 KIND_COLOURS = {0: (24, 24, 28), FLOOR: (226, 216, 196), WALL: (70, 70, 78), FURNITURE: (150, 130, 110)}
 # Colour by type index (0 = nothing).
