@@ -59,7 +59,8 @@ def task_from_form(form: dict, layouts_dir: str | None = None) -> tuple[Task, in
         raise ValueError(f"unknown task source {source!r}: expected one of {', '.join(SOURCES)}")
     seed = _integer(form.get("seed", 0), "seed")
     if source == "suite":
-        from ..eval.suites import PACKAGED_SUITES, load_suite
+        from ..eval.packaged_suites import PACKAGED_SUITES
+        from ..eval.suites import load_suite
 
         name = str(form.get("suite", ""))
         if name not in PACKAGED_SUITES:  # a name only: a request never names a file to read
