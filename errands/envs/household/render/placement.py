@@ -129,9 +129,9 @@ class SceneGeometry:
 def scene_geometry(scene: Scene) -> SceneGeometry:
     """The scene's geometry, computed on first use and shared by the scene's copies."""
     cache = scene.geometry_cache
-    if "shapes" not in cache:
-        cache["shapes"] = SceneGeometry(scene)
-    return cache["shapes"]
+    if "placement" not in cache:
+        cache["placement"] = SceneGeometry(scene)
+    return cache["placement"]
 
 
 def _cell_box(scene: Scene, cells) -> tuple[float, float, float, float]:
