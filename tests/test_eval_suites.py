@@ -7,8 +7,9 @@ import pytest
 
 from errands.envs.tasks.goals import TASK_TYPES
 from errands.envs.tasks.task import Task
-from errands.eval.suites import (PACKAGED_SUITES, build_alfred_suite, describe_suite, load_suite, load_task_jsonl,
-                                 manifest_hash, packaged_suite_path)
+from errands.eval.packaged_suites import PACKAGED_SUITES, packaged_suite_path
+from errands.eval.suite_building import build_alfred_suite
+from errands.eval.suites import describe_suite, load_suite, load_task_jsonl, manifest_hash
 
 
 def test_packaged_suites_sizes_and_hashes():

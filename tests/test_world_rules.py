@@ -6,6 +6,7 @@ import pytest
 from errands.envs.actions import Action
 from errands.envs.household.object_types import SLICES
 from errands.envs.household.scene import FLOOR, FURNITURE, WALL, ObjectSpec, Pose, Scene, SceneError
+from errands.envs.household.visibility import validate_scene
 from errands.envs.household.world import World
 
 
@@ -36,7 +37,7 @@ def kitchen(extra=()) -> World:
         *extra,
     ]
     scene = Scene("test-kitchen", "kitchen", cells, (0.0, 0.0), objects, Pose(3, 3, 0, 30))
-    scene.validate()
+    validate_scene(scene)
     return World(scene)
 
 
@@ -147,4 +148,4 @@ def test_scene_validation_names_unreachable_objects():
     far = ObjectSpec("Fridge|+09.00|+00.90|+09.00", "Fridge", (9.0, 0.9, 9.0), footprint=[(4, 4)])
     scene = Scene("broken", "kitchen", cells, (0.0, 0.0), [far], Pose(2, 2, 0, 30))
     with pytest.raises(SceneError, match=r"no reachable pose sees and reaches Fridge\|\+09.00"):
-        scene.validate()
+        validate_scene(scene)

@@ -4,7 +4,7 @@ they exist)."""
 
 from __future__ import annotations
 
-from ..envs.household.text_env import HouseholdTextEnv
+from ..envs.household_text_env import HouseholdTextEnv
 from ..envs.skills import Plan, SkillCall
 from ..planners.symbolic import plan_for_goal
 

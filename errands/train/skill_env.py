@@ -60,9 +60,9 @@ import numpy as np
 from gymnasium import spaces
 
 from ..envs.actions import INTERACTION_ACTIONS, Action
-from ..envs.household.env import HouseholdEnv
 from ..envs.household.navigation import shortest_actions
 from ..envs.household.scene import Pose, Scene
+from ..envs.household_env import HouseholdEnv
 from ..envs.skills import SKILLS, SkillCall, goto_poses, is_done, precondition_error
 
 STEP_PENALTY = 0.01

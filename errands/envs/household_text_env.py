@@ -17,13 +17,13 @@ import re
 import gymnasium as gym
 from gymnasium import spaces
 
-from ..actions import Action
-from ..tasks.goals import goal_conditions
-from ..tasks.sampler import TaskSampler, task_for_episode
-from ..tasks.task import Task
-from .navigation import shortest_actions
-from .scene import Pose
-from .world import World, WorldObject
+from .actions import Action
+from .household.navigation import shortest_actions
+from .household.scene import Pose
+from .household.world import World, WorldObject
+from .tasks.goals import goal_conditions
+from .tasks.sampler import TaskSampler, task_for_episode
+from .tasks.task import Task
 
 MAX_TEXT_STEPS = 50
 TEXT_CHARSET = "".join(chr(c) for c in range(32, 127)) + "\n"
