@@ -139,12 +139,6 @@ def test_stop_with_goal_met_rewards_one():
 
 ERRANDS_IDS = sorted(env_id for env_id in gym.registry if env_id.startswith("errands/"))
 CONTRACT_STEPS = 6  # random actions per determinism rollout: a few, to keep this fast
-# Registered ids that cannot be made yet, and why. Strict: the test fails once one works,
-# so that it leaves this list.
-KNOWN_BROKEN = {
-    "errands/BabyAI-PutNext-v0": "minigrid registers no BabyAI-PutNext-v0 (only PutNextS4N1 .. PutNextS7N4 "
-                                 "and PutNextLocal), so errands/BabyAI-PutNext-v0 cannot be made",
-}
 
 
 def test_the_contract_runs_over_every_kind_of_env():
@@ -152,9 +146,7 @@ def test_the_contract_runs_over_every_kind_of_env():
     assert any(env_id.startswith("errands/BabyAI-") for env_id in ERRANDS_IDS)
 
 
-@pytest.mark.parametrize("env_id", [
-    pytest.param(env_id, marks=pytest.mark.xfail(strict=True, reason=KNOWN_BROKEN[env_id]))
-    if env_id in KNOWN_BROKEN else env_id for env_id in ERRANDS_IDS])
+@pytest.mark.parametrize("env_id", ERRANDS_IDS)
 def test_every_registered_env_passes_check_env_and_is_deterministic(env_id):
     env = gym.make(env_id)
     check_env(env.unwrapped, skip_render_check=True)
