@@ -13,13 +13,12 @@ import errands  # noqa: F401  (registers the envs)
 from errands.envs.household.env import HouseholdEnv
 from errands.envs.household.object_types import TYPE_NAMES
 from errands.envs.household.scene import HORIZONS, heading_step
-from errands.envs.household.sensors import GOAL_SENSOR_KEYS, GoalSensors, GoalTarget
+from errands.envs.household.sensors import GOAL_HEIGHTS, GOAL_RANGE, GOAL_SENSOR_KEYS, GoalSensors, GoalTarget
 from errands.planners.oracle import OraclePlanner
 from errands.policies import make_policy
 from errands.policies.agent import Agent
 from errands.policies.base import reset_policy
-from errands.policies.features import (GOAL_HEIGHTS, GOAL_RANGE, goal_target, ground_target, household_features,
-                                       previous_action_code)
+from errands.policies.features import goal_target, ground_target, household_features, previous_action_code
 from errands.policies.learned import EpisodeState
 
 # --- the reference: the world-reading featurisation of before the sensors ----------------
@@ -131,11 +130,20 @@ class CheckedPolicy:
 ])
 def test_features_from_the_sensors_equal_the_features_read_from_the_world(policy_name, env_options, seeds):
     env = HouseholdEnv(split="unseen", **env_options)
+    assert _checked_steps(env, policy_name, seeds) >= 25 * len(seeds)  # 522 steps over the three cases
+
+
+def test_features_from_the_sensors_equal_the_world_read_ones_in_alfred_floor_plans(alfred_dir):
+    env = HouseholdEnv(split="unseen", layouts_dir=str(alfred_dir / "layouts"), scenes="alfred_floorplans")
+    assert _checked_steps(env, "learned", range(2)) >= 40
+
+
+def _checked_steps(env, policy_name: str, seeds) -> int:
     checked = CheckedPolicy(make_policy(policy_name))
     agent = Agent(OraclePlanner(), checked)
     for seed in seeds:
         agent.run_episode(env, env.sampler.sample(np.random.default_rng([7, seed])))
-    assert checked.steps >= 25 * len(seeds)  # a few hundred steps over the three cases
+    return checked.steps
 
 
 def test_the_learned_policy_acts_from_the_observation_alone():

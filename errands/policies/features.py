@@ -165,6 +165,9 @@ def ground_target(type_name: str, info: dict) -> str:
     what holds it, when it has this type and is in view or in hand (info["goal_holders"],
     in the order of the call's ids, innermost first); else the type, which the simulator
     resolves to the nearest visible instance."""
+    if "goal_holders" not in info:
+        raise KeyError("info lacks 'goal_holders': grounding a target reads the goal sensors' info "
+                       "(envs.household.sensors.GoalSensors)")
     visible = set(info["visible_objects"])
     held = info["held_object"]
     for chain in info["goal_holders"]:

@@ -14,12 +14,6 @@ the others there, so that it cannot walk into the same wall until ALFRED's limit
 failed actions ends the episode (`remember_refusals=False` plays the network's choice
 alone, to measure what the memory is worth).
 
-Both memories name a world state from the policy's own experience: its pose (in the
-observation) and the number of its interactions that have succeeded this episode. Every
-change to an object is a successful interaction's doing, and every successful interaction
-changes one, so that pair tells world states apart exactly as the simulator's object
-version does (`EpisodeState`).
-
 For the same reason, coming back to a pose during a skill and choosing there what it chose
 there before closes a loop: the network's memory did not tell it apart, so it would go
 round again until the skill's step limit (a corridor walked back and forth, a turn on the
@@ -27,6 +21,12 @@ spot). The policy counts its visits to each pose during the skill, and when its 
 would repeat one it moves instead toward the neighbouring pose it has visited least (the
 network's order breaks ties): the pose ahead or a turn, from its own motion, no map
 (`avoid_loops=False` turns this off).
+
+Both memories name a world state from the policy's own experience: its pose (in the
+observation) and the number of its interactions that have succeeded this episode. Every
+change to an object is a successful interaction's doing, every successful interaction
+changes one, and every action of an episode is the policy's, so that pair tells world
+states apart exactly as the simulator's object version does (`EpisodeState`).
 
 The policy reads the observation and info only (features.py), never the simulator's
 state: it declares the goal sensors it needs (`sensors`), which the Agent attaches to
