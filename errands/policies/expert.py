@@ -20,6 +20,7 @@ from .base import PolicyStep
 
 class ExpertSkillPolicy:
     name = "expert"
+    needs_world = True  # it plans over the simulator's state
 
     def __init__(self):
         self.env = None

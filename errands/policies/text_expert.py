@@ -12,6 +12,8 @@ VERBS = {"HeatObject": "heat", "CoolObject": "cool", "CleanObject": "clean"}
 
 
 class TextExpert:
+    needs_world = True  # it works its commands out from the simulator's state
+
     def __init__(self, env: HouseholdTextEnv):
         self.env = env
         self.plan: Plan = plan_for_goal(env.task.goal, env.world)
