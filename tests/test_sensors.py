@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import errands  # noqa: F401  (registers the envs)
-from errands.envs.household.env import HouseholdEnv
+from errands.envs.household_env import HouseholdEnv
 from errands.envs.household.object_types import TYPE_NAMES
 from errands.envs.household.scene import HORIZONS, heading_step
 from errands.envs.household.sensors import GOAL_HEIGHTS, GOAL_RANGE, GOAL_SENSOR_KEYS, GoalSensors, GoalTarget
