@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from ..envs.household.object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS
 from ..envs.household.object_types import type_of_id as type_of
 from ..envs.household.world import World
-from ..envs.skills import TRANSFORM_APPLIANCE, TRANSFORM_FLAG, Plan, SkillCall
-from ..envs.tasks.goals import TRANSFORM_FLAG as GOAL_FLAG
+from ..envs.skills import Plan, SkillCall
 from ..envs.tasks.goals import TaskGoal
-from ..envs.tasks.task import APPLIANCE
+from ..envs.tasks.types import TASK_TYPES, LookAtObjInLight
+from ..envs.transforms import FLAGS, TRANSFORMS, transform_of_task_type
 from .base import PlanningError
 
 MAX_EXPANSIONS = 60_000
@@ -31,7 +31,7 @@ class _State:
     at: str  # a fixed object the agent stands at ("" at the start)
     held: str | None
     parents: tuple[tuple[str, str], ...]  # (object, receptacle) of every relevant pickupable
-    flags: frozenset  # (object, "heated" | "cooled" | "cleaned")
+    flags: frozenset  # (object, a transform's flag: "cleaned" | "heated" | "cooled")
     sliced: frozenset  # (whole object, receptacle it was cut in): the other pieces stay there
     lit: frozenset  # lights switched on
 
@@ -43,6 +43,7 @@ def plan_for_goal(goal: TaskGoal, world: World) -> Plan:
 class _Search:
     def __init__(self, goal: TaskGoal, world: World):
         self.goal = goal
+        self.kind = TASK_TYPES[goal.task_type]
         self.world = world
         scene = world.scene
         self.reachable = {o.id for o in scene.fixed if len(scene.interaction_poses.get(o.id, ()))}
@@ -69,14 +70,13 @@ class _Search:
             for piece in self.slice_ids(oid):
                 self.types[piece] = goal.object_type_name
         self.parent_ids = {o.id for o in world.objects_of_type(goal.parent_receptacle)}
-        is_light = goal.task_type == "look_at_obj_in_light"
+        is_light = goal.task_type == LookAtObjInLight.name
         self.lights = set(nearest([goal.parent_receptacle], fixed_only=True)) if is_light else set()
         places = set() if is_light else set(nearest([goal.parent_receptacle], fixed_only=True))
-        appliance = APPLIANCE.get(goal.task_type)
-        appliances = set(nearest([appliance], fixed_only=True)) if appliance else set()
-        if appliance == "SinkBasin":
-            faucets = {o.controls for o in world.objects_of_type("Faucet")}
-            appliances &= faucets
+        transform = transform_of_task_type(goal.task_type)
+        appliances = set(nearest([transform.appliance], fixed_only=True)) if transform else set()
+        if transform and transform.needs_control:  # only appliances whose control the scene has
+            appliances &= {o.controls for o in world.objects_of_type(transform.switch)}
         self.appliances = appliances
         roots = {self._root_initial(oid) for oid in relevant} - {""}
         self.locations = sorted((places | appliances | self.lights | roots) & self.reachable)
@@ -88,8 +88,7 @@ class _Search:
         self.start = _State(
             at="", held=world.held,
             parents=tuple(sorted((oid, world.objects[oid].parent) for oid in relevant if oid != world.held)),
-            flags=frozenset((oid, f) for oid in relevant for f in ("heated", "cooled", "cleaned")
-                            if getattr(world.objects[oid], f)),
+            flags=frozenset((oid, f) for oid in relevant for f in FLAGS if getattr(world.objects[oid], f)),
             sliced=frozenset(), lit=frozenset(o.id for o in world.objects.values() if o.is_on and o.id in self.lights),
         )
 
@@ -121,37 +120,13 @@ class _Search:
 
     # --- goal test and heuristic --------------------------------------------------------
 
+    def _reached(self, s: _State) -> bool:
+        """Every goal condition holds (the task type's own conditions)."""
+        return all(c.met for c in self.kind.goal_conditions(self.goal, _GoalView(self, s)))
+
     def _unmet(self, s: _State) -> int:
-        """How many goal conditions are not met: 0 is the goal."""
-        g = self.goal
-        parents = dict(s.parents)
-        objs = [o for o, t in self.types.items() if t == g.object_type_name and (o in parents or o == s.held)]
-        placed = [o for o in objs if parents.get(o) in self.parent_ids]
-        t = g.task_type
-        if t == "pick_and_place_simple":
-            return 0 if placed else 1 + (0 if objs else 1)
-        if t == "pick_two_obj_and_place":
-            counts = {}
-            for o in placed:
-                counts[parents[o]] = counts.get(parents[o], 0) + 1
-            return 2 - min(2, max(counts.values(), default=0)) + (0 if len(objs) >= 2 else 1)
-        if t == "look_at_obj_in_light":
-            holding = s.held in objs
-            lit_here = s.at in s.lit
-            return (0 if holding else 1) + (0 if lit_here else 1)
-        if t in GOAL_FLAG:
-            flag = GOAL_FLAG[t]
-            both = [o for o in placed if (o, flag) in s.flags]
-            if both:
-                return 0
-            return 1 + (0 if any((o, flag) in s.flags for o in objs) else 1) + (0 if objs else 1)
-        if t == "pick_and_place_with_movable_recep":
-            ok = [o for o in objs if parents.get(o) in self.movables and parents.get(parents[o]) in self.parent_ids]
-            if ok:
-                return 0
-            inside = any(parents.get(o) in self.movables for o in objs)
-            return 1 + (0 if inside else 1) + (0 if objs else 1)
-        raise PlanningError(f"unknown task type {t!r}")
+        """The task type's estimate of how far the state is from the goal: 0 at the goal."""
+        return self.kind.estimate(self.goal, _GoalView(self, s))
 
     # --- operators --------------------------------------------------------------------
 
@@ -179,13 +154,12 @@ class _Search:
                     new[s.held] = rec
                     yield 1, ("PutObject", (s.held, rec)), _State(s.at, None, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
             at_type = type_of(s.at)
-            for skill, appliance in TRANSFORM_APPLIANCE.items():
-                flag = TRANSFORM_FLAG[skill]
-                able = {"cleaned": "washable", "heated": "heatable", "cooled": "coolable"}[flag]
-                if (at_type == appliance and s.at in self.appliances and getattr(OBJECT_TYPES[held_type], able)
+            for t in TRANSFORMS:
+                flag = t.flag
+                if (at_type == t.appliance and s.at in self.appliances and getattr(OBJECT_TYPES[held_type], t.affordance)
                         and (s.held, flag) not in s.flags
-                        and self._load(s, parents, s.at) < OBJECT_TYPES[appliance].capacity):
-                    yield 1, (skill, (s.held,)), _State(s.at, s.held, s.parents, s.flags | {(s.held, flag)}, s.sliced, s.lit)
+                        and self._load(s, parents, s.at) < OBJECT_TYPES[t.appliance].capacity):
+                    yield 1, (t.skill, (s.held,)), _State(s.at, s.held, s.parents, s.flags | {(s.held, flag)}, s.sliced, s.lit)
             if held_type in SLICING_TOOLS:
                 for oid in self.targets:
                     if oid in parents and OBJECT_TYPES[self.types[oid]].sliceable and self._root(parents, oid) == s.at:
@@ -229,7 +203,7 @@ class _Search:
             _, _, g, state = heapq.heappop(frontier)
             if g > cost[state]:
                 continue
-            if self._unmet(state) == 0:
+            if self._reached(state):
                 return self._plan(came_from, state)
             expansions += 1
             if expansions > MAX_EXPANSIONS:
@@ -255,3 +229,40 @@ class _Search:
             steps.append(SkillCall(skill, args, tuple(ids)))
         return Plan(steps)
 
+
+
+class _GoalView:
+    """A search state as the task types' GoalState: the tracked objects of the goal's
+    type that exist, the receptacles of its parent type, the tracked movable ones, and
+    a light on in view when the agent stands at a light it switched on."""
+
+    __slots__ = ("search", "state", "parents", "held", "_objs")
+
+    def __init__(self, search: _Search, state: _State):
+        self.search = search
+        self.state = state
+        self.parents = dict(state.parents)
+        self.held = state.held
+        self._objs: list[str] | None = None
+
+    def ids_of_type(self, type_name: str):
+        goal = self.search.goal
+        if type_name == goal.object_type_name:
+            if self._objs is None:
+                self._objs = [o for o, t in self.search.types.items()
+                              if t == type_name and (o in self.parents or o == self.held)]
+            return self._objs
+        if type_name == goal.movable_receptacle:
+            return self.search.movables
+        if type_name == goal.parent_receptacle:
+            return self.search.parent_ids
+        raise PlanningError(f"the search tracks no objects of type {type_name!r} for {goal.alfred_name}")
+
+    def parent_of(self, object_id: str) -> str | None:
+        return self.parents.get(object_id)
+
+    def has_flag(self, object_id: str, flag: str) -> bool:
+        return (object_id, flag) in self.state.flags
+
+    def light_on_in_view(self, type_name: str) -> bool:
+        return self.state.at in self.state.lit

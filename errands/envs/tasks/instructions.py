@@ -14,11 +14,13 @@ import numpy as np
 
 from ..household.object_types import OBJECT_TYPES
 from ..skills import Plan, SkillCall
+from ..transforms import TRANSFORMS, transform_of_task_type
 from .goals import TaskGoal
 
 PHRASINGS = ("train", "novel")
 
-# Goal templates per task type. Slots: {obj} {objs} {parent} {movable} {light} {done};
+# Goal templates per task type (one set for the three transform types, whose words come
+# from errands.envs.transforms). Slots: {obj} {objs} {parent} {movable} {light} {done};
 # [a|b] picks one alternative.
 GOAL_TEMPLATES = {
     "pick_and_place_simple": {
@@ -128,16 +130,6 @@ GOAL_TEMPLATES = {
     },
 }
 
-# Verbs and states for transform tasks: (verb, past participle / state words).
-TRANSFORM_WORDS = {
-    "pick_clean_then_place_in_recep": {"train": (["clean", "rinse", "wash"], ["clean", "rinsed", "washed"]),
-                                       "novel": (["scrub"], ["scrubbed"])},
-    "pick_heat_then_place_in_recep": {"train": (["heat", "warm", "microwave"], ["hot", "heated", "warm"]),
-                                      "novel": (["cook"], ["cooked"])},
-    "pick_cool_then_place_in_recep": {"train": (["cool", "chill"], ["cold", "chilled", "cool"]),
-                                      "novel": (["refrigerate"], ["refrigerated"])},
-}
-
 # Names for object types beyond their own split CamelCase name; the last synonym of a
 # type with three or more is held out for the novel phrasing set.
 SYNONYMS = {
@@ -212,7 +204,8 @@ def describe_goal(goal: TaskGoal, phrasing: str = "train", rng: np.random.Genera
     if phrasing not in PHRASINGS:
         raise ValueError(f"unknown phrasing set {phrasing!r}: expected one of {', '.join(PHRASINGS)}")
     pick = (lambda seq: seq[int(rng.integers(len(seq)))]) if rng is not None else (lambda seq: seq[0])
-    kind = "transform" if goal.task_type in TRANSFORM_WORDS else goal.task_type
+    transform = transform_of_task_type(goal.task_type)
+    kind = "transform" if transform else goal.task_type
     template = pick(GOAL_TEMPLATES[kind][phrasing])
     obj_name = pick(names_for(goal.object, phrasing))
     if goal.sliced:
@@ -229,9 +222,9 @@ def describe_goal(goal: TaskGoal, phrasing: str = "train", rng: np.random.Genera
         movable = pick(names_for(goal.movable_receptacle, phrasing))
         slots["movable"] = _article(movable, pick(["a", "the"]))
         slots["movable_it"] = "it"
-    if kind == "transform":
-        verbs, states = TRANSFORM_WORDS[goal.task_type][phrasing]
-        slots["verb"], slots["done"] = pick(verbs), pick(states)
+    if transform:
+        words = transform.words(phrasing)
+        slots["verb"], slots["done"] = pick(words.verbs), pick(words.states)
         slots["bare"] = bare
         if goal.sliced:
             slots["done"], slots["bare"] = "a " + slots["done"], bare
@@ -274,9 +267,7 @@ STEP_TEMPLATES = {
     "CloseObject": ["Close the {0}."],
     "ToggleObject": ["Turn on the {0}.", "Switch on the {0}."],
     "SliceObject": ["Slice the {0}.", "Cut the {0} into slices."],
-    "CleanObject": ["Rinse the {0} in the sink.", "Wash the {0} in the sink."],
-    "HeatObject": ["Heat the {0} in the microwave.", "Warm the {0} up in the microwave."],
-    "CoolObject": ["Chill the {0} in the fridge.", "Cool the {0} in the fridge."],
+    **{t.skill: list(t.step_templates) for t in TRANSFORMS},
 }
 
 

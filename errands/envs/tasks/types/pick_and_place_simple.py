@@ -1,0 +1,27 @@
+"""pick_and_place_simple: put one object (or a slice of it) in or on a receptacle."""
+
+from __future__ import annotations
+
+from .base import Condition, GoalState, TaskType, article, check_fixed_receptacle, check_holds, check_no_movable, \
+    check_object, placed_in
+
+
+class PickAndPlaceSimple(TaskType):
+    name = "pick_and_place_simple"
+    note = "put one object somewhere"
+
+    def validate(self, goal) -> None:
+        check_object(goal)
+        parent = check_fixed_receptacle(goal)
+        check_no_movable(goal)
+        check_holds(parent, goal.object_type_name)
+
+    def conditions(self, goal, state: GoalState, objs: list[str]) -> list[Condition]:
+        placed = placed_in(state, objs, set(state.ids_of_type(goal.parent_receptacle)))
+        return [Condition(f"{article(goal.object_type_name)} is in/on {article(goal.parent_receptacle)}", bool(placed))]
+
+    def estimate(self, goal, state: GoalState) -> int:
+        objs = state.ids_of_type(goal.object_type_name)
+        if placed_in(state, objs, set(state.ids_of_type(goal.parent_receptacle))):
+            return 0
+        return 1 + (0 if objs else 1)
