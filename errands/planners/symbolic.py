@@ -15,15 +15,20 @@ from dataclasses import dataclass
 from ..envs.household.object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS
 from ..envs.household.object_types import type_of_id as type_of
 from ..envs.household.world import World
-from ..envs.skills import Plan, SkillCall
+from ..envs.skills import (SKILLS, GotoLocation, PickupObject, Plan, PutObject, SkillCall, SliceObject, ToggleObject,
+                           TransformObject)
 from ..envs.tasks.goals import TaskGoal
 from ..envs.tasks.types import TASK_TYPES, LookAtObjInLight
-from ..envs.transforms import FLAGS, TRANSFORMS, transform_of_task_type
+from ..envs.transforms import FLAGS, transform_of_task_type
 from .base import PlanningError
 
 MAX_EXPANSIONS = 60_000
 CANDIDATES_PER_ROLE = 4
 TRAVEL_WEIGHT = 1 / 20  # a Goto costs 1 plus this per grid cell travelled
+# The skills the search uses as operators, in the order it tries them: on equal cost the
+# first found wins, so this order is part of which plan comes out. OpenObject and
+# CloseObject are not operators: the skills that may open a container do it on the way.
+OPERATOR_ORDER = (GotoLocation, PickupObject, PutObject, TransformObject, SliceObject, ToggleObject)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,10 @@ class _Search:
         self.goal = goal
         self.kind = TASK_TYPES[goal.task_type]
         self.world = world
+        by_class = {GotoLocation: self._goto, PickupObject: self._pickup, PutObject: self._put,
+                    TransformObject: self._transform, SliceObject: self._slice, ToggleObject: self._toggle}
+        self.operators = [(skill, by_class[cls]) for cls in OPERATOR_ORDER
+                          for skill in SKILLS.values() if type(skill) is cls]
         scene = world.scene
         self.reachable = {o.id for o in scene.fixed if len(scene.interaction_poses.get(o.id, ()))}
         self.anchor = {o.id: scene.xz_cell(o.position[0], o.position[2]) for o in scene.fixed}
@@ -128,51 +137,68 @@ class _Search:
         """The task type's estimate of how far the state is from the goal: 0 at the goal."""
         return self.kind.estimate(self.goal, _GoalView(self, s))
 
-    # --- operators --------------------------------------------------------------------
+    # --- operators: one per skill class --------------------------------------------------
 
     def _successors(self, s: _State):
         parents = dict(s.parents)
+        for skill, operator in self.operators:
+            yield from operator(skill, s, parents)
+
+    def _goto(self, skill: GotoLocation, s: _State, parents: dict):
         for loc in self.locations:
             if loc != s.at:
                 yield (1 + TRAVEL_WEIGHT * self._dist(s.at, loc),
-                       ("GotoLocation", (loc,)), _State(loc, s.held, s.parents, s.flags, s.sliced, s.lit))
-        if not s.at:
+                       (skill.name, (loc,)), _State(loc, s.held, s.parents, s.flags, s.sliced, s.lit))
+
+    def _pickup(self, skill: PickupObject, s: _State, parents: dict):
+        """Anything at the agent's location (closed furniture is opened on the way)."""
+        if not s.at or s.held is not None:
             return
-        if s.held is None:
-            for oid, parent in s.parents:
-                if self._root(parents, oid) != s.at:
-                    continue
+        for oid, parent in s.parents:
+            if self._root(parents, oid) != s.at:
+                continue
+            new = dict(parents)
+            del new[oid]
+            yield 1, (skill.name, (oid,)), _State(s.at, oid, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
+
+    def _put(self, skill: PutObject, s: _State, parents: dict):
+        if not s.at or s.held is None:
+            return
+        held_type = self.types[s.held]
+        for rec in self._receptacles_here(s, parents):
+            rtype = OBJECT_TYPES[self.types.get(rec) or type_of(rec)]
+            if held_type in rtype.accepts and self._load(s, parents, rec) < rtype.capacity:
                 new = dict(parents)
-                del new[oid]
-                yield 1, ("PickupObject", (oid,)), _State(s.at, oid, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
-        else:
-            held_type = self.types[s.held]
-            for rec in self._receptacles_here(s, parents):
-                rtype = OBJECT_TYPES[self.types.get(rec) or type_of(rec)]
-                if held_type in rtype.accepts and self._load(s, parents, rec) < rtype.capacity:
-                    new = dict(parents)
-                    new[s.held] = rec
-                    yield 1, ("PutObject", (s.held, rec)), _State(s.at, None, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
-            at_type = type_of(s.at)
-            for t in TRANSFORMS:
-                flag = t.flag
-                if (at_type == t.appliance and s.at in self.appliances and getattr(OBJECT_TYPES[held_type], t.affordance)
-                        and (s.held, flag) not in s.flags
-                        and self._load(s, parents, s.at) < OBJECT_TYPES[t.appliance].capacity):
-                    yield 1, (t.skill, (s.held,)), _State(s.at, s.held, s.parents, s.flags | {(s.held, flag)}, s.sliced, s.lit)
-            if held_type in SLICING_TOOLS:
-                for oid in self.targets:
-                    if oid in parents and OBJECT_TYPES[self.types[oid]].sliceable and self._root(parents, oid) == s.at:
-                        pieces = self.slice_ids(oid)
-                        new = dict(parents)
-                        where = new.pop(oid)
-                        for piece in pieces:
-                            new[piece] = where
-                        flags = s.flags | {(p, f) for (o, f) in s.flags if o == oid for p in pieces}
-                        sliced = s.sliced | {(oid, where)}
-                        yield 1, ("SliceObject", (oid,)), _State(s.at, s.held, tuple(sorted(new.items())), flags, sliced, s.lit)
+                new[s.held] = rec
+                yield 1, (skill.name, (s.held, rec)), _State(s.at, None, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
+
+    def _transform(self, skill: TransformObject, s: _State, parents: dict):
+        if not s.at or s.held is None:
+            return
+        t = skill.transform
+        if (type_of(s.at) == t.appliance and s.at in self.appliances
+                and getattr(OBJECT_TYPES[self.types[s.held]], t.affordance) and (s.held, t.flag) not in s.flags
+                and self._load(s, parents, s.at) < OBJECT_TYPES[t.appliance].capacity):
+            yield 1, (skill.name, (s.held,)), _State(s.at, s.held, s.parents, s.flags | {(s.held, t.flag)}, s.sliced, s.lit)
+
+    def _slice(self, skill: SliceObject, s: _State, parents: dict):
+        if not s.at or s.held is None or self.types[s.held] not in SLICING_TOOLS:
+            return
+        for oid in self.targets:
+            if oid in parents and OBJECT_TYPES[self.types[oid]].sliceable and self._root(parents, oid) == s.at:
+                pieces = self.slice_ids(oid)
+                new = dict(parents)
+                where = new.pop(oid)
+                for piece in pieces:
+                    new[piece] = where
+                flags = s.flags | {(p, f) for (o, f) in s.flags if o == oid for p in pieces}
+                sliced = s.sliced | {(oid, where)}
+                yield 1, (skill.name, (oid,)), _State(s.at, s.held, tuple(sorted(new.items())), flags, sliced, s.lit)
+
+    def _toggle(self, skill: ToggleObject, s: _State, parents: dict):
+        """Switch on the light the agent stands at."""
         if s.at in self.lights and s.at not in s.lit:
-            yield 1, ("ToggleObject", (s.at,)), _State(s.at, s.held, s.parents, s.flags, s.sliced, s.lit | {s.at})
+            yield 1, (skill.name, (s.at,)), _State(s.at, s.held, s.parents, s.flags, s.sliced, s.lit | {s.at})
 
     def _load(self, s: _State, parents: dict, rec: str) -> int:
         """How many objects are in a receptacle: untracked ones, tracked ones, and the

@@ -8,6 +8,7 @@ a scene needs, the conditions) are classes in errands.envs.tasks.types.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..household.object_types import object_type
@@ -34,9 +35,10 @@ class TaskGoal:
     def __post_init__(self) -> None:
         task_type_named(self.task_type).validate(self)
 
-    @property
+    @cached_property
     def object_type_name(self) -> str:
-        """The type the goal is about: the slice type for sliced tasks."""
+        """The type the goal is about: the slice type for sliced tasks (asked often, by
+        the goal conditions of every searched state, so computed once)."""
         return object_type(self.object).sliced_name if self.sliced else self.object
 
     @property
