@@ -1,9 +1,11 @@
 """Symbolic planning over skills: best-first search from the world state to a state where
 every goal condition holds, with the skills' preconditions and effects as operators.
 
-Nothing here is specific to a task type: the goal test is ALFRED's goal conditions over
-an abstract state (where each relevant object is, what is held, heated, cooled, cleaned,
-sliced, switched on), so goals no template anticipated are solved the same way.
+Nothing here is specific to a task type: the goal test is the task type's own goal
+conditions (errands.envs.tasks.types, the ones the env counts) read from an abstract
+state (where each relevant object is, what is held, heated, cooled, cleaned, sliced,
+switched on), the search's order is the type's estimate, and the operators are the skill
+classes', so goals no template anticipated are solved the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from ..envs.household.world import World
 from ..envs.skills import (SKILLS, GotoLocation, PickupObject, Plan, PutObject, SkillCall, SliceObject, ToggleObject,
                            TransformObject)
 from ..envs.tasks.goals import TaskGoal
-from ..envs.tasks.types import TASK_TYPES, LookAtObjInLight
+from ..envs.tasks.types import TASK_TYPES
 from ..envs.transforms import FLAGS, transform_of_task_type
 from .base import PlanningError
 
@@ -79,7 +81,7 @@ class _Search:
             for piece in self.slice_ids(oid):
                 self.types[piece] = goal.object_type_name
         self.parent_ids = {o.id for o in world.objects_of_type(goal.parent_receptacle)}
-        is_light = goal.task_type == LookAtObjInLight.name
+        is_light = self.kind.parent_is_light
         self.lights = set(nearest([goal.parent_receptacle], fixed_only=True)) if is_light else set()
         places = set() if is_light else set(nearest([goal.parent_receptacle], fixed_only=True))
         transform = transform_of_task_type(goal.task_type)

@@ -12,12 +12,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from ..household.object_types import object_type
-from .types import TASK_TYPES, WorldState, task_type_named
+from .types import TASK_TYPES, NothingState, WorldState, task_type_named
 
 if TYPE_CHECKING:
     from ..household.world import World
 
-__all__ = ["TASK_TYPES", "TaskGoal", "goal_conditions"]
+__all__ = ["TASK_TYPES", "TaskGoal", "goal_condition_total", "goal_conditions"]
 
 
 @dataclass(frozen=True)
@@ -64,3 +64,9 @@ def goal_conditions(goal: TaskGoal, world: World) -> tuple[int, int]:
     """(met, total) goal conditions, as ALFRED counts them."""
     conditions = TASK_TYPES[goal.task_type].goal_conditions(goal, WorldState(world))
     return sum(c.met for c in conditions), len(conditions)
+
+
+def goal_condition_total(goal: TaskGoal) -> int:
+    """How many goal conditions the goal has, without a world (for the log of an episode
+    that never got as far as the simulator counting them)."""
+    return len(TASK_TYPES[goal.task_type].goal_conditions(goal, NothingState()))

@@ -8,7 +8,7 @@ module with its class and one line in TASK_TYPES.
 
 from __future__ import annotations
 
-from .base import Condition, GoalState, TaskType, WorldState
+from .base import Condition, GoalState, NothingState, TaskType, WorldState
 from .look_at_obj_in_light import LookAtObjInLight
 from .pick_and_place_simple import PickAndPlaceSimple
 from .pick_and_place_with_movable_recep import PickAndPlaceWithMovableRecep
@@ -30,14 +30,18 @@ TASK_TYPES: dict[str, TaskType] = {t.name: t for t in (
 )}
 
 
+class UnknownTaskType(ValueError):
+    """A task type that is not registered (the message lists those that are)."""
+
+
 def task_type_named(name: str) -> TaskType:
-    """The registered task type, or a ValueError listing them."""
+    """The registered task type, or UnknownTaskType listing them."""
     found = TASK_TYPES.get(name)
     if found is None:
-        raise ValueError(f"unknown task type {name!r}: expected one of {', '.join(TASK_TYPES)}")
+        raise UnknownTaskType(f"unknown task type {name!r}: expected one of {', '.join(TASK_TYPES)}")
     return found
 
 
-__all__ = ["TASK_TYPES", "Condition", "GoalState", "LookAtObjInLight", "PickAndPlaceSimple", "PickAndPlaceWithMovableRecep",
+__all__ = ["TASK_TYPES", "Condition", "GoalState", "NothingState", "LookAtObjInLight", "PickAndPlaceSimple", "PickAndPlaceWithMovableRecep",
            "PickCleanThenPlaceInRecep", "PickCoolThenPlaceInRecep", "PickHeatThenPlaceInRecep", "PickTwoObjAndPlace",
-           "TaskType", "TransformTaskType", "WorldState", "task_type_named"]
+           "TaskType", "TransformTaskType", "UnknownTaskType", "WorldState", "task_type_named"]

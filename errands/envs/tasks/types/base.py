@@ -64,6 +64,25 @@ class WorldState:
         return any(p.is_on and p.id in visible for p in self.world.objects_of_type(type_name))
 
 
+class NothingState:
+    """A state where no object exists and nothing is held: every condition unmet, which
+    is enough to count them (a type's number of conditions does not depend on the state)."""
+
+    held = None
+
+    def ids_of_type(self, type_name: str) -> list[str]:
+        return []
+
+    def parent_of(self, object_id: str) -> str | None:
+        return None
+
+    def has_flag(self, object_id: str, flag: str) -> bool:
+        return False
+
+    def light_on_in_view(self, type_name: str) -> bool:
+        return False
+
+
 def article(word: str) -> str:
     """'a Mug', 'an Apple'."""
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
@@ -76,6 +95,11 @@ class TaskType:
     name: str = ""
     note: str = ""  # what the task asks, in the LLM prompt's list of task types
     objects_needed: int = 1  # how many objects of the goal's type a scene must have
+    parent_is_light: bool = False  # the goal's "parent receptacle" is the lamp to switch on
+    # Instruction templates by phrasing set ("train", "novel"; see errands.envs.tasks.
+    # instructions.describe_goal). Slots: {obj} {objs} {bare} {parent} {movable}
+    # {movable_it} {light} {verb} {done}, capitalised for a capital; [a|b] picks one.
+    goal_templates: dict[str, list[str]] = {}
 
     # --- the goal ---------------------------------------------------------------------
 
@@ -96,7 +120,7 @@ class TaskType:
 
     def kept_away_from(self, goal: TaskGoal) -> tuple[str, ...]:
         """Receptacles the goal's objects must not start in (the goal would be met)."""
-        return (goal.parent_receptacle,)
+        return () if self.parent_is_light else (goal.parent_receptacle,)
 
     # --- the goal conditions ------------------------------------------------------------
 

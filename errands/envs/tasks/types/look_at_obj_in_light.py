@@ -9,15 +9,34 @@ from .base import Condition, GoalState, TaskType, article, check_object
 class LookAtObjInLight(TaskType):
     name = "look_at_obj_in_light"
     note = "hold an object and switch on a lamp"
+    parent_is_light = True
+    goal_templates = {
+        "train": [
+            "Look at {obj} under {light}.",
+            "Examine {obj} in the light of {light}.",
+            "Pick up {obj} and turn on {light}.",
+            "Hold {obj} and switch on {light}.",
+            "Inspect {obj} by the light of {light}.",
+            "Study {obj} with {light} on.",
+            "Take {obj} to {light} and turn the lamp on.",
+            "Look at {obj} using {light}.",
+            "Check {obj} under the light of {light}.",
+            "Grab {obj} and examine it under {light}.",
+            "Turn on {light} while holding {obj}.",
+        ],
+        "novel": [
+            "Could you get a good look at {obj} beneath {light}?",
+            "Illuminate {obj} with {light}.",
+            "I want {obj} viewed under {light}.",
+            "Switch {light} on and observe {obj}.",
+        ],
+    }
 
     def validate(self, goal) -> None:
         check_object(goal)
         object_type(goal.parent_receptacle)
         if goal.parent_receptacle not in LIGHT_TYPES:
             raise ValueError(f"{self.name} needs a light ({', '.join(LIGHT_TYPES)}), got {goal.parent_receptacle!r}")
-
-    def kept_away_from(self, goal) -> tuple[str, ...]:
-        return ()  # the "parent" is the lamp, which holds nothing
 
     def conditions(self, goal, state: GoalState, objs: list[str]) -> list[Condition]:
         return [Condition(f"the agent holds {article(goal.object_type_name)}", state.held is not None and state.held in objs),

@@ -9,6 +9,27 @@ from .base import Condition, GoalState, TaskType, article, check_fixed_receptacl
 class PickAndPlaceSimple(TaskType):
     name = "pick_and_place_simple"
     note = "put one object somewhere"
+    goal_templates = {
+        "train": [
+            "[Put|Place] {obj} in {parent}.",
+            "[Put|Place|Set] {obj} on {parent}.",
+            "Move {obj} to {parent}.",
+            "Take {obj} and put it in {parent}.",
+            "Pick up {obj} and place it on {parent}.",
+            "Bring {obj} to {parent}.",
+            "Grab {obj} and leave it [in|on] {parent}.",
+            "[Put|Place] {obj} [in|on] {parent}, please.",
+            "Find {obj} and move it to {parent}.",
+            "{Obj} goes [in|on] {parent}.",
+            "Carry {obj} over to {parent}.",
+        ],
+        "novel": [
+            "Could you relocate {obj} to {parent}?",
+            "I need {obj} sitting [in|on] {parent}.",
+            "Deposit {obj} [in|on] {parent}.",
+            "Make sure {obj} ends up [in|on] {parent}.",
+        ],
+    }
 
     def validate(self, goal) -> None:
         check_object(goal)

@@ -10,6 +10,27 @@ from .base import Condition, GoalState, TaskType, article, check_fixed_receptacl
 class PickAndPlaceWithMovableRecep(TaskType):
     name = "pick_and_place_with_movable_recep"
     note = "put an object in a container and the container somewhere"
+    goal_templates = {
+        "train": [
+            "[Put|Place] {obj} in {movable} and put {movable_it} in {parent}.",
+            "[Put|Place] {movable} with {obj} in it on {parent}.",
+            "Move {obj} in {movable} to {parent}.",
+            "Put {obj} into {movable}, then place {movable_it} on {parent}.",
+            "Carry {obj} in {movable} to {parent}.",
+            "Bring {movable} holding {obj} to {parent}.",
+            "Take {obj}, put it in {movable}, and move {movable_it} to {parent}.",
+            "Set {movable} containing {obj} [in|on] {parent}.",
+            "Place {obj} inside {movable} and set {movable_it} [in|on] {parent}.",
+            "{Movable} with {obj} goes [in|on] {parent}.",
+            "Load {obj} into {movable} and leave {movable_it} [in|on] {parent}.",
+        ],
+        "novel": [
+            "Could you relocate {movable} with {obj} inside to {parent}?",
+            "I need {obj} in {movable} sitting [in|on] {parent}.",
+            "Deposit {movable} carrying {obj} [in|on] {parent}.",
+            "Make sure {obj} is in {movable} and {movable_it} ends up [in|on] {parent}.",
+        ],
+    }
 
     def validate(self, goal) -> None:
         check_object(goal)

@@ -12,6 +12,27 @@ class PickTwoObjAndPlace(TaskType):
     name = "pick_two_obj_and_place"
     note = "put two objects of a type somewhere"
     objects_needed = 2
+    goal_templates = {
+        "train": [
+            "[Put|Place] two {objs} in {parent}.",
+            "[Put|Place|Set] two {objs} on {parent}.",
+            "Move two {objs} to {parent}.",
+            "Take two {objs} and put them in {parent}.",
+            "Pick up two {objs} and place them on {parent}.",
+            "Bring two {objs} to {parent}.",
+            "Put a pair of {objs} [in|on] {parent}.",
+            "Find two {objs} and move them to {parent}.",
+            "[Put|Place] both {objs} [in|on] {parent}.",
+            "Two {objs} go [in|on] {parent}.",
+            "Carry two {objs} over to {parent}.",
+        ],
+        "novel": [
+            "Could you relocate a couple of {objs} to {parent}?",
+            "I need two {objs} sitting [in|on] {parent}.",
+            "Deposit two {objs} [in|on] {parent}.",
+            "Make sure two {objs} end up [in|on] {parent}.",
+        ],
+    }
 
     def validate(self, goal) -> None:
         check_object(goal)

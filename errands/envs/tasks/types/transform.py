@@ -11,6 +11,27 @@ from .base import Condition, GoalState, TaskType, article, check_fixed_receptacl
 
 class TransformTaskType(TaskType):
     transform: Transform
+    goal_templates = {
+        "train": [
+            "[Put|Place] {done} {bare} in {parent}.",
+            "[Put|Place|Set] {done} {bare} on {parent}.",
+            "Move {done} {bare} to {parent}.",
+            "{Verb} {obj} and put it in {parent}.",
+            "{Verb} {obj}, then place it on {parent}.",
+            "Bring {done} {bare} to {parent}.",
+            "{Verb} {obj} and leave it [in|on] {parent}.",
+            "Pick up {obj}, {verb} it, and put it [in|on] {parent}.",
+            "Place {done} {bare} [in|on] {parent}.",
+            "Find {obj}, {verb} it and move it to {parent}.",
+            "{Done} {bare} goes [in|on] {parent}.",
+        ],
+        "novel": [
+            "Could you {verb} {obj} and relocate it to {parent}?",
+            "I need {done} {bare} sitting [in|on] {parent}.",
+            "Deposit {done} {bare} [in|on] {parent}.",
+            "Make sure {obj} is {done} and ends up [in|on] {parent}.",
+        ],
+    }
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
