@@ -96,6 +96,7 @@ class TaskType:
     note: str = ""  # what the task asks, in the LLM prompt's list of task types
     objects_needed: int = 1  # how many objects of the goal's type a scene must have
     parent_is_light: bool = False  # the goal's "parent receptacle" is the lamp to switch on
+    reads_view: bool = False  # its conditions depend on what is in view (a cache must key on the pose)
     # Instruction templates by phrasing set ("train", "novel"; see errands.envs.tasks.
     # instructions.describe_goal). Slots: {obj} {objs} {bare} {parent} {movable}
     # {movable_it} {light} {verb} {done}, capitalised for a capital; [a|b] picks one.

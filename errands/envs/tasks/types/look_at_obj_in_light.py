@@ -10,6 +10,7 @@ class LookAtObjInLight(TaskType):
     name = "look_at_obj_in_light"
     note = "hold an object and switch on a lamp"
     parent_is_light = True
+    reads_view = True
     goal_templates = {
         "train": [
             "Look at {obj} under {light}.",
