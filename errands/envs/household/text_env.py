@@ -23,13 +23,14 @@ from ..tasks.sampler import TaskSampler, task_for_episode
 from ..tasks.task import Task
 from ..transforms import TRANSFORMS, Transform, transform_named
 from .navigation import shortest_actions
+from .object_types import SLICING_TOOLS
 from .scene import Pose
 from .world import World, WorldObject
 
 MAX_TEXT_STEPS = 50
 TEXT_CHARSET = "".join(chr(c) for c in range(32, 127)) + "\n"
 MAX_TEXT = 4096
-TRANSFORM_COMMANDS = "|".join(t.name for t in TRANSFORMS)  # heat, cool, clean apple 1 with ...
+TRANSFORM_COMMANDS = "|".join(t.name for t in TRANSFORMS)  # "clean apple 1 with sinkbasin 1", heat, cool
 
 
 class HouseholdTextEnv(gym.Env):
@@ -248,7 +249,7 @@ class HouseholdTextEnv(gym.Env):
                 for t in TRANSFORMS:
                     if here.type.name == t.appliance:
                         commands.append(f"{t.name} {hn} with {self.name(here.id)}")
-                if held.type.name in ("Knife", "ButterKnife"):
+                if held.type.name in SLICING_TOOLS:
                     nearby = [o for o in visible if w.objects[o].type.sliceable and w.root_fixed(o) is here]
                     commands += [f"slice {self.name(c)} with {hn}" for c in nearby]
             if here.type.light and not here.is_on:

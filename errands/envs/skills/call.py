@@ -43,6 +43,7 @@ class SkillCall:
             raise PlanError(FailureKind.UNPARSABLE, f"a step must be an object with 'skill' and 'args', got {data!r}")
         args = data.get("args", [])
         if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
-            raise PlanError(FailureKind.UNPARSABLE, f"'args' of {data['skill']} must be a list of strings, got {args!r}")
+            raise PlanError(FailureKind.UNPARSABLE,
+                            f"'args' of {data['skill']} must be a list of strings, got {args!r}")
         ids = data.get("ids")
         return cls(data["skill"], tuple(args), tuple(ids) if ids else None)

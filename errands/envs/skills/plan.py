@@ -60,8 +60,9 @@ def check_call(call: SkillCall, known_types: set[str] | None = None, where: str 
     for arg, kind in zip(call.args, skill.args):
         t = OBJECT_TYPES.get(arg)
         if t is None or (known_types is not None and arg not in known_types):
-            raise PlanError(FailureKind.HALLUCINATED_OBJECT, f"{prefix}{call.skill} names {arg!r}, "
-                                                             f"which is not an object {'in this scene' if t else 'type'}")
+            where_known = "in this scene" if t else "type"
+            raise PlanError(FailureKind.HALLUCINATED_OBJECT,
+                            f"{prefix}{call.skill} names {arg!r}, which is not an object {where_known}")
         if not ARG_KINDS[kind](t):
             raise PlanError(FailureKind.WRONG_ARGUMENT_TYPE,
                             f"{prefix}{call.skill} needs a {kind} object, and {arg} is not one")

@@ -42,6 +42,7 @@ def task_type_named(name: str) -> TaskType:
     return found
 
 
-__all__ = ["TASK_TYPES", "Condition", "GoalState", "NothingState", "LookAtObjInLight", "PickAndPlaceSimple", "PickAndPlaceWithMovableRecep",
-           "PickCleanThenPlaceInRecep", "PickCoolThenPlaceInRecep", "PickHeatThenPlaceInRecep", "PickTwoObjAndPlace",
-           "TaskType", "TransformTaskType", "UnknownTaskType", "WorldState", "task_type_named"]
+__all__ = ["TASK_TYPES", "Condition", "GoalState", "LookAtObjInLight", "NothingState", "PickAndPlaceSimple",
+           "PickAndPlaceWithMovableRecep", "PickCleanThenPlaceInRecep", "PickCoolThenPlaceInRecep",
+           "PickHeatThenPlaceInRecep", "PickTwoObjAndPlace", "TaskType", "TransformTaskType", "UnknownTaskType",
+           "WorldState", "task_type_named"]

@@ -40,7 +40,8 @@ class LookAtObjInLight(TaskType):
             raise ValueError(f"{self.name} needs a light ({', '.join(LIGHT_TYPES)}), got {goal.parent_receptacle!r}")
 
     def conditions(self, goal, state: GoalState, objs: list[str]) -> list[Condition]:
-        return [Condition(f"the agent holds {article(goal.object_type_name)}", state.held is not None and state.held in objs),
+        holding = state.held is not None and state.held in objs
+        return [Condition(f"the agent holds {article(goal.object_type_name)}", holding),
                 Condition(f"a switched-on {goal.parent_receptacle} is in view",
                           state.light_on_in_view(goal.parent_receptacle))]
 
