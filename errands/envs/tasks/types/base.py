@@ -5,8 +5,7 @@ live world) and the symbolic search (over its abstract states) count them the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ...household.object_types import OBJECT_TYPES, ObjectType, object_type
 
@@ -16,8 +15,7 @@ if TYPE_CHECKING:
     from ..goals import TaskGoal
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """One goal condition: what it says (for people) and whether it holds."""
 
     text: str
