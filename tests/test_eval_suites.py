@@ -60,7 +60,7 @@ def test_novel_phrasing_is_valid_seen_reworded():
 
 def test_smoke_suite_two_per_task_type():
     smoke = load_suite("smoke")
-    assert sorted(e.task_type for e in smoke.episodes) == sorted(TASK_TYPES * 2)
+    assert sorted(e.task_type for e in smoke.episodes) == sorted(list(TASK_TYPES) * 2)
     assert {e.source["base_suite"] for e in smoke.episodes} == {"valid_seen", "valid_unseen"}
     for e in smoke.episodes:
         Task.from_dict(e.task).build_scene()

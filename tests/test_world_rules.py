@@ -149,3 +149,30 @@ def test_scene_validation_names_unreachable_objects():
     scene = Scene("broken", "kitchen", cells, (0.0, 0.0), [far], Pose(2, 2, 0, 30))
     with pytest.raises(SceneError, match=r"no reachable pose sees and reaches Fridge\|\+09.00"):
         validate_scene(scene)
+
+
+def test_skill_preconditions_are_typed_failures():
+    from errands.envs.skills import SkillCall, precondition_error, precondition_failure
+    from errands.failures import FailureCategory, FailureKind
+
+    w = kitchen()
+
+    def failure(skill, *args):
+        found = precondition_failure(w, SkillCall(skill, args))
+        assert precondition_error(w, SkillCall(skill, args)) == (found.message if found else "")
+        assert found is None or found.category is FailureCategory.INTERACTION_FAILURE
+        return None if found is None else (found.kind, found.argument, found.message)
+
+    assert failure("PickupObject", "Apple") is None and failure("GotoLocation", "Drawer") is None
+    assert failure("OpenObject", "Drawer") == (FailureKind.NOT_IN_REACH, "Drawer", "no Drawer in reach")
+    assert failure("CleanObject", "Mug") == (FailureKind.NOT_HOLDING, "Mug", "the agent does not hold a Mug")
+    assert failure("Teleport", "Apple") is None  # a plan run as it came: the policy then says it cannot
+    apple = obj(w, "Apple").id
+    assert act(w, "PickupObject", "Apple").success
+    assert failure("PickupObject", "Knife") == (FailureKind.ALREADY_HOLDING, apple, f"the agent already holds {apple}")
+    assert failure("PutObject", "Mug", "CounterTop") == (FailureKind.NOT_HOLDING, "Mug", "the agent does not hold a Mug")
+    assert failure("PutObject", "Apple", "Drawer") == (FailureKind.NOT_IN_REACH, "Drawer", "no Drawer in reach")
+    assert failure("SliceObject", "Apple") == (FailureKind.NO_SLICING_TOOL, None,
+                                               "slicing needs a Knife or ButterKnife in hand")
+    assert failure("HeatObject", "Apple") is None and failure("CoolObject", "Apple") is None
+    assert failure("CleanObject", "Apple") is None
