@@ -79,6 +79,14 @@ def default_of(cls, name: str):
     raise ValueError(f"{cls.__name__} has no option {name!r}: expected one of {', '.join(option_names(cls))}")
 
 
+def choices_of(cls, name: str) -> tuple:
+    """The values a Literal option of `cls` accepts (a command's `choices`)."""
+    annotation = typing.get_type_hints(cls)[name]
+    if typing.get_origin(annotation) is not Literal:
+        raise ValueError(f"{cls.__name__}.{name} is not a choice of values: it takes {describe(annotation)}")
+    return typing.get_args(annotation)
+
+
 def check_value(cls, key: str, value, annotation):
     """`value` as option `key` of `cls` holds it (a JSON list becomes a tuple), or a
     ValueError naming the key, the value and what was expected."""
