@@ -112,3 +112,16 @@ def test_the_cli_help_shows_the_config_defaults(capsys):
     assert help_default(capsys, ["eval"], "--workers") == str(DEFAULT_WORKERS)
     assert help_default(capsys, ["collect"], "--shard-size") == str(default_of(CollectConfig, "shard_size"))
     assert help_default(capsys, ["train", "rl"], "--total-steps") == str(RLConfig.total_steps)
+
+
+def test_eval_options_are_checked_against_the_config_classes_before_anything_runs(tmp_path, capsys):
+    out = tmp_path / "never"
+    assert main(["eval", "--suite", "smoke", "--planner", "llm", "--planner-option", "temprature=0",
+                 "--out", str(out)]) == 2
+    assert "unknown LLMPlannerConfig option 'temprature': expected some of backend, mode" in capsys.readouterr().err
+    assert main(["eval", "--suite", "smoke", "--policy", "learned", "--policy-option", "avoid_loops=maybe",
+                 "--out", str(out)]) == 2
+    assert "avoid_loops must be true or false, got 'maybe'" in capsys.readouterr().err
+    assert main(["eval", "--suite", "smoke", "--policy-option", "device=cpu", "--out", str(out)]) == 2
+    assert "unknown ExpertPolicyConfig option 'device': it takes no options" in capsys.readouterr().err
+    assert not out.exists()
