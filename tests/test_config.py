@@ -82,13 +82,22 @@ def test_planners_and_policies_are_registered_with_their_config_classes():
         make_policy("expert", ExpertPolicyConfig(), device="cpu")
 
 
-def test_the_env_config_defaults_are_the_envs():
-    """HouseholdEnv's constructor keeps its own defaults; they must be the config's."""
+def test_the_constructors_defaults_are_the_configs():
+    """HouseholdEnv, LLMPlanner and LearnedSkillPolicy keep defaults of their own; they
+    must be the ones their config classes hold."""
     import inspect
 
-    parameters = inspect.signature(HouseholdEnv).parameters
-    for name, value in HouseholdEnvConfig().kwargs().items():
-        assert parameters[name].default == value, name
+    from errands.planners.llm import LLMPlanner
+    from errands.policies.learned import LearnedSkillPolicy
+
+    for built, config in ((HouseholdEnv, HouseholdEnvConfig()), (LLMPlanner, LLMPlannerConfig()),
+                          (LearnedSkillPolicy, LearnedPolicyConfig())):
+        parameters = inspect.signature(built).parameters
+        shared = [name for name in config.kwargs()
+                  if name in parameters and parameters[name].default is not inspect.Parameter.empty]
+        assert len(shared) >= 4, built
+        for name in shared:
+            assert parameters[name].default == getattr(config, name), (built.__name__, name)
 
 
 def help_default(capsys, command: list[str], flag: str) -> str:
