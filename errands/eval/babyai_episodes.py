@@ -17,6 +17,7 @@ import json
 import os
 import time
 import traceback
+from functools import partial
 
 from .. import __version__
 from ..envs.babyai import EVAL_SEED_START, check_level, env_id
@@ -105,7 +106,7 @@ def run_dir_name(suite, config: EvalConfig) -> str:
 def play(jobs: list[dict]):
     """The records of the jobs' episodes (all of one level and config), as they end: in
     lockstep batches for a learned policy, else one after another."""
-    from ..policies.babyai_policy import LearnedBabyAIPolicy, play_batched, run_episode
+    from ..policies.babyai_policy import LearnedBabyAIPolicy, play_batched
 
     config = job_config(jobs[0])
     policy, env, bot_env = _players_for(jobs[0])
@@ -114,15 +115,10 @@ def play(jobs: list[dict]):
         batches = play_batched(level_of(jobs[0]["env_id"]), policy, list(by_seed), config.batch_size,
                                config.timeout_s)
         for seed, outcome in batches:
-            yield _record(bot_env, by_seed[seed], config, lambda expert_length, outcome=outcome: _played(outcome,
-                                                                                                         expert_length))
+            yield _record(bot_env, by_seed[seed], config, partial(_played, outcome))
         return
     for job in jobs:
-        def play_one(expert_length: int | None, seed: int = job["episode"]["seed"]) -> EpisodeLog:
-            with deadline(config.timeout_s):
-                return run_episode(env, policy, seed, expert_length=expert_length)
-
-        yield _record(bot_env, job, config, play_one)
+        yield _record(bot_env, job, config, partial(_play_alone, env, policy, job["episode"]["seed"], config.timeout_s))
 
 
 def lost_record(job: dict, reason: str) -> dict:
@@ -149,6 +145,14 @@ def _players_for(job: dict) -> tuple:
         # the env the policy plays one episode at a time in, and the one the bot plays each seed in for L*
         _PLAYERS[key] = (policy, gym.make(job["env_id"]).unwrapped, gym.make(job["env_id"]).unwrapped)
     return _PLAYERS[key]
+
+
+def _play_alone(env, policy, seed: int, timeout_s: float | None, expert_length: int | None) -> EpisodeLog:
+    """The episode of `seed` played here, within its time limit."""
+    from ..policies.babyai_policy import run_episode
+
+    with deadline(timeout_s):
+        return run_episode(env, policy, seed, expert_length=expert_length)
 
 
 def _played(outcome, expert_length: int | None) -> EpisodeLog:
