@@ -21,7 +21,7 @@ from .episode_job import EpisodeTimeout, deadline, episode_record, job_config, j
 
 ENV_ID = HOUSEHOLD_ENV_ID
 DEFAULT_PLANNER = "oracle"
-DEFAULT_WORKERS = 1  # one worker process: the run's own process stays free to write and report
+DEFAULT_WORKERS = 1  # one worker process; 0 plays the episodes in this process
 
 # Goal conditions per task type (one more when the object must be sliced), for the
 # log of an episode that never got as far as the simulator counting them.
