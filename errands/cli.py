@@ -19,7 +19,6 @@ import numpy as np
 from .envs import CAMERA_FLAG_HELP
 from .planners import PLANNERS, make_planner
 from .policies import POLICIES, make_policy
-from .task_request import TaskRequest
 
 HELP_EPILOG = """examples:
   errands run "put a washed apple in the fridge"
@@ -179,7 +178,7 @@ def cmd_run(args) -> int:
             import cv2  # noqa: F401 - checked before the episode runs
         except ImportError:
             raise ValueError(f"--video needs OpenCV: {VIDEO_INSTALL_HINT}") from None
-    task = task_request(args).task()
+    task = request_from_args(args).task()
     env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array", **camera_options(args.camera))
     agent = Agent(make_planner(args.planner, **planner_options(args)), make_policy(args.policy))
     frames = StepFrames(env, task.instruction) if args.video or not args.no_gif else None
@@ -214,8 +213,10 @@ def cmd_run(args) -> int:
     return 0 if log.success else 1
 
 
-def task_request(args) -> TaskRequest:
-    """The task `errands run` (or `errands plan`) was asked for."""
+def request_from_args(args):
+    """The TaskRequest of `errands run` (or `errands plan`)."""
+    from .task_request import TaskRequest
+
     return TaskRequest(instruction=args.instruction, random=args.random, split=args.split, scene=args.scene,
                        seed=args.seed, tasks_file=args.tasks, index=args.index, task_type=args.task_type,
                        object=args.object, parent=args.parent, sliced=args.sliced, movable=args.movable,
@@ -228,7 +229,7 @@ def cmd_plan(args) -> int:
     from .envs.household.world import World
     from .planners.base import PlanningContext, PlanningError
 
-    task = task_request(args).task()
+    task = request_from_args(args).task()
     world = World(task.build_scene(args.layouts))
     planner = make_planner(args.planner, **planner_options(args))
     context = PlanningContext(instruction=task.instruction, object_types=sorted({o.type.name for o in world.objects.values()}),
