@@ -141,12 +141,6 @@ class SkillRecord:
             self.failure_category, self.failure_kind, self.failure_argument = (failure.category, failure.kind,
                                                                                failure.argument)
 
-    @property
-    def failure(self) -> Failure | None:
-        if self.failure_kind is None or self.failure_category is None:
-            return None
-        return Failure(self.failure_category, self.failure_kind, self.reason, self.failure_argument)
-
     def to_dict(self) -> dict:
         return {"plan": self.plan, "index": self.index, "skill": self.skill, "status": self.status,
                 "reason": self.reason, "start": self.start, "end": self.end,
