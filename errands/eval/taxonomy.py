@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ..envs.household.object_types import OBJECT_TYPES
+from ..envs.household.object_types import OBJECT_TYPES, SLICING_TOOLS
 from ..envs.skills import SKILLS
 from ..failures import FailureKind
 
@@ -35,7 +35,6 @@ PLAN_ERROR_KINDS = {FailureKind.UNPARSABLE: "unparsable", FailureKind.HALLUCINAT
 # would have made its precondition hold.
 PRECONDITION_FIXES = {FailureKind.NOT_HOLDING: "PickupObject", FailureKind.ALREADY_HOLDING: "PutObject",
                       FailureKind.NO_SLICING_TOOL: "PickupObject", FailureKind.NOT_IN_REACH: "GotoLocation"}
-SLICING_TOOLS = ("Knife", "ButterKnife")
 
 
 def classify_failure(record: dict) -> tuple[str, str] | None:
