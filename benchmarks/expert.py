@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"{log.failure_reason}")
     print(f"\nepisodes that needed a re-plan (len(log.plans) > 1): {len(replanned)}")
     for task, log in replanned[:20]:
-        reasons = "; ".join(p["reason"] for p in log.plans[1:])
+        reasons = "; ".join(p.reason for p in log.plans[1:])
         print(f"  {task.goal.alfred_name}  scene={task.scene}  success={log.success}  {reasons}")
     if len(replanned) > 20:
         print(f"  ... and {len(replanned) - 20} more")

@@ -92,7 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--planner", default="llm", choices=PLANNERS, help="planner (default: llm)")
     plan.add_argument("--show-prompt", action="store_true", help="print the prompt sent to the model")
     _llm_args(plan)
-    plan.set_defaults(handler=cmd_plan, tasks=None, random=False, task_type=None)
+    plan.set_defaults(handler=cmd_plan, tasks=None, index=0, random=False, task_type=None, object=None, parent=None,
+                      sliced=False, movable=None)
 
     tasks = sub.add_parser("tasks", help="sample tasks and write them as JSONL",
                            description="Sample tasks from ALFRED's distribution and write one JSON task per "
@@ -172,41 +173,29 @@ def cmd_run(args) -> int:
     from .envs.household_env import camera_options
     from .eval.metrics import compute_metrics
     from .policies.agent import Agent
-    from .viewer.animation import captioned, save_gif
-    from .viewer.video import VIDEO_INSTALL_HINT, save_mp4, side_by_side
+    from .viewer.animation import StepFrames, save_gif
+    from .viewer.video import VIDEO_INSTALL_HINT, save_mp4
 
     if args.video:
         try:
             import cv2  # noqa: F401 - checked before the episode runs
         except ImportError:
             raise ValueError(f"--video needs OpenCV: {VIDEO_INSTALL_HINT}") from None
-    task = _task_from_args(args)
+    task = request_from_args(args).task()
     env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array", **camera_options(args.camera))
     agent = Agent(make_planner(args.planner, **planner_options(args)), make_policy(args.policy))
-    frames = []
-    skill_now = {"name": ""}
-
-    def on_step(record: dict) -> None:
-        if args.no_gif and not args.video:
-            return
-        skill_now["name"] = record["skill"] or "Stop"
-        status = "ok" if record["success"] else f"failed: {record['error']}"
-        topdown = env.unwrapped.render()
-        view = env.unwrapped.first_person(min(300, max(96, topdown.shape[0])))  # the agent's camera
-        frames.append(captioned(side_by_side(view, topdown), [
-            task.instruction, f"step {record['t']}: {record['action']} ({status})",
-            f"skill: {skill_now['name']}  goal conditions {record['goal_conditions'][0]}/{record['goal_conditions'][1]}"]))
+    frames = StepFrames(env, task.instruction) if args.video or not args.no_gif else None
 
     print(f"instruction: {task.instruction}")
     print(f"task:        {task.goal.alfred_name} in scene {task.scene} (seed {task.seed})")
-    log = agent.run_episode(env, task, on_step=on_step)
+    log = agent.run_episode(env, task, observer=frames)
     if log.success and (args.planner, args.policy) == ("oracle", "expert"):
         log.expert_length = log.num_steps  # the oracle with the expert is the reference
     print("plan:")
-    for i, step in enumerate(log.plans[0]["plan"] if log.plans else []):
+    for i, step in enumerate(log.plans[0].plan if log.plans else []):
         print(f"  {i + 1}. {step['skill']}({', '.join(step['args'])})")
     for replan in log.plans[1:]:
-        print(f"re-planned at step {replan['step']}: {replan['reason']}")
+        print(f"re-planned at step {replan.step}: {replan.reason}")
     met, total = log.goal_conditions
     outcome = "SUCCESS" if log.success else f"FAILED ({log.failure_category}: {log.failure_reason})"
     print(f"outcome:     {outcome}")
@@ -217,64 +206,24 @@ def cmd_run(args) -> int:
     run_dir = args.out / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{task.task_id}"
     log_path = log.save(run_dir / "episode.json")
     print(f"episode log: {log_path}")
-    if frames and not args.no_gif:
-        gif_path = save_gif(frames, run_dir / "episode.gif")
+    if frames is not None and frames.images and not args.no_gif:
+        gif_path = save_gif(frames.images, run_dir / "episode.gif")
         print(f"animation:   {gif_path}")
-    if frames and args.video:
-        video_path = save_mp4(frames, run_dir / "episode.mp4")
+    if frames is not None and frames.images and args.video:
+        video_path = save_mp4(frames.images, run_dir / "episode.mp4")
         print(f"video:       {video_path}")
     env.close()
     return 0 if log.success else 1
 
 
-def _task_from_args(args):
-    from .envs.tasks.goals import TaskGoal
-    from .envs.tasks.sampler import TaskSampler
-    from .envs.tasks.task import Task
-    from .planners.goal_parser import parse_goal
+def request_from_args(args):
+    """The TaskRequest of `errands run` (or `errands plan`)."""
+    from .task_request import TaskRequest
 
-    if args.tasks:
-        lines = [line for line in args.tasks.read_text().splitlines() if line.strip()]
-        if not 0 <= args.index < len(lines):
-            raise ValueError(f"--index {args.index} is outside {args.tasks} ({len(lines)} tasks)")
-        try:
-            return Task.from_dict(json.loads(lines[args.index]))
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{args.tasks} line {args.index + 1} is not JSON: {e}") from None
-    rng = np.random.default_rng(args.seed)
-    if args.random:
-        return TaskSampler(split=args.split, scene=args.scene, layouts_dir=args.layouts).sample(rng)
-    if args.task_type:
-        if not (args.object and args.parent):
-            raise ValueError("--task-type needs --object and --parent (and --movable for movable-receptacle tasks)")
-        goal = TaskGoal(args.task_type, args.object, args.parent, args.sliced, args.movable)
-        instruction = args.instruction or ""
-    elif args.instruction:
-        goal, instruction = parse_goal(args.instruction), args.instruction
-    else:
-        raise ValueError("give an instruction, task parameters (--task-type ...), --tasks FILE or --random")
-    scene = args.scene if args.scene is not None else _scene_for(goal, args.split, args.layouts, args.seed)
-    task = Task(goal, scene, seed=args.seed, instruction=instruction)
-    task.build_scene(args.layouts)  # raises ImpossibleTask naming what the scene lacks
-    return task
-
-
-def _scene_for(goal, split: str, layouts: str | None, seed: int):
-    """The first scene of the split (in a seeded order) that can host the goal."""
-    from .envs.household.scenes import load_scene
-    from .envs.tasks.sampler import split_scene_ids
-    from .envs.tasks.task import missing_requirements
-
-    ids = list(split_scene_ids(split))
-    order = np.random.default_rng(seed).permutation(len(ids))
-    lacking = set()
-    for i in order:
-        scene = load_scene(int(ids[i]), layouts)
-        missing = missing_requirements(goal, scene)
-        if not missing:
-            return int(ids[i])
-        lacking.update(missing)
-    raise ValueError(f"no {split} scene can host {goal.alfred_name}: each lacks one of {', '.join(sorted(lacking))}")
+    return TaskRequest(instruction=args.instruction, random=args.random, split=args.split, scene=args.scene,
+                       seed=args.seed, tasks_file=args.tasks, index=args.index, task_type=args.task_type,
+                       object=args.object, parent=args.parent, sliced=args.sliced, movable=args.movable,
+                       layouts=args.layouts)
 
 
 # --- errands plan --------------------------------------------------------------------
@@ -283,7 +232,7 @@ def cmd_plan(args) -> int:
     from .envs.household.world import World
     from .planners.base import PlanningContext, PlanningError
 
-    task = _task_from_args(args)
+    task = request_from_args(args).task()
     world = World(task.build_scene(args.layouts))
     planner = make_planner(args.planner, **planner_options(args))
     context = PlanningContext(instruction=task.instruction, object_types=sorted({o.type.name for o in world.objects.values()}),
@@ -334,7 +283,7 @@ def cmd_tasks(args) -> int:
         row = task.to_dict()
         if env is not None:
             log = agent.run_episode(env, task)
-            plan = log.plans[0]["plan"] if log.plans else []
+            plan = log.plans[0].plan if log.plans else []
             from .envs.skills import Plan
 
             row["step_instructions"] = describe_plan(Plan.from_json(json.dumps(plan)), rng)

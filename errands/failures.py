@@ -53,6 +53,10 @@ class FailureKind(str, Enum):
     ENDED_EARLY = "ended_early"  # the policy ended the skill before its success test held
     SKILL_STEP_LIMIT = "skill_step_limit"  # no success within the skill's step budget
     EPISODE_ENDED = "episode_ended"  # the episode's own limits ended it during the skill
+    # An episode that ended without success.
+    STEP_LIMIT = "step_limit"  # the episode's step limit ran out
+    FAILED_ACTION_LIMIT = "failed_action_limit"  # the episode's limit of failed actions was reached
+    STOPPED_BEFORE_GOAL = "stopped_before_goal"  # Stop was taken before every goal condition held
     # The instruction itself.
     EMPTY_INSTRUCTION = "empty_instruction"
     NOT_UNDERSTOOD = "not_understood"

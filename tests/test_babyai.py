@@ -159,7 +159,7 @@ def test_the_learned_policy_plays_an_episode_into_an_episode_log(checkpoint):
     env = BabyAIEnv("GoToLocal")
     log = run_episode(env, policy, EVAL_SEED_START, expert_length=5)
     assert log.instruction == env.mission and log.policy == str(checkpoint)
-    assert log.steps and all(s["action"] in env.actions for s in log.steps)
+    assert log.steps and all(s.action in env.actions for s in log.steps)
     assert log.success or log.failure_category in ("max_steps", "interaction_failure")
     again = EpisodeLog.from_dict(json.loads(json.dumps(log.to_dict())))
     assert again.steps == log.steps and again.expert_length == 5

@@ -21,8 +21,9 @@ def test_run_an_instruction_end_to_end(tmp_path):
     [run_dir] = list(tmp_path.iterdir())
     log = EpisodeLog.load(run_dir / "episode.json")
     assert log.success and log.goal_conditions == (3, 3) and log.expert_length == log.num_steps
-    assert log.steps[-1]["action"] == "Stop"
-    assert all(set(s) >= {"t", "action", "success", "error", "skill", "goal_conditions"} for s in log.steps)
+    assert log.steps[-1].action == "Stop"
+    steps = json.loads((run_dir / "episode.json").read_text())["steps"]
+    assert all(set(s) >= {"t", "action", "success", "error", "skill", "goal_conditions"} for s in steps)
     gif = Image.open(run_dir / "episode.gif")
     assert gif.n_frames == len(log.steps)
     assert f"episode log: {run_dir / 'episode.json'}" in out and f"animation:   {run_dir / 'episode.gif'}" in out
@@ -62,3 +63,29 @@ def test_scene_command_draws_a_map(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("procedural-201: living_room")
     assert Image.open(tmp_path / "map.png").size[0] > 100
+
+
+def test_a_task_request_is_what_run_and_the_live_viewer_build(tmp_path):
+    import dataclasses
+
+    import pytest
+
+    from errands.task_request import TaskRequest
+    from errands.viewer.live import task_from_form
+
+    request = TaskRequest(instruction="put a washed apple in the fridge", seed=2)
+    task = request.task()
+    assert task.goal.alfred_name == "pick_clean_then_place_in_recep-Apple-None-Fridge"
+    form = {"source": "instruction", "instruction": "put a washed apple in the fridge", "seed": 2}
+    assert task_from_form(form)[0].to_dict() == task.to_dict()
+    sampled = TaskRequest(random=True, split="unseen", seed=3).task()
+    assert task_from_form({"source": "random", "split": "unseen", "seed": 3})[0].to_dict() == sampled.to_dict()
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(json.dumps(task.to_dict()) + "\n")
+    assert TaskRequest(tasks_file=path).task().to_dict() == task.to_dict()
+    with pytest.raises(ValueError, match=r"--index 1 is outside .*tasks.jsonl \(1 tasks\)"):
+        TaskRequest(tasks_file=path, index=1).task()
+    with pytest.raises(ValueError, match="give an instruction, task parameters"):
+        TaskRequest().task()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        request.seed = 3

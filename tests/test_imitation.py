@@ -183,7 +183,7 @@ def test_a_policy_trained_on_one_episode_replays_it(tmp_path):
                             batch_size=64, val_fraction=0.0), progress=False)
     log = Agent(OraclePlanner(), make_policy(str(run))).run_episode(env, task)
     assert log.success, (log.failure_category, log.failure_reason)
-    assert [s["action"].split()[0] for s in log.steps] == [s["action"].split()[0] for s in expert_log.steps]
+    assert [s.action.split()[0] for s in log.steps] == [s.action.split()[0] for s in expert_log.steps]
 
 
 def test_dagger_rounds_can_play_alfreds_floor_plans(demos, alfred_dir, tmp_path):
@@ -235,7 +235,7 @@ def test_the_packaged_checkpoint_acts_in_an_unseen_scene():
     env = HouseholdEnv(split="unseen")
     log = Agent(OraclePlanner(), policy).run_episode(env, _sample(2, "unseen"))
     assert log.policy == "learned" and len(log.steps) > 0
-    assert log.skills[0]["skill"].startswith("GotoLocation")
+    assert log.skills[0].skill.startswith("GotoLocation")
 
 
 def test_a_learned_policy_without_torch_says_how_to_get_it(monkeypatch):
@@ -250,7 +250,7 @@ def _repeated_refusals(log) -> int:
     """Refused actions repeated at once: a refusal leaves the world as it was, so the
     repeat is the same action in the same state."""
     return sum(1 for a, b in zip(log.steps, log.steps[1:])
-               if not a["success"] and not b["success"] and a["action"] == b["action"])
+               if not a.success and not b.success and a.action == b.action)
 
 
 def test_the_learned_policy_does_not_repeat_an_action_refused_in_the_same_state(alfred_dir):

@@ -115,7 +115,7 @@ def test_packaged_model_reads_goals_through_llama_cpp(planner):
         assert plan.steps
     log = Agent(planner, ExpertSkillPolicy()).run_episode(gym.make("errands/Household-v0"), washed_apple_task())
     assert log.success and log.planner == "llm-goal"
-    assert [p["skill"] for p in log.plans[0]["plan"]] == ["GotoLocation", "PickupObject", "CleanObject",
+    assert [p["skill"] for p in log.plans[0].plan] == ["GotoLocation", "PickupObject", "CleanObject",
                                                           "GotoLocation", "PutObject"]
 
 
@@ -142,8 +142,8 @@ def test_recovers_when_an_object_is_not_where_the_plan_expected(planner):
 
     log = Agent(planner, ExpertSkillPolicy()).run_episode(env, task, on_step=move_apple)
     assert moved and log.success and len(log.plans) == 2
-    assert log.plans[1]["plan"][-1] == {"skill": "PutObject", "args": ["Apple", "DiningTable"],
-                                        "ids": log.plans[1]["plan"][-1]["ids"]}
+    assert log.plans[1].plan[-1] == {"skill": "PutObject", "args": ["Apple", "DiningTable"],
+                                      "ids": log.plans[1].plan[-1]["ids"]}
 
 
 def test_record_and_replay_without_the_model(tmp_path):

@@ -7,10 +7,9 @@ from errands.eval.metrics import compute_metrics, format_table, metrics_by_task_
 
 
 def episode(task_type, success, met, total, steps, expert):
-    log = EpisodeLog(task={"goal": {"task_type": task_type}}, instruction="x", planner="p", policy="q",
-                     goal_conditions=(met, total), success=success, expert_length=expert)
-    log.steps = [{"action": "MoveAhead", "success": True} for _ in range(steps)] + [{"action": "Stop", "success": True}]
-    return log
+    return EpisodeLog(task={"goal": {"task_type": task_type}}, instruction="x", planner="p", policy="q",
+                      goal_conditions=(met, total), success=success, expert_length=expert,
+                      steps=[{"action": "MoveAhead", "success": True} for _ in range(steps)] + [{"action": "Stop", "success": True}])
 
 
 LOGS = [

@@ -88,8 +88,8 @@ def test_agent_replans_when_an_object_is_not_where_the_plan_expected(env):
 
     log = expert_agent().run_episode(env, task, on_step=move_apple_away)
     assert moved and log.success
-    assert len(log.plans) == 2 and "failed" in log.plans[1]["reason"]
-    assert any(s["status"] == "failed" for s in log.skills)
+    assert len(log.plans) == 2 and "failed" in log.plans[1].reason
+    assert any(s.status == "failed" for s in log.skills)
 
 
 def test_goal_parser_reads_instructions():

@@ -21,6 +21,7 @@ from PIL import Image
 from errands.envs.household_env import HouseholdEnv
 from errands.envs.tasks.goals import goal_conditions
 from errands.envs.tasks.task import Task
+from errands.episode_log import PlanRecord, SkillRecord
 from errands.viewer.checklist import goal_checklist
 from errands.viewer.replay import Replay, ReplayError, plans_with_timelines, skill_timeline, status_at
 from errands.viewer.server import start_in_thread
@@ -134,13 +135,10 @@ def test_replay_has_one_frame_per_step_and_one_for_the_start(smoke_records):
 
 def test_skill_status_timeline():
     records = [
-        {"plan": 0, "index": 0, "skill": "GotoLocation(SinkBasin)", "status": "done", "reason": "", "start": 0,
-         "end": 0},
-        {"plan": 0, "index": 1, "skill": "PickupObject(Apple)", "status": "done", "reason": "", "start": 0, "end": 3},
-        {"plan": 0, "index": 2, "skill": "CleanObject(Apple)", "status": "failed", "reason": "no faucet", "start": 3,
-         "end": 5},
-        {"plan": 1, "index": 0, "skill": "CleanObject(Apple)", "status": "running", "reason": "", "start": 5,
-         "end": None},
+        SkillRecord(plan=0, index=0, skill="GotoLocation(SinkBasin)", status="done", reason="", start=0, end=0),
+        SkillRecord(plan=0, index=1, skill="PickupObject(Apple)", status="done", reason="", start=0, end=3),
+        SkillRecord(plan=0, index=2, skill="CleanObject(Apple)", status="failed", reason="no faucet", start=3, end=5),
+        SkillRecord(plan=1, index=0, skill="CleanObject(Apple)", status="running", reason="", start=5, end=None),
     ]
     assert skill_timeline(records[0]) == [[0, "done"]]
     assert skill_timeline(records[1]) == [[0, "running"], [3, "done"]]
@@ -151,11 +149,11 @@ def test_skill_status_timeline():
     assert [status_at(timeline, t) for t in range(7)] == ["pending"] * 3 + ["running"] * 2 + ["failed"] * 2
 
     call = lambda skill, *args: {"skill": skill, "args": list(args)}  # noqa: E731
-    plans = [{"step": 0, "reason": "initial",
-              "plan": [call("GotoLocation", "SinkBasin"), call("PickupObject", "Apple"), call("CleanObject", "Apple"),
-                       call("PutObject", "Apple", "Fridge")]},
-             {"step": 5, "reason": "CleanObject(Apple) failed: no faucet",
-              "plan": [call("CleanObject", "Apple"), call("PutObject", "Apple", "Fridge")]}]
+    plans = [PlanRecord(step=0, reason="initial",
+                        plan=[call("GotoLocation", "SinkBasin"), call("PickupObject", "Apple"),
+                              call("CleanObject", "Apple"), call("PutObject", "Apple", "Fridge")]),
+             PlanRecord(step=5, reason="CleanObject(Apple) failed: no faucet",
+                        plan=[call("CleanObject", "Apple"), call("PutObject", "Apple", "Fridge")])]
     view = plans_with_timelines(plans, records)
     assert [p["step"] for p in view] == [0, 5]
     assert [s["label"] for s in view[0]["skills"]] == ["GotoLocation(SinkBasin)", "PickupObject(Apple)",
@@ -242,17 +240,22 @@ def test_paths_outside_the_runs_folder_are_refused(server):
 
 
 def test_live_agent_log_is_the_agents(smoke_records):
+    """A live session observes an ordinary Agent: its log is the one Agent.run_episode
+    writes alone, and its events carry every step of it."""
     from errands.planners import make_planner
     from errands.policies import make_policy
     from errands.policies.agent import Agent
-    from errands.viewer.live import WatchedAgent
+    from errands.viewer.live import LiveSession
 
     task = Task.from_dict(smoke_records[3]["task"])
-    logs = [cls(make_planner("oracle"), make_policy("expert")).run_episode(HouseholdEnv(), task).to_dict()
-            for cls in (Agent, WatchedAgent)]
-    for log in logs:
+    alone = Agent(make_planner("oracle"), make_policy("expert")).run_episode(HouseholdEnv(), task).to_dict()
+    session = LiveSession("live-test", task, "oracle", "expert").start()
+    session.thread.join(30)
+    live = session.final_log()
+    for log in (alone, live):
         log.pop("wall_time_s")
-    assert logs[0] == logs[1]
+    assert live == alone
+    assert [e["step"] for e in session.events if e.get("step")] == alone["steps"]
 
 
 def test_view_command_errors_name_the_bad_value(tmp_path, capsys):

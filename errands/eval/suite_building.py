@@ -156,8 +156,8 @@ def _executed_plan(log) -> Plan:
     """The skills the expert completed, in order (the whole plan, across any re-plans)."""
     calls = []
     for record in log.skills:
-        if record["status"] == "done":
-            calls.append(SkillCall.from_dict(log.plans[record["plan"]]["plan"][record["index"]]))
+        if record.status == "done":
+            calls.append(SkillCall.from_dict(log.plans[record.plan].plan[record.index]))
     return Plan(calls)
 
 

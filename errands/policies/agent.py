@@ -1,21 +1,62 @@
 """The hierarchical agent: a planner writes a plan of skills, skill policies carry each one
-out with primitive actions, and a failed skill sends feedback for a new plan."""
+out with primitive actions, and a failed skill sends feedback for a new plan.
+
+Whoever wants to watch an episode as it happens (the live viewer, `errands run` drawing
+its frames) passes an AgentObserver to `run_episode`; the agent tells it of each plan,
+skill and step as they are recorded in the EpisodeLog.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Callable
 
 from ..envs.actions import Action
 from ..envs.household.sensors import GoalSensors
-from ..envs.skills import PlanError, SkillCall, is_done, precondition_error
+from ..envs.skills import SKILLS, PlanError, SkillCall, is_done, precondition_failure
 from ..envs.tasks.task import Task
-from ..episode_log import EpisodeLog
+from ..episode_log import EpisodeLog, PlanRecord, SkillRecord, StepRecord
+from ..failures import Failure, FailureCategory, FailureKind
 from ..planners.base import Feedback, Planner, PlanningContext, PlanningError
 from .base import SkillPolicy, reset_policy
 from .features import goal_target
 
 MAX_STEPS_PER_SKILL = 300
+PLAN_ENDED = "the plan ended but not every goal condition is met"
+
+
+class AgentObserver:
+    """Hears an Agent's episode as it is recorded. Every method is optional: this class
+    does nothing, override what you need (an observer need not subclass it at all)."""
+
+    def on_episode_start(self, log: EpisodeLog) -> None:
+        """The env has been reset; `log` is the log being written, it grows as the episode goes."""
+
+    def on_plan(self, record: PlanRecord) -> None:
+        """A plan (the first, or a re-plan) was made."""
+
+    def on_skill_start(self, record: SkillRecord) -> None:
+        """A skill of the latest plan starts."""
+
+    def on_step(self, record: StepRecord) -> None:
+        """A primitive action was taken."""
+
+    def on_skill_end(self, record: SkillRecord) -> None:
+        """A skill is done or failed (`record.status`)."""
+
+    def on_episode_end(self, log: EpisodeLog) -> None:
+        """The episode is over; `log` is complete."""
+
+
+class StepJSONObserver(AgentObserver):
+    """Calls `function` with each step as its JSON dict (run_episode's `on_step`)."""
+
+    def __init__(self, function: Callable[[dict], None]):
+        self.function = function
+
+    def on_step(self, record: StepRecord) -> None:
+        self.function(record.to_dict())
 
 
 class Agent:
@@ -26,34 +67,45 @@ class Agent:
         self.max_replans = max_replans
         self.max_steps_per_skill = max_steps_per_skill
 
-    def run_episode(self, env, task: Task, expert_length: int | None = None,
+    def run_episode(self, env, task: Task, expert_length: int | None = None, observer=None,
                     on_step: Callable[[dict], None] | None = None) -> EpisodeLog:
-        """Play `task` in `env` to the end and return its log. `on_step` sees each step
-        record as it happens (the CLI draws frames with it)."""
+        """Play `task` in `env` to the end and return its log. `observer` (an
+        AgentObserver) hears the episode as it goes; `on_step` sees each step's JSON dict."""
         started = time.perf_counter()
         obs, info = env.reset(options={"task": task})
         reset_policy(self.policy, env)
         log = EpisodeLog(task=task.to_dict(), instruction=task.instruction, planner=self.planner.name,
                          policy=self.policy.name, goal_conditions=tuple(info["goal_conditions_met"]),
                          expert_length=expert_length)
-        run = _Run(self, env, log, obs, info, on_step)
-        run.play(task)
-        log.wall_time_s = round(time.perf_counter() - started, 4)
+        observers = [o for o in (observer, StepJSONObserver(on_step) if on_step else None) if o is not None]
+        run = _Run(self, env, log, obs, info, observers)
+        run.notify("on_episode_start", log)
+        try:
+            run.play(task)
+        finally:
+            log.wall_time_s = round(time.perf_counter() - started, 4)
+        run.notify("on_episode_end", log)
         return log
 
 
 class _Run:
     """One episode's bookkeeping."""
 
-    def __init__(self, agent: Agent, env, log: EpisodeLog, obs, info, on_step):
+    def __init__(self, agent: Agent, env, log: EpisodeLog, obs, info, observers: list):
         if getattr(agent.policy, "sensors", ()) and not isinstance(env, GoalSensors):  # the policy reads them
             env = GoalSensors(env)
             obs, info = env.sense(obs, info)
         self.agent, self.env, self.log = agent, env, log
         self.obs, self.info = obs, info
-        self.on_step = on_step
+        self.observers = observers
         self.ended = False
         self.seen: dict[str, None] = dict.fromkeys(info["visible_objects"])
+
+    def notify(self, event: str, record) -> None:
+        for observer in self.observers:
+            method = getattr(observer, event, None)
+            if method is not None:
+                method(record)
 
     def context(self, task: Task) -> PlanningContext:
         world = self.env.unwrapped.world
@@ -66,91 +118,86 @@ class _Run:
         try:
             plan = agent.planner.plan(task.instruction, self.context(task))
         except (PlanningError, PlanError) as e:
-            self.fail("planner_error", f"planner: {e}", getattr(e, "kind", None))
+            self.planner_failed(f"planner: {e}", e)
             return self.stop()
-        self.log.plans.append({"step": 0, "reason": "initial", "plan": plan.to_dict()})
+        self.notify("on_plan", self.log.add_plan("initial", plan.to_dict()))
         replans, completed = 0, []
         index = 0
         while index < len(plan.steps) and not self.ended:
             call = plan.steps[index]
-            status, category, reason = self.run_skill(len(self.log.plans) - 1, index, call)
-            if status == "done":
+            failure = self.run_skill(index, call)
+            if failure is None:
                 completed.append(call)
                 index += 1
                 continue
             if self.ended:
                 return
             if replans >= agent.max_replans:
-                self.fail(category, reason)
+                self.log.record_failure(failure.category, failure.message, failure.kind, failure.argument)
                 return self.stop()
             replans += 1
-            feedback = Feedback(completed=list(completed), failed=call, reason=reason,
+            feedback = Feedback(completed=list(completed), failed=call, reason=failure.message,
                                 seen_objects=list(self.seen), context=self.context(task))
             try:
                 plan = agent.planner.replan(feedback)
             except (PlanningError, PlanError) as e:
-                self.fail("planner_error", f"re-planning after '{reason}': {e}", getattr(e, "kind", None))
+                self.planner_failed(f"re-planning after '{failure.message}': {e}", e)
                 return self.stop()
-            self.log.plans.append({"step": len(self.log.steps), "reason": f"{call} failed: {reason}",
-                                   "plan": plan.to_dict()})
+            self.notify("on_plan", self.log.add_plan(f"{call} failed: {failure.message}", plan.to_dict()))
             index = 0
-        if not self.ended:
-            self.stop()
-            if not self.log.success and self.log.failure_category is None:
-                self.fail("goal_not_met", "the plan ended but not every goal condition is met")
+        self.stop(PLAN_ENDED)
 
-    def run_skill(self, plan_index: int, index: int, call: SkillCall) -> tuple[str, str, str]:
-        record = {"plan": plan_index, "index": index, "skill": str(call), "status": "running",
-                  "reason": "", "start": len(self.log.steps), "end": None}
-        self.log.skills.append(record)
-        result = self._run_skill(index, call)
-        record["status"], record["reason"], record["end"] = result[0], result[2], len(self.log.steps)
-        return result
+    def run_skill(self, index: int, call: SkillCall) -> Failure | None:
+        """Carry out one skill of the latest plan; None when it is done, else why it failed."""
+        record = self.log.start_skill(index, str(call))
+        self.notify("on_skill_start", record)
+        failure = self.carry_out(index, call)
+        record.finish(len(self.log.steps), failure)
+        self.notify("on_skill_end", record)
+        return failure
 
-    def _run_skill(self, index: int, call: SkillCall) -> tuple[str, str, str]:
+    def carry_out(self, index: int, call: SkillCall) -> Failure | None:
         world = self.env.unwrapped.world
-        error = precondition_error(world, call)
-        if error and call.skill not in ("PickupObject", "SliceObject", "PutObject"):
-            return "failed", "interaction_failure", f"{call}: precondition failed: {error}"
-        category = "navigation_failure" if call.skill == "GotoLocation" else "interaction_failure"
+        skill = SKILLS.get(call.skill)
+        if skill is None or not skill.may_open_container:  # those open or fetch what they need themselves
+            unmet = precondition_failure(world, call)
+            if unmet is not None:
+                return replace(unmet, message=f"{call}: precondition failed: {unmet.message}")
+        category = (FailureCategory.NAVIGATION_FAILURE if call.skill == "GotoLocation"
+                    else FailureCategory.INTERACTION_FAILURE)
         if isinstance(self.env, GoalSensors):  # aim the goal sensors at this skill's target
             self.obs, self.info = self.env.set_goal_target(goal_target(call), self.obs, self.info)
         for _ in range(self.agent.max_steps_per_skill):
             step = self.agent.policy.act(self.obs, self.info, call)
             if step.done:
                 if not is_done(world, call):  # a learned policy's word is checked, not trusted
-                    return "failed", category, f"{call}: the policy ended the skill before its success test held"
-                return "done", "", ""
+                    return Failure(category, FailureKind.ENDED_EARLY,
+                                   f"{call}: the policy ended the skill before its success test held")
+                return None
             if step.failed:
-                return "failed", category, f"{call}: {step.reason}"
+                return Failure(category, FailureKind.POLICY_GAVE_UP, f"{call}: {step.reason}")
             self.take(step.action, index, call)
             if self.ended:
-                return "failed", self.log.failure_category or category, self.log.failure_reason
-        return "failed", "skill_timeout", f"{call}: no success after {self.agent.max_steps_per_skill} steps"
+                return Failure(self.log.failure_category or category, FailureKind.EPISODE_ENDED,
+                               self.log.failure_reason)
+        return Failure(FailureCategory.SKILL_TIMEOUT, FailureKind.SKILL_STEP_LIMIT,
+                       f"{call}: no success after {self.agent.max_steps_per_skill} steps")
 
-    def take(self, action: Action, index: int | None, call: SkillCall | None) -> None:
+    def take(self, action: Action, index: int | None, call: SkillCall | None, stopped: str | None = None) -> None:
+        """One primitive action; `stopped` is why, when this is the agent's own Stop."""
         self.obs, reward, terminated, truncated, self.info = self.env.step(action)
         self.seen.update(dict.fromkeys(self.info["visible_objects"]))
-        record = {"t": len(self.log.steps) + 1, "action": str(action), "success": self.info["last_action_success"],
-                  "error": self.info["error_message"], "skill_index": index, "skill": str(call) if call else None,
-                  "goal_conditions": list(self.info["goal_conditions_met"])}
-        self.log.steps.append(record)
-        self.log.goal_conditions = tuple(self.info["goal_conditions_met"])
-        if self.on_step is not None:
-            self.on_step(record)
+        self.notify("on_step", self.log.add_step(action, self.info, index, str(call) if call else None))
         if terminated or truncated:
             self.ended = True
-            self.log.success = bool(self.info["success"])
-            if not self.log.success:
-                if truncated:
-                    self.fail("max_steps", f"the episode reached {self.env.unwrapped.max_steps} steps")
-                elif self.info["failures"] >= self.env.unwrapped.max_failures:
-                    self.fail("max_failures", f"{self.info['failures']} failed actions; last: {self.info['error_message']}")
+            env = self.env.unwrapped
+            self.log.end(self.info, truncated, env.max_steps, env.max_failures, stopped)
 
-    def stop(self) -> None:
+    def stop(self, stopped: str = PLAN_ENDED) -> None:
         if not self.ended:
-            self.take(Action("Stop"), None, None)
+            self.take(Action("Stop"), None, None, stopped)
 
-    def fail(self, category: str, reason: str, kind: str | None = None) -> None:
-        if self.log.failure_category is None:
-            self.log.failure_category, self.log.failure_reason, self.log.failure_kind = category, reason, kind
+    def planner_failed(self, reason: str, error: PlanningError | PlanError) -> None:
+        """No plan: the planner's error with its kind, and what it is about where the error
+        says (for no plan, the goal the planner read)."""
+        self.log.record_failure(FailureCategory.PLANNER_ERROR, reason, error.kind, getattr(error, "argument", None))

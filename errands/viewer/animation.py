@@ -1,6 +1,6 @@
-"""Animated GIFs of episodes: each frame is a picture of the step (the CLI puts the
-agent's first-person view beside the top-down map) under a caption with the
-instruction, the step, the action and the skill in progress."""
+"""Animated GIFs of episodes: each frame is a picture of the step (the agent's
+first-person view beside the top-down map) under a caption with the instruction, the
+step, the action and the skill in progress. StepFrames draws them as an Agent plays."""
 
 from __future__ import annotations
 
@@ -10,9 +10,30 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ..episode_log import StepRecord
 from ..files import write_bytes_atomic
+from ..policies.agent import AgentObserver
+from .video import side_by_side
 
 CAPTION_HEIGHT = 46
+
+
+class StepFrames(AgentObserver):
+    """An observer of the Agent that draws each step as it is taken: the camera beside
+    the map, captioned (the frames of `errands run`'s GIF and video)."""
+
+    def __init__(self, env, instruction: str):
+        self.env, self.instruction = env, instruction
+        self.images: list[Image.Image] = []
+
+    def on_step(self, record: StepRecord) -> None:
+        status = "ok" if record.success else f"failed: {record.error}"
+        topdown = self.env.unwrapped.render()
+        view = self.env.unwrapped.first_person(min(300, max(96, topdown.shape[0])))  # the agent's camera
+        met, total = record.goal_conditions
+        self.images.append(captioned(side_by_side(view, topdown), [
+            self.instruction, f"step {record.t}: {record.action} ({status})",
+            f"skill: {record.skill or 'Stop'}  goal conditions {met}/{total}"]))
 
 
 def captioned(frame: np.ndarray, lines: list[str]) -> Image.Image:

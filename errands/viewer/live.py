@@ -1,12 +1,13 @@
 """Live episodes: an agent plays in a background thread while the browser watches,
 pauses it, steps it, or takes over with the keyboard.
 
-The thread runs the ordinary Agent loop. Its skill policy is wrapped so that each
-primitive action waits for its turn at a gate (playing at a chosen speed, paused, or
-allowed one step), and the env is wrapped so that stepping it and drawing it never
-overlap. Every step becomes an event (the step, the plans with their skills' timelines,
-the goal checklist) that the page receives as Server-Sent Events; the pictures are
-drawn on request from the env's current state.
+The thread runs the ordinary Agent, and the session observes it (an AgentObserver): the
+log it writes, each step. Its skill policy is wrapped so that each primitive action waits
+for its turn at a gate (playing at a chosen speed, paused, or allowed one step), and the
+env is wrapped so that stepping it and drawing it never overlap. Every step becomes an
+event (the step, the plans with their skills' timelines, the goal checklist) that the
+page receives as Server-Sent Events; the pictures are drawn on request from the env's
+current state.
 
 Taking manual control ends the agent's part: the gate raises in the agent's thread, the
 log so far is kept, and from then on each action the page sends is one env step, until
@@ -15,7 +16,6 @@ Stop, the tenth failed action or the step limit ends the episode.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import threading
 import time
@@ -27,8 +27,10 @@ from ..envs.actions import Action
 from ..envs.household.object_types import TYPE_NAMES
 from ..envs.household_env import HouseholdEnv
 from ..envs.tasks.task import Task
-from ..episode_log import EpisodeLog
-from ..policies.agent import Agent, _Run
+from ..episode_log import EpisodeLog, StepRecord
+from ..policies.agent import Agent, AgentObserver
+from ..seeding import seed_everything
+from ..task_request import TaskRequest
 from .checklist import goal_checklist
 from .frames import DEFAULT_RESOLUTION, png_bytes, render_view
 from .replay import plans_with_timelines
@@ -36,6 +38,7 @@ from .replay import plans_with_timelines
 SOURCES = ("instruction", "suite", "random")
 MAX_SESSIONS = 4
 MANUAL_SKILL = "manual control"
+MANUAL_STOPPED = "manual control stopped before every goal condition was met"
 
 
 class _TakeOver(Exception):
@@ -51,9 +54,7 @@ class _Closed(Exception):
 def task_from_form(form: dict, layouts_dir: str | None = None) -> tuple[Task, int, int | None]:
     """(task, seed, expert length) from the live form: an instruction (its goal read from
     the words, in a given scene or the first one that can host it), a suite's episode, or
-    a random task. The instruction goes through the same function as `errands run`."""
-    from ..cli import _task_from_args
-
+    a random task. The instruction and the random task are TaskRequests, as in `errands run`."""
     source = form.get("source", "instruction")
     if source not in SOURCES:
         raise ValueError(f"unknown task source {source!r}: expected one of {', '.join(SOURCES)}")
@@ -75,11 +76,9 @@ def task_from_form(form: dict, layouts_dir: str | None = None) -> tuple[Task, in
     if source == "instruction" and not instruction:
         raise ValueError("type an instruction, e.g. 'put a washed apple in the fridge'")
     scene = str(form.get("scene") or "").strip() or None
-    args = argparse.Namespace(tasks=None, index=0, seed=seed, random=source == "random",
-                              split=str(form.get("split") or "seen"), scene=scene, layouts=layouts_dir,
-                              task_type=None, object=None, parent=None, sliced=False, movable=None,
-                              instruction=instruction or None)
-    return _task_from_args(args), seed, None
+    request = TaskRequest(instruction=instruction or None, random=source == "random", seed=seed,
+                          split=str(form.get("split") or "seen"), scene=scene, layouts=layouts_dir)
+    return request.task(), seed, None
 
 
 def _integer(value, name: str) -> int:
@@ -90,27 +89,6 @@ def _integer(value, name: str) -> int:
 
 
 # --- the pieces around the agent ------------------------------------------------------
-
-class WatchedAgent(Agent):
-    """An Agent whose log can be read while it plays. The steps are Agent.run_episode's
-    (it plays through the same _Run); only the log is kept on `self.log` as it grows, so
-    the live page can show the plans and skill records in progress."""
-
-    log: EpisodeLog | None = None
-
-    def run_episode(self, env, task: Task, expert_length: int | None = None, on_step=None) -> EpisodeLog:
-        started = time.perf_counter()
-        obs, info = env.reset(options={"task": task})
-        self.policy.reset(env)
-        self.log = EpisodeLog(task=task.to_dict(), instruction=task.instruction, planner=self.planner.name,
-                              policy=self.policy.name, goal_conditions=tuple(info["goal_conditions_met"]),
-                              expert_length=expert_length)
-        try:
-            _Run(self, env, self.log, obs, info, on_step).play(task)
-        finally:
-            self.log.wall_time_s = round(time.perf_counter() - started, 4)
-        return self.log
-
 
 class _SharedEnv(gym.Wrapper):
     """The env behind a lock: the agent's thread steps it while request threads draw it."""
@@ -137,7 +115,6 @@ class _GatedPolicy:
 
     def reset(self, env) -> None:
         self.policy.reset(env)
-        self.session._announce_start()
 
     def act(self, observation, info, call):
         step = self.policy.act(observation, info, call)
@@ -151,7 +128,10 @@ class _GatedPolicy:
 
 # --- one live episode -----------------------------------------------------------------------
 
-class LiveSession:
+class LiveSession(AgentObserver):
+    """One live episode: its agent's thread, the gate it waits at, and its events. It
+    observes its Agent: `agent_log` is the log being written, each step an event."""
+
     def __init__(self, session_id: str, task: Task, planner: str, policy: str, seed: int = 0,
                  expert_length: int | None = None, layouts_dir: str | None = None, paused: bool = False,
                  speed: float = 0.0, resolution: int = DEFAULT_RESOLUTION):
@@ -162,7 +142,8 @@ class LiveSession:
         self.resolution = resolution
         self.env_lock = threading.Lock()
         self.env = _SharedEnv(HouseholdEnv(layouts_dir=layouts_dir), self.env_lock)
-        self.agent = WatchedAgent(make_planner(planner), _GatedPolicy(make_policy(policy), self))
+        self.agent = Agent(make_planner(planner), _GatedPolicy(make_policy(policy), self))
+        self.agent_log: EpisodeLog | None = None  # the agent's log as it grows
         self.cond = threading.Condition()
         self.events: list[dict] = []
         self.status = "starting"  # running, paused, manual, ended, closed, error
@@ -195,11 +176,9 @@ class LiveSession:
     # --- the agent's thread -------------------------------------------------------------
 
     def _play(self) -> None:
-        from ..eval.episode_job import _seed_everything
-
         try:
-            _seed_everything(self.seed, self.env, self.agent)
-            log = self.agent.run_episode(self.env, self.task, expert_length=self.expert_length, on_step=self._on_step)
+            seed_everything(self.seed, self.env, self.agent)
+            log = self.agent.run_episode(self.env, self.task, expert_length=self.expert_length, observer=self)
             with self.cond:
                 self.log = log
                 self.status = "ended"
@@ -217,15 +196,16 @@ class LiveSession:
                 self.status = "error"
                 self._emit({"status": "error", "error": self.error, "traceback": traceback.format_exc(limit=8)})
 
-    def _announce_start(self) -> None:
+    def on_episode_start(self, log: EpisodeLog) -> None:
         """The env has been reset: the page can show step 0."""
         with self.cond:
+            self.agent_log = log
             self.status = "paused" if self.paused else "running"
             self._emit(self._state())
 
-    def _on_step(self, record: dict) -> None:
+    def on_step(self, record: StepRecord) -> None:
         with self.cond:
-            self._emit(self._state(record))
+            self._emit(self._state(record.to_dict()))
 
     def _wait_for_turn(self) -> None:
         """Block until the next action may be taken (called in the agent's thread)."""
@@ -257,7 +237,7 @@ class LiveSession:
 
     def _state(self, record: dict | None = None) -> dict:
         world = self.env.unwrapped.world
-        log = self.log or self.agent.log
+        log = self.log or self.agent_log
         checklist = goal_checklist(self.task.goal, world) if world is not None else []
         state = {"status": self.status, "instruction": self.task.instruction,
                  "t": self.env.unwrapped.steps if world is not None else 0, "step": record,
@@ -309,10 +289,10 @@ class LiveSession:
 
     def _begin_manual(self) -> None:
         """The agent's thread has stopped: its running skill is marked as interrupted."""
-        log = self.agent.log
+        log = self.agent_log
         for record in log.skills:
-            if record["status"] == "running":
-                record.update(status="failed", reason="interrupted: manual control took over", end=len(log.steps))
+            if record.status == "running":
+                record.status, record.reason, record.end = "failed", "interrupted: manual control took over", len(log.steps)
         self.status = "manual"
         self._emit(self._state())
 
@@ -325,34 +305,16 @@ class LiveSession:
         with self.cond:
             if self.status != "manual":
                 raise ValueError(f"take manual control first (the episode is {self.status})")
-            log = self.agent.log
+            log = self.agent_log
             _, _, terminated, truncated, info = self.env.step(action)
-            record = {"t": len(log.steps) + 1, "action": str(action), "success": info["last_action_success"],
-                      "error": info["error_message"], "skill_index": None, "skill": MANUAL_SKILL,
-                      "goal_conditions": list(info["goal_conditions_met"])}
-            log.steps.append(record)
-            log.goal_conditions = tuple(info["goal_conditions_met"])
+            record = log.add_step(action, info, None, MANUAL_SKILL).to_dict()
             if terminated or truncated:
-                self._end_manual(log, info, truncated)
+                env = self.env.unwrapped
+                log.end(info, truncated, env.max_steps, env.max_failures, MANUAL_STOPPED)
+                self.log = log
+                self.status = "ended"
             self._emit(self._state(record))
             return record
-
-    def _end_manual(self, log: EpisodeLog, info: dict, truncated: bool) -> None:
-        env = self.env.unwrapped
-        log.success = bool(info["success"])
-        log.failure_category = log.failure_reason = log.failure_kind = None
-        if not log.success:
-            if truncated:
-                log.failure_category, log.failure_reason = "max_steps", f"the episode reached {env.max_steps} steps"
-            elif info["failures"] >= env.max_failures:
-                log.failure_category = "max_failures"
-                log.failure_reason = f"{info['failures']} failed actions; last: {info['error_message']}"
-            else:
-                log.failure_category = "goal_not_met"
-                log.failure_reason = "manual control stopped before every goal condition was met"
-        log.failure_reason = log.failure_reason or ""
-        self.log = log
-        self.status = "ended"
 
     def events_since(self, since: int, timeout: float) -> list[dict]:
         """The events from number `since` on, waiting up to `timeout` s for one."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..envs.household_env import HouseholdEnv
 from ..envs.tasks.task import Task
-from ..episode_log import EpisodeLog
+from ..episode_log import EpisodeLog, PlanRecord, SkillRecord, StepRecord
 from .checklist import goal_checklist
 from .frames import DEFAULT_RESOLUTION, check_view, png_bytes, render_view
 
@@ -33,40 +33,25 @@ class ReplayError(ValueError):
 
 
 def parse_log(record: dict) -> EpisodeLog:
-    """An EpisodeLog from a JSON record, with the fields a replay reads checked."""
+    """An EpisodeLog from a JSON record (EpisodeLog.from_dict checks every record in it)."""
     try:
         log = EpisodeLog.from_dict(record)
     except (ValueError, TypeError) as e:
         raise ReplayError(f"malformed episode log: {e}") from None
-    if not isinstance(log.task, dict):
-        raise ReplayError(f"malformed episode log: task must be an object, got {type(log.task).__name__}")
-    if not isinstance(log.steps, list):
-        raise ReplayError(f"malformed episode log: steps must be a list, got {type(log.steps).__name__}")
-    for i, step in enumerate(log.steps):
-        if not (isinstance(step, dict) and isinstance(step.get("action"), str)
-                and isinstance(step.get("success"), bool)):
-            raise ReplayError(f"malformed episode log: step {i + 1} must be an object with an 'action' string and "
-                              f"a 'success' boolean, got {str(step)[:120]!r}")
-    if not isinstance(log.plans, list) or not all(isinstance(p, dict) and isinstance(p.get("plan"), list)
-                                                  for p in log.plans):
-        raise ReplayError("malformed episode log: plans must be a list of objects with a 'plan' list")
-    if not isinstance(log.skills, list) or not all(isinstance(s, dict) and isinstance(s.get("start"), int)
-                                                   for s in log.skills):
-        raise ReplayError("malformed episode log: skills must be a list of records with an integer 'start'")
     return log
 
 
 # --- skills over time -------------------------------------------------------------------
 
-def skill_timeline(record: dict | None) -> list[list]:
+def skill_timeline(record: SkillRecord | None) -> list[list]:
     """When a skill's status changes: [[t, status], ...], t ascending. A skill is pending
     until the step it starts at, running from then, and done or failed from the step it
     ended at; a skill with no record (it never ran) stays pending."""
     points = [[0, "pending"]]
     if record is not None:
-        points.append([record["start"], "running"])
-        if record.get("status") in ("done", "failed") and record.get("end") is not None:
-            points.append([record["end"], record["status"]])
+        points.append([record.start, "running"])
+        if record.status in ("done", "failed") and record.end is not None:
+            points.append([record.end, record.status])
     timeline: list[list] = []
     for t, status in points:  # one status per step: the last change at a step wins
         if timeline and timeline[-1][0] == t:
@@ -86,21 +71,21 @@ def status_at(timeline: list[list], t: int) -> str:
     return status
 
 
-def plans_with_timelines(plans: list[dict], skill_records: list[dict]) -> list[dict]:
+def plans_with_timelines(plans: list[PlanRecord], skill_records: list[SkillRecord]) -> list[dict]:
     """Every plan (the first and each re-plan: from which step, and why) with each of its
     skills' timeline, for the page to show any step's statuses by looking them up."""
-    records = {(r.get("plan"), r.get("index")): r for r in skill_records}
+    records = {(r.plan, r.index): r for r in skill_records}
     out = []
     for p, plan in enumerate(plans):
         skills = []
-        for i, call in enumerate(plan["plan"]):
+        for i, call in enumerate(plan.plan):
             record = records.get((p, i))
             label = str(call)
             if isinstance(call, dict):
                 label = f"{call.get('skill')}({', '.join(map(str, call.get('args', [])))})"
             skills.append({"label": label, "timeline": skill_timeline(record),
-                           "reason": (record or {}).get("reason", "")})
-        out.append({"step": int(plan.get("step", 0)), "reason": plan.get("reason", ""), "skills": skills})
+                           "reason": record.reason if record is not None else ""})
+        out.append({"step": plan.step, "reason": plan.reason, "skills": skills})
     return out
 
 
@@ -145,7 +130,7 @@ class Replay:
         self.checklist_text = [text for text, _ in first]
         self.checklist_met = [[met] for _, met in first]
         for step in self.log.steps:
-            _, _, _, _, info = self.env.step(step["action"])
+            _, _, _, _, info = self.env.step(step.action)
             self.t += 1
             for row, (_, met) in zip(self.checklist_met, goal_checklist(goal, self.env.world)):
                 row.append(met)
@@ -158,7 +143,7 @@ class Replay:
         if self.t is None or t < self.t:
             self._reset()
         while self.t < t:
-            self.env.step(self.log.steps[self.t]["action"])
+            self.env.step(self.log.steps[self.t].action)
             self.t += 1
 
     def frame(self, t: int, view: str) -> np.ndarray:
@@ -191,7 +176,7 @@ class Replay:
             "success": log.success, "failure_category": log.failure_category,
             "failure_reason": log.failure_reason, "failure_kind": log.failure_kind,
             "goal_conditions": list(log.goal_conditions), "metrics": log.episode_metrics(),
-            "num_frames": self.num_frames, "steps": log.steps,
+            "num_frames": self.num_frames, "steps": [s.to_dict() for s in log.steps],
             "plans": plans_with_timelines(log.plans, log.skills),
             "checklist": [{"text": text, "met": "".join("1" if m else "0" for m in row)}
                           for text, row in zip(self.checklist_text, self.checklist_met)],
@@ -199,16 +184,16 @@ class Replay:
         }
 
 
-def _compare(t: int, step: dict, info: dict) -> dict | None:
+def _compare(t: int, step: StepRecord, info: dict) -> dict | None:
     """A description of how step t's replay differs from the log, or None."""
-    replayed = info["last_action_success"]
-    if replayed != step["success"]:
-        said = "succeeded" if step["success"] else f"failed ({step.get('error') or 'no reason given'})"
-        got = "succeeded" if replayed else f"failed ({info['error_message']})"
-        return {"t": t, "message": f"replay diverges from the log at step {t} ({step['action']}): the log says it "
+    replayed = StepRecord.after_action(t, step.action, info, step.skill_index, step.skill)
+    if replayed.success != step.success:
+        said = "succeeded" if step.success else f"failed ({step.error or 'no reason given'})"
+        got = "succeeded" if replayed.success else f"failed ({replayed.error})"
+        return {"t": t, "message": f"replay diverges from the log at step {t} ({step.action}): the log says it "
                                    f"{said}, the simulator says it {got}; the pictures from here on may be wrong"}
-    logged_gc = step.get("goal_conditions")
-    if isinstance(logged_gc, list) and list(info["goal_conditions_met"]) != logged_gc:
-        return {"t": t, "message": f"replay diverges from the log at step {t} ({step['action']}): the log counts "
-                                   f"goal conditions {logged_gc}, the simulator {list(info['goal_conditions_met'])}"}
+    if step.goal_conditions is not None and replayed.goal_conditions != step.goal_conditions:
+        return {"t": t, "message": f"replay diverges from the log at step {t} ({step.action}): the log counts "
+                                   f"goal conditions {list(step.goal_conditions)}, the simulator "
+                                   f"{list(replayed.goal_conditions)}"}
     return None

@@ -1,0 +1,79 @@
+"""What a person asks to run, as one value: an instruction (its goal read from the words),
+explicit task parameters, a line of a JSONL task file, or a random task. `errands run`
+and the live viewer both describe a task this way and build it with `TaskRequest.task()`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .envs.household.scenes import load_scene
+from .envs.tasks.goals import TaskGoal
+from .envs.tasks.sampler import TaskSampler, split_scene_ids
+from .envs.tasks.task import Task, missing_requirements
+from .planners.goal_parser import parse_goal
+
+
+@dataclass(frozen=True)
+class TaskRequest:
+    instruction: str | None = None  # what to do, in plain language
+    random: bool = False  # sample a task from ALFRED's distribution
+    split: str = "seen"  # the scenes to draw from when none is given: seen, unseen or any
+    scene: int | str | None = None  # a scene id or FloorPlanN
+    seed: int = 0  # for sampling and object placement
+    tasks_file: Path | None = None  # a JSONL task file (from `errands tasks`) ...
+    index: int = 0  # ... and which of its tasks
+    task_type: str | None = None  # explicit task parameters: an ALFRED task type, ...
+    object: str | None = None
+    parent: str | None = None  # the parent receptacle (or light for look_at_obj_in_light)
+    sliced: bool = False
+    movable: str | None = None  # the movable receptacle of pick_and_place_with_movable_recep
+    layouts: str | None = None  # ALFRED's gen/layouts folder, for FloorPlanN scenes
+
+    def task(self) -> Task:
+        """The task asked for; a ValueError says what is missing or cannot be hosted."""
+        if self.tasks_file:
+            return self._task_from_file(Path(self.tasks_file))
+        rng = np.random.default_rng(self.seed)
+        if self.random:
+            return TaskSampler(split=self.split, scene=self.scene, layouts_dir=self.layouts).sample(rng)
+        if self.task_type:
+            if not (self.object and self.parent):
+                raise ValueError("--task-type needs --object and --parent (and --movable for movable-receptacle tasks)")
+            goal = TaskGoal(self.task_type, self.object, self.parent, self.sliced, self.movable)
+            instruction = self.instruction or ""
+        elif self.instruction:
+            goal, instruction = parse_goal(self.instruction), self.instruction
+        else:
+            raise ValueError("give an instruction, task parameters (--task-type ...), --tasks FILE or --random")
+        scene = self.scene if self.scene is not None else scene_for(goal, self.split, self.layouts, self.seed)
+        task = Task(goal, scene, seed=self.seed, instruction=instruction)
+        task.build_scene(self.layouts)  # raises ImpossibleTask naming what the scene lacks
+        return task
+
+    def _task_from_file(self, path: Path) -> Task:
+        lines = [line for line in path.read_text().splitlines() if line.strip()]
+        if not 0 <= self.index < len(lines):
+            raise ValueError(f"--index {self.index} is outside {path} ({len(lines)} tasks)")
+        try:
+            return Task.from_dict(json.loads(lines[self.index]))
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{path} line {self.index + 1} is not JSON: {e}") from None
+
+
+def scene_for(goal, split: str, layouts: str | None, seed: int) -> int:
+    """The first scene of the split (in a seeded order) that can host the goal."""
+    ids = list(split_scene_ids(split))
+    order = np.random.default_rng(seed).permutation(len(ids))
+    lacking = set()
+    for i in order:
+        scene = load_scene(int(ids[i]), layouts)
+        missing = missing_requirements(goal, scene)
+        if not missing:
+            return int(ids[i])
+        lacking.update(missing)
+    raise ValueError(f"no {split} scene can host {goal.alfred_name}: each lacks one of {', '.join(sorted(lacking))}")
