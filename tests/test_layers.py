@@ -7,7 +7,7 @@ to its right, nothing reaches back up the chain):
     cli ─► viewer ─► train, eval ─► policies ─► planners ─► envs
            viewer ─► task_request ─► planners, envs
     the base modules (errands.files, errands.failures, errands.episode_log,
-    errands.seeding), which every layer may import and which import no layer
+    errands.seeding, errands.options), which every layer may import and which import no layer
 
 - errands.envs (simulators, tasks) imports nothing of planners, policies, train, eval,
   viewer, cli or task_request;
@@ -18,14 +18,16 @@ to its right, nothing reaches back up the chain):
   or cli;
 - errands.task_request (what a person asks to run) imports envs and planners only;
 - errands.viewer imports no cli;
-- the package itself (errands/__init__.py: registration, __version__) imports envs and
-  base modules, and any layer above envs may read its __version__.
+- the package itself (errands/__init__.py: registration, __version__) imports envs, base
+  modules and train's registration of its envs (errands.train is cheap to import and
+  registers by entry point), and any layer above envs may read its __version__.
 
 An import inside a function counts for the layers (it is still an edge, only a later
 one), and so does a Gymnasium entry point string ("errands.x.y:Class"), which imports its
 module when the env is made. For cycles only the imports a module executes when it is
-imported count (module level, class bodies included; not in functions, not under
-`if TYPE_CHECKING:`): no strongly connected component of more than one module.
+imported count (module level, class bodies included; not in functions): no strongly
+connected component of more than one module. Imports under `if TYPE_CHECKING:` name
+types for annotations and are never executed: they are no edge at all.
 Two more cycle rules: a cycle is one even when one of its imports waits inside a function
 (that only hides it), and no two packages import each other (their edges between
 subpackages and their parents aside).
@@ -42,11 +44,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "errands"
-BASE_MODULES = ("errands.files", "errands.failures", "errands.episode_log", "errands.seeding")
+BASE_MODULES = ("errands.files", "errands.failures", "errands.episode_log", "errands.seeding", "errands.options")
 BELOW_ENVS = {"base", "envs"}
 ALLOWED = {  # layer -> the layers its modules may import
     "base": {"base"},
-    "root": {"root", "base", "envs"},
+    "root": {"root", "base", "envs", "train"},
     "envs": BELOW_ENVS,
     "planners": BELOW_ENVS | {"root", "planners"},
     "task_request": BELOW_ENVS | {"root", "planners", "task_request"},
@@ -106,11 +108,15 @@ def _resolve(module: str, level: int, name: str | None) -> str:
 
 
 def _walk(node: ast.AST, at_import_time: bool):
-    """(node, executed at import time) for every node below `node`."""
+    """(node, executed at import time) for every node below `node`, leaving out what is
+    under `if TYPE_CHECKING:` (names for annotations, never imported when the code runs)."""
     for child in ast.iter_child_nodes(node):
-        now = at_import_time and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
         if isinstance(child, ast.If) and _is_type_checking(child.test):
-            now = False
+            for other in child.orelse:
+                yield other, at_import_time
+                yield from _walk(other, at_import_time)
+            continue
+        now = at_import_time and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
         yield child, now
         yield from _walk(child, now)
 
@@ -319,7 +325,7 @@ def test_the_checker_sees_what_it_looks_for(tmp_path):
                      "x = 'errands.train.skill_env:HouseholdSkillEnv'\n")
     seen = [(type(node).__name__, now) for node, now in _walk(tree, True)
             if isinstance(node, (ast.ImportFrom, ast.Import, ast.Constant))]
-    assert seen == [("ImportFrom", True), ("ImportFrom", False), ("Import", False), ("Constant", True)]
+    assert seen == [("ImportFrom", True), ("ImportFrom", False), ("Constant", True)]  # not the TYPE_CHECKING one
     assert strongly_connected({"a": {"b"}, "b": {"a", "c"}, "c": set()}) == [["a", "b"]]
     assert _resolve("errands.viewer.live", 2, "cli") == "errands.cli"
     assert _resolve("errands.envs", 1, "babyai") == "errands.envs.babyai"

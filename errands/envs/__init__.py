@@ -4,6 +4,7 @@ import gymnasium as gym
 
 HOUSEHOLD_ENV_ID = "errands/Household-v0"
 HOUSEHOLD_TEXT_ENV_ID = "errands/HouseholdText-v0"
+HOUSEHOLD_SKILL_ENV_ID = "errands/HouseholdSkill-v0"  # registered by errands.train, which owns it
 # What `--camera RES` means in every command that takes it (household_env.camera_options).
 CAMERA_FLAG_HELP = ("see through the agent's RES x RES first-person camera: it can see and act on exactly what the "
                     "frame shows within 1.5 m (default: the geometric rule, nothing rendered)")

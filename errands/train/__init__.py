@@ -5,7 +5,7 @@ that need them), so that `import errands` can register the training envs."""
 
 import gymnasium as gym
 
-HOUSEHOLD_SKILL_ENV_ID = "errands/HouseholdSkill-v0"
+from ..envs import HOUSEHOLD_SKILL_ENV_ID
 
 
 def register_training_envs() -> None:

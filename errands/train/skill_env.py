@@ -63,7 +63,9 @@ import string
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
+from gymnasium.envs.registration import EnvSpec
 
+from ..envs import HOUSEHOLD_SKILL_ENV_ID
 from ..envs.actions import INTERACTION_ACTIONS, Action
 from ..envs.household.navigation import shortest_actions
 from ..envs.household.scene import Pose, Scene
@@ -348,7 +350,6 @@ class SB3SkillObservation(gym.ObservationWrapper):
 
 def make_sb3_skill_env(**kwargs) -> gym.Env:
     """`errands/HouseholdSkill-v0` wrapped for stable-baselines3 (the factory that
-    SubprocVecEnv workers call; keyword arguments go to the env)."""
-    import errands  # noqa: F401  (registers the env in a fresh worker process)
-
-    return SB3SkillObservation(gym.make("errands/HouseholdSkill-v0", **kwargs))
+    SubprocVecEnv workers call; keyword arguments go to the env). Made from its spec,
+    with the wrappers gym.make adds, so that a fresh worker needs no registry."""
+    return SB3SkillObservation(gym.make(EnvSpec(HOUSEHOLD_SKILL_ENV_ID, entry_point=HouseholdSkillEnv), **kwargs))
