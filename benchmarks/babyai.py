@@ -16,7 +16,7 @@ Results go to OUT/results.json (one entry per level and N, kept across runs: a f
 entry is printed again, not rerun, unless --fresh); datasets, checkpoints and evaluation
 runs stay in OUT.
 
-Run:  python benchmarks/babyai.py --levels GoToRedBallGrey GoToLocal --demos 1000 10000
+Run:  python benchmarks/babyai.py --levels GoToRedBallGrey GoToLocal --demos 1000 10000 [--results]
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ import platform
 import shutil
 import time
 from pathlib import Path
+
+from results import add_results_flag, column, write_result
 
 SMALL_LEVELS = ("GoToRedBallGrey", "GoToLocal", "PickupLoc", "PutNextLocal")  # where 100k demos are affordable
 DEFAULT_LEVELS = ("GoToRedBallGrey", "GoToLocal", "PickupLoc", "PutNextLocal", "GoToSeq", "SynthLoc", "BossLevel")
@@ -121,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("runs/bench/babyai"), help="work folder")
     parser.add_argument("--fresh", action="store_true", help="rerun entries already in OUT/results.json")
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
 
     import torch
@@ -153,6 +156,18 @@ def main(argv: list[str] | None = None) -> int:
                   f"{result['train_s']} ({result['epochs']} epochs), eval {result['eval_s']})", flush=True)
     print()
     print(table(results))
+    if args.results:
+        write_result("babyai_bc", [
+            {**r, "sr_pct_95_pct_ci": f"{100 * r['sr']:.1f} [{100 * r['sr_ci'][0]:.1f}, {100 * r['sr_ci'][1]:.1f}]",
+             "plw_sr_pct": round(100 * r["plw_sr"], 1), "collect_s_wall_cpu": seconds(r, "collect"),
+             "train_s_wall_cpu": seconds(r, "train"), "eval_s_wall_cpu": seconds(r, "eval"),
+             "published_demos": PUBLISHED.get(r["level"], "-")} for r in results],
+            title="Behaviour cloning on BabyAI levels",
+            columns=[column("level", align="left"), column("demos", format=",.0f"),
+                     column("demo_steps", "demo steps", format=",.0f"), column("epochs"),
+                     column("sr_pct_95_pct_ci", "SR % [95% CI]"), column("plw_sr_pct", "PLW-SR %", format=".1f"),
+                     column("collect_s_wall_cpu", "collect s wall (CPU)"), column("train_s_wall_cpu", "train s wall (CPU)"),
+                     column("eval_s_wall_cpu", "eval s wall (CPU)"), column("published_demos", "published (demos)", align="left")])
     return 0
 
 

@@ -8,7 +8,7 @@ figures per run: the backend's start (spawning worker processes or starting Ray,
 building the agent in every worker) and the episodes' own throughput after that. The
 per-episode results of every configuration are checked to be identical.
 
-Run:  python benchmarks/eval_throughput.py [--suite valid_seen] [--workers 1 2] [--repeats 1]
+Run:  python benchmarks/eval_throughput.py [--suite valid_seen] [--workers 1 2] [--repeats 1] [--results]
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results import add_results_flag, column, write_result
 
 
 def outcome(path: Path) -> dict:
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
                              "chunks of 8 episodes of one scene)")
     parser.add_argument("--repeats", type=int, default=1, help="runs per configuration; the median is shown")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
@@ -105,6 +108,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({"suite": suite.name, "episodes": len(suite.episodes), "rows": rows,
                                          "ray_overhead": overheads, "identical": identical}, indent=1))
+    if args.results:
+        runs_text = "one run" if args.repeats == 1 else f"median of {args.repeats} round-robin runs"
+        columns = [column("backend", align="left"), column("workers"), column("chunk_size", "chunk"),
+                   column("backend_start_s", "start s", format=".2f"),
+                   column("episodes_per_s", "episodes/s", format=".1f"),
+                   column("end_to_end_s", "end-to-end s", format=".2f"),
+                   column("end_to_end_episodes_per_s", "end-to-end episodes/s", format=".1f")]
+        write_result("eval_throughput", rows, columns=columns, title="Evaluation throughput",
+                     description=f"The oracle planner with the expert on {suite.name} ({len(suite.episodes)} "
+                                 f"episodes), {runs_text} per configuration. "
+                                 "\"start\" is starting the workers (or Ray) and building the agent in each, "
+                                 "\"episodes/s\" counts from then on, end-to-end includes the start and writing "
+                                 "`episodes.jsonl`.",
+                     ray_overhead=overheads, identical=identical)
     return 0 if identical else 1
 
 

@@ -6,7 +6,7 @@ Tasks come from errands.envs.tasks.sampler.TaskSampler with a numpy Generator; e
 played by Agent(OraclePlanner(), ExpertSkillPolicy()).run_episode on one
 gymnasium.make("errands/Household-v0") env. Exit status 1 if any episode fails.
 
-Run:  python benchmarks/expert.py [--tasks 1000] [--seed 0] [--split both]
+Run:  python benchmarks/expert.py [--tasks 1000] [--seed 0] [--split both] [--results]
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import sys
 import time
 import traceback
 from collections import Counter, defaultdict
+
+from results import add_results_flag, column, write_result
 
 SPLIT_CHOICES = ("both", "seen", "unseen", "any")
 
@@ -57,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="scenes to draw from: 'seen', 'unseen', 'any', or 'both' = half seen and half unseen "
                              "(default both)")
     parser.add_argument("--no-progress", action="store_true", help="hide the tqdm progress bar")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
     if args.tasks < 1:
         parser.error("--tasks must be at least 1")
@@ -165,6 +168,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  warning: {mismatched} tasks drawn from a scene outside their split")
 
     print(f"\nresult: {'PASS' if not failures else 'FAIL'} - expert success {100 * len(ok) / n:.2f}%")
+    if args.results and lengths:
+        by_type = defaultdict(list)
+        for t, _, _, log in ok:
+            by_type[t.goal.task_type].append(log.num_steps)
+        means = {name: statistics.mean(v) for name, v in by_type.items()}
+        shortest, longest = min(means, key=means.get), max(means, key=means.get)
+        steps = sum(log.num_steps for _, _, _, log, _ in results if log)
+        rows = [("success", f"{len(ok)}/{n} ({100 * len(ok) / n:.1f}%), {len(replanned) or 'no'} re-plans"),
+                ("mean L* (actions)", f"{statistics.mean(lengths):.1f} (median {statistics.median(lengths):.0f})"),
+                ("mean L* per task type", f"from {means[shortest]:.1f} ({shortest}) to {means[longest]:.1f} ({longest})"),
+                ("tasks generated per second, cold scene cache (scene generation included)", f"{n / sample_s:,.0f}"),
+                ("tasks generated per second, warm", f"{n / warm_sample_s:,.0f}"),
+                ("expert episodes per second", f"{n / play_s:,.0f} ({steps / play_s:,.0f} env steps/s including planning)")]
+        write_result("expert", [{"measure": m, "figure": f} for m, f in rows], title="Scripted expert",
+                     columns=[column("measure", align="left"), column("figure")],
+                     description=f"{n} sampled tasks (split {args.split}, seed {args.seed}), all room types and "
+                                 "task types, oracle planner.")
     return 0 if not failures else 1
 
 

@@ -14,7 +14,7 @@ Wall times of collection and training, and training samples/s, are printed. Resu
 to OUT/results.json; the run folders (datasets, checkpoints, evaluation runs) stay in OUT
 so that a rerun resumes.
 
-Run:  python benchmarks/imitation.py [--demos 1500] [--eval-episodes 300] [--workers 2]
+Run:  python benchmarks/imitation.py [--demos 1500] [--eval-episodes 300] [--workers 2] [--results]
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ import time
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
+
+from results import add_results_flag, column, write_result
 
 
 def skill_success(run_dir: Path) -> dict[str, tuple[int, int]]:
@@ -60,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="seed of data and training (default 0)")
     parser.add_argument("--out", type=Path, default=Path("runs/bench/imitation"), help="work folder")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
 
     from errands.eval.suites import load_suite
@@ -141,6 +144,27 @@ def main(argv: list[str] | None = None) -> int:
                                                   "results": {k: {"skills": v["skills"],
                                                                   "summary": v["summary"]}
                                                               for k, v in results.items()}}, indent=1))
+    if args.results:
+        rows = []
+        for name, r in results.items():
+            goto = r["skills"].get("GotoLocation", (0, 0))
+            done, tried = sum(v[0] for v in r["skills"].values()), sum(v[1] for v in r["skills"].values())
+            m = r["summary"]["metrics"]["overall"]
+            info = {"BC": bc_info, "DAgger": dagger_info}.get(name)
+            rows.append({"policy": {"expert": "scripted expert"}.get(name, name),
+                         "expert_labels": f"{info['labels']:,}" if info else "-",
+                         "gotolocation_skill_success": f"{100 * goto[0] / max(goto[1], 1):.1f}% ({goto[0]}/{goto[1]})",
+                         "all_skills": f"{100 * done / max(tried, 1):.1f}%", "sr_pct": round(100 * m["sr"], 1),
+                         "gc_pct": round(100 * m["gc"], 1), "plw_sr_pct": round(100 * m["plw_sr"], 1)})
+        write_result("imitation", rows, title="Behaviour cloning and DAgger in unseen scenes",
+                     columns=[column("policy", align="left"), column("expert_labels", "expert labels"),
+                              column("gotolocation_skill_success", "GotoLocation skill success"),
+                              column("all_skills", "all skills"), column("sr_pct", "SR %", format=".1f"),
+                              column("gc_pct", "GC %", format=".1f"), column("plw_sr_pct", "PLW-SR %", format=".1f")],
+                     description=f"{len(subset.episodes)} episodes of `valid_unseen`, spread over the suite, oracle "
+                                 f"planner; DAgger from {args.demos} demonstrations and {args.dagger_rounds} x "
+                                 f"{args.dagger_episodes} learner episodes, BC trained on as many expert labels.",
+                     times=times)
     return 0
 
 

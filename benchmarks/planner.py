@@ -9,7 +9,7 @@ records whether the task's goal was reached.
   goal accuracy    episodes whose plan, executed by the expert, achieves the goal
   seconds/plan     wall time of the first plan of each episode (median and p95)
 
-Usage: python benchmarks/planner.py [--tasks 200] [--mode goal] [--backend llama_cpp]
+Usage: python benchmarks/planner.py [--tasks 200] [--mode goal] [--backend llama_cpp] [--results]
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from errands.envs.tasks.sampler import TaskSampler
 from errands.planners import make_planner
 from errands.policies.agent import Agent
 from errands.policies.expert import ExpertSkillPolicy
+from results import add_results_flag, column, write_result
 
 
 class TimedPlanner:
@@ -82,6 +83,7 @@ def main() -> None:
     parser.add_argument("--base-url", help="for --backend openai")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-baseline", action="store_true", help="skip the runs without retrieval")
+    add_results_flag(parser)
     args = parser.parse_args()
     print(f"# planner benchmark: mode={args.mode} backend={args.backend} tasks={args.tasks} seed={args.seed}")
     print(f"python {platform.python_version()}  errands {errands.__version__}  {platform.machine()}")
@@ -98,6 +100,22 @@ def main() -> None:
     seen = next(r for r in rows if r["phrasing"] == "seen" and r["retrieval"])
     print(f"\nfloors: valid plans >= 95% ({100 * seen['valid']:.1f}%), goal accuracy on seen phrasing >= 70% "
           f"({100 * seen['goal_accuracy']:.1f}%)")
+    if args.results:
+        write_result("llm_planner", [
+            {"phrasing": r["phrasing"], "retrieval": "yes" if r["retrieval"] else "no (fixed examples)",
+             "tasks": r["tasks"], "valid_plans_pct": round(100 * r["valid"], 1),
+             "goal_accuracy_pct": round(100 * r["goal_accuracy"], 1), "median_s_per_plan": round(r["median_s"], 2),
+             "p95_s_per_plan": round(r["p95_s"], 2), "planner_errors": r["errors"]} for r in rows],
+            title="LLM planner: valid plans and goal accuracy",
+            columns=[column("phrasing", align="left"), column("retrieval", align="left"), column("tasks"),
+                     column("valid_plans_pct", "valid plans %", format=".1f"),
+                     column("goal_accuracy_pct", "goal accuracy %", format=".1f"),
+                     column("median_s_per_plan", "median s/plan", format=".2f"),
+                     column("p95_s_per_plan", "p95 s/plan", format=".2f")],
+            description=f"Mode {args.mode}, backend {args.backend}, {args.tasks} sampled tasks per row (seed "
+                        f"{args.seed}): seen phrasing on seen scenes, novel phrasing on unseen scenes. A plan is "
+                        "valid when it parses and validates within the planner's repairs; goal accuracy = the "
+                        "plan, executed by the expert, reaches the task's goal.")
 
 
 if __name__ == "__main__":

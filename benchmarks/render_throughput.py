@@ -31,6 +31,7 @@ import sys
 import time
 
 from child_process import run_in_child
+from results import add_results_flag, column, write_result
 
 ERRANDS_ID = "errands/Household-v0"
 GOTO_LOCAL_ID = "BabyAI-GoToLocal-v0"
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the timed episodes and actions (default 0)")
     parser.add_argument("--resolutions", type=int, nargs="+", default=[64, 128, 300],
                         help="square image sizes to time (default 64 128 300)")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
     if args.steps < 1 or args.repeats < 1:
         raise SystemExit(f"--steps and --repeats must be positive, got {args.steps} and {args.repeats}")
@@ -179,6 +181,16 @@ def main(argv: list[str] | None = None) -> int:
         image = f"{r['resolution']}x{r['resolution']}" if r["resolution"] else "-"
         print(f"| `{r['env']}` | {r['keys']} | {image} | {r['steps_per_s']:,.0f} | "
               f"{r['steps_per_s'] / base['steps_per_s']:.2f}x |")
+    if args.results:
+        write_result("render_throughput", [
+            {"env": f"`{r['env']}`", "observations": r["keys"],
+             "image": f"{r['resolution']}x{r['resolution']}" if r["resolution"] else "-",
+             "steps_per_s": round(r["steps_per_s"]),
+             "vs_minigrid_rgb_wrapper": f"{r['steps_per_s'] / base['steps_per_s']:.2f}x"} for r in rows],
+            title="Rendering throughput",
+            columns=[column("env", align="left"), column("observations", align="left"), column("image"),
+                     column("steps_per_s", "steps/s", format=",.0f"),
+                     column("vs_minigrid_rgb_wrapper", "vs minigrid RGB wrapper")])
     return 0
 
 

@@ -29,7 +29,7 @@ The imitation checkpoint: --imitation if given, else the packaged one
 trained here (`errands collect --episodes DEMOS --workers 2` and `errands train bc`).
 Results go to OUT/results.json; run folders stay in OUT, so a rerun resumes.
 
-Run:  python benchmarks/rl.py [--scratch-steps 50000] [--finetune-steps 20000] [--out runs/bench/rl]
+Run:  python benchmarks/rl.py [--scratch-steps 50000] [--finetune-steps 20000] [--out runs/bench/rl] [--results]
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+
+from results import add_results_flag, column, write_result
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -279,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="fine-tuning runs with seeds SEED, SEED+1, ... (1; more go to OUT/seed-N, each with its "
                              "own anchor demonstrations, and a table across seeds closes part (b))")
     parser.add_argument("--out", type=Path, default=Path("runs/bench/rl"), help="work folder")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
 
     import torch
@@ -374,7 +377,52 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {row['workers']} | {row['steps_per_s']:.0f} | {row['rollout_steps_per_s']:.0f} | {row['wall_s']} |")
     print(f"\ntotal wall time {results['seconds']:.0f} s")
     (out / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    if args.results:
+        write_results(args, curve if args.scratch_steps else [], history if args.scratch_steps else [], runs,
+                      throughput)
     return 0
+
+
+def write_results(args, curve: list[dict], history: list[dict], runs: dict, throughput: list[dict]) -> None:
+    """Parts (a), (b) and (c) as benchmarks/results/{rl_scratch,rl_vs_imitation,rl_throughput}.json."""
+    if curve:
+        train_rate = {h["timesteps"]: h["success_rate"] for h in history}
+        write_result("rl_scratch", [
+            {"env_steps": p["timesteps"], "unseen_success": pct(p["successes"], p["episodes"]),
+             "mean_steps": round(p["mean_steps"], 1),
+             "training_success": None if train_rate.get(p["timesteps"]) is None
+             else f"{100 * train_rate[p['timesteps']]:.1f}%"} for p in curve],
+            title="PPO from scratch on GotoLocation",
+            columns=[column("env_steps", "env steps", format=","), column("unseen_success", "unseen success"),
+                     column("mean_steps", "mean steps", format=".1f"),
+                     column("training_success", "training success (seen, sampled)")])
+    rows = []
+    for seed, run in runs.items():
+        for kind, e in run["evaluations"].items():
+            a, b = e["skill_env"]["GotoLocation"]["imitation"], e["skill_env"]["GotoLocation"]["imitation + PPO"]
+            diff = {r.metric: 100 * r.difference for r in e["comparison"].rows}
+            rows.append({"fine_tuning": args.finetune_skills, "seed": seed, "played_in": kind,
+                         "gotolocation_skill_episodes": f"{100 * (b['success_rate'] - a['success_rate']):+.1f}",
+                         "gotolocation_in_tasks": f"{goto_in_tasks_difference(e['tasks']):+.1f}",
+                         **{key: f"{diff[metric]:+.1f}" for key, metric in
+                            (("sr", "SR"), ("gc", "GC"), ("plw_sr", "PLW-SR")) if metric in diff}})
+    write_result("rl_vs_imitation", rows, title="Imitation vs imitation + PPO",
+                 columns=[column("fine_tuning", "fine-tuning", align="left"), column("seed"),
+                          column("played_in", "played in", align="left"),
+                          column("gotolocation_skill_episodes", "GotoLocation, skill episodes"),
+                          column("gotolocation_in_tasks", "GotoLocation in tasks"), column("sr", "SR"),
+                          column("gc", "GC"), column("plw_sr", "PLW-SR")],
+                 description=f"PPO minus imitation, in points: {args.finetune_steps} env steps on "
+                             f"{args.finetune_skills} at lr {args.finetune_lr}, {args.skill_episodes} unseen skill "
+                             f"episodes and {args.task_episodes} valid_unseen tasks (oracle planner) per evaluation.")
+    if throughput:
+        write_result("rl_throughput", [
+            {"run": f"{args.throughput_steps} steps from the imitation checkpoint, {args.finetune_skills}",
+             **row} for row in throughput],
+            title="Env steps per second during PPO training",
+            columns=[column("run", align="left"), column("workers"),
+                     column("steps_per_s", "steps/s (rollouts + updates)", format=".0f"),
+                     column("rollout_steps_per_s", "steps/s (rollouts only)", format=".0f")])
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ after another, so that no two measurements share caches or compete for the CPU:
   * memory: tracemalloc Python-heap growth and VmRSS growth of creating and resetting 20
     envs (distinct seeds), per env instance.
 
-Run:  python benchmarks/sim_throughput.py [--steps 20000] [--seed 0] [--repeats 3]
+Run:  python benchmarks/sim_throughput.py [--steps 20000] [--seed 0] [--repeats 3] [--results]
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from child_process import run_in_child
+from results import add_results_flag, column, write_result
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LAYOUTS = REPO_ROOT.parent / "shared" / "alfred" / "layouts"
@@ -224,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floorplans", type=int, default=20, help="ALFRED floor plans to import and time (default 20)")
     parser.add_argument("--layouts", default=str(DEFAULT_LAYOUTS),
                         help="ALFRED gen/layouts folder (default ../shared/alfred/layouts from the repo root)")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
 
     import gymnasium
@@ -350,7 +352,38 @@ def main(argv: list[str] | None = None) -> int:
         t, r = mem[(env_id, "tracemalloc")], mem[(env_id, "rss")]
         print(f"| `{env_id}`, first {MEMORY_ENVS} (cold) | {t['cold_kib']:,.0f} | {r['cold_kib']:,.0f} |")
         print(f"| `{env_id}`, next {MEMORY_ENVS} (warm) | {t['warm_kib']:,.0f} | {r['warm_kib']:,.0f} |")
+    if args.results:
+        write_results(rows, base, sc, all_alfred, mem)
     return 0
+
+
+def write_results(rows: list[dict], base: dict, sc: dict, all_alfred: list[float], mem: dict) -> None:
+    """The three tables as benchmarks/results/{sim_throughput,scene_creation,sim_memory}.json."""
+    write_result("sim_throughput", [
+        {"env": f"`{r['env']}`", "policy": r["policy"], "steps_per_s": round(r["steps_per_s"]), "resets": r["resets"],
+         "vs_babyai_gotolocal_v0": f"{r['steps_per_s'] / base['steps_per_s']:.2f}x"} for r in rows],
+        title="Simulator throughput",
+        columns=[column("env", align="left"), column("policy", align="left"),
+                 column("steps_per_s", "steps/s", format=",.0f"), column("resets", format=",.0f"),
+                 column("vs_babyai_gotolocal_v0", f"vs {GOTO_LOCAL_ID}")])
+    scenes = [(f"procedural {room}", values) for room, values in sorted(sc["procedural"].items())]
+    scenes += [("ALFRED floor-plan import", all_alfred)] if all_alfred else []
+    write_result("scene_creation", [
+        {"scene_creation": name, "n": len(values), "mean_ms": round(statistics.mean(values), 1),
+         "median_ms": round(statistics.median(values), 1)} for name, values in scenes],
+        title="Scene creation",
+        columns=[column("scene_creation", "scene creation", align="left"), column("n"),
+                 column("mean_ms", "mean ms", format=".1f"), column("median_ms", "median ms", format=".1f")])
+    memory = []
+    for env_id in (ERRANDS_ID, GOTO_LOCAL_ID):
+        t, r = mem[(env_id, "tracemalloc")], mem[(env_id, "rss")]
+        for kind, label in (("cold", f"first {MEMORY_ENVS} in a process"), ("warm", f"{MEMORY_ENVS} more")):
+            memory.append({"memory_per_env_instance": f"`{env_id}`, {label}",
+                           "python_heap_tracemalloc_kib": round(t[f"{kind}_kib"]), "rss_kib": round(r[f"{kind}_kib"])})
+    write_result("sim_memory", memory, title="Memory per env instance",
+                 columns=[column("memory_per_env_instance", "memory per env instance", align="left"),
+                          column("python_heap_tracemalloc_kib", "Python heap (tracemalloc) KiB", format=",.0f"),
+                          column("rss_kib", "RSS KiB", format=",.0f")])
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ starts it; this process is the client.
     fetching the current frames (first person and map) as fast as it can, as the page
     does.
 
-Run:  python benchmarks/viewer.py [--repeats 5] [--live-episodes 14] [--browser]
+Run:  python benchmarks/viewer.py [--repeats 5] [--live-episodes 14] [--browser] [--results]
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from results import add_results_flag, column, write_result
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -267,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser", action="store_true",
                         help="also measure in Debian's Chromium with Playwright: time to first frame from "
                              "navigation, and live steps/s as the page shows them")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
     if not 1 <= args.steps <= 1000:
         parser.error(f"--steps must be 1 to 1000 (the env's step limit), got {args.steps}")
@@ -326,6 +329,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:34} {r['steps']:6d} {r['seconds']:8.2f} {r['steps'] / r['seconds']:8.1f} {stepping} {pairs}")
     load = os.getloadavg()
     print(f"\nload average after the runs: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    if args.results:
+        table = [(f"time to first frame, {steps}-step episode (replayed when opened)", "HTTP", ms(cold["total"]).strip())]
+        if browser:
+            table.append((f"time to first frame, {steps}-step episode, from navigation", "Chromium", ms(browser["first"]).strip()))
+        table.append(("a first-person frame at a random step of it (scrubbing)", "HTTP",
+                      ", ".join(f"{ms(scrub[way]).strip()} {way}" for way in ("forward", "backward") if scrub[way])))
+        for name, r in rows:
+            figure = f"{r['steps'] / r['seconds']:.0f} steps/s"
+            if r.get("frame_pairs"):
+                figure += f", {r['frame_pairs'] / r['seconds']:.0f} frame pairs/s"
+            table.append((f"live episodes ({len(live_ids)} smoke episodes, oracle + expert, full speed, from the "
+                          "start request)", name, figure))
+        write_result("viewer", [{"measure": m, "client": c, "figure": f} for m, c, f in table],
+                     title="Viewer latency and streaming",
+                     columns=[column("measure", align="left"), column("client", align="left"), column("figure")],
+                     load_average=list(load))
     return 0
 
 

@@ -19,7 +19,7 @@ is put in one class:
 Episodes: errands/Household-v0 (split "any"), seeds 0..N-1, a random walk of moves,
 turns and looking up and down (no interactions), the segmentation at each resolution.
 
-Run:  python benchmarks/visibility_gap.py [--episodes 12] [--steps 60] [--resolutions 64 300]
+Run:  python benchmarks/visibility_gap.py [--episodes 12] [--steps 60] [--resolutions 64 300] [--results]
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from errands.envs.actions import Action
 from errands.envs.household.camera import fixed_states, placed_items
 from errands.envs.household.scene import boxes_in_view
 from errands.envs.household.shapes import scene_geometry
+from results import add_results_flag, column, write_result
 
 CLASSES = ("shown", "item_out_of_frame", "item_in_frame_hidden", "fixed_hidden")
 WALK = ("MoveAhead", "RotateLeft", "RotateRight", "LookDown", "LookUp")
@@ -89,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--episodes", type=int, default=12, help="episodes (seeds 0..N-1; default 12)")
     parser.add_argument("--steps", type=int, default=60, help="random-walk steps per episode (default 60)")
     parser.add_argument("--resolutions", type=int, nargs="+", default=[64, 300], help="square sizes (64 300)")
+    add_results_flag(parser)
     args = parser.parse_args(argv)
+    rows = []
     print("| resolution | reported visible | " + " | ".join(CLASSES) + " |")
     print("|---:|---:|" + "---:|" * len(CLASSES))
     for resolution in args.resolutions:
@@ -97,6 +100,19 @@ def main(argv: list[str] | None = None) -> int:
         total = sum(counts.values())
         cells = " | ".join(f"{counts[c]} ({100 * counts[c] / max(total, 1):.1f}%)" for c in CLASSES)
         print(f"| {resolution}x{resolution} | {total} | {cells} |")
+        row = {"resolution": f"{resolution}x{resolution}", "reported_visible": total}
+        for c in CLASSES:
+            row[c], row[f"{c}_pct"] = counts[c], round(100 * counts[c] / max(total, 1), 1)
+        rows.append(row)
+    if args.results:
+        columns = [column("resolution", align="left"), column("reported_visible", "reported visible", format=",")]
+        for c in CLASSES:
+            columns += [column(c, c.replace("_", " "), format=","), column(f"{c}_pct", "%", format=".1f")]
+        write_result("visibility_gap", rows, columns=columns,
+                     title="Geometric visibility against the camera",
+                     description=f"Objects the geometric rule reports visible on {args.episodes} random walks of "
+                                 f"{args.steps} steps (seeds 0..{args.episodes - 1}, split any), classed by "
+                                 "whether the camera's segmentation shows them and, if not, why.")
     return 0
 
 
