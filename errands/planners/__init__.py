@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-PLANNERS = ("oracle", "llm")
+PLANNERS = ("oracle", "llm", "interpreter")
 LLM_PLANNER_OPTIONS = ("backend", "mode", "retrieval", "k", "max_repairs", "grounding", "cache_path", "cache_mode",
                        "model_path", "base_url", "api_key", "model", "timeout", "max_retries", "send_grammar", "schema_format")
 
@@ -19,6 +19,10 @@ def make_planner(name: str, **options):
         return OraclePlanner(**options)
     if name == "llm":
         return _make_llm_planner(**options)
+    if name == "interpreter":
+        from .interpreter.planner import InterpreterPlanner
+
+        return InterpreterPlanner(**options)
     raise ValueError(f"unknown planner {name!r}: expected one of {', '.join(PLANNERS)}")
 
 

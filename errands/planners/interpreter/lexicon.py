@@ -140,6 +140,15 @@ small large big little tall short red green blue yellow white black brown grey g
 metal plastic glass empty full dirty clean fresh sliced whole half round square same other another
 each every all few many much more most less least well done make sure ends end up away down toward
 towards across through along past room floor wall window door area spot space surface table
+soon later today tonight tomorrow morning evening dinner lunch breakfast guests serving served ready
+water coffee juice milk food meal snack fruit vegetable drink drinks eat eating wants wanted needs needed
+think thanks thank sorry mean meant sure maybe okay actually already still where which what when why
+while whole half into there their these those thing something anything nothing everything someone
+return store stash stow toss throw place placed putting taking picking leave leaving getting bring
+sliced slicing chopped chopping washed washing rinsed heated heating cooled cooling chilled chilling
+warmed warming bake baked baking toast toasted toasting cooked cooking boil boiled fried freeze frozen
+cold colder warmer hotter cooler wet dry handle handles prongs wick wax shiny heavy light lighter
+wipe plan form cool cook hang have make done does with your
 """.split())
 
 

@@ -130,11 +130,13 @@ def candidate_features(r: Reading, head: str) -> tuple[list[str], list[list[str]
 class GoalModel:
     """The five heads' weights; `predict` gives each head's distribution."""
 
-    def __init__(self, weights: dict[str, np.ndarray] | None = None, temperature: float = 1.0):
+    def __init__(self, weights: dict[str, np.ndarray] | None = None, temperature: float = 1.0,
+                 rules_weight: float = 2.0):
         self.weights = weights or {"task_type": np.zeros((len(TASK_TYPES), DIMENSION), np.float32),
                                    "sliced": np.zeros(DIMENSION, np.float32),
                                    **{h: np.zeros(DIMENSION, np.float32) for h in ("object", "parent", "movable")}}
         self.temperature = temperature
+        self.rules_weight = rules_weight  # log-space weight of the rule-based reader's agreement (reader.py)
 
     # --- inference ------------------------------------------------------------------------
 
@@ -196,7 +198,8 @@ class GoalModel:
         tmp.replace(folder / "weights.npz")
         write_json_atomic(folder / "config.json", {"format": "errands-goal-model", "format_version": 1,
                                                    "dimension": DIMENSION, "heads": list(HEADS),
-                                                   "task_types": list(TASK_TYPES), "temperature": self.temperature})
+                                                   "task_types": list(TASK_TYPES), "temperature": self.temperature,
+                                                   "rules_weight": self.rules_weight})
 
     @classmethod
     def load(cls, folder: str | Path) -> GoalModel:
@@ -211,7 +214,7 @@ class GoalModel:
         if config.get("format") != "errands-goal-model" or config.get("dimension") != DIMENSION \
                 or config.get("task_types") != list(TASK_TYPES):
             raise ValueError(f"{folder}/config.json describes another model: {config}")
-        return cls(weights, float(config.get("temperature", 1.0)))
+        return cls(weights, float(config["temperature"]), float(config["rules_weight"]))
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ The trained goal model (model.py) gives each part of the goal a distribution; th
 searches the combinations in order of probability and keeps those the task rules accept
 (TaskGoal's validation: a goal the rules refuse is never emitted) and, given the scene's
 object types, those the scene can hold. The rule-based reader (goal_parser.py) is a
-second opinion: a combination it agrees with gets its weight `RULES_WEIGHT` in log space.
+second opinion: a combination it agrees with gets the model's `rules_weight` in log space.
 The confidence is the chosen combination's share of the probability of all valid ones,
 at the temperature fitted on the development set (`fit_temperature`).
 
@@ -29,15 +29,13 @@ from .lexicon import COMMON_WORDS, names
 from .model import NONE, GoalModel, read
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "goal-model"
-RULES_WEIGHT = 2.0
 TOP = 4  # candidates kept per head in the search
-# The verbs that ask for a transform; two of them in one instruction, with the model unsure
-# between the two, is a contradiction to report rather than a guess.
+# The verbs that ask for a transform. Two of them said as commands ("heat the apple and
+# chill it") ask for two transforms of one object: a contradiction to report, not guess at.
 TRANSFORM_VERBS = {"pick_clean_then_place_in_recep": ("wash", "rinse", "clean", "scrub"),
                    "pick_heat_then_place_in_recep": ("heat", "warm", "cook", "microwave", "bake", "toast"),
                    "pick_cool_then_place_in_recep": ("cool", "chill", "freeze", "refrigerate")}
-CONTRADICTION_MARGIN = 0.75
-
+COMMAND_AFTER = {"and", "then", "please", "also", "first", "next", "finally", "you", "to"}
 
 @dataclass(frozen=True)
 class GoalReading:
@@ -86,12 +84,10 @@ class GoalReader:
             return cannot(FailureKind.NOT_UNDERSTOOD, f"{instruction!r} names no object: name one, such as "
                                                       "an apple, a mug or a book")
         heads = self.model.predict(r)
-        asked = [t for t, verbs in TRANSFORM_VERBS.items() if any(w in verbs for w in r.words)]
-        top_types = [t for t, _ in heads["task_type"][:2]]
-        if len(asked) > 1 and set(top_types) <= set(asked) and heads["task_type"][0][1] < CONTRADICTION_MARGIN:
-            verbs = sorted({w for w in r.words for t in asked if w in TRANSFORM_VERBS[t]})
-            return cannot(FailureKind.CONTRADICTORY, f"it asks to {' and to '.join(verbs)} one object, and a "
-                                                     "task does one of clean, heat and cool")
+        commanded = _commanded_transforms(r)
+        if len(commanded) > 1:
+            return cannot(FailureKind.CONTRADICTORY, f"it asks to {' and to '.join(commanded.values())} one "
+                                                     "object, and a task does one of clean, heat and cool")
         rules_goal = self._rules(instruction) if self.use_rules else None
         scored = []
         for combo in _combinations(heads):
@@ -100,11 +96,11 @@ class GoalReader:
                 continue
             log_p = sum(math.log(max(p, 1e-12)) for p in combo[1]) / self.model.temperature
             if rules_goal is not None and goal == rules_goal:
-                log_p += RULES_WEIGHT
+                log_p += self.model.rules_weight
             scored.append((log_p, goal))
         if rules_goal is not None and all(g != rules_goal for _, g in scored) and \
                 (scene_types is None or _fits(rules_goal, scene_types)):
-            scored.append((math.log(1e-3) + RULES_WEIGHT, rules_goal))
+            scored.append((math.log(1e-3) + self.model.rules_weight, rules_goal))
         if not scored:
             named = ", ".join(sorted({t for m in r.mentions for t in m.types}))
             where = " in this room" if scene_types is not None else ""
@@ -124,6 +120,20 @@ class GoalReader:
             return parse_goal(instruction)
         except ValueError:
             return None
+
+
+def _commanded_transforms(r) -> dict[str, str]:
+    """{task type: verb} of the transforms the instruction asks for as commands: a verb that
+    opens a sentence or a step, or follows "and", "then", "please", "could you", ..."""
+    found = {}
+    for i, word in enumerate(r.words):
+        opens = i == 0 or r.sentence[i] != r.sentence[i - 1] or r.words[i - 1] in COMMAND_AFTER
+        if not opens:
+            continue
+        for task_type, verbs in TRANSFORM_VERBS.items():
+            if word in verbs:
+                found.setdefault(task_type, word)
+    return found
 
 
 def _combinations(heads):

@@ -3,8 +3,9 @@
     python -m errands.planners.interpreter.train                 # writes errands/planners/data/goal-model
     python -m errands.planners.interpreter.train --out runs/goal-model --examples 40000
 
-The temperature is fitted on the development instructions (human_dev, written by hand):
-the one that makes the reader's confidence closest to its accuracy there (Brier score).
+The combination is fitted on the development instructions (human_dev, written by hand):
+the weight of the rule-based reader's opinion that reads most goals right there, then the
+temperature that makes the confidence closest to the accuracy (Brier score).
 human_test is never read here. The same arguments give the same weights.
 """
 
@@ -24,6 +25,7 @@ from .training_data import generate
 
 DEV_PATH = Path(__file__).resolve().parents[2] / "eval" / "instructions" / "human_dev.jsonl"
 TEMPERATURES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
+RULES_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 
 
 def load_instructions(path: str | Path) -> list[tuple[str, TaskGoal]]:
@@ -40,21 +42,24 @@ def load_instructions(path: str | Path) -> list[tuple[str, TaskGoal]]:
     return pairs
 
 
-def fit_temperature(model: GoalModel, pairs: list[tuple[str, TaskGoal]]) -> tuple[float, float]:
-    """(temperature, Brier score) minimising the Brier score of the confidence on `pairs`."""
-    best = (1.0, float("inf"))
-    for temperature in TEMPERATURES:
-        model.temperature = temperature
+def fit_combination(model: GoalModel, pairs: list[tuple[str, TaskGoal]]) -> tuple[float, float, float, float]:
+    """(rules weight, temperature, accuracy, Brier score) on `pairs`: the weight of the
+    rules' opinion with the best accuracy, then the temperature with the best Brier
+    score of the confidence."""
+    def run(weight: float, temperature: float) -> tuple[float, float]:
+        model.temperature, model.rules_weight = temperature, weight
         reader = GoalReader(model)
-        errors = []
+        hits, errors = [], []
         for text, gold in pairs:
             reading = reader.read(text)
-            errors.append((reading.confidence - float(reading.goal == gold)) ** 2)
-        score = float(np.mean(errors))
-        if score < best[1]:
-            best = (temperature, score)
-    model.temperature = best[0]
-    return best
+            hits.append(reading.goal == gold)
+            errors.append((reading.confidence - float(hits[-1])) ** 2)
+        return float(np.mean(hits)), float(np.mean(errors))
+
+    weight = max(RULES_WEIGHTS, key=lambda w: (run(w, 1.0)[0], -w))
+    temperature = min(TEMPERATURES, key=lambda t: run(weight, t)[1])
+    accuracy, brier = run(weight, temperature)
+    return weight, temperature, accuracy, brier
 
 
 def main(argv=None) -> int:
@@ -69,9 +74,10 @@ def main(argv=None) -> int:
     model = GoalModel()
     with tqdm(total=len(pairs) * args.epochs, desc="goal model", unit="example") as bar:
         model.fit(pairs, epochs=args.epochs, seed=args.seed, progress=bar)
-    temperature, brier = fit_temperature(model, load_instructions(DEV_PATH))
+    weight, temperature, accuracy, brier = fit_combination(model, load_instructions(DEV_PATH))
     model.save(args.out)
-    print(f"wrote {args.out} (temperature {temperature:g}, Brier score on human_dev {brier:.3f})")
+    print(f"wrote {args.out}: rules weight {weight:g}, temperature {temperature:g}; on human_dev goal accuracy "
+          f"{100 * accuracy:.1f}%, Brier score {brier:.3f}")
     return 0
 
 

@@ -66,10 +66,13 @@ FRAMES = {
     ],
 }
 VERBS = {  # the training phrasings' verbs and states, and a few more; never the novel set's
-    "pick_clean_then_place_in_recep": (["wash", "rinse", "clean", "rinse off", "wash off"],
-                                       ["clean", "washed", "rinsed"]),
-    "pick_heat_then_place_in_recep": (["heat", "warm", "microwave", "heat up", "warm up"], ["hot", "heated", "warm"]),
-    "pick_cool_then_place_in_recep": (["chill", "cool", "cool down", "cool off"], ["cold", "chilled", "cool"]),
+    "pick_clean_then_place_in_recep": (["wash", "rinse", "clean", "rinse off", "wash off", "clean off"],
+                                       ["clean", "washed", "rinsed", "cleaned", "rinsed off"]),
+    "pick_heat_then_place_in_recep": (["heat", "warm", "microwave", "heat up", "warm up", "toast", "bake"],
+                                      ["hot", "heated", "warm", "warmed", "warmed up", "heated up", "toasted",
+                                       "baked", "microwaved"]),
+    "pick_cool_then_place_in_recep": (["chill", "cool", "cool down", "cool off", "freeze"],
+                                      ["cold", "chilled", "cool", "cooled", "cooled down", "frozen"]),
 }
 TOOLS = {"pick_clean_then_place_in_recep": ["in the sink", "under the faucet", "with water", ""],
          "pick_heat_then_place_in_recep": ["in the microwave", "", ""],
@@ -123,7 +126,7 @@ def paraphrase(goal: TaskGoal, rng: np.random.Generator) -> str:
     if goal.task_type == "look_at_obj_in_light":
         slots["light"] = "the " + _name(rng, goal.parent_receptacle)
     else:
-        slots["parent"] = "the " + _name(rng, goal.parent_receptacle)
+        slots["parent"] = "the " + _name(rng, goal.parent_receptacle) + _landmark(rng, goal.parent_receptacle)
         slots["prep"] = preposition(goal.parent_receptacle)
         slots["prep_it"] = "in" if slots["prep"] == "in" else "on"
     if goal.movable_receptacle:
@@ -135,6 +138,15 @@ def paraphrase(goal: TaskGoal, rng: np.random.Generator) -> str:
         slots["verb"], slots["state"] = _pick(rng, verbs), "a " + _pick(rng, states)
         slots["tool"] = _pick(rng, TOOLS[goal.task_type])
     return re.sub(r"\s+", " ", frame.format(**slots)).strip()
+
+
+def _landmark(rng, type_name: str) -> str:
+    """Sometimes, which one: "the cabinet under the sink", "the table by the window"."""
+    if rng.random() > 0.25:
+        return ""
+    other = _pick(rng, [s for s in SOURCES if s != type_name] + ["window", "door", "wall", "StoveBurner"])
+    other = _name(rng, other) if other in OBJECT_TYPES else other
+    return f" {_pick(rng, ['under', 'above', 'next to', 'by', 'near', 'beside', 'left of', 'across from'])} the {other}"
 
 
 def step_list(goal: TaskGoal, rng: np.random.Generator) -> str:
