@@ -61,7 +61,7 @@ def measure(planner, episodes, desc: str) -> dict:
         seconds.append(time.perf_counter() - started)
         hit = reading.goal == gold
         correct += hit
-        confidences.append(reading.confidence)
+        confidences.append(reading.confidence if reading.confidence is not None else float(reading.goal is not None))
         hits.append(hit)
     return {"episodes": len(episodes), "goal_accuracy_pct": round(100 * correct / len(episodes), 1),
             "median_s": round(float(np.median(seconds)), 4), "p95_s": round(float(np.percentile(seconds, 95)), 4),
@@ -154,10 +154,10 @@ class LLMReader:
 
     def read(self, instruction, context):
         from errands.planners.base import PlanningError
-        from errands.planners.interpreter.reader import GoalReading
+        from errands.planners.reading import GoalReading
 
         try:
-            return GoalReading(self.llm.read_goal(instruction, context), 1.0, "llm")
+            return GoalReading(self.llm.read_goal(instruction, context), None, "llm")
         except PlanningError:
             return GoalReading(None, 0.0, "llm")
 

@@ -21,6 +21,7 @@ from .base import Feedback, PlanningContext, PlanningError
 from .examples import Retriever
 from .goal_parser import SLICE_WORDS, find_object_mentions
 from .llm_backends import LLMError
+from .reading import GoalReading
 from .prompting import MODES, goal_grammar, goal_messages, goal_schema, plan_grammar, plan_messages, plan_schema
 from .symbolic import plan_for_goal
 
@@ -43,6 +44,7 @@ class LLMPlanner:
         self.name = f"llm-{mode}"
         self.last_prompt: list[dict] = []
         self.last_goal: TaskGoal | None = None
+        self.last_reading: GoalReading | None = None  # goal mode's reading (plan mode reads no goal)
         self.calls = 0
 
     # --- the Planner contract -------------------------------------------------------------
@@ -69,6 +71,7 @@ class LLMPlanner:
         goal = self._ask(messages, goal_grammar(types, named, sliced), goal_schema(types, named, sliced),
                          lambda text: parse_goal_answer(text, types))
         self.last_goal = goal
+        self.last_reading = GoalReading(goal, None, "llm")
         return goal
 
     def replan(self, feedback: Feedback) -> Plan:

@@ -25,7 +25,8 @@ from ..base import Feedback, PlanningContext, PlanningError
 from ..goal_parser import parse_goal
 from ..symbolic import plan_for_goal
 from .model import GoalModel
-from .reader import GoalReader, GoalReading, cannot
+from ..reading import GoalReading
+from .reader import GoalReader, cannot
 
 READERS = ("combined", "trained", "rules")
 DEFAULT_ASK_BELOW = 0.5
@@ -53,7 +54,7 @@ class InterpreterPlanner:
         types = set(context.object_types) or None
         if self.reader is None:
             try:
-                return GoalReading(parse_goal(instruction), 1.0, "rules")
+                return GoalReading(parse_goal(instruction), None, "rules")
             except ValueError as e:
                 return cannot(FailureKind.NOT_UNDERSTOOD, str(e))
         reading = self.reader.read(instruction, types)

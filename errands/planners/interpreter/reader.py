@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from ...envs.household.object_types import OBJECT_TYPES
 from ...envs.tasks.goals import TaskGoal
 from ...failures import Failure, FailureCategory, FailureKind
 from ..goal_parser import parse_goal
+from ..reading import GoalReading
 from .lexicon import COMMON_WORDS, names
 from .model import NONE, GoalModel, read
 
@@ -36,23 +36,6 @@ TRANSFORM_VERBS = {"pick_clean_then_place_in_recep": ("wash", "rinse", "clean", 
                    "pick_heat_then_place_in_recep": ("heat", "warm", "cook", "microwave", "bake", "toast"),
                    "pick_cool_then_place_in_recep": ("cool", "chill", "freeze", "refrigerate")}
 COMMAND_AFTER = {"and", "then", "please", "also", "first", "next", "finally", "you", "to"}
-
-@dataclass(frozen=True)
-class GoalReading:
-    """A goal read from an instruction: which component read it and how sure it is."""
-
-    goal: TaskGoal | None
-    confidence: float
-    source: str  # "trained", "trained+rules", "rules", "llm", "user" (a clarification answer)
-    alternatives: tuple[tuple[TaskGoal, float], ...] = field(default=())
-    failure: Failure | None = None
-
-    def to_dict(self) -> dict:
-        return {"goal": self.goal.to_dict() if self.goal else None, "confidence": round(self.confidence, 4),
-                "source": self.source,
-                "alternatives": [{"goal": g.alfred_name, "confidence": round(p, 4)} for g, p in self.alternatives],
-                "failure": self.failure.to_dict() if self.failure else None}
-
 
 def cannot(kind: FailureKind, message: str, argument: str | None = None) -> GoalReading:
     return GoalReading(None, 0.0, "reader", failure=Failure(FailureCategory.CANNOT_DO, kind,
