@@ -59,7 +59,8 @@ def timed(times: dict, name: str, fn, *args, **kwargs):
 def run_one(level: str, demos: int, args) -> dict:
     from errands.eval.babyai_eval import evaluate_babyai
     from errands.train.collect import collect
-    from errands.train.imitation import TrainConfig, train
+    from errands.train.imitation import train
+    from errands.train.imitation_config import TrainConfig
 
     work = args.out / f"{level}-{demos}"
     if work.exists():  # an entry that did not finish starts again, so that its times are whole

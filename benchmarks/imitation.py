@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from errands.eval.suites import load_suite
     from errands.train.collect import collect
-    from errands.train.imitation import TrainConfig, train, train_dagger
+    from errands.train.dagger import train_dagger
+    from errands.train.imitation import train
+    from errands.train.imitation_config import TrainConfig
 
     out = args.out
     print(f"# imitation benchmark  demos={args.demos} dagger={args.dagger_rounds}x{args.dagger_episodes} "

@@ -65,7 +65,7 @@ def errands_child(keys: tuple, resolution: int, steps: int, seed: int) -> dict:
 
     import errands  # noqa: F401 - registers the env
     from errands.envs.household import scenes
-    from errands.envs.household.shapes import scene_geometry
+    from errands.envs.household.render.placement import scene_geometry
 
     env = gym.make(ERRANDS_ID, observations=keys, resolution=resolution)
     for s in range(WARMUP_SEEDS):

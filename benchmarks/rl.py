@@ -50,7 +50,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 def imitation_checkpoint(args) -> tuple[str, str, str | None]:
     """(folder, how it was obtained, its demonstrations when trained here)."""
     from errands.policies.learned import default_checkpoint
-    from errands.train.rl import RLConfig, network_config_for
+    from errands.train.ppo_model import network_config_for
+    from errands.train.rl_config import RLConfig
 
     if args.imitation:
         return str(args.imitation), "given", None
@@ -62,7 +63,8 @@ def imitation_checkpoint(args) -> tuple[str, str, str | None]:
         except ValueError as e:
             print(f"the packaged checkpoint does not fit ({e}); training one")
     from errands.train.collect import collect
-    from errands.train.imitation import TrainConfig, train
+    from errands.train.imitation import train
+    from errands.train.imitation_config import TrainConfig
 
     out = args.out / "imitation"
     started = time.perf_counter()
@@ -79,7 +81,7 @@ def anchor_only(config, folder: Path) -> str:
     import math
 
     from errands.policies.network import load_checkpoint, save_checkpoint
-    from errands.train.rl import ImitationAnchor
+    from errands.train.imitation_anchor import ImitationAnchor
 
     if (folder / "model.safetensors").is_file():
         return str(folder)
@@ -106,7 +108,8 @@ def finetune_and_compare(args, imitation: str, demos: str | None, seed: int, fol
     anchor-steps control, and evaluate the three in the scenes trained in (and, with
     --layouts, in procedural scenes too, which imitation was trained in and fine-tuning
     must not spoil)."""
-    from errands.train.rl import RLConfig, train_rl
+    from errands.train.rl import train_rl
+    from errands.train.rl_config import RLConfig
 
     from errands.train.collect import collect
 
@@ -161,7 +164,7 @@ def evaluate_policies(policies: dict, skills: list[str], layouts: str | None, fo
     every policy, in procedural scenes or, with `layouts`, ALFRED's floor plans."""
     from errands.eval.compare import compare_runs
     from errands.eval.suites import load_suite
-    from errands.train.rl import evaluate_skill
+    from errands.train.skill_evaluation import evaluate_skill
 
     skill_eval = {skill: {name: evaluate_skill(path, episodes=args.skill_episodes, skills=skill, layouts_dir=layouts)
                           for name, path in policies.items()} for skill in skills}
@@ -286,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from errands.train.rl import RLConfig, evaluate_skill, train_rl
+    from errands.train.rl import train_rl
+    from errands.train.rl_config import RLConfig
+    from errands.train.skill_evaluation import evaluate_skill
 
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")

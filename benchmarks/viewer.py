@@ -55,7 +55,7 @@ def write_long_episode(runs: Path, steps: int, seed: int) -> int:
     """A random walk of `steps` successful actions as an EpisodeLog; returns its length."""
     import numpy as np
 
-    from errands.envs.household.env import HouseholdEnv
+    from errands.envs.household_env import HouseholdEnv
     from errands.envs.household.scene import HORIZONS, heading_step
     from errands.envs.tasks.task import Task
     from errands.episode_log import EpisodeLog

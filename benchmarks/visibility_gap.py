@@ -32,9 +32,8 @@ import numpy as np
 
 import errands  # noqa: F401  (registers the envs)
 from errands.envs.actions import Action
-from errands.envs.household.camera import fixed_states, placed_items
-from errands.envs.household.scene import boxes_in_view
-from errands.envs.household.shapes import scene_geometry
+from errands.envs.household.render.placement import fixed_states, placed_items, scene_geometry
+from errands.envs.household.visibility import boxes_in_view
 from results import add_results_flag, column, write_result
 
 CLASSES = ("shown", "item_out_of_frame", "item_in_frame_hidden", "fixed_hidden")

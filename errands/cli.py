@@ -166,7 +166,7 @@ def cmd_run(args) -> int:
     import gymnasium as gym
 
     from .envs import HOUSEHOLD_ENV_ID
-    from .envs.household.env import camera_options
+    from .envs.household_env import camera_options
     from .eval.metrics import compute_metrics
     from .policies.agent import Agent
     from .viewer.animation import captioned, save_gif

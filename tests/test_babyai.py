@@ -25,7 +25,8 @@ from errands.policies.features import babyai_spec  # noqa: E402
 from errands.policies.network import CheckpointError, load_checkpoint  # noqa: E402
 from errands.train.collect import collect  # noqa: E402
 from errands.train.dataset import load_demonstrations, read_manifest  # noqa: E402
-from errands.train.imitation import TrainConfig, train  # noqa: E402
+from errands.train.imitation import train  # noqa: E402
+from errands.train.imitation_config import TrainConfig  # noqa: E402
 
 TINY = {"epochs": 2, "hidden": 32, "embed": 8, "batch_size": 8, "val_fraction": 0.2}
 

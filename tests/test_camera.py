@@ -5,10 +5,12 @@ import numpy as np
 import pytest
 
 from errands.envs.actions import Action
-from errands.envs.household.camera import Camera, camera_basis, parse_resolution
+from errands.envs.household.render.camera import Camera, parse_resolution
+from errands.envs.household.render.placement import scene_geometry
+from errands.envs.household.render.raycast import camera_basis
 from errands.envs.household.scene import CAMERA_HEIGHT, FLOOR, FURNITURE, WALL, ObjectSpec, Pose, Scene, object_id
 from errands.envs.household.scenes import load_scene
-from errands.envs.household.shapes import scene_geometry
+from errands.envs.household.visibility import validate_scene
 from errands.envs.household.world import World
 
 FRIDGE_CELLS = [(r, c) for r in (6, 7, 8) for c in (4, 5, 6)]
@@ -30,7 +32,7 @@ def small_room() -> Scene:
                       footprint=[TABLE_CELLS[0]])
     apple = ObjectSpec("Apple|+01.25|+00.95|+01.75", "Apple", None, parent=fridge.id)
     scene = Scene("test-room", "kitchen", cells, (0.0, 0.0), [fridge, table, lamp, apple], Pose(3, 5, 0, 0))
-    scene.validate()
+    validate_scene(scene)
     return scene
 
 
@@ -148,7 +150,7 @@ def test_frames_are_deterministic_and_caches_do_not_change_them():
 
 
 def test_view_boxes_hold_everything_drawn_and_what_rests_on_it():
-    from errands.envs.household.camera import place_contents
+    from errands.envs.household.render.placement import place_contents
 
     for scene_id in (1, 201, 301, 401):
         scene = load_scene(scene_id)
@@ -168,7 +170,7 @@ def test_boxes_in_view_is_exact():
     """The world's view-box test against dense samples of each box: a box with a sampled
     point strictly inside the view is in view; a box in view has sampled points at
     most a sample spacing outside it."""
-    from errands.envs.household.scene import boxes_in_view
+    from errands.envs.household.visibility import boxes_in_view
 
     rng = np.random.default_rng(7)
     n = 300
@@ -195,10 +197,10 @@ def test_boxes_in_view_is_exact():
 def test_a_counters_carcass_leaves_out_the_cabinets_and_drawers_built_into_it():
     """So that an open cabinet under a worktop shows its inside: the carcass is the
     rectangle less the openings, in pieces that do not overlap them or each other."""
-    from errands.envs.household.looks import _carcass_pieces
+    from errands.envs.household.render.looks import carcass_pieces
 
     openings = [(0.0, 1.0, 0.1, 0.66), (1.0, 2.0, 0.1, 0.66), (0.0, 2.0, 0.67, 0.83), (0.5, 1.5, 0.4, 2.3)]
-    pieces = _carcass_pieces(0.0, 2.0, 0.1, 0.86, openings)
+    pieces = carcass_pieces(0.0, 2.0, 0.1, 0.86, openings)
     assert all(u0 < u1 and y0 < y1 for u0, u1, y0, y1 in pieces)
 
     def overlap(a, b):

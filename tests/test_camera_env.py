@@ -11,8 +11,9 @@ from gymnasium.utils.env_checker import check_env
 import errands  # noqa: F401  (registers the envs)
 from errands.cli import main
 from errands.envs.actions import ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS
-from errands.envs.household.camera import MAX_DEPTH
+from errands.envs.household.render.raycast import MAX_DEPTH
 from errands.envs.household.scene import Pose
+from errands.envs.household.visibility import scene_visibility
 
 
 def test_observation_keys_and_spaces_are_exact():
@@ -72,7 +73,7 @@ def _shown_within_reach(world, obs, info) -> set[str]:
     ids = info["segmentation_ids"]
     shown = {ids[v - 1] for v in np.unique(obs["segmentation"]) if v > 0} - {world.held}
     x, z = world.agent_position()
-    _, reach = world.scene.visibility(np.array([x]), np.array([z]), world.agent.heading, world.agent.horizon)
+    _, reach = scene_visibility(world.scene).seen(np.array([x]), np.array([z]), world.agent.heading, world.agent.horizon)
     return {oid for oid in shown if reach[0, world.scene.fixed_index[_root(world, oid)]] <= 1.5}
 
 
@@ -144,7 +145,7 @@ def test_interactions_need_the_camera_to_show_their_target():
 def test_each_step_draws_one_frame_for_observation_and_visibility(monkeypatch):
     """The frame an observation shows is the one visibility reads: a frame is drawn once
     per state of the world and pose (a state seen a moment ago is not drawn again)."""
-    from errands.envs.household.camera import Camera
+    from errands.envs.household.render.camera import Camera
 
     drawn = []
     draw = Camera._render

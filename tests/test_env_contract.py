@@ -133,3 +133,52 @@ def test_stop_with_goal_met_rewards_one():
     world.version += 1
     obs, reward, terminated, truncated, info = env.step("Stop")
     assert terminated and reward == 1.0 and info["success"] and info["goal_conditions_met"] == (1, 1)
+
+
+# --- every registered id -------------------------------------------------------------------
+
+ERRANDS_IDS = sorted(env_id for env_id in gym.registry if env_id.startswith("errands/"))
+CONTRACT_STEPS = 6  # random actions per determinism rollout: a few, to keep this fast
+
+
+def test_the_contract_runs_over_every_kind_of_env():
+    assert {"errands/Household-v0", "errands/HouseholdText-v0", "errands/HouseholdSkill-v0"} <= set(ERRANDS_IDS)
+    assert any(env_id.startswith("errands/BabyAI-") for env_id in ERRANDS_IDS)
+
+
+@pytest.mark.parametrize("env_id", ERRANDS_IDS)
+def test_every_registered_env_passes_check_env_and_is_deterministic(env_id):
+    env = gym.make(env_id)
+    check_env(env.unwrapped, skip_render_check=True)
+    env.close()
+    assert _seeded_rollout(env_id, seed=5) == _seeded_rollout(env_id, seed=5)
+
+
+def _seeded_rollout(env_id: str, seed: int) -> list:
+    """Observations and infos of a fresh env reset with `seed`, then CONTRACT_STEPS
+    actions sampled from its action space seeded with `seed`, in comparable form."""
+    env = gym.make(env_id)
+    obs, info = env.reset(seed=seed)
+    env.action_space.seed(seed)
+    trace = [_comparable((obs, info))]
+    for _ in range(CONTRACT_STEPS):
+        obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+        trace.append(_comparable((obs, float(reward), terminated, truncated, info)))
+        if terminated or truncated:
+            break
+    env.close()
+    return trace
+
+
+def _comparable(value):
+    """Nested observations and infos as plain, comparable values (arrays by dtype, shape
+    and bytes)."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tobytes())
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _comparable(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_comparable(v) for v in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value

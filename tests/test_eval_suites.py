@@ -7,8 +7,9 @@ import pytest
 
 from errands.envs.tasks.goals import TASK_TYPES
 from errands.envs.tasks.task import Task
-from errands.eval.suites import (PACKAGED_SUITES, build_alfred_suite, describe_suite, load_suite, load_task_jsonl,
-                                 manifest_hash, packaged_suite_path)
+from errands.eval.packaged_suites import PACKAGED_SUITES, packaged_suite_path
+from errands.eval.suite_building import build_alfred_suite
+from errands.eval.suites import describe_suite, load_suite, load_task_jsonl, manifest_hash
 
 
 def test_packaged_suites_sizes_and_hashes():
@@ -59,7 +60,7 @@ def test_novel_phrasing_is_valid_seen_reworded():
 
 def test_smoke_suite_two_per_task_type():
     smoke = load_suite("smoke")
-    assert sorted(e.task_type for e in smoke.episodes) == sorted(TASK_TYPES * 2)
+    assert sorted(e.task_type for e in smoke.episodes) == sorted(list(TASK_TYPES) * 2)
     assert {e.source["base_suite"] for e in smoke.episodes} == {"valid_seen", "valid_unseen"}
     for e in smoke.episodes:
         Task.from_dict(e.task).build_scene()

@@ -13,7 +13,7 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the imitation tests need torch (pip install -e '.[test]')")
 
-from errands.envs.household.env import HouseholdEnv  # noqa: E402
+from errands.envs.household_env import HouseholdEnv  # noqa: E402
 from errands.envs.tasks.sampler import TaskSampler  # noqa: E402
 from errands.planners.oracle import OraclePlanner  # noqa: E402
 from errands.policies import make_policy  # noqa: E402
@@ -23,7 +23,9 @@ from errands.policies.features import POLICY_ACTIONS, SKILL_DONE, household_spec
 from errands.policies.network import CheckpointError, load_checkpoint  # noqa: E402
 from errands.train.collect import collect  # noqa: E402
 from errands.train.dataset import DatasetError, load_demonstrations, read_manifest  # noqa: E402
-from errands.train.imitation import TrainConfig, train, train_dagger  # noqa: E402
+from errands.train.dagger import train_dagger  # noqa: E402
+from errands.train.imitation import train  # noqa: E402
+from errands.train.imitation_config import TrainConfig  # noqa: E402
 from errands.train.recording import ExpertTeacher, RecordingPolicy  # noqa: E402
 
 TINY = {"epochs": 2, "hidden": 32, "embed": 8, "batch_size": 8, "val_fraction": 0.2}

@@ -153,3 +153,32 @@ def test_nearest_first_orders_goal_poses_by_their_shortest_paths():
             lengths = [len(shortest_actions(scene, start, [g])) for g in ordered]
             assert lengths == sorted(lengths)
             assert lengths[0] == len(shortest_actions(scene, start, goals))
+
+
+def test_every_skill_is_one_registered_class_the_expert_and_search_can_use():
+    from errands.envs.skills import ARG_KINDS, SKILLS, GotoLocation, Skill, TransformObject
+    from errands.planners.symbolic import OPERATOR_ORDER
+
+    assert list(SKILLS) == ["GotoLocation", "PickupObject", "PutObject", "OpenObject", "CloseObject", "ToggleObject",
+                            "SliceObject", "CleanObject", "HeatObject", "CoolObject"]
+    for name, skill in SKILLS.items():
+        assert isinstance(skill, Skill) and skill.name == name and skill.description, name
+        assert skill.args and all(kind in ARG_KINDS for kind in skill.args), name
+        assert type(skill).is_done is not Skill.is_done, name
+        # the expert carries it out: a primitive action on one argument, or a routine of its own
+        assert skill.action is not None or isinstance(skill, (GotoLocation, TransformObject)), name
+        assert 0 <= skill.target < len(skill.args), name
+        # the search has an operator for it, or another skill does it on the way
+        assert type(skill) in OPERATOR_ORDER or name in ("OpenObject", "CloseObject"), name
+    assert [n for n, s in SKILLS.items() if s.may_open_container] == ["PickupObject", "PutObject", "SliceObject"]
+
+
+def test_plan_error_kinds_are_typed():
+    from errands.failures import FailureKind
+
+    with pytest.raises(PlanError) as caught:
+        Plan.from_json("nope")
+    assert caught.value.kind is FailureKind.UNPARSABLE and caught.value.kind == "unparsable"
+    assert PlanError("wrong_arity", "x").kind is FailureKind.WRONG_ARITY
+    with pytest.raises(ValueError, match="unknown plan error kind 'typo'"):
+        PlanError("typo", "x")

@@ -16,7 +16,7 @@ pytest.importorskip("stable_baselines3", reason="the RL tests need stable-baseli
 import gymnasium as gym  # noqa: E402
 
 import errands  # noqa: E402, F401  (registers the envs)
-from errands.envs.household.env import HouseholdEnv  # noqa: E402
+from errands.envs.household_env import HouseholdEnv  # noqa: E402
 from errands.envs.household.navigation import shortest_actions  # noqa: E402
 from errands.train.skill_env import (EARLY_DONE_PENALTY, END_PENALTY, FAILED_ACTION_PENALTY,  # noqa: E402
                                     PROGRESS_REWARD, STEP_PENALTY, SUCCESS_BONUS, HouseholdSkillEnv,
@@ -31,8 +31,12 @@ from errands.policies.features import POLICY_ACTIONS, SKILL_DONE, action_label, 
 from errands.policies.features import household_vocabulary  # noqa: E402
 from errands.policies.network import NetworkConfig, SkillPolicyNetwork, load_checkpoint, save_checkpoint  # noqa: E402
 from errands.train.collect import collect  # noqa: E402
-from errands.train.imitation import TrainConfig, train  # noqa: E402
-from errands.train.rl import RLConfig, build_ppo, evaluate_skill, train_rl  # noqa: E402
+from errands.train.imitation import train  # noqa: E402
+from errands.train.imitation_config import TrainConfig  # noqa: E402
+from errands.train.ppo_model import build_ppo  # noqa: E402
+from errands.train.rl import train_rl  # noqa: E402
+from errands.train.rl_config import RLConfig  # noqa: E402
+from errands.train.skill_evaluation import evaluate_skill  # noqa: E402
 
 DONE = POLICY_ACTIONS.index(SKILL_DONE)
 TINY_PPO = {"envs": 1, "vec_env": "dummy", "n_steps": 128, "batch_size": 64, "n_epochs": 1, "checkpoint_every": 128}
@@ -268,7 +272,7 @@ def test_with_validation_the_run_exports_the_checkpoint_that_solved_most_held_ou
                                                                                           tmp_path):
     from safetensors.torch import load_file
 
-    from errands.train.rl import VALIDATION_SEED
+    from errands.train.skill_evaluation import VALIDATION_SEED
 
     out = tmp_path / "rl"
     config = RLConfig(out=str(out), init=str(imitation_checkpoint), total_steps=256, lr=1e-3, validation_episodes=3,
@@ -306,7 +310,7 @@ def test_during_the_value_warm_up_only_the_value_head_learns(imitation_checkpoin
 
 def test_the_anchor_imitates_the_other_skills_or_with_anchor_trained_skills_every_skill(imitation_checkpoint):
     from errands.train.dataset import load_demonstrations
-    from errands.train.rl import ImitationAnchor
+    from errands.train.imitation_anchor import ImitationAnchor
 
     demos = str(imitation_checkpoint.parent / "demos")
     network = load_checkpoint(imitation_checkpoint)[0]

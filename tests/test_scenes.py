@@ -11,6 +11,7 @@ from errands.envs.household.procedural import (
     ALFRED_RANGES, SEEN_SCENE_IDS, UNSEEN_SCENE_IDS, procedural_scene, scene_split)
 from errands.envs.household.scene import FLOOR, SceneError
 from errands.envs.household.scenes import load_scene, parse_scene_ref
+from errands.envs.household.visibility import scene_visibility
 
 # The furniture each room type must have (what such rooms really have).
 ROOM_MUST_HAVE = {
@@ -111,7 +112,7 @@ def test_all_alfred_floor_plans_import_and_recorded_poses_see_their_receptacles(
                 continue
             spec = scene.fixed[scene.fixed_index[receptacle_id]]
             assert spec.position == position
-            seen, reach = scene.visibility(np.array([x]), np.array([z]), int(rotation) % 360, int(horizon))
+            seen, reach = scene_visibility(scene).seen(np.array([x]), np.array([z]), int(rotation) % 360, int(horizon))
             assert seen[0, scene.fixed_index[receptacle_id]], (number, receptacle_id)
             row, col = scene.xz_cell(x, z)
             assert scene.cells[row, col] == FLOOR

@@ -7,7 +7,7 @@ import pytest
 from errands.envs.household.scenes import load_scene
 from errands.envs.household.world import World
 from errands.envs.tasks.distribution import derive_distribution, load_distribution
-from errands.envs.tasks.goals import TaskGoal, goal_conditions
+from errands.envs.tasks.goals import TASK_TYPES, TaskGoal, goal_conditions
 from errands.envs.tasks.instructions import GOAL_TEMPLATES, SYNONYMS, describe_goal, names_for
 from errands.envs.tasks.sampler import TaskSampler
 from errands.envs.tasks.task import ImpossibleTask, Task
@@ -203,3 +203,94 @@ def test_task_json_round_trip_and_bad_input():
         Task.from_dict({"scene": 3})
     with pytest.raises(ValueError, match="bad task goal"):
         Task.from_dict({"scene": 3, "goal": {"task_type": "pick_and_place_simple", "colour": "red"}})
+
+
+def test_every_task_type_is_one_registered_class():
+    from errands.envs.tasks.types import TASK_TYPES as REGISTRY, TaskType, TransformTaskType, task_type_named
+    from errands.envs.transforms import TRANSFORMS
+
+    assert TASK_TYPES is REGISTRY and len(TASK_TYPES) == 7
+    assert {row[0] for rows in load_distribution().values() for row in rows} == set(TASK_TYPES)
+    for name, kind in TASK_TYPES.items():
+        assert isinstance(kind, TaskType) and kind.name == name and kind.note, name
+        assert type(kind).validate is not TaskType.validate and type(kind).estimate is not TaskType.estimate, name
+    for t in TRANSFORMS:
+        kind = TASK_TYPES[t.task_type]
+        assert isinstance(kind, TransformTaskType) and kind.transform is t
+    with pytest.raises(ValueError, match="unknown task type 'pick_apple': expected one of pick_and_place_simple, "):
+        task_type_named("pick_apple")
+
+
+def test_transform_table_names_what_exists():
+    from errands.envs.household.object_types import OBJECT_TYPES, ObjectType
+    from errands.envs.household.world import WorldObject
+    from errands.envs.skills import ARG_KINDS, SKILLS, TransformObject
+    from errands.envs.transforms import TRANSFORMS, transform_named, transform_of_skill, transform_of_task_type
+
+    for t in TRANSFORMS:
+        assert t.flag in WorldObject.__slots__ and t.affordance in ObjectType.__dataclass_fields__
+        assert t.appliance in OBJECT_TYPES and (t.switch is None or t.switch in OBJECT_TYPES)
+        assert t.affordance in ARG_KINDS
+        skill = SKILLS[t.skill]
+        assert isinstance(skill, TransformObject) and skill.transform is t and skill.args == (t.affordance,)
+        assert transform_named(t.name) is transform_of_skill(t.skill) is transform_of_task_type(t.task_type) is t
+        assert t.state_word in t.words("train").states and set(t.words("train").verbs) <= set(t.all_words())
+    assert transform_of_skill("PutObject") is None and transform_of_task_type("pick_and_place_simple") is None
+    with pytest.raises(ValueError, match="unknown transform 'fry': expected one of clean, heat, cool"):
+        transform_named("fry")
+
+
+def test_task_types_count_the_conditions_their_search_estimate_reaches():
+    """Along expert episodes of every task type, the estimate the symbolic search orders
+    states by is 0 exactly when every goal condition holds, and goal_conditions() and the
+    conditions agree."""
+    import gymnasium as gym
+
+    import errands  # noqa: F401
+    from errands.envs.tasks.types import WorldState
+    from errands.planners.oracle import OraclePlanner
+    from errands.policies.agent import Agent
+    from errands.policies.expert import ExpertSkillPolicy
+
+    class Checked(ExpertSkillPolicy):
+        def act(self, observation, info, call):
+            state = WorldState(self.world)
+            conditions = kind.goal_conditions(goal, state)
+            assert (kind.estimate(goal, state) == 0) == all(c.met for c in conditions), goal.alfred_name
+            assert goal_conditions(goal, self.world) == (sum(c.met for c in conditions), len(conditions))
+            seen.add((goal.task_type, all(c.met for c in conditions)))
+            return super().act(observation, info, call)
+
+    env, agent, seen = gym.make("errands/Household-v0"), Agent(OraclePlanner(), Checked()), set()
+    sampler, rng = TaskSampler(split="seen"), np.random.default_rng(21)
+    while {t for t, _ in seen} != set(TASK_TYPES):
+        task = sampler.sample(rng)
+        goal, kind = task.goal, TASK_TYPES[task.goal.task_type]
+        assert agent.run_episode(env, task).success
+
+
+def test_requirements_say_what_a_scene_lacks():
+    from errands.envs.tasks.task import missing_requirements
+
+    bedroom = load_scene(301)  # no sink, no microwave, no fridge
+    assert missing_requirements(TaskGoal("pick_clean_then_place_in_recep", "Cloth", "Bed"), bedroom) == \
+        ["a reachable SinkBasin", "a Faucet over a SinkBasin"]
+    assert missing_requirements(TaskGoal("pick_heat_then_place_in_recep", "Mug", "Desk"), bedroom) == \
+        ["a reachable Microwave"]
+    assert missing_requirements(TaskGoal("pick_cool_then_place_in_recep", "Mug", "CounterTop"), bedroom) == \
+        ["a reachable CounterTop", "a reachable Fridge"]
+    assert missing_requirements(TaskGoal("look_at_obj_in_light", "Book", "DeskLamp"), bedroom) == []
+
+
+def test_condition_totals_without_a_world():
+    from errands.envs.tasks.goals import goal_condition_total
+
+    expected = {"pick_and_place_simple": 1, "pick_two_obj_and_place": 2, "look_at_obj_in_light": 2,
+                "pick_clean_then_place_in_recep": 3, "pick_heat_then_place_in_recep": 3,
+                "pick_cool_then_place_in_recep": 3, "pick_and_place_with_movable_recep": 3}
+    for row in {tuple(r[:4]) for rows in load_distribution().values() for r in rows}:
+        try:
+            goal = TaskGoal.from_alfred_name("-".join(row))
+        except ValueError:
+            continue
+        assert goal_condition_total(goal) == expected[goal.task_type] + goal.sliced, goal.alfred_name

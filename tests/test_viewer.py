@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from errands.envs.household.env import HouseholdEnv
+from errands.envs.household_env import HouseholdEnv
 from errands.envs.tasks.goals import goal_conditions
 from errands.envs.tasks.task import Task
 from errands.viewer.checklist import goal_checklist

@@ -6,6 +6,7 @@ import pytest
 from errands.envs.actions import Action
 from errands.envs.household.object_types import SLICES
 from errands.envs.household.scene import FLOOR, FURNITURE, WALL, ObjectSpec, Pose, Scene, SceneError
+from errands.envs.household.visibility import validate_scene
 from errands.envs.household.world import World
 
 
@@ -36,7 +37,7 @@ def kitchen(extra=()) -> World:
         *extra,
     ]
     scene = Scene("test-kitchen", "kitchen", cells, (0.0, 0.0), objects, Pose(3, 3, 0, 30))
-    scene.validate()
+    validate_scene(scene)
     return World(scene)
 
 
@@ -147,4 +148,31 @@ def test_scene_validation_names_unreachable_objects():
     far = ObjectSpec("Fridge|+09.00|+00.90|+09.00", "Fridge", (9.0, 0.9, 9.0), footprint=[(4, 4)])
     scene = Scene("broken", "kitchen", cells, (0.0, 0.0), [far], Pose(2, 2, 0, 30))
     with pytest.raises(SceneError, match=r"no reachable pose sees and reaches Fridge\|\+09.00"):
-        scene.validate()
+        validate_scene(scene)
+
+
+def test_skill_preconditions_are_typed_failures():
+    from errands.envs.skills import SkillCall, precondition_error, precondition_failure
+    from errands.failures import FailureCategory, FailureKind
+
+    w = kitchen()
+
+    def failure(skill, *args):
+        found = precondition_failure(w, SkillCall(skill, args))
+        assert precondition_error(w, SkillCall(skill, args)) == (found.message if found else "")
+        assert found is None or found.category is FailureCategory.INTERACTION_FAILURE
+        return None if found is None else (found.kind, found.argument, found.message)
+
+    assert failure("PickupObject", "Apple") is None and failure("GotoLocation", "Drawer") is None
+    assert failure("OpenObject", "Drawer") == (FailureKind.NOT_IN_REACH, "Drawer", "no Drawer in reach")
+    assert failure("CleanObject", "Mug") == (FailureKind.NOT_HOLDING, "Mug", "the agent does not hold a Mug")
+    assert failure("Teleport", "Apple") is None  # a plan run as it came: the policy then says it cannot
+    apple = obj(w, "Apple").id
+    assert act(w, "PickupObject", "Apple").success
+    assert failure("PickupObject", "Knife") == (FailureKind.ALREADY_HOLDING, apple, f"the agent already holds {apple}")
+    assert failure("PutObject", "Mug", "CounterTop") == (FailureKind.NOT_HOLDING, "Mug", "the agent does not hold a Mug")
+    assert failure("PutObject", "Apple", "Drawer") == (FailureKind.NOT_IN_REACH, "Drawer", "no Drawer in reach")
+    assert failure("SliceObject", "Apple") == (FailureKind.NO_SLICING_TOOL, None,
+                                               "slicing needs a Knife or ButterKnife in hand")
+    assert failure("HeatObject", "Apple") is None and failure("CoolObject", "Apple") is None
+    assert failure("CleanObject", "Apple") is None

@@ -4,19 +4,17 @@ import gymnasium as gym
 
 HOUSEHOLD_ENV_ID = "errands/Household-v0"
 HOUSEHOLD_TEXT_ENV_ID = "errands/HouseholdText-v0"
-HOUSEHOLD_SKILL_ENV_ID = "errands/HouseholdSkill-v0"
-# What `--camera RES` means in every command that takes it (household.env.camera_options).
+# What `--camera RES` means in every command that takes it (household_env.camera_options).
 CAMERA_FLAG_HELP = ("see through the agent's RES x RES first-person camera: it can see and act on exactly what the "
                     "frame shows within 1.5 m (default: the geometric rule, nothing rendered)")
 
 
 def register_envs() -> None:
+    """Register the simulators' env ids (the training envs are errands.train's)."""
     if HOUSEHOLD_ENV_ID not in gym.registry:
-        gym.register(id=HOUSEHOLD_ENV_ID, entry_point="errands.envs.household.env:HouseholdEnv")
+        gym.register(id=HOUSEHOLD_ENV_ID, entry_point="errands.envs.household_env:HouseholdEnv")
     if HOUSEHOLD_TEXT_ENV_ID not in gym.registry:
-        gym.register(id=HOUSEHOLD_TEXT_ENV_ID, entry_point="errands.envs.household.text_env:HouseholdTextEnv")
-    if HOUSEHOLD_SKILL_ENV_ID not in gym.registry:  # one skill per episode, for RL (train/skill_env.py)
-        gym.register(id=HOUSEHOLD_SKILL_ENV_ID, entry_point="errands.train.skill_env:HouseholdSkillEnv")
+        gym.register(id=HOUSEHOLD_TEXT_ENV_ID, entry_point="errands.envs.household_text_env:HouseholdTextEnv")
     from .babyai import LEVELS, env_id  # cheap: minigrid is imported when such an env is made
 
     for level in LEVELS:

@@ -33,6 +33,9 @@ from gymnasium import spaces
 LEVELS = ("GoToObj", "GoToRedBallGrey", "GoToRedBall", "GoToLocal", "PutNextLocal", "PickupLoc", "GoToObjMaze",
           "GoTo", "Pickup", "UnblockPickup", "Open", "Unlock", "PutNext", "Synth", "SynthLoc", "GoToSeq",
           "SynthSeq", "GoToImpUnlock", "BossLevel")
+# The paper's PutNext is not registered under that name by minigrid, which has it only by
+# size (PutNextS4N1 .. PutNextS7N4): errands plays the largest, rooms of 7 with 4 objects.
+MINIGRID_IDS = {"PutNext": "BabyAI-PutNextS7N4-v0"}
 INSTALL_HINT = "pip install 'errands[babyai]' (or pip install minigrid)"
 MAX_MISSION_LENGTH = 512
 MISSION_CHARSET = string.ascii_lowercase + string.digits + " ,"
@@ -96,7 +99,7 @@ class BabyAIEnv(gym.Env):
         require_minigrid()
         self.render_mode = render_mode
         # The bare minigrid env (no wrappers): the bot reads its state directly.
-        self.minigrid = gym.make(f"BabyAI-{level}-v0", render_mode=render_mode).unwrapped
+        self.minigrid = gym.make(MINIGRID_IDS.get(level, f"BabyAI-{level}-v0"), render_mode=render_mode).unwrapped
         self.actions = action_names()
         self.observation_space = spaces.Dict({
             "instruction": spaces.Text(MAX_MISSION_LENGTH, min_length=1, charset=MISSION_CHARSET),

@@ -25,8 +25,8 @@ EVAL_EPILOG = """examples:
 def add_eval_commands(sub) -> None:
     from ..planners import PLANNERS
     from ..policies import POLICIES
+    from .packaged_suites import PACKAGED_SUITES
     from .runner import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT_S
-    from .suites import PACKAGED_SUITES
 
     ev = sub.add_parser(
         "eval", help="run an evaluation suite and report SR, GC, PLW with confidence intervals",
@@ -112,7 +112,7 @@ def add_eval_commands(sub) -> None:
 
 
 def cmd_eval(args) -> int:
-    from ..envs.household.env import camera_options
+    from ..envs.household_env import camera_options
     from .babyai_eval import babyai_level
     from .metrics import Metrics, format_table
     from .report import failure_table, headline
@@ -198,7 +198,8 @@ def cmd_compare(args) -> int:
 
 
 def cmd_suite_list(args) -> int:
-    from .suites import PACKAGED_SUITES, describe_suite, load_manifest, packaged_suite_path
+    from .packaged_suites import PACKAGED_SUITES, packaged_suite_path
+    from .suites import describe_suite, load_manifest
 
     print(f"{'suite':16} {'episodes':>8} {'substituted':>11} {'dropped':>7} {'mean L*':>7}  hash          description")
     for name in PACKAGED_SUITES:
@@ -231,7 +232,8 @@ def cmd_suite_show(args) -> int:
 
 
 def cmd_suite_build(args) -> int:
-    from .suites import build_packaged_suites, describe_suite, load_manifest
+    from .suite_building import build_packaged_suites
+    from .suites import describe_suite, load_manifest
 
     written = build_packaged_suites(args.alfred_splits, args.out, args.layouts, progress=True)
     for name, path in written.items():

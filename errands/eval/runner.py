@@ -72,7 +72,7 @@ def run_evaluation(suite: Suite, out_dir: str | Path, planner: str = "oracle", p
     messages: faster for fast agents; their lines are written when the chunk ends).
     `env_options` go to the env (`visibility="camera", resolution=64`: the world sees
     through the agent's camera; L* stays the suite's). Returns the summary."""
-    from ..envs.household.env import HouseholdEnv
+    from ..envs.household_env import HouseholdEnv
     from ..planners import PLANNERS
     from ..policies import make_policy
 

@@ -15,6 +15,7 @@ import re
 
 from ..envs.household.object_types import OBJECT_TYPES
 from ..envs.skills import SKILLS
+from ..envs.transforms import TRANSFORMS
 
 PLANNER_KINDS = ("unparsable", "hallucinated_object", "hallucinated_action", "wrong_arity", "wrong_argument_type",
                  "wrong_goal", "wrong_order", "missing_step", "no_plan", "backend_error")
@@ -113,8 +114,7 @@ def _precondition_kind(record: dict, reason: str) -> tuple[str, str]:
     return "execution", "interaction_failure"
 
 
-TRANSFORM_SKILL = {"pick_clean_then_place_in_recep": "CleanObject", "pick_heat_then_place_in_recep": "HeatObject",
-                   "pick_cool_then_place_in_recep": "CoolObject"}
+TRANSFORM_SKILL = {t.task_type: t.skill for t in TRANSFORMS}
 
 
 def _pursues_another_goal(record: dict) -> bool:

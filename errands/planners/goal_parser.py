@@ -1,6 +1,6 @@
 """Read a task goal out of a plain-language instruction with rules: find the object types
 it names (by every synonym the instruction templates know), the words that ask for a
-state (washed, hot, chilled, sliced), "two", and a light. The symbolic planner then
+state (washed, hot, chilled: errands.envs.transforms; sliced), "two", and a light. The symbolic planner then
 writes the skills. This is goal interpretation without a language model; the LLM
 planner does the same job with one.
 """
@@ -13,14 +13,9 @@ from functools import lru_cache
 from ..envs.household.object_types import LIGHT_TYPES, OBJECT_TYPES
 from ..envs.tasks.goals import TaskGoal
 from ..envs.tasks.instructions import SYNONYMS, type_words
+from ..envs.tasks.types import LookAtObjInLight, PickAndPlaceSimple, PickAndPlaceWithMovableRecep, PickTwoObjAndPlace
+from ..envs.transforms import TRANSFORMS
 
-STATE_WORDS = {
-    "pick_clean_then_place_in_recep": r"clean|cleaned|wash|washed|rinse|rinsed|scrub|scrubbed",
-    "pick_heat_then_place_in_recep": r"heat|heated|hot|warm|warmed|microwave|microwaved|cook|cooked",
-    "pick_cool_then_place_in_recep": r"cool|cooled|cold|chill|chilled|refrigerate|refrigerated",
-}
-APPLIANCE_OF = {"pick_clean_then_place_in_recep": "SinkBasin", "pick_heat_then_place_in_recep": "Microwave",
-                "pick_cool_then_place_in_recep": "Fridge"}
 TWO_WORDS = r"\b(two|pair|both|couple)\b"
 SLICE_WORDS = r"\b(slice|slices|sliced|wedge|wedges|piece of sliced|cut)\b"
 LOOK_WORDS = r"\b(look|examine|inspect|study|check|view|viewed|observe|illuminate)\b"
@@ -84,17 +79,18 @@ def parse_goal(instruction: str) -> TaskGoal:
             break
     sliced = bool(re.search(SLICE_WORDS, text)) and OBJECT_TYPES[obj].sliceable
     if lights and (not fixed or re.search(LOOK_WORDS, text)):
-        return TaskGoal("look_at_obj_in_light", obj, lights[0], sliced=sliced)
-    task_type = next((t for t, words in STATE_WORDS.items() if re.search(rf"\b({words})\b", text)), None)
-    if task_type:
-        places = [f for f in fixed if f != APPLIANCE_OF[task_type]] or fixed
+        return TaskGoal(LookAtObjInLight.name, obj, lights[0], sliced=sliced)
+    transform = next((t for t in TRANSFORMS if re.search(rf"\b({'|'.join(t.all_words())})\b", text)), None)
+    if transform:
+        task_type = transform.task_type
+        places = [f for f in fixed if f != transform.appliance] or fixed
     else:
         places = fixed
-        task_type = ("pick_two_obj_and_place" if re.search(TWO_WORDS, text)
-                     else "pick_and_place_with_movable_recep" if movable else "pick_and_place_simple")
+        task_type = (PickTwoObjAndPlace.name if re.search(TWO_WORDS, text)
+                     else PickAndPlaceWithMovableRecep.name if movable else PickAndPlaceSimple.name)
     if not places:
         raise ValueError(f"no place to put the {type_words(obj)} in {instruction!r}: name a receptacle, "
                          "such as the fridge, a counter or a shelf")
-    if task_type != "pick_and_place_with_movable_recep":
+    if task_type != PickAndPlaceWithMovableRecep.name:
         movable = None
     return TaskGoal(task_type, obj, places[-1], sliced=sliced, movable_receptacle=movable)

@@ -15,9 +15,12 @@ import json
 from ..envs.household.object_types import LIGHT_TYPES, OBJECT_TYPES
 from ..envs.skills import ARG_KINDS, SKILLS
 from ..envs.tasks.goals import TASK_TYPES
+from ..envs.tasks.types import LookAtObjInLight, PickAndPlaceWithMovableRecep
 from .examples import Example
 
 MODES = ("goal", "plan")
+# The two task types whose goal lines have their own form: a lamp, a movable receptacle.
+LOOK, MOVABLE = LookAtObjInLight.name, PickAndPlaceWithMovableRecep.name
 
 GOAL_SYSTEM = """You turn a household instruction into a task goal.
 Answer with one line: task_type-Object-MovableReceptacle-ParentReceptacle.
@@ -27,16 +30,6 @@ Object is the thing to move (add "Sliced" for a slice, e.g. AppleSliced). Movabl
 is a container carried with it (Bowl, Plate, Mug, ...) or None. ParentReceptacle is where it
 ends up; for look_at_obj_in_light it is the lamp.
 Objects in this room: {objects}."""
-
-TASK_TYPE_NOTES = {
-    "pick_and_place_simple": "put one object somewhere",
-    "pick_two_obj_and_place": "put two objects of a type somewhere",
-    "look_at_obj_in_light": "hold an object and switch on a lamp",
-    "pick_clean_then_place_in_recep": "wash an object, then put it somewhere",
-    "pick_heat_then_place_in_recep": "heat an object, then put it somewhere",
-    "pick_cool_then_place_in_recep": "chill an object, then put it somewhere",
-    "pick_and_place_with_movable_recep": "put an object in a container and the container somewhere",
-}
 
 PLAN_SYSTEM = """You plan household tasks as a list of skills.
 Skills:
@@ -50,7 +43,7 @@ def skill_lines() -> str:
 
 
 def goal_messages(instruction: str, object_types: list[str], examples: list[Example]) -> list[dict]:
-    task_types = "\n".join(f"- {t}: {TASK_TYPE_NOTES[t]}" for t in TASK_TYPES)
+    task_types = "\n".join(f"- {t.name}: {t.note}" for t in TASK_TYPES.values())
     messages = [{"role": "system", "content": GOAL_SYSTEM.format(task_types=task_types,
                                                                   objects=", ".join(object_types))}]
     for e in examples:
@@ -118,14 +111,14 @@ def goal_grammar(object_types: list[str], mentioned: list[str] | None = None, sl
     lights = [t for t in v["parent"] if t in LIGHT_TYPES]
     places = [t for t in v["parent"] if t not in LIGHT_TYPES]
     movables = [t for t in v["movable"] if t != "None"]
-    plain = [t for t in v["task_type"] if t not in ("look_at_obj_in_light", "pick_and_place_with_movable_recep")]
+    plain = [t for t in v["task_type"] if t not in (LOOK, MOVABLE)]
     forms = []
     if places:
         forms.append('plain "-" object "-None-" place')
         if movables:
-            forms.append('"pick_and_place_with_movable_recep-" object "-" movable "-" place')
+            forms.append(f'"{MOVABLE}-" object "-" movable "-" place')
     if lights:
-        forms.append('"look_at_obj_in_light-" object "-None-" light')
+        forms.append(f'"{LOOK}-" object "-None-" light')
     rules = ["root ::= " + " | ".join(forms or ['plain "-" object "-None-" place'])]
     for slot, words in (("plain", plain), ("object", v["object"]), ("movable", movables or ["None"]),
                         ("place", places or v["parent"]), ("light", lights or ["DeskLamp"])):
@@ -169,7 +162,7 @@ def goal_schema(object_types: list[str], mentioned: list[str] | None = None, sli
     lights = [t for t in v["parent"] if t in LIGHT_TYPES]
     places = [t for t in v["parent"] if t not in LIGHT_TYPES]
     movables = [t for t in v["movable"] if t != "None"]
-    plain = [t for t in v["task_type"] if t not in ("look_at_obj_in_light", "pick_and_place_with_movable_recep")]
+    plain = [t for t in v["task_type"] if t not in (LOOK, MOVABLE)]
 
     def form(task_types, movable, parents):
         return {"type": "object", "additionalProperties": False,
@@ -179,9 +172,9 @@ def goal_schema(object_types: list[str], mentioned: list[str] | None = None, sli
 
     forms = [form(plain, ["None"], places or v["parent"])]
     if places and movables:
-        forms.append(form(["pick_and_place_with_movable_recep"], movables, places))
+        forms.append(form([MOVABLE], movables, places))
     if lights:
-        forms.append(form(["look_at_obj_in_light"], ["None"], lights))
+        forms.append(form([LOOK], ["None"], lights))
     return forms[0] if len(forms) == 1 else {"anyOf": forms}
 
 

@@ -1,9 +1,11 @@
 """Symbolic planning over skills: best-first search from the world state to a state where
 every goal condition holds, with the skills' preconditions and effects as operators.
 
-Nothing here is specific to a task type: the goal test is ALFRED's goal conditions over
-an abstract state (where each relevant object is, what is held, heated, cooled, cleaned,
-sliced, switched on), so goals no template anticipated are solved the same way.
+Nothing here is specific to a task type: the goal test is the task type's own goal
+conditions (errands.envs.tasks.types, the ones the env counts) read from an abstract
+state (where each relevant object is, what is held, heated, cooled, cleaned, sliced,
+switched on), the search's order is the type's estimate, and the operators are the skill
+classes', so goals no template anticipated are solved the same way.
 """
 
 from __future__ import annotations
@@ -15,15 +17,20 @@ from dataclasses import dataclass
 from ..envs.household.object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS
 from ..envs.household.object_types import type_of_id as type_of
 from ..envs.household.world import World
-from ..envs.skills import TRANSFORM_APPLIANCE, TRANSFORM_FLAG, Plan, SkillCall
-from ..envs.tasks.goals import TRANSFORM_FLAG as GOAL_FLAG
+from ..envs.skills import (SKILLS, GotoLocation, PickupObject, Plan, PutObject, SkillCall, SliceObject, ToggleObject,
+                           TransformObject)
 from ..envs.tasks.goals import TaskGoal
-from ..envs.tasks.task import APPLIANCE
+from ..envs.tasks.types import TASK_TYPES
+from ..envs.transforms import FLAGS, transform_of_task_type
 from .base import PlanningError
 
 MAX_EXPANSIONS = 60_000
 CANDIDATES_PER_ROLE = 4
 TRAVEL_WEIGHT = 1 / 20  # a Goto costs 1 plus this per grid cell travelled
+# The skills the search uses as operators, in the order it tries them: on equal cost the
+# first found wins, so this order is part of which plan comes out. OpenObject and
+# CloseObject are not operators: the skills that may open a container do it on the way.
+OPERATOR_ORDER = (GotoLocation, PickupObject, PutObject, TransformObject, SliceObject, ToggleObject)
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class _State:
     at: str  # a fixed object the agent stands at ("" at the start)
     held: str | None
     parents: tuple[tuple[str, str], ...]  # (object, receptacle) of every relevant pickupable
-    flags: frozenset  # (object, "heated" | "cooled" | "cleaned")
+    flags: frozenset  # (object, a transform's flag: "cleaned" | "heated" | "cooled")
     sliced: frozenset  # (whole object, receptacle it was cut in): the other pieces stay there
     lit: frozenset  # lights switched on
 
@@ -43,7 +50,12 @@ def plan_for_goal(goal: TaskGoal, world: World) -> Plan:
 class _Search:
     def __init__(self, goal: TaskGoal, world: World):
         self.goal = goal
+        self.kind = TASK_TYPES[goal.task_type]
         self.world = world
+        by_class = {GotoLocation: self._goto, PickupObject: self._pickup, PutObject: self._put,
+                    TransformObject: self._transform, SliceObject: self._slice, ToggleObject: self._toggle}
+        self.operators = [(skill, by_class[cls]) for cls in OPERATOR_ORDER
+                          for skill in SKILLS.values() if type(skill) is cls]
         scene = world.scene
         self.reachable = {o.id for o in scene.fixed if len(scene.interaction_poses.get(o.id, ()))}
         self.anchor = {o.id: scene.xz_cell(o.position[0], o.position[2]) for o in scene.fixed}
@@ -69,14 +81,13 @@ class _Search:
             for piece in self.slice_ids(oid):
                 self.types[piece] = goal.object_type_name
         self.parent_ids = {o.id for o in world.objects_of_type(goal.parent_receptacle)}
-        is_light = goal.task_type == "look_at_obj_in_light"
+        is_light = self.kind.parent_is_light
         self.lights = set(nearest([goal.parent_receptacle], fixed_only=True)) if is_light else set()
         places = set() if is_light else set(nearest([goal.parent_receptacle], fixed_only=True))
-        appliance = APPLIANCE.get(goal.task_type)
-        appliances = set(nearest([appliance], fixed_only=True)) if appliance else set()
-        if appliance == "SinkBasin":
-            faucets = {o.controls for o in world.objects_of_type("Faucet")}
-            appliances &= faucets
+        transform = transform_of_task_type(goal.task_type)
+        appliances = set(nearest([transform.appliance], fixed_only=True)) if transform else set()
+        if transform and transform.needs_control:  # only appliances whose control the scene has
+            appliances &= {o.controls for o in world.objects_of_type(transform.switch)}
         self.appliances = appliances
         roots = {self._root_initial(oid) for oid in relevant} - {""}
         self.locations = sorted((places | appliances | self.lights | roots) & self.reachable)
@@ -88,8 +99,7 @@ class _Search:
         self.start = _State(
             at="", held=world.held,
             parents=tuple(sorted((oid, world.objects[oid].parent) for oid in relevant if oid != world.held)),
-            flags=frozenset((oid, f) for oid in relevant for f in ("heated", "cooled", "cleaned")
-                            if getattr(world.objects[oid], f)),
+            flags=frozenset((oid, f) for oid in relevant for f in FLAGS if getattr(world.objects[oid], f)),
             sliced=frozenset(), lit=frozenset(o.id for o in world.objects.values() if o.is_on and o.id in self.lights),
         )
 
@@ -121,84 +131,76 @@ class _Search:
 
     # --- goal test and heuristic --------------------------------------------------------
 
-    def _unmet(self, s: _State) -> int:
-        """How many goal conditions are not met: 0 is the goal."""
-        g = self.goal
-        parents = dict(s.parents)
-        objs = [o for o, t in self.types.items() if t == g.object_type_name and (o in parents or o == s.held)]
-        placed = [o for o in objs if parents.get(o) in self.parent_ids]
-        t = g.task_type
-        if t == "pick_and_place_simple":
-            return 0 if placed else 1 + (0 if objs else 1)
-        if t == "pick_two_obj_and_place":
-            counts = {}
-            for o in placed:
-                counts[parents[o]] = counts.get(parents[o], 0) + 1
-            return 2 - min(2, max(counts.values(), default=0)) + (0 if len(objs) >= 2 else 1)
-        if t == "look_at_obj_in_light":
-            holding = s.held in objs
-            lit_here = s.at in s.lit
-            return (0 if holding else 1) + (0 if lit_here else 1)
-        if t in GOAL_FLAG:
-            flag = GOAL_FLAG[t]
-            both = [o for o in placed if (o, flag) in s.flags]
-            if both:
-                return 0
-            return 1 + (0 if any((o, flag) in s.flags for o in objs) else 1) + (0 if objs else 1)
-        if t == "pick_and_place_with_movable_recep":
-            ok = [o for o in objs if parents.get(o) in self.movables and parents.get(parents[o]) in self.parent_ids]
-            if ok:
-                return 0
-            inside = any(parents.get(o) in self.movables for o in objs)
-            return 1 + (0 if inside else 1) + (0 if objs else 1)
-        raise PlanningError(f"unknown task type {t!r}")
+    def _reached(self, s: _State) -> bool:
+        """Every goal condition holds (the task type's own conditions)."""
+        return all(c.met for c in self.kind.goal_conditions(self.goal, _GoalView(self, s)))
 
-    # --- operators --------------------------------------------------------------------
+    def _unmet(self, s: _State) -> int:
+        """The task type's estimate of how far the state is from the goal: 0 at the goal."""
+        return self.kind.estimate(self.goal, _GoalView(self, s))
+
+    # --- operators: one per skill class --------------------------------------------------
 
     def _successors(self, s: _State):
         parents = dict(s.parents)
+        for skill, operator in self.operators:
+            yield from operator(skill, s, parents)
+
+    def _goto(self, skill: GotoLocation, s: _State, parents: dict):
         for loc in self.locations:
             if loc != s.at:
                 yield (1 + TRAVEL_WEIGHT * self._dist(s.at, loc),
-                       ("GotoLocation", (loc,)), _State(loc, s.held, s.parents, s.flags, s.sliced, s.lit))
-        if not s.at:
+                       (skill.name, (loc,)), _State(loc, s.held, s.parents, s.flags, s.sliced, s.lit))
+
+    def _pickup(self, skill: PickupObject, s: _State, parents: dict):
+        """Anything at the agent's location (closed furniture is opened on the way)."""
+        if not s.at or s.held is not None:
             return
-        if s.held is None:
-            for oid, parent in s.parents:
-                if self._root(parents, oid) != s.at:
-                    continue
+        for oid, parent in s.parents:
+            if self._root(parents, oid) != s.at:
+                continue
+            new = dict(parents)
+            del new[oid]
+            yield 1, (skill.name, (oid,)), _State(s.at, oid, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
+
+    def _put(self, skill: PutObject, s: _State, parents: dict):
+        if not s.at or s.held is None:
+            return
+        held_type = self.types[s.held]
+        for rec in self._receptacles_here(s, parents):
+            rtype = OBJECT_TYPES[self.types.get(rec) or type_of(rec)]
+            if held_type in rtype.accepts and self._load(s, parents, rec) < rtype.capacity:
                 new = dict(parents)
-                del new[oid]
-                yield 1, ("PickupObject", (oid,)), _State(s.at, oid, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
-        else:
-            held_type = self.types[s.held]
-            for rec in self._receptacles_here(s, parents):
-                rtype = OBJECT_TYPES[self.types.get(rec) or type_of(rec)]
-                if held_type in rtype.accepts and self._load(s, parents, rec) < rtype.capacity:
-                    new = dict(parents)
-                    new[s.held] = rec
-                    yield 1, ("PutObject", (s.held, rec)), _State(s.at, None, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
-            at_type = type_of(s.at)
-            for skill, appliance in TRANSFORM_APPLIANCE.items():
-                flag = TRANSFORM_FLAG[skill]
-                able = {"cleaned": "washable", "heated": "heatable", "cooled": "coolable"}[flag]
-                if (at_type == appliance and s.at in self.appliances and getattr(OBJECT_TYPES[held_type], able)
-                        and (s.held, flag) not in s.flags
-                        and self._load(s, parents, s.at) < OBJECT_TYPES[appliance].capacity):
-                    yield 1, (skill, (s.held,)), _State(s.at, s.held, s.parents, s.flags | {(s.held, flag)}, s.sliced, s.lit)
-            if held_type in SLICING_TOOLS:
-                for oid in self.targets:
-                    if oid in parents and OBJECT_TYPES[self.types[oid]].sliceable and self._root(parents, oid) == s.at:
-                        pieces = self.slice_ids(oid)
-                        new = dict(parents)
-                        where = new.pop(oid)
-                        for piece in pieces:
-                            new[piece] = where
-                        flags = s.flags | {(p, f) for (o, f) in s.flags if o == oid for p in pieces}
-                        sliced = s.sliced | {(oid, where)}
-                        yield 1, ("SliceObject", (oid,)), _State(s.at, s.held, tuple(sorted(new.items())), flags, sliced, s.lit)
+                new[s.held] = rec
+                yield 1, (skill.name, (s.held, rec)), _State(s.at, None, tuple(sorted(new.items())), s.flags, s.sliced, s.lit)
+
+    def _transform(self, skill: TransformObject, s: _State, parents: dict):
+        if not s.at or s.held is None:
+            return
+        t = skill.transform
+        if (type_of(s.at) == t.appliance and s.at in self.appliances
+                and getattr(OBJECT_TYPES[self.types[s.held]], t.affordance) and (s.held, t.flag) not in s.flags
+                and self._load(s, parents, s.at) < OBJECT_TYPES[t.appliance].capacity):
+            yield 1, (skill.name, (s.held,)), _State(s.at, s.held, s.parents, s.flags | {(s.held, t.flag)}, s.sliced, s.lit)
+
+    def _slice(self, skill: SliceObject, s: _State, parents: dict):
+        if not s.at or s.held is None or self.types[s.held] not in SLICING_TOOLS:
+            return
+        for oid in self.targets:
+            if oid in parents and OBJECT_TYPES[self.types[oid]].sliceable and self._root(parents, oid) == s.at:
+                pieces = self.slice_ids(oid)
+                new = dict(parents)
+                where = new.pop(oid)
+                for piece in pieces:
+                    new[piece] = where
+                flags = s.flags | {(p, f) for (o, f) in s.flags if o == oid for p in pieces}
+                sliced = s.sliced | {(oid, where)}
+                yield 1, (skill.name, (oid,)), _State(s.at, s.held, tuple(sorted(new.items())), flags, sliced, s.lit)
+
+    def _toggle(self, skill: ToggleObject, s: _State, parents: dict):
+        """Switch on the light the agent stands at."""
         if s.at in self.lights and s.at not in s.lit:
-            yield 1, ("ToggleObject", (s.at,)), _State(s.at, s.held, s.parents, s.flags, s.sliced, s.lit | {s.at})
+            yield 1, (skill.name, (s.at,)), _State(s.at, s.held, s.parents, s.flags, s.sliced, s.lit | {s.at})
 
     def _load(self, s: _State, parents: dict, rec: str) -> int:
         """How many objects are in a receptacle: untracked ones, tracked ones, and the
@@ -229,7 +231,7 @@ class _Search:
             _, _, g, state = heapq.heappop(frontier)
             if g > cost[state]:
                 continue
-            if self._unmet(state) == 0:
+            if self._reached(state):
                 return self._plan(came_from, state)
             expansions += 1
             if expansions > MAX_EXPANSIONS:
@@ -255,3 +257,40 @@ class _Search:
             steps.append(SkillCall(skill, args, tuple(ids)))
         return Plan(steps)
 
+
+
+class _GoalView:
+    """A search state as the task types' GoalState: the tracked objects of the goal's
+    type that exist, the receptacles of its parent type, the tracked movable ones, and
+    a light on in view when the agent stands at a light it switched on."""
+
+    __slots__ = ("search", "state", "parents", "held", "_objs")
+
+    def __init__(self, search: _Search, state: _State):
+        self.search = search
+        self.state = state
+        self.parents = dict(state.parents)
+        self.held = state.held
+        self._objs: list[str] | None = None
+
+    def ids_of_type(self, type_name: str):
+        goal = self.search.goal
+        if type_name == goal.object_type_name:
+            if self._objs is None:
+                self._objs = [o for o, t in self.search.types.items()
+                              if t == type_name and (o in self.parents or o == self.held)]
+            return self._objs
+        if type_name == goal.movable_receptacle:
+            return self.search.movables
+        if type_name == goal.parent_receptacle:
+            return self.search.parent_ids
+        raise PlanningError(f"the search tracks no objects of type {type_name!r} for {goal.alfred_name}")
+
+    def parent_of(self, object_id: str) -> str | None:
+        return self.parents.get(object_id)
+
+    def has_flag(self, object_id: str, flag: str) -> bool:
+        return (object_id, flag) in self.state.flags
+
+    def light_on_in_view(self, type_name: str) -> bool:
+        return self.state.at in self.state.lit

@@ -7,11 +7,13 @@ import time
 from typing import Callable
 
 from ..envs.actions import Action
+from ..envs.household.sensors import GoalSensors
 from ..envs.skills import PlanError, SkillCall, is_done, precondition_error
 from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog
 from ..planners.base import Feedback, Planner, PlanningContext, PlanningError
-from .base import SkillPolicy
+from .base import SkillPolicy, reset_policy
+from .features import goal_target
 
 MAX_STEPS_PER_SKILL = 300
 
@@ -30,7 +32,7 @@ class Agent:
         record as it happens (the CLI draws frames with it)."""
         started = time.perf_counter()
         obs, info = env.reset(options={"task": task})
-        self.policy.reset(env)
+        reset_policy(self.policy, env)
         log = EpisodeLog(task=task.to_dict(), instruction=task.instruction, planner=self.planner.name,
                          policy=self.policy.name, goal_conditions=tuple(info["goal_conditions_met"]),
                          expert_length=expert_length)
@@ -44,6 +46,9 @@ class _Run:
     """One episode's bookkeeping."""
 
     def __init__(self, agent: Agent, env, log: EpisodeLog, obs, info, on_step):
+        if getattr(agent.policy, "sensors", ()) and not isinstance(env, GoalSensors):  # the policy reads them
+            env = GoalSensors(env)
+            obs, info = env.sense(obs, info)
         self.agent, self.env, self.log = agent, env, log
         self.obs, self.info = obs, info
         self.on_step = on_step
@@ -108,6 +113,8 @@ class _Run:
         if error and call.skill not in ("PickupObject", "SliceObject", "PutObject"):
             return "failed", "interaction_failure", f"{call}: precondition failed: {error}"
         category = "navigation_failure" if call.skill == "GotoLocation" else "interaction_failure"
+        if isinstance(self.env, GoalSensors):  # aim the goal sensors at this skill's target
+            self.obs, self.info = self.env.set_goal_target(goal_target(call), self.obs, self.info)
         for _ in range(self.agent.max_steps_per_skill):
             step = self.agent.policy.act(self.obs, self.info, call)
             if step.done:

@@ -30,6 +30,7 @@ class BabyAIBotPolicy:
     """The BabyAI bot: it reads the level's true state and plans from the mission."""
 
     name = BOT_NAME
+    needs_world = True  # the level's true state
 
     def reset(self, env) -> None:
         from minigrid.utils.baby_ai_bot import BabyAIBot
@@ -42,6 +43,8 @@ class BabyAIBotPolicy:
 
 class LearnedBabyAIPolicy:
     """A network trained on BabyAI demonstrations, acting greedily with its memory."""
+
+    needs_world = False
 
     def __init__(self, checkpoint: str | Path, device: str = "cpu"):
         import torch

@@ -1,4 +1,11 @@
-"""The skill-policy contract: act(observation, info, skill_call) -> PolicyStep."""
+"""The skill-policy contract: act(observation, info, skill_call) -> PolicyStep.
+
+A policy says what it reads. `needs_world = True` declares that it reads the simulator's
+state (only the scripted experts do: they plan with privileged access); any other reads
+the observation and info it is given, and `reset_policy`, the one place a policy is
+handed the env, gives it only the env's spaces. `sensors` names the env sensors it reads
+(envs/household/sensors.py), which the Agent attaches to its env.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +28,33 @@ class PolicyStep:
 
 class SkillPolicy(Protocol):
     name: str
+    needs_world: bool  # reads the simulator's state (the scripted experts); absent means False
+    sensors: tuple[str, ...]  # the env sensors it reads; absent means none
 
     def reset(self, env) -> None:
-        """A new episode begins in `env`."""
+        """A new episode begins in `env` (its spaces only, unless the policy needs the world)."""
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep: ...
+
+
+def needs_world(policy) -> bool:
+    return getattr(policy, "needs_world", False) is True
+
+
+def reset_policy(policy, env) -> None:
+    """Start `policy` on a new episode of `env`: a policy that declares `needs_world`
+    gets the env itself (and through it the world); any other gets `EnvSpaces`."""
+    policy.reset(env if needs_world(policy) else EnvSpaces(env, getattr(policy, "name", repr(policy))))
+
+
+class EnvSpaces:
+    """What a policy that does not declare `needs_world` is given of its env: the
+    observation and action spaces; anything else is refused, saying why."""
+
+    def __init__(self, env, policy_name: str):
+        self.observation_space, self.action_space = env.observation_space, env.action_space
+        self._policy_name = policy_name
+
+    def __getattr__(self, name: str):
+        raise PermissionError(f"policy {self._policy_name!r} does not declare needs_world = True, so it is given "
+                              f"the env's spaces only (asked for {name!r}): it reads its observation and info")

@@ -14,12 +14,14 @@ from ..envs.actions import Action
 from ..envs.household.navigation import nearest_first, shortest_actions
 from ..envs.household.scene import Pose
 from ..envs.household.world import World, WorldObject
-from ..envs.skills import TRANSFORM_APPLIANCE, SkillCall, goto_poses, is_done
+from ..envs.skills import SKILLS, GotoLocation, SkillCall, TransformObject, goto_poses, is_done
+from ..envs.transforms import Transform
 from .base import PolicyStep
 
 
 class ExpertSkillPolicy:
     name = "expert"
+    needs_world = True  # it plans over the simulator's state
 
     def __init__(self):
         self.env = None
@@ -61,25 +63,21 @@ class ExpertSkillPolicy:
         return self._into_sight(self._skill_actions(call))
 
     def _skill_actions(self, call: SkillCall) -> list[Action]:
-        skill = call.skill
-        if skill == "GotoLocation":
+        skill = SKILLS.get(call.skill)
+        if skill is None:
+            raise SkillImpossible(f"unknown skill {call.skill!r}")
+        if isinstance(skill, GotoLocation):
             return self._goto(call)
-        if skill == "PickupObject":
-            obj = self._resolve(call, 0, reachable_only=False)
-            return self._through_container(obj, [Action("PickupObject", obj.id)])
-        if skill == "PutObject":
-            rec = self._resolve(call, 1, reachable_only=False)
-            return self._through_container(rec, [Action("PutObject", rec.id)], include_self=True)
-        if skill in ("OpenObject", "CloseObject"):
-            return [Action(skill, self._resolve(call, 0).id)]
-        if skill == "ToggleObject":
-            return [Action("ToggleObjectOn", self._resolve(call, 0).id)]
-        if skill == "SliceObject":
-            obj = self._resolve(call, 0, reachable_only=False)
-            return self._through_container(obj, [Action("SliceObject", obj.id)])
-        if skill in TRANSFORM_APPLIANCE:
-            return self._transform(call)
-        raise SkillImpossible(f"unknown skill {skill!r}")
+        if isinstance(skill, TransformObject):
+            return self._transform(call, skill.transform)
+        if skill.action is None:
+            raise SkillImpossible(f"the expert has no way to carry out {call.skill}")
+        target = self._resolve(call, skill.target, reachable_only=not skill.may_open_container)
+        actions = [Action(skill.action, target.id)]
+        if not skill.may_open_container:
+            return actions
+        # a receptacle may itself be the closed furniture (a fridge); an object is inside it
+        return self._through_container(target, actions, include_self=skill.args[skill.target] == "receptacle")
 
     def _goto(self, call: SkillCall) -> list[Action]:
         w = self.world
@@ -154,33 +152,24 @@ class ExpertSkillPolicy:
             return actions
         return [Action("OpenObject", container.id), *actions, Action("CloseObject", container.id)]
 
-    def _transform(self, call: SkillCall) -> list[Action]:
+    def _transform(self, call: SkillCall, transform: Transform) -> list[Action]:
         w = self.world
         if w.held is None:
             raise SkillImpossible(f"{call.skill} needs the {call.args[0]} in hand")
-        held = w.held
-        appliance_type = TRANSFORM_APPLIANCE[call.skill]
         visible = w.visible_ids()
-        appliance = next((w.objects[o] for o in visible if w.objects[o].type.name == appliance_type), None)
+        appliance = next((w.objects[o] for o in visible if w.objects[o].type.name == transform.appliance), None)
         if appliance is None:
-            raise SkillImpossible(f"no {appliance_type} in reach")
-        a = appliance.id
-        if call.skill == "CleanObject":
+            raise SkillImpossible(f"no {transform.appliance} in reach")
+        control_id = None
+        if transform.needs_control:
             # (with a camera's visibility the faucet may be out of frame from here: the
             # expert steps to where it shows before turning it on)
             candidates = w.objects.values() if w.sight is not None else (w.objects[o] for o in visible)
-            faucet = next((o for o in candidates if o.controls == a), None)
-            if faucet is None:
-                raise SkillImpossible(f"no faucet over {a} in reach")
-            return [Action("PutObject", a), Action("ToggleObjectOn", faucet.id),
-                    Action("ToggleObjectOff", faucet.id), Action("PickupObject", held)]
-        opening = [Action("OpenObject", a)] if not appliance.is_open else []
-        if call.skill == "HeatObject":
-            return [*opening, Action("PutObject", a), Action("CloseObject", a), Action("ToggleObjectOn", a),
-                    Action("ToggleObjectOff", a), Action("OpenObject", a), Action("PickupObject", held),
-                    Action("CloseObject", a)]
-        return [*opening, Action("PutObject", a), Action("CloseObject", a), Action("OpenObject", a),
-                Action("PickupObject", held), Action("CloseObject", a)]
+            control = next((o for o in candidates if o.controls == appliance.id), None)
+            if control is None:
+                raise SkillImpossible(f"no {transform.switch.lower()} over {appliance.id} in reach")
+            control_id = control.id
+        return transform.actions(appliance, w.held, control_id)
 
 
 class SkillImpossible(Exception):

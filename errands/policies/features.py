@@ -8,15 +8,14 @@ training loop serve them all:
 - `extras`: a few categorical scalars (K,) int64, each with a vocabulary size.
 - `text`: the words of the skill or instruction, as ids into a word vocabulary.
 
-For the household simulator the grid is the symbolic view (cell kind, furniture type,
+For the household simulator every part comes from the env's observation and info, never
+from the simulator's state: the grid is the symbolic view (cell kind, furniture type,
 visible item type, open/on flags), and the extras are: the held object's type, the camera
-horizon, the previous action and whether it failed, and a point-goal sensor for the skill's
-grounded target, as Habitat's PointNav gives: where the furniture holding the target lies,
-ahead and to the right of the agent in grid cells, and its height. The sensor is off (0)
-when the planner did not ground the skill to an object id or the target is in hand.
-Last, whether the target is among the objects the env reports visible and in reach
-(info["visible_objects"], an object detector's output): 0 no target (in hand), 1 not
-visible, 2 visible; by id when the skill is grounded, else by type.
+horizon (from the pose), the previous action and whether it failed, and the goal sensors
+of envs/household/sensors.py (the point-goal sensor's three codes, and whether the target
+is in view). Those sensors measure the target that `goal_target(call)` names for the
+running skill: the receptacle of a PutObject, else the first argument; by id when the
+planner grounded the call, else by type.
 """
 
 from __future__ import annotations
@@ -28,15 +27,14 @@ import numpy as np
 
 from ..envs.actions import ACTIONS, Action
 from ..envs.household.object_types import NUM_TYPES, TYPE_NAMES, type_of_id
-from ..envs.household.scene import HORIZONS, heading_step
+from ..envs.household.scene import HORIZONS
+from ..envs.household.sensors import GOAL_HEIGHTS, GOAL_RANGE, GOAL_SENSOR_KEYS, GoalTarget
 from ..envs.skills import SKILLS, SkillCall
 
 SKILL_DONE = "SkillDone"  # the policy's "this skill is finished" output, after the primitive actions
 POLICY_ACTIONS = ACTIONS + (SKILL_DONE,)
 TARGET_NAMES = ("<none>",) + TYPE_NAMES  # interaction targets: object types, 0 = none
 TARGET_INDEX = {name: i for i, name in enumerate(TARGET_NAMES)}
-GOAL_RANGE = 16  # the point-goal sensor reads offsets in -16..16 cells (clipped)
-GOAL_HEIGHTS = 5  # height buckets of 0.5 m
 PAD, UNKNOWN = "<pad>", "<unk>"
 HOUSEHOLD_EXTRAS = ("held", "horizon", "previous_action", "goal_ahead", "goal_right", "goal_height", "goal_visible")
 
@@ -133,56 +131,50 @@ def previous_action_code(action: Action | None, success: bool) -> int:
     return 1 + ACTIONS.index(action.name) + (0 if success else len(ACTIONS))
 
 
-def goal_object_id(world, call: SkillCall) -> str | None:
-    """The grounded object the skill is about: the receptacle of a PutObject, else the
-    first argument; None when the call is not grounded or the object is in hand."""
-    if not call.ids:
+def goal_target(call: SkillCall) -> GoalTarget | None:
+    """What the goal sensors measure for `call`: the receptacle of a PutObject, else the
+    first argument; the grounded object when the planner gave ids, else the type; None
+    for a call without arguments."""
+    i = 1 if call.skill == "PutObject" else 0
+    if call.ids:
+        oid = call.ids[i] if i < len(call.ids) else call.ids[0]
+        return GoalTarget(object_id=oid or None, grounded_ids=tuple(call.ids))
+    if not call.args:
         return None
-    oid = call.ids[1] if call.skill == "PutObject" and len(call.ids) > 1 else call.ids[0]
-    if not oid or oid not in world.objects or oid == world.held:
-        return None
-    return oid
+    return GoalTarget(type_name=call.args[i] if i < len(call.args) else call.args[0])
 
 
-def goal_sensor(world, call: SkillCall) -> tuple[int, int, int]:
-    """(ahead, right, height) codes of the point-goal sensor, 0 when it is off."""
-    oid = goal_object_id(world, call)
-    root = world.root_fixed(oid) if oid else None
-    if root is None:
-        return 0, 0, 0
-    x, y, z = root.position
-    row, col = world.scene.xz_cell(x, z)
-    a = world.agent
-    dr, dc = row - a.row, col - a.col
-    fr, fc = heading_step(a.heading)
-    rr, rc = heading_step((a.heading + 90) % 360)
-    ahead = int(np.clip(dr * fr + dc * fc, -GOAL_RANGE, GOAL_RANGE))
-    right = int(np.clip(dr * rr + dc * rc, -GOAL_RANGE, GOAL_RANGE))
-    height = int(np.clip(y // 0.5, 0, GOAL_HEIGHTS - 1))
-    return ahead + GOAL_RANGE + 1, right + GOAL_RANGE + 1, height + 1
-
-
-def goal_visible(world, call: SkillCall) -> int:
-    """0: the target is in hand (or the call has no argument), 1: not in view, 2: in view."""
-    oid = goal_object_id(world, call)
-    if oid is not None:
-        return 2 if oid in world.visible_ids() else 1
-    if call.ids or not call.args:
-        return 0
-    name = call.args[1] if call.skill == "PutObject" and len(call.args) > 1 else call.args[0]
-    held = world.objects[world.held].type.name if world.held else None
-    if name == held:
-        return 0
-    return 2 if any(world.objects[o].type.name == name for o in world.visible_ids()) else 1
-
-
-def household_features(world, call: SkillCall, previous: Action | None, previous_success: bool
+def household_features(observation: dict, previous: Action | None, previous_success: bool
                        ) -> tuple[np.ndarray, np.ndarray]:
-    """(grid, extras) for one step of `call` in `world`."""
-    held = world.objects[world.held].type.index if world.held else 0
-    extras = np.array([held, HORIZONS.index(world.agent.horizon), previous_action_code(previous, previous_success),
-                       *goal_sensor(world, call), goal_visible(world, call)], dtype=np.int64)
-    return world.egocentric_view().copy(), extras
+    """(grid, extras) of one step, from an observation of a household env with the goal
+    sensors (GoalSensors) aimed at the running skill's `goal_target`."""
+    missing = [key for key in ("view", "pose", "held", *GOAL_SENSOR_KEYS) if key not in observation]
+    if missing:
+        raise KeyError(f"the observation lacks {missing}: a learned household policy reads the symbolic view "
+                       f"and the goal sensors (wrap the env with envs.household.sensors.GoalSensors, as the "
+                       f"Agent does for a policy that declares them)")
+    extras = np.array([int(observation["held"]), HORIZONS.index(int(observation["pose"][3])),
+                       previous_action_code(previous, previous_success),
+                       *(int(code) for code in observation["point_goal"]), int(observation["goal_visible"])],
+                      dtype=np.int64)
+    return np.array(observation["view"], dtype=np.uint8), extras
+
+
+def ground_target(type_name: str, info: dict) -> str:
+    """The object an interaction of type `type_name` aims at: the skill's own object, or
+    what holds it, when it has this type and is in view or in hand (info["goal_holders"],
+    in the order of the call's ids, innermost first); else the type, which the simulator
+    resolves to the nearest visible instance."""
+    if "goal_holders" not in info:
+        raise KeyError("info lacks 'goal_holders': grounding a target reads the goal sensors' info "
+                       "(envs.household.sensors.GoalSensors)")
+    visible = set(info["visible_objects"])
+    held = info["held_object"]
+    for chain in info["goal_holders"]:
+        for oid in chain:
+            if type_of_id(oid) == type_name and (oid in visible or oid == held):
+                return oid
+    return type_name
 
 
 def action_label(action: Action) -> tuple[int, int]:

@@ -21,6 +21,16 @@ spot). The policy counts its visits to each pose during the skill, and when its 
 would repeat one it moves instead toward the neighbouring pose it has visited least (the
 network's order breaks ties): the pose ahead or a turn, from its own motion, no map
 (`avoid_loops=False` turns this off).
+
+Both memories name a world state from the policy's own experience: its pose (in the
+observation) and the number of its interactions that have succeeded this episode. Every
+change to an object is a successful interaction's doing, every successful interaction
+changes one, and every action of an episode is the policy's, so that pair tells world
+states apart exactly as the simulator's object version does (`EpisodeState`).
+
+The policy reads the observation and info only (features.py), never the simulator's
+state: it declares the goal sensors it needs (`sensors`), which the Agent attaches to
+its env, and `needs_world = False`.
 """
 
 from __future__ import annotations
@@ -31,9 +41,11 @@ from pathlib import Path
 import numpy as np
 
 from ..envs.actions import INTERACTION_ACTIONS, Action
+from ..envs.household.scene import Pose
+from ..envs.household.sensors import GOAL_SENSOR_KEYS
 from ..envs.skills import SkillCall
 from .base import PolicyStep
-from .features import SKILL_DONE, Vocabulary, household_features
+from .features import SKILL_DONE, Vocabulary, ground_target, household_features
 
 DEFAULT_CHECKPOINT = "household-skills"  # packaged in errands/policies/data/
 MAX_STEPS_PER_SKILL = 100
@@ -53,13 +65,13 @@ class SkillTracker:
         self.previous: Action | None = None
         self.steps = 0
 
-    def observe(self, world, info: dict, call: SkillCall) -> tuple[np.ndarray, np.ndarray, bool]:
+    def observe(self, observation: dict, info: dict, call: SkillCall) -> tuple[np.ndarray, np.ndarray, bool]:
         """(grid, extras, is_new_skill) for this step."""
         new = call is not self.call
         if new:
             self.call, self.previous, self.steps = call, None, 0
         success = bool(info.get("last_action_success", True))
-        grid, extras = household_features(world, call, self.previous, success)
+        grid, extras = household_features(observation, self.previous, success)
         return grid, extras, new
 
     def took(self, action: Action) -> None:
@@ -67,10 +79,29 @@ class SkillTracker:
         self.steps += 1
 
 
+class EpisodeState:
+    """The world state the policy is in, named from what it observes: (pose, the number
+    of its interactions that succeeded so far this episode)."""
+
+    def __init__(self):
+        self.changes = 0
+        self._interacted = False  # the last action taken was an interaction
+
+    def observe(self, observation: dict, info: dict) -> tuple[Pose, int]:
+        """The state now, after learning the outcome of the action last taken."""
+        if self._interacted and info.get("last_action_success", True):
+            self.changes += 1
+        self._interacted = False
+        col, row, heading, horizon = (int(v) for v in observation["pose"])
+        return Pose(row, col, heading, horizon), self.changes
+
+    def took(self, action: Action) -> None:
+        self._interacted = action.is_interaction
+
+
 class RefusalMemory:
-    """The actions refused in each world state of this episode. A state is the agent's
-    pose with the world's object version (bumped by every change to an object), so a
-    remembered refusal is exact, not a guess."""
+    """The actions refused in each world state of this episode (states as EpisodeState
+    names them), so a remembered refusal is exact, not a guess."""
 
     def __init__(self):
         self.refused: set[tuple] = set()
@@ -82,15 +113,15 @@ class RefusalMemory:
             self.refused.add(self._last)
         self._last = None
 
-    def is_refused(self, world, action: Action) -> bool:
-        return (world.agent, world.version, action) in self.refused
+    def is_refused(self, state: tuple, action: Action) -> bool:
+        return (*state, action) in self.refused
 
-    def took(self, world, action: Action) -> None:
-        self._last = (world.agent, world.version, action)
+    def took(self, state: tuple, action: Action) -> None:
+        self._last = (*state, action)
 
 
 class LoopEscape:
-    """The running skill's visits to each world state (pose and object version) and the
+    """The running skill's visits to each world state (pose and object changes) and the
     actions taken there; a repeated choice in a revisited state is a loop, left by the
     move toward the least visited next pose."""
 
@@ -100,30 +131,32 @@ class LoopEscape:
         self.visits: dict[tuple, int] = {}
         self.taken: dict[tuple, set[Action]] = {}
 
-    def arrive(self, world) -> None:
-        key = (world.agent, world.version)
-        self.visits[key] = self.visits.get(key, 0) + 1
+    def arrive(self, state: tuple) -> None:
+        self.visits[state] = self.visits.get(state, 0) + 1
 
-    def closes_loop(self, world, action: Action) -> bool:
-        return action in self.taken.get((world.agent, world.version), ())
+    def closes_loop(self, state: tuple, action: Action) -> bool:
+        return action in self.taken.get(state, ())
 
-    def escape(self, world, ranked: list[str], refused) -> Action | None:
+    def escape(self, state: tuple, ranked: list[str], refused) -> Action | None:
         """Of the moves not `refused`, the one whose next pose was visited least (the
         earliest in `ranked` on a tie); None when every move is refused."""
-        pose, best = world.agent, None
+        (pose, changes), best = state, None
         for name in ranked:
             if name not in self.MOVES or refused(Action(name)):
                 continue
-            visits = self.visits.get((pose.after(name), world.version), 0)
+            visits = self.visits.get((pose.after(name), changes), 0)
             if best is None or visits < best[0]:
                 best = (visits, Action(name))
         return None if best is None else best[1]
 
-    def took(self, world, action: Action) -> None:
-        self.taken.setdefault((world.agent, world.version), set()).add(action)
+    def took(self, state: tuple, action: Action) -> None:
+        self.taken.setdefault(state, set()).add(action)
 
 
 class LearnedSkillPolicy:
+    needs_world = False
+    sensors = GOAL_SENSOR_KEYS
+
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu",
                  max_steps_per_skill: int = MAX_STEPS_PER_SKILL, remember_refusals: bool = True,
                  avoid_loops: bool = True):
@@ -144,20 +177,21 @@ class LearnedSkillPolicy:
         self.remember_refusals, self.avoid_loops = remember_refusals, avoid_loops
         self.name = "learned" if checkpoint is None else str(checkpoint)
         self._torch = torch
-        self.tracker = SkillTracker()
-        self.env = None
+        self.reset(None)
 
     def reset(self, env) -> None:
-        self.env = env.unwrapped
+        """A new episode: the memories start empty (the env itself is not kept: the
+        policy reads only what `act` is given)."""
         self.tracker = SkillTracker()
+        self.episode = EpisodeState()
         self.refusals = RefusalMemory()
         self.loops = LoopEscape()
         self._state = None
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
         torch = self._torch
-        world = self.env.world
-        grid, extras, new = self.tracker.observe(world, info, call)
+        grid, extras, new = self.tracker.observe(observation, info, call)
+        state = self.episode.observe(observation, info)
         self.refusals.observe(info)
         if new:
             self._state = None
@@ -170,36 +204,24 @@ class LearnedSkillPolicy:
             action_logits, target_logits, self._state = self.model(
                 torch.as_tensor(grid, device=self.device)[None, None],
                 torch.as_tensor(extras, device=self.device)[None, None], self._text, self._state)
-        self.loops.arrive(world)
+        self.loops.arrive(state)
         ranked = [self.actions[i] for i in action_logits[0, -1].argsort(descending=True).tolist()]
         target = None
         for name in ranked:
             if name == SKILL_DONE:
                 return PolicyStep(done=True)
             if name in INTERACTION_ACTIONS and target is None:
-                target = self._ground(self.targets[1 + int(target_logits[0, -1, 1:].argmax())], call, world)
+                target = ground_target(self.targets[1 + int(target_logits[0, -1, 1:].argmax())], info)
             action = Action(name, target if name in INTERACTION_ACTIONS else None)
-            if not self._refused(world, action):
+            if not self._refused(state, action):
                 break
-        if self.avoid_loops and self.loops.closes_loop(world, action):
-            action = self.loops.escape(world, ranked, lambda move: self._refused(world, move)) or action
+        if self.avoid_loops and self.loops.closes_loop(state, action):
+            action = self.loops.escape(state, ranked, lambda move: self._refused(state, move)) or action
         self.tracker.took(action)
-        self.refusals.took(world, action)
-        self.loops.took(world, action)
+        self.episode.took(action)
+        self.refusals.took(state, action)
+        self.loops.took(state, action)
         return PolicyStep(action=action)
 
-    def _refused(self, world, action: Action) -> bool:
-        return self.remember_refusals and self.refusals.is_refused(world, action)
-
-    @staticmethod
-    def _ground(type_name: str, call: SkillCall, world) -> str:
-        """The skill's own object (or the furniture holding it) when it has this type and
-        is in view; else the type, which the simulator resolves to the nearest instance."""
-        visible = set(world.visible_ids())
-        for oid in call.ids or ():
-            while oid and oid in world.objects:
-                obj = world.objects[oid]
-                if obj.type.name == type_name and (oid in visible or oid == world.held):
-                    return oid
-                oid = obj.parent
-        return type_name
+    def _refused(self, state: tuple, action: Action) -> bool:
+        return self.remember_refusals and self.refusals.is_refused(state, action)

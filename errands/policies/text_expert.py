@@ -4,14 +4,15 @@ they exist)."""
 
 from __future__ import annotations
 
-from ..envs.household.text_env import HouseholdTextEnv
-from ..envs.skills import Plan, SkillCall
+from ..envs.household_text_env import HouseholdTextEnv
+from ..envs.skills import (SKILLS, GotoLocation, PickupObject, Plan, PutObject, SkillCall, SliceObject, ToggleObject,
+                           TransformObject)
 from ..planners.symbolic import plan_for_goal
-
-VERBS = {"HeatObject": "heat", "CoolObject": "cool", "CleanObject": "clean"}
 
 
 class TextExpert:
+    needs_world = True  # it works its commands out from the simulator's state
+
     def __init__(self, env: HouseholdTextEnv):
         self.env = env
         self.plan: Plan = plan_for_goal(env.task.goal, env.world)
@@ -27,21 +28,23 @@ class TextExpert:
         return self.queue.pop(0)
 
     def _commands(self, call: SkillCall) -> list[str]:
+        """The skill as ALFWorld commands, by its class."""
         env, w = self.env, self.env.world
         ids = call.ids
-        if call.skill == "GotoLocation":
+        skill = SKILLS.get(call.skill)
+        if isinstance(skill, GotoLocation):
             return [f"go to {env.name(ids[0])}"]
-        if call.skill == "PickupObject":
+        if isinstance(skill, PickupObject):
             obj = w.objects[ids[0]]
             return self._opening(obj.parent) + [f"take {env.name(obj.id)} from {env.name(obj.parent)}"]
-        if call.skill == "PutObject":
+        if isinstance(skill, PutObject):
             root = w.root_fixed(ids[1])
             return self._opening(root.id) + [f"move {env.name(ids[0])} to {env.name(ids[1])}"]
-        if call.skill in VERBS:
-            return [f"{VERBS[call.skill]} {env.name(ids[0])} with {env.name(env.location)}"]
-        if call.skill == "SliceObject":
+        if isinstance(skill, TransformObject):
+            return [f"{skill.transform.name} {env.name(ids[0])} with {env.name(env.location)}"]
+        if isinstance(skill, SliceObject):
             return self._opening(w.objects[ids[0]].parent) + [f"slice {env.name(ids[0])} with {env.name(w.held)}"]
-        if call.skill == "ToggleObject":
+        if isinstance(skill, ToggleObject):
             return [f"use {env.name(ids[0])}"]
         raise ValueError(f"the text expert cannot say {call}")
 

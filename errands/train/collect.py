@@ -25,7 +25,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..envs.household.env import camera_options
+from ..envs.household_env import camera_options
 from ..policies.features import household_spec
 from .dataset import DATASET_FORMAT, DATASET_VERSION, MANIFEST, DatasetError, read_manifest, sha256, write_manifest, write_shard
 
@@ -114,7 +114,7 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
     """Play one shard's episodes and write them (runs in a worker process)."""
     import numpy as np
 
-    from ..envs.household.env import HouseholdEnv
+    from ..envs.household_env import HouseholdEnv
     from ..planners.oracle import OraclePlanner
     from ..policies import make_policy
     from ..policies.agent import Agent

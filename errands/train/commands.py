@@ -18,7 +18,7 @@ TRAIN_EPILOG = """examples:
   torchrun --standalone --nproc-per-node 2 -m errands.cli train bc --data data/demos --out runs/train/ddp
   errands run --policy runs/train/bc "put a washed apple in the fridge"
 
-A config file is a JSON object with any of the keys of errands.train.imitation.TrainConfig
+A config file is a JSON object with any of the keys of errands.train.imitation_config.TrainConfig
 (datasets, out, epochs, batch_size, lr, hidden, seed, device, amp, dagger_rounds, ...);
 flags override it. Rerunning the same command resumes from OUT/checkpoints/last.
 """
@@ -104,7 +104,7 @@ The reward (errands/train/skill_env.py): -0.01 a step, -0.05 a failed action, fo
 GotoLocation +0.1 per action fewer on the shortest path to the target, +1 for SkillDone
 when the skill's success test holds (the end), -0.1 for SkillDone before it holds (the
 episode goes on), -0.5 for Stop or the 10th failed action (the end).
-A config file is a JSON object with any of the keys of errands.train.rl.RLConfig; flags
+A config file is a JSON object with any of the keys of errands.train.rl_config.RLConfig; flags
 override it. Rerunning the same command resumes from OUT/checkpoints/last (SB3's own,
 pickle-based save: keep it in its run folder).
 """
@@ -181,7 +181,9 @@ def cmd_collect(args) -> int:
 
 def cmd_train(args) -> int:
     from .config_file import flag_overrides
-    from .imitation import TrainConfig, train, train_dagger
+    from .dagger import train_dagger
+    from .imitation import train
+    from .imitation_config import TrainConfig
 
     overrides = flag_overrides(args, TrainConfig)
     if args.algorithm == "dagger" and overrides["out"] is None:
@@ -198,7 +200,8 @@ def cmd_train(args) -> int:
 
 def cmd_train_rl(args) -> int:
     from .config_file import flag_overrides
-    from .rl import RLConfig, train_rl
+    from .rl import train_rl
+    from .rl_config import RLConfig
 
     config = RLConfig.from_file(args.config, **flag_overrides(args, RLConfig))
     out = train_rl(config, progress=not args.no_progress)

@@ -4,13 +4,18 @@
 records are demonstrations (behaviour cloning); with a learned policy acting and the
 `ExpertTeacher` labelling, they are DAgger's: the learner chooses where to go, the expert
 says what it would have done there.
+
+The recorder featurises what the acting policy is given (the observation with the goal
+sensors, and info), as the learned policy does; only the expert, acting or labelling,
+reads the world.
 """
 
 from __future__ import annotations
 
 from ..envs.actions import Action
+from ..envs.household.sensors import GOAL_SENSOR_KEYS
 from ..envs.skills import SkillCall, is_done
-from ..policies.base import PolicyStep
+from ..policies.base import PolicyStep, needs_world, reset_policy
 from ..policies.expert import ExpertSkillPolicy, SkillImpossible
 from ..policies.features import POLICY_ACTIONS, SKILL_DONE, action_label
 from ..policies.learned import SkillTracker
@@ -21,13 +26,15 @@ class ExpertTeacher:
     skill is kept while the learner follows it, and made again from the current state
     when the learner strays (every step, for navigation)."""
 
+    needs_world = True
+
     def __init__(self):
         self.expert = ExpertSkillPolicy()
         self.call: SkillCall | None = None
         self.queue: list[Action] = []
 
     def reset(self, env) -> None:
-        self.expert.reset(env)
+        reset_policy(self.expert, env)
         self.call = None
 
     def label(self, call: SkillCall, taken: Action | None, taken_ok: bool) -> PolicyStep:
@@ -53,25 +60,28 @@ class ExpertTeacher:
 
 class RecordingPolicy:
     """Acts with `actor` and records, for every step of every skill, the features and
-    the label: the actor's own step when no teacher is given, else the teacher's."""
+    the label: the actor's own step when no teacher is given, else the teacher's. It
+    reads the goal sensors (`sensors`) and hands the world on only to the actor and
+    teacher that need it."""
+
+    sensors = GOAL_SENSOR_KEYS
 
     def __init__(self, actor, teacher: ExpertTeacher | None = None):
         self.actor, self.teacher = actor, teacher
         self.name = actor.name
+        self.needs_world = needs_world(actor) or (teacher is not None and needs_world(teacher))
         self.rows: list[dict] = []
         self.segment = -1
 
     def reset(self, env) -> None:
-        self.env = env.unwrapped
-        self.actor.reset(env)
+        reset_policy(self.actor, env)
         if self.teacher is not None:
-            self.teacher.reset(env)
+            reset_policy(self.teacher, env)
         self.tracker = SkillTracker()
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
-        world = self.env.world
         previous, ok = self.tracker.previous, bool(info.get("last_action_success", True))
-        grid, extras, new = self.tracker.observe(world, info, call)
+        grid, extras, new = self.tracker.observe(observation, info, call)
         if new:
             self.segment += 1
             previous = None

@@ -8,12 +8,17 @@ before the next task is drawn (planning is most of a reset's cost); `reset(seed=
 always draws afresh, so the same seed gives the same episode. Then the agent acts with the learned policy's outputs: a
 primitive action and a target object type, or SkillDone. This is the task a learned skill
 policy faces inside the Agent (policies/agent.py), with the same features
-(policies/features.py) and the same grounding of targets (LearnedSkillPolicy._ground).
+(policies/features.py) and the same grounding of targets (features.ground_target).
 
-Observation (a Dict): `skill`, the SkillCall as text ("GotoLocation(Fridge)"); `grid`,
-the symbolic egocentric view (H, W, 4); `extras`, the categorical extras (held type,
-horizon, previous action, point-goal sensor). `SB3SkillObservation` turns this into
-what stable-baselines3 takes (it has no Text space): word ids, and integer Boxes.
+Observation (a Dict): what a skill policy is given inside the Agent, the household
+env's observation with the goal sensors aimed at the skill's target
+(envs/household/sensors.py: "instruction", "view", "pose", "held", "point_goal",
+"goal_visible"), and the network's inputs made from it: `skill`, the SkillCall as text
+("GotoLocation(Fridge)"); `grid`, the symbolic egocentric view (H, W, 4); `extras`, the
+categorical extras (held type, horizon, previous action, goal sensors). info is the
+household env's (with "goal_holders") and the skill's own entries below.
+`SB3SkillObservation` turns this into what stable-baselines3 takes (it has no Text
+space): word ids, and integer Boxes.
 
 Action: MultiDiscrete([len(POLICY_ACTIONS), len(TARGET_NAMES)]): the action index (the 13
 primitive actions, then SkillDone) and the target type index (0 = none; read only for
@@ -60,9 +65,10 @@ import numpy as np
 from gymnasium import spaces
 
 from ..envs.actions import INTERACTION_ACTIONS, Action
-from ..envs.household.env import HouseholdEnv
 from ..envs.household.navigation import shortest_actions
 from ..envs.household.scene import Pose, Scene
+from ..envs.household.sensors import GoalSensors
+from ..envs.household_env import HouseholdEnv
 from ..envs.skills import SKILLS, SkillCall, goto_poses, is_done, precondition_error
 
 STEP_PENALTY = 0.01
@@ -96,11 +102,13 @@ class HouseholdSkillEnv(gym.Env):
         self.household = HouseholdEnv(split=split, view_size=view_size, render_mode=render_mode,
                                       layouts_dir=layouts_dir,
                                       scenes="alfred_floorplans" if layouts_dir else "procedural")
+        self.sensed = GoalSensors(self.household)  # the skill's steps, read with the goal sensors
         self.render_mode = render_mode
         self.spec_features = household_spec(view_size)
         grid_high = np.broadcast_to(np.array(self.spec_features.grid_vocab, dtype=np.uint8) - 1,
                                     self.spec_features.grid_shape)
         self.observation_space = spaces.Dict({
+            **self.sensed.observation_space.spaces,
             "skill": spaces.Text(MAX_SKILL_TEXT, charset=string.printable),
             "grid": spaces.Box(np.zeros_like(grid_high), grid_high.copy(), dtype=np.uint8),
             "extras": spaces.MultiDiscrete(np.array(self.spec_features.extras_vocab, dtype=np.int64)),
@@ -137,7 +145,7 @@ class HouseholdSkillEnv(gym.Env):
         self.tracker = SkillTracker()
         self.steps = 0
         self._left = self._distance(self.world.agent) if self._distance else None
-        return self._observation(self._info), self._report(self._info)
+        return self._observation(self._obs, self._info), self._report(self._info)
 
     def step(self, action):
         if self.call is None:
@@ -151,12 +159,12 @@ class HouseholdSkillEnv(gym.Env):
             done = is_done(self.world, self.call)
             reward += SUCCESS_BONUS if done else -EARLY_DONE_PENALTY
             success = True if done else None
-            terminated, info = done, self._info
+            terminated, obs, info = done, self._obs, self._info
         else:
             primitive = Action(name, self._target(name, target))
             self.tracker.took(primitive)
-            _, _, stopped, cut, info = self.household.step(primitive)
-            self._info = info
+            obs, _, stopped, cut, info = self.sensed.step(primitive)
+            self._obs, self._info = obs, info
             if not info["last_action_success"]:
                 reward -= FAILED_ACTION_PENALTY
             if self._distance is not None:
@@ -173,7 +181,7 @@ class HouseholdSkillEnv(gym.Env):
         report = self._report(info)
         if success is not None:
             report["is_success"] = success
-        return self._observation(info), float(reward), terminated, truncated, report
+        return self._observation(obs, info), float(reward), terminated, truncated, report
 
     def render(self):
         return self.household.render()
@@ -204,20 +212,22 @@ class HouseholdSkillEnv(gym.Env):
     def _start_skill(self, task, plan, chosen: int) -> str | None:
         """Rebuild the task's world and play the expert through the plan's steps before
         `chosen`; None when the skill can start, else why not."""
+        from ..policies.base import reset_policy
         from ..policies.expert import ExpertSkillPolicy, SkillImpossible
+        from ..policies.features import goal_target
 
         env = self.household
-        _, info = env.reset(options={"task": task})
+        obs, info = env.reset(options={"task": task})
         world = env.world
         expert = ExpertSkillPolicy()
-        expert.reset(env)
+        reset_policy(expert, env)
         for call in plan.steps[:chosen]:
             try:
                 actions = expert.actions_for(call)
             except SkillImpossible as e:
                 return f"{task.task_id}: the expert cannot do {call} ({e})"
             for action in actions:
-                _, _, terminated, truncated, info = env.step(action)
+                obs, _, terminated, truncated, info = env.step(action)
                 if not info["last_action_success"] or terminated or truncated:
                     return f"{task.task_id}: the expert's {action} failed during {call}"
             if not is_done(world, call):
@@ -226,40 +236,42 @@ class HouseholdSkillEnv(gym.Env):
         error = precondition_error(world, call)
         if error and call.skill not in ("PickupObject", "SliceObject", "PutObject"):  # as the Agent checks
             return f"{task.task_id}: {call} cannot start ({error})"
-        info = self._detour(info)
+        obs, info = self._detour(obs, info)
         poses = goto_poses(world, call) if call.skill == "GotoLocation" else None
         if poses == []:
             return f"{task.task_id}: no pose reaches the target of {call}"
-        self.task, self.call, self._info = task, call, info
+        self.task, self.call = task, call
+        self._obs, self._info = self.sensed.set_goal_target(goal_target(call), obs, info)
         self._distance = _PoseDistance(world.scene, poses) if poses else None
         return None
 
-    def _detour(self, info: dict) -> dict:
+    def _detour(self, obs: dict, info: dict) -> tuple[dict, dict]:
         """0 to `detour_steps` random moves and turns (refused ones included: they are
         part of the state the skill starts from)."""
         for _ in range(int(self.np_random.integers(self.detour_steps + 1))):
             name = DETOUR_ACTIONS[int(self.np_random.integers(len(DETOUR_ACTIONS)))]
-            _, _, _, _, info = self.household.step(Action(name))
-        return info
+            obs, _, _, _, info = self.household.step(Action(name))
+        return obs, info
 
     # --- what comes back -----------------------------------------------------------------
 
     def _target(self, name: str, target: int) -> str | None:
         """The object an interaction aims at, grounded as the learned policy grounds it."""
-        from ..policies.learned import LearnedSkillPolicy
+        from ..policies.features import ground_target
 
         if name not in INTERACTION_ACTIONS or target == 0:
             return None
-        return LearnedSkillPolicy._ground(self.target_names[target], self.call, self.world)
+        return ground_target(self.target_names[target], self._info)
 
-    def _observation(self, info: dict) -> dict:
-        grid, extras, _ = self.tracker.observe(self.world, info, self.call)
-        return {"skill": str(self.call), "grid": grid, "extras": extras}
+    def _observation(self, obs: dict, info: dict) -> dict:
+        """The observation with the network's inputs, in arrays of its own (a SkillDone
+        step returns the state of the step before, which must not share them)."""
+        grid, extras, _ = self.tracker.observe(obs, info, self.call)
+        fresh = {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in obs.items()}
+        return {**fresh, "skill": str(self.call), "grid": grid, "extras": extras}
 
     def _report(self, info: dict) -> dict:
-        return {"skill": str(self.call), "task_id": self.task.task_id, "skill_steps": self.steps,
-                "last_action_success": info["last_action_success"], "error_message": info["error_message"],
-                "actions_left": self._left}
+        return {**info, "skill": str(self.call), "skill_steps": self.steps, "actions_left": self._left}
 
 
 class _PoseDistance:

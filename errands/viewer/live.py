@@ -24,8 +24,8 @@ import traceback
 import gymnasium as gym
 
 from ..envs.actions import Action
-from ..envs.household.env import HouseholdEnv
 from ..envs.household.object_types import TYPE_NAMES
+from ..envs.household_env import HouseholdEnv
 from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog
 from ..policies.agent import Agent, _Run
@@ -59,7 +59,8 @@ def task_from_form(form: dict, layouts_dir: str | None = None) -> tuple[Task, in
         raise ValueError(f"unknown task source {source!r}: expected one of {', '.join(SOURCES)}")
     seed = _integer(form.get("seed", 0), "seed")
     if source == "suite":
-        from ..eval.suites import PACKAGED_SUITES, load_suite
+        from ..eval.packaged_suites import PACKAGED_SUITES
+        from ..eval.suites import load_suite
 
         name = str(form.get("suite", ""))
         if name not in PACKAGED_SUITES:  # a name only: a request never names a file to read

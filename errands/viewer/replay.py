@@ -18,7 +18,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..envs.household.env import HouseholdEnv
+from ..envs.household_env import HouseholdEnv
 from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog
 from .checklist import goal_checklist

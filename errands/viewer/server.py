@@ -242,7 +242,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def api_options(self) -> None:
         from ..envs.actions import ACTIONS
-        from ..eval.suites import PACKAGED_SUITES
+        from ..eval.packaged_suites import PACKAGED_SUITES
         from ..planners import PLANNERS
         from ..policies import POLICIES
 
@@ -279,7 +279,8 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, data, "image/png", {"Cache-Control": "private, max-age=3600"})
 
     def api_suite(self) -> None:
-        from ..eval.suites import PACKAGED_SUITES, load_suite
+        from ..eval.packaged_suites import PACKAGED_SUITES
+        from ..eval.suites import load_suite
 
         name = self.arg("name")
         if name not in PACKAGED_SUITES:

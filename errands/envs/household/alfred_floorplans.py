@@ -20,6 +20,7 @@ import numpy as np
 from .object_types import OBJECT_TYPES
 from .procedural import place_object, room_type_of_scene_id
 from .scene import FLOOR, FURNITURE, GRID_SIZE, WALL, ObjectSpec, Pose, Scene, SceneError, object_id
+from .visibility import validate_scene
 
 # Types ALFRED's files list without a position: where they go, and what they control.
 HOSTS = {
@@ -109,7 +110,7 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
     scene = Scene(name=f"FloorPlan{number}", room_type=room_type_of_scene_id(number) or "kitchen",
                   cells=cells, origin=origin, objects=objects, start_pose=Pose(sr, sc, 0, 30),
                   recorded_poses=recorded)
-    scene.validate(allow_unreachable=True)
+    validate_scene(scene, allow_unreachable=True)
     for type_name in types:
         t = OBJECT_TYPES.get(type_name)
         if t is not None and t.pickupable:

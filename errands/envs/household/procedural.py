@@ -10,6 +10,7 @@ import numpy as np
 
 from .object_types import OBJECT_TYPES, ROOM_TYPES
 from .scene import FLOOR, FURNITURE, GRID_SIZE, WALL, ObjectSpec, Pose, Scene, SceneError, object_id
+from .visibility import validate_scene
 
 ALFRED_RANGES = {"kitchen": range(1, 31), "living_room": range(201, 231),
                  "bedroom": range(301, 331), "bathroom": range(401, 431)}
@@ -134,7 +135,7 @@ def _build(name: str, room: str, rng: np.random.Generator) -> Scene:
     if len(scene.reachable_cells(start)) != len(floor):
         raise _Retry
     try:
-        scene.validate()
+        validate_scene(scene)
     except SceneError:
         raise _Retry from None
     _place_small_objects(scene, room, rng)

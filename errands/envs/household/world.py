@@ -19,6 +19,7 @@ import numpy as np
 from ..actions import Action
 from .object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS, TYPE_NAMES, ObjectType, object_type
 from .scene import FURNITURE, HORIZONS, OUTSIDE, Scene, heading_step
+from .visibility import visible_objects
 
 FLAG_OPEN, FLAG_ON = 1, 2
 
@@ -75,7 +76,7 @@ class World:
 
     def __init__(self, scene: Scene, view_size: int = 9, sight=None):
         self.scene = scene
-        self.sight = sight  # None: the geometric rule alone; else a camera (see _visible)
+        self.sight = sight  # None: the geometric rule alone; else a camera (visibility.py)
         self.agent = scene.start_pose
         self.held: str | None = None
         self.version = 0  # bumped whenever an object changes, to key caches
@@ -104,34 +105,16 @@ class World:
         return self._visible()[1]
 
     def _visible(self) -> tuple[list[tuple[float, str]], list[str]]:
-        """The geometric rule: furniture whose view box meets the view within reach, and
-        what rests on it unless it is closed. With a `sight` (a camera: anything with
-        `shown_ids(world)`), only those of them that its frame shows: what the camera
-        shows within reach is always among the geometric ones, so the two agree exactly."""
+        """What visibility.py's rule says the agent sees now (the geometric rule, and the
+        camera rule when the world has a `sight`), kept until the agent or an object
+        changes."""
         key = (self.agent, self.version)
         if self._visible_cache is not None and self._visible_cache[0] == key:
             return self._visible_cache[1]
-        result = []
-        fixed = self.scene.fixed
-        for reach, i in self.scene.visible_fixed(self.agent):
-            obj = self.objects[fixed[i].id]
-            result.append((reach, obj.id))
-            self._add_contents(obj, reach, result)
-        if self.sight is not None:
-            shown = self.sight.shown_ids(self)
-            result = [entry for entry in result if entry[1] in shown]
+        result = visible_objects(self)
         value = (result, [oid for _, oid in result])
         self._visible_cache = (key, value)
         return value
-
-    def _add_contents(self, obj: WorldObject, reach: float, out: list) -> None:
-        if obj.type.openable and not obj.is_open:
-            return
-        for child_id in obj.contents:
-            out.append((reach, child_id))
-            child = self.objects[child_id]
-            if child.contents:
-                self._add_contents(child, reach, out)
 
     def is_visible(self, object_id: str) -> bool:
         return object_id in self.visible_ids()

@@ -14,129 +14,15 @@ import numpy as np
 
 from ..household.object_types import OBJECT_TYPES
 from ..skills import Plan, SkillCall
+from ..transforms import TRANSFORMS, transform_of_task_type
 from .goals import TaskGoal
+from .types import TASK_TYPES
 
 PHRASINGS = ("train", "novel")
 
-# Goal templates per task type. Slots: {obj} {objs} {parent} {movable} {light} {done};
-# [a|b] picks one alternative.
-GOAL_TEMPLATES = {
-    "pick_and_place_simple": {
-        "train": [
-            "[Put|Place] {obj} in {parent}.",
-            "[Put|Place|Set] {obj} on {parent}.",
-            "Move {obj} to {parent}.",
-            "Take {obj} and put it in {parent}.",
-            "Pick up {obj} and place it on {parent}.",
-            "Bring {obj} to {parent}.",
-            "Grab {obj} and leave it [in|on] {parent}.",
-            "[Put|Place] {obj} [in|on] {parent}, please.",
-            "Find {obj} and move it to {parent}.",
-            "{Obj} goes [in|on] {parent}.",
-            "Carry {obj} over to {parent}.",
-        ],
-        "novel": [
-            "Could you relocate {obj} to {parent}?",
-            "I need {obj} sitting [in|on] {parent}.",
-            "Deposit {obj} [in|on] {parent}.",
-            "Make sure {obj} ends up [in|on] {parent}.",
-        ],
-    },
-    "pick_two_obj_and_place": {
-        "train": [
-            "[Put|Place] two {objs} in {parent}.",
-            "[Put|Place|Set] two {objs} on {parent}.",
-            "Move two {objs} to {parent}.",
-            "Take two {objs} and put them in {parent}.",
-            "Pick up two {objs} and place them on {parent}.",
-            "Bring two {objs} to {parent}.",
-            "Put a pair of {objs} [in|on] {parent}.",
-            "Find two {objs} and move them to {parent}.",
-            "[Put|Place] both {objs} [in|on] {parent}.",
-            "Two {objs} go [in|on] {parent}.",
-            "Carry two {objs} over to {parent}.",
-        ],
-        "novel": [
-            "Could you relocate a couple of {objs} to {parent}?",
-            "I need two {objs} sitting [in|on] {parent}.",
-            "Deposit two {objs} [in|on] {parent}.",
-            "Make sure two {objs} end up [in|on] {parent}.",
-        ],
-    },
-    "look_at_obj_in_light": {
-        "train": [
-            "Look at {obj} under {light}.",
-            "Examine {obj} in the light of {light}.",
-            "Pick up {obj} and turn on {light}.",
-            "Hold {obj} and switch on {light}.",
-            "Inspect {obj} by the light of {light}.",
-            "Study {obj} with {light} on.",
-            "Take {obj} to {light} and turn the lamp on.",
-            "Look at {obj} using {light}.",
-            "Check {obj} under the light of {light}.",
-            "Grab {obj} and examine it under {light}.",
-            "Turn on {light} while holding {obj}.",
-        ],
-        "novel": [
-            "Could you get a good look at {obj} beneath {light}?",
-            "Illuminate {obj} with {light}.",
-            "I want {obj} viewed under {light}.",
-            "Switch {light} on and observe {obj}.",
-        ],
-    },
-    "transform": {
-        "train": [
-            "[Put|Place] {done} {bare} in {parent}.",
-            "[Put|Place|Set] {done} {bare} on {parent}.",
-            "Move {done} {bare} to {parent}.",
-            "{Verb} {obj} and put it in {parent}.",
-            "{Verb} {obj}, then place it on {parent}.",
-            "Bring {done} {bare} to {parent}.",
-            "{Verb} {obj} and leave it [in|on] {parent}.",
-            "Pick up {obj}, {verb} it, and put it [in|on] {parent}.",
-            "Place {done} {bare} [in|on] {parent}.",
-            "Find {obj}, {verb} it and move it to {parent}.",
-            "{Done} {bare} goes [in|on] {parent}.",
-        ],
-        "novel": [
-            "Could you {verb} {obj} and relocate it to {parent}?",
-            "I need {done} {bare} sitting [in|on] {parent}.",
-            "Deposit {done} {bare} [in|on] {parent}.",
-            "Make sure {obj} is {done} and ends up [in|on] {parent}.",
-        ],
-    },
-    "pick_and_place_with_movable_recep": {
-        "train": [
-            "[Put|Place] {obj} in {movable} and put {movable_it} in {parent}.",
-            "[Put|Place] {movable} with {obj} in it on {parent}.",
-            "Move {obj} in {movable} to {parent}.",
-            "Put {obj} into {movable}, then place {movable_it} on {parent}.",
-            "Carry {obj} in {movable} to {parent}.",
-            "Bring {movable} holding {obj} to {parent}.",
-            "Take {obj}, put it in {movable}, and move {movable_it} to {parent}.",
-            "Set {movable} containing {obj} [in|on] {parent}.",
-            "Place {obj} inside {movable} and set {movable_it} [in|on] {parent}.",
-            "{Movable} with {obj} goes [in|on] {parent}.",
-            "Load {obj} into {movable} and leave {movable_it} [in|on] {parent}.",
-        ],
-        "novel": [
-            "Could you relocate {movable} with {obj} inside to {parent}?",
-            "I need {obj} in {movable} sitting [in|on] {parent}.",
-            "Deposit {movable} carrying {obj} [in|on] {parent}.",
-            "Make sure {obj} is in {movable} and {movable_it} ends up [in|on] {parent}.",
-        ],
-    },
-}
-
-# Verbs and states for transform tasks: (verb, past participle / state words).
-TRANSFORM_WORDS = {
-    "pick_clean_then_place_in_recep": {"train": (["clean", "rinse", "wash"], ["clean", "rinsed", "washed"]),
-                                       "novel": (["scrub"], ["scrubbed"])},
-    "pick_heat_then_place_in_recep": {"train": (["heat", "warm", "microwave"], ["hot", "heated", "warm"]),
-                                      "novel": (["cook"], ["cooked"])},
-    "pick_cool_then_place_in_recep": {"train": (["cool", "chill"], ["cold", "chilled", "cool"]),
-                                      "novel": (["refrigerate"], ["refrigerated"])},
-}
+# The goal templates are the task types' own (errands.envs.tasks.types); the transform
+# words in them come from errands.envs.transforms.
+GOAL_TEMPLATES = {name: kind.goal_templates for name, kind in TASK_TYPES.items()}
 
 # Names for object types beyond their own split CamelCase name; the last synonym of a
 # type with three or more is held out for the novel phrasing set.
@@ -212,8 +98,9 @@ def describe_goal(goal: TaskGoal, phrasing: str = "train", rng: np.random.Genera
     if phrasing not in PHRASINGS:
         raise ValueError(f"unknown phrasing set {phrasing!r}: expected one of {', '.join(PHRASINGS)}")
     pick = (lambda seq: seq[int(rng.integers(len(seq)))]) if rng is not None else (lambda seq: seq[0])
-    kind = "transform" if goal.task_type in TRANSFORM_WORDS else goal.task_type
-    template = pick(GOAL_TEMPLATES[kind][phrasing])
+    kind = TASK_TYPES[goal.task_type]
+    transform = transform_of_task_type(goal.task_type)
+    template = pick(kind.goal_templates[phrasing])
     obj_name = pick(names_for(goal.object, phrasing))
     if goal.sliced:
         obj = pick(SLICE_PHRASES[phrasing]).format(name=obj_name)
@@ -221,7 +108,7 @@ def describe_goal(goal: TaskGoal, phrasing: str = "train", rng: np.random.Genera
     else:
         obj, bare = _article(obj_name, pick(["a", "the"])), obj_name
     slots = {"obj": obj, "bare": bare, "objs": _plural(obj_name if not goal.sliced else f"{obj_name} slice")}
-    if goal.task_type == "look_at_obj_in_light":
+    if kind.parent_is_light:
         slots["light"] = "the " + pick(names_for(goal.parent_receptacle, phrasing))
     else:
         slots["parent"] = "the " + pick(names_for(goal.parent_receptacle, phrasing))
@@ -229,9 +116,9 @@ def describe_goal(goal: TaskGoal, phrasing: str = "train", rng: np.random.Genera
         movable = pick(names_for(goal.movable_receptacle, phrasing))
         slots["movable"] = _article(movable, pick(["a", "the"]))
         slots["movable_it"] = "it"
-    if kind == "transform":
-        verbs, states = TRANSFORM_WORDS[goal.task_type][phrasing]
-        slots["verb"], slots["done"] = pick(verbs), pick(states)
+    if transform:
+        words = transform.words(phrasing)
+        slots["verb"], slots["done"] = pick(words.verbs), pick(words.states)
         slots["bare"] = bare
         if goal.sliced:
             slots["done"], slots["bare"] = "a " + slots["done"], bare
@@ -274,9 +161,7 @@ STEP_TEMPLATES = {
     "CloseObject": ["Close the {0}."],
     "ToggleObject": ["Turn on the {0}.", "Switch on the {0}."],
     "SliceObject": ["Slice the {0}.", "Cut the {0} into slices."],
-    "CleanObject": ["Rinse the {0} in the sink.", "Wash the {0} in the sink."],
-    "HeatObject": ["Heat the {0} in the microwave.", "Warm the {0} up in the microwave."],
-    "CoolObject": ["Chill the {0} in the fridge.", "Cool the {0} in the fridge."],
+    **{t.skill: list(t.step_templates) for t in TRANSFORMS},
 }
 
 

@@ -10,18 +10,12 @@ from functools import cached_property
 
 import numpy as np
 
-from ..household.object_types import SLICING_TOOLS, object_type
+from ..household.object_types import SLICING_TOOLS
 from ..household.procedural import place_object
 from ..household.scene import Scene, SceneError
 from ..household.scenes import load_scene, parse_scene_ref
 from .goals import TaskGoal
-
-# The appliance each transform needs.
-APPLIANCE = {
-    "pick_clean_then_place_in_recep": "SinkBasin",
-    "pick_heat_then_place_in_recep": "Microwave",
-    "pick_cool_then_place_in_recep": "Fridge",
-}
+from .types import TASK_TYPES
 
 
 class ImpossibleTask(ValueError):
@@ -80,18 +74,7 @@ class Task:
 
 def missing_requirements(goal: TaskGoal, scene: Scene) -> list[str]:
     """What the scene lacks for this goal (furniture and appliances cannot be added)."""
-    reachable = {o.type for o in scene.fixed if o.id not in scene.unreachable}
-    needs = [goal.parent_receptacle]
-    if goal.task_type in APPLIANCE:
-        needs.append(APPLIANCE[goal.task_type])
-    missing = [f"a reachable {t}" for t in needs if t not in reachable]
-    if goal.task_type == "pick_clean_then_place_in_recep":
-        basins = {o.id for o in scene.fixed if o.type == "SinkBasin"}
-        if not any(o.controls in basins for o in scene.fixed if o.type == "Faucet"):
-            missing.append("a Faucet over a SinkBasin")
-    if goal.task_type == "pick_heat_then_place_in_recep" and goal.object_type_name not in object_type("Microwave").accepts:
-        missing.append(f"a Microwave that takes a {goal.object_type_name}")
-    return missing
+    return TASK_TYPES[goal.task_type].requirements(goal, scene)
 
 
 def prepare_scene(goal: TaskGoal, scene: Scene, seed: int) -> Scene:
@@ -104,9 +87,10 @@ def prepare_scene(goal: TaskGoal, scene: Scene, seed: int) -> Scene:
                              f"{' and no '.join(m.removeprefix('a ') for m in missing)} "
                              f"(it has {', '.join(present)})")
     rng = np.random.default_rng([seed, 20_190_909])
-    avoid = (goal.parent_receptacle,) if goal.task_type != "look_at_obj_in_light" else ()
+    kind = TASK_TYPES[goal.task_type]
+    avoid = kind.kept_away_from(goal)
     try:
-        _ensure(scene, goal.object, 2 if goal.task_type == "pick_two_obj_and_place" else 1, rng, avoid)
+        _ensure(scene, goal.object, kind.objects_needed, rng, avoid)
         if goal.movable_receptacle:
             _ensure(scene, goal.movable_receptacle, 1, rng, avoid)
         if goal.sliced and not any(o.type in SLICING_TOOLS for o in scene.objects):

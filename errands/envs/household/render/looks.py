@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .object_types import OBJECT_TYPES
+from ..object_types import OBJECT_TYPES
 from .primitives import CONTENT_HEIGHT, LIT, PLAIN, WALL_HEIGHT, Builder, Frame, Prims, shade
 
 DRAWER_PULL = 0.3  # metres an open drawer stands out
@@ -45,14 +45,14 @@ def _counter(f, b, colour, surfaces, occupied, openings=()):
     it, left out of its carcass so that one can see into them when they are open."""
     w, d = f.width, f.depth
     f.box(b, 0, w, 0.06, d, 0.0, 0.1, (60, 56, 52))  # plinth
-    for u0, u1, y0, y1 in _carcass_pieces(0.01, w - 0.01, 0.1, 0.86, openings):
+    for u0, u1, y0, y1 in carcass_pieces(0.01, w - 0.01, 0.1, 0.86, openings):
         f.box(b, u0, u1, 0.03, d, y0, y1, shade(colour, 0.8))  # carcass behind the doors
     f.box(b, 0, w, -0.02, d, 0.86, 0.9, colour)  # worktop, a little overhang
     f.box(b, 0, w, d - 0.02, d, 0.9, 1.3, shade(colour, 1.15))  # splashback
     surfaces.extend(occupied)
 
 
-def _carcass_pieces(u0, u1, y0, y1, openings) -> list[tuple[float, float, float, float]]:
+def carcass_pieces(u0, u1, y0, y1, openings) -> list[tuple[float, float, float, float]]:
     """The rectangle [u0, u1] x [y0, y1] less the openings, as rectangles: cut into
     columns at the openings' edges, each column less the heights the openings take."""
     edges = sorted({u0, u1, *(min(max(u, u0), u1) for o in openings for u in o[:2])})

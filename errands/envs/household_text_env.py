@@ -17,18 +17,20 @@ import re
 import gymnasium as gym
 from gymnasium import spaces
 
-from ..actions import Action
-from ..tasks.goals import goal_conditions
-from ..tasks.sampler import TaskSampler, task_for_episode
-from ..tasks.task import Task
-from .navigation import shortest_actions
-from .scene import Pose
-from .world import World, WorldObject
+from .actions import Action
+from .household.navigation import shortest_actions
+from .household.object_types import SLICING_TOOLS
+from .household.scene import Pose
+from .household.world import World, WorldObject
+from .tasks.goals import goal_conditions
+from .tasks.sampler import TaskSampler, task_for_episode
+from .tasks.task import Task
+from .transforms import TRANSFORMS, Transform, transform_named
 
 MAX_TEXT_STEPS = 50
 TEXT_CHARSET = "".join(chr(c) for c in range(32, 127)) + "\n"
 MAX_TEXT = 4096
-APPLIANCE = {"heat": "Microwave", "cool": "Fridge", "clean": "SinkBasin"}
+TRANSFORM_COMMANDS = "|".join(t.name for t in TRANSFORMS)  # "clean apple 1 with sinkbasin 1", heat, cool
 
 
 class HouseholdTextEnv(gym.Env):
@@ -128,8 +130,8 @@ class HouseholdTextEnv(gym.Env):
             return self._put(self._object(obj), self._object(rec))
         if m := re.fullmatch(r"use (.+)", command):
             return self._use(self._object(m[1]))
-        if m := re.fullmatch(r"(heat|cool|clean) (.+) with (.+)", command):
-            return self._transform(m[1], self._object(m[2]), self._object(m[3]))
+        if m := re.fullmatch(rf"({TRANSFORM_COMMANDS}) (.+) with (.+)", command):
+            return self._transform(transform_named(m[1]), self._object(m[2]), self._object(m[3]))
         if m := re.fullmatch(r"slice (.+) with (.+)", command):
             return self._slice(self._object(m[1]), self._object(m[2]))
         if m := re.fullmatch(r"examine (.+)", command):
@@ -195,22 +197,17 @@ class HouseholdTextEnv(gym.Env):
             raise _Nothing
         return f"You turn on the {self.name(lamp.id)}."
 
-    def _transform(self, verb: str, obj: WorldObject, place: WorldObject) -> str:
-        if (self.world.held != obj.id or place.type.name != APPLIANCE[verb] or place.id != self.location):
+    def _transform(self, transform: Transform, obj: WorldObject, place: WorldObject) -> str:
+        if self.world.held != obj.id or place.type.name != transform.appliance or place.id != self.location:
             raise _Nothing
-        a, held = place.id, obj.id
-        if verb == "clean":
-            faucet = next((o for o in self.world.objects.values() if o.controls == a), None)
-            if faucet is None or not self._act(Action("PutObject", a), Action("ToggleObjectOn", faucet.id),
-                                               Action("ToggleObjectOff", faucet.id), Action("PickupObject", held)):
+        control = None
+        if transform.needs_control:
+            control = next((o for o in self.world.objects.values() if o.controls == place.id), None)
+            if control is None:
                 raise _Nothing
-        else:
-            opening = [Action("OpenObject", a)] if not place.is_open else []
-            switch = [Action("ToggleObjectOn", a), Action("ToggleObjectOff", a)] if verb == "heat" else []
-            if not self._act(*opening, Action("PutObject", a), Action("CloseObject", a), *switch,
-                             Action("OpenObject", a), Action("PickupObject", held), Action("CloseObject", a)):
-                raise _Nothing
-        return f"You {verb} the {self.name(held)} using the {self.name(a)}."
+        if not self._act(*transform.actions(place, obj.id, control.id if control else None)):
+            raise _Nothing
+        return f"You {transform.name} the {self.name(obj.id)} using the {self.name(place.id)}."
 
     def _slice(self, obj: WorldObject, knife: WorldObject) -> str:
         if self.world.held != knife.id or not self._here(obj):
@@ -249,10 +246,10 @@ class HouseholdTextEnv(gym.Env):
                 targets = [here] + [w.objects[c] for c in here.contents if c in visible]
                 commands += [f"move {hn} to {self.name(t.id)}" for t in targets
                              if t.type.receptacle and held.type.name in t.type.accepts]
-                for verb, appliance in APPLIANCE.items():
-                    if here.type.name == appliance:
-                        commands.append(f"{verb} {hn} with {self.name(here.id)}")
-                if held.type.name in ("Knife", "ButterKnife"):
+                for t in TRANSFORMS:
+                    if here.type.name == t.appliance:
+                        commands.append(f"{t.name} {hn} with {self.name(here.id)}")
+                if held.type.name in SLICING_TOOLS:
                     nearby = [o for o in visible if w.objects[o].type.sliceable and w.root_fixed(o) is here]
                     commands += [f"slice {self.name(c)} with {hn}" for c in nearby]
             if here.type.light and not here.is_on:

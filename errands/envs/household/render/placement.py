@@ -1,24 +1,27 @@
-"""A scene in 3D, for the first-person camera (camera.py): the walls from the cell grid
-(2.5 m high, with one door drawn on a free stretch of wall), and every fixed object's
-look in each state (looks.py), turned so that its front faces the room, standing on
-what is under it. Small objects rest on their receptacle's surfaces (camera.py places
-them, by their index in its contents).
+"""Placement: where each piece of a scene goes in 3D, for the first-person camera
+(camera.py). The walls from the cell grid (2.5 m high, with one door drawn on a free
+stretch of wall), and every fixed object's look in each state (looks.py), turned so that
+its front faces the room, standing on what is under it. Small objects rest on their
+receptacle's surfaces, by their index in its contents (place_contents); the held object
+is drawn in the lower right of the view (held_shape).
 
 Every fixed object also gets a *view box*: the axis-aligned box that holds everything it
-may ever draw, in any state, and everything that may rest on or in it. The symbolic
-visibility (Scene.visibility) tests that box against the camera's frustum, so an object
-the camera can show within reach is always one the world calls visible.
+may ever draw, in any state, and everything that may rest on or in it. The geometric
+visibility rule (visibility.py) tests that box against the camera's frustum, so an
+object the camera can show within reach is always one the world calls visible.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from .looks import ALONE, APPLIANCE_SIZE, Neighbours, appliance_look, mount_look, unit_look
-from .primitives import WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
-from .scene import FLOOR, GRID_SIZE, WALL, Scene
+from ..scene import FLOOR, GRID_SIZE, WALL, Scene
+from .looks import ALONE, APPLIANCE_SIZE, Neighbours, appliance_look, mount_look, small_shape, \
+    small_shape_and_bounds, unit_look
+from .primitives import EMPTY, WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
 
 HALF_CELL = GRID_SIZE / 2
 MOUNT_TYPES = {"Window", "Painting", "Mirror", "LightSwitch", "Blinds", "TowelHolder",
@@ -30,6 +33,7 @@ ROOM_WALLS = {"kitchen": (236, 226, 190), "living_room": (222, 208, 186),
 DOOR, DOOR_FRAME = (132, 88, 52), (236, 232, 222)
 SLOT_SIZE, MIN_SLOT_SIZE = 0.22, 0.03  # metres: the cells contents rest in
 BLOCK = (176, 170, 160)  # what stands where an imported floor plan is neither floor nor listed
+HELD_SIZE = 0.16  # metres: the held object is drawn at most this big, in the lower right
 
 
 @dataclass
@@ -125,9 +129,9 @@ class SceneGeometry:
 def scene_geometry(scene: Scene) -> SceneGeometry:
     """The scene's geometry, computed on first use and shared by the scene's copies."""
     cache = scene.geometry_cache
-    if "shapes" not in cache:
-        cache["shapes"] = SceneGeometry(scene)
-    return cache["shapes"]
+    if "placement" not in cache:
+        cache["placement"] = SceneGeometry(scene)
+    return cache["placement"]
 
 
 def _cell_box(scene: Scene, cells) -> tuple[float, float, float, float]:
@@ -432,3 +436,81 @@ def _door(scene: Scene, b: Builder) -> None:
     for y0, y1 in ((1.2, 1.9), (0.2, 1.0)):
         f.box(b, 0.18, w - 0.18, -0.06, -0.05, y0, y1, shade(DOOR, 1.12))
     f.sphere(b, w - 0.18, -0.09, 1.0, 0.035, (210, 180, 90))
+
+
+# --- what rests on the furniture, and the held object ------------------------------------
+# These read a world (world.py's World) and never import it: the world's visibility rule
+# builds on this module's view boxes.
+
+def fixed_states(world) -> bytes:
+    """The fixed objects' states, a byte each (1 open, 2 on), in scene order: the key of
+    their looks."""
+    return bytes((1 if o.is_open else 0) | (2 if o.is_on else 0)
+                 for o in (world.objects[spec.id] for spec in world.scene.fixed))
+
+
+def placed_items(world, geometry, states: bytes) -> list[tuple[Prims, str]]:
+    """The shapes, with their ids, of what rests on or in the fixed objects the camera
+    can see into (closed receptacles hide theirs), placed in their looks' slots."""
+    out = []
+    for spec, looks, state in zip(world.scene.fixed, geometry.looks, states):
+        obj = world.objects[spec.id]
+        if obj.contents and not (obj.type.openable and not obj.is_open):
+            out.extend(place_contents(world, obj, looks[state].slots(len(obj.contents))))
+    return out
+
+
+def place_contents(world, obj, slots: list[tuple]) -> list[tuple[Prims, str]]:
+    """The shapes of what rests on or in `obj`, its contents' contents included: the
+    k-th content takes the k-th slot of its receptacle's surfaces (Look.slots, which
+    gives as many as there are contents where it can), wrapping around when there are
+    more contents than slots, scaled down to fit its slot and the
+    room above it, so that nothing pokes out of the receptacle's view box."""
+    if not slots:
+        return []
+    out = []
+    for k, child_id in enumerate(obj.contents):
+        out.extend(place_object(world, child_id, slots[k % len(slots)]))
+    return out
+
+
+def place_object(world, object_id: str, slot) -> list[tuple[Prims, str]]:
+    obj = world.objects[object_id]
+    placed = placed_shape(obj.type.name, obj.is_open, obj.is_on, slot)
+    out = [(placed, object_id)]
+    if obj.contents:
+        plo, phi = placed.bounds()
+        y1 = slot[5]
+        inner = (float(plo[0]), float(phi[0]), float(plo[2]), float(phi[2]), min(float(phi[1]), y1), y1)
+        for child_id in obj.contents:  # stacked in the same spot, on top
+            out.extend(place_object(world, child_id, inner))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def placed_shape(type_name: str, is_open: bool, is_on: bool, slot: tuple) -> Prims:
+    """A small object's shape in a slot: centred on it, standing on its floor, scaled
+    down to fit. Shared: do not modify the arrays."""
+    x0, x1, z0, z1, y0, y1 = slot
+    shape, lo, hi = small_shape_and_bounds(type_name, is_open, is_on)
+    size = hi - lo
+    scale = min(1.0, (x1 - x0) / max(size[0], 1e-6), (z1 - z0) / max(size[2], 1e-6),
+                (y1 - y0) / max(size[1], 1e-6))
+    centre = np.array([(x0 + x1) / 2, y0, (z0 + z1) / 2])
+    anchor = np.array([(lo[0] + hi[0]) / 2, lo[1], (lo[2] + hi[2]) / 2])
+    return shape.moved(centre - anchor, scale, anchor)
+
+
+def held_shape(world, basis, eye: np.ndarray) -> Prims:
+    """The held object's shape, in the lower right of the view: at most HELD_SIZE
+    across, 0.45 m ahead of the eye (`basis`: the camera's forward, right, up)."""
+    if world.held is None:
+        return EMPTY
+    obj = world.objects[world.held]
+    shape = small_shape(obj.type.name, obj.is_open, obj.is_on)
+    lo, hi = shape.bounds()
+    scale = min(1.0, HELD_SIZE / max(1e-6, float((hi - lo).max())))
+    forward, right, up = basis
+    centre = eye + 0.45 * forward + 0.14 * right - 0.16 * up  # lower right, in the hand
+    anchor = np.array([(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2])
+    return shape.moved(centre - anchor, scale, anchor)

@@ -34,15 +34,16 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from ..actions import ACTIONS, Action
-from ..tasks.goals import goal_conditions
-from ..tasks.sampler import TaskSampler, task_for_episode
-from ..tasks.task import Task
-from .camera import CAMERA_KEYS, MAX_DEPTH, Camera, parse_resolution
-from .object_types import NUM_TYPES, TYPE_NAMES
-from .scene import HORIZONS
-from .topdown import render_topdown
-from .world import World
+from .actions import ACTIONS, Action
+from .household.object_types import NUM_TYPES, TYPE_NAMES
+from .household.render.camera import CAMERA_KEYS, Camera, parse_resolution
+from .household.render.raycast import MAX_DEPTH
+from .household.scene import HORIZONS
+from .household.topdown import render_topdown
+from .household.world import World
+from .tasks.goals import goal_conditions
+from .tasks.sampler import TaskSampler, task_for_episode
+from .tasks.task import Task
 
 MAX_STEPS = 1000
 MAX_FAILURES = 10

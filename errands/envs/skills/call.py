@@ -1,0 +1,49 @@
+"""A SkillCall (one step of a plan) and PlanError (a plan that is not well formed)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...failures import FailureKind
+
+
+class PlanError(ValueError):
+    """A plan that is not well formed. `kind` is a FailureKind (a str enum, so it equals
+    the plain strings of older code): unparsable, unknown_skill, wrong_arity,
+    hallucinated_object, wrong_argument_type (the grammar errors of the Embodied Agent
+    Interface taxonomy)."""
+
+    def __init__(self, kind: FailureKind | str, message: str):
+        super().__init__(message)
+        try:
+            self.kind = FailureKind(kind)
+        except ValueError:
+            raise ValueError(f"unknown plan error kind {kind!r}: expected one of "
+                             f"{', '.join(k.value for k in FailureKind)}") from None
+
+
+@dataclass(frozen=True)
+class SkillCall:
+    skill: str
+    args: tuple[str, ...]
+    ids: tuple[str, ...] | None = None  # exact object ids, when the planner grounded them
+
+    def __str__(self) -> str:
+        return f"{self.skill}({', '.join(self.args)})"
+
+    def to_dict(self) -> dict:
+        data = {"skill": self.skill, "args": list(self.args)}
+        if self.ids:
+            data["ids"] = list(self.ids)
+        return data
+
+    @classmethod
+    def from_dict(cls, data) -> SkillCall:
+        if not isinstance(data, dict) or not isinstance(data.get("skill"), str):
+            raise PlanError(FailureKind.UNPARSABLE, f"a step must be an object with 'skill' and 'args', got {data!r}")
+        args = data.get("args", [])
+        if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+            raise PlanError(FailureKind.UNPARSABLE,
+                            f"'args' of {data['skill']} must be a list of strings, got {args!r}")
+        ids = data.get("ids")
+        return cls(data["skill"], tuple(args), tuple(ids) if ids else None)

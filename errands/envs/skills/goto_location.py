@@ -1,0 +1,35 @@
+"""GotoLocation(target): walk until the target is in view and in reach."""
+
+from __future__ import annotations
+
+from ..household.scene import Pose
+from ..household.world import World
+from .base import Skill, inside_visible, visible
+from .call import SkillCall
+
+
+class GotoLocation(Skill):
+    name = "GotoLocation"
+    args = ("location",)
+    description = "walk until the target object is in view and in reach"
+
+    def precondition(self, world: World, call: SkillCall):
+        return None  # walking can always start
+
+    def is_done(self, world: World, call: SkillCall) -> bool:
+        # in view, or its closed container is (the agent can open it)
+        return bool(visible(world, call, 0)) or inside_visible(world, call)
+
+    def poses(self, world: World, call: SkillCall) -> list[Pose]:
+        """The interaction poses of the target (the grounded object, else every object of
+        the type): where the expert walks to, and the skill env measures from."""
+        if call.ids and call.ids[0]:
+            targets = [world.objects[call.ids[0]]] if call.ids[0] in world.objects else []
+        else:
+            targets = world.objects_of_type(call.args[0])
+        poses = []
+        for obj in targets:
+            root = world.root_fixed(obj.id) if obj.id != world.held else None
+            if root is not None:
+                poses.extend(Pose(*p) for p in world.scene.interaction_poses.get(root.id, ()).tolist())
+        return poses

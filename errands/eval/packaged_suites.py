@@ -1,0 +1,25 @@
+"""The suites that ship with errands, by name, and where their manifests are.
+
+The packaged suites (`errands/eval/suites/*.json`) follow ALFRED's validation splits
+directive by directive: `valid_seen` (820) and `valid_unseen` (821) take each directive's
+task type and parameters and its floor plan as the scene, with an instruction written
+from our templates ("train" phrasing); `novel_phrasing` is `valid_seen` again with the
+held-out "novel" phrasing, so that a paired comparison with `valid_seen` measures the
+wording alone on scenes a policy has trained in; `smoke` is 14 short episodes (the
+shortest of each task type in each validation split) for CI. With ALFRED's floor plans
+(`--layouts`), `suites/floorplans/*.json` hold the same directives on "FloorPlanN"
+scenes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+SUITES_DIR = Path(__file__).parent / "suites"
+FLOORPLAN_SUITES_DIR = SUITES_DIR / "floorplans"
+PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke")
+
+
+def packaged_suite_path(name: str, floorplans: bool = False) -> Path:
+    """Where a packaged suite's manifest is (its floor-plan variant with `floorplans`)."""
+    return (FLOORPLAN_SUITES_DIR if floorplans else SUITES_DIR) / f"{name}.json"

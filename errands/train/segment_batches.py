@@ -1,0 +1,77 @@
+"""Batches of whole skill segments (the memory runs over a segment from its first step)
+and the imitation loss on them: cross-entropy on the action (SkillDone included) and,
+for interactions, on the target. Behaviour cloning, DAgger and PPO's imitation anchor
+all train on these."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..policies.features import Vocabulary, household_vocabulary
+from .dataset import Demonstrations
+
+INTERACTION_FREE = 0  # target label of actions without a target
+
+
+class SegmentBatches:
+    """Whole skill segments, padded to the longest in the batch."""
+
+    def __init__(self, data: Demonstrations, vocabulary: Vocabulary, segments: np.ndarray):
+        self.data, self.segments = data, segments
+        self.text = [vocabulary.encode(t) for t in data.texts]
+
+    def batches(self, batch_size: int, rng: np.random.Generator | None, rank: int = 0, world: int = 1):
+        order = self.segments if rng is None else rng.permutation(self.segments)
+        order = order[rank::world]
+        per_rank = math.ceil(len(self.segments) / world)
+        for i in range(0, per_rank, batch_size):  # every rank takes the same number of steps
+            chunk = order[i:i + batch_size]
+            if len(chunk) == 0:
+                chunk = order[:1]
+            yield self.batch(chunk)
+
+    def batch(self, segments: np.ndarray) -> dict[str, torch.Tensor]:
+        d = self.data
+        lengths = d.lengths[segments]
+        b, t = len(segments), int(lengths.max())
+        index = np.zeros((b, t), dtype=np.int64)
+        mask = np.arange(t)[None, :] < lengths[:, None]
+        for row, s in enumerate(segments):
+            index[row, :lengths[row]] = np.arange(d.starts[s], d.starts[s] + lengths[row])
+        words = np.zeros((b, max(len(self.text[s]) for s in segments)), dtype=np.int64)
+        for row, s in enumerate(segments):
+            words[row, :len(self.text[s])] = self.text[s]
+        return {"grid": torch.from_numpy(d.grid[index]), "extras": torch.from_numpy(d.extras[index]),
+                "action": torch.from_numpy(d.action[index]), "target": torch.from_numpy(d.target[index]),
+                "mask": torch.from_numpy(mask), "text": torch.from_numpy(words)}
+
+
+def batch_loss(model, batch: dict, device: str, amp: bool) -> tuple[torch.Tensor, dict]:
+    batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+    mask = batch["mask"]
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp and device.startswith("cuda")):
+        action_logits, target_logits, _ = model(batch["grid"], batch["extras"], batch["text"], mask=mask)
+    action_logits, target_logits = action_logits[mask].float(), target_logits[mask].float()
+    action, target = batch["action"][mask], batch["target"][mask]
+    loss = nn.functional.cross_entropy(action_logits, action)
+    aimed = target != INTERACTION_FREE
+    if aimed.any():
+        loss = loss + nn.functional.cross_entropy(target_logits[aimed], target[aimed])
+    correct = (action_logits.argmax(1) == action) & (~aimed | (target_logits.argmax(1) == target))
+    return loss, {"steps": int(mask.sum()), "correct": int(correct.sum())}
+
+
+def vocabulary_for(data: Demonstrations) -> Vocabulary:
+    """The household's words are known in advance (skills and object types), so unseen
+    scenes bring no unknown words; other backends take their words from the data."""
+    return household_vocabulary() if data.spec.backend == "household" else data.vocabulary()
+
+
+def split_segments(data: Demonstrations, fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.random.default_rng(seed).permutation(len(data.starts))
+    n_val = int(round(len(order) * fraction))
+    return np.sort(order[n_val:]), np.sort(order[:n_val])
