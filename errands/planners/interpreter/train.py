@@ -12,13 +12,13 @@ human_test is never read here. The same arguments give the same weights.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from ...envs.tasks.goals import TaskGoal
+from ...envs.tasks.instruction_sets import read_instruction_set
 from .model import GoalModel
 from .reader import MODEL_DIR, GoalReader
 from .training_data import generate
@@ -29,17 +29,8 @@ RULES_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 
 
 def load_instructions(path: str | Path) -> list[tuple[str, TaskGoal]]:
-    """(instruction, gold goal) pairs of a hand-written instruction set (JSONL)."""
-    pairs = []
-    for number, line in enumerate(Path(path).read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            pairs.append((row["instruction"], TaskGoal(**row["goal"])))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
-            raise ValueError(f"{path}:{number}: expected an object with 'instruction' and a valid 'goal': {e}") from None
-    return pairs
+    """(instruction, gold goal) pairs of a hand-written instruction set."""
+    return [(row["instruction"], row["goal"]) for row in read_instruction_set(path)]
 
 
 def fit_combination(model: GoalModel, pairs: list[tuple[str, TaskGoal]]) -> tuple[float, float, float, float]:
