@@ -57,7 +57,8 @@ def timed(times: dict, name: str, fn, *args, **kwargs):
 
 
 def run_one(level: str, demos: int, args) -> dict:
-    from errands.eval.babyai_eval import evaluate_babyai
+    from errands.eval.babyai_episodes import babyai_suite
+    from errands.eval.runner import run_evaluation
     from errands.train.collect import collect
     from errands.train.imitation import train
     from errands.train.imitation_config import TrainConfig
@@ -72,8 +73,8 @@ def run_one(level: str, demos: int, args) -> dict:
     config = TrainConfig(datasets=[str(work / "data")], out=str(work / "bc"), epochs=epochs, lr=args.lr,
                          hidden=args.hidden, batch_size=args.batch_size, seed=0)
     timed(times, "train", train, config, progress=not args.no_progress)
-    summary = timed(times, "eval", evaluate_babyai, level, work / "eval", policy=str(work / "bc"),
-                    episodes=args.eval_episodes, progress=not args.no_progress)
+    summary = timed(times, "eval", run_evaluation, babyai_suite(level, args.eval_episodes), work / "eval",
+                    policy=str(work / "bc"), progress=not args.no_progress)
     overall = summary["metrics"]["overall"]
     history = json.loads((work / "bc" / "config.json").read_text())["training"]["history"]
     return {"level": level, "demos": demos, "demo_steps": manifest["totals"]["rows"],

@@ -18,7 +18,7 @@ import numpy as np
 
 from .envs import CAMERA_FLAG_HELP
 from .planners import PLANNERS, make_planner
-from .policies import POLICIES, make_policy
+from .policies import make_policy, policy_names
 
 HELP_EPILOG = """examples:
   errands run "put a washed apple in the fridge"
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=0, help="seed for sampling and object placement")
     run.add_argument("--planner", default="oracle", choices=PLANNERS, help="planner (default: oracle)")
     run.add_argument("--policy", default="expert",
-                     help=f"skill policy: {', '.join(POLICIES)} (the packaged learned checkpoint), or a checkpoint "
+                     help=f"skill policy: {', '.join(policy_names())} (the packaged learned checkpoint), or a checkpoint "
                           "folder from `errands train` (default: expert)")
     _llm_args(run)
     run.add_argument("--camera", type=int, metavar="RES", help=CAMERA_FLAG_HELP)
@@ -125,12 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _llm_args(p: argparse.ArgumentParser) -> None:
+    from .options import choices_of
+    from .planners.config import LLMPlannerConfig as LLM
+
     g = p.add_argument_group("LLM planner (--planner llm)")
-    g.add_argument("--llm-backend", default=os.environ.get("ERRANDS_LLM_BACKEND", "llama_cpp"),
-                   choices=["llama_cpp", "openai", "transformers"],
+    g.add_argument("--llm-backend", default=os.environ.get("ERRANDS_LLM_BACKEND", LLM.backend),
+                   choices=choices_of(LLM, "backend"),
                    help="llama_cpp: a local GGUF model (default: the packaged SmolLM2-135M-Instruct); openai: any "
                         "OpenAI-compatible server; transformers: a local Hugging Face model folder")
-    g.add_argument("--llm-mode", default="goal", choices=["goal", "plan"],
+    g.add_argument("--llm-mode", default=LLM.mode, choices=choices_of(LLM, "mode"),
                    help="goal: the model names the goal and the symbolic planner writes the skills (default); "
                         "plan: the model writes the skills")
     g.add_argument("--model-path", help="GGUF file (llama_cpp) or model folder (transformers)")
@@ -140,7 +143,7 @@ def _llm_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--timeout", type=float, help="seconds per HTTP request (default 60)")
     g.add_argument("--no-retrieval", action="store_true", help="fixed in-context examples instead of retrieved ones")
     g.add_argument("--llm-cache", help="JSONL file that records model answers (and replays them)")
-    g.add_argument("--llm-cache-mode", default="record", choices=["record", "replay", "off"],
+    g.add_argument("--llm-cache-mode", default=LLM.cache_mode, choices=choices_of(LLM, "cache_mode"),
                    help="record: reuse answers and add new ones (default); replay: answers only from the cache")
 
 

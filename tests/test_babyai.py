@@ -17,7 +17,9 @@ import errands  # noqa: E402,F401  (registers the envs)
 from errands.cli import main  # noqa: E402
 from errands.envs.babyai import EVAL_SEED_START, LEVELS, BabyAIEnv, env_id, training_seed  # noqa: E402
 from errands.episode_log import EpisodeLog  # noqa: E402
-from errands.eval.babyai_eval import babyai_suite, evaluate_babyai  # noqa: E402
+from errands.eval.babyai_episodes import babyai_suite  # noqa: E402
+from errands.eval.runner import run_evaluation  # noqa: E402
+from errands.eval.suites import load_suite  # noqa: E402
 from errands.policies import make_policy  # noqa: E402
 from errands.policies.babyai_policy import (  # noqa: E402
     BabyAIBotPolicy, LearnedBabyAIPolicy, record_demonstration, run_episode)
@@ -165,19 +167,19 @@ def test_the_learned_policy_plays_an_episode_into_an_episode_log(checkpoint):
 
 def test_eval_on_fresh_seeds_writes_the_summary_and_resumes(checkpoint, tmp_path):
     out = tmp_path / "eval"
-    summary = evaluate_babyai("GoToLocal", out, policy=str(checkpoint), episodes=3, progress=False)
+    summary = run_evaluation(babyai_suite("GoToLocal", 3), out, policy=str(checkpoint), progress=False)
     assert summary["episodes"] == 3 and summary["complete"] and summary["run"]["episodes_run"] == 3
     assert json.loads((out / "summary.json").read_text())["metrics"]["overall"]["episodes"] == 3
     assert (out / "report.md").is_file() and (out / "report.html").is_file()
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
     assert sorted(r["seed"] for r in records) == [EVAL_SEED_START, EVAL_SEED_START + 1, EVAL_SEED_START + 2]
     assert all(isinstance(r["expert_length"], int) and r["expert_length"] > 0 for r in records)
-    again = evaluate_babyai("GoToLocal", out, policy=str(checkpoint), episodes=3, progress=False)
+    again = run_evaluation(babyai_suite("GoToLocal", 3), out, policy=str(checkpoint), progress=False)
     assert again["run"]["already_done"] == 3 and again["run"]["episodes_run"] == 0
     with pytest.raises(ValueError, match="evaluation seeds start at"):
         babyai_suite("GoToLocal", 3, first_seed=0)
     with pytest.raises(ValueError, match="'learned' does not play BabyAI levels"):  # the household checkpoint
-        evaluate_babyai("GoToLocal", tmp_path / "household", policy="learned", episodes=1, progress=False)
+        run_evaluation(babyai_suite("GoToLocal", 1), tmp_path / "household", policy="learned", progress=False)
 
 
 def test_episodes_played_in_lockstep_are_the_episodes_played_one_by_one(tmp_path):
@@ -188,8 +190,8 @@ def test_episodes_played_in_lockstep_are_the_episodes_played_one_by_one(tmp_path
 
     def played(batch_size: int) -> dict:
         out = tmp_path / f"batch-{batch_size}"
-        evaluate_babyai("GoToRedBallGrey", out, policy=str(checkpoint), episodes=7, progress=False,
-                        batch_size=batch_size)
+        run_evaluation(babyai_suite("GoToRedBallGrey", 7), out, policy=str(checkpoint), progress=False,
+                       batch_size=batch_size)
         records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
         return {r["seed"]: ([s["action"] for s in r["steps"]], r["success"], r["expert_length"]) for r in records}
 
@@ -206,3 +208,21 @@ def test_the_eval_command_plays_the_bot_on_a_level(tmp_path, capsys):
     assert "SR 100.0%" in printed and "PLW-SR 100.0%" in printed
     assert main(["eval", "--suite", "babyai:Nowhere", "--out", str(out)]) == 2
     assert "unknown BabyAI level 'Nowhere'" in capsys.readouterr().err
+
+
+def test_the_runner_plays_a_level_in_worker_processes_as_in_this_one(tmp_path):
+    """One runner for every env: a BabyAI level goes to local workers like a household suite."""
+    def played(workers: int) -> dict:
+        out = tmp_path / f"workers-{workers}"
+        summary = run_evaluation(babyai_suite("PickupLoc", 4), out, workers=workers, progress=False)
+        assert summary["run"]["backend"] == ("inline" if workers == 0 else "local")
+        records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
+        return {r["seed"]: ([s["action"] for s in r["steps"]], r["success"], r["expert_length"]) for r in records}
+
+    assert played(2) == played(0)
+    config = json.loads((tmp_path / "workers-2" / "config.json").read_text())
+    assert (config["planner"], config["policy"], config["workers"]) == ("none", "babyai-bot", 2)
+    with pytest.raises(ValueError, match="BabyAI levels take no planner, got 'oracle'"):
+        run_evaluation(babyai_suite("PickupLoc", 1), tmp_path / "planner", planner="oracle", progress=False)
+    with pytest.raises(ValueError, match="policy 'babyai-bot' does not play household tasks"):
+        run_evaluation(load_suite("smoke"), tmp_path / "bot", policy="babyai-bot", progress=False)

@@ -20,6 +20,7 @@ from errands.planners import make_planner
 from errands.planners.base import PlanningContext, PlanningError
 from errands.planners.interpreter.lexicon import correct, find_mentions, tokenize
 from errands.planners.interpreter.model import GoalModel
+from errands.planners.interpreter.planner import InterpreterPlanner
 from errands.planners.interpreter.reader import GoalReader, load_model
 from errands.planners.interpreter.training_data import generate
 from errands.policies.agent import Agent
@@ -131,7 +132,7 @@ def test_clarification_asks_and_takes_the_answer():
         asked.append((question, options))
         return 1
 
-    planner = make_planner("interpreter", ask=ask, ask_below=1.01)  # always ask
+    planner = InterpreterPlanner(ask=ask, ask_below=1.01)  # always ask
     context = PlanningContext(instruction="put the lamp on the desk", object_types=[])
     reading = planner.read("put a mug on the desk", context)
     assert len(asked) == 1 and asked[0][0] == "Which of these did you mean?"

@@ -284,7 +284,7 @@ def test_plan_command_prints_goal_plan_and_prompt():
 
 
 def test_llama_cpp_and_torch_take_their_share_of_the_cores_in_evaluation_workers(monkeypatch):
-    from errands.eval.runner import _set_environment, thread_share
+    from errands.eval.runner import set_worker_environment, thread_share
     from errands.planners.llm_backends import THREADS_ENV, LlamaCppBackend
 
     monkeypatch.setenv(THREADS_ENV, "1")
@@ -296,7 +296,7 @@ def test_llama_cpp_and_torch_take_their_share_of_the_cores_in_evaluation_workers
         LlamaCppBackend()
     monkeypatch.delenv(THREADS_ENV)
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)  # restored after the test
-    _set_environment(thread_share(2))  # what each local worker process runs first
+    set_worker_environment(thread_share(2))  # what each local worker process runs first
     assert (os.environ[THREADS_ENV], os.environ["OMP_NUM_THREADS"]) == ("2", "2")  # llama.cpp, torch
     monkeypatch.setenv(THREADS_ENV, "3")  # the user's choice stands
     monkeypatch.setenv("OMP_NUM_THREADS", "3")

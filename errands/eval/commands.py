@@ -23,10 +23,12 @@ EVAL_EPILOG = """examples:
 
 
 def add_eval_commands(sub) -> None:
+    from ..envs.babyai import EVAL_SEED_START
     from ..planners import PLANNERS
-    from ..policies import POLICIES
+    from ..policies import policy_names
+    from . import babyai_episodes, household_episodes
+    from .config import EvalConfig
     from .packaged_suites import PACKAGED_SUITES
-    from .runner import DEFAULT_CHUNK_SIZE, DEFAULT_TIMEOUT_S
 
     ev = sub.add_parser(
         "eval", help="run an evaluation suite and report SR, GC, PLW with confidence intervals",
@@ -41,36 +43,42 @@ def add_eval_commands(sub) -> None:
                     help=f"a packaged suite ({', '.join(PACKAGED_SUITES)}), a suite manifest (.json), a task "
                          f"file (.jsonl, as `errands tasks` writes), or babyai:LEVEL: --episodes fresh seeds of "
                          f"a BabyAI level (needs pip install 'errands[babyai]'; no planner; played in this "
-                         f"process; --policy expert is the BabyAI bot, or give a checkpoint trained on BabyAI "
-                         f"demonstrations)")
-    ev.add_argument("--planner", default="oracle", help=f"planner name ({', '.join(PLANNERS)}; default oracle)")
-    ev.add_argument("--policy", default="expert", help=f"skill policy name ({', '.join(POLICIES)}; default expert)")
+                         f"process unless --workers says otherwise; --policy expert is the BabyAI bot, or give a "
+                         f"checkpoint trained on BabyAI demonstrations)")
+    ev.add_argument("--planner", default=None,
+                    help=f"planner name ({', '.join(PLANNERS)}; default {household_episodes.DEFAULT_PLANNER})")
+    ev.add_argument("--policy", default=EvalConfig.policy,
+                    help=f"skill policy name ({', '.join(policy_names())}; default {EvalConfig.policy})")
     ev.add_argument("--planner-option", action="append", default=[], metavar="KEY=VALUE",
-                    help="an option for make_planner, repeatable (VALUE is read as JSON when it parses, else as "
-                         "text), e.g. --planner-option mode=goal --planner-option k=6")
+                    help="an option of the planner's config (errands/planners/config.py), repeatable (VALUE is "
+                         "read as JSON when it parses, else as text), e.g. --planner-option mode=goal "
+                         "--planner-option k=6; an unknown key or a value of the wrong type is refused")
     ev.add_argument("--policy-option", action="append", default=[], metavar="KEY=VALUE",
-                    help="an option for make_policy, repeatable, as --planner-option")
-    ev.add_argument("--workers", type=int, default=1,
-                    help="worker processes (or Ray CPUs); 0 plays the episodes in this process (default 1)")
+                    help="an option of the policy's config (errands/policies/config.py), repeatable, as "
+                         "--planner-option")
+    ev.add_argument("--workers", type=int, default=None,
+                    help=f"worker processes (or Ray CPUs); 0 plays the episodes in this process (default "
+                         f"{household_episodes.DEFAULT_WORKERS}; {babyai_episodes.DEFAULT_WORKERS} for babyai:LEVEL)")
     ev.add_argument("--ray", action="store_true", help="run on Ray: start a local Ray with --workers CPUs "
                                                        "(needs pip install 'errands[ray]')")
     ev.add_argument("--ray-address", help="join this Ray cluster (e.g. 'auto' or 'ray://head:10001'); implies --ray")
-    ev.add_argument("--chunk-size", type=int, default=DEFAULT_CHUNK_SIZE,
-                    help="episodes of one scene a worker takes at once (default 1: each line is written as soon "
-                         "as its episode ends); 8 or so runs fast agents quicker")
-    ev.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+    ev.add_argument("--chunk-size", type=int, default=EvalConfig.chunk_size,
+                    help=f"episodes of one scene a worker takes at once (default {EvalConfig.chunk_size}: each "
+                         f"line is written as soon as its episode ends); 8 or so runs fast agents quicker")
+    ev.add_argument("--timeout", type=float, default=EvalConfig.timeout_s,
                     help=f"seconds one episode may take before it is recorded as episode_timeout "
-                         f"(default {DEFAULT_TIMEOUT_S:g})")
+                         f"(default {EvalConfig.timeout_s:g})")
     ev.add_argument("--layouts", help="ALFRED's gen/layouts folder: play the suite's floor-plan variant "
                                       "(FloorPlanN scenes); or set ERRANDS_ALFRED_LAYOUTS")
     ev.add_argument("--camera", type=int, metavar="RES", help=f"{CAMERA_FLAG_HELP}; PLW's L* stays the suite's")
-    ev.add_argument("--episodes", type=int, default=512,
-                    help="babyai:LEVEL suites: how many seeds to play (default 512)")
-    ev.add_argument("--batch", type=int, default=64,
-                    help="babyai:LEVEL suites: episodes a learned policy plays in lockstep, one forward pass a step "
-                         "for all (default 64; 1 plays them one by one)")
-    ev.add_argument("--first-seed", type=int, default=None,
-                    help="babyai:LEVEL suites: the first env seed (default 10^9; training seeds lie below)")
+    ev.add_argument("--episodes", type=int, default=babyai_episodes.DEFAULT_EPISODES,
+                    help=f"babyai:LEVEL suites: how many seeds to play (default {babyai_episodes.DEFAULT_EPISODES})")
+    ev.add_argument("--batch", type=int, default=EvalConfig.batch_size,
+                    help=f"babyai:LEVEL suites: episodes a learned policy plays in lockstep, one forward pass a step "
+                         f"for all (default {EvalConfig.batch_size}; 1 plays them one by one)")
+    ev.add_argument("--first-seed", type=int, default=EVAL_SEED_START,
+                    help=f"babyai:LEVEL suites: the first env seed (default {EVAL_SEED_START}; training seeds lie "
+                         f"below)")
     ev.add_argument("--out", type=Path, help="run folder (default: runs/eval/SUITE-PLANNER-POLICY, "
                                              "runs/eval/babyai-LEVEL-POLICY for BabyAI)")
     ev.add_argument("--overwrite", action="store_true", help="discard the run folder's results and start again")
@@ -112,32 +120,38 @@ def add_eval_commands(sub) -> None:
 
 
 def cmd_eval(args) -> int:
-    from ..envs.household_env import camera_options
-    from .babyai_eval import babyai_level
+    from ..envs.config import HouseholdEnvConfig
+    from . import players
+    from .babyai_episodes import babyai_level, babyai_suite
+    from .config import EvalConfig
     from .metrics import Metrics, format_table
     from .report import failure_table, headline
-    from .runner import default_run_dir, run_evaluation
+    from .runner import run_evaluation
     from .suites import load_suite
 
-    if babyai_level(args.suite) is not None:
-        if args.camera is not None:
-            raise ValueError("--camera is for household suites: BabyAI levels are seen the way minigrid shows them")
-        summary, out = cmd_eval_babyai(args)
+    level = babyai_level(args.suite)
+    if level is not None and args.camera is not None:
+        raise ValueError("--camera is for household suites: BabyAI levels are seen the way minigrid shows them")
+    config = EvalConfig(planner=args.planner, policy=args.policy,
+                        planner_options=parse_options(args.planner_option, "--planner-option"),
+                        policy_options=parse_options(args.policy_option, "--policy-option"),
+                        layouts_dir=args.layouts, env_options=HouseholdEnvConfig.seeing_through_camera(args.camera),
+                        timeout_s=args.timeout, workers=args.workers,
+                        backend="ray" if (args.ray or args.ray_address) else "local", ray_address=args.ray_address,
+                        chunk_size=args.chunk_size, batch_size=args.batch)
+    suite = babyai_suite(level, args.episodes, args.first_seed) if level else load_suite(args.suite, args.layouts)
+    out = args.out or players.default_run_dir(suite, config)
+    config = players.resolve(suite, config)
+    where = "in this process" if config.workers == 0 and level else f"{config.backend} x{config.workers}"
+    if level:
+        print(f"BabyAI {level}: {len(suite.episodes)} episodes (seeds {args.first_seed} to "
+              f"{args.first_seed + args.episodes - 1}); {args.policy} policy; {where}; run folder {out}")
     else:
-        suite = load_suite(args.suite, args.layouts)
-        env_options = camera_options(args.camera)
-        out = args.out or default_run_dir(suite, args.planner, args.policy, env_options=env_options)
-        backend = "ray" if (args.ray or args.ray_address) else "local"
-        seeing = f"; seeing through a {args.camera}x{args.camera} camera" if env_options else ""
+        camera = config.env_options
+        seeing = f"; seeing through a {camera.resolution}x{camera.resolution} camera" if args.camera else ""
         print(f"suite {suite.name}: {len(suite.episodes)} episodes (hash {suite.hash[:12]}); "
-              f"{args.planner} planner + {args.policy} policy{seeing}; {backend} x{args.workers}; run folder {out}")
-        summary = run_evaluation(suite, out, planner=args.planner, policy=args.policy, workers=args.workers,
-                                 planner_options=parse_options(args.planner_option, "--planner-option"),
-                                 policy_options=parse_options(args.policy_option, "--policy-option"),
-                                 env_options=env_options, backend=backend, ray_address=args.ray_address,
-                                 timeout_s=args.timeout,
-                                 layouts_dir=args.layouts, progress=not args.no_progress, overwrite=args.overwrite,
-                                 chunk_size=args.chunk_size)
+              f"{config.planner} planner + {config.policy} policy{seeing}; {where}; run folder {out}")
+    summary = run_evaluation(suite, out, config, progress=not args.no_progress, overwrite=args.overwrite)
     run = summary["run"]
     print(f"\n{headline(summary)}")
     if run["episodes_run"]:
@@ -154,25 +168,6 @@ def cmd_eval(args) -> int:
     print(f"\nepisodes: {out / 'episodes.jsonl'}\nsummary:  {out / 'summary.json'}\n"
           f"reports:  {out / 'report.md'}, {out / 'report.html'}")
     return 0
-
-
-def cmd_eval_babyai(args) -> tuple[dict, Path]:
-    """`errands eval --suite babyai:LEVEL`: the policy alone, in this process."""
-    from ..envs.babyai import EVAL_SEED_START
-    from .babyai_eval import babyai_level, default_babyai_run_dir, evaluate_babyai
-
-    level = babyai_level(args.suite)
-    if args.planner != "oracle" or args.planner_option or args.ray or args.ray_address or args.layouts:
-        raise ValueError("BabyAI levels take no planner, Ray or --layouts: give --policy (and --policy-option)")
-    first_seed = EVAL_SEED_START if args.first_seed is None else args.first_seed
-    out = args.out or default_babyai_run_dir(level, args.policy)
-    print(f"BabyAI {level}: {args.episodes} episodes (seeds {first_seed} to {first_seed + args.episodes - 1}); "
-          f"{args.policy} policy; in this process; run folder {out}")
-    summary = evaluate_babyai(level, out, policy=args.policy, episodes=args.episodes, first_seed=first_seed,
-                              timeout_s=args.timeout, policy_options=parse_options(args.policy_option,
-                                                                                    "--policy-option"),
-                              progress=not args.no_progress, overwrite=args.overwrite, batch_size=args.batch)
-    return summary, out
 
 
 def parse_options(pairs: list[str], flag: str) -> dict:

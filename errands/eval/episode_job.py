@@ -1,52 +1,55 @@
-"""One evaluation episode as a job a worker runs: a plain dict in, a plain dict (the
-EpisodeLog plus the episode's id and seed) out, so that the same function runs in this
-process, in a local worker process and in a Ray task, with the same result.
+"""One evaluation episode as a job a worker runs: a plain dict in (the episode, the env id
+that plays it, the run's EvalConfig as a dict), a plain dict out (the EpisodeLog plus the
+episode's id and seed), so that the same function runs in this process, in a local worker
+process and in a Ray task, with the same result. The env id says which player plays it
+(eval/household_episodes.py, eval/babyai_episodes.py); this module holds what they share.
 
 An exception or a run past the per-episode time limit becomes that episode's failure
 ("crashed" or "episode_timeout", with the reason); the worker goes on with the next.
-Before each episode the random generators are seeded from the episode's seed, and a
-planner or policy that has a `seed(int)` method is given it.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import threading
 import time
-import traceback
 from contextlib import contextmanager
 
 import numpy as np
 
-from ..envs.tasks.goals import TASK_TYPES
 from ..episode_log import EpisodeLog
-
-# Goal conditions per task type (one more when the object must be sliced), for the
-# log of an episode that never got as far as the simulator counting them.
-CONDITIONS = {"pick_and_place_simple": 1, "pick_two_obj_and_place": 2, "look_at_obj_in_light": 2,
-              "pick_clean_then_place_in_recep": 3, "pick_heat_then_place_in_recep": 3,
-              "pick_cool_then_place_in_recep": 3, "pick_and_place_with_movable_recep": 3}
-assert set(CONDITIONS) == set(TASK_TYPES)
-
-_AGENTS: dict[tuple, tuple] = {}  # (planner, policy, layouts) -> (env, agent), one per worker process
 
 
 class EpisodeTimeout(Exception):
     """The episode ran past its time limit."""
 
 
-def make_job(episode, planner: str, policy: str, layouts_dir: str | None, timeout_s: float | None,
-             planner_options: dict | None = None, policy_options: dict | None = None,
-             env_options: dict | None = None) -> dict:
-    return {"episode": episode.to_dict(), "planner": planner, "policy": policy, "layouts_dir": layouts_dir,
-            "timeout_s": timeout_s, "planner_options": planner_options or {}, "policy_options": policy_options or {},
-            "env_options": env_options or {}}
+def make_job(episode, env_id: str, config) -> dict:
+    """The job of one suite episode (an eval.suites.Episode) under an EvalConfig."""
+    return {"episode": episode.to_dict(), "env_id": env_id, "config": config.to_dict()}
 
 
-def run_jobs(jobs: list[dict]) -> list[dict]:
-    """Play a chunk of episodes (of one scene, so that a worker builds it once)."""
-    return [run_job(job) for job in jobs]
+def job_key(job: dict) -> str:
+    """What a worker's cached env and agent depend on: the env id and the settings that
+    decide how an episode plays out (AGENT_KEYS)."""
+    from .config import AGENT_KEYS
+
+    return json.dumps([job["env_id"], {k: job["config"].get(k) for k in AGENT_KEYS}], sort_keys=True)
+
+
+_CONFIGS: dict[str, object] = {}  # the config's JSON -> its EvalConfig, read once per worker
+
+
+def job_config(job: dict):
+    """The job's EvalConfig (checked once per worker process)."""
+    from .config import EvalConfig
+
+    key = json.dumps(job["config"], sort_keys=True)
+    if key not in _CONFIGS:
+        _CONFIGS[key] = EvalConfig.from_dict(job["config"])
+    return _CONFIGS[key]
 
 
 def chunk_jobs(jobs: list[dict], size: int) -> list[list[dict]]:
@@ -59,66 +62,25 @@ def chunk_jobs(jobs: list[dict], size: int) -> list[list[dict]]:
     return [group[i:i + size] for group in by_scene.values() for i in range(0, len(group), size)]
 
 
-def run_job(job: dict) -> dict:
-    """Play one episode and return its record; never raises for the episode's own faults."""
-    episode = job["episode"]
-    steps: list[dict] = []
-    started = time.perf_counter()
-    try:
-        with deadline(job.get("timeout_s")):
-            log = _play(job, steps)
-    except EpisodeTimeout:
-        _AGENTS.pop(_key(job), None)  # its state is unknown now: start the next episode afresh
-        log = _failed_log(job, steps, "episode_timeout", "TimeoutError",
-                          f"the episode ran past its time limit of {job['timeout_s']} s "
-                          f"({len(steps)} steps taken)")
-    except Exception as e:  # noqa: BLE001 - one bad episode must not end the run
-        _AGENTS.pop(_key(job), None)
-        log = _failed_log(job, steps, "crashed", type(e).__name__, f"{type(e).__name__}: {e}")
-        record = _record(episode, log, started)
-        record["traceback"] = traceback.format_exc(limit=6)
-        return record
-    return _record(episode, log, started)
+def episode_record(episode: dict, log: EpisodeLog, started: float | None, traceback_text: str | None = None) -> dict:
+    """The line episodes.jsonl holds for an episode: its id and seed, and its EpisodeLog,
+    timed from `started` (perf_counter) when it is given; a crash's traceback beside it."""
+    if started is not None:
+        log.wall_time_s = round(time.perf_counter() - started, 4)
+    record = {"episode_id": episode["id"], "seed": episode["seed"], **log.to_dict()}
+    if traceback_text is not None:
+        record["traceback"] = traceback_text
+    return record
 
 
-def _play(job: dict, steps: list[dict]) -> EpisodeLog:
-    from ..envs.tasks.task import Task
-
-    episode = job["episode"]
-    task = Task.from_dict(episode["task"])
-    env, agent = _agent_for(job)
-    seed = int(episode["seed"])
-    _seed_everything(seed, env, agent)
-    expert_length = episode.get("expert_length") or _reference_length(task, job["layouts_dir"])
-    return agent.run_episode(env, task, expert_length=expert_length, on_step=steps.append)
+def timeout_reason(seconds: float | None, steps: int | None = None) -> str:
+    taken = f" ({steps} steps taken)" if steps is not None else ""
+    return f"the episode ran past its time limit of {seconds} s{taken}"
 
 
-def _key(job: dict) -> tuple:
-    import json
-
-    options = ("planner_options", "policy_options", "env_options")
-    return (job["planner"], job["policy"], job["layouts_dir"],
-            *(json.dumps(job.get(k) or {}, sort_keys=True) for k in options))
-
-
-def _agent_for(job: dict):
-    key = _key(job)
-    if key not in _AGENTS:
-        import gymnasium as gym
-
-        from ..envs import HOUSEHOLD_ENV_ID
-        from ..planners import make_planner
-        from ..policies import make_policy
-        from ..policies.agent import Agent
-
-        env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=job["layouts_dir"], **(job.get("env_options") or {}))
-        agent = Agent(make_planner(job["planner"], **job["planner_options"]),
-                      make_policy(job["policy"], **job["policy_options"]))
-        _AGENTS[key] = (env, agent)
-    return _AGENTS[key]
-
-
-def _seed_everything(seed: int, env, agent) -> None:
+def seed_everything(seed: int, env, agent) -> None:
+    """Before a household episode: the random generators, the env's and the planner's and
+    policy's (those that have a `seed(int)` method) from the episode's seed."""
     from gymnasium.utils import seeding
 
     random.seed(seed)
@@ -129,30 +91,7 @@ def _seed_everything(seed: int, env, agent) -> None:
             part.seed(seed)
 
 
-def _reference_length(task, layouts_dir: str | None) -> int | None:
-    """L* for an episode whose suite has none: the oracle planner with the expert."""
-    env, agent = _agent_for({"planner": "oracle", "policy": "expert", "layouts_dir": layouts_dir,
-                             "planner_options": {}, "policy_options": {}})
-    log = agent.run_episode(env, task)
-    return log.num_steps if log.success else None
-
-
-def _failed_log(job: dict, steps: list[dict], category: str, kind: str, reason: str) -> EpisodeLog:
-    """The log of an episode that crashed or timed out, with the steps it took."""
-    task = job["episode"]["task"]
-    task = task if isinstance(task, dict) else {"invalid": repr(task)}
-    goal = task.get("goal") if isinstance(task.get("goal"), dict) else {}
-    total = CONDITIONS.get(goal.get("task_type"), 0) + (1 if goal.get("sliced") else 0)
-    met = steps[-1]["goal_conditions"][0] if steps else 0
-    return EpisodeLog(task=task, instruction=str(task.get("instruction", "")), planner=job["planner"],
-                      policy=job["policy"], steps=list(steps), goal_conditions=(int(met), int(total)), success=False,
-                      failure_category=category, failure_kind=kind, failure_reason=reason,
-                      expert_length=job["episode"].get("expert_length"))
-
-
-def _record(episode: dict, log: EpisodeLog, started: float) -> dict:
-    log.wall_time_s = round(time.perf_counter() - started, 4)
-    return {"episode_id": episode["id"], "seed": episode["seed"], **log.to_dict()}
+_seed_everything = seed_everything  # the name errands.viewer.live imports
 
 
 @contextmanager
@@ -175,11 +114,3 @@ def deadline(seconds: float | None):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-def warm_up(job: dict) -> int:
-    """Import everything and build the job's agent once in this worker (before timing)."""
-    import os
-
-    _agent_for(job)
-    return os.getpid()

@@ -1,8 +1,9 @@
-"""Run a suite: every episode played by a planner and a policy (by name, so that any
-planner or policy registered in errands.planners / errands.policies plugs in), in this
-process, in local worker processes, or on Ray.
+"""Run a suite: every episode played as its env id says (eval/players.py: a household
+suite by a planner and a skill policy, a BabyAI level by a policy alone; by name, so that
+any planner or policy registered in errands.planners / errands.policies plugs in), in
+this process, in local worker processes, or on Ray.
 
-A run folder holds `config.json` (the suite reference and the settings),
+A run folder holds `config.json` (the suite reference and the run's EvalConfig),
 `episodes.jsonl` (one line per finished episode, written as it finishes), and, at the
 end, `summary.json`, `report.md` and `report.html`. Running again into the same folder
 resumes: episodes already in `episodes.jsonl` are skipped (a torn last line, left by a
@@ -22,22 +23,22 @@ from pathlib import Path
 
 from .. import __version__
 from ..files import write_json_atomic, write_text_atomic
-from .episode_job import _failed_log, _record, chunk_jobs, make_job, run_job, run_jobs, warm_up
+from ..options import default_of
+from . import players
+from .config import AGENT_KEYS, EvalConfig
+from .episode_job import chunk_jobs, make_job
 from .suites import Suite
 
-BACKENDS = ("local", "ray")
-DEFAULT_TIMEOUT_S = 300.0
 EPISODES_FILE, CONFIG_FILE, SUMMARY_FILE = "episodes.jsonl", "config.json", "summary.json"
-DEFAULT_CHUNK_SIZE = 1  # episodes of one scene sent to a worker at once; 1 writes each as soon as it ends
 # What must match for a run folder to be resumed.
-RESUME_KEYS = ("suite_hash", "planner", "policy", "planner_options", "policy_options", "layouts_dir", "env_options")
+RESUME_KEYS = ("suite_hash", *AGENT_KEYS)
 
 
 @dataclass
 class RunStats:
     backend: str
     workers: int
-    chunk_size: int = DEFAULT_CHUNK_SIZE
+    chunk_size: int = default_of(EvalConfig, "chunk_size")
     backend_start_s: float = 0.0
     episodes_run: int = 0
     already_done: int = 0
@@ -53,65 +54,35 @@ class RunStats:
                 "episodes_per_s": round(rate, 2) if rate else None}
 
 
-def default_run_dir(suite: Suite, planner: str, policy: str, root: str | Path = "runs/eval",
-                    env_options: dict | None = None) -> Path:
-    """The same folder for the same suite, agent and camera, so that a rerun resumes."""
-    camera = f"-camera{env_options['resolution']}" if (env_options or {}).get("visibility") == "camera" else ""
-    return Path(root) / f"{suite.name}-{planner}-{Path(policy).name}{camera}"
-
-
-def run_evaluation(suite: Suite, out_dir: str | Path, planner: str = "oracle", policy: str = "expert",
-                   workers: int = 1, backend: str = "local", ray_address: str | None = None,
-                   timeout_s: float | None = DEFAULT_TIMEOUT_S, layouts_dir: str | None = None,
-                   planner_options: dict | None = None, policy_options: dict | None = None,
-                   env_options: dict | None = None, progress: bool = True, overwrite: bool = False,
-                   write_reports: bool = True, chunk_size: int = DEFAULT_CHUNK_SIZE) -> dict:
+def run_evaluation(suite: Suite, out_dir: str | Path, config: EvalConfig | None = None, *, progress: bool = True,
+                   overwrite: bool = False, write_reports: bool = True, **options) -> dict:
     """Play the suite's unfinished episodes, then write the summary and the reports.
-    `workers=0` plays them in this process (handy under a debugger). `chunk_size` > 1
-    sends a worker that many episodes of one scene at once (fewer scene builds and
-    messages: faster for fast agents; their lines are written when the chunk ends).
-    `env_options` go to the env (`visibility="camera", resolution=64`: the world sees
-    through the agent's camera; L* stays the suite's). Returns the summary."""
-    from ..envs.household_env import HouseholdEnv
-    from ..planners import PLANNERS
-    from ..policies import make_policy
-
-    if planner not in PLANNERS:
-        raise ValueError(f"unknown planner {planner!r}: expected one of {', '.join(PLANNERS)}")
-    make_policy(policy, **(policy_options or {}))  # a bad name or checkpoint fails here, not in every episode
-    env_options = env_options or {}
-    HouseholdEnv(**env_options)  # and so does a bad env option
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend {backend!r}: expected one of {', '.join(BACKENDS)}")
-    if workers < 0 or (backend == "ray" and workers < 1):
-        raise ValueError(f"workers must be at least {1 if backend == 'ray' else 0}, got {workers}")
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
-    if timeout_s is not None and timeout_s <= 0:
-        raise ValueError(f"the per-episode timeout must be positive seconds, got {timeout_s}")
-    layouts_dir = layouts_dir or os.environ.get("ERRANDS_ALFRED_LAYOUTS")
-    if suite.scenes == "alfred_floorplans" and not layouts_dir:
-        raise ValueError(f"suite {suite.name!r} plays ALFRED floor plans: pass --layouts (ALFRED's gen/layouts "
-                         f"folder) or set ERRANDS_ALFRED_LAYOUTS")
-    if layouts_dir:
-        layouts_dir = str(Path(layouts_dir).resolve())
-
+    `config` (an EvalConfig), or its options by name (`workers=0, timeout_s=60`, ...),
+    says who plays and how: `workers=0` plays them in this process (handy under a
+    debugger); `chunk_size` > 1 sends a worker that many episodes of one scene at once
+    (fewer scene builds and messages: faster for fast agents; their lines are written
+    when the chunk ends); `env_options` go to the household env
+    (`{"visibility": "camera", "resolution": 64}`: the world sees through the agent's
+    camera; L* stays the suite's). The suite's env id says how an episode is played
+    (eval/players.py). Returns the summary."""
+    if config is not None and options:
+        raise ValueError("run_evaluation takes an EvalConfig or its options, not both")
+    config = players.resolve(suite, config if config is not None else EvalConfig.from_dict(options))
+    players.check(suite, config)
+    env_id = players.suite_env_id(suite)
     out = Path(out_dir)
-    config = {"suite": suite.reference(), "suite_hash": suite.hash, "planner": planner, "policy": policy,
-              "planner_options": planner_options or {}, "policy_options": policy_options or {},
-              "layouts_dir": layouts_dir, "env_options": env_options, "timeout_s": timeout_s,
-              "errands_version": __version__}
-    _prepare_folder(out, config, overwrite)
+    run_config = {"suite": suite.reference(), "suite_hash": suite.hash, **config.to_dict(),
+                  "errands_version": __version__}
+    prepare_run_folder(out, run_config, overwrite)
     episodes_path = out / EPISODES_FILE
     finished = {r["episode_id"] for r in read_records(episodes_path)}
     todo = [e for e in suite.episodes if e.id not in finished]
-    jobs = [make_job(e, planner, policy, layouts_dir, timeout_s, planner_options, policy_options, env_options)
-            for e in todo]
-    stats = RunStats(backend="inline" if workers == 0 else backend, workers=workers, chunk_size=chunk_size,
-                     already_done=len(suite.episodes) - len(todo))
+    jobs = [make_job(e, env_id, config) for e in todo]
+    stats = RunStats(backend="inline" if config.workers == 0 else config.backend, workers=config.workers,
+                     chunk_size=config.chunk_size, already_done=len(suite.episodes) - len(todo))
     if jobs:
-        _play(jobs, episodes_path, stats, ray_address, progress, suite.name)
-    return finish_run(out, suite, config, stats, write_reports)
+        _play(jobs, episodes_path, stats, config.ray_address, progress, suite.name)
+    return finish_run(out, suite, run_config, stats, write_reports)
 
 
 def finish_run(out: Path, suite: Suite, config: dict, stats: RunStats, write_reports: bool) -> dict:
@@ -126,7 +97,9 @@ def finish_run(out: Path, suite: Suite, config: dict, stats: RunStats, write_rep
     return summary
 
 
-def _prepare_folder(out: Path, config: dict, overwrite: bool) -> None:
+def prepare_run_folder(out: Path, config: dict, overwrite: bool) -> None:
+    """Write the run's config into `out`: a folder that holds a run with other settings
+    (RESUME_KEYS) is refused unless `overwrite`, which deletes its results."""
     config_path = out / CONFIG_FILE
     if config_path.is_file() and not overwrite:
         try:
@@ -206,12 +179,13 @@ def _play(jobs: list[dict], episodes_path: Path, stats: RunStats, ray_address: s
 # --- backends: generators of lists of records, in the order they finish ---------------
 
 def _run_inline(jobs: list[dict], stats: RunStats):
+    """In this process, in the suite's order, each record as soon as its episode ends."""
     t0 = time.perf_counter()
-    warm_up(jobs[0])
+    players.warm_up(jobs[0])
     stats.backend_start_s = time.perf_counter() - t0
     stats.start_clock = time.perf_counter()
-    for job in jobs:
-        yield [run_job(job)]
+    for record in players.play(jobs):
+        yield [record]
 
 
 def _run_local(jobs: list[dict], stats: RunStats):
@@ -227,16 +201,16 @@ def _run_local(jobs: list[dict], stats: RunStats):
     while pending:
         t0 = time.perf_counter()
         pool = ProcessPoolExecutor(max_workers=stats.workers, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_set_environment,
+                                   initializer=set_worker_environment,
                                    initargs=(thread_share(max(1, (os.cpu_count() or 1) // stats.workers)),))
         try:
             if first:
-                _warm_pool(lambda n: [f.result() for f in [pool.submit(warm_up, jobs[0]) for _ in range(n)]],
+                _warm_pool(lambda n: [f.result() for f in [pool.submit(players.warm_up, jobs[0]) for _ in range(n)]],
                            stats.workers)
                 stats.backend_start_s = time.perf_counter() - t0
                 stats.start_clock = time.perf_counter()
                 first = False
-            futures = {pool.submit(run_jobs, chunk): chunk for chunk in pending}
+            futures = {pool.submit(players.run_jobs, chunk): chunk for chunk in pending}
             pending = []
             for future in as_completed(futures):
                 chunk = futures[future]
@@ -248,7 +222,7 @@ def _run_local(jobs: list[dict], stats: RunStats):
                         if attempts[job["episode"]["id"]] < 2:
                             pending.append([job])
                         else:
-                            yield [_lost_record(job, f"the worker process died: {e}")]
+                            yield [players.lost_record(job, f"the worker process died: {e}")]
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -262,7 +236,7 @@ def thread_share(threads: int) -> dict[str, str]:
     return {name: os.environ.get(name, str(threads)) for name in (THREADS_ENV, "OMP_NUM_THREADS")}
 
 
-def _set_environment(values: dict[str, str]) -> None:
+def set_worker_environment(values: dict[str, str]) -> None:
     """A local worker's first step, before anything is imported."""
     os.environ.update(values)
 
@@ -297,8 +271,8 @@ def _run_ray(jobs: list[dict], stats: RunStats, ray_address: str | None):
             raise ValueError(f"could not {where}: {e}") from None
     try:
         worker_env = {"env_vars": thread_share(1)}  # a task holds one CPU
-        remote_jobs = ray.remote(num_cpus=1, max_retries=1, runtime_env=worker_env)(run_jobs)
-        remote_warm = ray.remote(num_cpus=1, runtime_env=worker_env)(warm_up)
+        remote_jobs = ray.remote(num_cpus=1, max_retries=1, runtime_env=worker_env)(players.run_jobs)
+        remote_warm = ray.remote(num_cpus=1, runtime_env=worker_env)(players.warm_up)
         _warm_pool(lambda n: ray.get([remote_warm.remote(jobs[0]) for _ in range(n)]), stats.workers)
         stats.backend_start_s = time.perf_counter() - t0
         stats.start_clock = time.perf_counter()
@@ -310,12 +284,8 @@ def _run_ray(jobs: list[dict], stats: RunStats, ray_address: str | None):
                 yield ray.get(ready[0])
             except ray.exceptions.RayError as e:  # a worker that died twice (Ray retried it), or Ray failing
                 reason = f"the Ray task failed: {type(e).__name__}: {str(e)[:500]}"
-                yield [_lost_record(job, reason) for job in refs[ready[0]]]
+                yield [players.lost_record(job, reason) for job in refs[ready[0]]]
     finally:
         if started_here:
             ray.shutdown()
 
-
-def _lost_record(job: dict, reason: str) -> dict:
-    log = _failed_log(job, [], "crashed", "WorkerDied", reason)
-    return _record(job["episode"], log, time.perf_counter())

@@ -1,53 +1,72 @@
-"""Planners: an instruction (and what the agent knows) in, a Plan of typed skills out."""
+"""Planners: an instruction (and what the agent knows) in, a Plan of typed skills out.
+
+Each planner is registered under a name with its config class (planners/config.py) and
+the factory that builds it from a config: `make_planner(name, **options)` checks the
+options against the config class first, so an unknown option or a wrong type is refused
+by name before anything is built."""
 
 from __future__ import annotations
 
-PLANNERS = ("oracle", "llm", "interpreter")
-LLM_PLANNER_OPTIONS = ("backend", "mode", "retrieval", "k", "max_repairs", "grounding", "cache_path", "cache_mode",
-                       "model_path", "base_url", "api_key", "model", "timeout", "max_retries", "send_grammar", "schema_format")
+from ..options import Registry
+from .config import InterpreterPlannerConfig, LLMPlannerConfig, OraclePlannerConfig
+
+PLANNERS = Registry("planner")  # name -> Registration(config class, factory)
 
 
-def make_planner(name: str, **options):
-    """A planner by name and plain options, so runners and the CLI can pass them between
-    processes. The llm planner's options: backend (llama_cpp, openai, transformers), mode
-    (goal, plan), retrieval, k, max_repairs, cache_path and cache_mode (record, replay,
-    off), and the backend's own: model_path, base_url, api_key, model, timeout,
-    max_retries, send_grammar."""
-    if name == "oracle":
-        from .oracle import OraclePlanner
-
-        return OraclePlanner(**options)
-    if name == "llm":
-        return _make_llm_planner(**options)
-    if name == "interpreter":
-        from .interpreter.planner import InterpreterPlanner
-
-        return InterpreterPlanner(**options)
-    raise ValueError(f"unknown planner {name!r}: expected one of {', '.join(PLANNERS)}")
+def register_planner(name: str, config: type, factory) -> None:
+    """Make a planner known by name: `factory(config)` builds it from a `config` instance."""
+    PLANNERS.register(name, config, factory)
 
 
-def _make_llm_planner(backend: str = "llama_cpp", mode: str = "goal", retrieval: bool = True, k: int = 6,
-                      max_repairs: int = 2, grounding: bool = True, cache_path: str | None = None,
-                      cache_mode: str = "record", **backend_options):
+def planner_config(name: str, options: dict | None = None):
+    """The checked config of planner `name` from plain options."""
+    return PLANNERS.config(name, options)
+
+
+def make_planner(name: str, config=None, **options):
+    """A planner by name, from its config or from plain options (so that runners and the
+    CLI can pass them between processes as dicts)."""
+    if config is not None and options:
+        raise ValueError("make_planner takes a config or options, not both")
+    config = planner_config(name, config if config is not None else options)
+    return PLANNERS.entry(name).factory(config)
+
+
+def _oracle_planner(config: OraclePlannerConfig):
+    from .oracle import OraclePlanner
+
+    return OraclePlanner()
+
+
+def _llm_planner(config: LLMPlannerConfig):
     from .llm import LLMPlanner
     from .llm_backends import default_gguf_path, make_backend
     from .llm_cache import CachedBackend
 
-    unknown = set(backend_options) - set(LLM_PLANNER_OPTIONS)
-    if unknown:
-        raise ValueError(f"unknown llm planner options {sorted(unknown)}: expected {', '.join(LLM_PLANNER_OPTIONS)}")
-    options = {k: v for k, v in backend_options.items() if v is not None}
-    if cache_path and cache_mode == "replay":
+    options = config.backend_options()
+    if config.cache_path and config.cache_mode == "replay":
         model_id = options.get("model") or (options.get("model_path") and str(options["model_path"]).rsplit("/", 1)[-1])
-        model = _ReplayOnly(model_id or default_gguf_path().name)
+        model = ReplayOnlyBackend(model_id or default_gguf_path().name)
     else:
-        model = make_backend(backend, **options)
-    if cache_path:
-        model = CachedBackend(model, cache_path, cache_mode)
-    return LLMPlanner(model, mode=mode, retrieval=retrieval, k=k, max_repairs=max_repairs, grounding=grounding)
+        model = make_backend(config.backend, **options)
+    if config.cache_path:
+        model = CachedBackend(model, config.cache_path, config.cache_mode)
+    return LLMPlanner(model, mode=config.mode, retrieval=config.retrieval, k=config.k,
+                      max_repairs=config.max_repairs, grounding=config.grounding)
 
 
-class _ReplayOnly:
+def _interpreter_planner(config: InterpreterPlannerConfig):
+    from .interpreter.planner import InterpreterPlanner
+
+    llm = None
+    if config.llm_backend != "none":
+        llm = _llm_planner(LLMPlannerConfig(backend=config.llm_backend, mode="goal", model_path=config.llm_model_path,
+                                            base_url=config.llm_base_url, model=config.llm_model))
+    return InterpreterPlanner(config.reader, ask_below=config.ask_below, llm=llm, llm_below=config.llm_below,
+                              model_path=config.model_path)
+
+
+class ReplayOnlyBackend:
     """Stands in for a model that is not loaded: replay mode answers from the cache."""
 
     def __init__(self, model_id: str):
@@ -57,3 +76,8 @@ class _ReplayOnly:
         from .llm_backends import LLMError
 
         raise LLMError("replay mode: the model is not loaded")
+
+
+register_planner("oracle", OraclePlannerConfig, _oracle_planner)
+register_planner("llm", LLMPlannerConfig, _llm_planner)
+register_planner("interpreter", InterpreterPlannerConfig, _interpreter_planner)

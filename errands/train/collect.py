@@ -20,25 +20,58 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import traceback
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 
-from ..envs.household_env import camera_options
+from ..envs.config import HouseholdEnvConfig
+from ..options import Options
 from ..policies.features import household_spec
 from .dataset import DATASET_FORMAT, DATASET_VERSION, MANIFEST, DatasetError, read_manifest, sha256, write_manifest, write_shard
 
 SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts", "camera")
 
 
-def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, workers: int = 1,
-            shard_size: int = 50, actor: str = "expert", progress: bool = True, overwrite: bool = False,
-            backend: str = "household", layouts: str | None = None, camera: int | None = None) -> dict:
+@dataclass(frozen=True)
+class CollectConfig(Options):
+    """What `errands collect` records; the settings a dataset's manifest keeps are SOURCE_KEYS."""
+
+    episodes: int = 1000
+    split: str | None = "seen"  # None for BabyAI levels, which have no scene splits
+    seed: int = 0  # episode i's task comes from seed [seed, i]
+    workers: int = 1
+    shard_size: int = 50  # episodes per Parquet shard
+    actor: str = "expert"  # or a checkpoint folder, whose visited states the expert labels (DAgger)
+    backend: str = "household"  # or "babyai:LEVEL"
+    layouts: str | None = None  # ALFRED's gen/layouts folder: tasks in its floor plans of the split
+    camera: int | None = None  # a resolution: the world seen through the agent's camera
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.episodes < 1 or self.shard_size < 1 or self.workers < 1:
+            raise ValueError(f"episodes, shard_size and workers must be at least 1, got {self.episodes}, "
+                             f"{self.shard_size}, {self.workers}")
+
+    def env_config(self) -> HouseholdEnvConfig:
+        """The household env a shard's episodes are played in (a bad camera resolution fails here)."""
+        return HouseholdEnvConfig.seeing_through_camera(
+            self.camera, split=self.split, layouts_dir=self.layouts,
+            scenes="alfred_floorplans" if self.layouts else "procedural")
+
+
+_DEFAULTS = CollectConfig()
+
+
+def collect(out: str | Path, episodes: int, split: str = _DEFAULTS.split, seed: int = _DEFAULTS.seed,
+            workers: int = _DEFAULTS.workers, shard_size: int = _DEFAULTS.shard_size, actor: str = _DEFAULTS.actor,
+            progress: bool = True, overwrite: bool = False, backend: str = _DEFAULTS.backend,
+            layouts: str | None = _DEFAULTS.layouts, camera: int | None = _DEFAULTS.camera) -> dict:
     """Collect `episodes` episodes into `out`; return the manifest. `backend` is
     "household" or "babyai:LEVEL"."""
-    if episodes < 1 or shard_size < 1 or workers < 1:
-        raise ValueError(f"episodes, shard_size and workers must be at least 1, got {episodes}, {shard_size}, {workers}")
+    config = CollectConfig(episodes=episodes, split=split, seed=seed, workers=workers, shard_size=shard_size,
+                           actor=actor, backend=backend, layouts=layouts, camera=camera)
     out = Path(out)
     if overwrite and out.exists():
         shutil.rmtree(out)
@@ -46,10 +79,12 @@ def collect(out: str | Path, episodes: int, split: str = "seen", seed: int = 0, 
     if backend != "household":
         if layouts or camera:
             raise ValueError("layouts and camera are for household tasks; BabyAI levels have neither")
-        split = None  # BabyAI levels have no scene splits: seeds keep training and evaluation apart
-    camera_options(camera)  # a bad resolution fails before any work
-    source = {"backend": backend, "split": split, "seed": seed, "shard_size": shard_size, "actor": actor,
-              "layouts": layouts, "camera": camera}
+        # BabyAI levels have no scene splits: seeds keep training and evaluation apart
+        config = config.replace(split=None)
+    else:
+        config.env_config()  # a bad resolution fails before any work
+    split = config.split
+    source = {key: getattr(config, key) for key in SOURCE_KEYS}
     manifest = _open(out, source, spec)
     jobs = []
     for index, first in enumerate(range(0, episodes, shard_size)):
@@ -129,8 +164,7 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
         torch.set_num_threads(1)
         recorder = RecordingPolicy(make_policy(actor_name), ExpertTeacher())
     agent = Agent(OraclePlanner(), recorder)
-    env = HouseholdEnv(split=split, layouts_dir=layouts, scenes="alfred_floorplans" if layouts else "procedural",
-                       **camera_options(camera))
+    env = HouseholdEnv(**CollectConfig(split=split, layouts=layouts, camera=camera).env_config().kwargs())
     sampler = env.sampler  # the env's own task distribution: the split's scenes, or its floor plans
 
     def play(episode: int) -> tuple[list[dict], str, str]:

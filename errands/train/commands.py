@@ -25,6 +25,9 @@ flags override it. Rerunning the same command resumes from OUT/checkpoints/last.
 
 
 def add_train_commands(sub) -> None:
+    from .collect import CollectConfig
+
+    collecting = CollectConfig()
     col = sub.add_parser(
         "collect", help="record expert demonstrations (Parquet shards + manifest)",
         description="Play sampled tasks with the oracle planner and the scripted expert and record every skill "
@@ -32,19 +35,23 @@ def add_train_commands(sub) -> None:
                     "manifest of counts and SHA-256 checksums. Episode i's task comes from seed [SEED, i], so "
                     "the data does not depend on --workers; rerunning resumes with the missing shards. With --level, "
                     "the BabyAI bot's episodes on that BabyAI level are recorded instead, in the same format.")
-    col.add_argument("--episodes", type=int, default=1000, help="episodes to record (default 1000)")
-    col.add_argument("--split", default="seen", choices=["seen", "unseen", "any"],
-                     help="scenes to draw tasks from (default seen; keep unseen for evaluation)")
+    col.add_argument("--episodes", type=int, default=collecting.episodes,
+                     help=f"episodes to record (default {collecting.episodes})")
+    col.add_argument("--split", default=collecting.split, choices=["seen", "unseen", "any"],
+                     help=f"scenes to draw tasks from (default {collecting.split}; keep unseen for evaluation)")
     col.add_argument("--layouts", help="ALFRED's gen/layouts folder: draw the tasks in its real floor plans of the "
                                        "split (default: the split's procedural scenes)")
     col.add_argument("--camera", type=int, metavar="RES",
                      help=f"{CAMERA_FLAG_HELP}; the expert walks to where the frame shows its targets")
-    col.add_argument("--seed", type=int, default=0, help="seed of the task draws (default 0)")
-    col.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    col.add_argument("--shard-size", type=int, default=50, help="episodes per Parquet shard (default 50)")
-    col.add_argument("--actor", default="expert",
-                     help="who acts: 'expert' (demonstrations) or a checkpoint folder, whose visited states the "
-                          "expert labels (DAgger data) (default expert)")
+    col.add_argument("--seed", type=int, default=collecting.seed,
+                     help=f"seed of the task draws (default {collecting.seed})")
+    col.add_argument("--workers", type=int, default=collecting.workers,
+                     help=f"worker processes (default {collecting.workers})")
+    col.add_argument("--shard-size", type=int, default=collecting.shard_size,
+                     help=f"episodes per Parquet shard (default {collecting.shard_size})")
+    col.add_argument("--actor", default=collecting.actor,
+                     help=f"who acts: 'expert' (demonstrations) or a checkpoint folder, whose visited states the "
+                          f"expert labels (DAgger data) (default {collecting.actor})")
     col.add_argument("--level", metavar="LEVEL",
                      help="record minigrid's BabyAI bot on this BabyAI level instead of household tasks, e.g. "
                           "GoToLocal or BossLevel (one segment per episode, the mission as its text; episode i "
@@ -111,6 +118,9 @@ pickle-based save: keep it in its run folder).
 
 
 def add_rl_command(algos) -> None:
+    from .rl import RLConfig
+
+    rl = RLConfig()
     p = algos.add_parser(
         "rl", help="PPO (stable-baselines3) on skill episodes, from an imitation checkpoint or from scratch",
         description="Fine-tune the skill network with PPO (stable-baselines3) on errands/HouseholdSkill-v0: each "
@@ -123,23 +133,23 @@ def add_rl_command(algos) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=RL_EPILOG)
     p.add_argument("--config", type=Path, help="JSON config file (flags override it)")
     p.add_argument("--init", help="imitation checkpoint folder to start from (default: from scratch)")
-    p.add_argument("--out", help="run folder (default runs/train/rl)")
-    p.add_argument("--skills", help="skill to train on, several separated by commas, or 'any' (default GotoLocation)")
-    p.add_argument("--split", choices=["seen", "unseen", "any"], help="scenes to train in (default seen)")
+    p.add_argument("--out", help=f"run folder (default {rl.out})")
+    p.add_argument("--skills", help=f"skill to train on, several separated by commas, or 'any' (default {rl.skills})")
+    p.add_argument("--split", choices=["seen", "unseen", "any"], help=f"scenes to train in (default {rl.split})")
     p.add_argument("--layouts", help="ALFRED's gen/layouts folder: train in ALFRED's real floor plans of the split "
                                      "(default: the split's procedural scenes)")
-    p.add_argument("--total-steps", type=int, help="env steps in all (default 100000)")
-    p.add_argument("--envs", type=int, help="parallel envs, one SubprocVecEnv worker process each (default 2)")
+    p.add_argument("--total-steps", type=int, help=f"env steps in all (default {rl.total_steps})")
+    p.add_argument("--envs", type=int, help=f"parallel envs, one SubprocVecEnv worker process each (default {rl.envs})")
     p.add_argument("--vec-env", choices=["subproc", "dummy"],
-                   help="subproc: envs in worker processes; dummy: in this process (default subproc)")
-    p.add_argument("--n-steps", type=int, help="steps per env per rollout (default 256)")
-    p.add_argument("--batch-size", type=int, help="minibatch size of the PPO update (default 256)")
-    p.add_argument("--n-epochs", type=int, help="passes over each rollout (default 4)")
-    p.add_argument("--lr", type=float, help="Adam learning rate (default 0.0003; use ~1e-5 to fine-tune)")
-    p.add_argument("--ent-coef", type=float, help="entropy bonus (default 0.01)")
-    p.add_argument("--clip-range", type=float, help="PPO clip range (default 0.2)")
-    p.add_argument("--hidden", type=int, help="network width, from scratch only (default 128)")
-    p.add_argument("--max-skill-steps", type=int, help="steps before an episode is cut (default 100)")
+                   help=f"subproc: envs in worker processes; dummy: in this process (default {rl.vec_env})")
+    p.add_argument("--n-steps", type=int, help=f"steps per env per rollout (default {rl.n_steps})")
+    p.add_argument("--batch-size", type=int, help=f"minibatch size of the PPO update (default {rl.batch_size})")
+    p.add_argument("--n-epochs", type=int, help=f"passes over each rollout (default {rl.n_epochs})")
+    p.add_argument("--lr", type=float, help=f"Adam learning rate (default {rl.lr}; use ~1e-5 to fine-tune)")
+    p.add_argument("--ent-coef", type=float, help=f"entropy bonus (default {rl.ent_coef})")
+    p.add_argument("--clip-range", type=float, help=f"PPO clip range (default {rl.clip_range})")
+    p.add_argument("--hidden", type=int, help=f"network width, from scratch only (default {rl.hidden})")
+    p.add_argument("--max-skill-steps", type=int, help=f"steps before an episode is cut (default {rl.max_skill_steps})")
     p.add_argument("--anchor-data", nargs="+",
                    help="demonstration folders (`errands collect`) whose segments of the skills not trained here are "
                         "imitated after every PPO update, so that they keep what --init learned (the network is "
@@ -147,21 +157,21 @@ def add_rl_command(algos) -> None:
     p.add_argument("--anchor-trained-skills", action="store_true", default=None,
                    help="the anchor also imitates the demonstrations of the skills PPO trains (as DAPG does), "
                         "keeping them near --init while PPO improves on it")
-    p.add_argument("--anchor-batches", type=int, help="behaviour-cloning minibatches after each PPO update (default 4)")
+    p.add_argument("--anchor-batches", type=int, help=f"behaviour-cloning minibatches after each PPO update (default {rl.anchor_batches})")
     p.add_argument("--value-warmup", type=int, dest="value_warmup_steps",
                    help="env steps at the start in which only the new value head learns and the network stays as "
-                        "--init made it (default 0; a few thousand when fine-tuning)")
+                        f"--init made it (default {rl.value_warmup_steps}; a few thousand when fine-tuning)")
     p.add_argument("--detour-steps", type=int,
                    help="perturbed starts: up to this many random moves and turns before each training episode's "
-                        "skill, so PPO meets states off the expert's path (default 0)")
-    p.add_argument("--checkpoint-every", type=int, help="env steps between checkpoints (default 10000)")
+                        f"skill, so PPO meets states off the expert's path (default {rl.detour_steps})")
+    p.add_argument("--checkpoint-every", type=int, help=f"env steps between checkpoints (default {rl.checkpoint_every})")
     p.add_argument("--validation-episodes", type=int,
                    help="held-out skill episodes (every skill, the training split) that the starting network and "
                         "each checkpoint play; the one that solves the most is exported as the run's policy "
-                        "(default 0: the last step is)")
-    p.add_argument("--seed", type=int, help="seed of the envs and the network (default 0)")
-    p.add_argument("--device", help="cpu, cuda, cuda:N or auto (default cpu)")
-    p.add_argument("--threads", type=int, help="torch threads for the update (default 1)")
+                        f"(default {rl.validation_episodes}: the last step is)")
+    p.add_argument("--seed", type=int, help=f"seed of the envs and the network (default {rl.seed})")
+    p.add_argument("--device", help=f"cpu, cuda, cuda:N or auto (default {rl.device})")
+    p.add_argument("--threads", type=int, help=f"torch threads for the update (default {rl.threads})")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(handler=cmd_train_rl)
 

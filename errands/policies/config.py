@@ -1,0 +1,38 @@
+"""The options of each skill policy, as `make_policy(name, **options)` and
+`--policy-option KEY=VALUE` take them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..options import Options
+from .learned import MAX_STEPS_PER_SKILL
+
+
+@dataclass(frozen=True)
+class ExpertPolicyConfig(Options):
+    """The scripted expert takes no options: it reads the world."""
+
+
+@dataclass(frozen=True)
+class LearnedPolicyConfig(Options):
+    """A household checkpoint of the skill network (the packaged one when `checkpoint` is None)."""
+
+    checkpoint: str | None = None
+    device: str = "cpu"
+    max_steps_per_skill: int = MAX_STEPS_PER_SKILL  # steps before a skill is given up
+    remember_refusals: bool = True  # never repeat an action refused in the same world state
+    avoid_loops: bool = True  # leave a revisited state by the least visited move
+
+
+@dataclass(frozen=True)
+class BabyAIBotPolicyConfig(Options):
+    """minigrid's BabyAI bot takes no options: it reads the level's state."""
+
+
+@dataclass(frozen=True)
+class LearnedBabyAIPolicyConfig(Options):
+    """A checkpoint of the skill network trained on BabyAI demonstrations."""
+
+    checkpoint: str | None = None
+    device: str = "cpu"
