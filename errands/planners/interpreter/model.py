@@ -29,6 +29,7 @@ from ...envs.tasks.goals import TASK_TYPES, TaskGoal
 from ...files import write_json_atomic
 from .lexicon import Mention, correct, find_mentions, tokenize
 
+TASK_TYPE_NAMES = tuple(TASK_TYPES)  # the task-type head's classes, in ALFRED's order
 DIMENSION = 1 << 15
 HEADS = ("task_type", "sliced", "object", "parent", "movable")
 NONE = "<none>"
@@ -132,7 +133,7 @@ class GoalModel:
 
     def __init__(self, weights: dict[str, np.ndarray] | None = None, temperature: float = 1.0,
                  rules_weight: float = 2.0):
-        self.weights = weights or {"task_type": np.zeros((len(TASK_TYPES), DIMENSION), np.float32),
+        self.weights = weights or {"task_type": np.zeros((len(TASK_TYPE_NAMES), DIMENSION), np.float32),
                                    "sliced": np.zeros(DIMENSION, np.float32),
                                    **{h: np.zeros(DIMENSION, np.float32) for h in ("object", "parent", "movable")}}
         self.temperature = temperature
@@ -143,7 +144,7 @@ class GoalModel:
     def predict(self, r: Reading) -> dict[str, list[tuple[str, float]]]:
         """Each head's (value, probability) pairs, most likely first."""
         sent = np.array(sorted({_hash(f) for f in sentence_features(r)}), dtype=np.int64)
-        out = {"task_type": _ranked(TASK_TYPES, self.weights["task_type"][:, sent].sum(axis=1))}
+        out = {"task_type": _ranked(TASK_TYPE_NAMES, self.weights["task_type"][:, sent].sum(axis=1))}
         p = 1.0 / (1.0 + np.exp(-float(self.weights["sliced"][sent].sum())))
         out["sliced"] = sorted([(True, p), (False, 1.0 - p)], key=lambda x: -x[1])
         for head in ("object", "parent", "movable"):
@@ -171,7 +172,7 @@ class GoalModel:
         W = self.weights["task_type"]
         logits = W[:, sent].sum(axis=1)
         grad = _softmax(logits)
-        grad[TASK_TYPES.index(goal.task_type)] -= 1.0
+        grad[TASK_TYPE_NAMES.index(goal.task_type)] -= 1.0
         _adagrad(W, squares["task_type"], (slice(None), sent), grad[:, None] * np.ones((1, len(sent))), lr)
         w = self.weights["sliced"]
         p = 1.0 / (1.0 + np.exp(-float(w[sent].sum())))
@@ -198,7 +199,7 @@ class GoalModel:
         tmp.replace(folder / "weights.npz")
         write_json_atomic(folder / "config.json", {"format": "errands-goal-model", "format_version": 1,
                                                    "dimension": DIMENSION, "heads": list(HEADS),
-                                                   "task_types": list(TASK_TYPES), "temperature": self.temperature,
+                                                   "task_types": list(TASK_TYPE_NAMES), "temperature": self.temperature,
                                                    "rules_weight": self.rules_weight})
 
     @classmethod
@@ -212,7 +213,7 @@ class GoalModel:
             raise ValueError(f"{folder} is not a goal model (config.json and weights.npz with heads "
                              f"{', '.join(HEADS)}): {e}") from None
         if config.get("format") != "errands-goal-model" or config.get("dimension") != DIMENSION \
-                or config.get("task_types") != list(TASK_TYPES):
+                or config.get("task_types") != list(TASK_TYPE_NAMES):
             raise ValueError(f"{folder}/config.json describes another model: {config}")
         return cls(weights, float(config["temperature"]), float(config["rules_weight"]))
 
