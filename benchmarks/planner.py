@@ -1,122 +1,166 @@
-"""LLM planner benchmark: valid-plan rate, goal accuracy and seconds per plan.
+"""Goal readers side by side: goal accuracy, seconds per instruction and end-to-end SR, on
+templated and human-written instructions.
 
-For each phrasing set (seen: the training templates on new tasks; novel: templates and
-synonyms held out of the example pool) and with and without retrieval, it samples tasks,
-asks the LLM planner for a plan, executes the plan with the expert skill policy and
-records whether the task's goal was reached.
+    python benchmarks/planner.py                      # every reader but the LLM's, all four sets
+    python benchmarks/planner.py --llm-sample 60      # also the packaged LLM, on 60 episodes a set
+    python benchmarks/planner.py --sr --results       # end-to-end SR too, and write the JSON
 
-  valid-plan rate  plans that parse and validate (after the planner's repair attempts)
-  goal accuracy    episodes whose plan, executed by the expert, achieves the goal
-  seconds/plan     wall time of the first plan of each episode (median and p95)
+Sets: the templated suites valid_seen and novel_phrasing (held-out templates and verbs),
+and the hand-written human_dev (tuned on) and human_test (never tuned on). Readers:
+rules (goal_parser.py), trained (the goal model alone), combined (the trained model with
+the rules as a second opinion: the interpreter planner's default), and, on a sample,
+llm (the packaged SmolLM2-135M through llama.cpp, goal mode) and combined+llm (the LLM
+consulted below the combined reader's confidence of 0.6).
 
-Usage: python benchmarks/planner.py [--tasks 200] [--mode goal] [--backend llama_cpp] [--results]
+Goal accuracy: the goal read equals the gold goal in every field (type, object, sliced,
+movable, parent), reading with the episode's scene object types as the agent does.
+Seconds: wall time of one reading (median, p95). Calibration: the combined reader's
+expected calibration error over 10 confidence bins. End-to-end SR (--sr): the
+interpreter planner (combined) with the expert skill policy on the whole suite, through
+`errands eval`.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
+import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-import gymnasium as gym
 import numpy as np
 from tqdm import tqdm
 
-import errands
-from errands.envs.tasks.sampler import TaskSampler
-from errands.planners import make_planner
-from errands.policies.agent import Agent
-from errands.policies.expert import ExpertSkillPolicy
+from errands.envs.household.world import World
+from errands.envs.tasks.goals import TaskGoal
+from errands.envs.tasks.task import Task
+from errands.eval.suites import load_suite
+from errands.planners.base import PlanningContext
+from errands.planners.interpreter.planner import InterpreterPlanner
 from results import add_results_flag, column, write_result
 
+SETS = ("valid_seen", "novel_phrasing", "human_dev", "human_test")
 
-class TimedPlanner:
-    """Wraps a planner to time its first plan of each episode."""
 
-    def __init__(self, planner):
-        self.planner, self.name = planner, planner.name
-        self.seconds: list[float] = []
+def episodes_of(name: str) -> list[tuple[str, TaskGoal, list[str], Task]]:
+    out = []
+    for episode in load_suite(name).episodes:
+        task = Task.from_dict(episode.task)
+        world = World(task.build_scene())
+        types = sorted({o.type.name for o in world.objects.values()})
+        out.append((task.instruction, task.goal, types, task))
+    return out
 
-    def plan(self, instruction, context):
+
+def measure(planner, episodes, desc: str) -> dict:
+    correct, seconds, confidences, hits = 0, [], [], []
+    for instruction, gold, types, _ in tqdm(episodes, desc=desc, unit="ep", leave=False):
         started = time.perf_counter()
-        try:
-            return self.planner.plan(instruction, context)
-        finally:
-            self.seconds.append(time.perf_counter() - started)
-
-    def replan(self, feedback):
-        return self.planner.replan(feedback)
-
-
-def run(phrasing: str, retrieval: bool, args) -> dict:
-    planner = TimedPlanner(make_planner("llm", backend=args.backend, mode=args.mode, retrieval=retrieval,
-                                        model_path=args.model_path, base_url=args.base_url))
-    agent = Agent(planner, ExpertSkillPolicy())
-    env = gym.make("errands/Household-v0")
-    # Seen phrasing uses seen scenes, novel phrasing unseen ones; the example pool was
-    # generated from other tasks (another seed), so no instruction is in the pool.
-    sampler = TaskSampler(split="seen" if phrasing == "train" else "unseen", phrasing=phrasing)
-    rng = np.random.default_rng(args.seed)
-    valid = success = 0
-    kinds: dict[str, int] = {}
-    for _ in tqdm(range(args.tasks), desc=f"{phrasing} retrieval={retrieval}", unit="task"):
-        task = sampler.sample(rng)
-        log = agent.run_episode(env, task)
-        planner_failed = log.failure_category == "planner_error"
-        valid += not planner_failed
-        success += log.success
-        if planner_failed:
-            kind = log.failure_reason.split("[", 1)[-1].split("]", 1)[0] if "[" in log.failure_reason else "other"
-            kinds[kind] = kinds.get(kind, 0) + 1
-    seconds = np.array(planner.seconds)
-    return {"phrasing": "seen" if phrasing == "train" else "novel", "retrieval": retrieval, "tasks": args.tasks,
-            "valid": valid / args.tasks, "goal_accuracy": success / args.tasks,
-            "median_s": float(np.median(seconds)), "p95_s": float(np.percentile(seconds, 95)), "errors": kinds}
+        reading = planner.read(instruction, PlanningContext(instruction=instruction, object_types=types))
+        seconds.append(time.perf_counter() - started)
+        hit = reading.goal == gold
+        correct += hit
+        confidences.append(reading.confidence if reading.confidence is not None else float(reading.goal is not None))
+        hits.append(hit)
+    return {"episodes": len(episodes), "goal_accuracy_pct": round(100 * correct / len(episodes), 1),
+            "median_s": round(float(np.median(seconds)), 4), "p95_s": round(float(np.percentile(seconds, 95)), 4),
+            "ece": round(expected_calibration_error(confidences, hits), 3)}
 
 
-def main() -> None:
+def expected_calibration_error(confidences, hits, bins: int = 10) -> float:
+    confidences, hits = np.asarray(confidences, float), np.asarray(hits, float)
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = (confidences > lo) & (confidences <= hi) if lo > 0 else (confidences <= hi)
+        if inside.any():
+            total += inside.mean() * abs(confidences[inside].mean() - hits[inside].mean())
+    return float(total)
+
+
+def end_to_end_sr(suite: str, runs: Path) -> float:
+    out = runs / f"{suite}-interpreter-expert"
+    subprocess.run([sys.executable, "-m", "errands.cli", "eval", "--suite", suite, "--planner", "interpreter",
+                    "--policy", "expert", "--workers", "2", "--out", str(out), "--overwrite", "--no-progress"],
+                   check=True, stdout=subprocess.DEVNULL)
+    return round(100 * json.loads((out / "summary.json").read_text())["overall"]["sr"], 1)
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tasks", type=int, default=200, help="tasks per phrasing and retrieval setting")
-    parser.add_argument("--mode", default="goal", choices=["goal", "plan"], help="LLM planner mode")
-    parser.add_argument("--backend", default="llama_cpp", choices=["llama_cpp", "openai"])
-    parser.add_argument("--model-path", help="GGUF model (default: the packaged SmolLM2-135M-Instruct)")
-    parser.add_argument("--base-url", help="for --backend openai")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-baseline", action="store_true", help="skip the runs without retrieval")
+    parser.add_argument("--llm-sample", type=int, default=0, help="episodes a set for the LLM readers (default 0: none)")
+    parser.add_argument("--sr", action="store_true", help="also the end-to-end SR of each suite (errands eval)")
+    parser.add_argument("--runs", type=Path, default=Path("runs/bench/planner"))
     add_results_flag(parser)
     args = parser.parse_args()
-    print(f"# planner benchmark: mode={args.mode} backend={args.backend} tasks={args.tasks} seed={args.seed}")
-    print(f"python {platform.python_version()}  errands {errands.__version__}  {platform.machine()}")
+
+    readers = {"rules": InterpreterPlanner("rules"), "trained": InterpreterPlanner("trained"),
+               "combined": InterpreterPlanner("combined")}
+    if args.llm_sample:
+        from errands.planners import make_planner
+
+        llm = make_planner("llm", mode="goal")
+        readers["llm"] = LLMReader(llm)
+        readers["combined+llm"] = InterpreterPlanner("combined", llm=llm)
     rows = []
-    for phrasing in ("train", "novel"):
-        for retrieval in (True, False) if not args.no_baseline else (True,):
-            rows.append(run(phrasing, retrieval, args))
-    print("\n| phrasing | retrieval | tasks | valid plans | goal accuracy | median s/plan | p95 s/plan | planner errors |")
-    print("|---|---|---:|---:|---:|---:|---:|---|")
-    for r in rows:
-        errors = ", ".join(f"{k} {v}" for k, v in sorted(r["errors"].items())) or "none"
-        print(f"| {r['phrasing']} | {'yes' if r['retrieval'] else 'no'} | {r['tasks']} | {100 * r['valid']:.1f}% | "
-              f"{100 * r['goal_accuracy']:.1f}% | {r['median_s']:.2f} | {r['p95_s']:.2f} | {errors} |")
-    seen = next(r for r in rows if r["phrasing"] == "seen" and r["retrieval"])
-    print(f"\nfloors: valid plans >= 95% ({100 * seen['valid']:.1f}%), goal accuracy on seen phrasing >= 70% "
-          f"({100 * seen['goal_accuracy']:.1f}%)")
+    for name in SETS:
+        episodes = episodes_of(name)
+        sample = [episodes[i] for i in np.random.default_rng(0).permutation(len(episodes))[:args.llm_sample]]
+        row = {"set": name, "episodes": len(episodes)}
+        for reader_name, reader in readers.items():
+            chosen = sample if reader_name in ("llm", "combined+llm") else episodes
+            m = measure(reader, chosen, f"{name} {reader_name}")
+            row[f"{reader_name}_pct"] = m["goal_accuracy_pct"]
+            row[f"{reader_name}_median_s"] = m["median_s"]
+            if reader_name == "combined":
+                row["combined_p95_s"], row["combined_ece"] = m["p95_s"], m["ece"]
+            if reader_name in ("llm", "combined+llm"):
+                row["llm_sample"] = len(chosen)
+        if args.sr:
+            row["sr_combined_expert_pct"] = end_to_end_sr(name, args.runs)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+
+    columns = [column("set", align="left"), column("episodes")]
+    for reader_name in readers:
+        columns += [column(f"{reader_name}_pct", f"{reader_name} goal acc. %", format=".1f"),
+                    column(f"{reader_name}_median_s", f"{reader_name} median s", format=".4f")]
+    columns += [column("combined_p95_s", "combined p95 s", format=".4f"), column("combined_ece", "combined ECE")]
+    if args.llm_sample:
+        columns.append(column("llm_sample", "LLM sample"))
+    if args.sr:
+        columns.append(column("sr_combined_expert_pct", "SR % (combined + expert)", format=".1f"))
+    print("\n| " + " | ".join(c["label"] for c in columns) + " |")
+    for row in rows:
+        print("| " + " | ".join(str(row.get(c["key"], "")) for c in columns) + " |")
+    templated = next(r for r in rows if r["set"] == "valid_seen")
+    test = next(r for r in rows if r["set"] == "human_test")
+    novel = next(r for r in rows if r["set"] == "novel_phrasing")
+    print(f"\nfloors: human_test combined {test['combined_pct']}% (>= 85, and within 5 of valid_seen "
+          f"{templated['combined_pct']}%); novel_phrasing {novel['combined_pct']}% (>= 90); median "
+          f"{test['combined_median_s']} s (< 1)")
     if args.results:
-        write_result("llm_planner", [
-            {"phrasing": r["phrasing"], "retrieval": "yes" if r["retrieval"] else "no (fixed examples)",
-             "tasks": r["tasks"], "valid_plans_pct": round(100 * r["valid"], 1),
-             "goal_accuracy_pct": round(100 * r["goal_accuracy"], 1), "median_s_per_plan": round(r["median_s"], 2),
-             "p95_s_per_plan": round(r["p95_s"], 2), "planner_errors": r["errors"]} for r in rows],
-            title="LLM planner: valid plans and goal accuracy",
-            columns=[column("phrasing", align="left"), column("retrieval", align="left"), column("tasks"),
-                     column("valid_plans_pct", "valid plans %", format=".1f"),
-                     column("goal_accuracy_pct", "goal accuracy %", format=".1f"),
-                     column("median_s_per_plan", "median s/plan", format=".2f"),
-                     column("p95_s_per_plan", "p95 s/plan", format=".2f")],
-            description=f"Mode {args.mode}, backend {args.backend}, {args.tasks} sampled tasks per row (seed "
-                        f"{args.seed}): seen phrasing on seen scenes, novel phrasing on unseen scenes. A plan is "
-                        "valid when it parses and validates within the planner's repairs; goal accuracy = the "
-                        "plan, executed by the expert, reaches the task's goal.")
+        write_result("goal_readers", rows, columns=columns, title="Goal readers: templated and human instructions",
+                     description=__doc__.split("\n\n", 2)[2].strip())
+    return 0
+
+
+class LLMReader:
+    """The LLM planner's goal reading, with the interpreter's `read` signature."""
+
+    def __init__(self, llm):
+        self.llm = llm
+
+    def read(self, instruction, context):
+        from errands.planners.base import PlanningError
+        from errands.planners.reading import GoalReading
+
+        try:
+            return GoalReading(self.llm.read_goal(instruction, context), None, "llm")
+        except PlanningError:
+            return GoalReading(None, 0.0, "llm")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

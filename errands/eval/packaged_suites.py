@@ -6,9 +6,10 @@ task type and parameters and its floor plan as the scene, with an instruction wr
 from our templates ("train" phrasing); `novel_phrasing` is `valid_seen` again with the
 held-out "novel" phrasing, so that a paired comparison with `valid_seen` measures the
 wording alone on scenes a policy has trained in; `smoke` is 14 short episodes (the
-shortest of each task type in each validation split) for CI. With ALFRED's floor plans
-(`--layouts`), `suites/floorplans/*.json` hold the same directives on "FloorPlanN"
-scenes.
+shortest of each task type in each validation split) for CI. `human_dev` and
+`human_test` are instructions people wrote (errands/eval/instructions), with their gold
+goals, in seen and unseen scenes; human_test is never tuned on. With ALFRED's floor plans
+(`--layouts`), `suites/floorplans/*.json` hold the same episodes on "FloorPlanN" scenes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 
 SUITES_DIR = Path(__file__).parent / "suites"
 FLOORPLAN_SUITES_DIR = SUITES_DIR / "floorplans"
-PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke")
+PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke", "human_dev", "human_test")
 
 
 def packaged_suite_path(name: str, floorplans: bool = False) -> Path:

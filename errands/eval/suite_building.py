@@ -19,6 +19,7 @@ from ..envs import HOUSEHOLD_ENV_ID
 from ..envs.household.procedural import ALFRED_RANGES, room_type_of_scene_id, scene_split
 from ..envs.skills import Plan, SkillCall
 from ..envs.tasks.goals import TASK_TYPES, TaskGoal
+from ..envs.tasks.instruction_sets import read_instruction_set
 from ..envs.tasks.instructions import describe_goal, describe_plan
 from ..envs.tasks.task import ImpossibleTask, Task, missing_requirements
 from ..files import write_text_atomic
@@ -40,6 +41,16 @@ SMOKE_SUITE = {"name": "smoke", "bases": ("valid_seen", "valid_unseen"),
                "description": "14 short episodes for CI: the shortest of each task type in valid_seen "
                               "and in valid_unseen"}
 PHRASING_SALT = {"train": 0, "novel": 1}
+# Instructions people wrote (errands/eval/instructions/), each with its gold goal and room.
+INSTRUCTIONS_DIR = Path(__file__).parent / "instructions"
+HUMAN_SUITES = {
+    "human_dev": {"file": "human_dev.jsonl", "split": "seen",
+                  "description": "instructions written by hand in the styles people use, with their gold "
+                                 "ALFRED goals, in seen scenes: the development set"},
+    "human_test": {"file": "human_test.jsonl", "split": "unseen",
+                   "description": "hand-written instructions held out of all tuning, in unseen scenes"},
+}
+
 # Procedural scene ids outside ALFRED's ranges, searched in order for a new unseen scene.
 NEW_SCENE_IDS = range(1000, 1200)  # within load_scene's cache of 512
 
@@ -247,3 +258,61 @@ def build_packaged_suites(splits_path: str | Path, out_dir: str | Path | None = 
     built[NOVEL_SUITE["name"]] = novel_phrasing_manifest(built[NOVEL_SUITE["base"]])
     built[SMOKE_SUITE["name"]] = smoke_manifest([built[b] for b in SMOKE_SUITE["bases"]])
     return {name: write_text_atomic(out / f"{name}.json", manifest_text(m)) for name, m in built.items()}
+
+
+# --- suites of hand-written instructions ---------------------------------------------
+
+def build_human_suite(name: str, layouts_dir: str | None = None, progress: bool = False) -> dict:
+    """The manifest of human_dev or human_test: each hand-written instruction with its gold
+    goal in a scene of its room type and of the suite's split (seen for human_dev, unseen
+    for human_test) that can host it, tried in an order seeded by the instruction's id,
+    the instruction as written; one no such scene can host (with the expert succeeding)
+    is listed as dropped."""
+    if name not in HUMAN_SUITES:
+        raise ValueError(f"unknown human suite {name!r}: expected one of {', '.join(HUMAN_SUITES)}")
+    from tqdm import tqdm
+
+    from ..envs.household.scenes import load_scene
+
+    reference = _Reference(layouts_dir)
+    spec = HUMAN_SUITES[name]
+    path = INSTRUCTIONS_DIR / spec["file"]
+    episodes, dropped = [], []
+    for row in tqdm(read_instruction_set(path), desc=f"building {name}", unit="ep", disable=not progress):
+        goal = row["goal"]
+        seed = stable_seed(f"{name}:{row['id']}")
+        scenes = [n for n in ALFRED_RANGES[row["room"]] if scene_split(n) == spec["split"]]
+        order = np.random.default_rng(seed).permutation(len(scenes))
+        episode = None
+        for k in order:
+            scene = f"FloorPlan{scenes[k]}" if layouts_dir else scenes[k]
+            if missing_requirements(goal, load_scene(scene, layouts_dir)):
+                continue
+            task = Task(goal, scene, seed=seed, instruction=row["instruction"], phrasing="human")
+            try:
+                task.build_scene(layouts_dir)
+            except ImpossibleTask:
+                continue
+            log = reference.run(task)
+            if log.success:
+                episode = Episode(id=row["id"], seed=seed, task=task.to_dict(), expert_length=log.num_steps,
+                                       source={"instructions": spec["file"], "room": row["room"],
+                                               "styles": row.get("styles", [])})
+                break
+        if episode is None:
+            dropped.append({"id": row["id"], "reason": f"no {spec['split']} {row['room']} can host "
+                                                        f"{goal.alfred_name} with the expert succeeding"})
+        else:
+            episodes.append(episode)
+    source = {"instructions": spec["file"], "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+              "rows": len(episodes) + len(dropped)}
+    scenes = "alfred_floorplans" if layouts_dir else "procedural"
+    return _manifest(name, spec["description"], "human", scenes, episodes, source, dropped)
+
+
+def build_human_suites(out_dir: str | Path | None = None, layouts_dir: str | None = None,
+                       progress: bool = False) -> dict[str, Path]:
+    """Build human_dev and human_test and write them (atomically), as build_packaged_suites."""
+    out = Path(out_dir) if out_dir else (FLOORPLAN_SUITES_DIR if layouts_dir else SUITES_DIR)
+    return {name: write_text_atomic(out / f"{name}.json", manifest_text(build_human_suite(name, layouts_dir, progress)))
+            for name in HUMAN_SUITES}

@@ -8,7 +8,7 @@ by name before anything is built."""
 from __future__ import annotations
 
 from ..options import Registry
-from .config import LLMPlannerConfig, OraclePlannerConfig
+from .config import InterpreterPlannerConfig, LLMPlannerConfig, OraclePlannerConfig
 
 PLANNERS = Registry("planner")  # name -> Registration(config class, factory)
 
@@ -55,6 +55,17 @@ def _llm_planner(config: LLMPlannerConfig):
                       max_repairs=config.max_repairs, grounding=config.grounding)
 
 
+def _interpreter_planner(config: InterpreterPlannerConfig):
+    from .interpreter.planner import InterpreterPlanner
+
+    llm = None
+    if config.llm_backend != "none":
+        llm = _llm_planner(LLMPlannerConfig(backend=config.llm_backend, mode="goal", model_path=config.llm_model_path,
+                                            base_url=config.llm_base_url, model=config.llm_model))
+    return InterpreterPlanner(config.reader, ask_below=config.ask_below, llm=llm, llm_below=config.llm_below,
+                              model_path=config.model_path)
+
+
 class ReplayOnlyBackend:
     """Stands in for a model that is not loaded: replay mode answers from the cache."""
 
@@ -69,3 +80,4 @@ class ReplayOnlyBackend:
 
 register_planner("oracle", OraclePlannerConfig, _oracle_planner)
 register_planner("llm", LLMPlannerConfig, _llm_planner)
+register_planner("interpreter", InterpreterPlannerConfig, _interpreter_planner)

@@ -46,6 +46,7 @@ class PlanningError(RuntimeError):
     """No plan could be made; the message says why, and `kind` names the error kind when
     it is known (unparsable, hallucinated_object, backend_error, ...)."""
 
-    def __init__(self, message: str, kind: str | None = None):
+    def __init__(self, message: str, kind: str | None = None, failure=None):
         super().__init__(message)
         self.kind = kind
+        self.failure = failure  # an errands.failures.Failure, when the planner knows exactly why

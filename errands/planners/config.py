@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..options import Options
+from .interpreter.planner import DEFAULT_ASK_BELOW, DEFAULT_LLM_BELOW
 from .llm import DEFAULT_K
 
 
@@ -44,3 +45,19 @@ class LLMPlannerConfig(Options):
     def backend_options(self) -> dict:
         """The backend's options that were given (the others keep the backend's defaults)."""
         return {name: getattr(self, name) for name in self.BACKEND_OPTIONS if getattr(self, name) is not None}
+
+
+@dataclass(frozen=True)
+class InterpreterPlannerConfig(Options):
+    """The interpreter planner: the goal read by the trained goal model and the rules (or
+    the rules alone), an LLM's opinion below `llm_below` confidence when `llm_backend` is
+    given, and the symbolic search. Asking the user (a callback) is set on the planner."""
+
+    reader: Literal["combined", "trained", "rules"] = "combined"
+    model_path: str | None = None  # a goal model folder (default: the packaged one)
+    ask_below: float = DEFAULT_ASK_BELOW  # confidence under which a clarification question is asked
+    llm_backend: Literal["none", "llama_cpp", "openai"] = "none"
+    llm_below: float = DEFAULT_LLM_BELOW  # confidence under which the LLM is asked
+    llm_model_path: str | None = None  # GGUF file for llama_cpp (default: the packaged SmolLM2)
+    llm_base_url: str | None = None  # OpenAI-compatible endpoint
+    llm_model: str | None = None  # the model name the server is asked for

@@ -21,6 +21,7 @@ from .base import Feedback, PlanningContext, PlanningError
 from .examples import Retriever
 from .goal_parser import SLICE_WORDS, find_object_mentions
 from .llm_backends import LLMError
+from .reading import GoalReading
 from .prompting import MODES, goal_grammar, goal_messages, goal_schema, plan_grammar, plan_messages, plan_schema
 from .symbolic import plan_for_goal
 
@@ -43,25 +44,35 @@ class LLMPlanner:
         self.name = f"llm-{mode}"
         self.last_prompt: list[dict] = []
         self.last_goal: TaskGoal | None = None
+        self.last_reading: GoalReading | None = None  # goal mode's reading (plan mode reads no goal)
         self.calls = 0
 
     # --- the Planner contract -------------------------------------------------------------
 
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
-        types = scene_types(context)
-        examples = self.retriever.top_k(instruction, self.k)
         if self.mode == "goal":
-            messages = goal_messages(instruction, types, examples)
-            named = find_object_mentions(instruction) if self.grounding else None
-            sliced = bool(re.search(SLICE_WORDS, instruction.lower())) if self.grounding else None
-            goal = self._ask(messages, goal_grammar(types, named, sliced), goal_schema(types, named, sliced),
-                             lambda text: parse_goal_answer(text, types))
-            self.last_goal = goal
+            goal = self.read_goal(instruction, context)
             if context.world is None:
                 raise PlanningError("goal mode needs the world state for its symbolic planner")
             return plan_for_goal(goal, context.world)
+        types = scene_types(context)
+        examples = self.retriever.top_k(instruction, self.k)
         messages = plan_messages(instruction, types, examples)
         return self._ask(messages, plan_grammar(types), plan_schema(types), lambda text: parse_plan_answer(text, types))
+
+    def read_goal(self, instruction: str, context: PlanningContext) -> TaskGoal:
+        """The model's reading of the goal (goal mode's first half), constrained to the
+        grammar of goals over the scene's object types."""
+        types = scene_types(context)
+        examples = self.retriever.top_k(instruction, self.k)
+        messages = goal_messages(instruction, types, examples)
+        named = find_object_mentions(instruction) if self.grounding else None
+        sliced = bool(re.search(SLICE_WORDS, instruction.lower())) if self.grounding else None
+        goal = self._ask(messages, goal_grammar(types, named, sliced), goal_schema(types, named, sliced),
+                         lambda text: parse_goal_answer(text, types))
+        self.last_goal = goal
+        self.last_reading = GoalReading(goal, None, "llm")
+        return goal
 
     def replan(self, feedback: Feedback) -> Plan:
         context = feedback.context

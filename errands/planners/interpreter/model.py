@@ -1,0 +1,234 @@
+"""The goal model: five small log-linear heads over hashed features of an instruction.
+
+- task type: a softmax over ALFRED's seven types, from the instruction's words, word
+  pairs and the kinds of objects it names;
+- sliced: a logistic unit from the same features;
+- object, parent (or light) and movable receptacle: a softmax over the object types the
+  instruction names (its mentions, lexicon.py), each candidate described by its type,
+  its kind, its place among the mentions and the words around it ("in the", "from the",
+  "with"); the movable receptacle also has "none".
+
+Hashed features keep the model a few arrays of floats with no vocabulary to ship; the
+whole model is one `.npz` of weights and its JSON settings, read with numpy alone.
+Training is plain stochastic gradient descent with AdaGrad on generated data
+(training_data.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ...envs.household.object_types import LIGHT_TYPES, OBJECT_TYPES
+from ...envs.tasks.goals import TASK_TYPES, TaskGoal
+from ...files import write_json_atomic
+from .lexicon import Mention, correct, find_mentions, tokenize
+
+TASK_TYPE_NAMES = tuple(TASK_TYPES)  # the task-type head's classes, in ALFRED's order
+DIMENSION = 1 << 15
+HEADS = ("task_type", "sliced", "object", "parent", "movable")
+NONE = "<none>"
+PLACE_WORDS = {"in", "into", "on", "onto", "inside", "to", "at", "under", "beneath", "underneath", "atop", "toward",
+               "towards", "there", "back"}
+SOURCE_WORDS = {"from", "off", "out", "of"}
+WITH_WORDS = {"with", "by", "using", "beside", "near"}
+STEP_MARK = re.compile(r"(?:^|\s)(?:\d+[.)]|step \d+:?|first,?|then,?|next,?|finally,?|after that,?)\s", re.I)
+
+
+def kind_of(type_name: str) -> str:
+    t = OBJECT_TYPES[type_name]
+    if type_name in LIGHT_TYPES:
+        return "light"
+    if t.movable_receptacle:
+        return "movable"
+    if t.pickupable:
+        return "object"
+    return "fixed" if t.receptacle else "other"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the features of one instruction are computed from."""
+
+    words: list[str]  # corrected words
+    sentence: list[int]  # each word's sentence (or step) number
+    mentions: list[Mention]
+
+
+def read(instruction: str) -> Reading:
+    pieces = [p for p in re.split(r"[.!?;\n]+|" + STEP_MARK.pattern, instruction) if p and p.strip()]
+    words, sentence = [], []
+    for i, piece in enumerate(pieces):
+        w = tokenize(piece)
+        words += w
+        sentence += [i] * len(w)
+    mentions = find_mentions(words)
+    return Reading([correct(w) for w in words], sentence, mentions)
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode()) % DIMENSION
+
+
+def sentence_features(r: Reading) -> list[str]:
+    mentioned = {i for m in r.mentions for i in range(m.start, m.end)}
+    words = [w for i, w in enumerate(r.words) if i not in mentioned]
+    feats = ["bias"] + [f"w={w}" for w in words] + [f"b={a}_{b}" for a, b in zip(r.words, r.words[1:])]
+    kinds = [kind_of(m.types[0]) for m in r.mentions]
+    for m in r.mentions:
+        feats += [f"m={t}" for t in m.types]
+    for k in set(kinds):
+        feats.append(f"kind={k}x{min(kinds.count(k), 3)}")
+    if r.mentions:
+        feats.append(f"first_kind={kinds[0]}")
+        feats.append(f"last_kind={kinds[-1]}")
+    feats.append(f"sentences={min(max(r.sentence, default=0) + 1, 4)}")
+    return feats
+
+
+def _context(r: Reading, m: Mention) -> list[str]:
+    before = [w for w in r.words[max(0, m.start - 3):m.start] if w not in ("a", "an", "the", "some", "that", "this")]
+    prev = before[-1] if before else "<s>"
+    nxt = r.words[m.end] if m.end < len(r.words) else "</s>"
+    cls = ("place" if prev in PLACE_WORDS else "source" if prev in SOURCE_WORDS else "with" if prev in WITH_WORDS
+           else "other")
+    return [f"prev={prev}", f"next={nxt}", f"prev_class={cls}"] + [f"before={w}" for w in before]
+
+
+def candidate_features(r: Reading, head: str) -> tuple[list[str], list[list[str]]]:
+    """(candidate types, their features) for an argument head."""
+    want = {"object": ("object", "movable"), "parent": ("fixed", "light"), "movable": ("movable",)}[head]
+    names, feats = [], []
+    same_kind = [m for m in r.mentions if any(kind_of(t) in want for t in m.types)]
+    last_sentence = max(r.sentence, default=0)
+    for order, m in enumerate(same_kind):
+        context = _context(r, m)
+        position = [f"order={min(order, 3)}", f"rorder={min(len(same_kind) - 1 - order, 3)}",
+                    f"sentence_last={r.sentence[m.start] == last_sentence}",
+                    f"sentence_first={r.sentence[m.start] == 0}", f"mention_index={min(r.mentions.index(m), 4)}"]
+        for t in m.types:
+            if kind_of(t) not in want:
+                continue
+            kind = kind_of(t)
+            base = [f"type={t}", f"kind={kind}", f"corrected={m.corrected}", f"ambiguous={len(m.types) > 1}"]
+            f = base + position + context + [f"{c}|{kind}" for c in context + position]
+            if t in names:  # a second mention of the same type: keep the first, note the repeat
+                feats[names.index(t)].append("repeated")
+                continue
+            names.append(t)
+            feats.append(f)
+    if head == "movable":
+        names.append(NONE)
+        feats.append(["none", f"none_movables={len(same_kind)}"])
+    return names, feats
+
+
+class GoalModel:
+    """The five heads' weights; `predict` gives each head's distribution."""
+
+    def __init__(self, weights: dict[str, np.ndarray] | None = None, temperature: float = 1.0,
+                 rules_weight: float = 2.0):
+        self.weights = weights or {"task_type": np.zeros((len(TASK_TYPE_NAMES), DIMENSION), np.float32),
+                                   "sliced": np.zeros(DIMENSION, np.float32),
+                                   **{h: np.zeros(DIMENSION, np.float32) for h in ("object", "parent", "movable")}}
+        self.temperature = temperature
+        self.rules_weight = rules_weight  # log-space weight of the rule-based reader's agreement (reader.py)
+
+    # --- inference ------------------------------------------------------------------------
+
+    def predict(self, r: Reading) -> dict[str, list[tuple[str, float]]]:
+        """Each head's (value, probability) pairs, most likely first."""
+        sent = np.array(sorted({_hash(f) for f in sentence_features(r)}), dtype=np.int64)
+        out = {"task_type": _ranked(TASK_TYPE_NAMES, self.weights["task_type"][:, sent].sum(axis=1))}
+        p = 1.0 / (1.0 + np.exp(-float(self.weights["sliced"][sent].sum())))
+        out["sliced"] = sorted([(True, p), (False, 1.0 - p)], key=lambda x: -x[1])
+        for head in ("object", "parent", "movable"):
+            names, feats = candidate_features(r, head)
+            scores = [float(self.weights[head][[_hash(f) for f in fs]].sum()) for fs in feats]
+            out[head] = _ranked(names, np.array(scores)) if names else []
+        return out
+
+    # --- training -------------------------------------------------------------------------
+
+    def fit(self, pairs: list[tuple[str, TaskGoal]], epochs: int = 4, lr: float = 0.5, seed: int = 0,
+            progress=None) -> None:
+        rng = np.random.default_rng(seed)
+        squares = {h: np.full_like(w, 1e-6) for h, w in self.weights.items()}
+        examples = [(read(text), goal) for text, goal in pairs]
+        for _ in range(epochs):
+            for i in rng.permutation(len(examples)):
+                r, goal = examples[i]
+                self._update(r, goal, squares, lr)
+                if progress is not None:
+                    progress.update(1)
+
+    def _update(self, r: Reading, goal: TaskGoal, squares, lr: float) -> None:
+        sent = np.array(sorted({_hash(f) for f in sentence_features(r)}), dtype=np.int64)
+        W = self.weights["task_type"]
+        logits = W[:, sent].sum(axis=1)
+        grad = _softmax(logits)
+        grad[TASK_TYPE_NAMES.index(goal.task_type)] -= 1.0
+        _adagrad(W, squares["task_type"], (slice(None), sent), grad[:, None] * np.ones((1, len(sent))), lr)
+        w = self.weights["sliced"]
+        p = 1.0 / (1.0 + np.exp(-float(w[sent].sum())))
+        _adagrad(w, squares["sliced"], sent, np.full(len(sent), p - float(goal.sliced)), lr)
+        gold = {"object": goal.object, "parent": goal.parent_receptacle, "movable": goal.movable_receptacle or NONE}
+        for head in ("object", "parent", "movable"):
+            names, feats = candidate_features(r, head)
+            if gold[head] not in names or len(names) < 2:
+                continue
+            w = self.weights[head]
+            idx = [np.array([_hash(f) for f in fs], dtype=np.int64) for fs in feats]
+            probs = _softmax(np.array([float(w[ix].sum()) for ix in idx]))
+            probs[names.index(gold[head])] -= 1.0
+            for ix, g in zip(idx, probs):
+                _adagrad(w, squares[head], ix, np.full(len(ix), g), lr)
+
+    # --- files ----------------------------------------------------------------------------
+
+    def save(self, folder: str | Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / "weights.tmp.npz"
+        np.savez_compressed(tmp, **self.weights)
+        tmp.replace(folder / "weights.npz")
+        write_json_atomic(folder / "config.json", {"format": "errands-goal-model", "format_version": 1,
+                                                   "dimension": DIMENSION, "heads": list(HEADS),
+                                                   "task_types": list(TASK_TYPE_NAMES), "temperature": self.temperature,
+                                                   "rules_weight": self.rules_weight})
+
+    @classmethod
+    def load(cls, folder: str | Path) -> GoalModel:
+        folder = Path(folder)
+        try:
+            config = json.loads((folder / "config.json").read_text())
+            with np.load(folder / "weights.npz", allow_pickle=False) as data:
+                weights = {h: data[h] for h in HEADS}
+        except (OSError, ValueError, KeyError) as e:
+            raise ValueError(f"{folder} is not a goal model (config.json and weights.npz with heads "
+                             f"{', '.join(HEADS)}): {e}") from None
+        if config.get("format") != "errands-goal-model" or config.get("dimension") != DIMENSION \
+                or config.get("task_types") != list(TASK_TYPE_NAMES):
+            raise ValueError(f"{folder}/config.json describes another model: {config}")
+        return cls(weights, float(config["temperature"]), float(config["rules_weight"]))
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max())
+    return e / e.sum()
+
+
+def _ranked(names, scores: np.ndarray) -> list[tuple[str, float]]:
+    probs = _softmax(np.asarray(scores, dtype=np.float64))
+    order = np.argsort(-probs, kind="stable")
+    return [(names[i], float(probs[i])) for i in order]
+
+
+def _adagrad(w: np.ndarray, squares: np.ndarray, index, grad: np.ndarray, lr: float) -> None:
+    squares[index] += grad * grad
+    w[index] -= lr * grad / np.sqrt(squares[index])

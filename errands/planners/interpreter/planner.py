@@ -1,0 +1,108 @@
+"""The interpreter planner: reads the goal from the instruction (reader.py), asks the
+user when it is unsure, and hands the goal to the symbolic search over skills.
+
+- `reader="combined"` (default): the trained goal model with the rule-based reader as a
+  second opinion; below `llm_below` confidence, and when an LLM backend is given, the
+  LLM's reading of the goal is a third opinion (the packaged SmolLM2 through llama.cpp,
+  or any OpenAI-compatible server). `reader="rules"` is the rule-based reader alone.
+- `ask(question, options) -> int | None`: called when the confidence is below
+  `ask_below`, with the likely goals described in words; the answer's index picks one,
+  None keeps the reading. The CLI's `errands run --ask` prompts on the terminal.
+
+`last_reading` is the GoalReading of the last instruction: the Agent writes it into the
+EpisodeLog (which component read the goal, and its confidence).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+from ...envs.skills import Plan
+from ...envs.tasks.instructions import describe_goal
+from ...failures import FailureKind
+from ..base import Feedback, PlanningContext, PlanningError
+from ..goal_parser import parse_goal
+from ..symbolic import plan_for_goal
+from .model import GoalModel
+from ..reading import GoalReading
+from .reader import GoalReader, cannot
+
+READERS = ("combined", "trained", "rules")
+DEFAULT_ASK_BELOW = 0.5
+DEFAULT_LLM_BELOW = 0.6
+LLM_WEIGHT = 1.5  # log-space weight of the LLM's agreement, as RULES_WEIGHT for the rules
+
+Ask = Callable[[str, list[str]], "int | None"]
+
+
+class InterpreterPlanner:
+    def __init__(self, reader: str = "combined", ask: Ask | None = None, ask_below: float = DEFAULT_ASK_BELOW,
+                 llm=None, llm_below: float = DEFAULT_LLM_BELOW, model_path: str | None = None):
+        if reader not in READERS:
+            raise ValueError(f"unknown goal reader {reader!r}: expected one of {', '.join(READERS)}")
+        self.reader_name = reader
+        model = GoalModel.load(model_path) if model_path else None
+        self.reader = None if reader == "rules" else GoalReader(model, use_rules=reader == "combined")
+        self.ask, self.ask_below = ask, ask_below
+        self.llm, self.llm_below = llm, llm_below
+        self.name = f"interpreter-{reader}"
+        self.last_reading: GoalReading | None = None
+
+    def read(self, instruction: str, context: PlanningContext) -> GoalReading:
+        """The goal reading of an instruction, grounded in the context's object types."""
+        types = set(context.object_types) or None
+        if self.reader is None:
+            try:
+                return GoalReading(parse_goal(instruction), None, "rules")
+            except ValueError as e:
+                return cannot(FailureKind.NOT_UNDERSTOOD, str(e))
+        reading = self.reader.read(instruction, types)
+        if reading.goal is not None and reading.confidence < self.llm_below and self.llm is not None:
+            reading = self._with_llm(instruction, context, reading)
+        if reading.goal is not None and reading.confidence < self.ask_below and self.ask is not None:
+            reading = self._clarify(reading)
+        return reading
+
+    def _with_llm(self, instruction: str, context: PlanningContext, reading: GoalReading) -> GoalReading:
+        """The LLM's goal as a third opinion among the reader's candidates."""
+        try:
+            llm_goal = self.llm.read_goal(instruction, context)
+        except (PlanningError, ValueError):
+            return reading
+        options = [(reading.goal, reading.confidence), *reading.alternatives]
+        weights = [p * (math.exp(LLM_WEIGHT) if g == llm_goal else 1.0) for g, p in options]
+        if all(g != llm_goal for g, _ in options):
+            return reading
+        total = sum(weights)
+        ranked = sorted(zip((g for g, _ in options), (w / total for w in weights)), key=lambda x: -x[1])
+        source = reading.source + "+llm" if ranked[0][0] == llm_goal else reading.source
+        return GoalReading(ranked[0][0], ranked[0][1], source, tuple(ranked[1:]))
+
+    def _clarify(self, reading: GoalReading) -> GoalReading:
+        options = [reading.goal] + [g for g, _ in reading.alternatives[:2]]
+        described = [describe_goal(g) for g in options]
+        choice = self.ask("Which of these did you mean?", described)
+        if choice is None or not 0 <= choice < len(options):
+            return reading
+        return GoalReading(options[choice], 1.0, "user", reading.alternatives, None)
+
+    # --- the Planner contract -------------------------------------------------------------
+
+    def plan(self, instruction: str, context: PlanningContext) -> Plan:
+        reading = self.read(instruction, context)
+        self.last_reading = reading
+        if reading.goal is None:
+            failure = reading.failure
+            raise PlanningError(failure.message, kind=failure.kind.value, failure=failure)
+        if context.world is None:
+            raise PlanningError("the interpreter planner needs the world state for its symbolic search")
+        return plan_for_goal(reading.goal, context.world)
+
+    def replan(self, feedback: Feedback) -> Plan:
+        """The same goal, searched again from the state the world is in now."""
+        context = feedback.context
+        if self.last_reading is None or self.last_reading.goal is None or context.world is None:
+            return self.plan(context.instruction, context)
+        return plan_for_goal(self.last_reading.goal, context.world)
+

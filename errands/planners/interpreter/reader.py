@@ -1,0 +1,148 @@
+"""Instruction -> ALFRED goal, with a confidence and the component that read it.
+
+The trained goal model (model.py) gives each part of the goal a distribution; the reader
+searches the combinations in order of probability and keeps those the task rules accept
+(TaskGoal's validation: a goal the rules refuse is never emitted) and, given the scene's
+object types, those the scene can hold. The rule-based reader (goal_parser.py) is a
+second opinion: a combination it agrees with gets the model's `rules_weight` in log space.
+The confidence is the chosen combination's share of the probability of all valid ones,
+at the temperature fitted on the development set (`fit_temperature`).
+
+An instruction that cannot be read ends as a `Failure` of category CANNOT_DO that says
+why: empty, not understood (no object named, not English), contradictory (two
+transforms asked of one object), or impossible (no goal the rules and the scene allow).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from ...envs.household.object_types import OBJECT_TYPES
+from ...envs.tasks.goals import TaskGoal
+from ...failures import Failure, FailureCategory, FailureKind
+from ..goal_parser import parse_goal
+from ..reading import GoalReading
+from .lexicon import COMMON_WORDS, names
+from .model import NONE, GoalModel, read
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "goal-model"
+TOP = 4  # candidates kept per head in the search
+# The verbs that ask for a transform. Two of them said as commands ("heat the apple and
+# chill it") ask for two transforms of one object: a contradiction to report, not guess at.
+TRANSFORM_VERBS = {"pick_clean_then_place_in_recep": ("wash", "rinse", "clean", "scrub"),
+                   "pick_heat_then_place_in_recep": ("heat", "warm", "cook", "microwave", "bake", "toast"),
+                   "pick_cool_then_place_in_recep": ("cool", "chill", "freeze", "refrigerate")}
+COMMAND_AFTER = {"and", "then", "please", "also", "first", "next", "finally", "you", "to"}
+
+def cannot(kind: FailureKind, message: str, argument: str | None = None) -> GoalReading:
+    return GoalReading(None, 0.0, "reader", failure=Failure(FailureCategory.CANNOT_DO, kind,
+                                                             f"cannot do this because {message}", argument))
+
+
+@lru_cache(maxsize=4)
+def load_model(folder: str | None = None) -> GoalModel:
+    return GoalModel.load(folder or MODEL_DIR)
+
+
+class GoalReader:
+    """Reads goals with the trained model and the rules; `scene_types` grounds them."""
+
+    def __init__(self, model: GoalModel | None = None, use_rules: bool = True):
+        self.model = model or load_model()
+        self.use_rules = use_rules
+
+    def read(self, instruction: str, scene_types: set[str] | None = None) -> GoalReading:
+        if not isinstance(instruction, str) or not instruction.strip():
+            return cannot(FailureKind.EMPTY_INSTRUCTION, "the instruction is empty: say what to do, e.g. "
+                                                          "'put a washed apple in the fridge'")
+        r = read(instruction)
+        if not r.mentions:
+            known = sum(w in COMMON_WORDS or any(w in n for n in names()) for w in r.words)
+            if r.words and known / len(r.words) < 0.3:
+                return cannot(FailureKind.NOT_UNDERSTOOD, f"{instruction!r} does not read as English: "
+                                                          "errands understands instructions in English")
+            return cannot(FailureKind.NOT_UNDERSTOOD, f"{instruction!r} names no object: name one, such as "
+                                                      "an apple, a mug or a book")
+        heads = self.model.predict(r)
+        commanded = _commanded_transforms(r)
+        if len(commanded) > 1:
+            return cannot(FailureKind.CONTRADICTORY, f"it asks to {' and to '.join(commanded.values())} one "
+                                                     "object, and a task does one of clean, heat and cool")
+        rules_goal = self._rules(instruction) if self.use_rules else None
+        scored = []
+        for combo in _combinations(heads):
+            goal = _goal(*combo[0])
+            if goal is None or (scene_types is not None and not _fits(goal, scene_types)):
+                continue
+            log_p = sum(math.log(max(p, 1e-12)) for p in combo[1]) / self.model.temperature
+            if rules_goal is not None and goal == rules_goal:
+                log_p += self.model.rules_weight
+            scored.append((log_p, goal))
+        if rules_goal is not None and all(g != rules_goal for _, g in scored) and \
+                (scene_types is None or _fits(rules_goal, scene_types)):
+            scored.append((math.log(1e-3) + self.model.rules_weight, rules_goal))
+        if not scored:
+            named = ", ".join(sorted({t for m in r.mentions for t in m.types}))
+            where = " in this room" if scene_types is not None else ""
+            return cannot(FailureKind.IMPOSSIBLE_GOAL, f"no task the rules allow{where} fits what it names "
+                                                       f"({named})")
+        scored.sort(key=lambda x: -x[0])
+        top = scored[0][0]
+        total = sum(math.exp(s - top) for s, _ in scored)
+        ranked = tuple((g, math.exp(s - top) / total) for s, g in scored[:5])
+        best = ranked[0][0]
+        source = "trained+rules" if best == rules_goal else "trained"
+        return GoalReading(best, ranked[0][1], source, ranked[1:])
+
+    @staticmethod
+    def _rules(instruction: str) -> TaskGoal | None:
+        try:
+            return parse_goal(instruction)
+        except ValueError:
+            return None
+
+
+def _commanded_transforms(r) -> dict[str, str]:
+    """{task type: verb} of the transforms the instruction asks for as commands: a verb that
+    opens a sentence or a step, or follows "and", "then", "please", "could you", ..."""
+    found = {}
+    for i, word in enumerate(r.words):
+        opens = i == 0 or r.sentence[i] != r.sentence[i - 1] or r.words[i - 1] in COMMAND_AFTER
+        if not opens:
+            continue
+        for task_type, verbs in TRANSFORM_VERBS.items():
+            if word in verbs:
+                found.setdefault(task_type, word)
+    return found
+
+
+def _combinations(heads):
+    """((task_type, object, parent, movable, sliced), probabilities) in no particular order."""
+    tt = heads["task_type"][:TOP]
+    objs = heads["object"][:TOP]
+    parents = heads["parent"][:TOP]
+    movables = heads["movable"][:TOP] or [(NONE, 1.0)]
+    for (t, pt), (o, po), (p, pp), (m, pm), (s, ps) in itertools.product(tt, objs, parents, movables,
+                                                                          heads["sliced"]):
+        yield (t, o, p, m, s), (pt, po, pp, pm, ps)
+
+
+def _goal(task_type, obj, parent, movable, sliced) -> TaskGoal | None:
+    """The goal if the task rules accept it."""
+    movable = None if movable == NONE else movable
+    if (movable is None) != (task_type != "pick_and_place_with_movable_recep"):
+        return None
+    if obj == movable:
+        return None
+    try:
+        return TaskGoal(task_type, obj, parent, sliced=sliced, movable_receptacle=movable)
+    except ValueError:
+        return None
+
+
+def _fits(goal: TaskGoal, scene_types: set[str]) -> bool:
+    needed = [goal.object, goal.parent_receptacle] + ([goal.movable_receptacle] if goal.movable_receptacle else [])
+    return all(t in scene_types or (OBJECT_TYPES[t].sliced_name or "") in scene_types for t in needed)

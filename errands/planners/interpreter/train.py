@@ -1,0 +1,76 @@
+"""Train the packaged goal model on generated data and fit its temperature.
+
+    python -m errands.planners.interpreter.train                 # writes errands/planners/data/goal-model
+    python -m errands.planners.interpreter.train --out runs/goal-model --examples 40000
+
+The combination is fitted on the development instructions (human_dev, written by hand):
+the weight of the rule-based reader's opinion that reads most goals right there, then the
+temperature that makes the confidence closest to the accuracy (Brier score).
+human_test is never read here. The same arguments give the same weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from ...envs.tasks.goals import TaskGoal
+from ...envs.tasks.instruction_sets import read_instruction_set
+from .model import GoalModel
+from .reader import MODEL_DIR, GoalReader
+from .training_data import generate
+
+DEV_PATH = Path(__file__).resolve().parents[2] / "eval" / "instructions" / "human_dev.jsonl"
+TEMPERATURES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
+RULES_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+def load_instructions(path: str | Path) -> list[tuple[str, TaskGoal]]:
+    """(instruction, gold goal) pairs of a hand-written instruction set."""
+    return [(row["instruction"], row["goal"]) for row in read_instruction_set(path)]
+
+
+def fit_combination(model: GoalModel, pairs: list[tuple[str, TaskGoal]]) -> tuple[float, float, float, float]:
+    """(rules weight, temperature, accuracy, Brier score) on `pairs`: the weight of the
+    rules' opinion with the best accuracy, then the temperature with the best Brier
+    score of the confidence."""
+    def run(weight: float, temperature: float) -> tuple[float, float]:
+        model.temperature, model.rules_weight = temperature, weight
+        reader = GoalReader(model)
+        hits, errors = [], []
+        for text, gold in pairs:
+            reading = reader.read(text)
+            hits.append(reading.goal == gold)
+            errors.append((reading.confidence - float(hits[-1])) ** 2)
+        return float(np.mean(hits)), float(np.mean(errors))
+
+    weight = max(RULES_WEIGHTS, key=lambda w: (run(w, 1.0)[0], -w))
+    temperature = min(TEMPERATURES, key=lambda t: run(weight, t)[1])
+    accuracy, brier = run(weight, temperature)
+    return weight, temperature, accuracy, brier
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=MODEL_DIR, help=f"model folder (default {MODEL_DIR})")
+    parser.add_argument("--examples", type=int, default=20_000, help="generated training pairs (default 20000)")
+    parser.add_argument("--epochs", type=int, default=3, help="passes over them (default 3)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the data and the order (default 0)")
+    args = parser.parse_args(argv)
+
+    pairs = generate(args.examples, seed=args.seed)
+    model = GoalModel()
+    with tqdm(total=len(pairs) * args.epochs, desc="goal model", unit="example") as bar:
+        model.fit(pairs, epochs=args.epochs, seed=args.seed, progress=bar)
+    weight, temperature, accuracy, brier = fit_combination(model, load_instructions(DEV_PATH))
+    model.save(args.out)
+    print(f"wrote {args.out}: rules weight {weight:g}, temperature {temperature:g}; on human_dev goal accuracy "
+          f"{100 * accuracy:.1f}%, Brier score {brier:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
