@@ -69,7 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--tasks", type=Path, help="a JSONL task file (from `errands tasks`)")
     run.add_argument("--index", type=int, default=0, help="which task of --tasks to run (default 0)")
     run.add_argument("--seed", type=int, default=0, help="seed for sampling and object placement")
-    run.add_argument("--planner", default="oracle", choices=PLANNERS, help="planner (default: oracle)")
+    run.add_argument("--planner", default="oracle", choices=PLANNERS,
+                     help="planner (default: oracle: the symbolic search towards the task's goal, which for an "
+                          "instruction is the goal the goal interpreter read; interpreter reads it again in the "
+                          "scene, llm asks the language model)")
+    run.add_argument("--ask", action="store_true",
+                     help="when the goal interpreter is unsure what the instruction asks for, ask on the terminal "
+                          "which of the likely goals was meant (instead of taking the likeliest)")
     run.add_argument("--policy", default="expert",
                      help=f"skill policy: {', '.join(policy_names())} (the packaged learned checkpoint), or a checkpoint "
                           "folder from `errands train` (default: expert)")
@@ -174,6 +180,7 @@ def cmd_run(args) -> int:
     from .eval.metrics import compute_metrics
     from .policies.agent import Agent
     from .viewer.animation import StepFrames, save_gif
+    from .task_request import CannotDo
     from .viewer.video import VIDEO_INSTALL_HINT, save_mp4
 
     if args.video:
@@ -181,14 +188,28 @@ def cmd_run(args) -> int:
             import cv2  # noqa: F401 - checked before the episode runs
         except ImportError:
             raise ValueError(f"--video needs OpenCV: {VIDEO_INSTALL_HINT}") from None
-    task = request_from_args(args).task()
+    request = request_from_args(args)
+    reading = None
+    if args.instruction is not None and not args.task_type and not args.tasks and not args.random:
+        try:
+            reading = request.read_goal(ask_on_terminal if args.ask else None)
+        except CannotDo as e:
+            print(f"instruction: {args.instruction}")
+            print(f"outcome:     CANNOT DO ({e.failure.kind}): {e}")
+            return 1
+    task = request.task(reading)
     env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array", **camera_options(args.camera))
     agent = Agent(make_planner(args.planner, **planner_options(args)), make_policy(args.policy))
     frames = StepFrames(env, task.instruction) if args.video or not args.no_gif else None
 
     print(f"instruction: {task.instruction}")
     print(f"task:        {task.goal.alfred_name} in scene {task.scene} (seed {task.seed})")
+    if reading is not None:
+        sure = "" if reading.confidence is None else f", confidence {reading.confidence:.2f}"
+        print(f"read by:     {reading.source}{sure}")
     log = agent.run_episode(env, task, observer=frames)
+    if reading is not None:  # the goal of the task itself was read from the instruction
+        log.readings.insert(0, {"step": 0, "stage": "task", **reading.to_dict()})
     if log.success and (args.planner, args.policy) == ("oracle", "expert"):
         log.expert_length = log.num_steps  # the oracle with the expert is the reference
     print("plan:")
@@ -214,6 +235,20 @@ def cmd_run(args) -> int:
         print(f"video:       {video_path}")
     env.close()
     return 0 if log.success else 1
+
+
+def ask_on_terminal(question: str, options: list[str]) -> int | None:
+    """The clarification question of `errands run --ask`, answered on the terminal."""
+    print(question)
+    for i, option in enumerate(options, 1):
+        print(f"  {i}. {option}")
+    answer = input(f"1-{len(options)} (Enter: 1): ").strip()
+    if not answer:
+        return 0
+    if answer.isdigit() and 1 <= int(answer) <= len(options):
+        return int(answer) - 1
+    print(f"{answer!r} is not one of 1-{len(options)}: keeping 1")
+    return 0
 
 
 def request_from_args(args):

@@ -188,6 +188,9 @@ class EpisodeLog:
     plans: list[PlanRecord] = field(default_factory=list)
     steps: list[StepRecord] = field(default_factory=list)
     skills: list[SkillRecord] = field(default_factory=list)
+    # The goals the planner read from the instruction (planners.reading.GoalReading dicts, with
+    # the step they were read at): which component read each, and how sure it was.
+    readings: list[dict] = field(default_factory=list)
     goal_conditions: tuple[int, int] = (0, 0)
     success: bool = False
     failure_category: FailureCategory | None = None

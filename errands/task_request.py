@@ -15,7 +15,17 @@ from .envs.household.scenes import load_scene
 from .envs.tasks.goals import TaskGoal
 from .envs.tasks.sampler import TaskSampler, split_scene_ids
 from .envs.tasks.task import Task, missing_requirements
-from .planners.goal_parser import parse_goal
+from .failures import Failure
+from .planners.reading import GoalReading
+
+
+class CannotDo(ValueError):
+    """The instruction asks for nothing errands can do: empty, not understood,
+    contradictory, or impossible here. `failure` says which, and why."""
+
+    def __init__(self, failure: Failure):
+        super().__init__(failure.message)
+        self.failure = failure
 
 
 @dataclass(frozen=True)
@@ -34,8 +44,10 @@ class TaskRequest:
     movable: str | None = None  # the movable receptacle of pick_and_place_with_movable_recep
     layouts: str | None = None  # ALFRED's gen/layouts folder, for FloorPlanN scenes
 
-    def task(self) -> Task:
-        """The task asked for; a ValueError says what is missing or cannot be hosted."""
+    def task(self, reading: GoalReading | None = None) -> Task:
+        """The task asked for; a ValueError says what is missing or cannot be hosted, and
+        CannotDo why an instruction cannot be done. An instruction's goal is `reading`'s,
+        or read now by the goal interpreter (read_goal)."""
         if self.tasks_file:
             return self._task_from_file(Path(self.tasks_file))
         rng = np.random.default_rng(self.seed)
@@ -47,13 +59,26 @@ class TaskRequest:
             goal = TaskGoal(self.task_type, self.object, self.parent, self.sliced, self.movable)
             instruction = self.instruction or ""
         elif self.instruction:
-            goal, instruction = parse_goal(self.instruction), self.instruction
+            goal, instruction = (reading or self.read_goal()).goal, self.instruction
         else:
             raise ValueError("give an instruction, task parameters (--task-type ...), --tasks FILE or --random")
         scene = self.scene if self.scene is not None else scene_for(goal, self.split, self.layouts, self.seed)
         task = Task(goal, scene, seed=self.seed, instruction=instruction)
         task.build_scene(self.layouts)  # raises ImpossibleTask naming what the scene lacks
         return task
+
+    def read_goal(self, ask=None) -> GoalReading:
+        """The instruction's goal as the goal interpreter reads it, asking `ask(question,
+        options) -> index | None` when it is unsure; CannotDo when there is none. (Not
+        grounded in a scene: the scene is chosen for the goal, and a task adds the
+        objects its goal needs.)"""
+        from .planners.base import PlanningContext
+        from .planners.interpreter.planner import InterpreterPlanner
+
+        reading = InterpreterPlanner(ask=ask).read(self.instruction, PlanningContext(instruction=self.instruction))
+        if reading.goal is None:
+            raise CannotDo(reading.failure)
+        return reading
 
     def _task_from_file(self, path: Path) -> Task:
         lines = [line for line in path.read_text().splitlines() if line.strip()]

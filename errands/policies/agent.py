@@ -100,6 +100,7 @@ class _Run:
         self.observers = observers
         self.ended = False
         self.seen: dict[str, None] = dict.fromkeys(info["visible_objects"])
+        self.last_reading = None  # the planner's goal reading last written to the log
 
     def notify(self, event: str, record) -> None:
         for observer in self.observers:
@@ -116,7 +117,7 @@ class _Run:
     def play(self, task: Task) -> None:
         agent = self.agent
         try:
-            plan = agent.planner.plan(task.instruction, self.context(task))
+            plan = self.ask_planner(agent.planner.plan, task.instruction, self.context(task))
         except (PlanningError, PlanError) as e:
             self.planner_failed(f"planner: {e}", e)
             return self.stop()
@@ -139,7 +140,7 @@ class _Run:
             feedback = Feedback(completed=list(completed), failed=call, reason=failure.message,
                                 seen_objects=list(self.seen), context=self.context(task))
             try:
-                plan = agent.planner.replan(feedback)
+                plan = self.ask_planner(agent.planner.replan, feedback)
             except (PlanningError, PlanError) as e:
                 self.planner_failed(f"re-planning after '{failure.message}': {e}", e)
                 return self.stop()
@@ -199,5 +200,26 @@ class _Run:
 
     def planner_failed(self, reason: str, error: PlanningError | PlanError) -> None:
         """No plan: the planner's error with its kind, and what it is about where the error
-        says (for no plan, the goal the planner read)."""
+        says (for no plan, the goal the planner read). An instruction the planner found it
+        cannot do is recorded as that (category cannot_do), with the planner's reason."""
+        failure = getattr(error, "failure", None)
+        if failure is not None:
+            self.log.record_failure(failure.category, failure.message, failure.kind, failure.argument)
+            return
         self.log.record_failure(FailureCategory.PLANNER_ERROR, reason, error.kind, getattr(error, "argument", None))
+
+    def ask_planner(self, method, *args):
+        """A plan from the planner (`plan` or `replan`); the goal it read goes into the log,
+        whether or not it could plan."""
+        try:
+            return method(*args)
+        finally:
+            self.note_reading()
+
+    def note_reading(self) -> None:
+        """Log the planner's latest goal reading, once (planners that read a goal keep it as
+        `last_reading`)."""
+        reading = getattr(self.agent.planner, "last_reading", None)
+        if reading is not None and reading is not self.last_reading:
+            self.last_reading = reading
+            self.log.readings.append({"step": len(self.log.steps), **reading.to_dict()})

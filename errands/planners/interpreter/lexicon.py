@@ -199,7 +199,8 @@ def names() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _name_words() -> frozenset[str]:
+def name_words() -> frozenset[str]:
+    """Every word of every name."""
     return frozenset(w for name in names() for w in name)
 
 
@@ -223,7 +224,7 @@ def _within(a: str, b: str, limit: int) -> bool:
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """The name word a misspelt word stands for, or the word itself."""
-    known = _name_words()
+    known = name_words()
     if word in known or word in COMMON_WORDS or len(word) < 4 or word.isdigit():
         return word
     limit = 1 if len(word) < 7 else 2

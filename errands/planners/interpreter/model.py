@@ -58,6 +58,7 @@ class Reading:
     words: list[str]  # corrected words
     sentence: list[int]  # each word's sentence (or step) number
     mentions: list[Mention]
+    written: list[str]  # the words as written
 
 
 def read(instruction: str) -> Reading:
@@ -68,7 +69,7 @@ def read(instruction: str) -> Reading:
         words += w
         sentence += [i] * len(w)
     mentions = find_mentions(words)
-    return Reading([correct(w) for w in words], sentence, mentions)
+    return Reading([correct(w) for w in words], sentence, mentions, words)
 
 
 def _hash(feature: str) -> int:

@@ -25,7 +25,7 @@ from ...envs.tasks.goals import TaskGoal
 from ...failures import Failure, FailureCategory, FailureKind
 from ..goal_parser import parse_goal
 from ..reading import GoalReading
-from .lexicon import COMMON_WORDS, names
+from .lexicon import COMMON_WORDS, name_words
 from .model import NONE, GoalModel, read
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "goal-model"
@@ -60,8 +60,8 @@ class GoalReader:
                                                           "'put a washed apple in the fridge'")
         r = read(instruction)
         if not r.mentions:
-            known = sum(w in COMMON_WORDS or any(w in n for n in names()) for w in r.words)
-            if r.words and known / len(r.words) < 0.3:
+            known = sum(w in COMMON_WORDS or w in name_words() for w in r.written)
+            if r.written and known / len(r.written) < 0.3:
                 return cannot(FailureKind.NOT_UNDERSTOOD, f"{instruction!r} does not read as English: "
                                                           "errands understands instructions in English")
             return cannot(FailureKind.NOT_UNDERSTOOD, f"{instruction!r} names no object: name one, such as "
