@@ -106,7 +106,7 @@ def goal_grammar(object_types: list[str], mentioned: list[str] | None = None, sl
     """GBNF for one goal line over the scene's types, with each task type's own form: a
     movable receptacle only for pick_and_place_with_movable_recep, a lamp only for
     look_at_obj_in_light. Each slot is a prefix tree of its words, so the grammar engine
-    follows one path instead of every alternative (several times faster per token)."""
+    follows one path instead of every alternative."""
     v = goal_vocabulary(object_types, mentioned, sliced)
     lights = [t for t in v["parent"] if t in LIGHT_TYPES]
     places = [t for t in v["parent"] if t not in LIGHT_TYPES]

@@ -20,7 +20,7 @@ word ids; SB3 hands them over as floats, turned back into indices here). The act
 MultiDiscrete (action, target type) pair; the target is drawn only for interactions, so
 its log-probability and entropy count only there, and target 0 ("none") is never drawn.
 Nor is Stop: no skill needs it, it ends the whole task, and an agent learning from
-scratch took it at once to escape its first clumsy steps (measured).
+scratch would take it at once to escape its first clumsy steps.
 """
 
 from __future__ import annotations

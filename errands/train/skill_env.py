@@ -35,9 +35,9 @@ Reward, per step (the constants below):
   and the episode ends; before it holds, EARLY_DONE_PENALTY (-0.1) and the episode goes
   on: inside the Agent a premature done fails the skill, the planner plans again from
   the same state and the skill starts over. Were it the end, stopping at once would beat
-  a random walk's refused actions, and PPO from scratch fell into that (measured:
-  episodes shrank to one step); with a larger penalty it learnt to avoid SkillDone
-  before learning when it holds;
+  a random walk's refused actions, and PPO from scratch falls into that (episodes
+  shrink to one step); with a larger penalty it learns to avoid SkillDone before
+  learning when it holds;
 - Stop, or the episode's last allowed failed action, ends the episode with END_PENALTY.
 The episode terminates on a successful SkillDone, Stop or too many failed actions, and
 is truncated after `max_steps` actions (100, the learned policy's own limit per skill).

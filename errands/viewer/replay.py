@@ -5,7 +5,7 @@ with the log's task and taking the logged actions again rebuilds every step. A R
 plays the whole log once when it is opened, to check that the simulator agrees with the
 log (each action's success and the goal conditions) and to record the goal checklist at
 every step; then it draws a step on request by moving a cursor env there (forward from
-where it is, or from the start when going back: a thousand steps take about 20 ms).
+where it is, or from the start when going back, which replaying makes cheap).
 
 Step t means "after t actions": t = 0 is the start, t = len(steps) the end, so an
 episode of n actions has n + 1 frames.
