@@ -105,3 +105,21 @@ def test_task_file_is_a_suite(tmp_path):
     assert suite.name == "mine" and len(ids) == 4 and len(set(ids)) == 4
     assert ids[3] == ids[0] + "#1" and suite.episodes[0].seed == rows[0]["seed"]
     assert all(e.expert_length is None for e in suite.episodes)  # computed when they run
+
+
+def test_human_suites_rebuild_to_their_packaged_manifests():
+    """human_dev and human_test are built from the hand-written instruction sets: the
+    build is deterministic, and no instruction of the test set is one of the dev set."""
+    from errands.envs.tasks.instruction_sets import read_instruction_set
+    from errands.eval.suite_building import INSTRUCTIONS_DIR, build_human_suite
+
+    dev = read_instruction_set(INSTRUCTIONS_DIR / "human_dev.jsonl")
+    test = read_instruction_set(INSTRUCTIONS_DIR / "human_test.jsonl")
+    assert len(dev) >= 300 and len(test) >= 200
+    assert not {r["instruction"].lower() for r in dev} & {r["instruction"].lower() for r in test}
+    for rows in (dev, test):
+        assert {r["goal"].task_type for r in rows} == set(TASK_TYPES)
+        assert {r["room"] for r in rows} == {"kitchen", "living_room", "bedroom", "bathroom"}
+    built = build_human_suite("human_test")
+    assert built["hash"] == load_suite("human_test").hash
+    assert len(built["episodes"]) + len(built["dropped"]) == len(test)

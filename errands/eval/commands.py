@@ -108,11 +108,14 @@ def add_eval_commands(sub) -> None:
     show.add_argument("--episodes", type=int, default=5, help="episodes to print (default 5)")
     show.set_defaults(handler=cmd_suite_show)
     build = suite_sub.add_parser(
-        "build", help="rebuild the packaged suites from ALFRED's split file",
+        "build", help="rebuild the packaged suites from ALFRED's split file (or the hand-written ones)",
         description="Build valid_seen and valid_unseen from ALFRED's split file directive by directive (running "
                     "the oracle planner and the expert once per episode for L*), then novel_phrasing and "
-                    "smoke, and write them (by default over the packaged manifests).")
-    build.add_argument("--alfred-splits", required=True, type=Path, help="ALFRED's splits-oct21.json")
+                    "smoke, and write them (by default over the packaged manifests). With --human, build "
+                    "human_dev and human_test from the hand-written instruction sets instead.")
+    build.add_argument("--alfred-splits", type=Path, help="ALFRED's splits-oct21.json (needed without --human)")
+    build.add_argument("--human", action="store_true",
+                       help="build human_dev and human_test from errands/eval/instructions/*.jsonl")
     build.add_argument("--layouts", help="build on ALFRED's floor plans (FloorPlanN scenes) from this gen/layouts "
                                          "folder: the packaged floorplans/ variants")
     build.add_argument("--out", type=Path, help="folder for the manifests (default: the package's suites folder)")
@@ -227,10 +230,15 @@ def cmd_suite_show(args) -> int:
 
 
 def cmd_suite_build(args) -> int:
-    from .suite_building import build_packaged_suites
+    from .suite_building import build_human_suites, build_packaged_suites
     from .suites import describe_suite, load_manifest
 
-    written = build_packaged_suites(args.alfred_splits, args.out, args.layouts, progress=True)
+    if args.human:
+        written = build_human_suites(args.out, args.layouts, progress=True)
+    elif args.alfred_splits is None:
+        raise ValueError("errands suite build needs --alfred-splits PATH/splits-oct21.json (or --human)")
+    else:
+        written = build_packaged_suites(args.alfred_splits, args.out, args.layouts, progress=True)
     for name, path in written.items():
         d = describe_suite(load_manifest(path))
         print(f"{name:16} {d['episodes']:5d} episodes  {d['substitutions']:3d} substituted  "
