@@ -92,6 +92,7 @@ def main() -> int:
     parser.add_argument("--llm-sample", type=int, default=0, help="episodes a set for the LLM readers (default 0: none)")
     parser.add_argument("--sr", action="store_true", help="also the end-to-end SR of each suite (errands eval)")
     parser.add_argument("--runs", type=Path, default=Path("runs/bench/planner"))
+    parser.add_argument("--result-name", default="goal_readers", help="the result's name under benchmarks/results/")
     add_results_flag(parser)
     args = parser.parse_args()
 
@@ -141,7 +142,10 @@ def main() -> int:
           f"{templated['combined_pct']}%); novel_phrasing {novel['combined_pct']}% (>= 90); median "
           f"{test['combined_median_s']} s (< 1)")
     if args.results:
-        write_result("goal_readers", rows, columns=columns, title="Goal readers: templated and human instructions",
+        title = "Goal readers: templated and human instructions"
+        if args.llm_sample:
+            title += f" (LLM: {args.llm_name}, {args.llm_backend})"
+        write_result(args.result_name, rows, columns=columns, title=title,
                      description=__doc__.split("\n\n", 2)[2].strip())
     return 0
 
