@@ -90,6 +90,12 @@ def end_to_end_sr(suite: str, runs: Path) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--llm-sample", type=int, default=0, help="episodes a set for the LLM readers (default 0: none)")
+    parser.add_argument("--llm-backend", default="llama_cpp", choices=["llama_cpp", "openai"],
+                        help="the LLM readers' backend (default: the packaged SmolLM2 through llama.cpp)")
+    parser.add_argument("--llm-base-url", help="with --llm-backend openai: the server, e.g. http://127.0.0.1:8080/v1")
+    parser.add_argument("--llm-model", help="with --llm-backend openai: the model name to ask for")
+    parser.add_argument("--llm-name", default="llm", help="the LLM readers' label in the table (default llm)")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated sets (default all four)")
     parser.add_argument("--sr", action="store_true", help="also the end-to-end SR of each suite (errands eval)")
     parser.add_argument("--runs", type=Path, default=Path("runs/bench/planner"))
     parser.add_argument("--result-name", default="goal_readers", help="the result's name under benchmarks/results/")
@@ -101,22 +107,24 @@ def main() -> int:
     if args.llm_sample:
         from errands.planners import make_planner
 
-        llm = make_planner("llm", mode="goal")
-        readers["llm"] = LLMReader(llm)
-        readers["combined+llm"] = InterpreterPlanner("combined", llm=llm)
+        options = {"base_url": args.llm_base_url, "model": args.llm_model} if args.llm_backend == "openai" else {}
+        llm = make_planner("llm", mode="goal", backend=args.llm_backend, **options)
+        readers[args.llm_name] = LLMReader(llm)
+        readers[f"combined+{args.llm_name}"] = InterpreterPlanner("combined", llm=llm)
     rows = []
-    for name in SETS:
+    for name in args.sets.split(","):
         episodes = episodes_of(name)
         sample = [episodes[i] for i in np.random.default_rng(0).permutation(len(episodes))[:args.llm_sample]]
         row = {"set": name, "episodes": len(episodes)}
         for reader_name, reader in readers.items():
-            chosen = sample if reader_name in ("llm", "combined+llm") else episodes
+            llm_reader = reader_name in (args.llm_name, f"combined+{args.llm_name}")
+            chosen = sample if llm_reader else episodes
             m = measure(reader, chosen, f"{name} {reader_name}")
             row[f"{reader_name}_pct"] = m["goal_accuracy_pct"]
             row[f"{reader_name}_median_s"] = m["median_s"]
             if reader_name == "combined":
                 row["combined_p95_s"], row["combined_ece"] = m["p95_s"], m["ece"]
-            if reader_name in ("llm", "combined+llm"):
+            if llm_reader:
                 row["llm_sample"] = len(chosen)
         if args.sr:
             row["sr_combined_expert_pct"] = end_to_end_sr(name, args.runs)
@@ -135,6 +143,8 @@ def main() -> int:
     print("\n| " + " | ".join(c["label"] for c in columns) + " |")
     for row in rows:
         print("| " + " | ".join(str(row.get(c["key"], "")) for c in columns) + " |")
+    if {r["set"] for r in rows} != set(SETS):
+        return 0
     templated = next(r for r in rows if r["set"] == "valid_seen")
     test = next(r for r in rows if r["set"] == "human_test")
     novel = next(r for r in rows if r["set"] == "novel_phrasing")

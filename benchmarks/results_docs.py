@@ -33,8 +33,10 @@ PAGES = {
         "Evaluation", "The packaged suites with each planner and policy, and how fast the runners play them.",
         ["evaluation_suites", "eval_throughput", "eval_throughput_quiet", "eval_threads"]),
     "planner.md": (
-        "LLM planner", "The packaged SmolLM2-135M through llama.cpp as a planner, with and without retrieval.",
-        ["llm_planner"]),
+        "Planners", "Reading goals from templated and hand-written instructions (the goal interpreter, the rules, "
+                    "packaged and served language models), and the packaged SmolLM2-135M through llama.cpp as a "
+                    "planner, with and without retrieval.",
+        ["goal_readers", "goal_readers_openai", "llm_planner"]),
     "imitation.md": (
         "Learned skill policies (imitation)", "Behaviour cloning and DAgger on expert demonstrations, the "
         "learned policy's rules for refused actions and loops, and training in ALFRED's floor plans.",
