@@ -273,7 +273,8 @@ class EpisodeLog:
     def to_dict(self) -> dict:
         return {"task": self.task, "instruction": self.instruction, "planner": self.planner, "policy": self.policy,
                 "plans": [p.to_dict() for p in self.plans], "steps": [s.to_dict() for s in self.steps],
-                "skills": [s.to_dict() for s in self.skills], "goal_conditions": list(self.goal_conditions),
+                "skills": [s.to_dict() for s in self.skills], "readings": list(self.readings),
+                "goal_conditions": list(self.goal_conditions),
                 "success": self.success, "failure_category": _value(self.failure_category),
                 "failure_reason": self.failure_reason, "failure_kind": _value(self.failure_kind),
                 "failure_argument": self.failure_argument, "expert_length": self.expert_length,

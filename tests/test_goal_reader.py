@@ -157,3 +157,23 @@ def test_interpreter_planner_refuses_with_the_reason():
         planner.plan("", PlanningContext(instruction=""))
     assert error.value.failure.kind is FailureKind.EMPTY_INSTRUCTION
     assert error.value.kind == "empty_instruction"
+
+
+def test_the_episode_log_keeps_each_reading_and_a_cannot_do():
+    from errands.episode_log import EpisodeLog
+    from errands.eval.taxonomy import classify_failure
+
+    env = gym.make("errands/Household-v0")
+    agent = Agent(make_planner("interpreter"), ExpertSkillPolicy())
+    goal = TaskGoal("pick_and_place_simple", "KeyChain", "Sofa")
+    log = agent.run_episode(env, Task(goal, scene=201, seed=0, instruction="leave the keys on the couch"))
+    assert log.success
+    [reading] = log.readings
+    assert reading["step"] == 0 and reading["goal"] == goal.to_dict()
+    assert reading["source"] in ("trained", "trained+rules") and 0.5 < reading["confidence"] <= 1.0
+    log = agent.run_episode(env, Task(goal, scene=201, seed=0, instruction="mets les clés sur le canapé"))
+    assert (log.failure_category, log.failure_kind) == (FailureCategory.CANNOT_DO, FailureKind.NOT_UNDERSTOOD)
+    assert log.failure_reason.startswith("cannot do this because ") and log.readings[0]["goal"] is None
+    saved = EpisodeLog.from_dict(json.loads(json.dumps(log.to_dict())))
+    assert saved.readings == log.readings
+    assert classify_failure(log.to_dict()) == ("planner", "cannot_do")

@@ -23,7 +23,7 @@ from ..envs.transforms import TRANSFORMS
 from ..failures import FailureKind
 
 PLANNER_KINDS = ("unparsable", "hallucinated_object", "hallucinated_action", "wrong_arity", "wrong_argument_type",
-                 "wrong_goal", "wrong_order", "missing_step", "no_plan", "backend_error")
+                 "wrong_goal", "wrong_order", "missing_step", "no_plan", "backend_error", "cannot_do")
 EXECUTION_KINDS = ("navigation_timeout", "interaction_failure", "max_failures", "max_steps", "episode_timeout",
                    "crashed")
 SIDES = ("planner", "execution")
@@ -52,6 +52,8 @@ def classify_failure(record: dict) -> tuple[str, str] | None:
         if kind == FailureKind.NO_PLAN and argument and argument != _alfred_name(record):
             return "planner", "wrong_goal"  # the symbolic planner, given a misread goal
         return "planner", "no_plan"
+    if category == "cannot_do":  # the planner judged a task of the suite impossible to read or do
+        return "planner", "cannot_do"
     if category == "goal_not_met":  # every skill succeeded, yet the goal does not hold
         return "planner", "wrong_goal" if _pursues_another_goal(record) else "missing_step"
     hallucinated = _hallucination(record)  # a plan that was never validated, run as it was
