@@ -84,7 +84,7 @@ def end_to_end_sr(suite: str, runs: Path) -> float:
     subprocess.run([sys.executable, "-m", "errands.cli", "eval", "--suite", suite, "--planner", "interpreter",
                     "--policy", "expert", "--workers", "2", "--out", str(out), "--overwrite", "--no-progress"],
                    check=True, stdout=subprocess.DEVNULL)
-    return round(100 * json.loads((out / "summary.json").read_text())["overall"]["sr"], 1)
+    return round(100 * json.loads((out / "summary.json").read_text())["metrics"]["overall"]["sr"], 1)
 
 
 def main() -> int:
