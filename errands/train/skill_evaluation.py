@@ -22,6 +22,7 @@ def evaluate_skill(policy: str | Path, episodes: int = 100, split: str = "unseen
     `layouts_dir` the episodes are in ALFRED's floor plans of the split."""
     from .skill_env import HouseholdSkillEnv
     from ..policies import make_policy
+    from ..policies.base import reset_policy
     from ..policies.features import SKILL_DONE, action_label
 
     env = HouseholdSkillEnv(skills=skills, split=split, max_steps=max_steps, layouts_dir=layouts_dir)
@@ -30,7 +31,7 @@ def evaluate_skill(policy: str | Path, episodes: int = 100, split: str = "unseen
     outcomes, lengths, returns = [], [], []
     for i in range(episodes):
         obs, info = env.reset(seed=seed + i)
-        agent.reset(env.household)
+        reset_policy(agent, env.household)
         total, ended = 0.0, False
         while not ended:
             step = agent.act(obs, info, env.call)
