@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ...envs.household.object_types import OBJECT_TYPES
 from ...envs.tasks.goals import TaskGoal
+from ...envs.transforms import TRANSFORMS
 from ...failures import Failure, FailureCategory, FailureKind
 from ..goal_parser import parse_goal
 from ..reading import GoalReading
@@ -30,11 +31,13 @@ from .model import NONE, GoalModel, read
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "goal-model"
 TOP = 4  # candidates kept per head in the search
-# The verbs that ask for a transform. Two of them said as commands ("heat the apple and
-# chill it") ask for two transforms of one object: a contradiction to report, not guess at.
-TRANSFORM_VERBS = {"pick_clean_then_place_in_recep": ("wash", "rinse", "clean", "scrub"),
-                   "pick_heat_then_place_in_recep": ("heat", "warm", "cook", "microwave", "bake", "toast"),
-                   "pick_cool_then_place_in_recep": ("cool", "chill", "freeze", "refrigerate")}
+# The verbs that ask for a transform: the transform table's (both phrasing sets: a reader
+# of people's words knows them all) and a few more that people use. Two of them said as
+# commands ("heat the apple and chill it") ask for two transforms of one object: a
+# contradiction to report, not to guess at.
+MORE_VERBS = {"heat": ("bake", "toast"), "cool": ("freeze",)}
+TRANSFORM_VERBS = {t.task_type: t.train_words.verbs + t.novel_words.verbs + MORE_VERBS.get(t.name, ())
+                   for t in TRANSFORMS}
 COMMAND_AFTER = {"and", "then", "please", "also", "first", "next", "finally", "you", "to"}
 
 def cannot(kind: FailureKind, message: str, argument: str | None = None) -> GoalReading:

@@ -65,7 +65,10 @@ FRAMES = {
         "get {obj}{src}, put it {prep_m} {movable}, and set it all {prep} {parent}",
     ],
 }
-VERBS = {  # the training phrasings' verbs and states, and a few more; never the novel set's
+# The training phrasings' verbs and states (the transform table's train_words) and more
+# forms people use, in the order this recipe draws them (the packaged model was trained on
+# exactly these); never the novel set's.
+VERBS = {
     "pick_clean_then_place_in_recep": (["wash", "rinse", "clean", "rinse off", "wash off", "clean off"],
                                        ["clean", "washed", "rinsed", "cleaned", "rinsed off"]),
     "pick_heat_then_place_in_recep": (["heat", "warm", "microwave", "heat up", "warm up", "toast", "bake"],
