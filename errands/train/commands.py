@@ -62,6 +62,9 @@ def add_train_commands(sub) -> None:
     col.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     col.set_defaults(handler=cmd_collect)
 
+    from .imitation_config import TrainConfig
+
+    d = TrainConfig()  # the defaults the help shows are the config's own
     tr = sub.add_parser("train", help="train a learned skill policy (bc, dagger, rl)")
     algos = tr.add_subparsers(dest="algorithm", metavar="ALGORITHM", required=True)
     for name, text in (("bc", "behaviour cloning on demonstration datasets"),
@@ -73,21 +76,21 @@ def add_train_commands(sub) -> None:
                              formatter_class=argparse.RawDescriptionHelpFormatter, epilog=TRAIN_EPILOG)
         p.add_argument("--config", type=Path, help="JSON config file (flags override it)")
         p.add_argument("--data", nargs="+", dest="datasets", help="dataset folders from `errands collect`")
-        p.add_argument("--out", help="run folder (default runs/train/bc)")
-        p.add_argument("--epochs", type=int, help="passes over the data (default 12)")
-        p.add_argument("--batch-size", type=int, help="skill segments per batch (default 64)")
-        p.add_argument("--lr", type=float, help="Adam learning rate (default 0.002)")
-        p.add_argument("--hidden", type=int, help="width of the network (default 128)")
-        p.add_argument("--seed", type=int, help="seed: the same seed and data give the same weights (default 0)")
-        p.add_argument("--device", help="cpu, cuda or cuda:N (default cpu)")
+        p.add_argument("--out", help=f"run folder (default {d.out})")
+        p.add_argument("--epochs", type=int, help=f"passes over the data (default {d.epochs})")
+        p.add_argument("--batch-size", type=int, help=f"skill segments per batch (default {d.batch_size})")
+        p.add_argument("--lr", type=float, help=f"Adam learning rate (default {d.lr:g})")
+        p.add_argument("--hidden", type=int, help=f"width of the network (default {d.hidden})")
+        p.add_argument("--seed", type=int, help=f"seed: the same seed and data give the same weights (default {d.seed})")
+        p.add_argument("--device", help=f"cpu, cuda or cuda:N (default {d.device})")
         p.add_argument("--amp", action="store_true", default=None, help="bfloat16 mixed precision (CUDA only)")
         p.add_argument("--init", type=Path, help="start from this checkpoint's weights")
         p.add_argument("--no-progress", action="store_true", help="hide progress bars")
         if name == "dagger":
-            p.add_argument("--dagger-rounds", type=int, help="rounds of learner rollouts (default 3)")
-            p.add_argument("--dagger-episodes", type=int, help="episodes the learner plays per round (default 200)")
-            p.add_argument("--dagger-epochs", type=int, help="training epochs after each round (default 4)")
-            p.add_argument("--workers", type=int, help="worker processes for the rollouts (default 1)")
+            p.add_argument("--dagger-rounds", type=int, help=f"rounds of learner rollouts (default {d.dagger_rounds})")
+            p.add_argument("--dagger-episodes", type=int, help=f"episodes the learner plays per round (default {d.dagger_episodes})")
+            p.add_argument("--dagger-epochs", type=int, help=f"training epochs after each round (default {d.dagger_epochs})")
+            p.add_argument("--workers", type=int, help=f"worker processes for the rollouts (default {d.workers})")
             p.add_argument("--dagger-layouts", help="ALFRED's gen/layouts folder: the learner's rounds play its real "
                                                     "floor plans (default: procedural scenes)")
             p.add_argument("--dagger-camera", type=int, metavar="RES",
