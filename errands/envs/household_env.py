@@ -41,7 +41,7 @@ from .household.render.raycast import MAX_DEPTH
 from .household.scene import HORIZONS
 from .household.topdown import render_topdown
 from .household.world import World
-from .tasks.goals import goal_conditions
+from .tasks.goals import TASK_TYPES, goal_conditions
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
 
@@ -180,7 +180,7 @@ class HouseholdEnv(gym.Env):
     def _goal_conditions(self) -> tuple[int, int]:
         """Cached until the world changes (or, for look_at tasks, the view does)."""
         w = self.world
-        key = (id(w), w.version, w.agent if self.task.goal.task_type == "look_at_obj_in_light" else None)
+        key = (id(w), w.version, w.agent if TASK_TYPES[self.task.goal.task_type].reads_view else None)
         if key != self._gc_key:
             self._gc_key, self._gc = key, goal_conditions(self.task.goal, w)
         return self._gc

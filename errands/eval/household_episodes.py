@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from ..envs import HOUSEHOLD_ENV_ID
-from ..envs.tasks.goals import TASK_TYPES
+from ..envs.tasks.goals import TaskGoal, goal_condition_total
 from ..episode_log import EpisodeLog
 from .config import NO_PLANNER, EvalConfig
 from .episode_job import EpisodeTimeout, deadline, episode_record, job_config, job_key, seed_everything, timeout_reason
@@ -23,12 +23,6 @@ ENV_ID = HOUSEHOLD_ENV_ID
 DEFAULT_PLANNER = "oracle"
 DEFAULT_WORKERS = 1  # one worker process; 0 plays the episodes in this process
 
-# Goal conditions per task type (one more when the object must be sliced), for the
-# log of an episode that never got as far as the simulator counting them.
-CONDITIONS = {"pick_and_place_simple": 1, "pick_two_obj_and_place": 2, "look_at_obj_in_light": 2,
-              "pick_clean_then_place_in_recep": 3, "pick_heat_then_place_in_recep": 3,
-              "pick_cool_then_place_in_recep": 3, "pick_and_place_with_movable_recep": 3}
-assert set(CONDITIONS) == set(TASK_TYPES)
 
 _AGENTS: dict[str, tuple] = {}  # job_key -> (env, agent), one per worker process
 
@@ -144,13 +138,21 @@ def _reference_length(task, layouts_dir: str | None) -> int | None:
     return log.num_steps if log.success else None
 
 
+def conditions_of(goal: dict) -> int:
+    """How many goal conditions a task's goal has (0 for one that is not a valid goal)."""
+    try:
+        return goal_condition_total(TaskGoal(**goal))
+    except (TypeError, ValueError):
+        return 0
+
+
 def failed_log(job: dict, steps: list[dict], category: str, kind: str, reason: str) -> EpisodeLog:
     """The log of an episode that crashed or timed out, with the steps it took."""
     config = job["config"]
     task = job["episode"]["task"]
     task = task if isinstance(task, dict) else {"invalid": repr(task)}
     goal = task.get("goal") if isinstance(task.get("goal"), dict) else {}
-    total = CONDITIONS.get(goal.get("task_type"), 0) + (1 if goal.get("sliced") else 0)
+    total = conditions_of(goal)
     met = steps[-1]["goal_conditions"][0] if steps else 0
     return EpisodeLog(task=task, instruction=str(task.get("instruction", "")), planner=config["planner"],
                       policy=config["policy"], steps=list(steps), goal_conditions=(int(met), int(total)), success=False,

@@ -136,8 +136,6 @@ def _combinations(heads):
 def _goal(task_type, obj, parent, movable, sliced) -> TaskGoal | None:
     """The goal if the task rules accept it."""
     movable = None if movable == NONE else movable
-    if (movable is None) != (task_type != "pick_and_place_with_movable_recep"):
-        return None
     if obj == movable:
         return None
     try:
