@@ -1,12 +1,23 @@
 """How each object type looks, in primitives: furniture turned to face the room (a look
 per state: open or closed, on or off, with the surfaces its contents rest on),
 appliances standing on a counter or table, things mounted on a wall, and the small
-objects one can pick up. Colours come from the type catalogue."""
+objects one can pick up. Colours come from the type catalogue.
+
+The fixed objects' looks are tables from type name to look function: UNIT_LOOKS for
+furniture, APPLIANCE_LOOKS for things standing on a surface, MOUNT_LOOKS for things on
+a wall. `unit_look`, `appliance_look` and `mount_look` look the type up in their table;
+a type not in it gets a plain block. The looks of one table all take the same
+arguments (a comment above each group says which); a look that several types share
+with different measures takes those as keywords, given in each type's row with
+`partial` (e.g. the top height of "DiningTable", "CoffeeTable" and "Desk"). To give a
+type a look: write its function with the others of its kind (drawing with the
+builders, `_table`, `_counter`, `_fridge`, ...) and add its row to the table; an
+appliance may also get its footprint in APPLIANCE_SIZE."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..object_types import OBJECT_TYPES
 from .primitives import CONTENT_HEIGHT, LIT, PLAIN, WALL_HEIGHT, Builder, Frame, Prims, shade
@@ -243,152 +254,296 @@ def _floor_lamp(f, b, colour, is_on, surfaces):
                LIT if is_on else PLAIN)
 
 
+# --- furniture: a look per type -----------------------------------------------------------
+# Each takes (f, b, colour, y, is_open, is_on, surfaces, occupied, around); `y` is the
+# object's recorded height, `occupied` a counter's free surfaces, `around` its Neighbours.
+
+def _counter_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _counter(f, b, colour, surfaces, occupied, around.openings)
+
+
+def _table_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around, *, top):
+    _table(f, b, top, colour, surfaces)
+
+
+def _chest_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around, *, top):
+    """A dresser or TV stand: a closed body on short legs, its top at `top` metres."""
+    w, d = f.width, f.depth
+    f.box(b, 0.01, w - 0.01, 0.02, d, 0.04, top - 0.03, shade(colour, 0.85))
+    f.box(b, 0, w, 0, d, top - 0.03, top, colour)
+    _legs(f, b, 0.04, shade(colour, 0.6), inset=0.02, size=0.05)
+    surfaces.append(f.surface(0.03, w - 0.03, 0.03, d - 0.03, top))
+
+
+def _fridge_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _fridge(f, b, colour, is_open, surfaces)
+
+
+def _cabinet_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    """A base cabinet under 1.2 m, else a wall cabinet (its door at the bottom)."""
+    d = f.depth
+    if y < 1.2:
+        _cabinet_like(f, b, colour, is_open, max(0.1, y - 0.35), min(0.66, y + 0.35) if y < 0.8 else y + 0.3,
+                      surfaces, half=around.half)
+    else:
+        _cabinet_like(f, b, colour, is_open, y - 0.35, y + 0.35, surfaces, v0=max(0.0, d - 0.36),
+                      handle="bottom", half=around.half)
+
+
+def _drawer_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _drawer(f, b, colour, is_open, y - 0.08, y + 0.08, surfaces)
+
+
+def _safe_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    w, d = f.width, f.depth
+    _cabinet_like(f, b, colour, is_open, 0.0, 0.6, surfaces)
+    if not is_open:
+        f.cylinder(b, w / 2, -0.03, 0.04, 0.3, 0.38, (200, 200, 200))
+    surfaces[-1] = f.surface(0.04, w - 0.04, 0.04, d - 0.04, 0.02, 0.5)
+
+
+def _sofa_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _sofa(f, b, colour, surfaces)
+
+
+def _ottoman_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    w, d = f.width, f.depth
+    f.box(b, 0.02, w - 0.02, 0.02, d - 0.02, 0.05, 0.42, colour)
+    _legs(f, b, 0.05, (60, 40, 30), inset=0.04, size=0.04)
+    surfaces.append(f.surface(0.04, w - 0.04, 0.04, d - 0.04, 0.42))
+
+
+def _bed_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _bed(f, b, colour, surfaces)
+
+
+def _toilet_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _toilet(f, b, colour, surfaces)
+
+
+def _bathtub_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _bathtub(f, b, colour, surfaces)
+
+
+def _bathtub_basin_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    w, d = f.width, f.depth
+    f.box(b, 0.08, w - 0.08, 0.08, d - 0.08, 0.0, 0.1, colour)
+    surfaces.append(f.surface(0.12, w - 0.12, 0.12, d - 0.12, 0.1, 0.4))
+
+
+def _shelf_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _shelf(f, b, colour, y, surfaces, around.stacked)
+
+
+def _cart_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    w, d = f.width, f.depth
+    for yy in (0.35, 0.8):
+        f.box(b, 0, w, 0, d, yy - 0.03, yy, colour)
+        surfaces.append(f.surface(0.03, w - 0.03, 0.03, d - 0.03, yy, 0.4 if yy == 0.8 else 0.38))
+    _legs(f, b, 0.8, (120, 120, 126), inset=0.0, size=0.03)
+
+
+def _laundry_hamper_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    w, d = f.width, f.depth
+    f.box(b, 0.04, w - 0.04, 0.04, d - 0.04, 0.0, 0.58, colour)
+    f.box(b, 0.08, w - 0.08, 0.08, d - 0.08, 0.58, 0.6, shade(colour, 0.5))
+    surfaces.append(f.surface(0.1, w - 0.1, 0.1, d - 0.1, 0.6, 0.35))
+
+
+def _garbage_can_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _garbage_can(f, b, colour, surfaces)
+
+
+def _plant_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _plant(f, b, colour, surfaces)
+
+
+def _chair_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around, *, seat, back):
+    _chair(f, b, colour, surfaces, seat=seat, back=back)
+
+
+def _floor_lamp_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
+    _floor_lamp(f, b, colour, is_on, surfaces)
+
+
+def _block_look(f, b, colour, height, surfaces):
+    """A type with no look of its own: a plain block up to twice its catalogue height."""
+    w, d = f.width, f.depth
+    top = max(0.1, 2 * height)
+    f.box(b, 0, w, 0, d, 0.0, min(top, 2.0), colour)
+    surfaces.append(f.surface(0.02, w - 0.02, 0.02, d - 0.02, min(top, 2.0)))
+
+
+UNIT_LOOKS = {
+    "CounterTop": _counter_look,
+    "DiningTable": partial(_table_look, top=0.76),
+    "CoffeeTable": partial(_table_look, top=0.42),
+    "Desk": partial(_table_look, top=0.76),
+    "SideTable": partial(_table_look, top=0.62),
+    "Dresser": partial(_chest_look, top=0.85),
+    "TVStand": partial(_chest_look, top=0.5),
+    "Fridge": _fridge_look,
+    "Cabinet": _cabinet_look,
+    "Drawer": _drawer_look,
+    "Safe": _safe_look,
+    "Sofa": _sofa_look,
+    "ArmChair": _sofa_look,
+    "Ottoman": _ottoman_look,
+    "Bed": _bed_look,
+    "Toilet": _toilet_look,
+    "Bathtub": _bathtub_look,
+    "BathtubBasin": _bathtub_basin_look,
+    "Shelf": _shelf_look,
+    "Cart": _cart_look,
+    "LaundryHamper": _laundry_hamper_look,
+    "GarbageCan": _garbage_can_look,
+    "HousePlant": _plant_look,
+    "Chair": partial(_chair_look, seat=0.46, back=True),
+    "Stool": partial(_chair_look, seat=0.65, back=False),
+    "FloorLamp": _floor_lamp_look,
+}
+
+
 def unit_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: list, occupied: list,
               around: Neighbours = ALONE) -> None:
+    """A piece of furniture: `f` is its footprint turned to face the room."""
     name = spec.type
     colour = OBJECT_TYPES[name].colour
-    y = spec.position[1]
-    w, d = f.width, f.depth
-    if name == "CounterTop":
-        _counter(f, b, colour, surfaces, occupied, around.openings)
-    elif name in ("DiningTable", "CoffeeTable", "Desk"):
-        top = {"DiningTable": 0.76, "CoffeeTable": 0.42, "Desk": 0.76}[name]
-        _table(f, b, top, colour, surfaces)
-    elif name == "SideTable":
-        _table(f, b, 0.62, colour, surfaces)
-    elif name in ("Dresser", "TVStand"):
-        top = 0.85 if name == "Dresser" else 0.5
-        f.box(b, 0.01, w - 0.01, 0.02, d, 0.04, top - 0.03, shade(colour, 0.85))
-        f.box(b, 0, w, 0, d, top - 0.03, top, colour)
-        _legs(f, b, 0.04, shade(colour, 0.6), inset=0.02, size=0.05)
-        surfaces.append(f.surface(0.03, w - 0.03, 0.03, d - 0.03, top))
-    elif name == "Fridge":
-        _fridge(f, b, colour, is_open, surfaces)
-    elif name == "Cabinet":
-        if y < 1.2:
-            _cabinet_like(f, b, colour, is_open, max(0.1, y - 0.35), min(0.66, y + 0.35) if y < 0.8 else y + 0.3,
-                          surfaces, half=around.half)
-        else:
-            _cabinet_like(f, b, colour, is_open, y - 0.35, y + 0.35, surfaces, v0=max(0.0, d - 0.36),
-                          handle="bottom", half=around.half)
-    elif name == "Drawer":
-        _drawer(f, b, colour, is_open, y - 0.08, y + 0.08, surfaces)
-    elif name == "Safe":
-        _cabinet_like(f, b, colour, is_open, 0.0, 0.6, surfaces)
-        if not is_open:
-            f.cylinder(b, w / 2, -0.03, 0.04, 0.3, 0.38, (200, 200, 200))
-        surfaces[-1] = f.surface(0.04, w - 0.04, 0.04, d - 0.04, 0.02, 0.5)
-    elif name in ("Sofa", "ArmChair"):
-        _sofa(f, b, colour, surfaces)
-    elif name == "Ottoman":
-        f.box(b, 0.02, w - 0.02, 0.02, d - 0.02, 0.05, 0.42, colour)
-        _legs(f, b, 0.05, (60, 40, 30), inset=0.04, size=0.04)
-        surfaces.append(f.surface(0.04, w - 0.04, 0.04, d - 0.04, 0.42))
-    elif name == "Bed":
-        _bed(f, b, colour, surfaces)
-    elif name == "Toilet":
-        _toilet(f, b, colour, surfaces)
-    elif name == "Bathtub":
-        _bathtub(f, b, colour, surfaces)
-    elif name == "BathtubBasin":
-        f.box(b, 0.08, w - 0.08, 0.08, d - 0.08, 0.0, 0.1, colour)
-        surfaces.append(f.surface(0.12, w - 0.12, 0.12, d - 0.12, 0.1, 0.4))
-    elif name == "Shelf":
-        _shelf(f, b, colour, y, surfaces, around.stacked)
-    elif name == "Cart":
-        for yy in (0.35, 0.8):
-            f.box(b, 0, w, 0, d, yy - 0.03, yy, colour)
-            surfaces.append(f.surface(0.03, w - 0.03, 0.03, d - 0.03, yy, 0.4 if yy == 0.8 else 0.38))
-        _legs(f, b, 0.8, (120, 120, 126), inset=0.0, size=0.03)
-    elif name == "LaundryHamper":
-        f.box(b, 0.04, w - 0.04, 0.04, d - 0.04, 0.0, 0.58, colour)
-        f.box(b, 0.08, w - 0.08, 0.08, d - 0.08, 0.58, 0.6, shade(colour, 0.5))
-        surfaces.append(f.surface(0.1, w - 0.1, 0.1, d - 0.1, 0.6, 0.35))
-    elif name == "GarbageCan":
-        _garbage_can(f, b, colour, surfaces)
-    elif name == "HousePlant":
-        _plant(f, b, colour, surfaces)
-    elif name in ("Chair", "Stool"):
-        _chair(f, b, colour, surfaces, seat=0.65 if name == "Stool" else 0.46, back=name == "Chair")
-    elif name == "FloorLamp":
-        _floor_lamp(f, b, colour, is_on, surfaces)
-    else:  # anything else: a plain block up to its catalogue height
-        top = max(0.1, 2 * OBJECT_TYPES[name].height)
-        f.box(b, 0, w, 0, d, 0.0, min(top, 2.0), colour)
-        surfaces.append(f.surface(0.02, w - 0.02, 0.02, d - 0.02, min(top, 2.0)))
-
-
-def appliance_look(b: Builder, spec, f: Frame, base: float, is_open: bool, is_on: bool, surfaces: list) -> None:
-    """Things that stand on a surface: `f` is centred on the object, `base` its bottom."""
-    name = spec.type
-    colour = OBJECT_TYPES[name].colour
-    w, d = f.width, f.depth
-    if name == "Microwave":
-        top = base + 0.32
-        if is_open:
-            _cabinet_like(f, b, colour, True, base, top, surfaces)
-        else:
-            f.box(b, 0, w, 0, d, base, top, colour)
-            glass = (255, 200, 90) if is_on else (30, 32, 36)
-            f.box(b, 0.04, w - 0.15, -0.01, 0.0, base + 0.05, top - 0.05, glass, LIT if is_on else PLAIN)
-            f.box(b, w - 0.12, w - 0.04, -0.01, 0.0, base + 0.08, top - 0.08, (40, 40, 44))
-            surfaces.append(f.surface(0.04, w - 0.04, 0.05, d - 0.04, base + 0.02, 0.26))
-    elif name == "StoveBurner":
-        cu, cv, r = w / 2, d / 2, min(w, d) * 0.42
-        f.cylinder(b, cu, cv, r, base, base + 0.015, (36, 36, 38))
-        f.cylinder(b, cu, cv, r * 0.6, base + 0.015, base + 0.02, (230, 70, 30) if is_on else (70, 70, 72),
-                   LIT if is_on else PLAIN)
-        surfaces.append(f.surface(cu - 0.05, cu + 0.05, cv - 0.05, cv + 0.05, base + 0.02))
-    elif name == "StoveKnob":
-        f.cylinder(b, w / 2, -0.03, 0.025, base - 0.12, base - 0.07, (230, 80, 40) if is_on else (30, 30, 30))
-    elif name == "Sink":
-        f.box(b, 0.0, w, 0.0, d, base, base + 0.012, colour)
-    elif name == "SinkBasin":
-        f.box(b, 0.03, w - 0.03, 0.03, d - 0.03, base + 0.012, base + 0.016, colour)
-        surfaces.append(f.surface(0.05, w - 0.05, 0.05, d - 0.05, base + 0.016, 0.3))
-    elif name == "Faucet":
-        f.cylinder(b, w / 2, d - 0.03, 0.015, base, base + 0.25, colour)
-        f.box(b, w / 2 - 0.012, w / 2 + 0.012, d * 0.35, d - 0.03, base + 0.22, base + 0.25, colour)
-        if is_on:
-            f.box(b, w / 2 - 0.01, w / 2 + 0.01, d * 0.35, d * 0.35 + 0.02, base + 0.02, base + 0.22,
-                  (150, 200, 250), LIT)
-    elif name == "CoffeeMachine":
-        f.box(b, 0, w, d * 0.55, d, base, base + 0.36, colour)  # tower
-        f.box(b, 0, w, 0.0, d, base + 0.28, base + 0.36, colour)  # head
-        f.box(b, 0.02, w - 0.02, 0.0, d * 0.55, base, base + 0.02, (30, 30, 30))  # drip tray
-        f.box(b, w - 0.05, w - 0.03, -0.005, 0.0, base + 0.31, base + 0.33,
-              (250, 60, 40) if is_on else (60, 60, 60), LIT if is_on else PLAIN)
-        surfaces.append(f.surface(0.03, w - 0.03, 0.02, d * 0.5, base + 0.02, 0.24))
-    elif name == "Toaster":
-        f.box(b, 0, w, 0, d, base, base + 0.18, colour)
-        for u in (w * 0.25, w * 0.6):
-            f.box(b, u, u + w * 0.15, 0.03, d - 0.03, base + 0.18, base + 0.182,
-                  (250, 120, 30) if is_on else (30, 30, 30), LIT if is_on else PLAIN)
-        surfaces.append(f.surface(0.03, w - 0.03, 0.03, d - 0.03, base + 0.182, 0.12))
-    elif name == "DeskLamp":
-        f.cylinder(b, w / 2, d / 2, 0.07, base, base + 0.02, (60, 60, 60))
-        f.cylinder(b, w / 2, d / 2, 0.012, base + 0.02, base + 0.32, (80, 80, 80))
-        f.cylinder(b, w / 2, d / 2, 0.1, base + 0.3, base + 0.45, (255, 236, 150) if is_on else shade(colour, 0.8),
-                   LIT if is_on else PLAIN)
-    elif name == "FloorLamp":
-        _floor_lamp(f, b, colour, is_on, surfaces)
-    elif name == "Television":
-        f.box(b, w / 2 - 0.1, w / 2 + 0.1, d / 2 - 0.08, d / 2 + 0.08, base, base + 0.03, (30, 30, 30))
-        f.box(b, w / 2 - 0.02, w / 2 + 0.02, d / 2, d / 2 + 0.04, base, base + 0.15, (30, 30, 30))
-        f.box(b, 0, w, d / 2 - 0.03, d / 2 + 0.03, base + 0.12, base + 0.72, colour)
-        f.box(b, 0.03, w - 0.03, d / 2 - 0.035, d / 2 - 0.03, base + 0.15, base + 0.69,
-              (90, 170, 240) if is_on else (18, 18, 22), LIT if is_on else PLAIN)
-    elif name == "ShowerHead":  # a rain shower hanging from the ceiling
-        f.cylinder(b, w / 2, d / 2, 0.015, base + 0.32, WALL_HEIGHT, (180, 180, 186))
-        f.cylinder(b, w / 2, d / 2, 0.1, base + 0.28, base + 0.32, colour)
-        if is_on:
-            f.box(b, w / 2 - 0.06, w / 2 + 0.06, d / 2 - 0.06, d / 2 + 0.06, 0.12, base + 0.28, (160, 210, 250), LIT)
-    elif name == "LightSwitch":  # on a surface (ALFRED floor plans)
-        f.box(b, 0, w, d / 2 - 0.01, d / 2 + 0.01, base, base + 0.12, (240, 240, 240))
+    look = UNIT_LOOKS.get(name)
+    if look is None:
+        _block_look(f, b, colour, OBJECT_TYPES[name].height, surfaces)
     else:
-        f.box(b, 0, w, 0, d, base, base + 0.2, colour)
+        look(f, b, colour, spec.position[1], is_open, is_on, surfaces, occupied, around)
 
 
+# --- appliances: a look per type ----------------------------------------------------------
+# Each takes (f, b, colour, base, is_open, is_on, surfaces); `base` is the height it stands at.
+
+def _microwave_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    top = base + 0.32
+    if is_open:
+        _cabinet_like(f, b, colour, True, base, top, surfaces)
+    else:
+        f.box(b, 0, w, 0, d, base, top, colour)
+        glass = (255, 200, 90) if is_on else (30, 32, 36)
+        f.box(b, 0.04, w - 0.15, -0.01, 0.0, base + 0.05, top - 0.05, glass, LIT if is_on else PLAIN)
+        f.box(b, w - 0.12, w - 0.04, -0.01, 0.0, base + 0.08, top - 0.08, (40, 40, 44))
+        surfaces.append(f.surface(0.04, w - 0.04, 0.05, d - 0.04, base + 0.02, 0.26))
+
+
+def _stove_burner_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    cu, cv, r = w / 2, d / 2, min(w, d) * 0.42
+    f.cylinder(b, cu, cv, r, base, base + 0.015, (36, 36, 38))
+    f.cylinder(b, cu, cv, r * 0.6, base + 0.015, base + 0.02, (230, 70, 30) if is_on else (70, 70, 72),
+               LIT if is_on else PLAIN)
+    surfaces.append(f.surface(cu - 0.05, cu + 0.05, cv - 0.05, cv + 0.05, base + 0.02))
+
+
+def _stove_knob_look(f, b, colour, base, is_open, is_on, surfaces):
+    w = f.width
+    f.cylinder(b, w / 2, -0.03, 0.025, base - 0.12, base - 0.07, (230, 80, 40) if is_on else (30, 30, 30))
+
+
+def _sink_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    f.box(b, 0.0, w, 0.0, d, base, base + 0.012, colour)
+
+
+def _sink_basin_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    f.box(b, 0.03, w - 0.03, 0.03, d - 0.03, base + 0.012, base + 0.016, colour)
+    surfaces.append(f.surface(0.05, w - 0.05, 0.05, d - 0.05, base + 0.016, 0.3))
+
+
+def _faucet_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    f.cylinder(b, w / 2, d - 0.03, 0.015, base, base + 0.25, colour)
+    f.box(b, w / 2 - 0.012, w / 2 + 0.012, d * 0.35, d - 0.03, base + 0.22, base + 0.25, colour)
+    if is_on:
+        f.box(b, w / 2 - 0.01, w / 2 + 0.01, d * 0.35, d * 0.35 + 0.02, base + 0.02, base + 0.22,
+              (150, 200, 250), LIT)
+
+
+def _coffee_machine_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    f.box(b, 0, w, d * 0.55, d, base, base + 0.36, colour)  # tower
+    f.box(b, 0, w, 0.0, d, base + 0.28, base + 0.36, colour)  # head
+    f.box(b, 0.02, w - 0.02, 0.0, d * 0.55, base, base + 0.02, (30, 30, 30))  # drip tray
+    f.box(b, w - 0.05, w - 0.03, -0.005, 0.0, base + 0.31, base + 0.33,
+          (250, 60, 40) if is_on else (60, 60, 60), LIT if is_on else PLAIN)
+    surfaces.append(f.surface(0.03, w - 0.03, 0.02, d * 0.5, base + 0.02, 0.24))
+
+
+def _toaster_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    f.box(b, 0, w, 0, d, base, base + 0.18, colour)
+    for u in (w * 0.25, w * 0.6):
+        f.box(b, u, u + w * 0.15, 0.03, d - 0.03, base + 0.18, base + 0.182,
+              (250, 120, 30) if is_on else (30, 30, 30), LIT if is_on else PLAIN)
+    surfaces.append(f.surface(0.03, w - 0.03, 0.03, d - 0.03, base + 0.182, 0.12))
+
+
+def _desk_lamp_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    f.cylinder(b, w / 2, d / 2, 0.07, base, base + 0.02, (60, 60, 60))
+    f.cylinder(b, w / 2, d / 2, 0.012, base + 0.02, base + 0.32, (80, 80, 80))
+    f.cylinder(b, w / 2, d / 2, 0.1, base + 0.3, base + 0.45, (255, 236, 150) if is_on else shade(colour, 0.8),
+               LIT if is_on else PLAIN)
+
+
+def _standing_floor_lamp_look(f, b, colour, base, is_open, is_on, surfaces):
+    _floor_lamp(f, b, colour, is_on, surfaces)
+
+
+def _television_look(f, b, colour, base, is_open, is_on, surfaces):
+    w, d = f.width, f.depth
+    f.box(b, w / 2 - 0.1, w / 2 + 0.1, d / 2 - 0.08, d / 2 + 0.08, base, base + 0.03, (30, 30, 30))
+    f.box(b, w / 2 - 0.02, w / 2 + 0.02, d / 2, d / 2 + 0.04, base, base + 0.15, (30, 30, 30))
+    f.box(b, 0, w, d / 2 - 0.03, d / 2 + 0.03, base + 0.12, base + 0.72, colour)
+    f.box(b, 0.03, w - 0.03, d / 2 - 0.035, d / 2 - 0.03, base + 0.15, base + 0.69,
+          (90, 170, 240) if is_on else (18, 18, 22), LIT if is_on else PLAIN)
+
+
+def _shower_head_look(f, b, colour, base, is_open, is_on, surfaces):
+    """A rain shower hanging from the ceiling."""
+    w, d = f.width, f.depth
+    f.cylinder(b, w / 2, d / 2, 0.015, base + 0.32, WALL_HEIGHT, (180, 180, 186))
+    f.cylinder(b, w / 2, d / 2, 0.1, base + 0.28, base + 0.32, colour)
+    if is_on:
+        f.box(b, w / 2 - 0.06, w / 2 + 0.06, d / 2 - 0.06, d / 2 + 0.06, 0.12, base + 0.28, (160, 210, 250), LIT)
+
+
+def _standing_light_switch_look(f, b, colour, base, is_open, is_on, surfaces):
+    """A light switch on a surface (ALFRED floor plans)."""
+    w, d = f.width, f.depth
+    f.box(b, 0, w, d / 2 - 0.01, d / 2 + 0.01, base, base + 0.12, (240, 240, 240))
+
+
+def _appliance_block_look(f, b, colour, base, is_open, is_on, surfaces):
+    """A type with no appliance look of its own: a block 0.2 m high."""
+    w, d = f.width, f.depth
+    f.box(b, 0, w, 0, d, base, base + 0.2, colour)
+
+
+APPLIANCE_LOOKS = {
+    "Microwave": _microwave_look,
+    "StoveBurner": _stove_burner_look,
+    "StoveKnob": _stove_knob_look,
+    "Sink": _sink_look,
+    "SinkBasin": _sink_basin_look,
+    "Faucet": _faucet_look,
+    "CoffeeMachine": _coffee_machine_look,
+    "Toaster": _toaster_look,
+    "DeskLamp": _desk_lamp_look,
+    "FloorLamp": _standing_floor_lamp_look,
+    "Television": _television_look,
+    "ShowerHead": _shower_head_look,
+    "LightSwitch": _standing_light_switch_look,
+}
+
+# The footprint (width along the front, depth) of an appliance's frame; (0.25, 0.25) for a type not here.
 APPLIANCE_SIZE = {"Microwave": (0.5, 0.36), "StoveBurner": (0.24, 0.24), "StoveKnob": (0.24, 0.24),
                   "Sink": (0.25, 0.25), "SinkBasin": (0.25, 0.25), "Faucet": (0.25, 0.25),
                   "CoffeeMachine": (0.22, 0.24), "Toaster": (0.22, 0.16), "DeskLamp": (0.2, 0.2),
@@ -396,49 +551,95 @@ APPLIANCE_SIZE = {"Microwave": (0.5, 0.36), "StoveBurner": (0.24, 0.24), "StoveK
                   "LightSwitch": (0.1, 0.1)}
 
 
+def appliance_look(b: Builder, spec, f: Frame, base: float, is_open: bool, is_on: bool, surfaces: list) -> None:
+    """Things that stand on a surface: `f` is centred on the object, `base` its bottom."""
+    name = spec.type
+    look = APPLIANCE_LOOKS.get(name, _appliance_block_look)
+    look(f, b, OBJECT_TYPES[name].colour, base, is_open, is_on, surfaces)
+
+
+# --- things on a wall: a look per type ----------------------------------------------------
+# Each takes (f, b, colour, y, is_open, is_on, surfaces): `f` is the wall cell, u from 0 to
+# f.width along it, v = 0 the wall's face with the room at negative v; `y` the height.
+
+def _window_look(f, b, colour, y, is_open, is_on, surfaces):
+    u0, u1 = 0.0, f.width
+    f.box(b, u0 - 0.3, u1 + 0.3, -0.03, 0.0, y - 0.55, y + 0.55, (244, 244, 240))  # frame
+    f.box(b, u0 - 0.25, u1 + 0.25, -0.035, -0.03, y - 0.5, y + 0.5, (170, 214, 250), LIT)  # sky
+    f.box(b, (u0 + u1) / 2 - 0.02, (u0 + u1) / 2 + 0.02, -0.045, -0.035, y - 0.5, y + 0.5, (244, 244, 240))
+    f.box(b, u0 - 0.3, u1 + 0.3, -0.12, 0.0, y - 0.58, y - 0.55, (244, 244, 240))  # sill
+
+
+def _blinds_look(f, b, colour, y, is_open, is_on, surfaces):
+    u0, u1 = 0.0, f.width
+    if is_open:
+        f.box(b, u0 - 0.3, u1 + 0.3, -0.08, 0.0, y + 0.4, y + 0.5, colour)
+    else:
+        for k in range(10):
+            yy = y - 0.6 + k * 0.1
+            f.box(b, u0 - 0.3, u1 + 0.3, -0.08, -0.05, yy, yy + 0.08, shade(colour, 1.0 - 0.02 * (k % 2)))
+
+
+def _painting_look(f, b, colour, y, is_open, is_on, surfaces):
+    u0, u1 = 0.0, f.width
+    f.box(b, u0 - 0.25, u1 + 0.25, -0.04, 0.0, y - 0.3, y + 0.3, (90, 60, 36))
+    f.box(b, u0 - 0.2, u1 + 0.2, -0.045, -0.04, y - 0.25, y + 0.25, colour)
+    f.sphere(b, u0 + 0.05, -0.045, y + 0.05, 0.08, (240, 200, 80))
+
+
+def _mirror_look(f, b, colour, y, is_open, is_on, surfaces):
+    u0, u1 = 0.0, f.width
+    f.box(b, u0 - 0.15, u1 + 0.15, -0.03, 0.0, y - 0.4, y + 0.4, (160, 160, 170))
+    f.box(b, u0 - 0.12, u1 + 0.12, -0.035, -0.03, y - 0.37, y + 0.37, colour, LIT)
+
+
+def _light_switch_look(f, b, colour, y, is_open, is_on, surfaces):
+    u0, u1 = 0.0, f.width
+    f.box(b, u0 + 0.08, u1 - 0.08, -0.015, 0.0, y - 0.06, y + 0.06, (242, 242, 242))
+    ty = y + 0.005 if is_on else y - 0.025
+    f.box(b, u0 + 0.11, u1 - 0.11, -0.03, -0.015, ty, ty + 0.02, (200, 200, 200))
+
+
+def _towel_holder_look(f, b, colour, y, is_open, is_on, surfaces, *, half):
+    """A rail `half` metres either side of the cell's middle."""
+    u0, u1 = 0.0, f.width
+    mid = (u0 + u1) / 2
+    f.box(b, mid - half, mid + half, -0.08, -0.06, y - 0.01, y + 0.01, colour)
+    f.box(b, mid - half, mid - half + 0.02, -0.08, 0.0, y - 0.02, y + 0.02, colour)
+    f.box(b, mid + half - 0.02, mid + half, -0.08, 0.0, y - 0.02, y + 0.02, colour)
+    surfaces.append(f.surface(mid - half + 0.02, mid + half - 0.02, -0.11, -0.03, y - 0.4, 0.42))
+
+
+def _toilet_paper_hanger_look(f, b, colour, y, is_open, is_on, surfaces):
+    u0, u1 = 0.0, f.width
+    mid = (u0 + u1) / 2
+    f.box(b, mid - 0.08, mid + 0.08, -0.09, 0.0, y + 0.04, y + 0.06, colour)
+    surfaces.append(f.surface(mid - 0.07, mid + 0.07, -0.16, -0.02, y - 0.06, 0.12))
+
+
+def _mount_block_look(f, b, colour, y, is_open, is_on, surfaces):
+    """A type with no wall look of its own: a plate 0.4 m high."""
+    f.box(b, 0.0, f.width, -0.03, 0.0, y - 0.2, y + 0.2, colour)
+
+
+MOUNT_LOOKS = {
+    "Window": _window_look,
+    "Blinds": _blinds_look,
+    "Painting": _painting_look,
+    "Mirror": _mirror_look,
+    "LightSwitch": _light_switch_look,
+    "TowelHolder": partial(_towel_holder_look, half=0.3),
+    "HandTowelHolder": partial(_towel_holder_look, half=0.12),
+    "ToiletPaperHanger": _toilet_paper_hanger_look,
+}
+
+
 def mount_look(b: Builder, spec, f: Frame, is_open: bool, is_on: bool, surfaces: list) -> None:
     """Things on a wall: `f` is the wall cell, its front the room side (v=0 is the wall face
     with the room in front, at negative v)."""
     name = spec.type
-    colour = OBJECT_TYPES[name].colour
-    y = spec.position[1]
-    u0, u1 = 0.0, f.width
-    if name == "Window":
-        f.box(b, u0 - 0.3, u1 + 0.3, -0.03, 0.0, y - 0.55, y + 0.55, (244, 244, 240))  # frame
-        f.box(b, u0 - 0.25, u1 + 0.25, -0.035, -0.03, y - 0.5, y + 0.5, (170, 214, 250), LIT)  # sky
-        f.box(b, (u0 + u1) / 2 - 0.02, (u0 + u1) / 2 + 0.02, -0.045, -0.035, y - 0.5, y + 0.5, (244, 244, 240))
-        f.box(b, u0 - 0.3, u1 + 0.3, -0.12, 0.0, y - 0.58, y - 0.55, (244, 244, 240))  # sill
-    elif name == "Blinds":
-        if is_open:
-            f.box(b, u0 - 0.3, u1 + 0.3, -0.08, 0.0, y + 0.4, y + 0.5, colour)
-        else:
-            for k in range(10):
-                yy = y - 0.6 + k * 0.1
-                f.box(b, u0 - 0.3, u1 + 0.3, -0.08, -0.05, yy, yy + 0.08, shade(colour, 1.0 - 0.02 * (k % 2)))
-    elif name == "Painting":
-        f.box(b, u0 - 0.25, u1 + 0.25, -0.04, 0.0, y - 0.3, y + 0.3, (90, 60, 36))
-        f.box(b, u0 - 0.2, u1 + 0.2, -0.045, -0.04, y - 0.25, y + 0.25, colour)
-        f.sphere(b, u0 + 0.05, -0.045, y + 0.05, 0.08, (240, 200, 80))
-    elif name == "Mirror":
-        f.box(b, u0 - 0.15, u1 + 0.15, -0.03, 0.0, y - 0.4, y + 0.4, (160, 160, 170))
-        f.box(b, u0 - 0.12, u1 + 0.12, -0.035, -0.03, y - 0.37, y + 0.37, colour, LIT)
-    elif name == "LightSwitch":
-        f.box(b, u0 + 0.08, u1 - 0.08, -0.015, 0.0, y - 0.06, y + 0.06, (242, 242, 242))
-        ty = y + 0.005 if is_on else y - 0.025
-        f.box(b, u0 + 0.11, u1 - 0.11, -0.03, -0.015, ty, ty + 0.02, (200, 200, 200))
-    elif name in ("TowelHolder", "HandTowelHolder"):
-        half = 0.3 if name == "TowelHolder" else 0.12
-        mid = (u0 + u1) / 2
-        f.box(b, mid - half, mid + half, -0.08, -0.06, y - 0.01, y + 0.01, colour)
-        f.box(b, mid - half, mid - half + 0.02, -0.08, 0.0, y - 0.02, y + 0.02, colour)
-        f.box(b, mid + half - 0.02, mid + half, -0.08, 0.0, y - 0.02, y + 0.02, colour)
-        surfaces.append(f.surface(mid - half + 0.02, mid + half - 0.02, -0.11, -0.03, y - 0.4, 0.42))
-    elif name == "ToiletPaperHanger":
-        mid = (u0 + u1) / 2
-        f.box(b, mid - 0.08, mid + 0.08, -0.09, 0.0, y + 0.04, y + 0.06, colour)
-        surfaces.append(f.surface(mid - 0.07, mid + 0.07, -0.16, -0.02, y - 0.06, 0.12))
-    else:
-        f.box(b, u0, u1, -0.03, 0.0, y - 0.2, y + 0.2, colour)
+    look = MOUNT_LOOKS.get(name, _mount_block_look)
+    look(f, b, OBJECT_TYPES[name].colour, spec.position[1], is_open, is_on, surfaces)
 
 
 # --- small objects -----------------------------------------------------------------------
