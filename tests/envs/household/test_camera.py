@@ -197,7 +197,7 @@ def test_boxes_in_view_is_exact():
 def test_a_counters_carcass_leaves_out_the_cabinets_and_drawers_built_into_it():
     """So that an open cabinet under a worktop shows its inside: the carcass is the
     rectangle less the openings, in pieces that do not overlap them or each other."""
-    from errands.envs.household.render.looks import carcass_pieces
+    from errands.envs.household.render.furniture_looks import carcass_pieces
 
     openings = [(0.0, 1.0, 0.1, 0.66), (1.0, 2.0, 0.1, 0.66), (0.0, 2.0, 0.67, 0.83), (0.5, 1.5, 0.4, 2.3)]
     pieces = carcass_pieces(0.0, 2.0, 0.1, 0.86, openings)

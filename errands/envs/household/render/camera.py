@@ -1,7 +1,7 @@
 """The agent's first-person camera: RGB, depth and instance segmentation, in NumPy.
 
 A frame is the home's primitives (the room and the furniture placed by placement.py,
-looking as looks.py says) ray cast from the agent's pose (raycast.py) and shaded
+looking as the *_looks.py modules say) ray cast from the agent's pose (raycast.py) and shaded
 (shading.py). What does not move is drawn once per pose and cached (see Camera), and the
 last few frames of a world are kept for views the agent returns to unchanged.
 

@@ -1,9 +1,10 @@
 """Placement: where each piece of a scene goes in 3D, for the first-person camera
 (camera.py). The walls from the cell grid (2.5 m high, with one door drawn on a free
-stretch of wall), and every fixed object's look in each state (looks.py), turned so that
-its front faces the room, standing on what is under it. Small objects rest on their
-receptacle's surfaces, by their index in its contents (place_contents); the held object
-is drawn in the lower right of the view (held_shape).
+stretch of wall), and every fixed object's look in each state (furniture_looks.py,
+appliance_looks.py, wall_looks.py), turned so that its front faces the room, standing on
+what is under it. Small objects rest on their receptacle's surfaces, by their index in
+its contents (place_contents); the held object is drawn in the lower right of the view
+(held_shape).
 
 Every fixed object also gets a *view box*: the axis-aligned box that holds everything it
 may ever draw, in any state, and everything that may rest on or in it. The geometric
@@ -19,9 +20,11 @@ from functools import lru_cache
 import numpy as np
 
 from ..scene import FLOOR, GRID_SIZE, WALL, Scene
-from .looks import ALONE, APPLIANCE_SIZE, Neighbours, appliance_look, mount_look, small_shape, \
-    small_shape_and_bounds, unit_look
+from .appliance_looks import APPLIANCE_SIZE, appliance_look
+from .furniture_looks import ALONE, Neighbours, unit_look
+from .object_looks import small_shape, small_shape_and_bounds
 from .primitives import EMPTY, WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
+from .wall_looks import mount_look
 
 HALF_CELL = GRID_SIZE / 2
 MOUNT_TYPES = {"Window", "Painting", "Mirror", "LightSwitch", "Blinds", "TowelHolder",
