@@ -11,13 +11,10 @@ An exception or a run past the per-episode time limit becomes that episode's fai
 from __future__ import annotations
 
 import json
-import random
 import signal
 import threading
 import time
 from contextlib import contextmanager
-
-import numpy as np
 
 from ..episode_log import EpisodeLog
 
@@ -76,22 +73,6 @@ def episode_record(episode: dict, log: EpisodeLog, started: float | None, traceb
 def timeout_reason(seconds: float | None, steps: int | None = None) -> str:
     taken = f" ({steps} steps taken)" if steps is not None else ""
     return f"the episode ran past its time limit of {seconds} s{taken}"
-
-
-def seed_everything(seed: int, env, agent) -> None:
-    """Before a household episode: the random generators, the env's and the planner's and
-    policy's (those that have a `seed(int)` method) from the episode's seed."""
-    from gymnasium.utils import seeding
-
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    env.unwrapped.np_random, _ = seeding.np_random(seed)
-    for part in (agent.planner, agent.policy):
-        if callable(getattr(part, "seed", None)):
-            part.seed(seed)
-
-
-_seed_everything = seed_everything  # the name errands.viewer.live imports
 
 
 @contextmanager

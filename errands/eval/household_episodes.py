@@ -16,8 +16,9 @@ from pathlib import Path
 from ..envs import HOUSEHOLD_ENV_ID
 from ..envs.tasks.goals import TaskGoal, goal_condition_total
 from ..episode_log import EpisodeLog
+from ..seeding import seed_everything
 from .config import NO_PLANNER, EvalConfig
-from .episode_job import EpisodeTimeout, deadline, episode_record, job_config, job_key, seed_everything, timeout_reason
+from .episode_job import EpisodeTimeout, deadline, episode_record, job_config, job_key, timeout_reason
 
 ENV_ID = HOUSEHOLD_ENV_ID
 DEFAULT_PLANNER = "oracle"
