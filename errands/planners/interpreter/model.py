@@ -1,7 +1,8 @@
 """The goal model: five small log-linear heads over hashed features of an instruction.
 
 - task type: a softmax over ALFRED's seven types, from the instruction's words, word
-  pairs and the kinds of objects it names;
+  pairs, the meaning the project's word tables give a word (CUE_WORDS: "scrub" is a
+  clean word, "wedge" a slice word) and the kinds of objects it names;
 - sliced: a logistic unit from the same features;
 - object, parent (or light) and movable receptacle: a softmax over the object types the
   instruction names (its mentions, lexicon.py), each candidate described by its type,
@@ -26,6 +27,8 @@ import numpy as np
 
 from ...envs.household.object_types import LIGHT_TYPES, OBJECT_TYPES
 from ...envs.tasks.goals import TASK_TYPES, TaskGoal
+from ...envs.tasks.instructions import SLICE_PHRASES
+from ...envs.transforms import TRANSFORMS
 from ...files import write_json_atomic
 from .lexicon import Mention, correct, find_mentions, tokenize
 
@@ -37,6 +40,13 @@ PLACE_WORDS = {"in", "into", "on", "onto", "inside", "to", "at", "under", "benea
                "towards", "there", "back"}
 SOURCE_WORDS = {"from", "off", "out", "of"}
 WITH_WORDS = {"with", "by", "using", "beside", "near"}
+# Words the project's tables give a meaning (the transform table's words for clean, heat
+# and cool, the slice phrases): a feature says which meaning a word has, so the model
+# reads a word it never saw in training by what the table says of it.
+MORE_TRANSFORM_WORDS = {"heat": ("bake", "toast"), "cool": ("freeze",)}  # that people use, beyond the table
+CUE_WORDS = {**{w: t.name for t in TRANSFORMS for w in t.all_words() + MORE_TRANSFORM_WORDS.get(t.name, ())},
+             **{w: "slice" for phrases in SLICE_PHRASES.values() for p in phrases
+                for w in p.replace("{name}", "").split() if w not in ("a", "of", "the")}}
 STEP_MARK = re.compile(r"(?:^|\s)(?:\d+[.)]|step \d+:?|first,?|then,?|next,?|finally,?|after that,?)\s", re.I)
 
 
@@ -80,6 +90,7 @@ def sentence_features(r: Reading) -> list[str]:
     mentioned = {i for m in r.mentions for i in range(m.start, m.end)}
     words = [w for i, w in enumerate(r.words) if i not in mentioned]
     feats = ["bias"] + [f"w={w}" for w in words] + [f"b={a}_{b}" for a, b in zip(r.words, r.words[1:])]
+    feats += [f"cue={CUE_WORDS[w]}" for w in words if w in CUE_WORDS]
     kinds = [kind_of(m.types[0]) for m in r.mentions]
     for m in r.mentions:
         feats += [f"m={t}" for t in m.types]

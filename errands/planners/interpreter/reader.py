@@ -27,7 +27,7 @@ from ...failures import Failure, FailureCategory, FailureKind
 from ..goal_parser import parse_goal
 from ..reading import GoalReading
 from .lexicon import COMMON_WORDS, name_words
-from .model import NONE, GoalModel, read
+from .model import MORE_TRANSFORM_WORDS, NONE, GoalModel, read
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "goal-model"
 TOP = 4  # candidates kept per head in the search
@@ -35,8 +35,7 @@ TOP = 4  # candidates kept per head in the search
 # of people's words knows them all) and a few more that people use. Two of them said as
 # commands ("heat the apple and chill it") ask for two transforms of one object: a
 # contradiction to report, not to guess at.
-MORE_VERBS = {"heat": ("bake", "toast"), "cool": ("freeze",)}
-TRANSFORM_VERBS = {t.task_type: t.train_words.verbs + t.novel_words.verbs + MORE_VERBS.get(t.name, ())
+TRANSFORM_VERBS = {t.task_type: t.train_words.verbs + t.novel_words.verbs + MORE_TRANSFORM_WORDS.get(t.name, ())
                    for t in TRANSFORMS}
 COMMAND_AFTER = {"and", "then", "please", "also", "first", "next", "finally", "you", "to"}
 
