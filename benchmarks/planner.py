@@ -94,6 +94,9 @@ def main() -> int:
                         help="the LLM readers' backend (default: the packaged SmolLM2 through llama.cpp)")
     parser.add_argument("--llm-base-url", help="with --llm-backend openai: the server, e.g. http://127.0.0.1:8080/v1")
     parser.add_argument("--llm-model", help="with --llm-backend openai: the model name to ask for")
+    parser.add_argument("--llm-server-grammar", action="store_true",
+                        help="with --llm-backend openai: send llama.cpp's GBNF grammar (a llama-cpp-python server, "
+                             "which takes no json_schema response format)")
     parser.add_argument("--llm-name", default="llm", help="the LLM readers' label in the table (default llm)")
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated sets (default all four)")
     parser.add_argument("--sr", action="store_true", help="also the end-to-end SR of each suite (errands eval)")
@@ -107,7 +110,11 @@ def main() -> int:
     if args.llm_sample:
         from errands.planners import make_planner
 
-        options = {"base_url": args.llm_base_url, "model": args.llm_model} if args.llm_backend == "openai" else {}
+        options = {}
+        if args.llm_backend == "openai":
+            options = {"base_url": args.llm_base_url, "model": args.llm_model}
+            if args.llm_server_grammar:
+                options.update(send_grammar=True, schema_format="json_object")
         llm = make_planner("llm", mode="goal", backend=args.llm_backend, **options)
         readers[args.llm_name] = LLMReader(llm)
         readers[f"combined+{args.llm_name}"] = InterpreterPlanner("combined", llm=llm)
