@@ -106,7 +106,7 @@ INSTRUCTIONS = [
 def test_packaged_model_reads_goals_through_llama_cpp(planner):
     """Every answer is a valid goal (the grammar's doing) whose object and place are the
     ones the instruction names (grounding); which task type the 135M model picks is
-    measured by benchmarks/planner.py, not asserted here."""
+    measured by benchmarks/llm_planner.py, not asserted here."""
     for instruction, goal, scene in INSTRUCTIONS:
         task = Task(goal, scene, seed=0, instruction=instruction)
         plan = planner.plan(instruction, context_for(task))
