@@ -6,7 +6,7 @@ searches the combinations in order of probability and keeps those the task rules
 object types, those the scene can hold. The rule-based reader (goal_parser.py) is a
 second opinion: a combination it agrees with gets the model's `rules_weight` in log space.
 The confidence is the chosen combination's share of the probability of all valid ones,
-at the temperature fitted on the development set (`fit_temperature`).
+at the temperature fitted on the development set (train.py, `fit_combination`).
 
 An instruction that cannot be read ends as a `Failure` of category CANNOT_DO that says
 why: empty, not understood (no object named, not English), contradictory (two
