@@ -10,7 +10,7 @@ import gymnasium as gym
 import pytest
 
 import errands
-from errands.envs.skills import Plan, PlanError, SkillCall
+from errands.envs.skills import PlanError
 from errands.envs.tasks.goals import TaskGoal
 from errands.envs.tasks.task import Task
 from errands.episode_log import (LOG_VERSION, EpisodeLog, PlanRecord, SkillRecord, StepRecord,
@@ -19,6 +19,7 @@ from errands.eval.taxonomy import classify_failure
 from errands.failures import FailureCategory, FailureKind
 from errands.policies import make_policy
 from errands.policies.agent import Agent
+from scripted_planner import ScriptedPlanner
 
 V1_LOGS = Path(__file__).parent / "data" / "episode_logs_v1.jsonl"
 # The fixture's episodes: the smoke suite's longest (oracle + expert), then on one heat task
@@ -60,21 +61,6 @@ def test_a_version_1_log_loads_as_records_and_keeps_its_json():
 
 def test_version_1_logs_classify_as_before():
     assert [classify_failure(r) for r in v1_records()] == V1_CLASSES
-
-
-class ScriptedPlanner:
-    name = "scripted"
-
-    def __init__(self, steps=None, error=None):
-        self.steps, self.error = steps, error
-
-    def plan(self, instruction, context):
-        if self.error:
-            raise self.error
-        return Plan([SkillCall(s, tuple(args)) for s, *args in self.steps])
-
-    def replan(self, feedback):
-        return self.plan(feedback.context.instruction, feedback.context)
 
 
 def test_version_2_logs_record_kinds_and_classify_as_version_1():

@@ -7,7 +7,7 @@ import gymnasium as gym
 import pytest
 
 import errands
-from errands.envs.skills import Plan, PlanError, SkillCall
+from errands.envs.skills import PlanError
 from errands.envs.household.world import World
 from errands.envs.tasks.goals import TaskGoal
 from errands.envs.tasks.task import Task
@@ -15,23 +15,7 @@ from errands.eval.compare import compare_runs, format_comparison, mcnemar_exact
 from errands.eval.taxonomy import classify_failure, failure_breakdown
 from errands.policies import make_policy
 from errands.policies.agent import Agent
-
-
-class ScriptedPlanner:
-    """Always the same plan (or the same error): a planner that makes one mistake."""
-
-    name = "scripted"
-
-    def __init__(self, steps=None, error=None):
-        self.steps, self.error = steps, error
-
-    def plan(self, instruction, context):
-        if self.error:
-            raise self.error
-        return Plan([SkillCall(s, tuple(args)) for s, *args in self.steps])
-
-    def replan(self, feedback):
-        return self.plan(feedback.context.instruction, feedback.context)
+from scripted_planner import ScriptedPlanner
 
 
 @pytest.fixture(scope="module")
