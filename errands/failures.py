@@ -79,8 +79,3 @@ class Failure:
     def to_dict(self) -> dict:
         return {"category": self.category.value, "kind": self.kind.value, "argument": self.argument,
                 "message": self.message}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Failure:
-        return cls(FailureCategory(data["category"]), FailureKind(data["kind"]), str(data.get("message", "")),
-                   data.get("argument"))

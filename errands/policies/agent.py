@@ -14,7 +14,7 @@ from typing import Callable
 
 from ..envs.actions import Action
 from ..envs.household.sensors import GoalSensors
-from ..envs.skills import SKILLS, PlanError, SkillCall, is_done, precondition_failure
+from ..envs.skills import PlanError, SkillCall, is_done, start_failure
 from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog, PlanRecord, SkillRecord, StepRecord
 from ..failures import Failure, FailureCategory, FailureKind
@@ -159,11 +159,9 @@ class _Run:
 
     def carry_out(self, index: int, call: SkillCall) -> Failure | None:
         world = self.env.unwrapped.world
-        skill = SKILLS.get(call.skill)
-        if skill is None or not skill.may_open_container:  # those open or fetch what they need themselves
-            unmet = precondition_failure(world, call)
-            if unmet is not None:
-                return replace(unmet, message=f"{call}: precondition failed: {unmet.message}")
+        unmet = start_failure(world, call)
+        if unmet is not None:
+            return replace(unmet, message=f"{call}: precondition failed: {unmet.message}")
         category = (FailureCategory.NAVIGATION_FAILURE if call.skill == "GotoLocation"
                     else FailureCategory.INTERACTION_FAILURE)
         if isinstance(self.env, GoalSensors):  # aim the goal sensors at this skill's target

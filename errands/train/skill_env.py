@@ -71,7 +71,7 @@ from ..envs.household.navigation import shortest_actions
 from ..envs.household.scene import Pose, Scene
 from ..envs.household.sensors import GoalSensors
 from ..envs.household_env import HouseholdEnv
-from ..envs.skills import SKILLS, SkillCall, goto_poses, is_done, precondition_error
+from ..envs.skills import SKILLS, SkillCall, goto_poses, is_done, start_failure
 
 STEP_PENALTY = 0.01
 FAILED_ACTION_PENALTY = 0.05
@@ -235,9 +235,9 @@ class HouseholdSkillEnv(gym.Env):
             if not is_done(world, call):
                 return f"{task.task_id}: the expert did not finish {call}"
         call = plan.steps[chosen]
-        error = precondition_error(world, call)
-        if error and call.skill not in ("PickupObject", "SliceObject", "PutObject"):  # as the Agent checks
-            return f"{task.task_id}: {call} cannot start ({error})"
+        unmet = start_failure(world, call)  # as the Agent checks
+        if unmet is not None:
+            return f"{task.task_id}: {call} cannot start ({unmet.message})"
         obs, info = self._detour(obs, info)
         poses = goto_poses(world, call) if call.skill == "GotoLocation" else None
         if poses == []:

@@ -20,11 +20,11 @@ from .open_object import OpenObject
 from .pickup_object import PickupObject
 from .plan import Plan, check_call
 from .put_object import PutObject
-from .registry import SKILLS, goto_poses, is_done, precondition_error, precondition_failure, skill_of
+from .registry import SKILLS, goto_poses, is_done, precondition_error, precondition_failure, skill_of, start_failure
 from .slice_object import SliceObject
 from .toggle_object import ToggleObject
 from .transform_object import TransformObject
 
 __all__ = ["ARG_KINDS", "SKILLS", "CloseObject", "GotoLocation", "OpenObject", "PickupObject", "Plan", "PlanError",
            "PutObject", "Skill", "SkillCall", "SliceObject", "ToggleObject", "TransformObject", "check_call",
-           "goto_poses", "is_done", "precondition_error", "precondition_failure", "skill_of"]
+           "goto_poses", "is_done", "precondition_error", "precondition_failure", "skill_of", "start_failure"]

@@ -49,6 +49,13 @@ def precondition_failure(world: World, call: SkillCall) -> Failure | None:
     return SKILLS.get(call.skill, _UNKNOWN).precondition(world, call)
 
 
+def start_failure(world: World, call: SkillCall) -> Failure | None:
+    """Why the skill cannot be started now: its precondition, except for the skills that
+    open or fetch what they need themselves (may_open_container); None when it can."""
+    skill = SKILLS.get(call.skill, _UNKNOWN)
+    return None if skill.may_open_container else skill.precondition(world, call)
+
+
 def precondition_error(world: World, call: SkillCall) -> str:
     """Why the skill cannot start now, for people ("" when it can)."""
     failure = precondition_failure(world, call)

@@ -176,3 +176,10 @@ def test_skill_preconditions_are_typed_failures():
                                                "slicing needs a Knife or ButterKnife in hand")
     assert failure("HeatObject", "Apple") is None and failure("CoolObject", "Apple") is None
     assert failure("CleanObject", "Apple") is None
+    # What the Agent checks before a skill starts: the precondition, except for skills that
+    # open or fetch what they need themselves.
+    from errands.envs.skills import start_failure
+
+    assert start_failure(w, SkillCall("PutObject", ("Apple", "Drawer"))) is None  # it walks and opens
+    assert start_failure(w, SkillCall("SliceObject", ("Apple",))) is None
+    assert start_failure(w, SkillCall("OpenObject", ("Drawer",))).kind is FailureKind.NOT_IN_REACH
