@@ -8,7 +8,8 @@ that are missing. An episode that raises is recorded as failed in the manifest a
 collection goes on. With `layouts` (ALFRED's gen/layouts folder) the tasks are drawn in
 ALFRED's real floor plans of the split instead of its procedural scenes. With `camera`
 (a resolution) the world sees through the agent's camera: the expert walks to where
-the frame shows what it acts on, and the learner sees what the camera shows.
+the frame shows what it acts on, and the learner sees what the camera shows; `frames`
+also keeps each step's camera image in the data (for exports and image policies).
 
 `backend="babyai:LEVEL"` records minigrid's BabyAI bot on a BabyAI level instead (one
 segment per episode, the mission as its text); episode i plays the level's env seed
@@ -31,7 +32,7 @@ from ..options import Options
 from ..policies.features import household_spec
 from .dataset import DATASET_FORMAT, DATASET_VERSION, MANIFEST, DatasetError, read_manifest, sha256, write_manifest, write_shard
 
-SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts", "camera")
+SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts", "camera", "frames")
 
 
 @dataclass(frozen=True)
@@ -47,18 +48,27 @@ class CollectConfig(Options):
     backend: str = "household"  # or "babyai:LEVEL"
     layouts: str | None = None  # ALFRED's gen/layouts folder: tasks in its floor plans of the split
     camera: int | None = None  # a resolution: the world seen through the agent's camera
+    frames: bool = False  # keep each step's camera image (needs camera)
 
     def __post_init__(self):
         super().__post_init__()
         if self.episodes < 1 or self.shard_size < 1 or self.workers < 1:
             raise ValueError(f"episodes, shard_size and workers must be at least 1, got {self.episodes}, "
                              f"{self.shard_size}, {self.workers}")
+        if self.frames and self.camera is None:
+            raise ValueError("frames keeps the camera's images: give a camera resolution (--camera RES) too")
+
+    @property
+    def frame_shape(self) -> tuple[int, int, int] | None:
+        """The shape of the recorded camera images, or None when none are kept."""
+        return (self.camera, self.camera, 3) if self.frames else None
 
     def env_config(self) -> HouseholdEnvConfig:
         """The household env a shard's episodes are played in (a bad camera resolution fails here)."""
         return HouseholdEnvConfig.seeing_through_camera(
             self.camera, split=self.split, layouts_dir=self.layouts,
-            scenes="alfred_floorplans" if self.layouts else "procedural")
+            scenes="alfred_floorplans" if self.layouts else "procedural",
+            **({"observations": ("view", "rgb")} if self.frames else {}))
 
 
 _DEFAULTS = CollectConfig()
@@ -67,11 +77,12 @@ _DEFAULTS = CollectConfig()
 def collect(out: str | Path, episodes: int, split: str = _DEFAULTS.split, seed: int = _DEFAULTS.seed,
             workers: int = _DEFAULTS.workers, shard_size: int = _DEFAULTS.shard_size, actor: str = _DEFAULTS.actor,
             progress: bool = True, overwrite: bool = False, backend: str = _DEFAULTS.backend,
-            layouts: str | None = _DEFAULTS.layouts, camera: int | None = _DEFAULTS.camera) -> dict:
+            layouts: str | None = _DEFAULTS.layouts, camera: int | None = _DEFAULTS.camera,
+            frames: bool = _DEFAULTS.frames) -> dict:
     """Collect `episodes` episodes into `out`; return the manifest. `backend` is
     "household" or "babyai:LEVEL"."""
     config = CollectConfig(episodes=episodes, split=split, seed=seed, workers=workers, shard_size=shard_size,
-                           actor=actor, backend=backend, layouts=layouts, camera=camera)
+                           actor=actor, backend=backend, layouts=layouts, camera=camera, frames=frames)
     out = Path(out)
     if overwrite and out.exists():
         shutil.rmtree(out)
@@ -83,9 +94,8 @@ def collect(out: str | Path, episodes: int, split: str = _DEFAULTS.split, seed: 
         config = config.replace(split=None)
     else:
         config.env_config()  # a bad resolution fails before any work
-    split = config.split
     source = {key: getattr(config, key) for key in SOURCE_KEYS}
-    manifest = _open(out, source, spec)
+    manifest = _open(out, source, spec, config.frame_shape)
     jobs = []
     for index, first in enumerate(range(0, episodes, shard_size)):
         name = f"shard-{index:05d}.parquet"
@@ -93,7 +103,7 @@ def collect(out: str | Path, episodes: int, split: str = _DEFAULTS.split, seed: 
         count = min(shard_size, episodes - first)
         if known and known["episodes"] == count and (out / name).is_file() and sha256(out / name) == known["sha256"]:
             continue
-        jobs.append((str(out), name, first, count, split, seed, actor, layouts, camera))
+        jobs.append((str(out), name, first, count, config.to_dict()))
     bar = tqdm(total=episodes, initial=episodes - sum(j[3] for j in jobs), unit="episode", desc="collect",
                disable=not progress)
     for name, info in _run(jobs, workers, shard_function):
@@ -123,9 +133,12 @@ def backend_parts(backend: str, actor: str):
     return babyai_spec(), partial(collect_babyai_shard, level=level)
 
 
-def _open(out: Path, source: dict, spec) -> dict:
+def _open(out: Path, source: dict, spec, frames: tuple[int, int, int] | None) -> dict:
     if (out / MANIFEST).is_file():
         manifest = read_manifest(out)
+        if manifest["version"] != DATASET_VERSION:
+            raise DatasetError(f"{out} holds dataset version {manifest['version']}, from an earlier errands; "
+                               f"this one writes version {DATASET_VERSION}: use another folder or --overwrite")
         old = {k: manifest["source"].get(k) for k in SOURCE_KEYS}
         if old != source:
             diff = ", ".join(f"{k}: {old[k]!r} there, {source[k]!r} now" for k in SOURCE_KEYS if old[k] != source[k])
@@ -133,7 +146,7 @@ def _open(out: Path, source: dict, spec) -> dict:
         return manifest
     out.mkdir(parents=True, exist_ok=True)
     return {"format": DATASET_FORMAT, "version": DATASET_VERSION, "spec": spec.to_dict(),
-            "source": dict(source), "shards": {}}
+            "frames": list(frames) if frames else None, "source": dict(source), "shards": {}}
 
 
 def _run(jobs: list[tuple], workers: int, shard_function):
@@ -155,25 +168,27 @@ def collect_shard(job: tuple) -> tuple[str, dict]:
     from ..policies.agent import Agent
     from .recording import ExpertTeacher, RecordingPolicy
 
-    out, name, first, count, split, seed, actor_name, layouts, camera = job
-    if actor_name == "expert":
-        recorder = RecordingPolicy(make_policy("expert"))
+    out, name, first, count, config = job
+    config = CollectConfig.from_dict(config)
+    if config.actor == "expert":
+        recorder = RecordingPolicy(make_policy("expert"), frames=config.frames)
     else:
         import torch
 
         torch.set_num_threads(1)
-        recorder = RecordingPolicy(make_policy(actor_name), ExpertTeacher())
+        recorder = RecordingPolicy(make_policy(config.actor), ExpertTeacher(), frames=config.frames)
     agent = Agent(OraclePlanner(), recorder)
-    env = HouseholdEnv(**CollectConfig(split=split, layouts=layouts, camera=camera).env_config().kwargs())
+    env = HouseholdEnv(**config.env_config().kwargs())
     sampler = env.sampler  # the env's own task distribution: the split's scenes, or its floor plans
 
-    def play(episode: int) -> tuple[list[dict], str, str]:
+    def play(episode: int) -> tuple[list[dict], dict]:
         recorder.rows, recorder.segment = [], -1
-        task = sampler.sample(np.random.default_rng([seed, episode]))
-        agent.run_episode(env, task)
-        return recorder.rows, task.task_id, task.goal.task_type
+        task = sampler.sample(np.random.default_rng([config.seed, episode]))
+        log = agent.run_episode(env, task)
+        return recorder.rows, {"task_id": task.task_id, "task_type": task.goal.task_type,
+                               "instruction": task.instruction, "success": log.success}
 
-    return _write_episodes(out, name, range(first, first + count), household_spec(), play)
+    return _write_episodes(out, name, range(first, first + count), household_spec(), play, config.frame_shape)
 
 
 def collect_babyai_shard(job: tuple, level: str) -> tuple[str, dict]:
@@ -183,35 +198,39 @@ def collect_babyai_shard(job: tuple, level: str) -> tuple[str, dict]:
     from ..policies.babyai_policy import record_demonstration
     from ..policies.features import babyai_spec
 
-    out, name, first, count, _split, seed, _actor, _layouts, _camera = job
+    out, name, first, count, config = job
+    seed = CollectConfig.from_dict(config).seed
     env = BabyAIEnv(level)
 
-    def play(episode: int) -> tuple[list[dict], str, str]:
+    def play(episode: int) -> tuple[list[dict], dict]:
         env_seed = training_seed(seed, episode)
         recorded, log = record_demonstration(env, env_seed)
         if not log.success:
             raise RuntimeError(f"the bot did not solve it ({log.failure_reason})")
-        return recorded, f"{level}-{env_seed}", level
+        return recorded, {"task_id": f"{level}-{env_seed}", "task_type": level,
+                          "instruction": log.instruction, "success": True}
 
     return _write_episodes(out, name, range(first, first + count), babyai_spec(), play)
 
 
-def _write_episodes(out, name: str, episodes: range, spec, play) -> tuple[str, dict]:
-    """Record each episode with `play(episode) -> (rows, task_id, task_type)`, tag its rows,
-    and write them as the shard `name`; an episode whose play raises is listed as failed
-    in the shard's manifest entry and the others go on."""
+def _write_episodes(out, name: str, episodes: range, spec, play,
+                    frames: tuple[int, int, int] | None = None) -> tuple[str, dict]:
+    """Record each episode with `play(episode) -> (rows, episode columns)`, tag its rows
+    with the episode's columns (task_id, task_type, instruction, success), and write them
+    as the shard `name`; an episode whose play raises is listed as failed in the shard's
+    manifest entry and the others go on."""
     rows, failed, segments = [], [], 0
     for episode in episodes:
         try:
-            recorded, task_id, task_type = play(episode)
+            recorded, columns = play(episode)
         except Exception as e:  # one bad episode is recorded, not fatal
             failed.append({"episode": episode, "error": f"{type(e).__name__}: {e}",
                            "trace": traceback.format_exc(limit=-4)})
             continue
         for row in recorded:
-            row.update(episode=episode, task_id=task_id, task_type=task_type)
+            row.update(episode=episode, **columns)
         rows.extend(recorded)
         segments += len({row["segment"] for row in recorded})
-    digest = write_shard(Path(out) / name, rows, spec)
+    digest = write_shard(Path(out) / name, rows, spec, frames)
     return name, {"episodes": len(episodes), "rows": len(rows), "segments": segments, "failed": failed,
                   "sha256": digest}

@@ -1,4 +1,4 @@
-"""`errands collect` and `errands train bc|dagger|rl`."""
+"""`errands collect`, `errands train bc|dagger|rl` and `errands export lerobot|minari`."""
 
 from __future__ import annotations
 
@@ -43,6 +43,9 @@ def add_train_commands(sub) -> None:
                                        "split (default: the split's procedural scenes)")
     col.add_argument("--camera", type=int, metavar="RES",
                      help=f"{CAMERA_FLAG_HELP}; the expert walks to where the frame shows its targets")
+    col.add_argument("--frames", action="store_true",
+                     help="keep each step's camera image in the data (needs --camera; about RES*RES*3 bytes a "
+                          "step before compression), for `errands export` videos and image policies")
     col.add_argument("--seed", type=int, default=collecting.seed,
                      help=f"seed of the task draws (default {collecting.seed})")
     col.add_argument("--workers", type=int, default=collecting.workers,
@@ -61,6 +64,7 @@ def add_train_commands(sub) -> None:
     col.add_argument("--overwrite", action="store_true", help="delete the folder's data and start again")
     col.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     col.set_defaults(handler=cmd_collect)
+    add_export_command(sub)
 
     from .imitation_config import TrainConfig
 
@@ -98,6 +102,80 @@ def add_train_commands(sub) -> None:
                                 "--camera; default: the geometric rule)")
         p.set_defaults(handler=cmd_train)
     add_rl_command(algos)
+
+
+EXPORT_EPILOG = """examples:
+  errands collect --episodes 500 --camera 64 --frames --out data/demos-rgb
+  errands export lerobot data/demos-rgb exports/household-lerobot
+  errands export minari data/demos errands/household-seen-v0
+  errands collect --level GoToLocal --episodes 1000 --out data/gotolocal
+  errands export minari data/gotolocal errands/babyai-gotolocal-v0 --root exports/minari
+
+Loading them:
+  from lerobot.datasets.lerobot_dataset import LeRobotDataset
+  dataset = LeRobotDataset("errands/household", root="exports/household-lerobot")
+  import minari; dataset = minari.load_dataset("errands/household-seen-v0")
+
+Only demonstrations export (data collected with --actor expert): a DAgger dataset's labels
+are the expert's, not the actions taken. Data collected before dataset version 2 lacks the
+instructions: collect it again.
+"""
+
+
+def add_export_command(sub) -> None:
+    ex = sub.add_parser("export", help="write demonstrations as a LeRobot or Minari dataset",
+                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXPORT_EPILOG,
+                        description="Write a dataset of `errands collect` (household or BabyAI demonstrations) in "
+                                    "the format another tool reads: one episode per collected episode, one step per "
+                                    "skill step, the instruction as the task.")
+    formats = ex.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    lr = formats.add_parser("lerobot", help="a LeRobot dataset (v3.0 layout: Parquet, meta/, MP4 videos)",
+                            description="Write DATA as a LeRobot dataset folder OUT (codebase version v3.0): data and "
+                                        "episode Parquet files, meta/info.json, tasks (the instructions), subtasks (the "
+                                        "skills), stats, and the camera images as MP4 when DATA kept frames. Loading "
+                                        "it needs the lerobot package (pip install 'errands[lerobot]', which brings "
+                                        "its own torch); writing it does not.")
+    lr.add_argument("data", type=Path, help="dataset folder of errands collect")
+    lr.add_argument("out", type=Path, help="the LeRobot dataset folder to write")
+    lr.add_argument("--fps", type=int, default=10,
+                    help="frames per second written in the metadata and videos (steps carry no clock; default 10)")
+    lr.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    lr.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    lr.set_defaults(handler=cmd_export)
+    mi = formats.add_parser("minari", help="a Minari dataset, through the minari package",
+                            description="Write DATA as the Minari dataset NAME with the minari package (pip install "
+                                        "'errands[minari]'), in Minari's folder ($MINARI_DATASETS_PATH or "
+                                        "~/.minari/datasets) or --root; minari.load_dataset(NAME) reads it.")
+    mi.add_argument("data", type=Path, help="dataset folder of errands collect")
+    mi.add_argument("name", help="the Minari dataset id, e.g. errands/household-seen-v0")
+    mi.add_argument("--root", type=Path, help="the Minari datasets folder to write in (default: Minari's own)")
+    mi.add_argument("--overwrite", action="store_true", help="replace the dataset if it exists")
+    mi.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    mi.set_defaults(handler=cmd_export)
+
+
+def cmd_export(args) -> int:
+    import time
+
+    started = time.perf_counter()
+    if args.format == "lerobot":
+        from .lerobot_export import export_lerobot
+
+        info = export_lerobot(args.data, args.out, fps=args.fps, overwrite=args.overwrite,
+                              progress=not args.no_progress)
+        episodes, steps, where = info["total_episodes"], info["total_frames"], args.out
+    else:
+        from .minari_export import export_minari
+
+        try:
+            dataset = export_minari(args.data, args.name, root=args.root, overwrite=args.overwrite,
+                                    progress=not args.no_progress)
+        except ImportError as e:
+            print(f"errands export: error: {e}")
+            return 2
+        episodes, steps, where = dataset.total_episodes, dataset.total_steps, f"Minari dataset {args.name}"
+    print(f"{where}: {episodes} episodes, {steps} steps ({time.perf_counter() - started:.1f} s)")
+    return 0
 
 
 RL_EPILOG = """examples:
@@ -185,7 +263,7 @@ def cmd_collect(args) -> int:
     manifest = collect(args.out, args.episodes, split=args.split, seed=args.seed, workers=args.workers,
                        shard_size=args.shard_size, actor=args.actor, progress=not args.no_progress,
                        overwrite=args.overwrite, backend=f"babyai:{args.level}" if args.level else "household",
-                       layouts=args.layouts, camera=args.camera)
+                       layouts=args.layouts, camera=args.camera, frames=args.frames)
     totals = manifest["totals"]
     print(f"{args.out}: {totals['episodes']} episodes, {totals['segments']} skill segments, {totals['rows']} steps "
           f"({totals['failed_episodes']} failed episodes, listed in the manifest)")

@@ -21,9 +21,13 @@ step of one skill:
 | extras  | list<int16>              | the categorical extras (names in the manifest)      |
 | action  | int16                    | label: index into the manifest's action_names       |
 | target  | int16                    | label: index into target_names (0 = none)           |
+| instruction | string               | the episode's instruction (the BabyAI mission)      |
+| success | bool                     | whether the episode reached its goal                |
+| rgb     | fixed_size_binary(H*W*3) | only with `frames`: the camera image the step saw   |
 
 The manifest records the observation spec (shapes, vocabularies, action and target
-names), how the data was collected, and per shard its episodes, rows, failed episodes
+names), the camera frames' shape when they were recorded (`frames`), how the data was
+collected, and per shard its episodes, rows, failed episodes
 and SHA-256. Each shard is written atomically and the manifest after it, so an
 interrupted collection resumes where it stopped.
 """
@@ -41,7 +45,8 @@ from ..files import atomic_target, write_json_atomic
 from ..policies.features import ObservationSpec, Vocabulary
 
 DATASET_FORMAT = "errands-demonstrations"
-DATASET_VERSION = 1
+DATASET_VERSION = 2  # 2 added instruction, success and the optional rgb frames
+READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
 
 
@@ -49,22 +54,26 @@ class DatasetError(ValueError):
     """A dataset that is missing, corrupt, or does not match what reads it."""
 
 
-def schema(spec: ObservationSpec):
+def schema(spec: ObservationSpec, frames: tuple[int, int, int] | None = None):
     import pyarrow as pa
 
     h, w, c = spec.grid_shape
-    return pa.schema([("episode", pa.int64()), ("task_id", pa.string()), ("task_type", pa.string()),
-                      ("segment", pa.int32()), ("skill", pa.string()), ("step", pa.int16()),
-                      ("grid", pa.binary(h * w * c)), ("extras", pa.list_(pa.int16())),
-                      ("action", pa.int16()), ("target", pa.int16())])
+    columns = [("episode", pa.int64()), ("task_id", pa.string()), ("task_type", pa.string()),
+               ("segment", pa.int32()), ("skill", pa.string()), ("step", pa.int16()),
+               ("grid", pa.binary(h * w * c)), ("extras", pa.list_(pa.int16())),
+               ("action", pa.int16()), ("target", pa.int16()), ("instruction", pa.string()), ("success", pa.bool_())]
+    if frames is not None:
+        columns.append(("rgb", pa.binary(int(np.prod(frames)))))
+    return pa.schema(columns)
 
 
-def write_shard(path: Path, rows: list[dict], spec: ObservationSpec) -> str:
+def write_shard(path: Path, rows: list[dict], spec: ObservationSpec,
+                frames: tuple[int, int, int] | None = None) -> str:
     """Write rows atomically; return the file's SHA-256."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist(rows, schema=schema(spec))
+    table = pa.Table.from_pylist(rows, schema=schema(spec, frames))
     with atomic_target(path) as tmp:
         pq.write_table(table, tmp, compression="zstd")
     return sha256(path)
@@ -86,8 +95,9 @@ def read_manifest(folder: str | Path) -> dict:
         manifest = json.loads(path.read_text())
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise DatasetError(f"{path} is not valid JSON: {e}") from None
-    if manifest.get("format") != DATASET_FORMAT or manifest.get("version") != DATASET_VERSION:
-        raise DatasetError(f"{path}: expected format {DATASET_FORMAT!r} version {DATASET_VERSION}, got "
+    if manifest.get("format") != DATASET_FORMAT or manifest.get("version") not in READABLE_VERSIONS:
+        raise DatasetError(f"{path}: expected format {DATASET_FORMAT!r} version "
+                           f"{' or '.join(map(str, READABLE_VERSIONS))}, got "
                            f"{manifest.get('format')!r} version {manifest.get('version')!r}")
     return manifest
 
@@ -171,3 +181,85 @@ def _to_arrays(spec: ObservationSpec, tables) -> Demonstrations:
     starts = np.asarray(boundaries[:-1], dtype=np.int64)
     lengths = np.diff(np.asarray(boundaries, dtype=np.int64))
     return Demonstrations(spec, grid, extra, action, target, starts, lengths, [texts[s] for s in starts])
+
+
+@dataclass
+class RecordedEpisode:
+    """One episode of a demonstration dataset, its rows in step order (for exports)."""
+
+    episode: int
+    task_id: str
+    task_type: str
+    instruction: str
+    success: bool
+    skills: list[str]  # (T,) the skill call each step belongs to
+    segment: np.ndarray  # (T,) the skill's run within the episode
+    grid: np.ndarray  # (T, H, W, C) uint8
+    extras: np.ndarray  # (T, K) int64
+    action: np.ndarray  # (T,) int64: index into the spec's action_names
+    target: np.ndarray  # (T,) int64: index into target_names
+    rgb: np.ndarray | None  # (T, h, w, 3) uint8 camera images, when the data kept them
+
+    def __len__(self) -> int:
+        return len(self.action)
+
+
+def read_episodes(folder: str | Path, verify: bool = True):
+    """(manifest, iterator of RecordedEpisode) of a demonstration dataset, shard by shard.
+
+    Only demonstrations export: rows whose labels are the actions that were taken, with
+    the instruction each episode followed (dataset version 2). A DAgger dataset's labels
+    are the expert's, not what the learner did, so its steps are no trajectory."""
+    import pyarrow.parquet as pq
+
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if manifest["version"] < 2:
+        raise DatasetError(f"{folder}: dataset version {manifest['version']} has no instructions or outcomes; "
+                           f"collect it again with this errands (the same command writes version {DATASET_VERSION})")
+    actor = manifest["source"].get("actor", "expert")
+    if actor != "expert":
+        raise DatasetError(f"{folder} was collected with actor {actor!r} (DAgger data: its labels are the expert's, "
+                           f"not the actions taken); only demonstrations (actor 'expert') export as trajectories")
+    spec = ObservationSpec.from_dict(manifest["spec"])
+    frames = tuple(manifest["frames"]) if manifest.get("frames") else None
+
+    def episodes():
+        for name, shard in sorted(manifest["shards"].items()):
+            path = folder / name
+            if not path.is_file():
+                raise DatasetError(f"{path} is listed in the manifest but missing")
+            if verify and sha256(path) != shard["sha256"]:
+                raise DatasetError(f"{path} is corrupt: its SHA-256 differs from the manifest's")
+            try:
+                table = pq.read_table(path)
+            except Exception as e:  # pyarrow raises several types for damaged files
+                raise DatasetError(f"{path} is not a readable Parquet file: {e}") from None
+            yield from _shard_episodes(path, table, spec, frames)
+
+    return manifest, episodes()
+
+
+def _shard_episodes(path: Path, table, spec: ObservationSpec, frames):
+    missing = [c for c in ("instruction", "success") + (("rgb",) if frames else ()) if c not in table.column_names]
+    if missing:
+        raise DatasetError(f"{path}: column {missing[0]!r} is missing (the manifest says version 2)")
+    data = table.to_pydict()
+    h, w, c = spec.grid_shape
+    episode = np.asarray(data["episode"], dtype=np.int64)
+    bounds = [0] + [i for i in range(1, len(episode)) if episode[i] != episode[i - 1]] + [len(episode)]
+    for start, end in zip(bounds[:-1], bounds[1:]):
+        if start == end:
+            continue  # a shard whose episodes all failed
+        rows = slice(start, end)
+        rgb = None
+        if frames:
+            rgb = np.frombuffer(b"".join(data["rgb"][rows]), dtype=np.uint8).reshape(-1, *frames)
+        yield RecordedEpisode(
+            episode=int(episode[start]), task_id=data["task_id"][start], task_type=data["task_type"][start],
+            instruction=data["instruction"][start], success=bool(data["success"][start]),
+            skills=list(data["skill"][rows]), segment=np.asarray(data["segment"][rows], dtype=np.int64),
+            grid=np.frombuffer(b"".join(data["grid"][rows]), dtype=np.uint8).reshape(-1, h, w, c),
+            extras=np.asarray(data["extras"][rows], dtype=np.int64).reshape(end - start, len(spec.extras_vocab)),
+            action=np.asarray(data["action"][rows], dtype=np.int64),
+            target=np.asarray(data["target"][rows], dtype=np.int64), rgb=rgb)

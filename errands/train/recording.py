@@ -62,12 +62,12 @@ class RecordingPolicy:
     """Acts with `actor` and records, for every step of every skill, the features and
     the label: the actor's own step when no teacher is given, else the teacher's. It
     reads the goal sensors (`sensors`) and hands the world on only to the actor and
-    teacher that need it."""
+    teacher that need it. With `frames` each row also keeps the camera image ("rgb")."""
 
     sensors = GOAL_SENSOR_KEYS
 
-    def __init__(self, actor, teacher: ExpertTeacher | None = None):
-        self.actor, self.teacher = actor, teacher
+    def __init__(self, actor, teacher: ExpertTeacher | None = None, frames: bool = False):
+        self.actor, self.teacher, self.frames = actor, teacher, frames
         self.name = actor.name
         self.needs_world = needs_world(actor) or (teacher is not None and needs_world(teacher))
         self.rows: list[dict] = []
@@ -91,8 +91,11 @@ class RecordingPolicy:
         if wanted.done or wanted.action is not None:
             action, target = ((POLICY_ACTIONS.index(SKILL_DONE), 0) if wanted.done
                               else action_label(wanted.action))
-            self.rows.append({"segment": self.segment, "skill": str(call), "step": self.tracker.steps,
-                              "grid": grid.tobytes(), "extras": extras.tolist(), "action": action, "target": target})
+            row = {"segment": self.segment, "skill": str(call), "step": self.tracker.steps,
+                   "grid": grid.tobytes(), "extras": extras.tolist(), "action": action, "target": target}
+            if self.frames:
+                row["rgb"] = observation["rgb"].tobytes()
+            self.rows.append(row)
         if step.action is not None:
             self.tracker.took(step.action)
         return step
