@@ -48,6 +48,7 @@ DATASET_FORMAT = "errands-demonstrations"
 DATASET_VERSION = 2  # 2 added instruction, success and the optional rgb frames
 READABLE_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
+MANIFEST_FIELDS = {"spec": dict, "source": dict, "shards": dict}  # what every reader needs
 
 
 class DatasetError(ValueError):
@@ -99,6 +100,10 @@ def read_manifest(folder: str | Path) -> dict:
         raise DatasetError(f"{path}: expected format {DATASET_FORMAT!r} version "
                            f"{' or '.join(map(str, READABLE_VERSIONS))}, got "
                            f"{manifest.get('format')!r} version {manifest.get('version')!r}")
+    for field, kind in MANIFEST_FIELDS.items():
+        if not isinstance(manifest.get(field), kind):
+            raise DatasetError(f"{path}: field {field!r} is {'missing' if field not in manifest else 'malformed'} "
+                               f"(expected a {kind.__name__})")
     return manifest
 
 

@@ -104,7 +104,7 @@ def test_lerobot_dataset_loads_the_export(lerobot_out, episodes, monkeypatch):
     dataset = LeRobotDataset("errands/household", root=lerobot_out, video_backend="pyav")
     steps = [(e, i) for e in episodes for i in range(len(e))]
     assert len(dataset) == len(steps) and dataset.num_episodes == 3
-    for index in (0, len(episodes[0]), len(steps) - 1):
+    for index in range(len(steps)):
         item = dataset[index]
         episode, step = steps[index]
         assert item["task"] == episode.instruction
@@ -188,6 +188,20 @@ def test_exports_refuse_bad_datasets(demos, tmp_path):
         (folder / "manifest.json").write_text(json.dumps(manifest))
         with pytest.raises(DatasetError, match=message):
             export_lerobot(folder, tmp_path / f"out-{key}", progress=False)
+    folder = tmp_path / "bad-spec"
+    shutil.copytree(demos, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["spec"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(DatasetError, match=r"bad-spec/manifest\.json: field 'spec' is missing"):
+        export_lerobot(folder, tmp_path / "out-spec", progress=False)
+    # a shard that lacks a column of its version
+    folder = tmp_path / "bad-column"
+    shutil.copytree(demos, folder)
+    table = pq.read_table(folder / "shard-00000.parquet").drop_columns(["instruction"])
+    pq.write_table(table, folder / "shard-00000.parquet")
+    with pytest.raises(DatasetError, match=r"shard-00000\.parquet: column 'instruction' is missing"):
+        list(read_episodes(folder, verify=False)[1])
     with pytest.raises(DatasetError, match="manifest.json is missing"):
         export_lerobot(tmp_path, tmp_path / "out-none", progress=False)
 
