@@ -52,6 +52,9 @@ PAGES = {
     "babyai.md": (
         "BabyAI", "Behaviour cloning on the BabyAI bot's demonstrations, per level and budget.",
         ["babyai_bc"]),
+    "datasets.md": (
+        "Datasets", "Demonstrations exported for other tools: LeRobot (v3.0 layout) and Minari.",
+        ["dataset_export"]),
 }
 
 
