@@ -6,9 +6,9 @@ to load it, not to write it):
     meta/info.json                           codebase_version "v3.0", fps, features, totals
     meta/tasks.parquet                       the instructions (index) -> task_index
     meta/subtasks.parquet                    the skill calls (index) -> subtask_index
-    meta/stats.json                          min, max, mean, std, count per feature
+    meta/stats.json                          min, max, mean, std, quantiles, count per feature
     meta/episodes/chunk-000/file-000.parquet one row per episode: length, tasks, where its
-                                             rows and video frames are
+                                             rows and video frames are, its statistics
     data/chunk-000/file-NNN.parquet          one row per step (frame)
     videos/observation.images.camera/chunk-000/file-NNN.mp4
                                              the camera images, episodes one after another
@@ -112,7 +112,7 @@ class _Writer:
         self.pending_bytes = 0
         self.data_file = 0
         self.video = _VideoFiles(root, fps) if frames else None
-        self.stats = _Stats()
+        self.stats: list[dict] = []  # per episode
 
     def add(self, episode: RecordedEpisode) -> None:
         n = len(episode)
@@ -141,8 +141,10 @@ class _Writer:
                   "errands_episode": episode.episode}
         if self.video is not None:
             record.update(self.video.add(episode.rgb))
-            self.stats.add_images(CAMERA_KEY, episode.rgb)
-        self.stats.add(columns)
+        stats = episode_stats(columns, episode.rgb if self.video is not None else None)
+        record.update({f"stats/{key}/{name}": value.tolist() for key, named in stats.items()
+                       for name, value in named.items()})
+        self.stats.append(stats)
         self.pending.append(columns)
         self.pending_bytes += sum(v.nbytes for v in columns.values())
         self.episodes.append(record)
@@ -189,7 +191,7 @@ class _Writer:
         episodes_path = self.root / EPISODES_PATH
         episodes_path.parent.mkdir(parents=True, exist_ok=True)
         pd.DataFrame(self.episodes).to_parquet(episodes_path)
-        write_json_atomic(meta / "stats.json", self.stats.result())
+        write_json_atomic(meta / "stats.json", aggregate_stats(self.stats))
         info = {
             "codebase_version": CODEBASE_VERSION, "robot_type": f"errands-{self.spec['backend']}",
             "total_episodes": len(self.episodes), "total_frames": self.frames_written, "total_tasks": len(self.tasks),
@@ -229,40 +231,48 @@ def _hf_features(described: dict) -> dict:
     return types
 
 
-class _Stats:
-    """LeRobot's per-feature statistics (min, max, mean, std, count) over all frames; image
-    statistics are per channel on pixels scaled to [0, 1], as LeRobot normalises them."""
+QUANTILES = (0.01, 0.10, 0.50, 0.90, 0.99)  # the quantiles LeRobot keeps beside min, max, mean, std
 
-    def __init__(self):
-        self.sums: dict[str, list] = {}
 
-    def _add(self, key: str, values: np.ndarray, axis: tuple[int, ...]) -> None:
-        """Fold in `values` (frames first), reduced over `axis` (kept as size-1 dimensions
-        but the first, so that images give (C, 1, 1) and features their own shape)."""
-        values = values.astype(np.float64)
-        reduce = {"axis": axis, "keepdims": True}
-        part = [values.min(**reduce)[0], values.max(**reduce)[0], values.sum(**reduce)[0],
-                (values ** 2).sum(**reduce)[0], values.size // values.min(**reduce).size, len(values)]
-        old = self.sums.get(key)
-        self.sums[key] = part if old is None else [np.minimum(old[0], part[0]), np.maximum(old[1], part[1]),
-                                                   old[2] + part[2], old[3] + part[3], old[4] + part[4],
-                                                   old[5] + part[5]]
+def feature_stats(values: np.ndarray, axis: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """One episode's statistics of a feature (frames first), reduced over `axis` and kept
+    in the feature's shape (images give per-channel (C, 1, 1)), as LeRobot computes them."""
+    values = values.astype(np.float64)
+    reduced = {"min": values.min(axis=axis, keepdims=True), "max": values.max(axis=axis, keepdims=True),
+               "mean": values.mean(axis=axis, keepdims=True), "std": values.std(axis=axis, keepdims=True)}
+    for q in QUANTILES:
+        reduced[f"q{round(q * 100):02d}"] = np.quantile(values, q, axis=axis, keepdims=True)
+    stats = {name: value[0] for name, value in reduced.items()}
+    stats["count"] = np.array([len(values)])
+    return stats
 
-    def add(self, columns: dict) -> None:
-        for key, values in columns.items():
-            self._add(key, values if values.ndim > 1 else values[:, None], axis=(0,))
 
-    def add_images(self, key: str, images: np.ndarray) -> None:
-        self._add(key, images.transpose(0, 3, 1, 2) / 255.0, axis=(0, 2, 3))
+def episode_stats(columns: dict, images: np.ndarray | None) -> dict[str, dict[str, np.ndarray]]:
+    stats = {key: feature_stats(values if values.ndim > 1 else values[:, None], axis=(0,))
+             for key, values in columns.items()}
+    if images is not None:  # pixels scaled to [0, 1], per channel, as LeRobot normalises them
+        stats[CAMERA_KEY] = feature_stats(images.transpose(0, 3, 1, 2) / 255.0, axis=(0, 2, 3))
+    return stats
 
-    def result(self) -> dict:
-        out = {}
-        for key, (low, high, total, squares, values, frames) in self.sums.items():
-            mean = total / values
-            std = np.sqrt(np.maximum(squares / values - mean ** 2, 0.0))
-            out[key] = {"min": low.tolist(), "max": high.tolist(), "mean": mean.tolist(), "std": std.tolist(),
-                        "count": [int(frames)]}
-        return out
+
+def aggregate_stats(episodes: list[dict[str, dict[str, np.ndarray]]]) -> dict:
+    """The dataset's statistics from its episodes': exact min, max, mean and std (pooled
+    variance), quantiles as the frame-weighted mean of the episodes' (LeRobot's rule)."""
+    out = {}
+    for key in episodes[0]:
+        parts = [e[key] for e in episodes]
+        counts = np.array([p["count"][0] for p in parts], dtype=np.float64)
+        weights = counts.reshape(-1, *([1] * parts[0]["mean"].ndim)) / counts.sum()
+        means = np.stack([p["mean"] for p in parts])
+        mean = (means * weights).sum(axis=0)
+        variance = ((np.stack([p["std"] for p in parts]) ** 2 + (means - mean) ** 2) * weights).sum(axis=0)
+        result = {"min": np.min([p["min"] for p in parts], axis=0), "max": np.max([p["max"] for p in parts], axis=0),
+                  "mean": mean, "std": np.sqrt(variance), "count": np.array([int(counts.sum())])}
+        for name in parts[0]:
+            if name.startswith("q"):
+                result[name] = (np.stack([p[name] for p in parts]) * weights).sum(axis=0)
+        out[key] = {name: value.tolist() for name, value in result.items()}
+    return out
 
 
 class _VideoFiles:

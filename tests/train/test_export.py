@@ -89,6 +89,10 @@ def test_lerobot_layout_and_metadata(lerobot_out, episodes):
     assert eps[f"videos/{CAMERA_KEY}/from_timestamp"][1] == pytest.approx(first / 5)
     stats = json.loads((lerobot_out / "meta" / "stats.json").read_text())
     assert stats["action"]["count"] == [steps]
+    assert set(stats["action"]) == {"min", "max", "mean", "std", "count", "q01", "q10", "q50", "q90", "q99"}
+    actions = np.concatenate([np.stack([e.action, e.target], axis=1) for e in episodes])
+    assert np.allclose(stats["action"]["std"], actions.std(axis=0))  # pooled over the episodes, exactly
+    assert np.allclose(eps["stats/action/max"][0], np.stack([episodes[0].action, episodes[0].target], 1).max(0))
     assert np.array(stats[CAMERA_KEY]["mean"]).shape == (3, 1, 1)
     rgb = np.concatenate([e.rgb for e in episodes]) / 255.0
     assert np.allclose(np.array(stats[CAMERA_KEY]["mean"]).ravel(), rgb.mean(axis=(0, 1, 2)))
