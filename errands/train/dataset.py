@@ -136,10 +136,22 @@ class Demonstrations:
         return Vocabulary.from_texts(sorted(set(self.texts)))
 
 
-def load_demonstrations(folders: list[str | Path], verify: bool = True) -> Demonstrations:
-    """Read and check datasets (same observation spec, intact shards)."""
+def read_shard(path: Path, shard: dict, verify: bool = True):
+    """A shard's table, checked against its manifest entry."""
     import pyarrow.parquet as pq
 
+    if not path.is_file():
+        raise DatasetError(f"{path} is listed in the manifest but missing")
+    if verify and sha256(path) != shard.get("sha256"):
+        raise DatasetError(f"{path} is corrupt: its SHA-256 differs from the manifest's")
+    try:
+        return pq.read_table(path)
+    except Exception as e:  # pyarrow raises several types for damaged files
+        raise DatasetError(f"{path} is not a readable Parquet file: {e}") from None
+
+
+def load_demonstrations(folders: list[str | Path], verify: bool = True) -> Demonstrations:
+    """Read and check datasets (same observation spec, intact shards)."""
     spec, tables = None, []
     for folder in map(Path, folders):
         manifest = read_manifest(folder)
@@ -149,16 +161,7 @@ def load_demonstrations(folders: list[str | Path], verify: bool = True) -> Demon
                                f"differ from {folders[0]}'s ({spec.backend} {spec.grid_shape}): train on one kind")
         spec = this
         for name, shard in sorted(manifest["shards"].items()):
-            path = folder / name
-            if not path.is_file():
-                raise DatasetError(f"{path} is listed in the manifest but missing")
-            if verify and sha256(path) != shard["sha256"]:
-                raise DatasetError(f"{path} is corrupt: its SHA-256 differs from the manifest's")
-            try:
-                table = pq.read_table(path)
-            except Exception as e:  # pyarrow raises several types for damaged files
-                raise DatasetError(f"{path} is not a readable Parquet file: {e}") from None
-            tables.append((len(tables), table))
+            tables.append((len(tables), read_shard(folder / name, shard, verify)))
     if spec is None or not tables:
         raise DatasetError(f"no shards in {', '.join(map(str, folders))}")
     return _to_arrays(spec, tables)
@@ -215,8 +218,6 @@ def read_episodes(folder: str | Path, verify: bool = True):
     Only demonstrations export: rows whose labels are the actions that were taken, with
     the instruction each episode followed (dataset version 2). A DAgger dataset's labels
     are the expert's, not what the learner did, so its steps are no trajectory."""
-    import pyarrow.parquet as pq
-
     folder = Path(folder)
     manifest = read_manifest(folder)
     if manifest["version"] < 2:
@@ -231,16 +232,7 @@ def read_episodes(folder: str | Path, verify: bool = True):
 
     def episodes():
         for name, shard in sorted(manifest["shards"].items()):
-            path = folder / name
-            if not path.is_file():
-                raise DatasetError(f"{path} is listed in the manifest but missing")
-            if verify and sha256(path) != shard["sha256"]:
-                raise DatasetError(f"{path} is corrupt: its SHA-256 differs from the manifest's")
-            try:
-                table = pq.read_table(path)
-            except Exception as e:  # pyarrow raises several types for damaged files
-                raise DatasetError(f"{path} is not a readable Parquet file: {e}") from None
-            yield from _shard_episodes(path, table, spec, frames)
+            yield from _shard_episodes(folder / name, read_shard(folder / name, shard, verify), spec, frames)
 
     return manifest, episodes()
 
