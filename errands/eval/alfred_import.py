@@ -117,7 +117,8 @@ def _import_file(path: Path, name: str, layouts_dir: Path, floor_plans: set[str]
         try:
             task.build_scene(str(layouts_dir))
         except ImpossibleTask as e:
-            skipped.append({"file": name, "repeat_idx": directive.repeat_idx, "kind": "impossible", "reason": str(e)})
+            skipped.append({"file": name, "repeat_idx": directive.repeat_idx, "kind": "impossible",
+                            "reason": f"{path}: {e}"})
             continue
         episode_id = f"{trajectory.task_id}:{directive.repeat_idx}"
         row = task.to_dict()
