@@ -153,7 +153,7 @@ POTATO = trajectory(
 # Files that cannot be imported, each for its own reason.
 UNSEEN_KITCHEN = trajectory(  # FloorPlan10 is not in this test's layouts folder
     "trial_T20190907_222640_487432", "pick_heat_then_place_in_recep", "Egg", "CounterTop", 10,
-    poses=[pose("Egg_2c9f7a14", -3.20, 0.97, 0.95)], init=teleport(-2.5, -0.25, 180),
+    poses=[pose("Egg_2c9f7a14", 1.00, 1.15, 1.20)], init=teleport(-2.5, -0.25, 180),  # Fridge|+00.97|+00.00|+01.25
     plan=[("GotoLocation", "fridge"), ("PickupObject", "egg"), ("GotoLocation", "microwave"),
           ("HeatObject", "egg"), ("GotoLocation", "countertop"), ("PutObject", "egg", "countertop")],
     anns=[("Put a warm egg on the counter.", ["Go to the fridge.", "Take an egg.", "Go to the microwave.",
