@@ -1,10 +1,11 @@
-"""The evaluation subcommands of `errands`: eval, compare and suite (list, show, build).
-`add_eval_commands` registers them on the main parser's subparsers."""
+"""The evaluation subcommands of `errands`: eval, compare, suite (list, show, build) and
+import (alfred). `add_eval_commands` registers them on the main parser's subparsers."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 from pathlib import Path
 
 from ..envs import CAMERA_FLAG_HELP
@@ -20,6 +21,20 @@ EVAL_EPILOG = """examples:
   errands eval --suite babyai:GoToLocal --policy runs/train/gotolocal --episodes 512   # a BabyAI level
   errands eval --suite babyai:BossLevel --policy expert      # the BabyAI bot (L* for PLW is its length)
 """
+IMPORT_ALFRED_EPILOG = """examples:
+  errands import alfred ~/alfred/data/json_2.1.0/valid_seen --out valid_seen.jsonl
+  errands import alfred data/train --layouts ~/alfred/gen/layouts --out train.jsonl --report train.report.json
+  errands eval --suite valid_seen.jsonl --layouts ../shared/alfred/layouts   # play what was imported
+
+what is imported: per directive (annotation) one task: the goal from task_type and pddl_params,
+the floor plan, task_desc as the instruction and high_descs as the step-by-step ones; the
+objects of scene.object_poses, each in the floor plan's receptacle nearest to it, and
+scene.init_action as the agent's start. What is not (a test-split file without a goal, an
+object type errands does not model, a floor plan missing from --layouts, a goal the floor
+plan cannot support) is listed in the report with the reason. The report also compares
+each trajectory's plan by the oracle planner with ALFRED's expert's (plan.high_pddl).
+"""
+DEFAULT_ALFRED_LAYOUTS = Path("../shared/alfred/layouts")
 
 
 def add_eval_commands(sub) -> None:
@@ -120,6 +135,27 @@ def add_eval_commands(sub) -> None:
                                          "folder: the packaged floorplans/ variants")
     build.add_argument("--out", type=Path, help="folder for the manifests (default: the package's suites folder)")
     build.set_defaults(handler=cmd_suite_build)
+
+    imp = sub.add_parser("import", help="import tasks from a dataset's files (ALFRED's trajectories)",
+                         description="Turn another dataset's task files into an errands task file (JSONL), "
+                                     "which `errands eval --suite FILE` runs.")
+    imp_sub = imp.add_subparsers(dest="import_source", metavar="SOURCE", required=True)
+    alfred = imp_sub.add_parser(
+        "alfred", help="ALFRED's traj_data.json files as tasks on ALFRED's floor plans",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=IMPORT_ALFRED_EPILOG,
+        description="Read every traj_data.json under TRAJ_DIR and write one task per directive to OUT (JSONL), "
+                    "with a report (JSON) of what was imported, what was not and why, how many object poses "
+                    "and start poses were used, and how the oracle planner's plans compare with ALFRED's. "
+                    "Exits 2 when TRAJ_DIR holds no traj_data.json, 1 when nothing could be imported.")
+    alfred.add_argument("traj_dir", type=Path, metavar="TRAJ_DIR",
+                        help="a folder of ALFRED's trial folders (searched recursively for traj_data.json), "
+                             "e.g. json_2.1.0/valid_seen")
+    alfred.add_argument("--layouts", help=f"ALFRED's gen/layouts folder (default: ERRANDS_ALFRED_LAYOUTS, else "
+                                          f"{DEFAULT_ALFRED_LAYOUTS} when it exists)")
+    alfred.add_argument("--out", type=Path, required=True, help="the task file to write (JSONL)")
+    alfred.add_argument("--report", type=Path, help="the report to write (default: OUT with .report.json)")
+    alfred.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    alfred.set_defaults(handler=cmd_import_alfred)
 
 
 def cmd_eval(args) -> int:
@@ -244,3 +280,18 @@ def cmd_suite_build(args) -> int:
         print(f"{name:16} {d['episodes']:5d} episodes  {d['substitutions']:3d} substituted  "
               f"{d['dropped']:3d} dropped  hash {d['hash'][:12]}  {path}")
     return 0
+
+
+def cmd_import_alfred(args) -> int:
+    from ..envs.household.scenes import LAYOUTS_ENV
+    from .alfred_import import format_summary, import_alfred
+
+    layouts = args.layouts or os.environ.get(LAYOUTS_ENV)
+    if not layouts and DEFAULT_ALFRED_LAYOUTS.is_dir():
+        layouts = str(DEFAULT_ALFRED_LAYOUTS)
+    if not layouts:
+        raise ValueError(f"errands import alfred needs --layouts DIR (ALFRED's gen/layouts folder): "
+                         f"{LAYOUTS_ENV} is not set and {DEFAULT_ALFRED_LAYOUTS} does not exist")
+    report = import_alfred(args.traj_dir, layouts, args.out, args.report, progress=not args.no_progress)
+    print(format_summary(report))
+    return 0 if report["tasks_written"] else 1

@@ -294,3 +294,46 @@ def test_condition_totals_without_a_world():
         except ValueError:
             continue
         assert goal_condition_total(goal) == expected[goal.task_type] + goal.sliced, goal.alfred_name
+
+
+def test_a_recorded_start_places_the_objects_and_the_agent(alfred_dir):
+    from errands.envs.household.scene import Pose
+    from errands.envs.tasks.start_state import AgentStart, PlacedObject, StartState
+
+    layouts = str(alfred_dir / "layouts")
+    goal = TaskGoal("pick_and_place_simple", "Book", "Bed")
+    plain = Task(goal, "FloorPlan301", seed=7, instruction="Put a book on the bed.")
+    assert plain.task_id == "597a03c5bb6e" and "start" not in plain.to_dict()  # as before starts existed
+    start = StartState(objects=(PlacedObject("Book|-01.30|+00.85|-00.60", "Dresser|-01.33|+00.00|-00.75"),
+                                PlacedObject("CD|+02.05|+00.80|-00.95", "Desk|+02.29|+00.01|-01.15")),
+                       agent=AgentStart(1.25, -0.5, 270, 30))
+    task = Task(goal, "FloorPlan301", seed=7, instruction="Put a book on the bed.", start=start)
+    assert task.task_id != plain.task_id
+    again = Task.from_dict(json.loads(json.dumps(task.to_dict())))
+    assert again == task and again.task_id == task.task_id
+    assert task.to_dict()["start"] == {
+        "objects": [{"id": "Book|-01.30|+00.85|-00.60", "receptacle": "Dresser|-01.33|+00.00|-00.75"},
+                    {"id": "CD|+02.05|+00.80|-00.95", "receptacle": "Desk|+02.29|+00.01|-01.15"}],
+        "agent": {"x": 1.25, "z": -0.5, "rotation": 270, "horizon": 30}}
+    scene = task.build_scene(layouts)
+    assert {o.id: o.parent for o in scene.objects if o.position is None} == {
+        "Book|-01.30|+00.85|-00.60": "Dresser|-01.33|+00.00|-00.75",
+        "CD|+02.05|+00.80|-00.95": "Desk|+02.29|+00.01|-01.15"}
+    row, col = scene.xz_cell(1.25, -0.5)
+    assert scene.start_pose == Pose(row, col, 270, 30)
+    # Without a start the floor plan's own small objects and start pose stay.
+    seeded = plain.build_scene(layouts)
+    assert len([o for o in seeded.objects if o.position is None]) > 10 and seeded.start_pose != scene.start_pose
+    # Only the agent: the scene's objects stay, the pose changes.
+    walker = Task(goal, "FloorPlan301", seed=7, start=StartState(agent=AgentStart(1.25, -0.5, 270, 30)))
+    assert walker.build_scene(layouts).objects == seeded.objects
+
+    bad_cell = Task(goal, "FloorPlan301", start=StartState(agent=AgentStart(9.0, 9.0, 0, 30)))
+    with pytest.raises(ImpossibleTask, match=r"\(9.0, 9.0\) is not a floor cell of errands' FloorPlan301"):
+        bad_cell.build_scene(layouts)
+    bad_place = Task(goal, "FloorPlan301", start=StartState(
+        objects=(PlacedObject("Mug|+02.80|+00.37|-01.18", "Drawer|+02.82|+00.40|-01.21"),)))
+    with pytest.raises(ImpossibleTask, match="a Drawer does not take a Mug in errands"):
+        bad_place.build_scene(layouts)
+    with pytest.raises(ValueError, match="start 'agent' must have x, z, rotation and horizon"):
+        Task.from_dict({**plain.to_dict(), "start": {"agent": {"x": 1.0}}})

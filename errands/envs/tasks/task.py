@@ -15,6 +15,7 @@ from ..household.procedural import place_object
 from ..household.scene import Scene, SceneError
 from ..household.scenes import load_scene, parse_scene_ref
 from .goals import TaskGoal
+from .start_state import StartState
 from .types import TASK_TYPES
 
 
@@ -30,6 +31,7 @@ class Task:
     instruction: str = ""
     step_instructions: list[str] = field(default_factory=list)
     phrasing: str = "train"  # "train" templates, or "novel" ones held out of training data
+    start: StartState | None = None  # a recorded start (imported ALFRED trajectories); None: the seed's
 
     def __post_init__(self) -> None:
         self.scene = parse_scene_ref(self.scene)
@@ -40,13 +42,19 @@ class Task:
 
     @cached_property
     def task_id(self) -> str:
-        key = json.dumps([self.goal.alfred_name, self.scene, self.seed, self.instruction])
+        parts = [self.goal.alfred_name, self.scene, self.seed, self.instruction]
+        if self.start is not None:  # only then: the ids of tasks without one stay as they were
+            parts.append(self.start.to_dict())
+        key = json.dumps(parts)
         return hashlib.sha1(key.encode()).hexdigest()[:12]
 
     def to_dict(self) -> dict:
-        return {"task_id": self.task_id, "goal": self.goal.to_dict(), "scene": self.scene, "seed": self.seed,
+        data = {"task_id": self.task_id, "goal": self.goal.to_dict(), "scene": self.scene, "seed": self.seed,
                 "instruction": self.instruction, "step_instructions": list(self.step_instructions),
                 "phrasing": self.phrasing}
+        if self.start is not None:
+            data["start"] = self.start.to_dict()
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> Task:
@@ -59,15 +67,24 @@ class Task:
             goal = TaskGoal(**goal)
         except TypeError as e:
             raise ValueError(f"bad task goal {goal!r}: {e}") from None
+        start = data.get("start")
         return cls(goal=goal, scene=data["scene"], seed=int(data.get("seed", 0)),
                    instruction=data.get("instruction", ""), step_instructions=list(data.get("step_instructions", [])),
-                   phrasing=data.get("phrasing", "train"))
+                   phrasing=data.get("phrasing", "train"),
+                   start=StartState.from_dict(start) if start is not None else None)
 
     def build_scene(self, layouts_dir: str | None = None) -> Scene:
-        """The scene made ready for this task (a fresh copy each call)."""
+        """The scene made ready for this task (a fresh copy each call): the recorded start
+        applied first, when the task has one, then what the goal needs."""
         cached = self.__dict__.get("_prepared")
         if cached is None or cached[0] != layouts_dir:
-            cached = (layouts_dir, prepare_scene(self.goal, load_scene(self.scene, layouts_dir), self.seed))
+            scene = load_scene(self.scene, layouts_dir)
+            if self.start is not None:
+                try:
+                    self.start.apply(scene)
+                except SceneError as e:
+                    raise ImpossibleTask(f"{self.goal.alfred_name} cannot start as recorded: {e}") from None
+            cached = (layouts_dir, prepare_scene(self.goal, scene, self.seed))
             self.__dict__["_prepared"] = cached
         return cached[1].copy()
 
