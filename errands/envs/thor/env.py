@@ -42,6 +42,7 @@ THOR_OBSERVATION_KEYS = ("rgb", "depth", "segmentation")
 THOR_INSTALL_HINT = 'the THOR backend needs the ai2thor client: pip install -e ".[thor]"'
 FLOOR_PLAN_RANGES = ((1, 30), (201, 230), (301, 330), (401, 430))
 MAX_GRID = 1000  # pose bounds, in 0.25 m steps either side of the scene's origin
+MAX_DEPTH = 20.0  # metres: THOR's camera far plane (ai2thor.server's camera_far_plane)
 
 
 def thor_scene_name(scene: int | str) -> str:
@@ -115,7 +116,7 @@ class ThorEnv(gym.Env):
         self.controller_options = dict(controller_options or {})
         h, w = self.resolution
         optional = {"rgb": spaces.Box(0, 255, (h, w, 3), dtype=np.uint8),
-                    "depth": spaces.Box(0.0, np.inf, (h, w), dtype=np.float32),
+                    "depth": spaces.Box(0.0, MAX_DEPTH, (h, w), dtype=np.float32),
                     "segmentation": spaces.Box(0, np.iinfo(np.uint16).max, (h, w), dtype=np.uint16)}
         self.observation_space = spaces.Dict({
             "instruction": spaces.Text(MAX_INSTRUCTION_LENGTH, charset=string.printable),
