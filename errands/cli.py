@@ -128,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_view_command(sub)
     from .train.commands import add_train_commands  # collect, train
     add_train_commands(sub)
+    from .doctor import add_doctor_command  # doctor
+    add_doctor_command(sub)
     return parser
 
 

@@ -56,6 +56,7 @@ ALLOWED = {  # layer -> the layers its modules may import
     "train": BELOW_ENVS | {"root", "planners", "policies", "train", "eval"},
     "eval": BELOW_ENVS | {"root", "planners", "policies", "train", "eval"},
     "viewer": BELOW_ENVS | {"root", "planners", "task_request", "policies", "train", "eval", "viewer"},
+    "doctor": BELOW_ENVS | {"doctor"},  # errands doctor: what is installed (read by cli)
     "cli": set(),  # anything: filled below
 }
 ALLOWED["cli"] = set(ALLOWED) | {"cli"}

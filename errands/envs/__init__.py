@@ -5,6 +5,10 @@ import gymnasium as gym
 HOUSEHOLD_ENV_ID = "errands/Household-v0"
 HOUSEHOLD_TEXT_ENV_ID = "errands/HouseholdText-v0"
 HOUSEHOLD_SKILL_ENV_ID = "errands/HouseholdSkill-v0"  # registered by errands.train, which owns it
+THOR_ENV_ID = "errands/Thor-v0"  # AI2-THOR: needs the thor extra and a local Unity build
+HABITAT_ENV_ID = "errands/Habitat-v0"  # habitat-sim (conda) with a local scene file
+# Envs over an external simulator: they cannot be made without it (and its build or scene files).
+EXTERNAL_SIMULATOR_IDS = (THOR_ENV_ID, HABITAT_ENV_ID)
 # What `--camera RES` means in every command that takes it (household_env.camera_options).
 CAMERA_FLAG_HELP = ("see through the agent's RES x RES first-person camera: it can see and act on exactly what the "
                     "frame shows within 1.5 m (default: the geometric rule, nothing rendered)")
@@ -16,6 +20,10 @@ def register_envs() -> None:
         gym.register(id=HOUSEHOLD_ENV_ID, entry_point="errands.envs.household_env:HouseholdEnv")
     if HOUSEHOLD_TEXT_ENV_ID not in gym.registry:
         gym.register(id=HOUSEHOLD_TEXT_ENV_ID, entry_point="errands.envs.household_text_env:HouseholdTextEnv")
+    if THOR_ENV_ID not in gym.registry:  # an entry point string: ai2thor is imported when one is made
+        gym.register(id=THOR_ENV_ID, entry_point="errands.envs.thor.env:ThorEnv")
+    if HABITAT_ENV_ID not in gym.registry:
+        gym.register(id=HABITAT_ENV_ID, entry_point="errands.envs.habitat:HabitatEnv")
     from .babyai import LEVELS, env_id  # cheap: minigrid is imported when such an env is made
 
     for level in LEVELS:

@@ -4,6 +4,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import errands  # noqa: F401  (registers the envs)
+from errands.envs import EXTERNAL_SIMULATOR_IDS
 from errands.envs.actions import ACTIONS, Action
 from errands.envs.household.object_types import TYPE_NAMES
 from errands.envs.tasks.goals import TaskGoal
@@ -137,8 +138,26 @@ def test_stop_with_goal_met_rewards_one():
 
 # --- every registered id -------------------------------------------------------------------
 
-ERRANDS_IDS = sorted(env_id for env_id in gym.registry if env_id.startswith("errands/"))
+# Envs over an external simulator (AI2-THOR) need it and its build: tests/envs/thor runs
+# Thor-v0's contract against a stand-in Unity process; here, making one without a build
+# must say how to provide it.
+ERRANDS_IDS = sorted(env_id for env_id in gym.registry
+                     if env_id.startswith("errands/") and env_id not in EXTERNAL_SIMULATOR_IDS)
 CONTRACT_STEPS = 6  # random actions per determinism rollout: a few, to keep this fast
+
+
+# What making each external simulator's env says here, where neither simulator is installed
+# with its build or scenes.
+EXTERNAL_SIMULATOR_ERRORS = {"errands/Thor-v0": (FileNotFoundError, "ERRANDS_THOR_BUILD=PATH"),
+                             "errands/Habitat-v0": (ImportError, "conda install habitat-sim")}
+
+
+@pytest.mark.parametrize("env_id", EXTERNAL_SIMULATOR_IDS)
+def test_an_external_simulator_env_without_its_build_says_how_to_provide_it(env_id, monkeypatch):
+    monkeypatch.delenv("ERRANDS_THOR_BUILD", raising=False)
+    error, message = EXTERNAL_SIMULATOR_ERRORS[env_id]
+    with pytest.raises(error, match=message):
+        gym.make(env_id)
 
 
 def test_the_contract_runs_over_every_kind_of_env():
