@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from ...envs.household.object_types import OBJECT_TYPES
 from ...envs.tasks.instructions import SYNONYMS, type_words
+from ...envs.transforms import TRANSFORMS
 
 # Names people use that the templates do not. Written from how people describe these
 # objects; a name may stand for several types ("lamp", "table"): the scene decides.
@@ -221,11 +222,16 @@ def _within(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
+# The transform table's verbs and states are words, not misspelt names ("refrigerate" is
+# two letters from "refrigerator" and means cool it).
+TRANSFORM_WORDS = frozenset(w for t in TRANSFORMS for w in t.all_words())
+
+
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
     """The name word a misspelt word stands for, or the word itself."""
     known = name_words()
-    if word in known or word in COMMON_WORDS or len(word) < 4 or word.isdigit():
+    if word in known or word in COMMON_WORDS or word in TRANSFORM_WORDS or len(word) < 4 or word.isdigit():
         return word
     limit = 1 if len(word) < 7 else 2
     best = [w for w in sorted(known) if len(w) >= 4 and _within(word, w, limit)]

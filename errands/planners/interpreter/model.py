@@ -82,6 +82,16 @@ def read(instruction: str) -> Reading:
     return Reading([correct(w) for w in words], sentence, mentions, words)
 
 
+TRANSFORM_CUES = {f"cue={t.name}" for t in TRANSFORMS}
+NEGATIONS = {"don't", "dont", "not", "never", "without", "no", "nor"}
+
+
+def negated(words: list[str], i: int) -> bool:
+    """Whether a negation word comes at most three words before word i ("but don't heat
+    it", "no need to wash it", "without chilling it"): a transform word said so is not asked for."""
+    return any(w in NEGATIONS for w in words[max(0, i - 3):i])
+
+
 def _hash(feature: str) -> int:
     return zlib.crc32(feature.encode()) % DIMENSION
 
@@ -90,7 +100,10 @@ def sentence_features(r: Reading) -> list[str]:
     mentioned = {i for m in r.mentions for i in range(m.start, m.end)}
     words = [w for i, w in enumerate(r.words) if i not in mentioned]
     feats = ["bias"] + [f"w={w}" for w in words] + [f"b={a}_{b}" for a, b in zip(r.words, r.words[1:])]
-    feats += [f"cue={CUE_WORDS[w]}" for w in words if w in CUE_WORDS]
+    cues = [f"{'negcue' if negated(r.words, i) else 'cue'}={CUE_WORDS[w]}" for i, w in enumerate(r.words)
+            if w in CUE_WORDS and i not in mentioned]
+    asked = any(c in TRANSFORM_CUES for c in cues)
+    feats += cues if asked else cues + ["cue=none"]  # no transform asked for: a placing, or a look
     kinds = [kind_of(m.types[0]) for m in r.mentions]
     for m in r.mentions:
         feats += [f"m={t}" for t in m.types]
@@ -144,12 +157,13 @@ class GoalModel:
     """The five heads' weights; `predict` gives each head's distribution."""
 
     def __init__(self, weights: dict[str, np.ndarray] | None = None, temperature: float = 1.0,
-                 rules_weight: float = 2.0):
+                 rules_weight: float = 2.0, prior_weight: float = 0.0):
         self.weights = weights or {"task_type": np.zeros((len(TASK_TYPE_NAMES), DIMENSION), np.float32),
                                    "sliced": np.zeros(DIMENSION, np.float32),
                                    **{h: np.zeros(DIMENSION, np.float32) for h in ("object", "parent", "movable")}}
         self.temperature = temperature
         self.rules_weight = rules_weight  # log-space weight of the rule-based reader's agreement (reader.py)
+        self.prior_weight = prior_weight  # weight of ALFRED's task prior, log P(receptacle | type) (reader.py)
 
     # --- inference ------------------------------------------------------------------------
 
@@ -212,7 +226,8 @@ class GoalModel:
         write_json_atomic(folder / "config.json", {"format": "errands-goal-model", "format_version": 1,
                                                    "dimension": DIMENSION, "heads": list(HEADS),
                                                    "task_types": list(TASK_TYPE_NAMES), "temperature": self.temperature,
-                                                   "rules_weight": self.rules_weight})
+                                                   "rules_weight": self.rules_weight,
+                                                   "prior_weight": self.prior_weight})
 
     @classmethod
     def load(cls, folder: str | Path) -> GoalModel:
@@ -227,7 +242,8 @@ class GoalModel:
         if config.get("format") != "errands-goal-model" or config.get("dimension") != DIMENSION \
                 or config.get("task_types") != list(TASK_TYPE_NAMES):
             raise ValueError(f"{folder}/config.json describes another model: {config}")
-        return cls(weights, float(config["temperature"]), float(config["rules_weight"]))
+        return cls(weights, float(config["temperature"]), float(config["rules_weight"]),
+                   float(config.get("prior_weight", 0.0)))
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:

@@ -5,7 +5,11 @@ searches the combinations in order of probability and keeps those the task rules
 (TaskGoal's validation: a goal the rules refuse is never emitted) and, given the scene's
 object types, those the scene can hold. The rule-based reader (goal_parser.py) is a
 second opinion: a combination it agrees with gets the model's `rules_weight` in log space.
-The confidence is the chosen combination's share of the probability of all valid ones,
+What ALFRED's tasks are like is a third: each combination gets `prior_weight` times the
+log of how often ALFRED's directives pair its task type with its receptacle (a heated
+thing is never left in the microwave, a cooled one never in the fridge: so "put the
+tomato in the microwave" is a placing, and "chill the pan, then put it on the burner"
+ends on the burner). The confidence is the chosen combination's share of the probability of all valid ones,
 at the temperature fitted on the development set (train.py, `fit_combination`).
 
 An instruction that cannot be read ends as a `Failure` of category CANNOT_DO that says
@@ -21,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ...envs.household.object_types import OBJECT_TYPES
+from ...envs.tasks.distribution import load_distribution
 from ...envs.tasks.goals import TaskGoal
 from ...envs.transforms import TRANSFORMS
 from ...failures import Failure, FailureCategory, FailureKind
@@ -42,6 +47,24 @@ COMMAND_AFTER = {"and", "then", "please", "also", "first", "next", "finally", "y
 def cannot(kind: FailureKind, message: str, argument: str | None = None) -> GoalReading:
     return GoalReading(None, 0.0, "reader", failure=Failure(FailureCategory.CANNOT_DO, kind,
                                                              f"cannot do this because {message}", argument))
+
+
+@lru_cache(maxsize=None)
+def task_prior(task_type: str, parent: str) -> float:
+    """log P(receptacle | task type) over ALFRED's directives (all rooms), add-one smoothed."""
+    counts = parent_counts()
+    row = counts.get(task_type, {})
+    return math.log((row.get(parent, 0) + 1) / (sum(row.values()) + len(OBJECT_TYPES)))
+
+
+@lru_cache(maxsize=1)
+def parent_counts() -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for rows in load_distribution().values():
+        for task_type, _obj, _movable, parent, n in rows:
+            row = counts.setdefault(task_type, {})
+            row[parent] = row.get(parent, 0) + n
+    return counts
 
 
 @lru_cache(maxsize=4)
@@ -80,12 +103,14 @@ class GoalReader:
             if goal is None or (scene_types is not None and not _fits(goal, scene_types)):
                 continue
             log_p = sum(math.log(max(p, 1e-12)) for p in combo[1]) / self.model.temperature
+            log_p += self.model.prior_weight * task_prior(goal.task_type, goal.parent_receptacle)
             if rules_goal is not None and goal == rules_goal:
                 log_p += self.model.rules_weight
             scored.append((log_p, goal))
         if rules_goal is not None and all(g != rules_goal for _, g in scored) and \
                 (scene_types is None or _fits(rules_goal, scene_types)):
-            scored.append((math.log(1e-3) + self.model.rules_weight, rules_goal))
+            scored.append((math.log(1e-3) + self.model.rules_weight + self.model.prior_weight *
+                           task_prior(rules_goal.task_type, rules_goal.parent_receptacle), rules_goal))
         if not scored:
             named = ", ".join(sorted({t for m in r.mentions for t in m.types}))
             where = " in this room" if scene_types is not None else ""

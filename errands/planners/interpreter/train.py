@@ -4,8 +4,9 @@
     python -m errands.planners.interpreter.train --out runs/goal-model --examples 40000
 
 The combination is fitted on the development instructions (human_dev, written by hand):
-the weight of the rule-based reader's opinion that reads most goals right there, then the
-temperature that makes the confidence closest to the accuracy (Brier score).
+the weights of the rule-based reader's opinion and of ALFRED's task prior that read most
+goals right there, then the temperature that makes the confidence closest to the
+accuracy (Brier score).
 human_test is never read here. The same arguments give the same weights.
 """
 
@@ -26,6 +27,7 @@ from .training_data import generate
 DEV_PATH = Path(__file__).resolve().parents[2] / "eval" / "instructions" / "human_dev.jsonl"
 TEMPERATURES = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
 RULES_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+PRIOR_WEIGHTS = (0.0, 0.25, 0.5, 1.0)
 
 
 def load_instructions(path: str | Path) -> list[tuple[str, TaskGoal]]:
@@ -33,12 +35,12 @@ def load_instructions(path: str | Path) -> list[tuple[str, TaskGoal]]:
     return [(row["instruction"], row["goal"]) for row in read_instruction_set(path)]
 
 
-def fit_combination(model: GoalModel, pairs: list[tuple[str, TaskGoal]]) -> tuple[float, float, float, float]:
-    """(rules weight, temperature, accuracy, Brier score) on `pairs`: the weight of the
-    rules' opinion with the best accuracy, then the temperature with the best Brier
-    score of the confidence."""
-    def run(weight: float, temperature: float) -> tuple[float, float]:
-        model.temperature, model.rules_weight = temperature, weight
+def fit_combination(model: GoalModel, pairs: list[tuple[str, TaskGoal]]) -> tuple[float, float, float, float, float]:
+    """(rules weight, prior weight, temperature, accuracy, Brier score) on `pairs`: the
+    weights of the rules' opinion and of the task prior with the best accuracy (on a tie,
+    the better Brier score), then the temperature with the best Brier score."""
+    def run(weight: float, prior: float, temperature: float) -> tuple[float, float]:
+        model.temperature, model.rules_weight, model.prior_weight = temperature, weight, prior
         reader = GoalReader(model)
         hits, errors = [], []
         for text, gold in pairs:
@@ -47,10 +49,14 @@ def fit_combination(model: GoalModel, pairs: list[tuple[str, TaskGoal]]) -> tupl
             errors.append((reading.confidence - float(hits[-1])) ** 2)
         return float(np.mean(hits)), float(np.mean(errors))
 
-    weight = max(RULES_WEIGHTS, key=lambda w: (run(w, 1.0)[0], -w))
-    temperature = min(TEMPERATURES, key=lambda t: run(weight, t)[1])
-    accuracy, brier = run(weight, temperature)
-    return weight, temperature, accuracy, brier
+    def score(wp):
+        accuracy, brier = run(*wp, 1.0)
+        return accuracy, -brier
+
+    weight, prior = max(((w, p) for w in RULES_WEIGHTS for p in PRIOR_WEIGHTS), key=score)
+    temperature = min(TEMPERATURES, key=lambda t: run(weight, prior, t)[1])
+    accuracy, brier = run(weight, prior, temperature)
+    return weight, prior, temperature, accuracy, brier
 
 
 def main(argv=None) -> int:
@@ -65,10 +71,10 @@ def main(argv=None) -> int:
     model = GoalModel()
     with tqdm(total=len(pairs) * args.epochs, desc="goal model", unit="example") as bar:
         model.fit(pairs, epochs=args.epochs, seed=args.seed, progress=bar)
-    weight, temperature, accuracy, brier = fit_combination(model, load_instructions(DEV_PATH))
+    weight, prior, temperature, accuracy, brier = fit_combination(model, load_instructions(DEV_PATH))
     model.save(args.out)
-    print(f"wrote {args.out}: rules weight {weight:g}, temperature {temperature:g}; on human_dev goal accuracy "
-          f"{100 * accuracy:.1f}%, Brier score {brier:.3f}")
+    print(f"wrote {args.out}: rules weight {weight:g}, prior weight {prior:g}, temperature {temperature:g}; on "
+          f"human_dev goal accuracy {100 * accuracy:.1f}%, Brier score {brier:.3f}")
     return 0
 
 

@@ -214,9 +214,24 @@ def noisy(text: str, rng: np.random.Generator) -> str:
     return text
 
 
+NEGATED = ["but don't {verb} it", "don't {verb} it", "no need to {verb} it", "without {verbing} it",
+           "but do not {verb} it", "you don't have to {verb} it"]
+
+
+def negate_other_transform(text: str, goal: TaskGoal, rng: np.random.Generator) -> str:
+    """The instruction with a transform it does not ask for said as not wanted ("put the
+    tomato in the microwave, but don't heat it"): what is not asked is not the task."""
+    others = [t for t in VERBS if t != goal.task_type]
+    verb = _pick(rng, VERBS[_pick(rng, others)][0]).split(" ")[0]
+    verbing = (verb[:-1] if verb.endswith("e") and not verb.endswith("ee") else verb) + "ing"
+    clause = _pick(rng, NEGATED).format(verb=verb, verbing=verbing)
+    return f"{text.rstrip('.!?')}, {clause}"
+
+
 def generate(n: int, seed: int = 0) -> list[tuple[str, TaskGoal]]:
     """n (instruction, goal) pairs: a third from the templates, half from the frames, the
-    rest step lists, each with noise."""
+    rest step lists, each with noise; one in ten says a transform it does not ask for as
+    not wanted."""
     rng = np.random.default_rng([seed, 19])
     pairs = []
     for goal, _room in sample_goals(rng, n):
@@ -227,6 +242,8 @@ def generate(n: int, seed: int = 0) -> list[tuple[str, TaskGoal]]:
             text = paraphrase(goal, rng)
         else:
             text = step_list(goal, rng)
+        if rng.random() < 0.1:
+            text = negate_other_transform(text, goal, rng)
         pairs.append((noisy(text, rng), goal))
     return pairs
 
