@@ -85,13 +85,18 @@ def deadline(seconds: float | None):
         yield
         return
 
+    expired = []
+
     def expire(signum, frame):
+        expired.append(True)
         raise EpisodeTimeout()
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+        if expired:  # the alarm came in a weakref callback or __del__, where Python ignores what it raises
+            raise EpisodeTimeout()
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
