@@ -70,6 +70,11 @@ def _done_skill(record: SkillRecord) -> tuple[str, str] | None:
     return name, args.rstrip(")").split(",")[0].strip()
 
 
+def _a(type_name: str) -> str:
+    """'a Fridge', 'an Apple'."""
+    return ("an " if type_name[0] in "AEIOU" else "a ") + type_name
+
+
 def _name(type_name: str) -> str:
     return names_for(type_name, "train")[0]
 
@@ -153,9 +158,9 @@ class ForbiddenAction(Constraint):
     def check(self, log: EpisodeLog) -> ConstraintResult:
         for step in log.steps:
             if step.action.split(" ")[0] == self.action and acted_on(step) == self.object_type:
-                return ConstraintResult(False, f"step {step.t}: {step.action} is a forbidden {self.action} on a "
-                                               f"{self.object_type}", step.t)
-        return ConstraintResult(True, f"no {self.action} on a {self.object_type} in {_steps(len(log.steps))}")
+                return ConstraintResult(False, f"step {step.t}: {step.action} is a forbidden {self.action} on "
+                                               f"{_a(self.object_type)}", step.t)
+        return ConstraintResult(True, f"no {self.action} on {_a(self.object_type)} in {_steps(len(log.steps))}")
 
 
 @dataclass(frozen=True)
@@ -176,9 +181,9 @@ class ForbiddenObject(Constraint):
     def check(self, log: EpisodeLog) -> ConstraintResult:
         for step in log.steps:
             if acted_on(step) == self.object_type:
-                return ConstraintResult(False, f"step {step.t}: {step.action} acts on a {self.object_type}, "
+                return ConstraintResult(False, f"step {step.t}: {step.action} acts on {_a(self.object_type)}, "
                                                f"which must not be touched", step.t)
-        return ConstraintResult(True, f"no action on a {self.object_type} in {_steps(len(log.steps))}")
+        return ConstraintResult(True, f"no action on {_a(self.object_type)} in {_steps(len(log.steps))}")
 
 
 @dataclass(frozen=True)
@@ -211,8 +216,8 @@ class ForbiddenRegion(Constraint):
             r, c = step.cell
             if any(max(abs(r - fr), abs(c - fc)) <= self.radius for fr, fc in cells):
                 return ConstraintResult(False, f"step {step.t}: the agent stood at cell ({r}, {c}), within "
-                                               f"{_steps(self.radius)} of a {self.fixture}", step.t)
-        return ConstraintResult(True, f"never within {_steps(self.radius)} of a {self.fixture} in "
+                                               f"{_steps(self.radius)} of {_a(self.fixture)}", step.t)
+        return ConstraintResult(True, f"never within {_steps(self.radius)} of {_a(self.fixture)} in "
                                       f"{_steps(len(log.steps))}")
 
 
@@ -246,14 +251,15 @@ class FailureBudget(Constraint):
 
     max_failures: int
     kind: ClassVar[str] = "failure_budget"
-    phrasings: ClassVar[tuple[str, ...]] = ("make at most {n} failed actions", "don't fail more than {times}",
-                                            "allow yourself at most {n} failed actions")
+    phrasings: ClassVar[tuple[str, ...]] = ("make at most {actions}", "don't fail more than {times}",
+                                            "allow yourself at most {actions}")
 
     def __post_init__(self):
         _check_count("failure_budget max_failures", self.max_failures)
 
     def slots(self) -> dict:
-        return {"n": self.max_failures, "times": _times(self.max_failures) if self.max_failures else "at all"}
+        n = self.max_failures
+        return {"actions": f"{n} failed action{'' if n == 1 else 's'}", "times": _times(n)}
 
     def describe(self, variant: int = 0) -> str:
         if self.max_failures == 0:
@@ -405,7 +411,7 @@ class EndPlacement(Constraint):
             return ConstraintResult(False, "the log records no end state")
         there = sorted(oid for oid, s in log.end_state.items() if s["type"] == self.object_type
                        and any(type_of(p) == self.receptacle for p in s["inside"]))
-        where = f"{preposition(self.receptacle)} a {self.receptacle}"
+        where = f"{preposition(self.receptacle)} {_a(self.receptacle)}"
         if self.inside:
             return (ConstraintResult(True, f"at the end {there[0]} is {where}") if there
                     else ConstraintResult(False, f"at the end no {self.object_type} is {where}"))
@@ -439,9 +445,9 @@ class ActionCount(Constraint):
         steps = [s.t for s in log.steps if s.action.split(" ")[0] == self.action and acted_on(s) == self.object_type]
         if len(steps) > self.max_count:
             over = steps[self.max_count]
-            return ConstraintResult(False, f"step {over}: {self.action} on a {self.object_type} number "
+            return ConstraintResult(False, f"step {over}: {self.action} on {_a(self.object_type)} number "
                                            f"{self.max_count + 1}, more than {_times(self.max_count)}", over)
-        return ConstraintResult(True, f"{len(steps)} {self.action} on a {self.object_type}, at most "
+        return ConstraintResult(True, f"{len(steps)} {self.action} on {_a(self.object_type)}, at most "
                                       f"{_times(self.max_count)}")
 
 
