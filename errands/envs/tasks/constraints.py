@@ -240,9 +240,9 @@ class StepBudget(Constraint):
         counted = [s for s in log.steps if not s.action.startswith("Stop")]
         if len(counted) > self.max_steps:
             over = counted[self.max_steps].t
-            return ConstraintResult(False, f"{len(counted)} steps, more than the budget of {self.max_steps}: "
+            return ConstraintResult(False, f"{_steps(len(counted))}, more than the budget of {self.max_steps}: "
                                            f"step {over} went over", over)
-        return ConstraintResult(True, f"{len(counted)} steps, within the budget of {self.max_steps}")
+        return ConstraintResult(True, f"{_steps(len(counted))}, within the budget of {self.max_steps}")
 
 
 @dataclass(frozen=True)
