@@ -15,6 +15,8 @@ constraint met, or the task is dropped, with the reason, and counted.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from .. import __version__
@@ -27,8 +29,10 @@ from ..envs.tasks.constraints import (CONSTRAINT_KINDS, ActionCount, EndPlacemen
                                       StepBudget, constrained_instruction, forbidden_cells)
 from ..envs.tasks.task import Task
 from ..envs.transforms import transform_of_task_type
+from ..files import write_text_atomic
+from .packaged_suites import SUITES_DIR
 from .suite_building import stable_seed
-from .suites import MANIFEST_FORMAT, MANIFEST_VERSION, Episode, check_unique, manifest_hash
+from .suites import MANIFEST_FORMAT, MANIFEST_VERSION, Episode, check_unique, load_suite, manifest_hash, manifest_text
 
 CONSTRAINT_SUITES = {
     "constraints_dev": {"base": "valid_seen",
@@ -203,7 +207,7 @@ def constrained_episode(index: int, base: Episode, reference: ReferenceRun) -> t
         return None, f"the oracle and the expert fail within {_kinds(constraints)}: {checked.failure_reason}"
     broken = [r for r in checked.constraint_results if not r["satisfied"]]
     if broken:
-        return None, f"the oracle and the expert break a {broken[0]['kind']} constraint: {broken[0]['reason']}"
+        return None, f"the oracle and the expert break its {broken[0]['kind']} constraint: {broken[0]['reason']}"
     source = {"base_episode": base.id, "constraint_kinds": [c.kind for c in constraints]}
     return Episode(id=base.id, seed=base.seed, task=constrained.to_dict(), expert_length=checked.num_steps,
                    source=source), ""
@@ -245,3 +249,14 @@ def build_constraint_suite(name: str, base_suite, limit: int | None = None, prog
     }
     manifest["hash"] = manifest_hash(manifest)
     return manifest
+
+
+def build_constraint_suites(out_dir: str | Path | None = None, progress: bool = False) -> dict[str, Path]:
+    """Build constraints_dev and constraints_test over the packaged base suites and write
+    them (atomically) to `out_dir` (default: the package's suites folder)."""
+    out = Path(out_dir) if out_dir else SUITES_DIR
+    written = {}
+    for name, spec in CONSTRAINT_SUITES.items():
+        manifest = build_constraint_suite(name, load_suite(spec["base"]), progress=progress)
+        written[name] = write_text_atomic(out / f"{name}.json", manifest_text(manifest))
+    return written

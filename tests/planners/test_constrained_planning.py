@@ -13,7 +13,9 @@ from errands.envs.tasks.goals import TaskGoal
 from errands.envs.tasks.task import Task
 from errands.episode_log import EpisodeLog
 from errands.eval.constraint_metrics import constraint_metrics, format_constraint_table
+from errands.eval.compare import compare_runs
 from errands.eval.constraint_suites import build_constraint_suite
+from errands.eval.runner import run_evaluation
 from errands.eval.suites import Suite, load_suite
 from errands.planners import make_planner
 from errands.planners.base import PlanningError
@@ -114,5 +116,24 @@ def test_the_constraint_suite_builder_checks_every_task():
     assert first["task"]["instruction"].startswith(base.episodes[0].task["instruction"])
     again = build_constraint_suite("constraints_dev", Suite(base.name, base.episodes[:18], base.hash))
     assert again["hash"] == manifest["hash"]  # drawn deterministically
+    packaged = load_suite("constraints_dev")  # the packaged manifest is what the builder gives
+    first_ids = {e.id for e in base.episodes[:18]}
+    assert [e.to_dict() for e in packaged.episodes if e.id in first_ids] == manifest["episodes"]
     with pytest.raises(ValueError, match="unknown constraint suite 'rules': expected one of constraints_dev"):
         build_constraint_suite("rules", base)
+
+
+def test_a_run_of_constraints_dev_reports_its_constraints(tmp_path):
+    dev, seen = load_suite("constraints_dev"), load_suite("valid_seen")
+    few = Suite("constraints_dev", dev.episodes[:4], dev.hash)
+    summary = run_evaluation(few, tmp_path / "dev", workers=0, progress=False)
+    overall = summary["constraints"]["overall"]
+    assert (overall["episodes"], overall["sr"], overall["csr"], overall["sr_c"]) == (4, 1.0, 1.0, 1.0)
+    report = (tmp_path / "dev" / "report.md").read_text()
+    assert "## Constraints (%, with 95% Wilson intervals)" in report and "**SR+C 100.0%  CSR 100.0%  SR " in report
+    assert "Constraints (%, with 95% Wilson intervals)" in (tmp_path / "dev" / "report.html").read_text()
+    plain = run_evaluation(Suite("valid_seen", seen.episodes[:4], seen.hash), tmp_path / "seen", workers=0,
+                           progress=False)
+    assert "constraints" not in plain
+    rows = {row.metric: row for row in compare_runs(tmp_path / "seen", tmp_path / "dev").rows}
+    assert list(rows) == ["SR", "SR+C", "GC", "PLW-SR", "PLW-GC"] and rows["SR+C"].difference == 0.0
