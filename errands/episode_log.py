@@ -14,7 +14,9 @@ or a Stop before every goal condition held).
 
 Version 2 records a failure's kind and argument (in the episode and in the failed skill);
 version 1 logs, which have neither, still load: their failures are read from the reason
-text (errands.eval.taxonomy).
+text (errands.eval.taxonomy). Within version 2, later logs may add a step's object and
+cell and the constraint records (fixture cells, end state, results); logs without them
+load as before, and a log written without them has the same JSON as before.
 """
 
 from __future__ import annotations
@@ -68,19 +70,30 @@ class StepRecord:
     skill_index: int | None = None
     skill: str | None = None
     goal_conditions: tuple[int, int] | None = None  # (met, total) after the action
+    # For constraint checks: the object id the action acted on (an interaction that
+    # succeeded), and the agent's grid cell (row, col) after it, where the env says.
+    object: str | None = None
+    cell: tuple[int, int] | None = None
 
     @classmethod
     def after_action(cls, t: int, action, info: dict, skill_index: int | None = None,
                      skill: str | None = None) -> StepRecord:
         """The step of `action`, from the env's info after it (every writer builds steps here)."""
         met, total = info["goal_conditions_met"]
+        pose = info.get("agent_pose")
         return cls(t=t, action=str(action), success=info["last_action_success"], error=info["error_message"],
-                   skill_index=skill_index, skill=skill, goal_conditions=(met, total))
+                   skill_index=skill_index, skill=skill, goal_conditions=(met, total),
+                   object=info.get("last_action_object"), cell=None if pose is None else (int(pose[0]), int(pose[1])))
 
     def to_dict(self) -> dict:
-        return {"t": self.t, "action": self.action, "success": self.success, "error": self.error,
+        data = {"t": self.t, "action": self.action, "success": self.success, "error": self.error,
                 "skill_index": self.skill_index, "skill": self.skill,
                 "goal_conditions": None if self.goal_conditions is None else list(self.goal_conditions)}
+        if self.object is not None:  # only then: logs of envs that say neither keep their JSON
+            data["object"] = self.object
+        if self.cell is not None:
+            data["cell"] = list(self.cell)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict, t: int) -> StepRecord:
@@ -91,9 +104,13 @@ class StepRecord:
         gc = data.get("goal_conditions")
         if gc is not None and not _is_pair(gc):
             raise ValueError(f"step {t} goal_conditions must be [met, total], got {gc!r}")
+        cell = data.get("cell")
+        if cell is not None and not _is_pair(cell):
+            raise ValueError(f"step {t} cell must be [row, col], got {cell!r}")
         return cls(t=int(data.get("t", t)), action=data["action"], success=data["success"],
                    error=str(data.get("error") or ""), skill_index=data.get("skill_index"), skill=data.get("skill"),
-                   goal_conditions=None if gc is None else tuple(gc))
+                   goal_conditions=None if gc is None else tuple(gc), object=data.get("object"),
+                   cell=None if cell is None else tuple(cell))
 
 
 @dataclass
@@ -199,6 +216,12 @@ class EpisodeLog:
     failure_argument: str | None = None  # what the failure is about (an object type, a goal), when known
     expert_length: int | None = None  # L*: the expert's number of actions on this task
     wall_time_s: float = 0.0
+    # For tasks with constraints (errands.envs.tasks.constraints): the footprint cells of the
+    # fixtures a region names, by type (at the start); the state of the objects end-state
+    # constraints name, by id (at the end); and each constraint's result.
+    fixture_cells: dict = field(default_factory=dict)
+    end_state: dict = field(default_factory=dict)
+    constraint_results: list[dict] = field(default_factory=list)
     version: int = LOG_VERSION
 
     def __post_init__(self):
@@ -279,7 +302,18 @@ class EpisodeLog:
                 "failure_reason": self.failure_reason, "failure_kind": _value(self.failure_kind),
                 "failure_argument": self.failure_argument, "expert_length": self.expert_length,
                 "wall_time_s": self.wall_time_s, "version": self.version, "num_steps": self.num_steps,
-                "task_type": self.task_type, "metrics": self.episode_metrics()}
+                "task_type": self.task_type, "metrics": self.episode_metrics(), **self._constraint_dict()}
+
+    def _constraint_dict(self) -> dict:
+        """The constraint records, when the task had constraints (else nothing: logs of
+        tasks without any keep their JSON)."""
+        names = ("fixture_cells", "end_state", "constraint_results")
+        return {name: getattr(self, name) for name in names if getattr(self, name)}
+
+    @property
+    def constraints_met(self) -> bool:
+        """Every constraint checked held (true when there were none)."""
+        return all(r["satisfied"] for r in self.constraint_results)
 
     def episode_metrics(self) -> dict:
         """ALFRED's per-episode figures: s_spl = success * min(1, L*/t), pc_spl = gc * min(1, L*/t)."""

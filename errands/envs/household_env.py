@@ -125,7 +125,7 @@ class HouseholdEnv(gym.Env):
         self.failures = 0
         self.path = [(self.world.agent.row, self.world.agent.col)]
         self.last_action = None
-        self.last_success, self.last_error = True, ""
+        self.last_success, self.last_error, self.last_object = True, "", None
         return self._observation(), self._info()
 
     def step(self, action):
@@ -134,12 +134,12 @@ class HouseholdEnv(gym.Env):
         try:
             parsed = Action.parse(action, TYPE_NAMES)
             result = self.world.step(parsed)
-            success, error = result.success, result.error
+            success, error, acted_on = result.success, result.error, result.object_id
         except ValueError as e:  # a malformed or unknown action is a failed action
-            parsed, success, error = None, False, str(e)
+            parsed, success, error, acted_on = None, False, str(e), None
         self.steps += 1
         self.last_action = parsed
-        self.last_success, self.last_error = success, error
+        self.last_success, self.last_error, self.last_object = success, error, acted_on
         if not success:
             self.failures += 1
         here = (self.world.agent.row, self.world.agent.col)
@@ -212,6 +212,7 @@ class HouseholdEnv(gym.Env):
             "held_object": w.held,
             "last_action": str(self.last_action) if self.last_action else None,
             "last_action_success": self.last_success,
+            "last_action_object": self.last_object,  # the object id a successful interaction acted on
             "error_message": self.last_error,
             "goal_conditions_met": (met, total),
             "success": met == total,

@@ -127,10 +127,14 @@ def add_eval_commands(sub) -> None:
         description="Build valid_seen and valid_unseen from ALFRED's split file directive by directive (running "
                     "the oracle planner and the expert once per episode for L*), then novel_phrasing and "
                     "smoke, and write them (by default over the packaged manifests). With --human, build "
-                    "human_dev and human_test from the hand-written instruction sets instead.")
+                    "human_dev and human_test from the hand-written instruction sets instead; with "
+                    "--constraints, constraints_dev and constraints_test from valid_seen and valid_unseen.")
     build.add_argument("--alfred-splits", type=Path, help="ALFRED's splits-oct21.json (needed without --human)")
     build.add_argument("--human", action="store_true",
                        help="build human_dev and human_test from errands/eval/instructions/*.jsonl")
+    build.add_argument("--constraints", action="store_true",
+                       help="build constraints_dev and constraints_test over the packaged valid_seen and "
+                            "valid_unseen (procedural scenes)")
     build.add_argument("--layouts", help="build on ALFRED's floor plans (FloorPlanN scenes) from this gen/layouts "
                                          "folder: the packaged floorplans/ variants")
     build.add_argument("--out", type=Path, help="folder for the manifests (default: the package's suites folder)")
@@ -239,8 +243,11 @@ def cmd_suite_list(args) -> int:
     for name in PACKAGED_SUITES:
         path = packaged_suite_path(name, floorplans=args.layouts)
         if not path.is_file():
-            print(f"{name:16} (not built: errands suite build --alfred-splits PATH"
-                  f"{' --layouts DIR' if args.layouts else ''})")
+            how = ("errands suite build --constraints" if name.startswith("constraints_")
+                   else "errands suite build --alfred-splits PATH")
+            if name.startswith("constraints_") and args.layouts:
+                how = "no floor-plan variant yet"
+            print(f"{name:16} (not built: {how}{' --layouts DIR' if args.layouts and how.startswith('errands') else ''})")
             continue
         d = describe_suite(load_manifest(path))
         print(f"{name:16} {d['episodes']:8d} {d['substitutions']:11d} {d['dropped']:7d} "
@@ -269,7 +276,13 @@ def cmd_suite_build(args) -> int:
     from .suite_building import build_human_suites, build_packaged_suites
     from .suites import describe_suite, load_manifest
 
-    if args.human:
+    if args.constraints:
+        from .constraint_suites import build_constraint_suites
+
+        if args.layouts:
+            raise ValueError("constraint suites are built on procedural scenes: drop --layouts")
+        written = build_constraint_suites(args.out, progress=True)
+    elif args.human:
         written = build_human_suites(args.out, args.layouts, progress=True)
     elif args.alfred_splits is None:
         raise ValueError("errands suite build needs --alfred-splits PATH/splits-oct21.json (or --human)")

@@ -2,7 +2,9 @@
 in SR, GC, PLW-SR and PLW-GC and whether it is significant. Success is compared with
 McNemar's exact test (a binomial test on the episodes where exactly one run succeeded);
 the ratio metrics with a seeded paired bootstrap over episodes (95% interval of B - A,
-and a two-sided p-value from how often the resampled difference crosses zero).
+and a two-sided p-value from how often the resampled difference crosses zero). When
+either run's tasks have constraints, SR+C (success with every constraint met) is
+compared as SR is: a run of the same tasks without constraints meets them all.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..episode_log import EpisodeLog
+from .constraint_metrics import constraint_results
 from .runner import EPISODES_FILE, read_records
 
 BOOTSTRAP_SAMPLES = 4000
@@ -80,8 +83,11 @@ def _columns(logs: list[EpisodeLog]) -> dict[str, np.ndarray]:
     weight = np.array([log.path_weight() for log in logs])
     success = np.array([1.0 if log.success else 0.0 for log in logs])
     gc_frac = np.divide(met, total, out=np.zeros(len(logs)), where=total > 0)
+    # success with every constraint met (an episode without constraints meets them all)
+    success_c = np.array([1.0 if log.success and all(r["satisfied"] for r in constraint_results(log)) else 0.0
+                          for log in logs])
     return {"met": met, "total": total, "ref": ref, "s_w": success * weight * ref, "gc_w": gc_frac * weight * ref,
-            "success": success}
+            "success": success, "success_c": success_c}
 
 
 RATIOS = {"GC": ("met", "total"), "PLW-SR": ("s_w", "ref"), "PLW-GC": ("gc_w", "ref")}
@@ -108,6 +114,8 @@ def compare_runs(path_a: str | Path, path_b: str | Path, seed: int = 0) -> Compa
     sr_a, sr_b = float(ca["success"].mean()), float(cb["success"].mean())
     rows = [MetricDifference("SR", sr_a, sr_b, sr_b - sr_a, _paired_ci_sr(ca, cb, seed),
                              mcnemar_exact(a_only, b_only), "McNemar exact")]
+    if any(log.task.get("constraints") for log in logs_a + logs_b):  # only then: the rows stay as they were
+        rows.append(_success_row("SR+C", ca, cb, "success_c", seed))
     n = len(shared)
     idx = np.random.default_rng(seed).integers(0, n, size=(BOOTSTRAP_SAMPLES, n))
     for name, (numer, denom) in RATIOS.items():
@@ -122,10 +130,19 @@ def compare_runs(path_a: str | Path, path_b: str | Path, seed: int = 0) -> Compa
     return Comparison(str(path_a), str(path_b), n, len(a) - n, len(b) - n, a_only, b_only, rows)
 
 
-def _paired_ci_sr(ca: dict, cb: dict, seed: int) -> tuple[float, float]:
-    n = len(ca["success"])
+def _success_row(name: str, ca: dict, cb: dict, key: str, seed: int) -> MetricDifference:
+    """A per-episode success column (such as SR+C) compared as SR is."""
+    a_only = int(((ca[key] == 1) & (cb[key] == 0)).sum())
+    b_only = int(((ca[key] == 0) & (cb[key] == 1)).sum())
+    va, vb = float(ca[key].mean()), float(cb[key].mean())
+    return MetricDifference(name, va, vb, vb - va, _paired_ci_sr(ca, cb, seed, key), mcnemar_exact(a_only, b_only),
+                            "McNemar exact")
+
+
+def _paired_ci_sr(ca: dict, cb: dict, seed: int, key: str = "success") -> tuple[float, float]:
+    n = len(ca[key])
     idx = np.random.default_rng(seed).integers(0, n, size=(BOOTSTRAP_SAMPLES, n))
-    diffs = cb["success"][idx].mean(axis=1) - ca["success"][idx].mean(axis=1)
+    diffs = cb[key][idx].mean(axis=1) - ca[key][idx].mean(axis=1)
     lo, hi = np.percentile(diffs, [2.5, 97.5])
     return (float(lo), float(hi))
 

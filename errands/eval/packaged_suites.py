@@ -8,7 +8,9 @@ held-out "novel" phrasing, so that a paired comparison with `valid_seen` measure
 wording alone on scenes a policy has trained in; `smoke` is 14 short episodes (the
 shortest of each task type in each validation split) for CI. `human_dev` and
 `human_test` are instructions people wrote (errands/eval/instructions), with their gold
-goals, in seen and unseen scenes; human_test is never tuned on. With ALFRED's floor plans
+goals, in seen and unseen scenes; human_test is never tuned on. `constraints_dev` and
+`constraints_test` are valid_seen's and valid_unseen's tasks with constraints
+(constraint_suites.py; procedural scenes only, no floor-plan variant yet). With ALFRED's floor plans
 (`--layouts`), `suites/floorplans/*.json` hold the same episodes on "FloorPlanN" scenes.
 """
 
@@ -18,7 +20,8 @@ from pathlib import Path
 
 SUITES_DIR = Path(__file__).parent / "suites"
 FLOORPLAN_SUITES_DIR = SUITES_DIR / "floorplans"
-PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke", "human_dev", "human_test")
+PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke", "human_dev", "human_test",
+                   "constraints_dev", "constraints_test")
 
 
 def packaged_suite_path(name: str, floorplans: bool = False) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..episode_log import EpisodeLog
 from ..files import write_text_atomic
+from .constraint_metrics import ConstraintMetrics, constraint_metrics, format_constraint_table
 from .metrics import format_table, metrics_by_task_type
 from .taxonomy import classify_failure, failure_breakdown
 
@@ -29,7 +30,8 @@ def summarize(suite, records: list[dict], config: dict, run: dict) -> dict:
     ordered = ordered_records(suite, records)
     logs = [EpisodeLog.from_dict(r) for r in ordered]
     table = metrics_by_task_type(logs)
-    return {
+    constraints = constraint_metrics(logs)
+    summary = {
         "suite": suite.reference(),
         "planner": config["planner"], "policy": config["policy"],
         "episodes": len(ordered), "expected": len(suite.episodes), "complete": len(ordered) == len(suite.episodes),
@@ -39,6 +41,9 @@ def summarize(suite, records: list[dict], config: dict, run: dict) -> dict:
         "run": run,
         "config": config,
     }
+    if constraints:  # only then: summaries of suites without constraints stay as they were
+        summary["constraints"] = {name: m.to_dict() for name, m in constraints.items()}
+    return summary
 
 
 def _count(values) -> dict:
@@ -70,8 +75,21 @@ def headline(summary: dict) -> str:
     def pct(v):
         return "n/a" if v is None else f"{100 * v:.1f}%"
 
-    return (f"SR {pct(m['sr'])}  GC {pct(m['gc'])}  PLW-SR {pct(m['plw_sr'])}  PLW-GC {pct(m['plw_gc'])}  "
+    constrained = summary.get("constraints", {}).get("overall")
+    first = f"SR+C {pct(constrained['sr_c'])}  CSR {pct(constrained['csr'])}  " if constrained else ""
+    return (f"{first}SR {pct(m['sr'])}  GC {pct(m['gc'])}  PLW-SR {pct(m['plw_sr'])}  PLW-GC {pct(m['plw_gc'])}  "
             f"({summary['episodes']}/{summary['expected']} episodes)")
+
+
+def constraint_section(summary: dict) -> list[str]:
+    """The report's lines on constraints (none for a suite without them)."""
+    if not summary.get("constraints"):
+        return []
+    table = {name: ConstraintMetrics(**m) for name, m in summary["constraints"].items()}
+    return ["## Constraints (%, with 95% Wilson intervals)", "",
+            "Over the episodes with constraints: SR, CSR (every constraint met) and SR+C (success with every "
+            "constraint met); per kind, over the episodes with a constraint of that kind, CSR and SR+C count "
+            "that kind's constraints.", "", format_constraint_table(table), ""]
 
 
 def failure_table(summary: dict, nonzero_only: bool = False) -> str:
@@ -109,6 +127,7 @@ def markdown_report(summary: dict, failed: list[dict]) -> str:
         "",
         format_table(_metrics_objects(summary)),
         "",
+        *constraint_section(summary),
         "## Failures",
         "",
         "Planner side: the plan was wrong (unparsable, hallucinated object or action, wrong order, missing "
@@ -199,6 +218,13 @@ def _html_table(markdown_table: str) -> str:
     return "".join(out)
 
 
+def _constraint_html(summary: dict) -> str:
+    lines = constraint_section(summary)
+    if not lines:
+        return ""
+    return f"<h2>{html.escape(lines[0].removeprefix('## '))}</h2>\n<p>{html.escape(lines[2])}</p>\n" + _html_table(lines[4])
+
+
 def html_report(summary: dict, failed: list[dict]) -> str:
     suite = summary["suite"]
     title = f"{summary['planner']} + {summary['policy']} on {suite['name']}"
@@ -227,6 +253,7 @@ backend {html.escape(summary['run']['backend'])} x{summary['run']['workers']}.</
 <h2>Metrics (%, 95% confidence intervals)</h2>
 {_html_table(format_table(_metrics_objects(summary)))}
 <img alt="metrics per task type with 95% confidence intervals" src="data:image/png;base64,{per_type_plot(summary)}">
+{_constraint_html(summary)}
 <h2>Failures</h2>
 {_html_table(failure_table(summary))}
 <img alt="failures by kind" src="data:image/png;base64,{failure_plot(summary)}">

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from ..envs.household.world import World
 from ..envs.skills import Plan, SkillCall
+from ..envs.tasks.constraints import Constraint
 from ..envs.tasks.goals import TaskGoal
 
 
@@ -20,6 +21,7 @@ class PlanningContext:
     visible_objects: list[str] = field(default_factory=list)
     goal: TaskGoal | None = None
     world: World | None = None
+    constraints: tuple[Constraint, ...] = ()  # how the task must be done; a planner plans within them
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """The oracle planner: the task's true goal (or the goal read from the instruction) handed
-to the symbolic search over skills. Privileged: it reads the world state."""
+to the symbolic search over skills, within the task's constraints. Privileged: it reads the
+world state."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class OraclePlanner:
             self.last_reading = GoalReading(context.goal, 1.0, "oracle")
         else:
             self.last_reading = GoalReading(parse_goal(instruction), None, "rules")
-        return plan_for_goal(self.last_reading.goal, context.world)
+        return plan_for_goal(self.last_reading.goal, context.world, context.constraints)
 
     def replan(self, feedback: Feedback) -> Plan:
         """Search again from the state the world is in now."""

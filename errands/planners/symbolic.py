@@ -6,23 +6,31 @@ conditions (errands.envs.tasks.types, the ones the env counts) read from an abst
 state (where each relevant object is, what is held, heated, cooled, cleaned, sliced,
 switched on), the search's order is the type's estimate, and the operators are the skill
 classes', so goals no template anticipated are solved the same way.
+
+A task's constraints (errands.envs.tasks.constraints) shape the search: a skill whose
+interactions break one is not taken (planners/constraint_rules.py), a location that can
+only be reached inside a forbidden region is not walked to, the end states asked for are
+reached by skills appended to the plan (close the fridge), and the plan's end placements
+are checked. A constraint the search cannot meet is a PlanningError that names it.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..envs.household.object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS
 from ..envs.household.object_types import type_of_id as type_of
 from ..envs.household.world import World
 from ..envs.skills import (SKILLS, GotoLocation, PickupObject, Plan, PutObject, SkillCall, SliceObject, ToggleObject,
                            TransformObject)
+from ..envs.tasks.constraints import END_STATES, forbidden_cells
 from ..envs.tasks.goals import TaskGoal
 from ..envs.tasks.types import TASK_TYPES
-from ..envs.transforms import FLAGS, transform_of_task_type
+from ..envs.transforms import FLAGS, transform_of_skill, transform_of_task_type
 from .base import PlanningError
+from .constraint_rules import ConstraintRules
 
 MAX_EXPANSIONS = 60_000
 CANDIDATES_PER_ROLE = 4
@@ -41,14 +49,18 @@ class _State:
     flags: frozenset  # (object, a transform's flag: "cleaned" | "heated" | "cooled")
     sliced: frozenset  # (whole object, receptacle it was cut in): the other pieces stay there
     lit: frozenset  # lights switched on
+    progress: tuple = ()  # with constraints: ConstraintRules' progress of the plan so far
 
 
-def plan_for_goal(goal: TaskGoal, world: World) -> Plan:
-    return _Search(goal, world).run()
+def plan_for_goal(goal: TaskGoal, world: World, constraints=()) -> Plan:
+    """The cheapest plan of skills that reaches the goal from the world's state, within
+    the constraints."""
+    return _Search(goal, world, constraints).run()
 
 
 class _Search:
-    def __init__(self, goal: TaskGoal, world: World):
+    def __init__(self, goal: TaskGoal, world: World, constraints=()):
+        self.rules = ConstraintRules(constraints)
         self.goal = goal
         self.kind = TASK_TYPES[goal.task_type]
         self.world = world
@@ -91,6 +103,8 @@ class _Search:
         self.appliances = appliances
         roots = {self._root_initial(oid) for oid in relevant} - {""}
         self.locations = sorted((places | appliances | self.lights | roots) & self.reachable)
+        if self.rules.regions:
+            self._avoid_regions()
         # Objects in each receptacle that the search does not track (for capacity).
         self.base_load = {}
         for oid, obj in world.objects.items():
@@ -101,7 +115,18 @@ class _Search:
             parents=tuple(sorted((oid, world.objects[oid].parent) for oid in relevant if oid != world.held)),
             flags=frozenset((oid, f) for oid in relevant for f in FLAGS if getattr(world.objects[oid], f)),
             sliced=frozenset(), lit=frozenset(o.id for o in world.objects.values() if o.is_on and o.id in self.lights),
+            progress=self.rules.start if self.rules else (),
         )
+
+    def _avoid_regions(self) -> None:
+        """Walk only to locations with an interaction pose outside the forbidden regions."""
+        scene = self.world.scene
+        blocked = forbidden_cells(scene, self.rules.regions)
+        agent = self.world.agent
+        if (agent.row, agent.col) in blocked:
+            raise PlanningError(f"the agent starts inside a forbidden region ({self.rules.describe()})")
+        self.locations = [loc for loc in self.locations
+                          if any((int(r), int(c)) not in blocked for r, c, *_ in scene.interaction_poses[loc])]
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -144,7 +169,36 @@ class _Search:
     def _successors(self, s: _State):
         parents = dict(s.parents)
         for skill, operator in self.operators:
-            yield from operator(skill, s, parents)
+            if not self.rules:
+                yield from operator(skill, s, parents)
+                continue
+            for cost, op, nxt in operator(skill, s, parents):
+                progress = self.rules.advance(s.progress, [e[:2] for e in self._events(op, s)])
+                if progress is not None:
+                    yield cost, op, replace(nxt, progress=progress)
+
+    def _events(self, op: tuple, s: _State) -> list[tuple[str, str, str]]:
+        """(action or skill, object type, object id) of what the expert will do for the
+        skill `op` from state `s`, in order: its primitive interactions (the furniture it
+        opens on the way and closes after), and the skill itself done."""
+        skill, ids = op
+        type_name = self.types.get(ids[0]) or type_of(ids[0])
+        done = (skill, type_name, ids[0])
+        if skill in ("GotoLocation", "ToggleObject"):
+            switch = [("ToggleObjectOn", type_name, ids[0])] if skill == "ToggleObject" else []
+            return [*switch, done]
+        transform = transform_of_skill(skill)
+        if transform is not None:
+            appliance = self.world.objects[s.at]
+            control = next((o.id for o in self.world.objects.values() if o.controls == s.at), None)
+            actions = transform.actions(appliance, s.held, control)
+            return [(a.name, self.types.get(a.target) or type_of(a.target), a.target) for a in actions] + [done]
+        if skill == "PutObject":
+            done = (skill, self.types.get(ids[1]) or type_of(ids[1]), ids[1])
+        furniture = self.world.objects[s.at]
+        if furniture.type.openable and not furniture.is_open:  # opened on the way, closed after
+            return [("OpenObject", furniture.type.name, s.at), done, ("CloseObject", furniture.type.name, s.at)]
+        return [done]
 
     def _goto(self, skill: GotoLocation, s: _State, parents: dict):
         for loc in self.locations:
@@ -169,6 +223,8 @@ class _Search:
         held_type = self.types[s.held]
         for rec in self._receptacles_here(s, parents):
             rtype = OBJECT_TYPES[self.types.get(rec) or type_of(rec)]
+            if self.rules.placements and not self.rules.may_put(held_type, self._root_type(parents, rec)):
+                continue
             if held_type in rtype.accepts and self._load(s, parents, rec) < rtype.capacity:
                 new = dict(parents)
                 new[s.held] = rec
@@ -202,6 +258,10 @@ class _Search:
         if s.at in self.lights and s.at not in s.lit:
             yield 1, (skill.name, (s.at,)), _State(s.at, s.held, s.parents, s.flags, s.sliced, s.lit | {s.at})
 
+    def _root_type(self, parents: dict, rec: str) -> str:
+        """The type of the furniture a receptacle rests in (its own, for furniture)."""
+        return type_of(self._root(parents, rec) or rec)
+
     def _load(self, s: _State, parents: dict, rec: str) -> int:
         """How many objects are in a receptacle: untracked ones, tracked ones, and the
         extra pieces of objects sliced there."""
@@ -232,7 +292,7 @@ class _Search:
             if g > cost[state]:
                 continue
             if self._reached(state):
-                return self._plan(came_from, state)
+                return self._plan(came_from, state) if not self.rules else self._constrained_plan(came_from, state)
             expansions += 1
             if expansions > MAX_EXPANSIONS:
                 break
@@ -242,20 +302,87 @@ class _Search:
                     cost[nxt] = new_cost
                     came_from[nxt] = (state, op)
                     heapq.heappush(frontier, (new_cost + self._unmet(nxt), next(counter), new_cost, nxt))
-        raise PlanningError(f"no plan reaches {self.goal.alfred_name} in {self.world.scene.name} "
+        within = f" within its constraints ({self.rules.describe()})" if self.rules else ""
+        raise PlanningError(f"no plan reaches {self.goal.alfred_name} in {self.world.scene.name}{within} "
                             f"({expansions} states searched)")
 
-    def _plan(self, came_from, state) -> Plan:
-        ops = []
+    def _path(self, came_from, state) -> list[tuple[_State, tuple]]:
+        """(the state it starts from, op) of each step of the plan to `state`."""
+        path = []
         while came_from[state] is not None:
             state, op = came_from[state]
-            ops.append(op)
-        ops.reverse()
-        steps = []
-        for skill, ids in ops:
-            args = tuple(self.types.get(i) or type_of(i) for i in ids)
-            steps.append(SkillCall(skill, args, tuple(ids)))
-        return Plan(steps)
+            path.append((state, op))
+        path.reverse()
+        return path
+
+    def _plan(self, came_from, state) -> Plan:
+        return Plan([self._call(op) for _, op in self._path(came_from, state)])
+
+    def _call(self, op: tuple) -> SkillCall:
+        skill, ids = op
+        return SkillCall(skill, tuple(self.types.get(i) or type_of(i) for i in ids), tuple(ids))
+
+    # --- what the search cannot see: end states and placements ------------------------
+
+    def _constrained_plan(self, came_from, final: _State) -> Plan:
+        """The plan to `final`, with the skills the end states need appended; a
+        PlanningError names an end state or a placement it cannot meet."""
+        path = self._path(came_from, final)
+        ops = [op for _, op in path]
+        flags = {o.id: {"is_open": o.is_open, "is_on": o.is_on} for o in self.world.objects.values()}
+        for s, op in path:
+            for action, _, oid in self._events(op, s):
+                if action in ("OpenObject", "CloseObject") and oid in flags:
+                    flags[oid]["is_open"] = action == "OpenObject"
+                elif action in ("ToggleObjectOn", "ToggleObjectOff") and oid in flags:
+                    flags[oid]["is_on"] = action == "ToggleObjectOn"
+        progress, at = final.progress, final.at
+        for constraint in self.rules.end_states:
+            flag, wanted, _ = END_STATES[constraint.state]
+            for obj in sorted(self.world.objects_of_type(constraint.object_type), key=lambda o: o.id):
+                if flags[obj.id][flag] == wanted:
+                    continue
+                skill = {"closed": "CloseObject", "open": "OpenObject", "on": "ToggleObject"}.get(constraint.state)
+                if skill is None:
+                    raise PlanningError(f"no skill switches a {constraint.object_type} off, and {obj.id} is on at "
+                                        f"the end: cannot '{constraint.describe()}'")
+                action = {"ToggleObject": "ToggleObjectOn"}.get(skill, skill)
+                events = [("GotoLocation", constraint.object_type), (action, constraint.object_type)]
+                if skill == "ToggleObject":
+                    events.append((skill, constraint.object_type))
+                progress, broken = self.rules.broken_by(progress, events if at != obj.id else events[1:])
+                if progress is None:
+                    raise PlanningError(f"'{constraint.describe()}' needs {action} on {obj.id}, which breaks "
+                                        f"'{broken.describe()}'")
+                if at != obj.id:
+                    ops.append(("GotoLocation", (obj.id,)))
+                ops.append((skill, (obj.id,)))
+                at = obj.id
+        self._check_placements(final)
+        return Plan([self._call(op) for op in ops])
+
+    def _check_placements(self, final: _State) -> None:
+        """The end placements hold where the plan leaves things (objects the search does
+        not track stay where they are)."""
+        parents = dict(final.parents)
+        for constraint in self.rules.placements:
+            there = []
+            for obj in self.world.objects_of_type(constraint.object_type):
+                oid = obj.id
+                if oid in self.types and oid not in parents:
+                    continue  # held at the end, or cut into tracked pieces
+                chain = []
+                while oid is not None:
+                    oid = parents.get(oid) if oid in parents else self.world.objects[oid].parent
+                    if oid is not None:
+                        chain.append(type_of(oid))
+                if constraint.receptacle in chain:
+                    there.append(obj.id)
+            if bool(there) != constraint.inside:
+                what = (f"{there[0]} stays in a {constraint.receptacle}" if there
+                        else f"no {constraint.object_type} ends in a {constraint.receptacle}")
+                raise PlanningError(f"cannot '{constraint.describe()}': {what}, and the planner moves only "
+                                    f"the objects the goal needs")
 
 
 

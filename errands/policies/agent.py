@@ -15,6 +15,7 @@ from typing import Callable
 from ..envs.actions import Action
 from ..envs.household.sensors import GoalSensors
 from ..envs.skills import PlanError, SkillCall, is_done, start_failure
+from ..envs.tasks.constraints import check_constraints, end_state, fixture_cells
 from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog, PlanRecord, SkillRecord, StepRecord
 from ..failures import Failure, FailureCategory, FailureKind
@@ -77,8 +78,10 @@ class Agent:
         log = EpisodeLog(task=task.to_dict(), instruction=task.instruction, planner=self.planner.name,
                          policy=self.policy.name, goal_conditions=tuple(info["goal_conditions_met"]),
                          expert_length=expert_length)
+        if task.constraints:
+            log.fixture_cells = fixture_cells(env.unwrapped.world.scene, task.constraints)
         observers = [o for o in (observer, StepJSONObserver(on_step) if on_step else None) if o is not None]
-        run = _Run(self, env, log, obs, info, observers)
+        run = _Run(self, env, log, obs, info, observers, task)
         run.notify("on_episode_start", log)
         try:
             run.play(task)
@@ -91,11 +94,11 @@ class Agent:
 class _Run:
     """One episode's bookkeeping."""
 
-    def __init__(self, agent: Agent, env, log: EpisodeLog, obs, info, observers: list):
+    def __init__(self, agent: Agent, env, log: EpisodeLog, obs, info, observers: list, task: Task):
         if getattr(agent.policy, "sensors", ()) and not isinstance(env, GoalSensors):  # the policy reads them
             env = GoalSensors(env)
             obs, info = env.sense(obs, info)
-        self.agent, self.env, self.log = agent, env, log
+        self.agent, self.env, self.log, self.task = agent, env, log, task
         self.obs, self.info = obs, info
         self.observers = observers
         self.ended = False
@@ -112,7 +115,8 @@ class _Run:
         world = self.env.unwrapped.world
         return PlanningContext(instruction=task.instruction,
                                object_types=sorted({o.type.name for o in world.objects.values()}),
-                               visible_objects=list(self.info["visible_objects"]), goal=task.goal, world=world)
+                               visible_objects=list(self.info["visible_objects"]), goal=task.goal, world=world,
+                               constraints=tuple(task.constraints))
 
     def play(self, task: Task) -> None:
         agent = self.agent
@@ -191,6 +195,9 @@ class _Run:
             self.ended = True
             env = self.env.unwrapped
             self.log.end(self.info, truncated, env.max_steps, env.max_failures, stopped)
+            if self.task.constraints:  # the end state the checks read, then their results
+                self.log.end_state = end_state(env.world, self.task.constraints)
+                self.log.constraint_results = check_constraints(self.task.constraints, self.log)
 
     def stop(self, stopped: str = PLAN_ENDED) -> None:
         if not self.ended:

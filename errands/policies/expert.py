@@ -6,6 +6,9 @@ When the world's visibility follows a camera (an env with camera observations), 
 interaction pose of a piece of furniture need not show everything on it: the expert then
 walks to the nearest pose whose frame shows what it is about to act on, before each
 interaction. With the geometric rule every interaction pose shows it, and nothing changes.
+
+It never steps into a region the task's constraints forbid (its cells are blocked for its
+paths, and poses there are not walked to).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from ..envs.household.navigation import nearest_first, shortest_actions
 from ..envs.household.scene import Pose
 from ..envs.household.world import World, WorldObject
 from ..envs.skills import SKILLS, GotoLocation, SkillCall, TransformObject, goto_poses, is_done
+from ..envs.tasks.constraints import forbidden_cells
 from ..envs.transforms import Transform
 from .base import PolicyStep
 
@@ -27,6 +31,7 @@ class ExpertSkillPolicy:
         self.env = None
         self._call: SkillCall | None = None
         self._queue: list[Action] = []
+        self._blocked: tuple[World | None, frozenset] = (None, frozenset())
 
     def reset(self, env) -> None:
         self.env = env.unwrapped
@@ -35,6 +40,15 @@ class ExpertSkillPolicy:
     @property
     def world(self) -> World:
         return self.env.world
+
+    @property
+    def blocked(self) -> frozenset:
+        """The cells of the forbidden regions of the env's task (worked out once a world)."""
+        world = self.world
+        if self._blocked[0] is not world:
+            constraints = getattr(getattr(self.env, "task", None), "constraints", ())
+            self._blocked = (world, forbidden_cells(world.scene, constraints) if constraints else frozenset())
+        return self._blocked[1]
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
         if call is not self._call:
@@ -86,9 +100,13 @@ class ExpertSkillPolicy:
         poses = goto_poses(w, call)
         if not poses:
             raise SkillImpossible(f"no reachable {call.args[0]} in this scene")
+        if self.blocked:
+            poses = [p for p in poses if (p.row, p.col) not in self.blocked]
+            if not poses:
+                raise SkillImpossible(f"every pose that reaches a {call.args[0]} is in a forbidden region")
         if w.sight is not None:  # the nearest pose whose frame shows the target
             poses = self._first_showing(poses, lambda: is_done(w, call), f"a {call.args[0]}")
-        actions = shortest_actions(w.scene, w.agent, poses)
+        actions = shortest_actions(w.scene, w.agent, poses, self.blocked)
         if actions is None:
             raise SkillImpossible(f"no path to a {call.args[0]}")
         return [Action(a) for a in actions]
@@ -104,13 +122,14 @@ class ExpertSkillPolicy:
             return actions
         root = w.root_fixed(target)
         poses = [Pose(*p) for p in w.scene.interaction_poses.get(root.id, ()).tolist()] if root else []
+        poses = [p for p in poses if (p.row, p.col) not in self.blocked]
         pose = self._first_showing(poses, lambda: w.is_visible(target), target)
-        return [Action(a) for a in shortest_actions(w.scene, w.agent, pose)] + actions
+        return [Action(a) for a in shortest_actions(w.scene, w.agent, pose, self.blocked)] + actions
 
     def _first_showing(self, poses: list[Pose], shows, what: str) -> list[Pose]:
         """The nearest of `poses` (by actions from here) at which `shows()` holds."""
         w = self.world
-        for pose in nearest_first(w.scene, w.agent, poses):
+        for pose in nearest_first(w.scene, w.agent, poses, self.blocked):
             with w.standing_at(pose):
                 if shows():
                     return [pose]

@@ -1,6 +1,7 @@
 """Shortest action sequences on the grid: from a pose to the nearest of a set of goal
 poses, with MoveAhead and rotations found by breadth-first search and the camera
-horizon adjusted with LookUp/LookDown (which commute with moving)."""
+horizon adjusted with LookUp/LookDown (which commute with moving). `blocked` cells (a
+forbidden region) are never stepped on."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from collections import deque
 from .scene import Pose, Scene, heading_step
 
 
-def shortest_actions(scene: Scene, start: Pose, goals: list[Pose]) -> list[str] | None:
+def shortest_actions(scene: Scene, start: Pose, goals: list[Pose],
+                     blocked: frozenset = frozenset()) -> list[str] | None:
     """The fewest primitive actions that bring the agent from `start` to any goal pose,
     or None if none is reachable."""
     if not goals:
@@ -34,7 +36,7 @@ def shortest_actions(scene: Scene, start: Pose, goals: list[Pose]) -> list[str] 
             total = d + look_cost[state][0]
             if best is None or total < best:
                 best, best_state = total, state
-        for nxt, action in _moves(scene, state):
+        for nxt, action in _moves(scene, state, blocked):
             if nxt in parent:
                 continue
             parent[nxt] = (state, action)
@@ -54,14 +56,14 @@ def shortest_actions(scene: Scene, start: Pose, goals: list[Pose]) -> list[str] 
     return actions
 
 
-def nearest_first(scene: Scene, start: Pose, goals: list[Pose]) -> list[Pose]:
+def nearest_first(scene: Scene, start: Pose, goals: list[Pose], blocked: frozenset = frozenset()) -> list[Pose]:
     """The reachable goal poses ordered by how many primitive actions lead there from
     `start` (ties keep the goals' order)."""
     depth = {(start.row, start.col, start.heading): 0}
     queue = deque(depth)
     while queue:
         state = queue.popleft()
-        for nxt, _ in _moves(scene, state):
+        for nxt, _ in _moves(scene, state, blocked):
             if nxt not in depth:
                 depth[nxt] = depth[state] + 1
                 queue.append(nxt)
@@ -70,11 +72,12 @@ def nearest_first(scene: Scene, start: Pose, goals: list[Pose]) -> list[Pose]:
     return sorted(cost, key=cost.get)
 
 
-def _moves(scene: Scene, state: tuple[int, int, int]):
-    """(next state, action) of each move from (row, col, heading): ahead onto floor, turns."""
+def _moves(scene: Scene, state: tuple[int, int, int], blocked: frozenset = frozenset()):
+    """(next state, action) of each move from (row, col, heading): ahead onto floor that is
+    not blocked, turns."""
     r, c, h = state
     dr, dc = heading_step(h)
-    if scene.is_floor(r + dr, c + dc):
+    if scene.is_floor(r + dr, c + dc) and (r + dr, c + dc) not in blocked:
         yield (r + dr, c + dc, h), "MoveAhead"
     yield (r, c, (h - 90) % 360), "RotateLeft"
     yield (r, c, (h + 90) % 360), "RotateRight"

@@ -28,6 +28,7 @@ FLAG_OPEN, FLAG_ON = 1, 2
 class ActionResult:
     success: bool
     error: str = ""
+    object_id: str | None = None  # what a successful interaction acted on (its target resolved)
 
 
 class WorldObject:
@@ -299,7 +300,7 @@ class World:
         obj.parent = None
         self.held = obj.id
         self._changed(root)
-        return ActionResult(True)
+        return ActionResult(True, object_id=obj.id)
 
     def _do_PutObject(self, target) -> ActionResult:
         if self.held is None:
@@ -325,7 +326,7 @@ class World:
         self.held = None
         self._apply_appliance(obj)
         self._changed(self.root_fixed(obj.id))
-        return ActionResult(True)
+        return ActionResult(True, object_id=obj.id)
 
     def _do_OpenObject(self, target) -> ActionResult:
         def check(obj: WorldObject) -> str:
@@ -357,7 +358,7 @@ class World:
             for inside in self.nested_contents(obj):
                 inside.cooled = True
         self._changed(self.root_fixed(obj.id))
-        return ActionResult(True)
+        return ActionResult(True, object_id=obj.id)
 
     def _do_ToggleObjectOn(self, target) -> ActionResult:
         def check(obj: WorldObject) -> str:
@@ -392,7 +393,7 @@ class World:
             self._changed(self.root_fixed(controlled.id))
         self._apply_appliance(obj)
         self._changed(self.root_fixed(obj.id))
-        return ActionResult(True)
+        return ActionResult(True, object_id=obj.id)
 
     def _apply_appliance(self, obj: WorldObject) -> None:
         """ALFRED's state changes: what is in a running microwave or on a lit burner is
@@ -430,7 +431,7 @@ class World:
         parent.contents[index:index + 1] = pieces
         del self.objects[obj.id]
         self._changed(self.root_fixed(parent.id))
-        return ActionResult(True)
+        return ActionResult(True, object_id=obj.id)
 
     def _changed(self, fixed: WorldObject | None) -> None:
         self.version += 1

@@ -14,6 +14,7 @@ from ..household.object_types import SLICING_TOOLS
 from ..household.procedural import place_object
 from ..household.scene import Scene, SceneError
 from ..household.scenes import load_scene, parse_scene_ref
+from .constraints import Constraint, constrained_instruction, constraints_from_list
 from .goals import TaskGoal
 from .start_state import StartState
 from .types import TASK_TYPES
@@ -32,19 +33,25 @@ class Task:
     step_instructions: list[str] = field(default_factory=list)
     phrasing: str = "train"  # "train" templates, or "novel" ones held out of training data
     start: StartState | None = None  # a recorded start (imported ALFRED trajectories); None: the seed's
+    # How the task must be done (errands.envs.tasks.constraints); a task built without an
+    # instruction says them after its goal.
+    constraints: tuple[Constraint, ...] = ()
 
     def __post_init__(self) -> None:
         self.scene = parse_scene_ref(self.scene)
+        self.constraints = constraints_from_list(self.constraints)
         if not self.instruction:
             from .instructions import describe_goal
 
-            self.instruction = describe_goal(self.goal)
+            self.instruction = constrained_instruction(describe_goal(self.goal), self.constraints)
 
     @cached_property
     def task_id(self) -> str:
         parts = [self.goal.alfred_name, self.scene, self.seed, self.instruction]
         if self.start is not None:  # only then: the ids of tasks without one stay as they were
             parts.append(self.start.to_dict())
+        if self.constraints:  # likewise
+            parts.append([c.to_dict() for c in self.constraints])
         key = json.dumps(parts)
         return hashlib.sha1(key.encode()).hexdigest()[:12]
 
@@ -54,6 +61,8 @@ class Task:
                 "phrasing": self.phrasing}
         if self.start is not None:
             data["start"] = self.start.to_dict()
+        if self.constraints:
+            data["constraints"] = [c.to_dict() for c in self.constraints]
         return data
 
     @classmethod
@@ -71,7 +80,8 @@ class Task:
         return cls(goal=goal, scene=data["scene"], seed=int(data.get("seed", 0)),
                    instruction=data.get("instruction", ""), step_instructions=list(data.get("step_instructions", [])),
                    phrasing=data.get("phrasing", "train"),
-                   start=StartState.from_dict(start) if start is not None else None)
+                   start=StartState.from_dict(start) if start is not None else None,
+                   constraints=constraints_from_list(data.get("constraints", [])))
 
     def build_scene(self, layouts_dir: str | None = None) -> Scene:
         """The scene made ready for this task (a fresh copy each call): the recorded start

@@ -1,0 +1,86 @@
+"""Metrics of tasks with constraints, overall and per constraint kind, with Wilson 95%
+intervals (per episode, as SR's).
+
+Over the episodes whose task has at least one constraint: SR (task success), CSR (every
+constraint met) and SR+C, success with every constraint met: the headline, since a robot
+that puts the apple in the fridge by opening the forbidden microwave has not done the
+task. Per kind, over the episodes with a constraint of that kind: SR, the share whose
+constraints of that kind all held (CSR), and success with those met (SR+C).
+
+An episode's results are those its log recorded (EpisodeLog.constraint_results); a log
+that recorded none though its task has constraints (a crash, a log written before
+constraints were checked) is checked here from what it holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from ..envs.tasks.constraints import CONSTRAINT_KINDS, check_constraints, constraints_from_list
+from ..episode_log import EpisodeLog
+from .metrics import wilson_interval
+
+
+@dataclass
+class ConstraintMetrics:
+    episodes: int
+    sr: float
+    csr: float
+    sr_c: float
+    sr_ci: tuple[float, float]
+    csr_ci: tuple[float, float]
+    sr_c_ci: tuple[float, float]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def constraint_results(log: EpisodeLog) -> list[dict]:
+    """The episode's constraint results: recorded, else checked from the log now."""
+    if log.constraint_results:
+        return log.constraint_results
+    constraints = log.task.get("constraints") or []
+    try:
+        return check_constraints(constraints_from_list(constraints), log)
+    except ValueError as e:  # a task whose constraints cannot be read counts as none met
+        return [{"kind": "unreadable", "constraint": constraints, "satisfied": False, "reason": str(e), "step": None}]
+
+
+def _rates(rows: list[tuple[bool, bool]]) -> ConstraintMetrics:
+    """(success, constraints met) per episode -> the three rates with their intervals."""
+    n = len(rows)
+    s = sum(1 for ok, _ in rows if ok)
+    c = sum(1 for _, met in rows if met)
+    both = sum(1 for ok, met in rows if ok and met)
+    rate = (lambda k: k / n) if n else (lambda k: 0.0)
+    return ConstraintMetrics(episodes=n, sr=rate(s), csr=rate(c), sr_c=rate(both), sr_ci=wilson_interval(s, n),
+                             csr_ci=wilson_interval(c, n), sr_c_ci=wilson_interval(both, n))
+
+
+def constraint_metrics(logs: list[EpisodeLog]) -> dict[str, ConstraintMetrics]:
+    """'overall' (the episodes with constraints), then each kind present, in
+    CONSTRAINT_KINDS' order; empty when no episode has constraints."""
+    results = [(log, constraint_results(log)) for log in logs]
+    results = [(log, r) for log, r in results if r]
+    if not results:
+        return {}
+    table = {"overall": _rates([(log.success, all(x["satisfied"] for x in r)) for log, r in results])}
+    for kind in CONSTRAINT_KINDS:
+        rows = [(log.success, all(x["satisfied"] for x in r if x["kind"] == kind))
+                for log, r in results if any(x["kind"] == kind for x in r)]
+        if rows:
+            table[kind] = _rates(rows)
+    return table
+
+
+def format_constraint_table(table: dict[str, ConstraintMetrics]) -> str:
+    """A Markdown table of the constraint metrics with their intervals."""
+
+    def cell(value, ci) -> str:
+        return f"{100 * value:.1f} [{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
+
+    rows = ["| constraints | episodes | SR % | CSR % | SR+C % |", "|---|---:|---:|---:|---:|"]
+    for name, m in table.items():
+        rows.append(f"| {name} | {m.episodes} | {cell(m.sr, m.sr_ci)} | {cell(m.csr, m.csr_ci)} | "
+                    f"{cell(m.sr_c, m.sr_c_ci)} |")
+    return "\n".join(rows)
