@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import errands
     from errands.train.collect import collect
+    from errands.train.dataset import recorded_episodes
 
     print(f"# dataset_export  episodes={args.episodes} repeats={args.repeats}")
     print(f"python {platform.python_version()}  errands {errands.__version__}  minari {minari.__version__}")
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             data = work / f"data-{i}"
             manifest = collect(data, args.episodes, workers=args.workers, progress=False, **options)
             steps = manifest["totals"]["rows"]
-            episodes = manifest["totals"]["episodes"] - manifest["totals"]["failed_episodes"]
+            episodes = recorded_episodes(manifest)
             parquet = sum(p.stat().st_size for p in data.glob("*.parquet"))
             rows.append({"dataset": label, "format": "collected Parquet (errands)", "episodes": episodes,
                          "steps": steps, "steps_per_s": None, "kb_per_1000_steps": parquet / steps})

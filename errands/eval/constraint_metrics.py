@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 from ..envs.tasks.constraints import CONSTRAINT_KINDS, check_constraints, constraints_from_list
 from ..episode_log import EpisodeLog
-from .metrics import wilson_interval
+from .metrics import percent_cell, wilson_interval
 
 
 @dataclass
@@ -75,9 +75,7 @@ def constraint_metrics(logs: list[EpisodeLog]) -> dict[str, ConstraintMetrics]:
 
 def format_constraint_table(table: dict[str, ConstraintMetrics]) -> str:
     """A Markdown table of the constraint metrics with their intervals."""
-
-    def cell(value, ci) -> str:
-        return f"{100 * value:.1f} [{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
+    cell = percent_cell
 
     rows = ["| constraints | episodes | SR % | CSR % | SR+C % |", "|---|---:|---:|---:|---:|"]
     for name, m in table.items():

@@ -94,14 +94,16 @@ def metrics_by_task_type(logs: list[EpisodeLog]) -> dict[str, Metrics]:
     return result
 
 
+def percent_cell(value, ci) -> str:
+    """A rate and its interval as a table cell, in percent ("n/a" for no value)."""
+    if value is None:
+        return "n/a"
+    return f"{100 * value:.1f} [{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
+
+
 def format_table(table: dict[str, Metrics]) -> str:
     """A Markdown table of the metrics with their intervals."""
-
-    def cell(value, ci) -> str:
-        if value is None:
-            return "n/a"
-        return f"{100 * value:.1f} [{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
-
+    cell = percent_cell
     rows = ["| task type | episodes | SR % | GC % | PLW-SR % | PLW-GC % |", "|---|---:|---:|---:|---:|---:|"]
     for name, m in table.items():
         rows.append(f"| {name} | {m.episodes} | {cell(m.sr, m.sr_ci)} | {cell(m.gc, m.gc_ci)} | "

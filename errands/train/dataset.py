@@ -212,6 +212,11 @@ class RecordedEpisode:
         return len(self.action)
 
 
+def recorded_episodes(manifest: dict) -> int:
+    """How many episodes a dataset holds rows of (those collected less those that failed)."""
+    return manifest["totals"]["episodes"] - manifest["totals"]["failed_episodes"]
+
+
 def read_episodes(folder: str | Path, verify: bool = True):
     """(manifest, iterator of RecordedEpisode) of a demonstration dataset, shard by shard.
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..files import write_json_atomic
-from .dataset import DatasetError, RecordedEpisode, read_episodes
+from .dataset import DatasetError, RecordedEpisode, read_episodes, recorded_episodes
 
 CODEBASE_VERSION = "v3.0"
 CHUNKS_SIZE = 1000  # files per chunk folder, as LeRobot writes them
@@ -61,7 +61,7 @@ def export_lerobot(data: str | Path, out: str | Path, fps: int = 10, overwrite: 
     work = out.with_name(out.name + ".partial")
     shutil.rmtree(work, ignore_errors=True)
     writer = _Writer(work, spec, frames, fps)
-    total = manifest["totals"]["episodes"] - manifest["totals"]["failed_episodes"]
+    total = recorded_episodes(manifest)
     try:
         for episode in tqdm(episodes, total=total, unit="episode", desc="export lerobot", disable=not progress):
             writer.add(episode)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .dataset import DatasetError, RecordedEpisode, read_episodes
+from .dataset import DatasetError, RecordedEpisode, read_episodes, recorded_episodes
 
 MINARI_INSTALL_HINT = 'the Minari export needs the minari package: pip install "errands[minari]"'
 MAX_TEXT = 1000  # characters of an instruction or skill (gymnasium's Text needs a bound)
@@ -55,7 +55,7 @@ def export_minari(data: str | Path, dataset_id: str, root: str | Path | None = N
     # built under a folder of its own and moved into place whole, so a failed export leaves nothing
     work = final_root / f".errands-export-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
-    total = manifest["totals"]["episodes"] - manifest["totals"]["failed_episodes"]
+    total = recorded_episodes(manifest)
     dataset, batch = None, []
     with _datasets_root(work):
         for i, e in enumerate(tqdm(episodes, total=total, unit="episode", desc="export minari", disable=not progress)):
