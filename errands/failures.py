@@ -62,6 +62,9 @@ class FailureKind(str, Enum):
     NOT_UNDERSTOOD = "not_understood"
     IMPOSSIBLE_GOAL = "impossible_goal"  # no goal the task rules allow, or not in this scene
     CONTRADICTORY = "contradictory"
+    # Constraints and household rules.
+    BREAKS_CONSTRAINT = "breaks_constraint"  # argument: the constraint's words; the plan or the next action breaks it
+    RULE_CONFLICT = "rule_conflict"  # argument: the household rule the instruction conflicts with
 
     def __str__(self) -> str:
         return self.value

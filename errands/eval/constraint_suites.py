@@ -9,6 +9,16 @@ and expert, without constraints) did: forbid opening an openable it never opened
 an object or nearing a fixture it never used; leave the appliance it used closed (or off);
 keep the object out of the appliance at the end; open or pick up no more often than it
 did; do two of its interactions in the order it did them; a budget of twice its steps.
+
+Half the tasks (drawn by episode) are given a binding constraint instead where their
+kind allows one: a constraint the reference run itself breaks, so that a planner blind to
+constraints breaks it too and one that reads them must find another way: don't open
+the cabinet or fridge it took the object from, don't touch the tool it used (when
+another kind of tool exists), don't go near a fixture it walked past, leave open the
+furniture it closed. A binding draw that cannot be met falls back to the kind's
+ordinary draw. Which constraints bind is recorded per episode (`source["binding"]`): those
+the unconstrained reference run breaks.
+
 Every task is then checked at build time: the oracle and the expert must succeed with every
 constraint met, or the task is dropped, with the reason, and counted.
 """
@@ -22,11 +32,12 @@ import numpy as np
 from .. import __version__
 from ..envs import HOUSEHOLD_ENV_ID
 from ..envs.actions import INTERACTION_ACTIONS
-from ..envs.household.object_types import OBJECT_TYPES
+from ..envs.household.object_types import OBJECT_TYPES, SLICING_TOOLS
 from ..envs.household.object_types import type_of_id as type_of
 from ..envs.tasks.constraints import (CONSTRAINT_KINDS, ActionCount, EndPlacement, EndState, Event,
                                       FailureBudget, ForbiddenAction, ForbiddenObject, ForbiddenRegion, Ordering,
-                                      StepBudget, constrained_instruction, forbidden_cells)
+                                      StepBudget, check_constraints, constrained_instruction,
+                                      end_state, fixture_cells, forbidden_cells)
 from ..envs.tasks.task import Task
 from ..envs.transforms import transform_of_task_type
 from ..files import write_text_atomic
@@ -44,6 +55,7 @@ CONSTRAINT_SUITES = {
                                         "unseen scenes"},
 }
 SECOND_CONSTRAINT = 0.5  # the share of tasks given a second constraint
+BINDING = 0.5  # the share of tasks whose first constraint is drawn to bind, where its kind allows
 
 
 class ReferenceRun:
@@ -159,19 +171,68 @@ def _count(task, world, log, rng):
     return ActionCount(action, kind, n)
 
 
+# --- binding drawers: a constraint the reference run breaks, or None --------------------------
+
+def _needed(task) -> set:
+    """The types the goal cannot do without."""
+    transform = transform_of_task_type(task.goal.task_type)
+    return {task.goal.object, task.goal.parent_receptacle, task.goal.movable_receptacle,
+            transform.appliance if transform else None, transform.switch if transform else None}
+
+
+def _binding_forbidden_action(task, world, log, rng):
+    opened = sorted({t for a, t in interactions(log) if a == "OpenObject"} - _needed(task))
+    kind = _choose(rng, opened)
+    return ForbiddenAction("OpenObject", kind) if kind else None
+
+
+def _binding_forbidden_object(task, world, log, rng):
+    present = {o.type.name for o in world.objects.values()}
+    tools = sorted(t for _, t in interactions(log) if t in SLICING_TOOLS and set(SLICING_TOOLS) - {t} & present)
+    kind = _choose(rng, tools)
+    return ForbiddenObject(kind) if kind else None
+
+
+def _binding_forbidden_region(task, world, log, rng):
+    used = {t for _, t in interactions(log)} | _needed(task)
+    cells = {tuple(step.cell) for step in log.steps if step.cell is not None}
+    start = (world.agent.row, world.agent.col)
+    passed = []
+    for kind in sorted({o.type.name for o in world.objects.values() if o.position is not None} - used):
+        if any(kind.startswith(u) or u.startswith(kind) for u in used if u):
+            continue
+        region = forbidden_cells(world.scene, [ForbiddenRegion(kind, 1)])
+        if start not in region and region & cells:
+            passed.append(kind)
+    kind = _choose(rng, passed)
+    return ForbiddenRegion(kind, 1) if kind else None
+
+
+def _binding_end_state(task, world, log, rng):
+    closed = sorted({t for a, t in interactions(log) if a == "CloseObject"} - {task.goal.parent_receptacle})
+    kind = _choose(rng, closed)
+    return EndState(kind, "open") if kind else None
+
+
+BINDING_DRAWERS = {"forbidden_action": _binding_forbidden_action, "forbidden_object": _binding_forbidden_object,
+                   "forbidden_region": _binding_forbidden_region, "end_state": _binding_end_state}
+
 DRAWERS = {"forbidden_action": _forbidden_action, "forbidden_object": _forbidden_object,
            "forbidden_region": _forbidden_region, "step_budget": _step_budget, "failure_budget": _failure_budget,
            "ordering": _ordering, "end_state": _end_state, "end_placement": _end_placement, "count": _count}
 assert list(DRAWERS) == list(CONSTRAINT_KINDS)
 
 
-def draw_constraints(index: int, task: Task, world, log, rng) -> tuple:
+def draw_constraints(index: int, task: Task, world, log, rng, binding: bool = False) -> tuple:
     """One or two constraints for the task: the first of the kind whose turn it is (or the
-    next kind that bears on the task), a second of another kind for about half."""
+    next kind that bears on the task; with `binding`, the next kind that has a binding
+    draw), a second of another kind for about half."""
     kinds = list(DRAWERS)
     chosen = []
     for k in range(len(kinds)):
-        constraint = DRAWERS[kinds[(index + k) % len(kinds)]](task, world, log, rng)
+        kind = kinds[(index + k) % len(kinds)]
+        drawer = BINDING_DRAWERS.get(kind) if binding else DRAWERS[kind]
+        constraint = drawer(task, world, log, rng) if drawer else None
         if constraint is not None:
             chosen.append(constraint)
             break
@@ -194,11 +255,34 @@ def constrained_episode(index: int, base: Episode, reference: ReferenceRun) -> t
     log = reference.run(task)
     if not log.success:
         return None, f"the reference run fails without constraints: {log.failure_reason}"
-    # the world as the episode starts (the reference run has moved things since)
-    reference.env.reset(options={"task": task})
-    constraints = draw_constraints(index, task, reference.world, log, rng)
-    if not constraints:
-        return None, "no constraint bears on the task"
+    binding = rng.random() < BINDING
+    why = ""
+    for draw_binding in ((True, False) if binding else (False,)):
+        # the world as the episode starts (the reference run has moved things since)
+        reference.env.reset(options={"task": task})
+        constraints = draw_constraints(index, task, reference.world, log, np.random.default_rng(rng.integers(2**32)),
+                                       binding=draw_binding)
+        if not constraints:
+            why = "no constraint bears on the task"
+            continue
+        episode, why = _checked_episode(base, task, constraints, rng, reference)
+        if episode is not None:
+            episode.source["binding"] = binding_kinds(task, constraints, reference)
+            return episode, ""
+    return None, why
+
+
+def binding_kinds(task: Task, constraints, reference: ReferenceRun) -> list[str]:
+    """The kinds of the constraints the reference run breaks when it does not know them."""
+    log = reference.run(task)
+    log.fixture_cells = fixture_cells(reference.world.scene, constraints)
+    log.end_state = end_state(reference.world, constraints)
+    return [r["kind"] for r in check_constraints(constraints, log) if not r["satisfied"]]
+
+
+def _checked_episode(base: Episode, task: Task, constraints, rng, reference: ReferenceRun):
+    """The episode with the constraints when the oracle and the expert meet them all, else
+    None and why not."""
     variants = [int(rng.integers(len(type(c).phrasings))) for c in constraints]
     constrained = Task(task.goal, task.scene, seed=task.seed, phrasing=task.phrasing, constraints=constraints,
                        instruction=constrained_instruction(task.instruction, constraints, variants))

@@ -28,9 +28,9 @@ from ..envs.skills import (SKILLS, GotoLocation, PickupObject, Plan, PutObject, 
 from ..envs.tasks.constraints import END_STATES, forbidden_cells
 from ..envs.tasks.goals import TaskGoal
 from ..envs.tasks.types import TASK_TYPES
-from ..envs.transforms import FLAGS, transform_of_skill, transform_of_task_type
+from ..envs.transforms import FLAGS, transform_of_task_type
 from .base import PlanningError
-from .constraint_rules import ConstraintRules
+from .constraint_rules import ConstraintRules, skill_events
 
 MAX_EXPANSIONS = 60_000
 CANDIDATES_PER_ROLE = 4
@@ -178,27 +178,9 @@ class _Search:
                     yield cost, op, replace(nxt, progress=progress)
 
     def _events(self, op: tuple, s: _State) -> list[tuple[str, str, str]]:
-        """(action or skill, object type, object id) of what the expert will do for the
-        skill `op` from state `s`, in order: its primitive interactions (the furniture it
-        opens on the way and closes after), and the skill itself done."""
+        """What the expert will do for the skill `op` from state `s` (skill_events)."""
         skill, ids = op
-        type_name = self.types.get(ids[0]) or type_of(ids[0])
-        done = (skill, type_name, ids[0])
-        if skill in ("GotoLocation", "ToggleObject"):
-            switch = [("ToggleObjectOn", type_name, ids[0])] if skill == "ToggleObject" else []
-            return [*switch, done]
-        transform = transform_of_skill(skill)
-        if transform is not None:
-            appliance = self.world.objects[s.at]
-            control = next((o.id for o in self.world.objects.values() if o.controls == s.at), None)
-            actions = transform.actions(appliance, s.held, control)
-            return [(a.name, self.types.get(a.target) or type_of(a.target), a.target) for a in actions] + [done]
-        if skill == "PutObject":
-            done = (skill, self.types.get(ids[1]) or type_of(ids[1]), ids[1])
-        furniture = self.world.objects[s.at]
-        if furniture.type.openable and not furniture.is_open:  # opened on the way, closed after
-            return [("OpenObject", furniture.type.name, s.at), done, ("CloseObject", furniture.type.name, s.at)]
-        return [done]
+        return skill_events(self.world, skill, ids, s.at, s.held, lambda oid: self.types.get(oid) or type_of(oid))
 
     def _goto(self, skill: GotoLocation, s: _State, parents: dict):
         for loc in self.locations:

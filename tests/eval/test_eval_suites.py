@@ -18,10 +18,10 @@ def test_packaged_suites_sizes_and_hashes():
     # hand-written instructions (369 and 313), three of each have no scene of their room
     # type and split that hosts them with the expert succeeding (listed as dropped).
     # The constraint suites keep every base task the oracle and the expert can do within
-    # its constraints: constraints_dev drops two (a cut loaf leaves slices in the fridge).
+    # its constraints: constraints_dev drops one (a cut loaf leaves slices in the fridge).
     assert sizes == {"valid_seen": 820, "valid_unseen": 821, "novel_phrasing": 820, "smoke": 14,
-                     "human_dev": 366, "human_test": 310, "constraints_dev": 818, "constraints_test": 821}
-    assert len(load_suite("constraints_dev").metadata["dropped"]) == 2
+                     "human_dev": 366, "human_test": 310, "constraints_dev": 819, "constraints_test": 821}
+    assert len(load_suite("constraints_dev").metadata["dropped"]) == 1
     assert len(load_suite("human_test").metadata["dropped"]) == 3
     assert load_suite("valid_seen").metadata["dropped"] == []
     for name in PACKAGED_SUITES:

@@ -137,3 +137,25 @@ def test_a_run_of_constraints_dev_reports_its_constraints(tmp_path):
     assert "constraints" not in plain
     rows = {row.metric: row for row in compare_runs(tmp_path / "seen", tmp_path / "dev").rows}
     assert list(rows) == ["SR", "SR+C", "GC", "PLW-SR", "PLW-GC"] and rows["SR+C"].difference == 0.0
+
+
+def test_binding_constraints_are_broken_by_a_planner_blind_to_them():
+    """The episodes marked binding break exactly those kinds when their constraints are
+    not told to the planner, and keep every one when they are."""
+    from errands.envs.tasks.constraints import check_constraints, end_state, fixture_cells
+
+    dev = load_suite("constraints_dev")
+    binding = [e for e in dev.episodes if e.source["binding"]]
+    assert len(binding) == 244
+    env = gym.make("errands/Household-v0")
+    agent = Agent(make_planner("oracle"), make_policy("expert"))
+    for episode in binding[:6]:
+        task = Task.from_dict(episode.task)
+        blind = Task(task.goal, task.scene, seed=task.seed, instruction=task.instruction)
+        log = agent.run_episode(env, blind)
+        log.fixture_cells = fixture_cells(env.unwrapped.world.scene, task.constraints)
+        log.end_state = end_state(env.unwrapped.world, task.constraints)
+        broken = [r["kind"] for r in check_constraints(task.constraints, log) if not r["satisfied"]]
+        assert log.success and broken == episode.source["binding"]
+        told = agent.run_episode(env, task)
+        assert told.success and all(r["satisfied"] for r in told.constraint_results)
