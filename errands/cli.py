@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help=f"skill policy: {', '.join(policy_names())} (the packaged learned checkpoint), or a checkpoint "
                           "folder from `errands train` (default: expert)")
     _llm_args(run)
+    run.add_argument("--rule", action="append", default=[], metavar="TEXT",
+                     help="a household rule the agent must keep whatever the instruction says, in words (e.g. "
+                          "--rule \"Never put a knife in the sink.\"), repeatable; a conflict with the instruction "
+                          "is reported")
+    run.add_argument("--rules", type=Path, metavar="FILE",
+                     help="household rules from a JSON file (as errands eval --rules)")
     run.add_argument("--camera", type=int, metavar="RES", help=CAMERA_FLAG_HELP)
     run.add_argument("--out", type=Path, default=Path("runs"), help="folder for the run (default: runs/)")
     run.add_argument("--no-gif", action="store_true", help="do not write the animated GIF")
@@ -201,11 +207,16 @@ def cmd_run(args) -> int:
             return 1
     task = request.task(reading)
     env = gym.make(HOUSEHOLD_ENV_ID, layouts_dir=args.layouts, render_mode="rgb_array", **camera_options(args.camera))
-    agent = Agent(make_planner(args.planner, **planner_options(args)), make_policy(args.policy))
+    rules = household_rules(args)
+    agent = Agent(make_planner(args.planner, **planner_options(args)), make_policy(args.policy), rules=rules)
     frames = StepFrames(env, task.instruction) if args.video or not args.no_gif else None
 
     print(f"instruction: {task.instruction}")
     print(f"task:        {task.goal.alfred_name} in scene {task.scene} (seed {task.seed})")
+    for constraint in task.constraints:
+        print(f"constraint:  {constraint.describe()}")
+    for rule in rules:
+        print(f"rule:        {rule.text}")
     if reading is not None:
         sure = "" if reading.confidence is None else f", confidence {reading.confidence:.2f}"
         print(f"read by:     {reading.source}{sure}")
@@ -219,9 +230,14 @@ def cmd_run(args) -> int:
         print(f"  {i + 1}. {step['skill']}({', '.join(step['args'])})")
     for replan in log.plans[1:]:
         print(f"re-planned at step {replan.step}: {replan.reason}")
+    for conflict in log.constraint_reading.get("conflicts", []):
+        print(f"conflict:    you asked '{conflict['asked']}', but the household rule says '{conflict['rule']}': "
+              f"{conflict['resolution']}")
     met, total = log.goal_conditions
     outcome = "SUCCESS" if log.success else f"FAILED ({log.failure_category}: {log.failure_reason})"
     print(f"outcome:     {outcome}")
+    for result in log.constraint_results + log.rule_results:
+        print(f"             {'kept' if result['satisfied'] else 'BROKEN'}: {result['reason']}")
     print(f"             {log.num_steps} steps, {log.num_failures} failed actions, goal conditions {met}/{total}")
     if log.expert_length:
         m = compute_metrics([log])
@@ -237,6 +253,14 @@ def cmd_run(args) -> int:
         print(f"video:       {video_path}")
     env.close()
     return 0 if log.success else 1
+
+
+def household_rules(args) -> tuple:
+    """The rules of `--rules FILE` and each `--rule TEXT`."""
+    from .planners.household_rules import load_rules, rule_from_text
+
+    from_file = load_rules(args.rules) if args.rules else ()
+    return tuple(from_file) + tuple(rule_from_text(text, "--rule") for text in args.rule)
 
 
 def ask_on_terminal(question: str, options: list[str]) -> int | None:

@@ -222,6 +222,10 @@ class EpisodeLog:
     fixture_cells: dict = field(default_factory=dict)
     end_state: dict = field(default_factory=dict)
     constraint_results: list[dict] = field(default_factory=list)
+    # With household rules: each rule's result; and what the planner planned within when it
+    # had constraints (planners.working_constraints: where from, unread clauses, conflicts).
+    rule_results: list[dict] = field(default_factory=list)
+    constraint_reading: dict = field(default_factory=dict)
     version: int = LOG_VERSION
 
     def __post_init__(self):
@@ -307,7 +311,7 @@ class EpisodeLog:
     def _constraint_dict(self) -> dict:
         """The constraint records, when the task had constraints (else nothing: logs of
         tasks without any keep their JSON)."""
-        names = ("fixture_cells", "end_state", "constraint_results")
+        names = ("fixture_cells", "end_state", "constraint_results", "rule_results", "constraint_reading")
         return {name: getattr(self, name) for name in names if getattr(self, name)}
 
     @property

@@ -58,12 +58,14 @@ class TaskRequest:
                 raise ValueError("--task-type needs --object and --parent (and --movable for movable-receptacle tasks)")
             goal = TaskGoal(self.task_type, self.object, self.parent, self.sliced, self.movable)
             instruction = self.instruction or ""
+            constraints = self.constraints() if self.instruction else ()
         elif self.instruction:
             goal, instruction = (reading or self.read_goal()).goal, self.instruction
+            constraints = self.constraints()
         else:
             raise ValueError("give an instruction, task parameters (--task-type ...), --tasks FILE or --random")
         scene = self.scene if self.scene is not None else scene_for(goal, self.split, self.layouts, self.seed)
-        task = Task(goal, scene, seed=self.seed, instruction=instruction)
+        task = Task(goal, scene, seed=self.seed, instruction=instruction, constraints=constraints)
         task.build_scene(self.layouts)  # raises ImpossibleTask naming what the scene lacks
         return task
 
@@ -75,10 +77,21 @@ class TaskRequest:
         from .planners.base import PlanningContext
         from .planners.interpreter.planner import InterpreterPlanner
 
-        reading = InterpreterPlanner(ask=ask).read(self.instruction, PlanningContext(instruction=self.instruction))
+        from .planners.constraint_reader import read_constraints
+
+        words = read_constraints(self.instruction)
+        text = words.task_text if words.clauses else self.instruction
+        reading = InterpreterPlanner(ask=ask).read(text, PlanningContext(instruction=text))
         if reading.goal is None:
             raise CannotDo(reading.failure)
         return reading
+
+    def constraints(self) -> tuple:
+        """The constraints the instruction says in words ("but don't open the microwave"),
+        which the task then carries: the episode is checked against them."""
+        from .planners.constraint_reader import read_constraints
+
+        return read_constraints(self.instruction).constraints
 
     def _task_from_file(self, path: Path) -> Task:
         lines = [line for line in path.read_text().splitlines() if line.strip()]

@@ -86,6 +86,11 @@ def add_eval_commands(sub) -> None:
     ev.add_argument("--layouts", help="ALFRED's gen/layouts folder: play the suite's floor-plan variant "
                                       "(FloorPlanN scenes); or set ERRANDS_ALFRED_LAYOUTS")
     ev.add_argument("--camera", type=int, metavar="RES", help=f"{CAMERA_FLAG_HELP}; PLW's L* stays the suite's")
+    ev.add_argument("--rules", type=Path, metavar="FILE",
+                    help="household rules for every episode: a JSON list of {\"text\": ..., \"constraint\": {...}} "
+                         "(or {\"text\": ...} alone, read from its words); the planner plans within them, a task "
+                         "that needs what a rule forbids is refused naming the rule, and the report shows the "
+                         "share of episodes that kept every rule (see docs/guide/constraints.md)")
     ev.add_argument("--episodes", type=int, default=babyai_episodes.DEFAULT_EPISODES,
                     help=f"babyai:LEVEL suites: how many seeds to play (default {babyai_episodes.DEFAULT_EPISODES})")
     ev.add_argument("--batch", type=int, default=EvalConfig.batch_size,
@@ -169,6 +174,7 @@ def cmd_eval(args) -> int:
     from .config import EvalConfig
     from .metrics import Metrics, format_table
     from .report import failure_table, headline
+    from ..planners.household_rules import load_rules
     from .runner import run_evaluation
     from .suites import load_suite
 
@@ -181,7 +187,8 @@ def cmd_eval(args) -> int:
                         layouts_dir=args.layouts, env_options=HouseholdEnvConfig.seeing_through_camera(args.camera),
                         timeout_s=args.timeout, workers=args.workers,
                         backend="ray" if (args.ray or args.ray_address) else "local", ray_address=args.ray_address,
-                        chunk_size=args.chunk_size, batch_size=args.batch)
+                        chunk_size=args.chunk_size, batch_size=args.batch,
+                        rules=tuple(r.to_dict() for r in load_rules(args.rules)) if args.rules else ())
     suite = babyai_suite(level, args.episodes, args.first_seed) if level else load_suite(args.suite, args.layouts)
     out = args.out or players.default_run_dir(suite, config)
     config = players.resolve(suite, config)

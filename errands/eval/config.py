@@ -15,7 +15,7 @@ from ..options import Options
 
 NO_PLANNER = "none"  # BabyAI levels: the policy reads the mission itself
 # The settings that decide how an episode plays out (the others say where and how fast).
-AGENT_KEYS = ("planner", "policy", "planner_options", "policy_options", "layouts_dir", "env_options")
+AGENT_KEYS = ("planner", "policy", "planner_options", "policy_options", "layouts_dir", "env_options", "rules")
 EXPERT = "expert"  # the policy name that means the env kind's expert (the scripted expert, the BabyAI bot)
 
 
@@ -33,6 +33,7 @@ class EvalConfig(Options):
     ray_address: str | None = None  # join this Ray cluster
     chunk_size: int = 1  # episodes of one scene a worker takes at once; 1 writes each as soon as it ends
     batch_size: int = 64  # BabyAI levels: episodes a learned policy plays in lockstep
+    rules: Any = ()  # household rules for every episode: HouseholdRule dicts (planners.household_rules)
 
     def __post_init__(self):
         super().__post_init__()
@@ -55,6 +56,11 @@ class EvalConfig(Options):
             raise ValueError(f"chunk_size must be at least 1, got {self.chunk_size}")
         if self.batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {self.batch_size}")
+        from ..planners.household_rules import HouseholdRule
+
+        rules = tuple(HouseholdRule.from_dict(r, f"rule {i + 1}") if isinstance(r, dict) else r
+                      for i, r in enumerate(self.rules or ()))
+        object.__setattr__(self, "rules", tuple(r.to_dict() for r in rules))
         if self.timeout_s is not None and self.timeout_s <= 0:
             raise ValueError(f"the per-episode timeout must be positive seconds, got {self.timeout_s}")
 

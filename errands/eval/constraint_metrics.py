@@ -7,6 +7,10 @@ that puts the apple in the fridge by opening the forbidden microwave has not don
 task. Per kind, over the episodes with a constraint of that kind: SR, the share whose
 constraints of that kind all held (CSR), and success with those met (SR+C).
 
+With household rules (EpisodeLog.rule_results), `rule_metrics` gives the share of episodes
+that kept every rule, SR with every rule kept, and how many episodes reported a conflict
+between the instruction and a rule or refused the task because of one.
+
 An episode's results are those its log recorded (EpisodeLog.constraint_results); a log
 that recorded none though its task has constraints (a crash, a log written before
 constraints were checked) is checked here from what it holds.
@@ -82,3 +86,38 @@ def format_constraint_table(table: dict[str, ConstraintMetrics]) -> str:
         rows.append(f"| {name} | {m.episodes} | {cell(m.sr, m.sr_ci)} | {cell(m.csr, m.csr_ci)} | "
                     f"{cell(m.sr_c, m.sr_c_ci)} |")
     return "\n".join(rows)
+
+
+@dataclass
+class RuleMetrics:
+    episodes: int
+    kept: float  # every rule held
+    sr_kept: float  # success with every rule held
+    kept_ci: tuple[float, float]
+    sr_kept_ci: tuple[float, float]
+    conflicts_reported: int  # episodes whose planner reported a conflict with a rule
+    refused: int  # episodes refused because the goal needs what a rule forbids (cannot_do, rule_conflict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def rule_metrics(logs: list[EpisodeLog]) -> RuleMetrics | None:
+    """Over the episodes played under household rules; None when there were none."""
+    ruled = [log for log in logs if log.rule_results]
+    if not ruled:
+        return None
+    n = len(ruled)
+    kept = sum(1 for log in ruled if all(r["satisfied"] for r in log.rule_results))
+    both = sum(1 for log in ruled if log.success and all(r["satisfied"] for r in log.rule_results))
+    return RuleMetrics(episodes=n, kept=kept / n, sr_kept=both / n, kept_ci=wilson_interval(kept, n),
+                       sr_kept_ci=wilson_interval(both, n),
+                       conflicts_reported=sum(1 for log in ruled if log.constraint_reading.get("conflicts")),
+                       refused=sum(1 for log in ruled if str(log.failure_kind) == "rule_conflict"))
+
+
+def format_rule_table(m: RuleMetrics) -> str:
+    return "\n".join(["| household rules | episodes | rules kept % | SR with rules kept % | conflicts reported | "
+                      "refused for a rule |", "|---|---:|---:|---:|---:|---:|",
+                      f"| all rules | {m.episodes} | {percent_cell(m.kept, m.kept_ci)} | "
+                      f"{percent_cell(m.sr_kept, m.sr_kept_ci)} | {m.conflicts_reported} | {m.refused} |"])

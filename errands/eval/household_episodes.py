@@ -63,7 +63,8 @@ def run_dir_name(suite, config: EvalConfig) -> str:
     """The same folder for the same suite, agent and camera, so that a rerun resumes."""
     env = config.env_options
     camera = f"-camera{env.resolution}" if env.visibility == "camera" else ""
-    return f"{suite.name}-{config.planner or DEFAULT_PLANNER}-{Path(config.policy).name}{camera}"
+    rules = "-rules" if config.rules else ""
+    return f"{suite.name}-{config.planner or DEFAULT_PLANNER}-{Path(config.policy).name}{camera}{rules}"
 
 
 def play(jobs: list[dict]):
@@ -119,13 +120,15 @@ def _agent_for(job: dict):
         import gymnasium as gym
 
         from ..planners import make_planner
+        from ..planners.household_rules import HouseholdRule
         from ..policies import make_policy
         from ..policies.agent import Agent
 
         config = job_config(job)
         env = gym.make(job["env_id"], **config.env_options.replace(layouts_dir=config.layouts_dir).kwargs())
         agent = Agent(make_planner(config.planner, config.planner_options),
-                      make_policy(config.policy, config.policy_options))
+                      make_policy(config.policy, config.policy_options),
+                      rules=[HouseholdRule.from_dict(r) for r in config.rules])
         _AGENTS[key] = (env, agent)
     return _AGENTS[key]
 

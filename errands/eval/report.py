@@ -12,7 +12,8 @@ from pathlib import Path
 
 from ..episode_log import EpisodeLog
 from ..files import write_text_atomic
-from .constraint_metrics import ConstraintMetrics, constraint_metrics, format_constraint_table
+from .constraint_metrics import (ConstraintMetrics, RuleMetrics, constraint_metrics, format_constraint_table,
+                                 format_rule_table, rule_metrics)
 from .metrics import format_table, metrics_by_task_type
 from .taxonomy import classify_failure, failure_breakdown
 
@@ -31,6 +32,7 @@ def summarize(suite, records: list[dict], config: dict, run: dict) -> dict:
     logs = [EpisodeLog.from_dict(r) for r in ordered]
     table = metrics_by_task_type(logs)
     constraints = constraint_metrics(logs)
+    rules = rule_metrics(logs)
     summary = {
         "suite": suite.reference(),
         "planner": config["planner"], "policy": config["policy"],
@@ -43,6 +45,8 @@ def summarize(suite, records: list[dict], config: dict, run: dict) -> dict:
     }
     if constraints:  # only then: summaries of suites without constraints stay as they were
         summary["constraints"] = {name: m.to_dict() for name, m in constraints.items()}
+    if rules is not None:
+        summary["rules"] = rules.to_dict()
     return summary
 
 
@@ -82,14 +86,20 @@ def headline(summary: dict) -> str:
 
 
 def constraint_section(summary: dict) -> list[str]:
-    """The report's lines on constraints (none for a suite without them)."""
-    if not summary.get("constraints"):
-        return []
-    table = {name: ConstraintMetrics(**m) for name, m in summary["constraints"].items()}
-    return ["## Constraints (%, with 95% Wilson intervals)", "",
-            "Over the episodes with constraints: SR, CSR (every constraint met) and SR+C (success with every "
-            "constraint met); per kind, over the episodes with a constraint of that kind, CSR and SR+C count "
-            "that kind's constraints.", "", format_constraint_table(table), ""]
+    """The report's lines on constraints and household rules (none for a run without them)."""
+    lines = []
+    if summary.get("constraints"):
+        table = {name: ConstraintMetrics(**m) for name, m in summary["constraints"].items()}
+        lines += ["## Constraints (%, with 95% Wilson intervals)", "",
+                  "Over the episodes with constraints: SR, CSR (every constraint met) and SR+C (success with every "
+                  "constraint met); per kind, over the episodes with a constraint of that kind, CSR and SR+C count "
+                  "that kind's constraints.", "", format_constraint_table(table), ""]
+    if summary.get("rules"):
+        rules = summary["config"].get("rules") or []
+        lines += ["## Household rules (%, with 95% Wilson intervals)", "",
+                  "The rules the run was played under: " + "; ".join(f"'{r['text']}'" for r in rules) + ".", "",
+                  format_rule_table(RuleMetrics(**summary["rules"])), ""]
+    return lines
 
 
 def failure_table(summary: dict, nonzero_only: bool = False) -> str:

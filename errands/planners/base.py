@@ -21,7 +21,8 @@ class PlanningContext:
     visible_objects: list[str] = field(default_factory=list)
     goal: TaskGoal | None = None
     world: World | None = None
-    constraints: tuple[Constraint, ...] = ()  # how the task must be done; a planner plans within them
+    constraints: tuple[Constraint, ...] = ()  # the task's typed constraints (privileged, as the goal is)
+    rules: tuple = ()  # the household rules (planners.household_rules.HouseholdRule) the operator set
 
 
 @dataclass

@@ -27,6 +27,7 @@ class LLMPlannerConfig(Options):
     k: int = DEFAULT_K  # in-context examples
     max_repairs: int = 2
     grounding: bool = True  # goal arguments limited to the objects the instruction names
+    constraints: Literal["read", "given", "none"] = "read"  # from the words; the task's (privileged); none
     cache_path: str | None = None  # JSONL file of model answers
     cache_mode: Literal["record", "replay", "off"] = "record"
     # the backend's own options
@@ -61,3 +62,4 @@ class InterpreterPlannerConfig(Options):
     llm_model_path: str | None = None  # GGUF file for llama_cpp (default: the packaged SmolLM2)
     llm_base_url: str | None = None  # OpenAI-compatible endpoint
     llm_model: str | None = None  # the model name the server is asked for
+    constraints: Literal["read", "given", "none"] = "read"  # from the words; the task's (privileged); none

@@ -7,6 +7,12 @@ mode="goal": the model names the task goal and the symbolic planner writes the s
   (it reads the world state to do so); best for small models.
 mode="plan": the model writes the skill sequence itself; when a skill fails, it is asked
   again with the completed skills, the failure and its reason, and the objects seen.
+
+Constraints and household rules (planners/working_constraints.py): goal mode reads the
+goal from the instruction without its constraint clauses and the symbolic planner plans
+within them; plan mode is told them in the prompt, and its plan is checked against them
+before any of it is carried out (constraint_rules.check_plan, as the expert would carry it
+out): a plan that breaks one is a repair, with the step and the constraint fed back.
 """
 
 from __future__ import annotations
@@ -17,20 +23,24 @@ import re
 from ..envs.household.object_types import OBJECT_TYPES
 from ..envs.skills import Plan, PlanError
 from ..envs.tasks.goals import TaskGoal
+from ..failures import FailureKind
 from .base import Feedback, PlanningContext, PlanningError
+from .constraint_rules import check_plan
 from .examples import Retriever
 from .goal_parser import SLICE_WORDS, find_object_mentions
+from .household_rules import plan_within_rules
 from .llm_backends import LLMError
 from .reading import GoalReading
 from .prompting import MODES, goal_grammar, goal_messages, goal_schema, plan_grammar, plan_messages, plan_schema
-from .symbolic import plan_for_goal
+from .working_constraints import WorkingConstraints, working_constraints
 
 DEFAULT_K = 6
 
 
 class LLMPlanner:
     def __init__(self, backend, mode: str = "goal", retrieval: bool = True, k: int = DEFAULT_K,
-                 max_repairs: int = 2, max_tokens: int | None = None, seed: int = 0, grounding: bool = True):
+                 max_repairs: int = 2, max_tokens: int | None = None, seed: int = 0, grounding: bool = True,
+                 constraints: str = "read"):
         if mode not in MODES:
             raise ValueError(f"unknown LLM planner mode {mode!r}: expected one of {', '.join(MODES)}")
         self.backend = backend
@@ -45,20 +55,21 @@ class LLMPlanner:
         self.last_prompt: list[dict] = []
         self.last_goal: TaskGoal | None = None
         self.last_reading: GoalReading | None = None  # goal mode's reading (plan mode reads no goal)
+        self.constraints_source = constraints
+        self.last_constraints: WorkingConstraints | None = None
         self.calls = 0
 
     # --- the Planner contract -------------------------------------------------------------
 
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
+        working = working_constraints(context, self.constraints_source)
+        self.last_constraints = working
         if self.mode == "goal":
-            goal = self.read_goal(instruction, context)
+            goal = self.read_goal(working.task_text, context)
             if context.world is None:
                 raise PlanningError("goal mode needs the world state for its symbolic planner")
-            return plan_for_goal(goal, context.world)
-        types = scene_types(context)
-        examples = self.retriever.top_k(instruction, self.k)
-        messages = plan_messages(instruction, types, examples)
-        return self._ask(messages, plan_grammar(types), plan_schema(types), lambda text: parse_plan_answer(text, types))
+            return plan_within_rules(goal, context.world, working.constraints, working.rules)
+        return self._ask_plan(context, working)
 
     def read_goal(self, instruction: str, context: PlanningContext) -> TaskGoal:
         """The model's reading of the goal (goal mode's first half), constrained to the
@@ -76,18 +87,32 @@ class LLMPlanner:
 
     def replan(self, feedback: Feedback) -> Plan:
         context = feedback.context
+        working = self.last_constraints or working_constraints(context, self.constraints_source)
         if self.mode == "goal":
             if self.last_goal is None or context.world is None:
                 return self.plan(context.instruction, context)
-            return plan_for_goal(self.last_goal, context.world)  # same goal, from the state now
-        types = scene_types(context)
+            return plan_within_rules(self.last_goal, context.world, working.constraints, working.rules)
         done = ", ".join(str(c) for c in feedback.completed) or "nothing"
         seen = sorted({o.split("|")[0] for o in feedback.seen_objects})
         note = (f"Done so far: {done}. {feedback.failed} failed: {feedback.reason}. "
                 f"Objects seen so far: {', '.join(seen)}. Plan the remaining steps.")
+        return self._ask_plan(context, working, note)
+
+    def _ask_plan(self, context: PlanningContext, working: WorkingConstraints, note: str | None = None) -> Plan:
+        """Plan mode: the model's plan, told the constraints and checked against them."""
+        types = scene_types(context)
         examples = self.retriever.top_k(context.instruction, self.k)
-        messages = plan_messages(context.instruction, types, examples, feedback=note)
-        return self._ask(messages, plan_grammar(types), plan_schema(types), lambda text: parse_plan_answer(text, types))
+        said = [c.describe() for c in working.constraints] + [r.text for r in working.rules]
+        messages = plan_messages(context.instruction, types, examples, feedback=note, constraints=said)
+
+        def parse(text: str) -> Plan:
+            plan = parse_plan_answer(text, types)
+            violation = check_plan(plan, context.world, working.all) if context.world is not None else None
+            if violation is not None:
+                raise PlanError(FailureKind.BREAKS_CONSTRAINT, str(violation))
+            return plan
+
+        return self._ask(messages, plan_grammar(types), plan_schema(types), parse)
 
     # --- asking, checking, repairing ----------------------------------------------------
 

@@ -30,6 +30,9 @@ Object is the thing to move (add "Sliced" for a slice, e.g. AppleSliced). Movabl
 is a container carried with it (Bowl, Plate, Mug, ...) or None. ParentReceptacle is where it
 ends up; for look_at_obj_in_light it is the lamp.
 Objects in this room: {objects}."""
+CONSTRAINTS_NOTE = """
+The plan must keep every one of these (the household's rules come first; never break one,
+not even when the instruction asks to):"""
 
 PLAN_SYSTEM = """You plan household tasks as a list of skills.
 Skills:
@@ -53,8 +56,13 @@ def goal_messages(instruction: str, object_types: list[str], examples: list[Exam
 
 
 def plan_messages(instruction: str, object_types: list[str], examples: list[Example],
-                  feedback: str | None = None) -> list[dict]:
-    messages = [{"role": "system", "content": PLAN_SYSTEM.format(skills=skill_lines(), objects=", ".join(object_types))}]
+                  feedback: str | None = None, constraints: list[str] | None = None) -> list[dict]:
+    """The plan prompt; `constraints` (the user's and the household rules, in words) are
+    added to the system prompt when there are any (without, the prompt is as it was)."""
+    system = PLAN_SYSTEM.format(skills=skill_lines(), objects=", ".join(object_types))
+    if constraints:
+        system += CONSTRAINTS_NOTE + "".join(f"\n- {c}" for c in constraints)
+    messages = [{"role": "system", "content": system}]
     for e in examples:
         messages += [{"role": "user", "content": e.instruction},
                      {"role": "assistant", "content": json.dumps(e.plan)}]

@@ -20,6 +20,7 @@ from ..envs.tasks.task import Task
 from ..episode_log import EpisodeLog, PlanRecord, SkillRecord, StepRecord
 from ..failures import Failure, FailureCategory, FailureKind
 from ..planners.base import Feedback, Planner, PlanningContext, PlanningError
+from ..planners.household_rules import rule_constraints
 from .base import SkillPolicy, reset_policy
 from .features import goal_target
 
@@ -61,10 +62,14 @@ class StepJSONObserver(AgentObserver):
 
 
 class Agent:
+    """`rules` are the household rules (planners.household_rules.HouseholdRule) the
+    operator set: every planning context carries them, and every episode's log checks them."""
+
     def __init__(self, planner: Planner, policy: SkillPolicy, max_replans: int = 3,
-                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL):
+                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL, rules=()):
         self.planner = planner
         self.policy = policy
+        self.rules = tuple(rules)
         self.max_replans = max_replans
         self.max_steps_per_skill = max_steps_per_skill
 
@@ -78,8 +83,9 @@ class Agent:
         log = EpisodeLog(task=task.to_dict(), instruction=task.instruction, planner=self.planner.name,
                          policy=self.policy.name, goal_conditions=tuple(info["goal_conditions_met"]),
                          expert_length=expert_length)
-        if task.constraints:
-            log.fixture_cells = fixture_cells(env.unwrapped.world.scene, task.constraints)
+        checked = tuple(task.constraints) + rule_constraints(self.rules)
+        if checked:
+            log.fixture_cells = fixture_cells(env.unwrapped.world.scene, checked)
         observers = [o for o in (observer, StepJSONObserver(on_step) if on_step else None) if o is not None]
         run = _Run(self, env, log, obs, info, observers, task)
         run.notify("on_episode_start", log)
@@ -116,7 +122,7 @@ class _Run:
         return PlanningContext(instruction=task.instruction,
                                object_types=sorted({o.type.name for o in world.objects.values()}),
                                visible_objects=list(self.info["visible_objects"]), goal=task.goal, world=world,
-                               constraints=tuple(task.constraints))
+                               constraints=tuple(task.constraints), rules=self.agent.rules)
 
     def play(self, task: Task) -> None:
         agent = self.agent
@@ -195,9 +201,12 @@ class _Run:
             self.ended = True
             env = self.env.unwrapped
             self.log.end(self.info, truncated, env.max_steps, env.max_failures, stopped)
-            if self.task.constraints:  # the end state the checks read, then their results
-                self.log.end_state = end_state(env.world, self.task.constraints)
+            rules = rule_constraints(self.agent.rules)
+            if self.task.constraints or rules:  # the end state the checks read, then their results
+                self.log.end_state = end_state(env.world, tuple(self.task.constraints) + rules)
                 self.log.constraint_results = check_constraints(self.task.constraints, self.log)
+                self.log.rule_results = [{"rule": rule.text, **result} for rule, result
+                                         in zip(self.agent.rules, check_constraints(rules, self.log))]
 
     def stop(self, stopped: str = PLAN_ENDED) -> None:
         if not self.ended:
@@ -223,8 +232,12 @@ class _Run:
 
     def note_reading(self) -> None:
         """Log the planner's latest goal reading, once (planners that read a goal keep it as
-        `last_reading`)."""
+        `last_reading`), and the constraints it plans within when there are any (the first
+        time: where they came from, what could not be read, the conflicts with the rules)."""
         reading = getattr(self.agent.planner, "last_reading", None)
         if reading is not None and reading is not self.last_reading:
             self.last_reading = reading
             self.log.readings.append({"step": len(self.log.steps), **reading.to_dict()})
+        working = getattr(self.agent.planner, "last_constraints", None)
+        if working and not self.log.constraint_reading:
+            self.log.constraint_reading = working.to_dict()

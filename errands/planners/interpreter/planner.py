@@ -10,7 +10,9 @@ user when it is unsure, and hands the goal to the symbolic search over skills.
   None keeps the reading. The CLI's `errands run --ask` prompts on the terminal.
 
 `last_reading` is the GoalReading of the last instruction: the Agent writes it into the
-EpisodeLog (which component read the goal, and its confidence).
+EpisodeLog (which component read the goal, and its confidence). The goal is read from the
+instruction without its constraint clauses, and the search plans within the constraints
+and the household rules (`last_constraints`, planners/working_constraints.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from ...envs.tasks.instructions import describe_goal
 from ...failures import FailureKind
 from ..base import Feedback, PlanningContext, PlanningError
 from ..goal_parser import parse_goal
-from ..symbolic import plan_for_goal
+from ..household_rules import plan_within_rules
+from ..working_constraints import WorkingConstraints, working_constraints
 from .model import GoalModel
 from ..reading import GoalReading
 from .reader import GoalReader, cannot
@@ -38,7 +41,8 @@ Ask = Callable[[str, list[str]], "int | None"]
 
 class InterpreterPlanner:
     def __init__(self, reader: str = "combined", ask: Ask | None = None, ask_below: float = DEFAULT_ASK_BELOW,
-                 llm=None, llm_below: float = DEFAULT_LLM_BELOW, model_path: str | None = None):
+                 llm=None, llm_below: float = DEFAULT_LLM_BELOW, model_path: str | None = None,
+                 constraints: str = "read"):
         if reader not in READERS:
             raise ValueError(f"unknown goal reader {reader!r}: expected one of {', '.join(READERS)}")
         self.reader_name = reader
@@ -48,6 +52,8 @@ class InterpreterPlanner:
         self.llm, self.llm_below = llm, llm_below
         self.name = f"interpreter-{reader}"
         self.last_reading: GoalReading | None = None
+        self.constraints_source = constraints
+        self.last_constraints: WorkingConstraints | None = None
 
     def read(self, instruction: str, context: PlanningContext) -> GoalReading:
         """The goal reading of an instruction, grounded in the context's object types."""
@@ -90,19 +96,22 @@ class InterpreterPlanner:
     # --- the Planner contract -------------------------------------------------------------
 
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
-        reading = self.read(instruction, context)
+        working = working_constraints(context, self.constraints_source)
+        self.last_constraints = working
+        reading = self.read(working.task_text, context)
         self.last_reading = reading
         if reading.goal is None:
             failure = reading.failure
             raise PlanningError(failure.message, kind=failure.kind.value, failure=failure)
         if context.world is None:
             raise PlanningError("the interpreter planner needs the world state for its symbolic search")
-        return plan_for_goal(reading.goal, context.world)
+        return plan_within_rules(reading.goal, context.world, working.constraints, working.rules)
 
     def replan(self, feedback: Feedback) -> Plan:
         """The same goal, searched again from the state the world is in now."""
         context = feedback.context
-        if self.last_reading is None or self.last_reading.goal is None or context.world is None:
+        if (self.last_reading is None or self.last_reading.goal is None or context.world is None
+                or self.last_constraints is None):
             return self.plan(context.instruction, context)
-        return plan_for_goal(self.last_reading.goal, context.world)
-
+        working = self.last_constraints
+        return plan_within_rules(self.last_reading.goal, context.world, working.constraints, working.rules)
