@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from ..envs.tasks.constraints import Constraint
 from .base import PlanningContext
-from .constraint_reader import read_constraints
 from .household_rules import HouseholdRule, RuleConflict, rule_constraints, settle
 
 CONSTRAINT_SOURCES = ("read", "given", "none")
@@ -48,6 +47,8 @@ class WorkingConstraints:
 def working_constraints(context: PlanningContext, source: str) -> WorkingConstraints:
     if source not in CONSTRAINT_SOURCES:
         raise ValueError(f"unknown constraint source {source!r}: expected one of {', '.join(CONSTRAINT_SOURCES)}")
+    from .constraint_reader import read_constraints  # the reader's lexicon loads on first use
+
     reading = read_constraints(context.instruction, context.object_types or None)
     asked = {"read": reading.constraints, "given": tuple(context.constraints), "none": ()}[source]
     kept, conflicts = settle(context.rules, asked)
