@@ -159,7 +159,7 @@ def _count(word: str) -> int | None:
 
 def _step_budget(c: str, known):
     m = re.search(rf"\b(?:at most|no more than|within|in under|under|fewer than|less than|in less than|"
-                  rf"in fewer than|maximum of|max|a budget of)\s+{NUMBER}\s+(?:steps|moves|actions)\b", c)
+                  rf"in fewer than|maximum of|max|a budget of)\s+{NUMBER}\s+(?:steps|moves|actions)\b(?!\s+(?:of|from|away))", c)
     if m and "fail" not in c:
         return [StepBudget(_count(m.group(1)))]
     return None

@@ -62,14 +62,14 @@ class LLMPlanner:
     # --- the Planner contract -------------------------------------------------------------
 
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
-        working = working_constraints(context, self.constraints_source)
+        working = working_constraints(instruction, context, self.constraints_source)
         self.last_constraints = working
         if self.mode == "goal":
             goal = self.read_goal(working.task_text, context)
             if context.world is None:
                 raise PlanningError("goal mode needs the world state for its symbolic planner")
             return plan_within_rules(goal, context.world, working.constraints, working.rules)
-        return self._ask_plan(context, working)
+        return self._ask_plan(instruction, context, working)
 
     def read_goal(self, instruction: str, context: PlanningContext) -> TaskGoal:
         """The model's reading of the goal (goal mode's first half), constrained to the
@@ -87,7 +87,7 @@ class LLMPlanner:
 
     def replan(self, feedback: Feedback) -> Plan:
         context = feedback.context
-        working = self.last_constraints or working_constraints(context, self.constraints_source)
+        working = self.last_constraints or working_constraints(context.instruction, context, self.constraints_source)
         if self.mode == "goal":
             if self.last_goal is None or context.world is None:
                 return self.plan(context.instruction, context)
@@ -96,14 +96,15 @@ class LLMPlanner:
         seen = sorted({o.split("|")[0] for o in feedback.seen_objects})
         note = (f"Done so far: {done}. {feedback.failed} failed: {feedback.reason}. "
                 f"Objects seen so far: {', '.join(seen)}. Plan the remaining steps.")
-        return self._ask_plan(context, working, note)
+        return self._ask_plan(context.instruction, context, working, note)
 
-    def _ask_plan(self, context: PlanningContext, working: WorkingConstraints, note: str | None = None) -> Plan:
+    def _ask_plan(self, instruction: str, context: PlanningContext, working: WorkingConstraints,
+                  note: str | None = None) -> Plan:
         """Plan mode: the model's plan, told the constraints and checked against them."""
         types = scene_types(context)
-        examples = self.retriever.top_k(context.instruction, self.k)
+        examples = self.retriever.top_k(instruction, self.k)
         said = [c.describe() for c in working.constraints] + [r.text for r in working.rules]
-        messages = plan_messages(context.instruction, types, examples, feedback=note, constraints=said)
+        messages = plan_messages(instruction, types, examples, feedback=note, constraints=said)
 
         def parse(text: str) -> Plan:
             plan = parse_plan_answer(text, types)

@@ -22,7 +22,7 @@ class OraclePlanner:
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
         if context.world is None:
             raise PlanningError("the oracle planner needs the world state (privileged context)")
-        working = working_constraints(context, "given")
+        working = working_constraints(instruction, context, "given")
         self.last_constraints = working
         if context.goal is not None:
             self.last_reading = GoalReading(context.goal, 1.0, "oracle")

@@ -44,14 +44,14 @@ class WorkingConstraints:
                 "unread": list(self.unread)}
 
 
-def working_constraints(context: PlanningContext, source: str) -> WorkingConstraints:
+def working_constraints(instruction: str, context: PlanningContext, source: str) -> WorkingConstraints:
     if source not in CONSTRAINT_SOURCES:
         raise ValueError(f"unknown constraint source {source!r}: expected one of {', '.join(CONSTRAINT_SOURCES)}")
     from .constraint_reader import read_constraints  # the reader's lexicon loads on first use
 
-    reading = read_constraints(context.instruction, context.object_types or None)
+    reading = read_constraints(instruction, context.object_types or None)
     asked = {"read": reading.constraints, "given": tuple(context.constraints), "none": ()}[source]
     kept, conflicts = settle(context.rules, asked)
-    task_text = reading.task_text if reading.clauses else context.instruction
+    task_text = reading.task_text if reading.clauses else instruction
     return WorkingConstraints(source, task_text, kept, tuple(context.rules), conflicts,
                               reading.unread if source == "read" else ())

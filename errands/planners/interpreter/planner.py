@@ -96,7 +96,7 @@ class InterpreterPlanner:
     # --- the Planner contract -------------------------------------------------------------
 
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
-        working = working_constraints(context, self.constraints_source)
+        working = working_constraints(instruction, context, self.constraints_source)
         self.last_constraints = working
         reading = self.read(working.task_text, context)
         self.last_reading = reading
