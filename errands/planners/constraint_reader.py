@@ -63,15 +63,17 @@ class ConstraintReading:
                 "clauses": list(self.clauses), "unread": list(self.unread)}
 
 
-def read_constraints(instruction: str, object_types=None) -> ConstraintReading:
-    """The constraints the instruction says, and the instruction without them."""
+def read_constraints(instruction: str, object_types=None, first_is_goal: bool = True) -> ConstraintReading:
+    """The constraints the instruction says, and the instruction without them; with
+    `first_is_goal=False` (a household rule's words) every clause may be a constraint."""
     if not isinstance(instruction, str):
         raise ValueError(f"an instruction must be text, got {type(instruction).__name__}")
     known = set(object_types) if object_types else None
     kept, constraints, clauses, unread = [], [], [], []
     for index, clause in enumerate(split_clauses(instruction)):
         words = _normal(clause)
-        found = _read_clause(words, known) if index > 0 or _is_pure_constraint(words) else None
+        may_be = index > 0 or not first_is_goal or _is_pure_constraint(words)
+        found = _read_clause(words, known) if may_be else None
         if found:
             constraints.extend(found)
             clauses.append(clause.strip(" ,;"))
@@ -104,7 +106,7 @@ def _join(clauses: list[str]) -> str:
 def _normal(clause: str) -> str:
     text = clause.lower().replace("’", "'")
     text = re.sub(r"^(?:and|also|oh|please|then|plus|p\.?s\.?)[\s,]+", "", text.strip(" ,.;!?"))
-    text = re.sub(r"^(?:and|also|please)[\s,]+", "", text)
+    text = re.sub(r"^(?:and|also|please|always)[\s,]+", "", text)
     return re.sub(r"\s+", " ", text)
 
 

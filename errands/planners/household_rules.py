@@ -52,7 +52,7 @@ def rule_from_text(text: str, where: str = "rule") -> HouseholdRule:
     """A rule read from the operator's words: they must say exactly one constraint."""
     from .constraint_reader import read_constraints
 
-    reading = read_constraints(text)
+    reading = read_constraints(text, first_is_goal=False)
     if len(reading.constraints) != 1 or reading.unread:
         found = "; ".join(c.describe() for c in reading.constraints) or "none"
         raise ValueError(f"{where} {text!r}: a rule must say exactly one constraint the reader can read "

@@ -532,7 +532,8 @@ def forbidden_cells(scene, constraints) -> frozenset[tuple[int, int]]:
 
 def end_state(world, constraints) -> dict[str, dict]:
     """The state at the end of every object of a type an end-state constraint names: its
-    type, open and on flags, and what it is inside (parent first, out to the furniture)."""
+    type, open and on flags, and what it is inside (parent first, out to the furniture); a
+    type the scene has none of is recorded as "no TYPE" (so that its constraints hold)."""
     wanted = {t for c in constraints for t in c.object_types()}
     states = {}
     for oid, obj in sorted(world.objects.items()):
@@ -542,4 +543,6 @@ def end_state(world, constraints) -> dict[str, dict]:
                 inside.append(parent)
                 parent = world.objects[parent].parent
             states[oid] = {"type": obj.type.name, "is_open": obj.is_open, "is_on": obj.is_on, "inside": inside}
+    for type_name in sorted(wanted - {s["type"] for s in states.values()}):  # recorded: there are none
+        states[f"no {type_name}"] = {"type": None, "is_open": None, "is_on": None, "inside": []}
     return states
