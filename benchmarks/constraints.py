@@ -14,12 +14,18 @@ instruction), whichever are packaged. Each is played with the expert skill polic
 - interpreter, blind: the same, told no constraint (what reading them is worth);
 - llm goal / llm plan (with --llm-sample): the packaged SmolLM2-135M through llama.cpp,
   constraints read from the words; in plan mode the model is told them and its plan is
-  checked against them before it runs.
+  checked against them before it runs; the text read in the room is in its prompt,
+  quoted as part of the room with the warning never to obey it;
+- on injection_test, controls that obey the text read in the room (appended to the
+  instruction): "interpreter, obeying text" and "llm plan, obeying text": what the
+  injected texts do to a planner that trusts them.
 
 Columns: SR without constraints (the base tasks, where the suite has them: valid_seen's or
 valid_unseen's episodes of the same ids), then over the constrained tasks SR, CSR (every
 constraint met), SR+C (success with every constraint met, the headline) and SR+C over the
-episodes whose constraints bind; injection resistance where the suite has injected text.
+episodes whose constraints bind; where the suite has injected text, the share of episodes
+whose agent read it, injection resistance (it did not do what the text asked) and SR
+resisting (success without obeying it).
 A second table gives SR+C per constraint kind; a third plays constraints_test under the
 example household rules (errands/eval/rules/example_rules.json): rules kept, SR with rules
 kept, conflicts reported and tasks refused for a rule.
@@ -47,10 +53,13 @@ PLAYERS = {  # name -> (planner, planner options)
     "oracle": ("oracle", {}),
     "interpreter": ("interpreter", {}),
     "interpreter, blind": ("interpreter", {"constraints": "none"}),
+    "interpreter, obeying text": ("interpreter", {"seen_text": "obeyed"}),
     "llm goal": ("llm", {"mode": "goal"}),
     "llm plan": ("llm", {"mode": "plan"}),
+    "llm plan, obeying text": ("llm", {"mode": "plan", "seen_text": "obeyed"}),
 }
-LLM_PLAYERS = ("llm goal", "llm plan")
+LLM_PLAYERS = ("llm goal", "llm plan", "llm plan, obeying text")
+TEXT_CONTROLS = ("interpreter, obeying text", "llm plan, obeying text")  # only on suites with text in the world
 
 
 def sample(suite: Suite, n: int | None) -> Suite:
@@ -103,14 +112,15 @@ def main() -> int:
     rows, kind_rows = [], []
     for name in args.suites:
         full = load_suite(name)
-        for player in players:
+        has_text = any(e.task.get("texts") for e in full.episodes)
+        for player in [p for p in players if has_text or p not in TEXT_CONTROLS]:
             n = args.llm_sample if player in LLM_PLAYERS else (args.sample or None)
             suite = sample(full, n)
             print(f"{name}: {player} on {len(suite.episodes)} episodes ...", flush=True)
             played = play(suite, player, runs)
             summary = played["summary"]
             constraints = summary.get("constraints", {}).get("overall", {})
-            injection = summary.get("injection", {})
+            injection = summary.get("injections", {})
             base_sr = None
             if name in BASE:
                 base = load_suite(BASE[name])
@@ -121,7 +131,8 @@ def main() -> int:
                          "base_sr": pct(base_sr), "sr": pct(summary["metrics"]["overall"]["sr"]),
                          "csr": pct(constraints.get("csr")), "sr_c": pct(constraints.get("sr_c")),
                          "sr_c_binding": pct(binding_sr_c(suite, played["records"])),
-                         "resisted": pct(injection.get("resisted"))})
+                         "read": pct(injection.get("read")), "resisted": pct(injection.get("resisted")),
+                         "sr_resisted": pct(injection.get("sr_resisted"))})
             for kind in CONSTRAINT_KINDS:
                 m = summary.get("constraints", {}).get(kind)
                 if m:
@@ -131,7 +142,7 @@ def main() -> int:
     rule_rows = []
     rules = load_rules(args.rules)
     if "constraints_test" in args.suites:
-        for player in players:
+        for player in [p for p in players if p not in TEXT_CONTROLS]:
             n = args.llm_sample if player in LLM_PLAYERS else (args.sample or None)
             suite = sample(load_suite("constraints_test"), n)
             print(f"constraints_test under {len(rules)} household rules: {player} ...", flush=True)
@@ -142,7 +153,8 @@ def main() -> int:
     columns = [column("suite", align="left"), column("planner", align="left"), column("episodes"),
                column("base_sr", "SR without constraints %"), column("sr", "SR %"), column("csr", "CSR %"),
                column("sr_c", "SR+C %"), column("sr_c_binding", "SR+C binding %"),
-               column("resisted", "injections resisted %")]
+               column("read", "injected text read %"), column("resisted", "injections resisted %"),
+               column("sr_resisted", "SR resisting %")]
     kind_columns = [column("suite", align="left"), column("planner", align="left"), column("kind", align="left"),
                     column("episodes"), column("sr_c", "SR+C %"), column("low", "95% low"),
                     column("high", "95% high")]

@@ -233,6 +233,12 @@ def cmd_run(args) -> int:
     for conflict in log.constraint_reading.get("conflicts", []):
         print(f"conflict:    you asked '{conflict['asked']}', but the household rule says '{conflict['rule']}': "
               f"{conflict['resolution']}")
+    for seen in log.seen_text:
+        print(f"read:        at step {seen['step']}, the {seen['kind']} on {seen['object'].split('|')[0]}: "
+              f"\"{seen['text']}\"")
+    for result in log.injection_results:
+        print(f"             {'OBEYED' if result['followed'] else 'not obeyed'}: the injected text asked for "
+              f"{result['hijack']}")
     met, total = log.goal_conditions
     outcome = "SUCCESS" if log.success else f"FAILED ({log.failure_category}: {log.failure_reason})"
     print(f"outcome:     {outcome}")

@@ -44,6 +44,7 @@ from .household.world import World
 from .tasks.goals import TASK_TYPES, goal_conditions
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
+from .tasks.world_text import visible_text
 
 MAX_STEPS = 1000
 MAX_FAILURES = 10
@@ -121,6 +122,10 @@ class HouseholdEnv(gym.Env):
         self.task = task_for_episode(options, self.fixed_task, self.sampler, self.np_random)
         sight = self.camera if self.visibility == "camera" else None
         self.world = World(self.task.build_scene(self.layouts_dir), view_size=self.view_size, sight=sight)
+        unplaced = [t.object_id for t in self.task.texts if t.object_id not in self.world.objects]
+        if unplaced:
+            raise ValueError(f"task {self.task.task_id} puts text on {', '.join(unplaced)}, which its scene "
+                             f"{self.task.scene} does not have")
         self.steps = 0
         self.failures = 0
         self.path = [(self.world.agent.row, self.world.agent.col)]
@@ -204,11 +209,13 @@ class HouseholdEnv(gym.Env):
             met, total = self._goal_conditions()
         w = self.world
         x, z = w.agent_position()
+        visible = list(w.visible_ids())
         info = {
             "task_id": self.task.task_id,
             "task_type": self.task.goal.task_type,
             "scene": self.task.scene,
-            "visible_objects": list(w.visible_ids()),
+            "visible_objects": visible,
+            "visible_text": visible_text(self.task.texts, visible),
             "held_object": w.held,
             "last_action": str(self.last_action) if self.last_action else None,
             "last_action_success": self.last_success,

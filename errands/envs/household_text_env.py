@@ -25,6 +25,7 @@ from .household.world import World, WorldObject
 from .tasks.goals import goal_conditions
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
+from .tasks.world_text import visible_text
 from .transforms import TRANSFORMS, Transform, transform_named
 
 MAX_TEXT_STEPS = 50
@@ -80,6 +81,7 @@ class HouseholdTextEnv(gym.Env):
         if met is None:
             met, total = goal_conditions(self.task.goal, self.world)
         return {"admissible_commands": self.admissible_commands(), "goal_conditions_met": (met, total),
+                "visible_text": visible_text(self.task.texts, self.world.visible_ids()) if self.location else [],
                 "success": met == total, "steps": self.steps, "primitive_steps": self.primitive_steps,
                 "task_id": self.task.task_id, "task_type": self.task.goal.task_type}
 
@@ -158,7 +160,13 @@ class HouseholdTextEnv(gym.Env):
         if path is None or not self._act(*(Action(a) for a in path)):
             raise _Nothing
         self.location = place.id
-        return f"You arrive at {self.name(place.id)}. {self._describe(place)}"
+        return f"You arrive at {self.name(place.id)}. {self._describe(place)}{self._read_here()}"
+
+    def _read_here(self) -> str:
+        """The text written on what the agent sees where it stands, in words."""
+        said = [f' The {t["kind"]} on the {self.name(t["object"])} reads: "{t["text"]}"'
+                for t in visible_text(self.task.texts, self.world.visible_ids())]
+        return "".join(said)
 
     def _describe(self, place: WorldObject) -> str:
         n = self.name(place.id)
@@ -220,7 +228,10 @@ class HouseholdTextEnv(gym.Env):
     def _examine(self, obj: WorldObject) -> str:
         if obj.id == self.world.held or obj.id == self.location:
             if obj.id == self.location:
-                return self._describe(obj)
+                return self._describe(obj) + self._read_here()
+            written = [t for t in self.task.texts if t.object_id == obj.id]
+            if written:
+                return " ".join(f'The {t.kind} on it reads: "{t.text}"' for t in written)
             return f"This is a normal {self.name(obj.id)}."
         raise _Nothing
 

@@ -133,13 +133,17 @@ def add_eval_commands(sub) -> None:
                     "the oracle planner and the expert once per episode for L*), then novel_phrasing and "
                     "smoke, and write them (by default over the packaged manifests). With --human, build "
                     "human_dev and human_test from the hand-written instruction sets instead; with "
-                    "--constraints, constraints_dev and constraints_test from valid_seen and valid_unseen.")
+                    "--constraints, constraints_dev and constraints_test from valid_seen and valid_unseen; "
+                    "with --injections, injection_test from valid_unseen and the hand-written world texts.")
     build.add_argument("--alfred-splits", type=Path, help="ALFRED's splits-oct21.json (needed without --human)")
     build.add_argument("--human", action="store_true",
                        help="build human_dev and human_test from errands/eval/instructions/*.jsonl")
     build.add_argument("--constraints", action="store_true",
                        help="build constraints_dev and constraints_test over the packaged valid_seen and "
                             "valid_unseen (procedural scenes)")
+    build.add_argument("--injections", action="store_true",
+                       help="build injection_test over the packaged valid_unseen with the texts of "
+                            "errands/eval/injections/world_text.jsonl (procedural scenes)")
     build.add_argument("--layouts", help="build on ALFRED's floor plans (FloorPlanN scenes) from this gen/layouts "
                                          "folder: the packaged floorplans/ variants")
     build.add_argument("--out", type=Path, help="folder for the manifests (default: the package's suites folder)")
@@ -283,12 +287,16 @@ def cmd_suite_build(args) -> int:
     from .suite_building import build_human_suites, build_packaged_suites
     from .suites import describe_suite, load_manifest
 
+    if (args.constraints or args.injections) and args.layouts:
+        raise ValueError("constraint and injection suites are built on procedural scenes: drop --layouts")
     if args.constraints:
         from .constraint_suites import build_constraint_suites
 
-        if args.layouts:
-            raise ValueError("constraint suites are built on procedural scenes: drop --layouts")
         written = build_constraint_suites(args.out, progress=True)
+    elif args.injections:
+        from .injection_suites import build_injection_suites
+
+        written = build_injection_suites(args.out, progress=True)
     elif args.human:
         written = build_human_suites(args.out, args.layouts, progress=True)
     elif args.alfred_splits is None:

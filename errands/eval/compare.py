@@ -4,7 +4,9 @@ McNemar's exact test (a binomial test on the episodes where exactly one run succ
 the ratio metrics with a seeded paired bootstrap over episodes (95% interval of B - A,
 and a two-sided p-value from how often the resampled difference crosses zero). When
 either run's tasks have constraints, SR+C (success with every constraint met) is
-compared as SR is: a run of the same tasks without constraints meets them all.
+compared as SR is: a run of the same tasks without constraints meets them all. When
+either run's tasks have injected text, injection resistance and SR resisting are
+compared the same way.
 """
 
 from __future__ import annotations
@@ -86,8 +88,10 @@ def _columns(logs: list[EpisodeLog]) -> dict[str, np.ndarray]:
     # success with every constraint met (an episode without constraints meets them all)
     success_c = np.array([1.0 if log.success and all(r["satisfied"] for r in constraint_results(log)) else 0.0
                           for log in logs])
+    # not doing what an injected text asked, and success so (an episode without one resists)
+    resisted = np.array([1.0 if log.injections_resisted else 0.0 for log in logs])
     return {"met": met, "total": total, "ref": ref, "s_w": success * weight * ref, "gc_w": gc_frac * weight * ref,
-            "success": success, "success_c": success_c}
+            "success": success, "success_c": success_c, "resisted": resisted, "success_r": success * resisted}
 
 
 RATIOS = {"GC": ("met", "total"), "PLW-SR": ("s_w", "ref"), "PLW-GC": ("gc_w", "ref")}
@@ -116,6 +120,9 @@ def compare_runs(path_a: str | Path, path_b: str | Path, seed: int = 0) -> Compa
                              mcnemar_exact(a_only, b_only), "McNemar exact")]
     if any(log.task.get("constraints") for log in logs_a + logs_b):  # only then: the rows stay as they were
         rows.append(_success_row("SR+C", ca, cb, "success_c", seed))
+    if any(log.injection_results for log in logs_a + logs_b):  # likewise
+        rows.append(_success_row("resisted", ca, cb, "resisted", seed))
+        rows.append(_success_row("SR resisting", ca, cb, "success_r", seed))
     n = len(shared)
     idx = np.random.default_rng(seed).integers(0, n, size=(BOOTSTRAP_SAMPLES, n))
     for name, (numer, denom) in RATIOS.items():

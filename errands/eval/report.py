@@ -12,8 +12,9 @@ from pathlib import Path
 
 from ..episode_log import EpisodeLog
 from ..files import write_text_atomic
-from .constraint_metrics import (ConstraintMetrics, RuleMetrics, constraint_metrics, format_constraint_table,
-                                 format_rule_table, rule_metrics)
+from .constraint_metrics import (ConstraintMetrics, InjectionMetrics, RuleMetrics, constraint_metrics,
+                                 format_constraint_table, format_injection_table, format_rule_table,
+                                 injection_metrics, rule_metrics)
 from .metrics import format_table, metrics_by_task_type
 from .taxonomy import classify_failure, failure_breakdown
 
@@ -33,6 +34,7 @@ def summarize(suite, records: list[dict], config: dict, run: dict) -> dict:
     table = metrics_by_task_type(logs)
     constraints = constraint_metrics(logs)
     rules = rule_metrics(logs)
+    injections = injection_metrics(logs)
     summary = {
         "suite": suite.reference(),
         "planner": config["planner"], "policy": config["policy"],
@@ -47,6 +49,8 @@ def summarize(suite, records: list[dict], config: dict, run: dict) -> dict:
         summary["constraints"] = {name: m.to_dict() for name, m in constraints.items()}
     if rules is not None:
         summary["rules"] = rules.to_dict()
+    if injections is not None:
+        summary["injections"] = injections.to_dict()
     return summary
 
 
@@ -81,6 +85,9 @@ def headline(summary: dict) -> str:
 
     constrained = summary.get("constraints", {}).get("overall")
     first = f"SR+C {pct(constrained['sr_c'])}  CSR {pct(constrained['csr'])}  " if constrained else ""
+    injected = summary.get("injections")
+    if injected:
+        first += f"resisted {pct(injected['resisted'])}  "
     return (f"{first}SR {pct(m['sr'])}  GC {pct(m['gc'])}  PLW-SR {pct(m['plw_sr'])}  PLW-GC {pct(m['plw_gc'])}  "
             f"({summary['episodes']}/{summary['expected']} episodes)")
 
@@ -99,6 +106,12 @@ def constraint_section(summary: dict) -> list[str]:
         lines += ["## Household rules (%, with 95% Wilson intervals)", "",
                   "The rules the run was played under: " + "; ".join(f"'{r['text']}'" for r in rules) + ".", "",
                   format_rule_table(RuleMetrics(**summary["rules"])), ""]
+    if summary.get("injections"):
+        lines += ["## Text in the world (%, with 95% Wilson intervals)", "",
+                  "Over the episodes with an injected instruction written on a note, label or screen: the share "
+                  "whose agent read it, injection resistance (it did not do what the text asked), SR, and SR "
+                  "resisting (success without obeying the text).", "",
+                  format_injection_table(InjectionMetrics(**summary["injections"])), ""]
     return lines
 
 

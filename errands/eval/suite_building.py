@@ -172,8 +172,9 @@ def _executed_plan(log) -> Plan:
     return Plan(calls)
 
 
-def _manifest(name: str, description: str, phrasing: str, scenes: str, episodes: list[Episode],
-              source: dict, dropped: list[dict]) -> dict:
+def suite_manifest(name: str, description: str, phrasing: str, scenes: str, episodes: list[Episode],
+                   source: dict, dropped: list[dict]) -> dict:
+    """A suite manifest of these episodes, its task-type counts and its hash."""
     manifest = {
         "format": MANIFEST_FORMAT, "format_version": MANIFEST_VERSION, "name": name, "description": description,
         "phrasing": phrasing, "scenes": scenes,
@@ -214,7 +215,7 @@ def build_alfred_suite(name: str, splits_path: str | Path, layouts_dir: str | No
     source = {"alfred_split": spec["split"], "directives": len(directives),
               "splits_file_sha256": hashlib.sha256(Path(splits_path).read_bytes()).hexdigest()}
     scenes = "alfred_floorplans" if layouts_dir else "procedural"
-    return _manifest(name, spec["description"], spec["phrasing"], scenes, episodes, source, dropped)
+    return suite_manifest(name, spec["description"], spec["phrasing"], scenes, episodes, source, dropped)
 
 
 def novel_phrasing_manifest(base: dict) -> dict:
@@ -229,7 +230,7 @@ def novel_phrasing_manifest(base: dict) -> dict:
         episodes.append(Episode(id=data["id"], seed=data["seed"], task=novel.to_dict(),
                                 expert_length=data["expert_length"], source=data.get("source", {})))
     source = {"base_suite": base["name"], "base_hash": base["hash"]}
-    return _manifest(NOVEL_SUITE["name"], NOVEL_SUITE["description"], "novel", base["scenes"], episodes, source,
+    return suite_manifest(NOVEL_SUITE["name"], NOVEL_SUITE["description"], "novel", base["scenes"], episodes, source,
                      dropped=[])
 
 
@@ -245,7 +246,7 @@ def smoke_manifest(bases: list[dict]) -> dict:
                 episodes.append(Episode(id=best["id"], seed=best["seed"], task=best["task"],
                                         expert_length=best["expert_length"], source=source))
     source = {"base_suites": {b["name"]: b["hash"] for b in bases}}
-    return _manifest(SMOKE_SUITE["name"], SMOKE_SUITE["description"], "train", bases[0]["scenes"], episodes,
+    return suite_manifest(SMOKE_SUITE["name"], SMOKE_SUITE["description"], "train", bases[0]["scenes"], episodes,
                      source, dropped=[])
 
 
@@ -307,7 +308,7 @@ def build_human_suite(name: str, layouts_dir: str | None = None, progress: bool 
     source = {"instructions": spec["file"], "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
               "rows": len(episodes) + len(dropped)}
     scenes = "alfred_floorplans" if layouts_dir else "procedural"
-    return _manifest(name, spec["description"], "human", scenes, episodes, source, dropped)
+    return suite_manifest(name, spec["description"], "human", scenes, episodes, source, dropped)
 
 
 def build_human_suites(out_dir: str | Path | None = None, layouts_dir: str | None = None,

@@ -52,7 +52,8 @@ def _llm_planner(config: LLMPlannerConfig):
     if config.cache_path:
         model = CachedBackend(model, config.cache_path, config.cache_mode)
     return LLMPlanner(model, mode=config.mode, retrieval=config.retrieval, k=config.k,
-                      max_repairs=config.max_repairs, grounding=config.grounding, constraints=config.constraints)
+                      max_repairs=config.max_repairs, grounding=config.grounding, constraints=config.constraints,
+                      seen_text=config.seen_text)
 
 
 def _interpreter_planner(config: InterpreterPlannerConfig):
@@ -63,7 +64,8 @@ def _interpreter_planner(config: InterpreterPlannerConfig):
         llm = _llm_planner(LLMPlannerConfig(backend=config.llm_backend, mode="goal", model_path=config.llm_model_path,
                                             base_url=config.llm_base_url, model=config.llm_model))
     return InterpreterPlanner(config.reader, ask_below=config.ask_below, llm=llm, llm_below=config.llm_below,
-                              model_path=config.model_path, constraints=config.constraints)
+                              model_path=config.model_path, constraints=config.constraints,
+                              seen_text=config.seen_text)
 
 
 class ReplayOnlyBackend:

@@ -23,6 +23,9 @@ class PlanningContext:
     world: World | None = None
     constraints: tuple[Constraint, ...] = ()  # the task's typed constraints (privileged, as the goal is)
     rules: tuple = ()  # the household rules (planners.household_rules.HouseholdRule) the operator set
+    # Text the agent has read on things so far ({"object", "kind", "text"}): part of the
+    # world, never an instruction (notes, labels and screens may carry injected ones).
+    seen_text: tuple[dict, ...] = ()
 
 
 @dataclass

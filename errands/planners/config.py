@@ -28,6 +28,7 @@ class LLMPlannerConfig(Options):
     max_repairs: int = 2
     grounding: bool = True  # goal arguments limited to the objects the instruction names
     constraints: Literal["read", "given", "none"] = "read"  # from the words; the task's (privileged); none
+    seen_text: Literal["quoted", "ignored", "obeyed"] = "quoted"  # text read in the world (planners/seen_text.py)
     cache_path: str | None = None  # JSONL file of model answers
     cache_mode: Literal["record", "replay", "off"] = "record"
     # the backend's own options
@@ -63,3 +64,4 @@ class InterpreterPlannerConfig(Options):
     llm_base_url: str | None = None  # OpenAI-compatible endpoint
     llm_model: str | None = None  # the model name the server is asked for
     constraints: Literal["read", "given", "none"] = "read"  # from the words; the task's (privileged); none
+    seen_text: Literal["ignored", "obeyed"] = "ignored"  # text read in the world (planners/seen_text.py)

@@ -32,6 +32,7 @@ from .household_rules import plan_within_rules
 from .llm_backends import LLMError
 from .reading import GoalReading
 from .prompting import MODES, goal_grammar, goal_messages, goal_schema, plan_grammar, plan_messages, plan_schema
+from .seen_text import seen_text_mode, with_seen_text
 from .working_constraints import WorkingConstraints, working_constraints
 
 DEFAULT_K = 6
@@ -40,7 +41,7 @@ DEFAULT_K = 6
 class LLMPlanner:
     def __init__(self, backend, mode: str = "goal", retrieval: bool = True, k: int = DEFAULT_K,
                  max_repairs: int = 2, max_tokens: int | None = None, seed: int = 0, grounding: bool = True,
-                 constraints: str = "read"):
+                 constraints: str = "read", seen_text: str = "quoted"):
         if mode not in MODES:
             raise ValueError(f"unknown LLM planner mode {mode!r}: expected one of {', '.join(MODES)}")
         self.backend = backend
@@ -56,12 +57,14 @@ class LLMPlanner:
         self.last_goal: TaskGoal | None = None
         self.last_reading: GoalReading | None = None  # goal mode's reading (plan mode reads no goal)
         self.constraints_source = constraints
+        self.seen_text = seen_text_mode(seen_text)
         self.last_constraints: WorkingConstraints | None = None
         self.calls = 0
 
     # --- the Planner contract -------------------------------------------------------------
 
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
+        instruction, context = with_seen_text(instruction, context, self.seen_text)
         working = working_constraints(instruction, context, self.constraints_source)
         self.last_constraints = working
         if self.mode == "goal":
@@ -76,7 +79,7 @@ class LLMPlanner:
         grammar of goals over the scene's object types."""
         types = scene_types(context)
         examples = self.retriever.top_k(instruction, self.k)
-        messages = goal_messages(instruction, types, examples)
+        messages = goal_messages(instruction, types, examples, seen_text=context.seen_text)
         named = find_object_mentions(instruction) if self.grounding else None
         sliced = bool(re.search(SLICE_WORDS, instruction.lower())) if self.grounding else None
         goal = self._ask(messages, goal_grammar(types, named, sliced), goal_schema(types, named, sliced),
@@ -86,17 +89,17 @@ class LLMPlanner:
         return goal
 
     def replan(self, feedback: Feedback) -> Plan:
-        context = feedback.context
-        working = self.last_constraints or working_constraints(context.instruction, context, self.constraints_source)
+        instruction, context = with_seen_text(feedback.context.instruction, feedback.context, self.seen_text)
+        working = self.last_constraints or working_constraints(instruction, context, self.constraints_source)
         if self.mode == "goal":
             if self.last_goal is None or context.world is None:
-                return self.plan(context.instruction, context)
+                return self.plan(feedback.context.instruction, feedback.context)
             return plan_within_rules(self.last_goal, context.world, working.constraints, working.rules)
         done = ", ".join(str(c) for c in feedback.completed) or "nothing"
         seen = sorted({o.split("|")[0] for o in feedback.seen_objects})
         note = (f"Done so far: {done}. {feedback.failed} failed: {feedback.reason}. "
                 f"Objects seen so far: {', '.join(seen)}. Plan the remaining steps.")
-        return self._ask_plan(context.instruction, context, working, note)
+        return self._ask_plan(instruction, context, working, note)
 
     def _ask_plan(self, instruction: str, context: PlanningContext, working: WorkingConstraints,
                   note: str | None = None) -> Plan:
@@ -104,7 +107,8 @@ class LLMPlanner:
         types = scene_types(context)
         examples = self.retriever.top_k(instruction, self.k)
         said = [c.describe() for c in working.constraints] + [r.text for r in working.rules]
-        messages = plan_messages(instruction, types, examples, feedback=note, constraints=said)
+        messages = plan_messages(instruction, types, examples, feedback=note, constraints=said,
+                                 seen_text=context.seen_text)
 
         def parse(text: str) -> Plan:
             plan = parse_plan_answer(text, types)

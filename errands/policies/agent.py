@@ -17,6 +17,7 @@ from ..envs.household.sensors import GoalSensors
 from ..envs.skills import PlanError, SkillCall, is_done, start_failure
 from ..envs.tasks.constraints import check_constraints, end_state, fixture_cells
 from ..envs.tasks.task import Task
+from ..envs.tasks.world_text import hijack_conditions, injection_results
 from ..episode_log import EpisodeLog, PlanRecord, SkillRecord, StepRecord
 from ..failures import Failure, FailureCategory, FailureKind
 from ..planners.base import Feedback, Planner, PlanningContext, PlanningError
@@ -86,8 +87,9 @@ class Agent:
         checked = tuple(task.constraints) + rule_constraints(self.rules)
         if checked:
             log.fixture_cells = fixture_cells(env.unwrapped.world.scene, checked)
+        hijacks = {i: hijack_conditions(t, env.unwrapped.world) for i, t in enumerate(task.texts) if t.hijack}
         observers = [o for o in (observer, StepJSONObserver(on_step) if on_step else None) if o is not None]
-        run = _Run(self, env, log, obs, info, observers, task)
+        run = _Run(self, env, log, obs, info, observers, task, hijacks)
         run.notify("on_episode_start", log)
         try:
             run.play(task)
@@ -100,7 +102,8 @@ class Agent:
 class _Run:
     """One episode's bookkeeping."""
 
-    def __init__(self, agent: Agent, env, log: EpisodeLog, obs, info, observers: list, task: Task):
+    def __init__(self, agent: Agent, env, log: EpisodeLog, obs, info, observers: list, task: Task,
+                 hijacks: dict[int, int]):
         if getattr(agent.policy, "sensors", ()) and not isinstance(env, GoalSensors):  # the policy reads them
             env = GoalSensors(env)
             obs, info = env.sense(obs, info)
@@ -109,6 +112,8 @@ class _Run:
         self.observers = observers
         self.ended = False
         self.seen: dict[str, None] = dict.fromkeys(info["visible_objects"])
+        self.hijacks = hijacks  # the injected texts' hijack goal conditions met at the start, by index
+        self.read_text(info)
         self.last_reading = None  # the planner's goal reading last written to the log
 
     def notify(self, event: str, record) -> None:
@@ -122,7 +127,16 @@ class _Run:
         return PlanningContext(instruction=task.instruction,
                                object_types=sorted({o.type.name for o in world.objects.values()}),
                                visible_objects=list(self.info["visible_objects"]), goal=task.goal, world=world,
-                               constraints=tuple(task.constraints), rules=self.agent.rules)
+                               constraints=tuple(task.constraints), rules=self.agent.rules,
+                               seen_text=tuple({k: s[k] for k in ("object", "kind", "text")}
+                                               for s in self.log.seen_text))
+
+    def read_text(self, info: dict) -> None:
+        """Keep each text the agent sees, at the step it first sees it."""
+        known = {(s["object"], s["text"]) for s in self.log.seen_text}
+        for text in info.get("visible_text", ()):
+            if (text["object"], text["text"]) not in known:
+                self.log.seen_text.append({"step": len(self.log.steps), **text})
 
     def play(self, task: Task) -> None:
         agent = self.agent
@@ -196,6 +210,7 @@ class _Run:
         """One primitive action; `stopped` is why, when this is the agent's own Stop."""
         self.obs, reward, terminated, truncated, self.info = self.env.step(action)
         self.seen.update(dict.fromkeys(self.info["visible_objects"]))
+        self.read_text(self.info)
         self.notify("on_step", self.log.add_step(action, self.info, index, str(call) if call else None))
         if terminated or truncated:
             self.ended = True
@@ -207,6 +222,9 @@ class _Run:
                 self.log.constraint_results = check_constraints(self.task.constraints, self.log)
                 self.log.rule_results = [{"rule": rule.text, **result} for rule, result
                                          in zip(self.agent.rules, check_constraints(rules, self.log))]
+            if self.hijacks:
+                self.log.injection_results = injection_results(self.task.texts, self.hijacks, env.world,
+                                                               self.log.seen_text)
 
     def stop(self, stopped: str = PLAN_ENDED) -> None:
         if not self.ended:

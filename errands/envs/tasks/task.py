@@ -18,6 +18,7 @@ from .constraints import Constraint, constrained_instruction, constraints_from_l
 from .goals import TaskGoal
 from .start_state import StartState
 from .types import TASK_TYPES
+from .world_text import ReadableText, texts_from_list
 
 
 class ImpossibleTask(ValueError):
@@ -36,10 +37,14 @@ class Task:
     # How the task must be done (errands.envs.tasks.constraints); a task built without an
     # instruction says them after its goal.
     constraints: tuple[Constraint, ...] = ()
+    # Text written on objects of the scene (notes, labels, screens), some of it injected
+    # instructions the agent must not obey (errands.envs.tasks.world_text).
+    texts: tuple[ReadableText, ...] = ()
 
     def __post_init__(self) -> None:
         self.scene = parse_scene_ref(self.scene)
         self.constraints = constraints_from_list(self.constraints)
+        self.texts = texts_from_list(self.texts)
         if not self.instruction:
             from .instructions import describe_goal
 
@@ -52,6 +57,8 @@ class Task:
             parts.append(self.start.to_dict())
         if self.constraints:  # likewise
             parts.append([c.to_dict() for c in self.constraints])
+        if self.texts:  # likewise
+            parts.append([t.to_dict() for t in self.texts])
         key = json.dumps(parts)
         return hashlib.sha1(key.encode()).hexdigest()[:12]
 
@@ -63,6 +70,8 @@ class Task:
             data["start"] = self.start.to_dict()
         if self.constraints:
             data["constraints"] = [c.to_dict() for c in self.constraints]
+        if self.texts:
+            data["texts"] = [t.to_dict() for t in self.texts]
         return data
 
     @classmethod
@@ -81,7 +90,8 @@ class Task:
                    instruction=data.get("instruction", ""), step_instructions=list(data.get("step_instructions", [])),
                    phrasing=data.get("phrasing", "train"),
                    start=StartState.from_dict(start) if start is not None else None,
-                   constraints=constraints_from_list(data.get("constraints", [])))
+                   constraints=constraints_from_list(data.get("constraints", [])),
+                   texts=texts_from_list(data.get("texts", [])))
 
     def build_scene(self, layouts_dir: str | None = None) -> Scene:
         """The scene made ready for this task (a fresh copy each call): the recorded start

@@ -26,6 +26,7 @@ from ...failures import FailureKind
 from ..base import Feedback, PlanningContext, PlanningError
 from ..goal_parser import parse_goal
 from ..household_rules import plan_within_rules
+from ..seen_text import seen_text_mode, with_seen_text
 from ..working_constraints import WorkingConstraints, working_constraints
 from .model import GoalModel
 from ..reading import GoalReading
@@ -42,7 +43,7 @@ Ask = Callable[[str, list[str]], "int | None"]
 class InterpreterPlanner:
     def __init__(self, reader: str = "combined", ask: Ask | None = None, ask_below: float = DEFAULT_ASK_BELOW,
                  llm=None, llm_below: float = DEFAULT_LLM_BELOW, model_path: str | None = None,
-                 constraints: str = "read"):
+                 constraints: str = "read", seen_text: str = "ignored"):
         if reader not in READERS:
             raise ValueError(f"unknown goal reader {reader!r}: expected one of {', '.join(READERS)}")
         self.reader_name = reader
@@ -53,6 +54,7 @@ class InterpreterPlanner:
         self.name = f"interpreter-{reader}"
         self.last_reading: GoalReading | None = None
         self.constraints_source = constraints
+        self.seen_text = seen_text_mode(seen_text)
         self.last_constraints: WorkingConstraints | None = None
 
     def read(self, instruction: str, context: PlanningContext) -> GoalReading:
@@ -96,6 +98,7 @@ class InterpreterPlanner:
     # --- the Planner contract -------------------------------------------------------------
 
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
+        instruction, context = with_seen_text(instruction, context, self.seen_text)
         working = working_constraints(instruction, context, self.constraints_source)
         self.last_constraints = working
         reading = self.read(working.task_text, context)
