@@ -2,7 +2,7 @@
 
     python benchmarks/constraints.py                       # every planner but the LLM's
     python benchmarks/constraints.py --llm-sample 60       # also the packaged LLM on 60 episodes a suite
-    python benchmarks/constraints.py --llm-sample 60 --results
+    python benchmarks/constraints.py --llm-sample 60 --llm-suites injection_test --results
 
 Suites: constraints_dev and constraints_test (templated constraints; about a third bind,
 that is, a planner blind to them breaks them), the hand-written constraints_human_dev and
@@ -100,6 +100,8 @@ def main() -> int:
                         help="episodes a suite for the planners without an LLM (default 200; 0: all)")
     parser.add_argument("--llm-sample", type=int, default=0,
                         help="episodes a suite for the LLM planners (default 0: no LLM)")
+    parser.add_argument("--llm-suites", nargs="+",
+                        help="the suites the LLM planners play (default: all of --suites)")
     parser.add_argument("--suites", nargs="+", default=[s for s in SUITES if s in PACKAGED_SUITES],
                         help="the suites to play (default: every packaged one of " + ", ".join(SUITES) + ")")
     parser.add_argument("--rules", type=Path, default=EXAMPLE_RULES,
@@ -113,7 +115,9 @@ def main() -> int:
     for name in args.suites:
         full = load_suite(name)
         has_text = any(e.task.get("texts") for e in full.episodes)
-        for player in [p for p in players if has_text or p not in TEXT_CONTROLS]:
+        llm_here = args.llm_suites is None or name in args.llm_suites
+        for player in [p for p in players if (has_text or p not in TEXT_CONTROLS)
+                       and (llm_here or p not in LLM_PLAYERS)]:
             n = args.llm_sample if player in LLM_PLAYERS else (args.sample or None)
             suite = sample(full, n)
             print(f"{name}: {player} on {len(suite.episodes)} episodes ...", flush=True)
@@ -142,7 +146,8 @@ def main() -> int:
     rule_rows = []
     rules = load_rules(args.rules)
     if "constraints_test" in args.suites:
-        for player in [p for p in players if p not in TEXT_CONTROLS]:
+        llm_here = args.llm_suites is None or "constraints_test" in args.llm_suites
+        for player in [p for p in players if p not in TEXT_CONTROLS and (llm_here or p not in LLM_PLAYERS)]:
             n = args.llm_sample if player in LLM_PLAYERS else (args.sample or None)
             suite = sample(load_suite("constraints_test"), n)
             print(f"constraints_test under {len(rules)} household rules: {player} ...", flush=True)

@@ -40,7 +40,7 @@ def test_configs_round_trip_through_plain_dicts():
 
 def test_an_unknown_option_is_refused_by_name_with_the_accepted_ones():
     with pytest.raises(ValueError, match=r"unknown LLMPlannerConfig option 'temperature': expected some of "
-                                         r"backend, mode, retrieval, k, max_repairs, grounding, constraints, cache_path"):
+                                         r"backend, mode, retrieval, k, max_repairs, grounding, constraints, seen_text, cache_path"):
         make_planner("llm", temperature=0.5)
     with pytest.raises(ValueError, match="unknown OraclePlannerConfig option 'k': it takes no options"):
         planner_config("oracle", {"k": 6})

@@ -81,6 +81,8 @@ class Agent:
         started = time.perf_counter()
         obs, info = env.reset(options={"task": task})
         reset_policy(self.policy, env)
+        if self.rules and hasattr(self.policy, "keep_rules"):  # a policy that plans its paths keeps them too
+            self.policy.keep_rules(rule_constraints(self.rules))
         log = EpisodeLog(task=task.to_dict(), instruction=task.instruction, planner=self.planner.name,
                          policy=self.policy.name, goal_conditions=tuple(info["goal_conditions_met"]),
                          expert_length=expert_length)

@@ -7,8 +7,9 @@ interaction pose of a piece of furniture need not show everything on it: the exp
 walks to the nearest pose whose frame shows what it is about to act on, before each
 interaction. With the geometric rule every interaction pose shows it, and nothing changes.
 
-It never steps into a region the task's constraints forbid (its cells are blocked for its
-paths, and poses there are not walked to).
+It never steps into a region the task's constraints or the household rules it is told of
+(`keep_rules`) forbid (its cells are blocked for its paths, and poses there are not
+walked to).
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ class ExpertSkillPolicy:
         self._call: SkillCall | None = None
         self._queue: list[Action] = []
         self._blocked: tuple[World | None, frozenset] = (None, frozenset())
+        self._rules: tuple = ()
+
+    def keep_rules(self, constraints) -> None:
+        """The household rules' constraints (the Agent's), kept with the task's."""
+        self._rules = tuple(constraints)
+        self._blocked = (None, frozenset())
 
     def reset(self, env) -> None:
         self.env = env.unwrapped
@@ -46,7 +53,7 @@ class ExpertSkillPolicy:
         """The cells of the forbidden regions of the env's task (worked out once a world)."""
         world = self.world
         if self._blocked[0] is not world:
-            constraints = getattr(getattr(self.env, "task", None), "constraints", ())
+            constraints = tuple(getattr(getattr(self.env, "task", None), "constraints", ())) + self._rules
             self._blocked = (world, forbidden_cells(world.scene, constraints) if constraints else frozenset())
         return self._blocked[1]
 
