@@ -48,7 +48,7 @@ from ..envs.tasks.task import Task
 from ..envs.transforms import transform_of_task_type
 from ..files import write_text_atomic
 from .packaged_suites import SUITES_DIR
-from .suite_building import _manifest, host_instruction_rows, stable_seed
+from .suite_building import host_instruction_rows, stable_seed, suite_manifest
 from .suites import MANIFEST_FORMAT, MANIFEST_VERSION, Episode, check_unique, load_suite, manifest_hash, manifest_text
 
 CONSTRAINT_SUITES = {
@@ -398,7 +398,7 @@ def build_constraint_human_suite(name: str, progress: bool = False) -> dict:
         episode.source["binding"] = binding_kinds(blind, task.constraints, reference)
     kinds = {kind: sum(1 for e in episodes for c in e.task["constraints"] if c["kind"] == kind)
              for kind in CONSTRAINT_KINDS}
-    return _manifest(name, spec["description"], "human", "procedural", episodes, source, dropped,
+    return suite_manifest(name, spec["description"], "human", "procedural", episodes, source, dropped,
                      extra={"constraint_kinds": kinds})
 
 

@@ -172,8 +172,10 @@ def _executed_plan(log) -> Plan:
     return Plan(calls)
 
 
-def _manifest(name: str, description: str, phrasing: str, scenes: str, episodes: list[Episode],
-              source: dict, dropped: list[dict], extra: dict | None = None) -> dict:
+def suite_manifest(name: str, description: str, phrasing: str, scenes: str, episodes: list[Episode],
+                   source: dict, dropped: list[dict], extra: dict | None = None) -> dict:
+    """A suite's manifest, hashed: its fields, `extra` ones (before the episodes), and the
+    episodes."""
     manifest = {
         "format": MANIFEST_FORMAT, "format_version": MANIFEST_VERSION, "name": name, "description": description,
         "phrasing": phrasing, "scenes": scenes,
@@ -215,7 +217,7 @@ def build_alfred_suite(name: str, splits_path: str | Path, layouts_dir: str | No
     source = {"alfred_split": spec["split"], "directives": len(directives),
               "splits_file_sha256": hashlib.sha256(Path(splits_path).read_bytes()).hexdigest()}
     scenes = "alfred_floorplans" if layouts_dir else "procedural"
-    return _manifest(name, spec["description"], spec["phrasing"], scenes, episodes, source, dropped)
+    return suite_manifest(name, spec["description"], spec["phrasing"], scenes, episodes, source, dropped)
 
 
 def novel_phrasing_manifest(base: dict) -> dict:
@@ -230,7 +232,7 @@ def novel_phrasing_manifest(base: dict) -> dict:
         episodes.append(Episode(id=data["id"], seed=data["seed"], task=novel.to_dict(),
                                 expert_length=data["expert_length"], source=data.get("source", {})))
     source = {"base_suite": base["name"], "base_hash": base["hash"]}
-    return _manifest(NOVEL_SUITE["name"], NOVEL_SUITE["description"], "novel", base["scenes"], episodes, source,
+    return suite_manifest(NOVEL_SUITE["name"], NOVEL_SUITE["description"], "novel", base["scenes"], episodes, source,
                      dropped=[])
 
 
@@ -246,7 +248,7 @@ def smoke_manifest(bases: list[dict]) -> dict:
                 episodes.append(Episode(id=best["id"], seed=best["seed"], task=best["task"],
                                         expert_length=best["expert_length"], source=source))
     source = {"base_suites": {b["name"]: b["hash"] for b in bases}}
-    return _manifest(SMOKE_SUITE["name"], SMOKE_SUITE["description"], "train", bases[0]["scenes"], episodes,
+    return suite_manifest(SMOKE_SUITE["name"], SMOKE_SUITE["description"], "train", bases[0]["scenes"], episodes,
                      source, dropped=[])
 
 
@@ -275,7 +277,7 @@ def build_human_suite(name: str, layouts_dir: str | None = None, progress: bool 
                                                       _expert_succeeds, "with the expert succeeding", layouts_dir,
                                                       progress)
     scenes = "alfred_floorplans" if layouts_dir else "procedural"
-    return _manifest(name, HUMAN_SUITES[name]["description"], "human", scenes, episodes, source, dropped)
+    return suite_manifest(name, HUMAN_SUITES[name]["description"], "human", scenes, episodes, source, dropped)
 
 
 def _expert_succeeds(task: Task, reference: _Reference):

@@ -18,7 +18,7 @@ from errands.eval.packaged_suites import PACKAGED_SUITES
 from errands.eval.suite_building import INSTRUCTIONS_DIR
 from errands.eval.suites import load_suite
 
-FILES = {"constraints_human_dev": "constraints_human_dev.jsonl", "constraints_human_test": "constraints_human_test.jsonl"}
+FILES = {name: f"{name}.jsonl" for name in ("constraints_human_dev", "constraints_human_test")}
 KINDS = {  # constraints per kind; no line has two of one kind, so these are lines too
     "constraints_human_dev": {"forbidden_action": 27, "forbidden_object": 20, "forbidden_region": 25,
                               "step_budget": 19, "failure_budget": 13, "ordering": 15, "end_state": 24,
@@ -119,7 +119,8 @@ def test_the_suites_hold_the_rows_their_build_kept():
             assert e.task["constraints"] == row["constraints"] and e.task["goal"] == row["goal"]
             assert scene_split(e.task["scene"]) == split and e.source["room"] == row["room"]
             assert set(e.source["binding"]) <= {c["kind"] for c in row["constraints"]}
-    binding = {name: sum(1 for e in load_suite(name).episodes if e.source["binding"]) for name in CONSTRAINT_HUMAN_SUITES}
+    binding = {name: sum(1 for e in load_suite(name).episodes if e.source["binding"])
+               for name in CONSTRAINT_HUMAN_SUITES}
     assert binding == {"constraints_human_dev": 7, "constraints_human_test": 5}
 
 

@@ -36,7 +36,8 @@ def read_instruction_set(path: str | Path) -> list[dict]:
                 row["constraints"] = read_constraint_list(row["constraints"])
             except ValueError as e:
                 raise ValueError(f"{path}:{number}: expected 'constraints' to be a list of constraints, each an "
-                                 f"object with a 'kind' and its fields (as Constraint.to_dict writes them): {e}") from None
+                                 f"object with a 'kind' and its fields (as Constraint.to_dict writes them): "
+                                 f"{e}") from None
         rows.append(row)
     return rows
 
