@@ -134,10 +134,13 @@ def add_eval_commands(sub) -> None:
                     "smoke, and write them (by default over the packaged manifests). With --human, build "
                     "human_dev and human_test from the hand-written instruction sets instead; with "
                     "--constraints, constraints_dev and constraints_test from valid_seen and valid_unseen; "
-                    "with --injections, injection_test from valid_unseen and the hand-written world texts.")
+                    "with both, constraints_human_dev and constraints_human_test from the hand-written "
+                    "instructions with constraints; with --injections, injection_test from valid_unseen and the "
+                    "hand-written world texts.")
     build.add_argument("--alfred-splits", type=Path, help="ALFRED's splits-oct21.json (needed without --human)")
     build.add_argument("--human", action="store_true",
-                       help="build human_dev and human_test from errands/eval/instructions/*.jsonl")
+                       help="build human_dev and human_test from errands/eval/instructions/*.jsonl (with "
+                            "--constraints: constraints_human_dev and constraints_human_test)")
     build.add_argument("--constraints", action="store_true",
                        help="build constraints_dev and constraints_test over the packaged valid_seen and "
                             "valid_unseen (procedural scenes)")
@@ -250,18 +253,19 @@ def cmd_suite_list(args) -> int:
     from .packaged_suites import PACKAGED_SUITES, packaged_suite_path
     from .suites import describe_suite, load_manifest
 
-    print(f"{'suite':16} {'episodes':>8} {'substituted':>11} {'dropped':>7} {'mean L*':>7}  hash          description")
+    print(f"{'suite':22} {'episodes':>8} {'substituted':>11} {'dropped':>7} {'mean L*':>7}  hash          description")
     for name in PACKAGED_SUITES:
         path = packaged_suite_path(name, floorplans=args.layouts)
         if not path.is_file():
-            how = ("errands suite build --constraints" if name.startswith("constraints_")
+            how = ("errands suite build --constraints --human" if name.startswith("constraints_human_")
+                   else "errands suite build --constraints" if name.startswith("constraints_")
                    else "errands suite build --alfred-splits PATH")
             if name.startswith("constraints_") and args.layouts:
                 how = "no floor-plan variant yet"
-            print(f"{name:16} (not built: {how}{' --layouts DIR' if args.layouts and how.startswith('errands') else ''})")
+            print(f"{name:22} (not built: {how}{' --layouts DIR' if args.layouts and how.startswith('errands') else ''})")
             continue
         d = describe_suite(load_manifest(path))
-        print(f"{name:16} {d['episodes']:8d} {d['substitutions']:11d} {d['dropped']:7d} "
+        print(f"{name:22} {d['episodes']:8d} {d['substitutions']:11d} {d['dropped']:7d} "
               f"{d['mean_expert_length'] or 0:7.1f}  {d['hash'][:12]}  {d['description']}")
     return 0
 
@@ -279,7 +283,8 @@ def cmd_suite_show(args) -> int:
     if dropped:
         print(f"\ndropped directives ({len(dropped)}): no scene of the split can host them")
         for d in dropped[:10]:
-            print(f"  {d['alfred_task']} #{d['repeat_idx']}: {d['reason']}")
+            what = d["id"] if "id" in d else f"{d['alfred_task']} #{d['repeat_idx']}"
+            print(f"  {what}: {d['reason']}" + (f" ({d['first_failure']})" if "first_failure" in d else ""))
     return 0
 
 
@@ -290,9 +295,10 @@ def cmd_suite_build(args) -> int:
     if (args.constraints or args.injections) and args.layouts:
         raise ValueError("constraint and injection suites are built on procedural scenes: drop --layouts")
     if args.constraints:
-        from .constraint_suites import build_constraint_suites
+        from .constraint_suites import build_constraint_human_suites, build_constraint_suites
 
-        written = build_constraint_suites(args.out, progress=True)
+        build = build_constraint_human_suites if args.human else build_constraint_suites
+        written = build(args.out, progress=True)
     elif args.injections:
         from .injection_suites import build_injection_suites
 
@@ -305,7 +311,7 @@ def cmd_suite_build(args) -> int:
         written = build_packaged_suites(args.alfred_splits, args.out, args.layouts, progress=True)
     for name, path in written.items():
         d = describe_suite(load_manifest(path))
-        print(f"{name:16} {d['episodes']:5d} episodes  {d['substitutions']:3d} substituted  "
+        print(f"{name:22} {d['episodes']:5d} episodes  {d['substitutions']:3d} substituted  "
               f"{d['dropped']:3d} dropped  hash {d['hash'][:12]}  {path}")
     return 0
 

@@ -21,6 +21,12 @@ the unconstrained reference run breaks.
 
 Every task is then checked at build time: the oracle and the expert must succeed with every
 constraint met, or the task is dropped, with the reason, and counted.
+
+constraints_human_dev and constraints_human_test are not drawn: people wrote them
+(errands/eval/instructions/constraints_human_*.jsonl), each row an instruction with its
+gold goal and its typed constraints. They are built as the human suites are (a scene of
+the row's room type and split that hosts it), a scene hosting a row only when the oracle,
+given the constraints, and the expert succeed there with every constraint met.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from ..envs.tasks.task import Task
 from ..envs.transforms import transform_of_task_type
 from ..files import write_text_atomic
 from .packaged_suites import SUITES_DIR
-from .suite_building import stable_seed
+from .suite_building import host_instruction_rows, stable_seed, suite_manifest
 from .suites import MANIFEST_FORMAT, MANIFEST_VERSION, Episode, check_unique, load_suite, manifest_hash, manifest_text
 
 CONSTRAINT_SUITES = {
@@ -53,6 +59,18 @@ CONSTRAINT_SUITES = {
     "constraints_test": {"base": "valid_unseen",
                          "description": "valid_unseen's tasks with constraints drawn as constraints_dev's, in "
                                         "unseen scenes"},
+}
+# Instructions with constraints people wrote (errands/eval/instructions/), each with its gold
+# goal, room and typed constraints: built as the human suites, each row checked within its
+# constraints.
+CONSTRAINT_HUMAN_SUITES = {
+    "constraints_human_dev": {"file": "constraints_human_dev.jsonl", "split": "seen",
+                              "description": "instructions with constraints written by hand, with their gold "
+                                             "goals and typed constraints, in seen scenes, checked solvable "
+                                             "within them by the oracle and the expert: the development set"},
+    "constraints_human_test": {"file": "constraints_human_test.jsonl", "split": "unseen",
+                               "description": "hand-written instructions with constraints held out of all "
+                                              "tuning, in unseen scenes"},
 }
 SECOND_CONSTRAINT = 0.5  # the share of tasks given a second constraint
 BINDING = 0.5  # the share of tasks whose first constraint is drawn to bind, where its kind allows
@@ -286,15 +304,24 @@ def _checked_episode(base: Episode, task: Task, constraints, rng, reference: Ref
     variants = [int(rng.integers(len(type(c).phrasings))) for c in constraints]
     constrained = Task(task.goal, task.scene, seed=task.seed, phrasing=task.phrasing, constraints=constraints,
                        instruction=constrained_instruction(task.instruction, constraints, variants))
-    checked = reference.run(constrained)
-    if not checked.success:
-        return None, f"the oracle and the expert fail within {_kinds(constraints)}: {checked.failure_reason}"
-    broken = [r for r in checked.constraint_results if not r["satisfied"]]
-    if broken:
-        return None, f"the oracle and the expert break its {broken[0]['kind']} constraint: {broken[0]['reason']}"
+    checked, why = meets_constraints(constrained, reference)
+    if checked is None:
+        return None, why
     source = {"base_episode": base.id, "constraint_kinds": [c.kind for c in constraints]}
     return Episode(id=base.id, seed=base.seed, task=constrained.to_dict(), expert_length=checked.num_steps,
                    source=source), ""
+
+
+def meets_constraints(task: Task, reference):
+    """The reference run (the oracle, given the task's constraints, with the expert) when it
+    succeeds with every constraint met, else None and why not."""
+    checked = reference.run(task)
+    if not checked.success:
+        return None, f"the oracle and the expert fail within {_kinds(task.constraints)}: {checked.failure_reason}"
+    broken = [r for r in checked.constraint_results if not r["satisfied"]]
+    if broken:
+        return None, f"the oracle and the expert break its {broken[0]['kind']} constraint: {broken[0]['reason']}"
+    return checked, ""
 
 
 def _kinds(constraints) -> str:
@@ -344,3 +371,40 @@ def build_constraint_suites(out_dir: str | Path | None = None, progress: bool = 
         manifest = build_constraint_suite(name, load_suite(spec["base"]), progress=progress)
         written[name] = write_text_atomic(out / f"{name}.json", manifest_text(manifest))
     return written
+
+
+# --- suites of hand-written instructions with constraints -------------------------------------
+
+def build_constraint_human_suite(name: str, progress: bool = False) -> dict:
+    """The manifest of constraints_human_dev or constraints_human_test: each hand-written
+    instruction with its gold goal and constraints, hosted as the human suites host theirs
+    (suite_building.host_instruction_rows: a scene of its room type and of the suite's split,
+    seen for dev and unseen for test, tried in an order seeded by the row's id), the first
+    scene where the oracle, given the constraints, and the expert succeed with every
+    constraint met; a row no scene hosts so is listed as dropped, with why its first scene
+    failed. Each episode records which of its constraints bind (`source["binding"]`), as
+    constraints_dev's do. Procedural scenes only."""
+    if name not in CONSTRAINT_HUMAN_SUITES:
+        raise ValueError(f"unknown hand-written constraint suite {name!r}: expected one of "
+                         f"{', '.join(CONSTRAINT_HUMAN_SUITES)}")
+    spec = CONSTRAINT_HUMAN_SUITES[name]
+    reference = ReferenceRun()
+    episodes, dropped, source = host_instruction_rows(
+        name, spec, reference, meets_constraints,
+        "with the oracle and the expert succeeding within its constraints", progress=progress)
+    for episode in episodes:  # which constraints bind: those the run blind to them breaks
+        task = Task.from_dict(episode.task)
+        blind = Task(task.goal, task.scene, seed=task.seed, instruction=task.instruction, phrasing=task.phrasing)
+        episode.source["binding"] = binding_kinds(blind, task.constraints, reference)
+    kinds = {kind: sum(1 for e in episodes for c in e.task["constraints"] if c["kind"] == kind)
+             for kind in CONSTRAINT_KINDS}
+    return suite_manifest(name, spec["description"], "human", "procedural", episodes, source, dropped,
+                     extra={"constraint_kinds": kinds})
+
+
+def build_constraint_human_suites(out_dir: str | Path | None = None, progress: bool = False) -> dict[str, Path]:
+    """Build constraints_human_dev and constraints_human_test and write them (atomically) to
+    `out_dir` (default: the package's suites folder)."""
+    out = Path(out_dir) if out_dir else SUITES_DIR
+    return {name: write_text_atomic(out / f"{name}.json", manifest_text(build_constraint_human_suite(name, progress)))
+            for name in CONSTRAINT_HUMAN_SUITES}

@@ -167,11 +167,9 @@ def build_injection_suite(name: str, base_suite, limit: int | None = None, progr
     check_unique([e.id for e in episodes], name)
     source = {"base_suite": base_suite.name, "base_hash": base_suite.hash, "base_episodes": len(base_episodes),
               "texts": WORLD_TEXT_FILE.name}
-    manifest = suite_manifest(name, INJECTION_SUITES[name]["description"], "train", "procedural", episodes,
-                              source, dropped)
-    manifest["injected_kinds"] = {kind: sum(1 for e in episodes if e.source["injected_kind"] == kind)
-                                  for kind in TEXT_KINDS}
-    return manifest
+    kinds = {kind: sum(1 for e in episodes if e.source["injected_kind"] == kind) for kind in TEXT_KINDS}
+    return suite_manifest(name, INJECTION_SUITES[name]["description"], "train", "procedural", episodes, source,
+                          dropped, extra={"injected_kinds": kinds})
 
 
 def build_injection_suites(out_dir: str | Path | None = None, progress: bool = False) -> dict[str, Path]:

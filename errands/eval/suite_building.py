@@ -173,8 +173,9 @@ def _executed_plan(log) -> Plan:
 
 
 def suite_manifest(name: str, description: str, phrasing: str, scenes: str, episodes: list[Episode],
-                   source: dict, dropped: list[dict]) -> dict:
-    """A suite manifest of these episodes, its task-type counts and its hash."""
+                   source: dict, dropped: list[dict], extra: dict | None = None) -> dict:
+    """A suite's manifest, hashed: its fields, `extra` ones (before the episodes), and the
+    episodes."""
     manifest = {
         "format": MANIFEST_FORMAT, "format_version": MANIFEST_VERSION, "name": name, "description": description,
         "phrasing": phrasing, "scenes": scenes,
@@ -184,6 +185,7 @@ def suite_manifest(name: str, description: str, phrasing: str, scenes: str, epis
         "substitutions": sum(1 for e in episodes if "substituted" in e.source),
         "dropped": dropped,
         "task_types": {t: sum(1 for e in episodes if e.task_type == t) for t in TASK_TYPES},
+        **(extra or {}),
         "episodes": [e.to_dict() for e in episodes],
     }
     manifest["hash"] = manifest_hash(manifest)
@@ -271,44 +273,76 @@ def build_human_suite(name: str, layouts_dir: str | None = None, progress: bool 
     is listed as dropped."""
     if name not in HUMAN_SUITES:
         raise ValueError(f"unknown human suite {name!r}: expected one of {', '.join(HUMAN_SUITES)}")
+    episodes, dropped, source = host_instruction_rows(name, HUMAN_SUITES[name], _Reference(layouts_dir),
+                                                      _expert_succeeds, "with the expert succeeding", layouts_dir,
+                                                      progress)
+    scenes = "alfred_floorplans" if layouts_dir else "procedural"
+    return suite_manifest(name, HUMAN_SUITES[name]["description"], "human", scenes, episodes, source, dropped)
+
+
+def _expert_succeeds(task: Task, reference: _Reference):
+    """The reference run when it succeeds, else None and why not."""
+    log = reference.run(task)
+    return (log, "") if log.success else (None, f"the expert fails in scene {task.scene}: {log.failure_category}: "
+                                                f"{log.failure_reason}")
+
+
+def host_instruction_rows(name: str, spec: dict, reference, check, requirement: str, layouts_dir: str | None = None,
+                          progress: bool = False) -> tuple[list[Episode], list[dict], dict]:
+    """The episodes of a hand-written instruction set (`spec`: its "file" in
+    INSTRUCTIONS_DIR and its scene "split"), the rows no scene hosts, and the manifest's
+    source. Each row's goal (with its constraints, where it has them) is tried in the
+    scenes of its room type and the split that can hold it, in an order seeded by the
+    row's id, the instruction as written; the first scene where `check(task, reference)`
+    gives a log (not None and why) hosts it. A row no scene hosts is dropped, with the
+    `requirement` it could not meet; for a row with constraints, the episode records why
+    the scenes before its own were passed over, and a dropped row why its first scene failed."""
     from tqdm import tqdm
 
     from ..envs.household.scenes import load_scene
 
-    reference = _Reference(layouts_dir)
-    spec = HUMAN_SUITES[name]
     path = INSTRUCTIONS_DIR / spec["file"]
     episodes, dropped = [], []
     for row in tqdm(read_instruction_set(path), desc=f"building {name}", unit="ep", disable=not progress):
-        goal = row["goal"]
+        goal, constraints = row["goal"], row.get("constraints", ())
         seed = stable_seed(f"{name}:{row['id']}")
         scenes = [n for n in ALFRED_RANGES[row["room"]] if scene_split(n) == spec["split"]]
         order = np.random.default_rng(seed).permutation(len(scenes))
-        episode = None
+        episode, reasons = None, []
         for k in order:
             scene = f"FloorPlan{scenes[k]}" if layouts_dir else scenes[k]
             if missing_requirements(goal, load_scene(scene, layouts_dir)):
                 continue
-            task = Task(goal, scene, seed=seed, instruction=row["instruction"], phrasing="human")
+            task = Task(goal, scene, seed=seed, instruction=row["instruction"], phrasing="human",
+                        constraints=constraints)
             try:
                 task.build_scene(layouts_dir)
             except ImpossibleTask:
                 continue
-            log = reference.run(task)
-            if log.success:
-                episode = Episode(id=row["id"], seed=seed, task=task.to_dict(), expert_length=log.num_steps,
-                                       source={"instructions": spec["file"], "room": row["room"],
-                                               "styles": row.get("styles", [])})
-                break
+            log, why = check(task, reference)
+            if log is None:
+                reasons.append(why)
+                continue
+            source = {"instructions": spec["file"], "room": row["room"], "styles": row.get("styles", [])}
+            if constraints:
+                source["constraint_kinds"] = [c.kind for c in constraints]
+                if reasons:
+                    source["passed_over"] = reasons
+            episode = Episode(id=row["id"], seed=seed, task=task.to_dict(), expert_length=log.num_steps,
+                              source=source)
+            break
         if episode is None:
-            dropped.append({"id": row["id"], "reason": f"no {spec['split']} {row['room']} can host "
-                                                        f"{goal.alfred_name} with the expert succeeding"})
+            drop = {"id": row["id"], "reason": f"no {spec['split']} {row['room']} can host {goal.alfred_name} "
+                                               f"{requirement}"}
+            if constraints and reasons:
+                drop["first_failure"] = reasons[0]
+            dropped.append(drop)
         else:
             episodes.append(episode)
+    check_unique([e.id for e in episodes], name)
     source = {"instructions": spec["file"], "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
               "rows": len(episodes) + len(dropped)}
-    scenes = "alfred_floorplans" if layouts_dir else "procedural"
-    return suite_manifest(name, spec["description"], "human", scenes, episodes, source, dropped)
+    return episodes, dropped, source
 
 
 def build_human_suites(out_dir: str | Path | None = None, layouts_dir: str | None = None,
