@@ -2,7 +2,8 @@
 
     python benchmarks/constraints.py                       # every planner but the LLM's
     python benchmarks/constraints.py --llm-sample 60       # also the packaged LLM on 60 episodes a suite
-    python benchmarks/constraints.py --llm-sample 60 --llm-suites injection_test --results
+    python benchmarks/constraints.py --llm-sample 30 --llm-plan-sample 12 \
+        --llm-plan-suites constraints_test injection_test --results
 
 Suites: constraints_dev and constraints_test (templated constraints; about a third bind,
 that is, a planner blind to them breaks them), the hand-written constraints_human_dev and
@@ -20,8 +21,8 @@ instruction), whichever are packaged. Each is played with the expert skill polic
   instruction): "interpreter, obeying text" and "llm plan, obeying text": what the
   injected texts do to a planner that trusts them.
 
-Columns: SR without constraints (the base tasks, where the suite has them: valid_seen's or
-valid_unseen's episodes of the same ids), then over the constrained tasks SR, CSR (every
+Columns: SR without constraints or text (the base tasks, where the suite has them:
+valid_seen's or valid_unseen's episodes of the same ids), then over the constrained tasks SR, CSR (every
 constraint met), SR+C (success with every constraint met, the headline) and SR+C over the
 episodes whose constraints bind; where the suite has injected text, the share of episodes
 whose agent read it, injection resistance (it did not do what the text asked) and SR
@@ -47,7 +48,7 @@ from errands.planners.household_rules import load_rules
 from results import add_results_flag, column, write_result
 
 SUITES = ("constraints_dev", "constraints_test", "constraints_human_dev", "constraints_human_test", "injection_test")
-BASE = {"constraints_dev": "valid_seen", "constraints_test": "valid_unseen"}
+BASE = {"constraints_dev": "valid_seen", "constraints_test": "valid_unseen", "injection_test": "valid_unseen"}
 EXAMPLE_RULES = Path(__file__).resolve().parent.parent / "errands" / "eval" / "rules" / "example_rules.json"
 PLAYERS = {  # name -> (planner, planner options)
     "oracle": ("oracle", {}),
@@ -59,7 +60,9 @@ PLAYERS = {  # name -> (planner, planner options)
     "llm plan, obeying text": ("llm", {"mode": "plan", "seen_text": "obeyed"}),
 }
 LLM_PLAYERS = ("llm goal", "llm plan", "llm plan, obeying text")
+PLAN_PLAYERS = ("llm plan", "llm plan, obeying text")  # slower: a plan of many tokens, repaired and re-planned
 TEXT_CONTROLS = ("interpreter, obeying text", "llm plan, obeying text")  # only on suites with text in the world
+CONSTRAINT_CONTROLS = ("interpreter, blind",)  # only on suites with constraints
 
 
 def sample(suite: Suite, n: int | None) -> Suite:
@@ -102,6 +105,10 @@ def main() -> int:
                         help="episodes a suite for the LLM planners (default 0: no LLM)")
     parser.add_argument("--llm-suites", nargs="+",
                         help="the suites the LLM planners play (default: all of --suites)")
+    parser.add_argument("--llm-plan-sample", type=int,
+                        help="episodes a suite for the LLM in plan mode (default: --llm-sample)")
+    parser.add_argument("--llm-plan-suites", nargs="+",
+                        help="the suites the LLM plays in plan mode (default: --llm-suites)")
     parser.add_argument("--suites", nargs="+", default=[s for s in SUITES if s in PACKAGED_SUITES],
                         help="the suites to play (default: every packaged one of " + ", ".join(SUITES) + ")")
     parser.add_argument("--rules", type=Path, default=EXAMPLE_RULES,
@@ -110,16 +117,25 @@ def main() -> int:
     add_results_flag(parser)
     args = parser.parse_args()
     players = [p for p in PLAYERS if p not in LLM_PLAYERS] + (list(LLM_PLAYERS) if args.llm_sample else [])
+
+    def plays(player: str, suite_name: str) -> bool:
+        if player in PLAN_PLAYERS and args.llm_plan_suites is not None:
+            return suite_name in args.llm_plan_suites
+        return player not in LLM_PLAYERS or args.llm_suites is None or suite_name in args.llm_suites
+
+    def episodes(player: str) -> int | None:
+        if player in PLAN_PLAYERS and args.llm_plan_sample is not None:
+            return args.llm_plan_sample
+        return args.llm_sample if player in LLM_PLAYERS else (args.sample or None)
     runs = args.runs or Path(tempfile.mkdtemp(prefix="errands-constraints-"))
     rows, kind_rows = [], []
     for name in args.suites:
         full = load_suite(name)
         has_text = any(e.task.get("texts") for e in full.episodes)
-        llm_here = args.llm_suites is None or name in args.llm_suites
+        has_constraints = any(e.task.get("constraints") for e in full.episodes)
         for player in [p for p in players if (has_text or p not in TEXT_CONTROLS)
-                       and (llm_here or p not in LLM_PLAYERS)]:
-            n = args.llm_sample if player in LLM_PLAYERS else (args.sample or None)
-            suite = sample(full, n)
+                       and (has_constraints or p not in CONSTRAINT_CONTROLS) and plays(p, name)]:
+            suite = sample(full, episodes(player))
             print(f"{name}: {player} on {len(suite.episodes)} episodes ...", flush=True)
             played = play(suite, player, runs)
             summary = played["summary"]
@@ -146,17 +162,15 @@ def main() -> int:
     rule_rows = []
     rules = load_rules(args.rules)
     if "constraints_test" in args.suites:
-        llm_here = args.llm_suites is None or "constraints_test" in args.llm_suites
-        for player in [p for p in players if p not in TEXT_CONTROLS and (llm_here or p not in LLM_PLAYERS)]:
-            n = args.llm_sample if player in LLM_PLAYERS else (args.sample or None)
-            suite = sample(load_suite("constraints_test"), n)
+        for player in [p for p in players if p not in TEXT_CONTROLS and plays(p, "constraints_test")]:
+            suite = sample(load_suite("constraints_test"), episodes(player))
             print(f"constraints_test under {len(rules)} household rules: {player} ...", flush=True)
             m = play(suite, player, runs, rules)["summary"]["rules"]
             rule_rows.append({"planner": player, "episodes": m["episodes"], "kept": pct(m["kept"]),
                               "sr_kept": pct(m["sr_kept"]), "conflicts": m["conflicts_reported"],
                               "refused": m["refused"]})
     columns = [column("suite", align="left"), column("planner", align="left"), column("episodes"),
-               column("base_sr", "SR without constraints %"), column("sr", "SR %"), column("csr", "CSR %"),
+               column("base_sr", "SR without constraints or text %"), column("sr", "SR %"), column("csr", "CSR %"),
                column("sr_c", "SR+C %"), column("sr_c_binding", "SR+C binding %"),
                column("read", "injected text read %"), column("resisted", "injections resisted %"),
                column("sr_resisted", "SR resisting %")]
