@@ -52,7 +52,7 @@ from .household_env import (
     household_spaces,
     visibility_rule,
 )
-from .tasks.goals import TASK_TYPES, goal_conditions
+from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
 
@@ -159,7 +159,8 @@ class HouseholdVectorEnv(VectorEnv):
         self._success = np.ones(n, bool)  # the last action's
         self._met, self._total = np.zeros(n, np.int64), np.zeros(n, np.int64)
         self._gc_version = np.full(n, -1, np.int64)  # the world version the goal conditions were counted at
-        self._reads_view = np.zeros(n, bool)  # look_at tasks: goal conditions depend on the pose
+        self._reads_view = np.zeros(n, bool)  # look_at tasks: goal conditions may depend on the pose
+        self._view_matters = np.zeros(n, bool)  # and do in the world's present state
         self._task_ids, self._task_types, self._scenes, self._held_ids, self._gc = (
             np.full(n, None, dtype=object) for _ in range(5))
         self._ended = np.zeros(n, bool)  # terminated or truncated at the last step
@@ -170,8 +171,10 @@ class HouseholdVectorEnv(VectorEnv):
         self._floor = np.zeros((n, 0, 0), bool)
         self._view_index = np.zeros((4, view_size, view_size), np.int64)
         self._slab = np.zeros(n, np.int64)
+        self._cells = np.zeros((n, view_size, view_size), np.int64)  # the views' flat indices
         self._targets = np.zeros(n, np.int64)
         self._started = False
+        self._scene_batch: np.ndarray | None = None
 
     # --- Gymnasium API ---------------------------------------------------------------
 
@@ -196,7 +199,7 @@ class HouseholdVectorEnv(VectorEnv):
         per_env = options.pop("tasks", None)
         if per_env is not None and len(per_env) != n:
             raise ValueError(f"options['tasks'] must list one task (or None) per env ({n}), got {len(per_env)}")
-        indices = np.flatnonzero(mask)
+        indices = mask.nonzero()[0]
         env_options = [{**options, "task": per_env[i]} if per_env is not None and per_env[i] is not None
                        else options for i in indices]
         self._reset_worlds(indices, [seeds[i] for i in indices], env_options)
@@ -212,7 +215,7 @@ class HouseholdVectorEnv(VectorEnv):
         if self.autoreset_mode == AutoresetMode.NEXT_STEP:
             codes[self._ended] = RESETTING
         elif self.autoreset_mode == AutoresetMode.DISABLED and self._ended.any():
-            raise RuntimeError(f"envs {np.flatnonzero(self._ended).tolist()} ended: reset them "
+            raise RuntimeError(f"envs {self._ended.nonzero()[0].tolist()} ended: reset them "
                                f"(options={{'reset_mask': ...}}) before stepping them again")
         success = np.ones(n, bool)
         self._interact(codes, parsed, success)
@@ -224,9 +227,9 @@ class HouseholdVectorEnv(VectorEnv):
         if self.full_info:
             self._record_last_actions(codes, parsed, stepped)
         if self.render_mode == "rgb_array":
-            for i in np.flatnonzero(moved).tolist():
+            for i in moved.nonzero()[0].tolist():
                 self._paths[i].append((int(self._row[i]), int(self._col[i])))
-        self._count_goal_conditions(np.flatnonzero(stepped & NAVIGATES[codes] & success & self._reads_view).tolist())
+        self._count_goal_conditions((stepped & NAVIGATES[codes] & success & self._view_matters).nonzero()[0].tolist())
         terminated = stepped & ((codes == STOP) | (self._failures >= self.max_failures))
         truncated = stepped & ~terminated & (self._steps >= self.max_steps)
         ended = terminated | truncated
@@ -234,9 +237,9 @@ class HouseholdVectorEnv(VectorEnv):
 
         final = None
         if self.autoreset_mode == AutoresetMode.SAME_STEP and ended.any():
-            final = self._final_info(np.flatnonzero(ended))
-            self._reset_worlds(np.flatnonzero(ended), None, None)
-        resetting = np.flatnonzero(codes == RESETTING)
+            final = self._final_info(ended.nonzero()[0])
+            self._reset_worlds(ended.nonzero()[0], None, None)
+        resetting = (codes == RESETTING).nonzero()[0]
         if len(resetting):
             self._reset_worlds(resetting, None, None)
         self._ended = ended if self.autoreset_mode != AutoresetMode.SAME_STEP else np.zeros(n, bool)
@@ -301,7 +304,7 @@ class HouseholdVectorEnv(VectorEnv):
 
     def _interact(self, codes: np.ndarray, parsed: list | None, success: np.ndarray) -> None:
         """The interactions, each through its world's own rules."""
-        for i in np.flatnonzero(INTERACTS[codes] | (codes == MALFORMED)).tolist():
+        for i in (INTERACTS[codes] | (codes == MALFORMED)).nonzero()[0].tolist():
             code = int(codes[i])
             if code == MALFORMED:
                 success[i] = False
@@ -340,7 +343,7 @@ class HouseholdVectorEnv(VectorEnv):
         moved = move & free
         blocked = move & ~free
         if self.full_info:
-            for i in np.flatnonzero(blocked).tolist():
+            for i in blocked.nonzero()[0].tolist():
                 self._last_error[i] = self._worlds[i].blocked_error(int(ahead_row[i]), int(ahead_col[i]))
         self._row += AHEAD_ROW[quarter] * moved
         self._col += AHEAD_COL[quarter] * moved
@@ -349,7 +352,7 @@ class HouseholdVectorEnv(VectorEnv):
         horizon = self._horizon + LOOKS[codes]
         looked = (horizon >= HORIZONS[0]) & (horizon <= HORIZONS[-1])
         if self.full_info:
-            for i in np.flatnonzero(~looked).tolist():
+            for i in (~looked).nonzero()[0].tolist():
                 self._last_error[i] = look_error(ACTIONS[codes[i]], int(self._horizon[i]))
         np.copyto(self._horizon, horizon, where=looked)
         success &= ~blocked & looked
@@ -359,7 +362,7 @@ class HouseholdVectorEnv(VectorEnv):
         """The scalar info's last_action, and the messages of the actions that succeeded
         or did not interact (full_info only)."""
         interacts = INTERACTS[codes] | (codes == MALFORMED)
-        for i in np.flatnonzero(stepped).tolist():
+        for i in stepped.nonzero()[0].tolist():
             code = int(codes[i])
             if code == MALFORMED:
                 self._last_action[i] = None
@@ -404,6 +407,7 @@ class HouseholdVectorEnv(VectorEnv):
             self._held_ids[i], self._held[i] = None, 0
             self._paths[i] = [(agent.row, agent.col)]
             self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
+        self._scene_batch = None
         indices = np.asarray(indices, np.int64)
         self._steps[indices] = 0
         self._failures[indices] = 0
@@ -433,26 +437,34 @@ class HouseholdVectorEnv(VectorEnv):
         self._view_index = np.stack([offsets[h][0] * wide + offsets[h][1] for h in (0, 90, 180, 270)])
 
     def _count_goal_conditions(self, indices) -> None:
-        """Count again the goal conditions of these worlds (those that changed)."""
+        """Count again the goal conditions of these worlds (those that changed), and
+        note whether a move alone could change them now (look_at tasks with a light on)."""
         for i in indices:
+            goal = self.tasks[i].goal
             world = self.world(i) if self._reads_view[i] else self._worlds[i]
-            met, total = goal_conditions(self.tasks[i].goal, world)
+            met, total = goal_conditions(goal, world)
             self._met[i], self._total[i], self._gc[i] = met, total, (met, total)
             self._gc_version[i] = world.version
+            self._view_matters[i] = self._reads_view[i] and goal_reads_view(goal, world)
 
     # --- what comes back ---------------------------------------------------------------
 
+    def _scene_refs(self) -> np.ndarray:
+        """The worlds' scene refs as SyncVectorEnv batches them: ints as an int array,
+        else objects (worked out again only after resets)."""
+        if self._scene_batch is None:
+            ints = all(isinstance(ref, int) for ref in self._scenes)
+            self._scene_batch = self._scenes.astype(np.int64) if ints else self._scenes.copy()
+        return self._scene_batch
+
     def _observation(self) -> dict:
-        n, v, p = self.num_envs, self.view_size, self._pad
+        n = self.num_envs
         obs: dict[str, Any] = {}
         for key in self.single_observation_space.spaces:
             if key == "instruction":
                 obs[key] = tuple(self._instructions)
             elif key == "view":
-                wide = self._layers.shape[2]
-                cells = (self._slab + (self._row + p) * wide + self._col + p)[:, None, None] \
-                    + self._view_index[self._heading // 90]
-                obs[key] = self._layers.view(np.uint32).reshape(-1)[cells].view(np.uint8).reshape(n, v, v, 4)
+                obs[key] = self._views()
             elif key == "pose":
                 obs[key] = np.stack([self._col, self._row, self._heading, self._horizon], axis=1)
             elif key == "held":
@@ -464,13 +476,24 @@ class HouseholdVectorEnv(VectorEnv):
                 obs[key] = np.stack([frame[key] for frame in frames])
         return obs
 
+    def _views(self) -> np.ndarray:
+        """Every world's egocentric view, (N, v, v, 4), cut from the batch with one gather
+        (a cell's 4 channels read as one uint32; the indices go to a buffer kept between
+        steps, since fresh large arrays cost page faults)."""
+        n, v, p = self.num_envs, self.view_size, self._pad
+        wide = self._layers.shape[2]
+        cells = self._cells
+        np.take(self._view_index, self._heading // 90, axis=0, out=cells)
+        cells += (self._slab + (self._row + p) * wide + self._col + p)[:, None, None]
+        return np.take(self._layers.view(np.uint32).reshape(-1), cells).view(np.uint8).reshape(n, v, v, 4)
+
     def _info(self, mask: np.ndarray | None = None) -> dict:
         """The info of every env (of those in `mask` after a partial reset: the others'
         entries are zero or None with a False mask, as SyncVectorEnv leaves them)."""
         n = self.num_envs
         values = {
             "task_id": self._task_ids.copy(), "task_type": self._task_types.copy(),
-            "scene": _batched(self._scenes), "held_object": self._held_ids.copy(),
+            "scene": self._scene_refs().copy(), "held_object": self._held_ids.copy(),
             "last_action_success": self._success.copy(), "goal_conditions_met": self._gc.copy(),
             "success": self._met == self._total, "steps": self._steps.copy(), "failures": self._failures.copy(),
         }
@@ -488,12 +511,13 @@ class HouseholdVectorEnv(VectorEnv):
                 values["segmentation_ids"] = _objects([self.cameras[i].segments.ids for i in range(n)])
                 keys = keys + ("segmentation_ids",)
         info = {}
+        present = np.ones(n, bool) if mask is None else mask
         for key in keys:
             array = values[key]
             if mask is not None and not mask.all():
                 array[~mask] = None if array.dtype == object else 0
             info[key] = array
-            info["_" + key] = np.ones(n, bool) if mask is None else mask.copy()
+            info["_" + key] = present.copy()
         return info
 
     def _final_info(self, ended: np.ndarray) -> dict:
@@ -514,12 +538,12 @@ class HouseholdVectorEnv(VectorEnv):
 def _column(values, name: str, n: int, size: int) -> np.ndarray:
     """One array of an action batch, checked: integers in 0..size-1, one per env."""
     array = np.asarray(values)
-    if array.shape != (n,) or not np.issubdtype(array.dtype, np.integer):
+    if array.shape != (n,) or array.dtype.kind not in "iu":
         raise ValueError(f"{name} must be an integer array of shape ({n},), one per env; got shape "
                          f"{array.shape} and dtype {array.dtype}")
-    bad = np.flatnonzero((array < 0) | (array >= size))
-    if len(bad):
-        i = int(bad[0])
+    bad = (array < 0) | (array >= size)
+    if bad.any():
+        i = int(bad.argmax())
         raise ValueError(f"{name}[{i}] (env {i}) is {array[i]}: expected 0..{size - 1}")
     return array.astype(np.int64)
 
@@ -532,8 +556,3 @@ def _objects(values: list) -> np.ndarray:
     return array
 
 
-def _batched(values: np.ndarray) -> np.ndarray:
-    """Scene refs as SyncVectorEnv batches them: ints as an int array, else objects."""
-    if all(isinstance(v, int) for v in values):
-        return values.astype(np.int64)
-    return values.copy()

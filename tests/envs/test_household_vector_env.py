@@ -170,6 +170,30 @@ def test_expert_episodes_of_packaged_suites_replay_identically(suite, per_type):
     assert len({task.goal.task_type for task in tasks}) == 7
 
 
+def test_look_at_goal_conditions_follow_the_view_once_the_light_is_on():
+    """look_at tasks: with the lamp switched on, turning away and back changes the goal
+    conditions by the pose alone (the batch counts them again then, as the scalar env)."""
+    tasks = [task for task in first_of_each_task_type("valid_unseen", 3) + first_of_each_task_type("smoke", 2)
+             if task.goal.task_type == "look_at_obj_in_light"]
+    runs = expert_actions(tasks)
+    tail = ["RotateLeft", "RotateLeft", "LookUp", "RotateLeft", "RotateLeft", "LookDown", "MoveAhead", "Stop"]
+    plans = [run[:-1] + tail for run in runs]
+    longest = max(map(len, plans))
+    plans = [plan + ["RotateRight"] * (longest - len(plan)) for plan in plans]
+    n = len(tasks)
+    vector, scalar = HouseholdVectorEnv(tasks=tasks, full_info=True), scalar_batch(n, tasks=tasks)
+    assert_same_step(vector.reset(seed=0), scalar.reset(seed=0), -1)
+    seen = [set() for _ in range(n)]
+    for t in range(longest):
+        actions = [plan[t] for plan in plans]
+        result = vector.step(actions)
+        assert_same_step(result, scalar.step(actions), t)
+        for i, run in enumerate(runs):
+            if len(run) - 1 <= t < len(run) - 1 + len(tail):
+                seen[i].add(result[4]["goal_conditions_met"][i])
+    assert n >= 3 and any(len(counts) > 1 for counts in seen)
+
+
 def test_floor_plans_match_scalar_envs(alfred_dir):
     n = 4
     kwargs = {"scenes": "alfred_floorplans", "layouts_dir": str(alfred_dir / "layouts")}
