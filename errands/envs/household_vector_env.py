@@ -24,6 +24,10 @@ env), an (N,) array of action indices, or a list of N actions in any form
 `Action.parse` takes (each parsed as the scalar env parses it: a malformed one is a
 failed action of its world only).
 
+A fault in one world's rules (an exception other than the ValueError of a refused
+action, which the scalar env would raise) ends that world's episode as truncated, with
+a RuntimeWarning; the other worlds step on.
+
 info follows Gymnasium's vector convention (arrays with "_key" masks); every key means
 what HouseholdEnv's key means, formatted as SyncVectorEnv batches it. By default only
 the keys that cost nothing per world (CHEAP_INFO_KEYS); `full_info=True` adds the rest.
@@ -31,6 +35,7 @@ the keys that cost nothing per world (CHEAP_INFO_KEYS); `full_info=True` adds th
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -179,6 +184,10 @@ class HouseholdVectorEnv(VectorEnv):
     # --- Gymnasium API ---------------------------------------------------------------
 
     def reset(self, *, seed: int | list[int | None] | None = None, options: dict | None = None):
+        """New episodes, as SyncVectorEnv's reset: `seed` an int (world i gets seed + i), a
+        list (one per world) or None. options: "task" (every world's, as HouseholdEnv's
+        option), "tasks" (one per world, None for its own), "reset_mask" (reset only
+        these worlds; the info of the others is masked out)."""
         n = self.num_envs
         if isinstance(seed, (int, np.integer)):
             super().reset(seed=int(seed))
@@ -217,8 +226,8 @@ class HouseholdVectorEnv(VectorEnv):
         elif self.autoreset_mode == AutoresetMode.DISABLED and self._ended.any():
             raise RuntimeError(f"envs {self._ended.nonzero()[0].tolist()} ended: reset them "
                                f"(options={{'reset_mask': ...}}) before stepping them again")
-        success = np.ones(n, bool)
-        self._interact(codes, parsed, success)
+        success, broken = np.ones(n, bool), np.zeros(n, bool)
+        self._interact(codes, parsed, success, broken)
         moved = self._navigate(codes, success)
         stepped = STEPPED[codes]
         self._steps += stepped
@@ -230,10 +239,10 @@ class HouseholdVectorEnv(VectorEnv):
             for i in moved.nonzero()[0].tolist():
                 self._paths[i].append((int(self._row[i]), int(self._col[i])))
         self._count_goal_conditions((stepped & NAVIGATES[codes] & success & self._view_matters).nonzero()[0].tolist())
-        terminated = stepped & ((codes == STOP) | (self._failures >= self.max_failures))
-        truncated = stepped & ~terminated & (self._steps >= self.max_steps)
+        terminated = stepped & ~broken & ((codes == STOP) | (self._failures >= self.max_failures))
+        truncated = stepped & ~terminated & ((self._steps >= self.max_steps) | broken)
         ended = terminated | truncated
-        rewards = np.where(ended & (self._met == self._total), 1.0, 0.0)
+        rewards = np.where(ended & ~broken & (self._met == self._total), 1.0, 0.0)
 
         final = None
         if self.autoreset_mode == AutoresetMode.SAME_STEP and ended.any():
@@ -302,8 +311,9 @@ class HouseholdVectorEnv(VectorEnv):
         target = int(self._targets[i])
         return Action(ACTIONS[code], TYPE_NAMES[target - 1] if target else None)
 
-    def _interact(self, codes: np.ndarray, parsed: list | None, success: np.ndarray) -> None:
-        """The interactions, each through its world's own rules."""
+    def _interact(self, codes: np.ndarray, parsed: list | None, success: np.ndarray, broken: np.ndarray) -> None:
+        """The interactions, each through its world's own rules (`broken`: the worlds
+        whose rules raised anything but the ValueError of a refused action)."""
         for i in (INTERACTS[codes] | (codes == MALFORMED)).nonzero()[0].tolist():
             code = int(codes[i])
             if code == MALFORMED:
@@ -313,15 +323,18 @@ class HouseholdVectorEnv(VectorEnv):
                     self._last_error[i] = str(parsed[i])
                 continue
             world = self.world(i)
+            action = self._action(i, code, parsed)
             try:
-                result = world.step(self._action(i, code, parsed))
+                result = world.step(action)
                 ok, error, acted_on = result.success, result.error, result.object_id
             except ValueError as e:  # as the scalar env: a failed action
                 ok, error, acted_on = False, str(e), None
-            except Exception as e:
-                e.add_note(f"in env {i} of {self.num_envs} of HouseholdVectorEnv: its world is not to be trusted "
-                           f"now; reset the batch")
-                raise
+            except Exception as e:  # noqa: BLE001 - a fault in one world's rules must not stop the others
+                warnings.warn(f"env {i}: {action} raised {type(e).__name__}: {e}; its episode is cut short "
+                              f"(truncated)", RuntimeWarning, stacklevel=3)
+                success[i], broken[i] = False, True
+                self._last_error[i], self._last_object[i] = f"{type(e).__name__}: {e}", None
+                continue
             success[i] = ok
             self._last_error[i], self._last_object[i] = error, acted_on
             held = world.held

@@ -351,3 +351,24 @@ def test_same_seed_same_batch_and_bad_options():
         HouseholdVectorEnv(num_envs=2, tasks=[None])
     with pytest.raises(RuntimeError, match="reset"):
         HouseholdVectorEnv(num_envs=2).step(["Stop", "Stop"])
+
+
+def test_a_fault_in_one_worlds_rules_cuts_its_episode_short_and_spares_the_others():
+    faulty, sound = HouseholdVectorEnv(num_envs=3), HouseholdVectorEnv(num_envs=3)
+    faulty.reset(seed=6), sound.reset(seed=6)
+
+    def broken_rules(action):
+        raise KeyError("a bug")
+
+    faulty.world(1).step = broken_rules
+    actions = ["RotateLeft", "PickupObject Apple", "MoveAhead"]
+    with pytest.warns(RuntimeWarning, match=r"env 1: PickupObject Apple raised KeyError"):
+        obs, reward, terminated, truncated, info = faulty.step(actions)
+    expected = sound.step(actions)
+    assert list(truncated) == [False, True, False] and not terminated[1] and reward[1] == 0.0
+    assert not info["last_action_success"][1]
+    for i in (0, 2):
+        assert_same({key: value[i] for key, value in obs.items()},
+                    {key: value[i] for key, value in expected[0].items()})
+    obs, *_, info = faulty.step(["RotateLeft"] * 3)  # world 1 starts its next episode
+    assert info["steps"][1] == 0 and info["steps"][0] == 2
