@@ -17,8 +17,14 @@ after another, so that no two measurements share caches or compete for the CPU:
     ALFRED floor-plan import (load_floorplan) if ../shared/alfred/layouts exists.
   * memory: tracemalloc Python-heap growth and VmRSS growth of creating and resetting 20
     envs (distinct seeds), per env instance.
+  * batched worlds: agent-steps/s of errands/HouseholdVector-v0 (HouseholdVectorEnv) at
+    N = 1, 16, 256, 1024 worlds, beside gymnasium's SyncVectorEnv over N scalar envs and
+    one scalar env, with two random policies (action_space samples, and navigation only:
+    uniform over the 5 navigation actions), symbolic observations, on one CPU core (each
+    child pins itself to one), resets inside the timing after a warm-up of batch steps
+    (so that episodes have come apart); and the memory per world of N = 1024 worlds.
 
-Run:  python benchmarks/sim_throughput.py [--steps 20000] [--seed 0] [--repeats 3] [--results]
+Run:  python benchmarks/sim_throughput.py [--steps 20000] [--seed 0] [--repeats 3] [--vector] [--results]
 """
 
 from __future__ import annotations
@@ -45,6 +51,11 @@ BOSS_LEVEL_ID = "BabyAI-BossLevel-v0"
 WARMUP_SEEDS = 200
 FLOOR_RATIO = 2.0
 MEMORY_ENVS = 20
+VECTOR_ID = "errands/HouseholdVector-v0"
+VECTOR_SIZES = (1, 16, 256, 1024)
+VECTOR_POLICIES = ("action_space", "navigation")
+VECTOR_WARMUP = {"action_space": 30, "navigation": 200}  # batch steps before timing (episodes come apart)
+VECTOR_MEMORY_WORLDS = 1024
 
 
 
@@ -202,6 +213,172 @@ def memory_child(env_id: str, n: int, use_tracemalloc: bool) -> dict:
     return {"env": env_id, "kind": "tracemalloc" if use_tracemalloc else "rss", "cold_kib": cold, "warm_kib": warm}
 
 
+# --- batched worlds (child) -------------------------------------------------------------
+
+def _one_core() -> int:
+    """Pin this process to one CPU (the first it may use) and one thread per library."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return cpu
+
+
+def _batch(kind: str, n: int):
+    """N worlds: HouseholdVectorEnv, SyncVectorEnv over N HouseholdEnvs, or one HouseholdEnv."""
+    import gymnasium as gym
+
+    import errands  # noqa: F401 - registers the envs
+
+    if kind == "vector":
+        return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point")
+    if kind == "sync":
+        return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="sync")
+    return gym.make(ERRANDS_ID)
+
+
+def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, seed: int) -> dict:
+    """Agent-steps/s of `kind` with n worlds (kind "scalar": one env, n = 1) on one core."""
+    import numpy as np
+
+    from errands.envs.actions import ACTIONS, NAVIGATION_ACTIONS
+    from errands.envs.household import scenes
+
+    cpu = _one_core()
+    env = _batch(kind, n)
+    sampler = (env.unwrapped.envs[0] if kind == "sync" else env).unwrapped.sampler
+    for sid in sampler.scene_ids:
+        scenes.load_scene(sid)  # the split's scenes cached, as for the throughput rows above
+    rng = np.random.default_rng(seed)
+    navigation = np.array([ACTIONS.index(a) for a in NAVIGATION_ACTIONS])
+    no_target = np.zeros(n, np.int64)
+    env.action_space.seed(seed)
+    if kind == "scalar":
+        def act():
+            if policy == "navigation":
+                return {"action": int(navigation[rng.integers(len(navigation))]), "target": 0}
+            return env.action_space.sample()
+    else:
+        def act():
+            if policy == "navigation":
+                return {"action": navigation[rng.integers(len(navigation), size=n)], "target": no_target}
+            return env.action_space.sample()
+
+    env.reset(seed=seed)
+    ends = 0
+
+    def run(batch_steps: int) -> None:
+        nonlocal ends
+        for _ in range(batch_steps):
+            _, _, terminated, truncated, _ = env.step(act())
+            if kind == "scalar":
+                if terminated or truncated:
+                    ends += 1
+                    env.reset()
+            else:
+                ends += int(np.count_nonzero(terminated | truncated))
+
+    run(VECTOR_WARMUP[policy])
+    batches = max(agent_steps // n, 50)
+    ends = 0
+    gc.collect()
+    c0, t0 = time.process_time(), time.perf_counter()
+    run(batches)
+    elapsed, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    env.close()
+    steps = batches * n
+    return {"kind": kind, "n": n, "policy": policy, "agent_steps": steps, "elapsed_s": elapsed,
+            "steps_per_s": steps / elapsed, "cpu_steps_per_s": steps / cpu_s, "episodes": ends, "cpu": cpu}
+
+
+def vector_memory_child(kind: str, n: int, use_tracemalloc: bool) -> dict:
+    """Heap (or RSS) growth per world of making and resetting n worlds, after a first
+    batch of n has filled the scene caches (the marginal cost of a world)."""
+    import tracemalloc
+
+    import numpy  # noqa: F401 - imports done before the baseline
+
+    _one_core()
+    first = _batch(kind, n)
+    first.reset(seed=1000)  # fills the scene caches
+    gc.collect()
+    if use_tracemalloc:
+        tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0] if use_tracemalloc else _rss_kib() * 1024
+    env = _batch(kind, n)
+    env.reset(seed=1000)
+    gc.collect()
+    after = tracemalloc.get_traced_memory()[0] if use_tracemalloc else _rss_kib() * 1024
+    if use_tracemalloc:
+        tracemalloc.stop()
+    return {"kind": kind, "n": n, "kib_per_world": (after - before) / n / 1024}
+
+
+def vector_section(args) -> tuple[list[dict], list[dict]]:
+    """The batched-worlds measurements, printed; their result rows."""
+    runs = [("scalar", 1, policy) for policy in VECTOR_POLICIES]
+    runs += [(kind, n, policy) for policy in VECTOR_POLICIES for n in VECTOR_SIZES for kind in ("vector", "sync")]
+    measured: dict[tuple, list[dict]] = {run: [] for run in runs}
+    for repeat in range(args.vector_repeats):
+        for kind, n, policy in runs:
+            print(f"  [{repeat + 1}/{args.vector_repeats}] {kind} N={n} [{policy}] ...", end=" ", flush=True)
+            r = run_in_child(vector_throughput_child, kind, n, policy, args.vector_steps, args.seed)
+            measured[(kind, n, policy)].append(r)
+            print(f"{r['steps_per_s']:.0f} agent-steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
+    best = {run: {**ts[0], "steps_per_s": statistics.median(t["steps_per_s"] for t in ts),
+                  "cpu_steps_per_s": statistics.median(t["cpu_steps_per_s"] for t in ts)}
+            for run, ts in measured.items()}
+    rows = []
+    print(f"\n## Batched worlds: agent-steps/s on one core (symbolic, resets included, median of "
+          f"{args.vector_repeats})\n")
+    print(f"{'policy':13} {'N':>5} {'vector':>10} {'sync':>10} {'scalar':>8} {'vec/sync':>9} {'vec/scalar':>10} "
+          f"{'vector cpu':>11} {'steps/ep':>9}")
+    for policy in VECTOR_POLICIES:
+        scalar = best[("scalar", 1, policy)]
+        for n in VECTOR_SIZES:
+            vector, sync = best[("vector", n, policy)], best[("sync", n, policy)]
+            per_episode = vector["agent_steps"] / vector["episodes"] if vector["episodes"] else float("inf")
+            row = {"policy": policy, "n": n, "vector_steps_per_s": round(vector["steps_per_s"]),
+                   "vector_cpu_steps_per_s": round(vector["cpu_steps_per_s"]),
+                   "sync_steps_per_s": round(sync["steps_per_s"]), "scalar_steps_per_s": round(scalar["steps_per_s"]),
+                   "vector_vs_sync": f"{vector['steps_per_s'] / sync['steps_per_s']:.1f}x",
+                   "vector_vs_scalar": f"{vector['steps_per_s'] / scalar['steps_per_s']:.1f}x",
+                   "steps_per_episode": round(per_episode, 1)}
+            rows.append(row)
+            print(f"{policy:13} {n:5d} {row['vector_steps_per_s']:10,d} {row['sync_steps_per_s']:10,d} "
+                  f"{row['scalar_steps_per_s']:8,d} {row['vector_vs_sync']:>9} {row['vector_vs_scalar']:>10} "
+                  f"{row['vector_cpu_steps_per_s']:11,d} {per_episode:9.1f}")
+    print("\n  running memory of the batched worlds ...", flush=True)
+    memory = []
+    for kind in ("vector", "sync"):
+        heap = run_in_child(vector_memory_child, kind, VECTOR_MEMORY_WORLDS, True)
+        rss = run_in_child(vector_memory_child, kind, VECTOR_MEMORY_WORLDS, False)
+        memory.append({"env": "`HouseholdVectorEnv`" if kind == "vector" else "`SyncVectorEnv` over `HouseholdEnv`",
+                       "n": VECTOR_MEMORY_WORLDS, "heap_kib_per_world": round(heap["kib_per_world"], 1),
+                       "rss_kib_per_world": round(rss["kib_per_world"], 1)})
+    print(f"\n## Memory per world, N = {VECTOR_MEMORY_WORLDS} (made and reset after a first batch filled the "
+          f"scene caches)\n")
+    for m in memory:
+        print(f"  {m['env']:40} heap {m['heap_kib_per_world']:8.1f} KiB  RSS {m['rss_kib_per_world']:8.1f} KiB")
+    return rows, memory
+
+
+def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
+    """benchmarks/results/{sim_vector_throughput,sim_vector_memory}.json."""
+    write_result("sim_vector_throughput", rows, title="Batched worlds: agent-steps/s on one core",
+                 columns=[column("policy", align="left"), column("n", "N", format=",d"),
+                          column("vector_steps_per_s", "HouseholdVectorEnv", format=",.0f"),
+                          column("sync_steps_per_s", "SyncVectorEnv over HouseholdEnv", format=",.0f"),
+                          column("scalar_steps_per_s", "one HouseholdEnv", format=",.0f"),
+                          column("vector_vs_sync", "vector / sync"), column("vector_vs_scalar", "vector / scalar"),
+                          column("vector_cpu_steps_per_s", "HouseholdVectorEnv per CPU s", format=",.0f"),
+                          column("steps_per_episode", "steps / episode", format=".1f")])
+    write_result("sim_vector_memory", memory, title="Batched worlds: memory per world",
+                 columns=[column("env", align="left"), column("n", "N", format=",d"),
+                          column("heap_kib_per_world", "Python heap (tracemalloc) KiB", format=",.1f"),
+                          column("rss_kib_per_world", "RSS KiB", format=",.1f")])
+
+
 # --- report ----------------------------------------------------------------------------
 
 def _fmt_ms(values: list[float]) -> str:
@@ -225,6 +402,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--floorplans", type=int, default=20, help="ALFRED floor plans to import and time (default 20)")
     parser.add_argument("--layouts", default=str(DEFAULT_LAYOUTS),
                         help="ALFRED gen/layouts folder (default ../shared/alfred/layouts from the repo root)")
+    parser.add_argument("--vector", action="store_true",
+                        help="measure the batched worlds alone (errands/HouseholdVector-v0 beside SyncVectorEnv and one "
+                             "scalar env), skipping the rest")
+    parser.add_argument("--vector-steps", type=int, default=100_000,
+                        help="timed agent-steps per batched row (at least 50 batch steps; default 100000)")
+    parser.add_argument("--vector-repeats", type=int, default=1,
+                        help="runs of each batched row, each in its own child; the median is reported (default 1)")
     add_results_flag(parser)
     args = parser.parse_args(argv)
 
@@ -240,6 +424,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.machine()} {platform.processor() or ''}  cpus={os.cpu_count()}  "
           f"{platform.platform()}")
     print("each measurement: its own spawned child process, run one after another\n")
+    if args.vector:
+        rows, memory = vector_section(args)
+        if args.results:
+            write_vector_results(rows, memory)
+        return 0
 
     runs = [(ERRANDS_ID, "action_space"), (ERRANDS_ID, "visible"),
             (GOTO_LOCAL_ID, "action_space"), (BOSS_LEVEL_ID, "action_space")]
@@ -352,8 +541,11 @@ def main(argv: list[str] | None = None) -> int:
         t, r = mem[(env_id, "tracemalloc")], mem[(env_id, "rss")]
         print(f"| `{env_id}`, first {MEMORY_ENVS} (cold) | {t['cold_kib']:,.0f} | {r['cold_kib']:,.0f} |")
         print(f"| `{env_id}`, next {MEMORY_ENVS} (warm) | {t['warm_kib']:,.0f} | {r['warm_kib']:,.0f} |")
+    print()
+    vector_rows, vector_memory = vector_section(args)
     if args.results:
         write_results(rows, base, sc, all_alfred, mem)
+        write_vector_results(vector_rows, vector_memory)
     return 0
 
 

@@ -3,6 +3,7 @@
 import gymnasium as gym
 
 HOUSEHOLD_ENV_ID = "errands/Household-v0"
+HOUSEHOLD_VECTOR_ENV_ID = "errands/HouseholdVector-v0"  # N worlds as one batch (make_vec only)
 HOUSEHOLD_TEXT_ENV_ID = "errands/HouseholdText-v0"
 HOUSEHOLD_SKILL_ENV_ID = "errands/HouseholdSkill-v0"  # registered by errands.train, which owns it
 THOR_ENV_ID = "errands/Thor-v0"  # AI2-THOR: needs the thor extra and a local Unity build
@@ -16,8 +17,12 @@ CAMERA_FLAG_HELP = ("see through the agent's RES x RES first-person camera: it c
 
 def register_envs() -> None:
     """Register the simulators' env ids (the training envs are errands.train's)."""
-    if HOUSEHOLD_ENV_ID not in gym.registry:
-        gym.register(id=HOUSEHOLD_ENV_ID, entry_point="errands.envs.household_env:HouseholdEnv")
+    vector = "errands.envs.household_vector_env:HouseholdVectorEnv"
+    if HOUSEHOLD_ENV_ID not in gym.registry:  # make_vec's "vector_entry_point" mode: the batched worlds
+        gym.register(id=HOUSEHOLD_ENV_ID, entry_point="errands.envs.household_env:HouseholdEnv",
+                     vector_entry_point=vector)
+    if HOUSEHOLD_VECTOR_ENV_ID not in gym.registry:
+        gym.register(id=HOUSEHOLD_VECTOR_ENV_ID, vector_entry_point=vector)
     if HOUSEHOLD_TEXT_ENV_ID not in gym.registry:
         gym.register(id=HOUSEHOLD_TEXT_ENV_ID, entry_point="errands.envs.household_text_env:HouseholdTextEnv")
     if THOR_ENV_ID not in gym.registry:  # an entry point string: ai2thor is imported when one is made

@@ -75,15 +75,10 @@ class HouseholdEnv(gym.Env):
     ):
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
-        if view_size < 3 or view_size % 2 == 0:
-            raise ValueError(f"view_size must be an odd number >= 3, got {view_size}")
         self.observations = _observation_keys(observations)
         self.resolution = parse_resolution(resolution)
-        observes_camera = bool(set(self.observations) & set(CAMERA_KEYS))
-        self.visibility = visibility or ("camera" if observes_camera else "geometric")
-        if self.visibility not in VISIBILITY_RULES:
-            raise ValueError(f"unknown visibility {visibility!r}: expected one of {', '.join(VISIBILITY_RULES)}")
-        uses_camera = observes_camera or self.visibility == "camera"
+        self.visibility = visibility_rule(self.observations, visibility)
+        uses_camera = self.visibility == "camera" or bool(set(self.observations) & set(CAMERA_KEYS))
         self.camera = Camera(self.resolution) if uses_camera else None
         self._viewer_camera: Camera | None = None
         self.fixed_task = Task.from_dict(task) if isinstance(task, dict) else task
@@ -93,24 +88,7 @@ class HouseholdEnv(gym.Env):
         self.max_steps = max_steps
         self.max_failures = max_failures
         self.render_mode = render_mode
-        h, w = self.resolution
-        optional = {
-            "view": spaces.Box(0, 255, (view_size, view_size, 4), dtype=np.uint8),
-            "rgb": spaces.Box(0, 255, (h, w, 3), dtype=np.uint8),
-            "depth": spaces.Box(0.0, MAX_DEPTH, (h, w), dtype=np.float32),
-            "segmentation": spaces.Box(0, np.iinfo(np.uint16).max, (h, w), dtype=np.uint16),
-        }
-        self.observation_space = spaces.Dict({
-            "instruction": spaces.Text(MAX_INSTRUCTION_LENGTH, charset=INSTRUCTION_CHARSET),
-            **{key: optional[key] for key in self.observations},
-            "pose": spaces.Box(np.array([0, 0, 0, HORIZONS[0]]), np.array([MAX_GRID, MAX_GRID, 270, HORIZONS[-1]]),
-                               dtype=np.int64),
-            "held": spaces.Discrete(NUM_TYPES + 1),
-        })
-        # An action index, and a target object type (0: none). Step also takes an
-        # Action, "PickupObject Apple" or ("PutObject", "Fridge|+01.00|+00.90|-00.50").
-        self.action_space = spaces.Dict({"action": spaces.Discrete(len(ACTIONS)),
-                                         "target": spaces.Discrete(NUM_TYPES + 1)})
+        self.observation_space, self.action_space = household_spaces(view_size, self.observations, self.resolution)
         self.task: Task | None = None
         self.world: World | None = None
         self._gc_key, self._gc = None, (0, 0)
@@ -231,6 +209,41 @@ class HouseholdEnv(gym.Env):
         if "segmentation" in self.observations:
             info["segmentation_ids"] = self.segmentation_ids
         return info
+
+
+def household_spaces(view_size: int, observations: tuple[str, ...],
+                     resolution: tuple[int, int]) -> tuple[spaces.Dict, spaces.Dict]:
+    """The observation and action spaces of one household world (the vector env batches
+    the same ones)."""
+    if view_size < 3 or view_size % 2 == 0:
+        raise ValueError(f"view_size must be an odd number >= 3, got {view_size}")
+    h, w = resolution
+    optional = {
+        "view": spaces.Box(0, 255, (view_size, view_size, 4), dtype=np.uint8),
+        "rgb": spaces.Box(0, 255, (h, w, 3), dtype=np.uint8),
+        "depth": spaces.Box(0.0, MAX_DEPTH, (h, w), dtype=np.float32),
+        "segmentation": spaces.Box(0, np.iinfo(np.uint16).max, (h, w), dtype=np.uint16),
+    }
+    observation_space = spaces.Dict({
+        "instruction": spaces.Text(MAX_INSTRUCTION_LENGTH, charset=INSTRUCTION_CHARSET),
+        **{key: optional[key] for key in observations},
+        "pose": spaces.Box(np.array([0, 0, 0, HORIZONS[0]]), np.array([MAX_GRID, MAX_GRID, 270, HORIZONS[-1]]),
+                           dtype=np.int64),
+        "held": spaces.Discrete(NUM_TYPES + 1),
+    })
+    # An action index, and a target object type (0: none). Step also takes an
+    # Action, "PickupObject Apple" or ("PutObject", "Fridge|+01.00|+00.90|-00.50").
+    action_space = spaces.Dict({"action": spaces.Discrete(len(ACTIONS)), "target": spaces.Discrete(NUM_TYPES + 1)})
+    return observation_space, action_space
+
+
+def visibility_rule(observations: tuple[str, ...], visibility: str | None) -> str:
+    """The visibility rule asked for, or the default: "camera" with any camera key, else
+    "geometric"."""
+    rule = visibility or ("camera" if set(observations) & set(CAMERA_KEYS) else "geometric")
+    if rule not in VISIBILITY_RULES:
+        raise ValueError(f"unknown visibility {visibility!r}: expected one of {', '.join(VISIBILITY_RULES)}")
+    return rule
 
 
 def camera_options(resolution: int | None) -> dict:

@@ -89,7 +89,6 @@ class Scene:
     def __post_init__(self) -> None:
         self.fixed = [o for o in self.objects if o.position is not None]
         self.fixed_index = {o.id: i for i, o in enumerate(self.fixed)}
-        self._cell_map = None
         # What is derived from the floor plan and the fixed objects (their visibility,
         # visibility.py; their 3D geometry, render/placement.py); shared by copies.
         self.geometry_cache: dict = {}
@@ -104,15 +103,16 @@ class Scene:
     def cell_map(self) -> tuple[dict, dict]:
         """Which fixed objects cover each cell (drawing order), and the index of each
         cell within its object's footprint."""
-        if self._cell_map is None:
+        cache = self.geometry_cache  # copies share their fixed objects, so the map too
+        if "cell_map" not in cache:
             cell_fixed: dict[tuple[int, int], list[str]] = {}
             slot: dict[tuple[str, tuple[int, int]], int] = {}
             for spec in self.fixed:
                 for k, cell in enumerate(spec.footprint):
                     cell_fixed.setdefault(cell, []).append(spec.id)
                     slot[spec.id, cell] = k
-            self._cell_map = (cell_fixed, slot)
-        return self._cell_map
+            cache["cell_map"] = (cell_fixed, slot)
+        return cache["cell_map"]
 
     # --- geometry -------------------------------------------------------------------
 

@@ -60,7 +60,7 @@ class WorldObject:
 
 
 @lru_cache(maxsize=8)
-def _view_offsets(v: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+def view_offsets(v: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     """Grid offsets of each view cell, per heading: row 0 is farthest ahead."""
     ahead = (v - 1 - np.arange(v))[:, None] * np.ones((1, v), dtype=int)
     right = np.ones((v, 1), dtype=int) * (np.arange(v) - v // 2)[None, :]
@@ -70,6 +70,12 @@ def _view_offsets(v: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         rr, rc = heading_step((heading + 90) % 360)
         offsets[heading] = (ahead * fr + right * rr, ahead * fc + right * rc)
     return offsets
+
+
+def look_error(name: str, horizon: int) -> str:
+    """Why LookUp or LookDown failed at `horizon` (the vector env asks for it too)."""
+    return (f"{name} failed: the camera horizon is at {horizon} degrees and must stay within "
+            f"{HORIZONS[0]}..{HORIZONS[-1]}")
 
 
 class World:
@@ -182,7 +188,7 @@ class World:
         self._layers[cell[0] + p, cell[1] + p, 1:] = (furniture, item, flags)
 
     def _build_view_offsets(self) -> None:
-        self._view_offsets = _view_offsets(self.view_size)
+        self._view_offsets = view_offsets(self.view_size)
 
     def egocentric_view(self) -> np.ndarray:
         """(view_size, view_size, 4) uint8: row 0 is farthest ahead, the agent stands at
@@ -204,9 +210,13 @@ class World:
     def _do_MoveAhead(self) -> ActionResult:
         ahead = self.agent.after("MoveAhead")
         if not self.scene.is_floor(ahead.row, ahead.col):
-            return ActionResult(False, f"MoveAhead blocked: the cell ahead {self._describe_cell(ahead.row, ahead.col)}")
+            return ActionResult(False, self.blocked_error(ahead.row, ahead.col))
         self.agent = ahead
         return ActionResult(True)
+
+    def blocked_error(self, r: int, c: int) -> str:
+        """Why MoveAhead onto cell (r, c) failed (the vector env asks for it too)."""
+        return f"MoveAhead blocked: the cell ahead {self._describe_cell(r, c)}"
 
     def _describe_cell(self, r: int, c: int) -> str:
         x, z = self.scene.cell_xz(r, c)
@@ -234,9 +244,7 @@ class World:
     def _look(self, delta: int) -> ActionResult:
         horizon = self.agent.horizon + delta
         if horizon not in HORIZONS:
-            name = "LookUp" if delta < 0 else "LookDown"
-            return ActionResult(False, f"{name} failed: the camera horizon is at {self.agent.horizon} "
-                                       f"degrees and must stay within {HORIZONS[0]}..{HORIZONS[-1]}")
+            return ActionResult(False, look_error("LookUp" if delta < 0 else "LookDown", self.agent.horizon))
         self.agent = self.agent._replace(horizon=horizon)
         return ActionResult(True)
 

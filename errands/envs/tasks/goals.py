@@ -17,7 +17,7 @@ from .types import TASK_TYPES, NothingState, WorldState, task_type_named
 if TYPE_CHECKING:
     from ..household.world import World
 
-__all__ = ["TASK_TYPES", "TaskGoal", "goal_condition_total", "goal_conditions"]
+__all__ = ["TASK_TYPES", "TaskGoal", "goal_condition_total", "goal_conditions", "goal_reads_view"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,12 @@ def goal_conditions(goal: TaskGoal, world: World) -> tuple[int, int]:
     """(met, total) goal conditions, as ALFRED counts them."""
     conditions = TASK_TYPES[goal.task_type].goal_conditions(goal, WorldState(world))
     return sum(c.met for c in conditions), len(conditions)
+
+
+def goal_reads_view(goal: TaskGoal, world: World) -> bool:
+    """Whether the goal conditions could change now with the agent's pose alone (cached
+    counts must then key on the pose as well as the world's version)."""
+    return TASK_TYPES[goal.task_type].reads_view_now(goal, WorldState(world))
 
 
 def goal_condition_total(goal: TaskGoal) -> int:

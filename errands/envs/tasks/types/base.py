@@ -58,8 +58,11 @@ class WorldState:
         return getattr(self.world.objects[object_id], flag)
 
     def light_on_in_view(self, type_name: str) -> bool:
+        lit = [p.id for p in self.world.objects_of_type(type_name) if p.is_on]
+        if not lit:  # what is in view matters only then (and costs more to work out)
+            return False
         visible = set(self.world.visible_ids())
-        return any(p.is_on and p.id in visible for p in self.world.objects_of_type(type_name))
+        return any(oid in visible for oid in lit)
 
 
 class NothingState:
@@ -133,6 +136,11 @@ class TaskType:
     def conditions(self, goal: TaskGoal, state: GoalState, objs: list[str]) -> list[Condition]:
         """The type's own conditions; `objs` are the objects of the goal's type."""
         raise NotImplementedError
+
+    def reads_view_now(self, goal: TaskGoal, state: GoalState) -> bool:
+        """Whether, in this state, the conditions could change with the agent's pose alone
+        (a cache of them keyed on the world's version must key on the pose too then)."""
+        return self.reads_view
 
     def estimate(self, goal: TaskGoal, state: GoalState) -> int:
         """How far the state is from the goal, for the symbolic search's best-first

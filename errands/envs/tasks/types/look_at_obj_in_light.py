@@ -45,6 +45,10 @@ class LookAtObjInLight(TaskType):
                 Condition(f"a switched-on {goal.parent_receptacle} is in view",
                           state.light_on_in_view(goal.parent_receptacle))]
 
+    def reads_view_now(self, goal, state: GoalState) -> bool:
+        """Only a switched-on light makes the view matter (switching one bumps the version)."""
+        return any(state.has_flag(oid, "is_on") for oid in state.ids_of_type(goal.parent_receptacle))
+
     def estimate(self, goal, state: GoalState) -> int:
         holding = state.held in state.ids_of_type(goal.object_type_name)
         return (0 if holding else 1) + (0 if state.light_on_in_view(goal.parent_receptacle) else 1)

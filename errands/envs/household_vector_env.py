@@ -1,0 +1,571 @@
+"""`errands/HouseholdVector-v0`: N household worlds stepped as one batch, each with its
+own task and scene, under the rules of `errands/Household-v0` (household_env.py).
+
+What is batched (structure of arrays, no Python loop over worlds): the agents' poses,
+the step and failure counters, the held types, a padded floor mask and the symbolic map
+layers of all worlds in one (N, H, W, 4) array; navigation (MoveAhead, rotations,
+LookUp/LookDown) and Stop; the egocentric views, cut from the batch with one gather;
+rewards, terminations and truncations.
+
+What loops over worlds, through the same scalar code HouseholdEnv runs (so the rules are
+identical by construction): interactions (each world's own `World.step`, after its
+agent is set from the arrays; a World's `_layers` is a view into the batch array, so
+what an interaction redraws lands in the batch), the goal conditions of the worlds that
+changed, resets, camera frames (each world's own Camera), and with `full_info=True` the
+keys that are per world by nature (visible objects, messages, positions).
+
+Episodes end and reset as Gymnasium 1.x defines it (`autoreset_mode`, NEXT_STEP by
+default). reset(seed=s) seeds world i with s + i, as SyncVectorEnv over HouseholdEnv
+does, so world i samples the scalar env's task for the same seed.
+
+Actions: a batch of the Dict action space ({"action": (N,), "target": (N,)} integer
+arrays, checked: a wrong shape or a value outside the space is a ValueError naming the
+env), an (N,) array of action indices, or a list of N actions in any form
+`Action.parse` takes (each parsed as the scalar env parses it: a malformed one is a
+failed action of its world only).
+
+A fault in one world's rules (an exception other than the ValueError of a refused
+action, which the scalar env would raise) ends that world's episode as truncated, with
+a RuntimeWarning; the other worlds step on.
+
+info follows Gymnasium's vector convention (arrays with "_key" masks); every key means
+what HouseholdEnv's key means, formatted as SyncVectorEnv batches it. By default only
+the keys that cost nothing per world (CHEAP_INFO_KEYS); `full_info=True` adds the rest.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from gymnasium.utils import seeding
+from gymnasium.vector import AutoresetMode, VectorEnv
+from gymnasium.vector.utils import batch_space
+
+from .actions import ACTION_INDEX, ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action
+from .household.object_types import TYPE_NAMES
+from .household.render.camera import CAMERA_KEYS, Camera, parse_resolution
+from .household.scene import FLOOR, HORIZONS, Pose
+from .household.topdown import render_topdown
+from .household.world import World, look_error, view_offsets
+from .household_env import (
+    MAX_FAILURES,
+    MAX_INSTRUCTION_LENGTH,
+    MAX_STEPS,
+    _observation_keys,
+    household_spaces,
+    visibility_rule,
+)
+from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
+from .tasks.sampler import TaskSampler, task_for_episode
+from .tasks.task import Task
+
+CHEAP_INFO_KEYS = ("task_id", "task_type", "scene", "held_object", "last_action_success", "goal_conditions_met",
+                   "success", "steps", "failures")
+FULL_INFO_KEYS = ("task_id", "task_type", "scene", "visible_objects", "held_object", "last_action",
+                  "last_action_success", "last_action_object", "error_message", "goal_conditions_met", "success",
+                  "steps", "failures", "agent_position", "agent_pose")
+
+# Action codes: the action indices, then two of the vector env's own.
+MALFORMED = len(ACTIONS)  # a list entry Action.parse refused: a failed action
+RESETTING = len(ACTIONS) + 1  # the world resets this step (next-step autoreset): no action
+STOP = ACTION_INDEX["Stop"]
+_CODES = len(ACTIONS) + 2
+
+
+def _table(values: dict[str, int], dtype=np.int64) -> np.ndarray:
+    table = np.zeros(_CODES, dtype=dtype)
+    for name, value in values.items():
+        table[ACTION_INDEX[name]] = value
+    return table
+
+
+MOVES = _table({"MoveAhead": 1}, bool)
+TURNS = _table({"RotateLeft": -90, "RotateRight": 90})
+LOOKS = _table({"LookUp": -15, "LookDown": 15})
+INTERACTS = _table(dict.fromkeys(INTERACTION_ACTIONS, 1), bool)
+NAVIGATES = _table(dict.fromkeys(NAVIGATION_ACTIONS, 1), bool)
+STEPPED = np.ones(_CODES, dtype=bool)
+STEPPED[RESETTING] = False
+# One MoveAhead by heading // 90 (scene.heading_step): 0 is +rows, 90 is +columns.
+AHEAD_ROW = np.array([1, 0, -1, 0])
+AHEAD_COL = np.array([0, 1, 0, -1])
+
+
+class HouseholdVectorEnv(VectorEnv):
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 4, "autoreset_mode": AutoresetMode.NEXT_STEP}
+
+    def __init__(
+        self,
+        num_envs: int | None = None,
+        tasks: list[Task | dict | None] | None = None,
+        task: Task | dict | None = None,
+        scene: int | str | None = None,
+        split: str = "seen",
+        layouts_dir: str | None = None,
+        view_size: int = 9,
+        max_steps: int = MAX_STEPS,
+        max_failures: int = MAX_FAILURES,
+        render_mode: str | None = None,
+        observations: tuple[str, ...] | str = ("view",),
+        resolution: int | tuple[int, int] = 64,
+        scenes: str = "procedural",
+        visibility: str | None = None,
+        full_info: bool = False,
+        autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
+    ):
+        if num_envs is None:
+            num_envs = len(tasks) if tasks is not None else 1
+        if not isinstance(num_envs, (int, np.integer)) or num_envs < 1:
+            raise ValueError(f"num_envs must be a positive integer, got {num_envs!r}")
+        if tasks is not None and len(tasks) != num_envs:
+            raise ValueError(f"tasks must list one task (or None) per env: got {len(tasks)} for num_envs={num_envs}")
+        if tasks is not None and task is not None:
+            raise ValueError("give either task (every env's) or tasks (one per env), not both")
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
+        self.num_envs = n = int(num_envs)
+        self.autoreset_mode = AutoresetMode(autoreset_mode)
+        self.metadata = {**self.metadata, "autoreset_mode": self.autoreset_mode}
+        self.render_mode = render_mode
+        self.observations = _observation_keys(observations)
+        self.resolution = parse_resolution(resolution)
+        self.visibility = visibility_rule(self.observations, visibility)
+        self.single_observation_space, self.single_action_space = household_spaces(
+            view_size, self.observations, self.resolution)
+        self.observation_space = batch_space(self.single_observation_space, n)
+        self.action_space = batch_space(self.single_action_space, n)
+        self.view_size = view_size
+        self.max_steps = max_steps
+        self.max_failures = max_failures
+        self.layouts_dir = layouts_dir
+        self.full_info = full_info
+        self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir, scenes=scenes)
+        fixed = tasks if tasks is not None else [task] * n
+        self.fixed_tasks = [Task.from_dict(t) if isinstance(t, dict) else t for t in fixed]
+        # One camera per world, as each HouseholdEnv has its own.
+        uses_camera = self.visibility == "camera" or bool(set(self.observations) & set(CAMERA_KEYS))
+        self.cameras = [Camera(self.resolution) for _ in range(n)] if uses_camera else None
+        self._camera_keys = [key for key in CAMERA_KEYS if key in self.observations]
+
+        # Per world, in Python: what only the scalar code reads.
+        self.tasks: list[Task | None] = [None] * n
+        self._worlds: list[World | None] = [None] * n
+        self._rngs: list[np.random.Generator | None] = [None] * n
+        self._instructions = [""] * n
+        self._paths: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        self._last_action: list[str | None] = [None] * n  # kept with full_info only
+        self._last_error = [""] * n
+        self._last_object: list[str | None] = [None] * n
+        # Per world, as arrays.
+        self._row, self._col, self._heading, self._horizon = (np.zeros(n, np.int64) for _ in range(4))
+        self._steps, self._failures, self._held = (np.zeros(n, np.int64) for _ in range(3))
+        self._success = np.ones(n, bool)  # the last action's
+        self._met, self._total = np.zeros(n, np.int64), np.zeros(n, np.int64)
+        self._gc_version = np.full(n, -1, np.int64)  # the world version the goal conditions were counted at
+        self._reads_view = np.zeros(n, bool)  # look_at tasks: goal conditions may depend on the pose
+        self._view_matters = np.zeros(n, bool)  # and do in the world's present state
+        self._task_ids, self._task_types, self._scenes, self._held_ids, self._gc = (
+            np.full(n, None, dtype=object) for _ in range(5))
+        self._ended = np.zeros(n, bool)  # terminated or truncated at the last step
+        # The worlds' map layers and floor, padded by the view size like World's own, in
+        # one array each; grown when a larger scene comes.
+        self._pad = view_size
+        self._layers = np.zeros((n, 0, 0, 4), np.uint8)
+        self._floor = np.zeros((n, 0, 0), bool)
+        self._view_index = np.zeros((4, view_size, view_size), np.int64)
+        self._slab = np.zeros(n, np.int64)
+        self._cells = np.zeros((n, view_size, view_size), np.int64)  # the views' flat indices
+        self._targets = np.zeros(n, np.int64)
+        self._started = False
+        self._scene_batch: np.ndarray | None = None
+
+    # --- Gymnasium API ---------------------------------------------------------------
+
+    def reset(self, *, seed: int | list[int | None] | None = None, options: dict | None = None):
+        """New episodes, as SyncVectorEnv's reset: `seed` an int (world i gets seed + i), a
+        list (one per world) or None. options: "task" (every world's, as HouseholdEnv's
+        option), "tasks" (one per world, None for its own), "reset_mask" (reset only
+        these worlds; the info of the others is masked out)."""
+        n = self.num_envs
+        if isinstance(seed, (int, np.integer)):
+            super().reset(seed=int(seed))
+            seeds = [int(seed) + i for i in range(n)]
+        elif seed is None:
+            seeds = [None] * n
+        else:
+            seeds = list(seed)
+            if len(seeds) != n:
+                raise ValueError(f"reset(seed=list) needs one seed per env ({n}), got {len(seeds)}")
+        options = dict(options or {})
+        mask = options.pop("reset_mask", None)
+        if mask is None:
+            mask = np.ones(n, bool)
+        elif not isinstance(mask, np.ndarray) or mask.shape != (n,) or mask.dtype != np.bool_ or not mask.any():
+            raise ValueError(f"options['reset_mask'] must be a bool array of shape ({n},) with a True value, "
+                             f"got {mask!r}")
+        per_env = options.pop("tasks", None)
+        if per_env is not None and len(per_env) != n:
+            raise ValueError(f"options['tasks'] must list one task (or None) per env ({n}), got {len(per_env)}")
+        indices = mask.nonzero()[0]
+        env_options = [{**options, "task": per_env[i]} if per_env is not None and per_env[i] is not None
+                       else options for i in indices]
+        self._reset_worlds(indices, [seeds[i] for i in indices], env_options)
+        self._ended[indices] = False
+        self._started = all(world is not None for world in self._worlds)
+        return self._observation(), self._info(mask)
+
+    def step(self, actions):
+        if not self._started:
+            raise RuntimeError("call reset() before step()")
+        codes, parsed = self._parse(actions)
+        n = self.num_envs
+        if self.autoreset_mode == AutoresetMode.NEXT_STEP:
+            codes[self._ended] = RESETTING
+        elif self.autoreset_mode == AutoresetMode.DISABLED and self._ended.any():
+            raise RuntimeError(f"envs {self._ended.nonzero()[0].tolist()} ended: reset them "
+                               f"(options={{'reset_mask': ...}}) before stepping them again")
+        success, broken = np.ones(n, bool), np.zeros(n, bool)
+        self._interact(codes, parsed, success, broken)
+        moved = self._navigate(codes, success)
+        stepped = STEPPED[codes]
+        self._steps += stepped
+        self._failures += stepped & ~success
+        self._success[stepped] = success[stepped]
+        if self.full_info:
+            self._record_last_actions(codes, parsed, stepped)
+        if self.render_mode == "rgb_array":
+            for i in moved.nonzero()[0].tolist():
+                self._paths[i].append((int(self._row[i]), int(self._col[i])))
+        self._count_goal_conditions((stepped & NAVIGATES[codes] & success & self._view_matters).nonzero()[0].tolist())
+        terminated = stepped & ~broken & ((codes == STOP) | (self._failures >= self.max_failures))
+        truncated = stepped & ~terminated & ((self._steps >= self.max_steps) | broken)
+        ended = terminated | truncated
+        rewards = np.where(ended & ~broken & (self._met == self._total), 1.0, 0.0)
+
+        final = None
+        if self.autoreset_mode == AutoresetMode.SAME_STEP and ended.any():
+            final = self._final_info(ended.nonzero()[0])
+            self._reset_worlds(ended.nonzero()[0], None, None)
+        resetting = (codes == RESETTING).nonzero()[0]
+        if len(resetting):
+            self._reset_worlds(resetting, None, None)
+        self._ended = ended if self.autoreset_mode != AutoresetMode.SAME_STEP else np.zeros(n, bool)
+        info = self._info()
+        if final is not None:
+            info.update(final)
+        return self._observation(), rewards, terminated, truncated, info
+
+    def render(self) -> tuple[np.ndarray, ...] | None:
+        """Each world's top-down map with the path it walked (as SyncVectorEnv's render)."""
+        if self.render_mode != "rgb_array":
+            return None
+        return tuple(render_topdown(self.world(i), self._paths[i]) for i in range(self.num_envs))
+
+    def world(self, i: int) -> World:
+        """World i with its agent where the arrays say (the batch moves agents without
+        touching their World)."""
+        world = self._worlds[i]
+        world.agent = Pose(int(self._row[i]), int(self._col[i]), int(self._heading[i]), int(self._horizon[i]))
+        return world
+
+    # --- actions -----------------------------------------------------------------------
+
+    def _parse(self, actions) -> tuple[np.ndarray, list | None]:
+        """(codes, parsed): each env's action code, and for a list of actions each env's
+        Action (or the ValueError that refused it); None for an array batch, whose
+        targets are type indices (kept in self._targets)."""
+        n = self.num_envs
+        if isinstance(actions, dict):
+            if set(actions) != {"action", "target"}:
+                raise ValueError(f"an action batch is a dict with keys 'action' and 'target', got keys "
+                                 f"{sorted(actions)}")
+            self._targets = _column(actions["target"], "actions['target']", n, len(TYPE_NAMES) + 1)
+            return _column(actions["action"], "actions['action']", n, len(ACTIONS)), None
+        if isinstance(actions, np.ndarray) and np.issubdtype(actions.dtype, np.integer):
+            self._targets = np.zeros(n, np.int64)
+            return _column(actions, "actions", n, len(ACTIONS)), None
+        if isinstance(actions, np.ndarray):
+            actions = list(actions)
+        if not isinstance(actions, (list, tuple)):
+            raise ValueError(f"expected a batch of the action space ({{'action': ({n},), 'target': ({n},)}} integer "
+                             f"arrays) or a list of {n} actions, got {type(actions).__name__}")
+        if len(actions) != n:
+            raise ValueError(f"expected {n} actions (one per env), got {len(actions)}")
+        codes = np.empty(n, np.int64)
+        parsed: list[Action | ValueError] = []
+        for i, action in enumerate(actions):
+            try:
+                parsed.append(Action.parse(action, TYPE_NAMES))
+                codes[i] = ACTION_INDEX[parsed[-1].name]
+            except ValueError as e:  # a failed action, as in the scalar env
+                parsed.append(e)
+                codes[i] = MALFORMED
+        return codes, parsed
+
+    def _action(self, i: int, code: int, parsed: list | None) -> Action:
+        """Env i's Action (an interaction's, from an array batch; any, from a list)."""
+        if parsed is not None:
+            return parsed[i]
+        target = int(self._targets[i])
+        return Action(ACTIONS[code], TYPE_NAMES[target - 1] if target else None)
+
+    def _interact(self, codes: np.ndarray, parsed: list | None, success: np.ndarray, broken: np.ndarray) -> None:
+        """The interactions, each through its world's own rules (`broken`: the worlds
+        whose rules raised anything but the ValueError of a refused action)."""
+        for i in (INTERACTS[codes] | (codes == MALFORMED)).nonzero()[0].tolist():
+            code = int(codes[i])
+            if code == MALFORMED:
+                success[i] = False
+                self._last_object[i] = None
+                if self.full_info:
+                    self._last_error[i] = str(parsed[i])
+                continue
+            world = self.world(i)
+            action = self._action(i, code, parsed)
+            try:
+                result = world.step(action)
+                ok, error, acted_on = result.success, result.error, result.object_id
+            except ValueError as e:  # as the scalar env: a failed action
+                ok, error, acted_on = False, str(e), None
+            except Exception as e:  # noqa: BLE001 - a fault in one world's rules must not stop the others
+                warnings.warn(f"env {i}: {action} raised {type(e).__name__}: {e}; its episode is cut short "
+                              f"(truncated)", RuntimeWarning, stacklevel=3)
+                success[i], broken[i] = False, True
+                self._last_error[i], self._last_object[i] = f"{type(e).__name__}: {e}", None
+                continue
+            success[i] = ok
+            self._last_error[i], self._last_object[i] = error, acted_on
+            held = world.held
+            self._held_ids[i] = held
+            self._held[i] = world.objects[held].type.index if held else 0
+            if world.version != self._gc_version[i]:
+                self._count_goal_conditions([i])
+
+    def _navigate(self, codes: np.ndarray, success: np.ndarray) -> np.ndarray:
+        """MoveAhead, rotations and looks of the whole batch at once; the worlds that
+        moved to another cell."""
+        wide = self._layers.shape[2]
+        quarter = self._heading // 90
+        move = MOVES[codes]
+        ahead_row = self._row + AHEAD_ROW[quarter]
+        ahead_col = self._col + AHEAD_COL[quarter]
+        p = self._pad
+        free = self._floor.reshape(-1)[self._slab + (ahead_row + p) * wide + ahead_col + p]
+        moved = move & free
+        blocked = move & ~free
+        if self.full_info:
+            for i in blocked.nonzero()[0].tolist():
+                self._last_error[i] = self._worlds[i].blocked_error(int(ahead_row[i]), int(ahead_col[i]))
+        self._row += AHEAD_ROW[quarter] * moved
+        self._col += AHEAD_COL[quarter] * moved
+        self._heading += TURNS[codes]
+        self._heading %= 360
+        horizon = self._horizon + LOOKS[codes]
+        looked = (horizon >= HORIZONS[0]) & (horizon <= HORIZONS[-1])
+        if self.full_info:
+            for i in (~looked).nonzero()[0].tolist():
+                self._last_error[i] = look_error(ACTIONS[codes[i]], int(self._horizon[i]))
+        np.copyto(self._horizon, horizon, where=looked)
+        success &= ~blocked & looked
+        return moved
+
+    def _record_last_actions(self, codes: np.ndarray, parsed: list | None, stepped: np.ndarray) -> None:
+        """The scalar info's last_action, and the messages of the actions that succeeded
+        or did not interact (full_info only)."""
+        interacts = INTERACTS[codes] | (codes == MALFORMED)
+        for i in stepped.nonzero()[0].tolist():
+            code = int(codes[i])
+            if code == MALFORMED:
+                self._last_action[i] = None
+                continue
+            self._last_action[i] = str(self._action(i, code, parsed)) if interacts[i] or parsed else ACTIONS[code]
+            if not interacts[i]:
+                self._last_object[i] = None
+                if self._success[i]:
+                    self._last_error[i] = ""
+
+    # --- worlds --------------------------------------------------------------------------
+
+    def _reset_worlds(self, indices, seeds, options) -> None:
+        """New episodes in worlds `indices` (seeds and options per world, or None)."""
+        indices = list(indices)
+        for k, i in enumerate(indices):
+            seed = seeds[k] if seeds is not None else None
+            if seed is not None or self._rngs[i] is None:
+                self._rngs[i] = seeding.np_random(seed)[0]
+            task = task_for_episode(options[k] if options else None, self.fixed_tasks[i], self.sampler,
+                                    self._rngs[i])
+            sight = self.cameras[i] if self.visibility == "camera" else None
+            self.tasks[i] = task
+            self._worlds[i] = World(task.build_scene(self.layouts_dir), view_size=self.view_size, sight=sight)
+        self._fit([self._worlds[i].scene.cells.shape for i in indices], fresh=set(indices))
+        p = self._pad
+        for i in indices:
+            world, task = self._worlds[i], self.tasks[i]
+            rows, cols = world.scene.cells.shape
+            own = world._layers
+            slab = self._layers[i]
+            slab[:] = 0
+            slab[:own.shape[0], :own.shape[1]] = own
+            world._layers = slab[:own.shape[0], :own.shape[1]]  # what World redraws lands in the batch
+            self._floor[i] = False
+            self._floor[i, p:p + rows, p:p + cols] = world.scene.cells == FLOOR
+            agent = world.agent
+            self._row[i], self._col[i], self._heading[i], self._horizon[i] = agent
+            self._instructions[i] = task.instruction[:MAX_INSTRUCTION_LENGTH]
+            self._task_ids[i], self._task_types[i], self._scenes[i] = task.task_id, task.goal.task_type, task.scene
+            self._reads_view[i] = TASK_TYPES[task.goal.task_type].reads_view
+            self._held_ids[i], self._held[i] = None, 0
+            self._paths[i] = [(agent.row, agent.col)]
+            self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
+        self._scene_batch = None
+        indices = np.asarray(indices, np.int64)
+        self._steps[indices] = 0
+        self._failures[indices] = 0
+        self._success[indices] = True
+        self._count_goal_conditions(indices.tolist())
+
+    def _fit(self, shapes: list[tuple[int, int]], fresh: set[int]) -> None:
+        """Grow the batch arrays to hold scenes of these shapes; the worlds in the batch
+        (all but the `fresh` ones, not yet placed) keep views into it."""
+        tall = max([rows + 2 * self._pad for rows, _ in shapes] + [self._layers.shape[1]])
+        wide = max([cols + 2 * self._pad for _, cols in shapes] + [self._layers.shape[2]])
+        if (tall, wide) == self._layers.shape[1:3]:
+            return
+        n, old_tall, old_wide = self._layers.shape[:3]
+        layers = np.zeros((n, tall, wide, 4), np.uint8)
+        layers[:, :old_tall, :old_wide] = self._layers
+        floor = np.zeros((n, tall, wide), bool)
+        floor[:, :old_tall, :old_wide] = self._floor
+        self._layers, self._floor = layers, floor
+        for i, world in enumerate(self._worlds):
+            if world is not None and i not in fresh:
+                shape = world._layers.shape
+                world._layers = layers[i, :shape[0], :shape[1]]
+        # Flat indices: world i's cell (r, c) of the padded grid is i*tall*wide + r*wide + c.
+        self._slab = np.arange(n, dtype=np.int64) * tall * wide
+        offsets = view_offsets(self.view_size)
+        self._view_index = np.stack([offsets[h][0] * wide + offsets[h][1] for h in (0, 90, 180, 270)])
+
+    def _count_goal_conditions(self, indices) -> None:
+        """Count again the goal conditions of these worlds (those that changed), and
+        note whether a move alone could change them now (look_at tasks with a light on)."""
+        for i in indices:
+            goal = self.tasks[i].goal
+            world = self.world(i) if self._reads_view[i] else self._worlds[i]
+            met, total = goal_conditions(goal, world)
+            self._met[i], self._total[i], self._gc[i] = met, total, (met, total)
+            self._gc_version[i] = world.version
+            self._view_matters[i] = self._reads_view[i] and goal_reads_view(goal, world)
+
+    # --- what comes back ---------------------------------------------------------------
+
+    def _scene_refs(self) -> np.ndarray:
+        """The worlds' scene refs as SyncVectorEnv batches them: ints as an int array,
+        else objects (worked out again only after resets)."""
+        if self._scene_batch is None:
+            ints = all(isinstance(ref, int) for ref in self._scenes)
+            self._scene_batch = self._scenes.astype(np.int64) if ints else self._scenes.copy()
+        return self._scene_batch
+
+    def _observation(self) -> dict:
+        n = self.num_envs
+        obs: dict[str, Any] = {}
+        for key in self.single_observation_space.spaces:
+            if key == "instruction":
+                obs[key] = tuple(self._instructions)
+            elif key == "view":
+                obs[key] = self._views()
+            elif key == "pose":
+                obs[key] = np.stack([self._col, self._row, self._heading, self._horizon], axis=1)
+            elif key == "held":
+                obs[key] = self._held.copy()
+        if self._camera_keys:  # each world's own camera, one world after another
+            frames = [self.cameras[i].render(self.world(i), **{key: key in self._camera_keys for key in CAMERA_KEYS})
+                      for i in range(n)]
+            for key in self._camera_keys:
+                obs[key] = np.stack([frame[key] for frame in frames])
+        return obs
+
+    def _views(self) -> np.ndarray:
+        """Every world's egocentric view, (N, v, v, 4), cut from the batch with one gather
+        (a cell's 4 channels read as one uint32; the indices go to a buffer kept between
+        steps, since fresh large arrays cost page faults)."""
+        n, v, p = self.num_envs, self.view_size, self._pad
+        wide = self._layers.shape[2]
+        cells = self._cells
+        np.take(self._view_index, self._heading // 90, axis=0, out=cells)
+        cells += (self._slab + (self._row + p) * wide + self._col + p)[:, None, None]
+        return np.take(self._layers.view(np.uint32).reshape(-1), cells).view(np.uint8).reshape(n, v, v, 4)
+
+    def _info(self, mask: np.ndarray | None = None) -> dict:
+        """The info of every env (of those in `mask` after a partial reset: the others'
+        entries are zero or None with a False mask, as SyncVectorEnv leaves them)."""
+        n = self.num_envs
+        values = {
+            "task_id": self._task_ids.copy(), "task_type": self._task_types.copy(),
+            "scene": self._scene_refs().copy(), "held_object": self._held_ids.copy(),
+            "last_action_success": self._success.copy(), "goal_conditions_met": self._gc.copy(),
+            "success": self._met == self._total, "steps": self._steps.copy(), "failures": self._failures.copy(),
+        }
+        keys = CHEAP_INFO_KEYS
+        if self.full_info:
+            worlds = [self.world(i) for i in range(n)]
+            values["visible_objects"] = _objects([list(w.visible_ids()) for w in worlds])
+            values["last_action"] = _objects(self._last_action)
+            values["last_action_object"] = _objects(self._last_object)
+            values["error_message"] = _objects(self._last_error)
+            values["agent_position"] = _objects([w.agent_position() for w in worlds])
+            values["agent_pose"] = _objects([tuple(w.agent) for w in worlds])
+            keys = FULL_INFO_KEYS
+            if "segmentation" in self.observations:
+                values["segmentation_ids"] = _objects([self.cameras[i].segments.ids for i in range(n)])
+                keys = keys + ("segmentation_ids",)
+        info = {}
+        present = np.ones(n, bool) if mask is None else mask
+        for key in keys:
+            array = values[key]
+            if mask is not None and not mask.all():
+                array[~mask] = None if array.dtype == object else 0
+            info[key] = array
+            info["_" + key] = present.copy()
+        return info
+
+    def _final_info(self, ended: np.ndarray) -> dict:
+        """SAME_STEP's final_obs and final_info of the worlds that just ended, batched as
+        SyncVectorEnv batches them."""
+        obs, info = self._observation(), self._info()
+        out: dict = {}
+        for i in ended.tolist():
+            single_obs = {key: value[i] for key, value in obs.items()}
+            single_obs["held"] = int(single_obs["held"])
+            single_info = {key: value[i] for key, value in info.items() if not key.startswith("_")}
+            single_info = {key: value.item() if isinstance(value, np.generic) else value
+                           for key, value in single_info.items()}
+            out = self._add_info(out, {"final_obs": single_obs, "final_info": single_info}, i)
+        return out
+
+
+def _column(values, name: str, n: int, size: int) -> np.ndarray:
+    """One array of an action batch, checked: integers in 0..size-1, one per env."""
+    array = np.asarray(values)
+    if array.shape != (n,) or array.dtype.kind not in "iu":
+        raise ValueError(f"{name} must be an integer array of shape ({n},), one per env; got shape "
+                         f"{array.shape} and dtype {array.dtype}")
+    bad = (array < 0) | (array >= size)
+    if bad.any():
+        i = int(bad.argmax())
+        raise ValueError(f"{name}[{i}] (env {i}) is {array[i]}: expected 0..{size - 1}")
+    return array.astype(np.int64)
+
+
+def _objects(values: list) -> np.ndarray:
+    """An object array of per-env values (tuples and lists stay whole)."""
+    array = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        array[i] = value
+    return array
+
+
