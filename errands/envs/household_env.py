@@ -75,7 +75,7 @@ class HouseholdEnv(gym.Env):
     ):
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
-        self.observations = _observation_keys(observations)
+        self.observations = observation_keys(observations)
         self.resolution = parse_resolution(resolution)
         self.visibility = visibility_rule(self.observations, visibility)
         uses_camera = self.visibility == "camera" or bool(set(self.observations) & set(CAMERA_KEYS))
@@ -99,11 +99,7 @@ class HouseholdEnv(gym.Env):
         super().reset(seed=seed)
         self.task = task_for_episode(options, self.fixed_task, self.sampler, self.np_random)
         sight = self.camera if self.visibility == "camera" else None
-        self.world = World(self.task.build_scene(self.layouts_dir), view_size=self.view_size, sight=sight)
-        unplaced = [t.object_id for t in self.task.texts if t.object_id not in self.world.objects]
-        if unplaced:
-            raise ValueError(f"task {self.task.task_id} puts text on {', '.join(unplaced)}, which its scene "
-                             f"{self.task.scene} does not have")
+        self.world = task_world(self.task, self.layouts_dir, self.view_size, sight)
         self.steps = 0
         self.failures = 0
         self.path = [(self.world.agent.row, self.world.agent.col)]
@@ -246,6 +242,17 @@ def visibility_rule(observations: tuple[str, ...], visibility: str | None) -> st
     return rule
 
 
+def task_world(task: Task, layouts_dir: str | None, view_size: int, sight) -> World:
+    """A new World of the task's scene; text the task writes on an object the scene lacks
+    is a ValueError naming it."""
+    world = World(task.build_scene(layouts_dir), view_size=view_size, sight=sight)
+    unplaced = [t.object_id for t in task.texts if t.object_id not in world.objects]
+    if unplaced:
+        raise ValueError(f"task {task.task_id} puts text on {', '.join(unplaced)}, which its scene "
+                         f"{task.scene} does not have")
+    return world
+
+
 def camera_options(resolution: int | None) -> dict:
     """The env options of a world seen through the agent's camera at `resolution` pixels a
     side (what commands' --camera asks for); {} for the geometric rule."""
@@ -255,7 +262,7 @@ def camera_options(resolution: int | None) -> dict:
     return {"visibility": "camera", "resolution": resolution}
 
 
-def _observation_keys(observations) -> tuple[str, ...]:
+def observation_keys(observations) -> tuple[str, ...]:
     """Validate the chosen observation keys (a name or a sequence of names)."""
     keys = (observations,) if isinstance(observations, str) else tuple(observations)
     for key in keys:

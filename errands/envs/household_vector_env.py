@@ -53,17 +53,19 @@ from .household_env import (
     MAX_FAILURES,
     MAX_INSTRUCTION_LENGTH,
     MAX_STEPS,
-    _observation_keys,
     household_spaces,
+    observation_keys,
+    task_world,
     visibility_rule,
 )
 from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
+from .tasks.world_text import visible_text
 
 CHEAP_INFO_KEYS = ("task_id", "task_type", "scene", "held_object", "last_action_success", "goal_conditions_met",
                    "success", "steps", "failures")
-FULL_INFO_KEYS = ("task_id", "task_type", "scene", "visible_objects", "held_object", "last_action",
+FULL_INFO_KEYS = ("task_id", "task_type", "scene", "visible_objects", "visible_text", "held_object", "last_action",
                   "last_action_success", "last_action_object", "error_message", "goal_conditions_met", "success",
                   "steps", "failures", "agent_position", "agent_pose")
 
@@ -129,7 +131,7 @@ class HouseholdVectorEnv(VectorEnv):
         self.autoreset_mode = AutoresetMode(autoreset_mode)
         self.metadata = {**self.metadata, "autoreset_mode": self.autoreset_mode}
         self.render_mode = render_mode
-        self.observations = _observation_keys(observations)
+        self.observations = observation_keys(observations)
         self.resolution = parse_resolution(resolution)
         self.visibility = visibility_rule(self.observations, visibility)
         self.single_observation_space, self.single_action_space = household_spaces(
@@ -399,7 +401,7 @@ class HouseholdVectorEnv(VectorEnv):
                                     self._rngs[i])
             sight = self.cameras[i] if self.visibility == "camera" else None
             self.tasks[i] = task
-            self._worlds[i] = World(task.build_scene(self.layouts_dir), view_size=self.view_size, sight=sight)
+            self._worlds[i] = task_world(task, self.layouts_dir, self.view_size, sight)
         self._fit([self._worlds[i].scene.cells.shape for i in indices], fresh=set(indices))
         p = self._pad
         for i in indices:
@@ -513,7 +515,9 @@ class HouseholdVectorEnv(VectorEnv):
         keys = CHEAP_INFO_KEYS
         if self.full_info:
             worlds = [self.world(i) for i in range(n)]
-            values["visible_objects"] = _objects([list(w.visible_ids()) for w in worlds])
+            visible = [list(w.visible_ids()) for w in worlds]
+            values["visible_objects"] = _objects(visible)
+            values["visible_text"] = _objects([visible_text(self.tasks[i].texts, visible[i]) for i in range(n)])
             values["last_action"] = _objects(self._last_action)
             values["last_action_object"] = _objects(self._last_object)
             values["error_message"] = _objects(self._last_error)

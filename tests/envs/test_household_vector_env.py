@@ -144,10 +144,11 @@ def first_of_each_task_type(suite: str, per_type: int) -> list[Task]:
     return [task for kind in chosen.values() for task in kind]
 
 
-@pytest.mark.parametrize("suite, per_type", [("smoke", 2), ("valid_unseen", 1)])
+@pytest.mark.parametrize("suite, per_type", [("smoke", 2), ("valid_unseen", 1), ("injection_test", 1)])
 def test_expert_episodes_of_packaged_suites_replay_identically(suite, per_type):
     """Each world plays its task's expert episode (it ends with Stop, rewarded), the next
-    step resets it to the same task, and it plays the episode again."""
+    step resets it to the same task, and it plays the episode again (injection_test's
+    worlds have text on what the agent sees from its start)."""
     tasks = first_of_each_task_type(suite, per_type)
     runs = expert_actions(tasks)
     n = len(tasks)
@@ -157,7 +158,9 @@ def test_expert_episodes_of_packaged_suites_replay_identically(suite, per_type):
     longest = max(map(len, plans))
     plans = [plan + ["RotateRight"] * (longest - len(plan)) for plan in plans]
     rewarded = np.zeros(n, int)
-    vector.reset(seed=0), scalar.reset(seed=0)
+    _, info = vector.reset(seed=0)
+    scalar.reset(seed=0)
+    assert all(bool(texts) == bool(task.texts) for texts, task in zip(info["visible_text"], tasks))
     for t in range(longest):
         actions = [plan[t] for plan in plans]
         result = vector.step(actions)
