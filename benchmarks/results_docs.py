@@ -48,9 +48,9 @@ PAGES = {
         ["rl_scratch", "rl_vs_imitation", "rl_options", "rl_before_loop_escape", "rl_floorplans_before_loop_escape",
          "rl_throughput"]),
     "constraints.md": (
-        "Constraints and household rules", "Tasks that must be done within constraints, read from their words, "
-        "and under an operator's household rules: each planner with the expert, beside the same tasks without "
-        "constraints.",
+        "Constraints, household rules and text in the world", "Tasks that must be done within constraints, read "
+        "from their words, under an operator's household rules, and with injected instructions written on things "
+        "in the room: each planner with the expert, beside the same tasks without constraints or text.",
         ["constraints", "constraints_by_kind", "household_rules"]),
     "viewer.md": (
         "Viewer", "Latency and streaming rates of the web viewer.",
