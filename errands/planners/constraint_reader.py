@@ -2,53 +2,201 @@
 open the microwave." -> the task part ("Put an apple in the fridge.") and
 ForbiddenAction(OpenObject, Microwave).
 
-The instruction is cut into clauses (sentences; within one, at "but", "and" before a cue
-word, "without"). Each clause after the first is tried against one reader per kind (a
-small table of patterns below, first match wins); object names are found with the goal
-interpreter's lexicon (synonyms, everyday names, typos) and grounded in the scene's types
-when they are given. A clause read as a constraint leaves the task text; a clause that
-looks like one (a negation, "at most", "before") but cannot be read stays in the task text
-and is reported as `unread`: a constraint is never guessed. The first clause is the goal
-unless it is a constraint through and through ("Never open the fridge.").
+The instruction is cut into sentences and each sentence into clauses (at commas, "and",
+"but", before "without" and before a budget such as "in under 40 moves"; not inside "A
+first, and only then B", "you can do it once and that's it" or after a leading "Before
+you ...,"). Each clause is tried against one reader per kind (a table of patterns each,
+first match wins). Object names are found with the goal interpreter's lexicon
+(synonyms, everyday names, typos) and grounded in the scene's types when they are given;
+a name that could be several things is the one the instruction names elsewhere ("the
+lamp" after "the floor lamp"), "the can" is the watering can named before, and "it" is
+the one thing the clause just before names ("the vase is old, don't touch it") or else
+the one object the task handles that fits ("Put the soap on the toilet. Pick it up only
+once."). A clause read as a constraint leaves the task text; a clause that looks like
+one (a negation, "at most", "before") but cannot be read stays in the task text and is
+reported as `unread`: a constraint is never guessed. The first clause is the goal unless
+it starts as a constraint does ("Never open the fridge", "Without going near the sink,
+...", "Before you open the fridge, pick up the cup").
+
+The annotators' conventions, followed here: a budget "under N" or "less than N" allows
+N - 1; a state kept "the whole time" ("keep the fridge shut", "the TV stays off") forbids
+the action that would change it, a state "left" or wanted "at the end" is an end state;
+a region is around the fixture (the sink, not its basin), a placement is in the basin;
+turning on the stove turns its knob.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..envs.actions import INTERACTION_ACTIONS
 from ..envs.household.object_types import OBJECT_TYPES
 from ..envs.tasks.constraints import (ActionCount, Constraint, EndPlacement, EndState, Event, FailureBudget,
                                       ForbiddenAction, ForbiddenObject, ForbiddenRegion, Ordering, StepBudget)
 from ..envs.tasks.instructions import type_words
-from .interpreter.lexicon import find_mentions, tokenize
+from .interpreter.lexicon import find_mentions, names, tokenize
 
-NUMBERS = {"no": 0, "zero": 0, "one": 1, "a": 1, "an": 1, "single": 1, "once": 1, "two": 2, "twice": 2,
-           "three": 3, "thrice": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-NUMBER = r"(\d+|no|zero|one|a|an|single|two|three|four|five|six|seven|eight|nine|ten)"
-TIMES = r"(once|twice|thrice|\d+ times|one time|two times|three times|four times|five times)"
-NEG = r"(?:don'?t|do not|never|please don'?t|avoid|you (?:may|must|should) not|you can'?t|no)"
-# Verbs as people say them -> the primitive action or skill they name (longest first).
-VERBS = [("switch on", "ToggleObjectOn"), ("turn on", "ToggleObjectOn"), ("switch off", "ToggleObjectOff"),
-         ("turn off", "ToggleObjectOff"), ("pick up", "PickupObject"), ("picked up", "PickupObject"),
-         ("picking up", "PickupObject"), ("switched on", "ToggleObjectOn"), ("turned on", "ToggleObjectOn"),
-         ("switching on", "ToggleObjectOn"), ("turning on", "ToggleObjectOn"), ("switched off", "ToggleObjectOff"),
-         ("turned off", "ToggleObjectOff"), ("go to", "GotoLocation"), ("gone to", "GotoLocation"),
-         ("put something", "PutObject"), ("put anything", "PutObject"), ("put", "PutObject"),
-         ("open", "OpenObject"), ("opened", "OpenObject"), ("opening", "OpenObject"), ("close", "CloseObject"),
-         ("closed", "CloseObject"), ("closing", "CloseObject"), ("shut", "CloseObject"),
-         ("grab", "PickupObject"), ("grabbed", "PickupObject"), ("take", "PickupObject"), ("taken", "PickupObject"),
-         ("taking", "PickupObject"), ("touch", "ForbiddenObject"), ("touching", "ForbiddenObject"),
-         ("slice", "SliceObject"), ("sliced", "SliceObject"), ("slicing", "SliceObject"), ("cut", "SliceObject"),
-         ("cutting", "SliceObject"), ("wash", "CleanObject"), ("washed", "CleanObject"), ("rinse", "CleanObject"),
-         ("rinsed", "CleanObject"), ("clean", "CleanObject"), ("cleaned", "CleanObject"), ("heat", "HeatObject"),
-         ("heated", "HeatObject"), ("warm", "HeatObject"), ("cool", "CoolObject"), ("cooled", "CoolObject"),
-         ("chill", "CoolObject"), ("chilled", "CoolObject")]
-VERB = "(" + "|".join(re.escape(v) for v, _ in sorted(VERBS, key=lambda v: -len(v[0]))) + ")"
-ACTION_OF = dict(VERBS)
-STATES = {"closed": "closed", "shut": "closed", "open": "open", "opened": "open", "off": "off", "on": "on"}
-CUES = re.compile(r"\b(don'?t|do not|never|avoid|without|at most|no more than|more than|fewer than|under|within|"
-                  r"before|after|only|stay|keep|leave|make sure|must|mistakes?|fail)\b")
+# --- numbers ------------------------------------------------------------------------------------
+
+UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+         "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBERS = {**{w: i for i, w in enumerate(UNITS)}, **TENS, "no": 0, "a": 1, "an": 1, "single": 1, "a single": 1,
+           "once": 1, "twice": 2, "thrice": 3, "hundred": 100, "a hundred": 100, "one hundred": 100}
+NUMBER = (r"(\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
+          r"seven|eight|nine))?|(?:a |one )?hundred|" + "|".join(UNITS[::-1]) + r"|no|a single|single|an|a)")
+TIMES = rf"(once(?!\s+(?:you|the|it|that|a|an|we|i|everything|all)\b)|twice|thrice|(?:a single|the one|one|{NUMBER}) times?|just the once)"
+
+
+def _count(text: str) -> int | None:
+    text = re.sub(r"\b(?:just the|the|times?)\b", " ", text).strip()
+    if text.isdigit():
+        return int(text)
+    if text in NUMBERS:
+        return NUMBERS[text]
+    tens, _, unit = text.replace("-", " ").partition(" ")
+    return TENS[tens] + UNITS.index(unit) if tens in TENS and unit in UNITS[1:10] else None
+
+
+# --- verbs ---------------------------------------------------------------------------------------
+
+# How people say each action: base verbs, the particles they take ("pick the knife up";
+# a toggle's particle says on or off) and whether one is needed.
+VERB_TABLE = [
+    ("pick", ("up",), True, "PickupObject"), ("grab take lift touch", (), False, "PickupObject"),
+    ("turn switch flip", ("on", "off"), True, None), ("light run start", (), False, "ToggleObjectOn"),
+    ("open", ("up",), False, "OpenObject"), ("close shut", ("up",), False, "CloseObject"),
+    ("put place set drop lay stick", ("down",), False, "PutObject"),
+    ("slice cut chop", ("up",), False, "SliceObject"), ("wash rinse clean scrub", ("off", "out"), False, "CleanObject"),
+    ("heat warm cook", ("up",), False, "HeatObject"), ("cool chill", ("down",), False, "CoolObject"),
+    ("go walk head", ("over to", "up to", "to"), True, "GotoLocation"),
+]
+IRREGULAR = {"take": ["took", "taken"], "run": ["ran"], "light": ["lit"], "lay": ["laid"], "stick": ["stuck"],
+             "go": ["went", "gone"]}  # past forms; the last is the participle
+UNCHANGED = {"shut", "cut", "put", "set"}  # their past is the verb itself
+DOUBLED = {"grab", "drop", "chop", "shut", "cut", "put", "set", "run", "flip", "scrub"}
+
+
+def _forms(base: str) -> tuple[list[str], list[str]]:
+    """(every form, the past participles) of a verb."""
+    ing = base + base[-1] + "ing" if base in DOUBLED else base[:-1] + "ing" if base.endswith("e") else base + "ing"
+    past = base if base in UNCHANGED else base + base[-1] + "ed" if base in DOUBLED else \
+        base + "d" if base.endswith("e") else base + "ed"
+    pasts = IRREGULAR.get(base, [past])
+    third = base + ("es" if base.endswith(("sh", "ch", "x", "s", "o")) else "s")
+    return list(dict.fromkeys([base, third, ing, *pasts])), [pasts[-1]]
+
+
+@dataclass(frozen=True)
+class _Verb:
+    forms: tuple[str, ...]
+    participles: tuple[str, ...]
+    particles: tuple[str, ...]
+    needs_particle: bool
+    action: str | None
+
+    def action_for(self, particle: str | None) -> str:
+        if self.action is None:
+            return "ToggleObjectOn" if particle == "on" else "ToggleObjectOff"
+        return self.action
+
+
+VERBS = [_Verb(*map(tuple, _forms(base)), particles, needs, action)
+         for bases, particles, needs, action in VERB_TABLE for base in bases.split()]
+VERB_OF = {form: verb for verb in VERBS for form in verb.forms}
+VERB_RE = re.compile(r"\b(" + "|".join(sorted(VERB_OF, key=len, reverse=True)) + r")\b")
+PARTICIPLE_OF = {p: verb for verb in VERBS for p in verb.participles}
+PARTICIPLE = "(" + "|".join(sorted(PARTICIPLE_OF, key=len, reverse=True)) + ")"
+
+# --- shared phrases ------------------------------------------------------------------------------
+
+NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|shouldn't|should not|can't|cannot|"
+       r"can not|may not|"
+       r"won't|avoid|try not to|try to avoid|be sure not to|make sure (?:not to|you don't|you never)|"
+       r"i don't want you to|under no circumstances(?: should| may| can| will)?"
+       r"(?: you)?|at no point(?: should| may| can| will)?(?: you)?|no|not|without|nobody|no one)\s+"
+       r"(?:you dare\s+|ever\s+|even\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
+STEPS = r"(?:steps|moves|actions|step|move|action)"
+FAILS = (r"(?:failed (?:actions?|moves?|attempts?|steps?|tries)|failures?|mistakes?|errors?|slip-?ups?|screw-?ups?|"
+         r"fails|blunders?|fumbles?)")
+FAIL_VERB = r"(?:fail|mess up|mess it up|screw up|screw it up|slip up|make (?:a )?mistakes?|goof)"
+STATE = r"(closed|shut|open|opened|off|on)"
+STATE_OF = {"closed": "closed", "shut": "closed", "open": "open", "opened": "open", "off": "off", "on": "on"}
+# the action that would change a state kept the whole time
+CHANGE_OF = {"closed": "OpenObject", "open": "CloseObject", "off": "ToggleObjectOn", "on": "ToggleObjectOff"}
+OPPOSITE = {"closed": "open", "open": "closed", "off": "on", "on": "off"}
+END = (r"(?:at the end|in the end|by the end|when (?:you(?:'re| are)?|you've|you have) (?:done|finished|through)|"
+       r"when you (?:finish|leave|walk away|are done|go)|when done|when finished|once you(?:'re| are)? (?:done|finished)|"
+       r"by the time you(?:'re| are)? (?:done|finished)|afterwards?|after|before you (?:go|leave)|at the finish)")
+PREP = r"(?:in|into|on|onto|inside|in to)"
+REALLY = r"(?:(?:really|actually|definitely|still|safely)\s+)?"
+SUBJECT_BE = r"(?:is|are|gets?|stays?|remains?|has been|have been|should be|must be|will be)"
+# a state word, not the start of a place ("leave it on the table")
+STATE_END = r"(?!\s+(?:(?:the|a|an|my|your|that|this)\s+(?!whole\b|entire\b)|it\b|top\b|of\b|to\b|there\b))"
+
+
+def _fits(wanted, type_name: str) -> bool:
+    return wanted is None or wanted(type_name)
+
+
+def _pickupable(t: str) -> bool:
+    return OBJECT_TYPES[t].pickupable
+
+
+def _fixed(t: str) -> bool:
+    return not OBJECT_TYPES[t].pickupable
+
+
+def _receptacle(t: str) -> bool:
+    return OBJECT_TYPES[t].receptacle
+
+
+def _receptacle_for(obj: str):
+    """A receptacle that takes `obj` (a sink's basin before the sink, as ALFRED's agents put things there)."""
+    def wanted(t: str) -> bool:
+        return _receptacle(t) and obj in OBJECT_TYPES[t].accepts
+    wanted.receptacle = True
+    return wanted
+
+
+_receptacle.receptacle = True
+
+
+def _openable(t: str) -> bool:
+    return OBJECT_TYPES[t].openable
+
+
+def _toggleable(t: str) -> bool:
+    return OBJECT_TYPES[t].toggleable or t in CONTROLS
+
+
+def _sliceable(t: str) -> bool:
+    return OBJECT_TYPES[_unsliced(t)].sliceable
+
+
+def _unsliced(t: str) -> str:
+    base = t.removesuffix("Sliced")
+    return base if base in OBJECT_TYPES else t
+
+
+# What each action's object must be; the control a fixture is switched with.
+WANTED = {"PickupObject": _pickupable, "PutObject": _receptacle, "OpenObject": _openable, "CloseObject": _openable,
+          "ToggleObjectOn": _toggleable, "ToggleObjectOff": _toggleable, "SliceObject": _sliceable,
+          "CleanObject": _pickupable, "HeatObject": _pickupable, "CoolObject": _pickupable, "GotoLocation": None}
+CONTROLS = {"StoveBurner": "StoveKnob"}
+# What people name by what it gives ("run the water"): the constraint reader's own names.
+READER_NAMES = {"water": "Faucet"}
+PRONOUNS = {"it", "them", "they", "there", "one"}
+DETERMINERS = {"the", "that", "this", "those", "these", "my", "your", "our", "any"}
+
+
+def _action_type(action: str, type_name: str, text: str) -> str:
+    """The type an action on the named thing acts on: the knob of "the stove" (not of a
+    "stove burner" said by its own name), the whole of a sliced thing one slices."""
+    if action in ("ToggleObjectOn", "ToggleObjectOff") and type_words(type_name) not in text:
+        return CONTROLS.get(type_name, type_name)
+    return _unsliced(type_name) if action == "SliceObject" else type_name
 
 
 @dataclass(frozen=True)
@@ -63,253 +211,584 @@ class ConstraintReading:
                 "clauses": list(self.clauses), "unread": list(self.unread)}
 
 
+CUES = re.compile(r"\b(don't|do not|never|avoid|without|at most|no more|more than|fewer than|less than|under|within|"
+                  r"before|after|only|stay|stays|keep|leave|make sure|must|mustn't|shouldn't|should not|mistakes?|"
+                  r"fail|mess|max|tops|allowed|no|nothing|none|nobody|hands off|off limits|ensure)\b")
+OPENER = re.compile(rf"^(?:{NEG}|before\b|only (?:once|after|when|if)\b|stay\b|keep\b|steer\b|use at most|"
+                    r"take no more|make at most|leave no|allow yourself|nothing\b|none\b|nobody\b)|\bonly (?:then|after)\b")
+
+
 def read_constraints(instruction: str, object_types=None, first_is_goal: bool = True) -> ConstraintReading:
     """The constraints the instruction says, and the instruction without them; with
     `first_is_goal=False` (a household rule's words) every clause may be a constraint."""
     if not isinstance(instruction, str):
         raise ValueError(f"an instruction must be text, got {type(instruction).__name__}")
-    known = set(object_types) if object_types else None
-    kept, constraints, clauses, unread = [], [], [], []
-    for index, clause in enumerate(split_clauses(instruction)):
-        words = _normal(clause)
-        may_be = index > 0 or not first_is_goal or _is_pure_constraint(words)
-        found = _read_clause(words, known) if may_be else None
+    clauses = _clauses(instruction)
+    context = _Names(clauses, set(object_types) if object_types else None)
+    constraints, read, unread = [], [], []
+    for index, clause in enumerate(clauses):
+        context.at = index
+        if index > 0 or not first_is_goal or OPENER.search(clause.words):
+            found = _read_clause(clause.words, context)
+        else:
+            found = None
         if found:
             constraints.extend(found)
-            clauses.append(clause.strip(" ,;"))
-        else:
-            if index > 0 and CUES.search(words):
-                unread.append(clause.strip(" ,;"))
-            kept.append(clause)
-    task_text = _join(kept) if clauses else instruction
-    return ConstraintReading(task_text, tuple(dict.fromkeys(constraints)), tuple(clauses), tuple(unread))
+            clause.read = True
+            read.append(clause.written)
+        elif index > 0 and CUES.search(clause.words):
+            unread.append(clause.written)
+    for index in context.topics:  # "the vase is old, don't touch it": the first clause says what "it" is
+        if not clauses[index].read and index > 0 and not VERB_RE.match(clauses[index].words):
+            clauses[index].read = True
+    kept = [c for c in clauses if not c.read]
+    task_text = instruction if not kept or len(kept) == len(clauses) else _join(kept, clauses)
+    return ConstraintReading(task_text, tuple(dict.fromkeys(constraints)), tuple(read), tuple(unread))
 
 
 # --- clauses ----------------------------------------------------------------------------------
 
-SPLIT = re.compile(r"(?<=[.!?;])\s+|,?\s+\bbut\b\s+|,\s*(?=(?:and\s+)?(?:please\s+)?(?:don'?t|do not|never|make sure|"
-                   r"leave|keep|stay|only|use at most|take no more|finish within|allow yourself)\b)|"
-                   r"\s+(?=without\b)|\s+and\s+(?=(?:please\s+)?(?:don'?t|do not|never)\b)", re.IGNORECASE)
+@dataclass
+class _Clause:
+    text: str  # as written, without the separator before it and its sentence's end
+    sep: str  # what came before it: a separator (", and ") or the end of the sentence before
+    sentence: int
+    end: str = ""  # its sentence's end (". "), on the last clause of a sentence
+    words: str = ""
+    read: bool = False
+    leads: bool = False  # a leading "Before you ...," that the next clause completes
+
+    @property
+    def written(self) -> str:
+        return (self.text + self.end.strip()).strip(" ,;")
+
+
+SENTENCE = re.compile(r"(?<=[.!?;])(?<!\d\.)\s+")  # not after "1."
+BOUNDARY = re.compile(
+    r"\s*,\s*(?:(?:and|but|or)\s+)?(?!\s*(?:and\s+)?only\s+(?:then|after|once|when)\b|\s*not\b|\s*(?:tops|"
+    r"max(?:imum)?|at (?:the )?most|no more|or (?:less|fewer)|ok(?:ay)?|please)\b[\s.!?]*$)"
+    r"|\s+(?:and|but)\s+(?!(?:only\s+)?(?:then|after that|afterwards)\b|that's it\b|that is it\b)"
+    r"|\s+(?=without\b)"
+    rf"|\s+(?=(?:in|within|using|taking)\s+(?:under\s+|less than\s+|fewer than\s+|no more than\s+|at most\s+)?"
+    rf"{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b))", re.IGNORECASE)
+FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|remember|just|always|whatever you do|"
+                    r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|oh and|do it|"
+                    r"do this|get it done|get it all done|get this done|finish|finish it|finish up|complete it|"
+                    r"do the whole thing|do all this|the whole thing)\b[\s,]*)+")
+SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|after)\b")
+
+
+def _clauses(text: str) -> list[_Clause]:
+    clauses: list[_Clause] = []
+    for sentence, body in enumerate(b for b in SENTENCE.split(text.strip()) if b.strip(" .!?;")):
+        core = body.rstrip(".!?; ")
+        start, pieces, sep = 0, [], " " if clauses else ""
+        for cut in BOUNDARY.finditer(core):
+            if cut.start() > start:
+                pieces.append(_Clause(core[start:cut.start()], sep, sentence, words=_normal(core[start:cut.start()])))
+                sep, start = cut.group(0), cut.end()
+        pieces.append(_Clause(core[start:], sep, sentence, words=_normal(core[start:])))
+        pieces = _merge([p for p in pieces if p.text.strip(" ,")])
+        if pieces:
+            pieces[-1].end = body[len(core):]
+            clauses.extend(pieces)
+    return clauses
+
+
+def _merge(clauses: list[_Clause]) -> list[_Clause]:
+    """Fillers ("and please,", "do it") join the clause after them (the one before, at the
+    end); a leading "Before you ...," or "When you finish," joins the clause it leads."""
+    out: list[_Clause] = []
+    for clause in clauses:
+        if out and (not out[-1].words or (out[-1].leads and re.fullmatch(r"\s*,\s*", clause.sep))):
+            out[-1] = _joined(out[-1], clause)
+        else:
+            clause.leads = bool(SUBORDINATE.match(clause.words))
+            out.append(clause)
+    if len(out) > 1 and not out[-1].words:
+        out[-2:] = [_joined(out[-2], out[-1])]
+    return out
+
+
+def _joined(first: _Clause, second: _Clause) -> _Clause:
+    text = first.text + second.sep + second.text
+    return _Clause(text, first.sep, first.sentence, words=_normal(text))
 
 
 def split_clauses(text: str) -> list[str]:
-    return [part for part in SPLIT.split(text.strip()) if part and part.strip(" ,.;")]
+    return [c.text for c in _clauses(text)]
 
 
-def _join(clauses: list[str]) -> str:
-    text = " ".join(c.strip(" ,;") for c in clauses).strip()
-    if text and text[-1] not in ".!?":
-        text += "."
-    return text
+def _join(kept: list[_Clause], clauses: list[_Clause]) -> str:
+    out = ""
+    previous = None
+    for clause in kept:
+        if not out:
+            out = clause.text.strip()
+            if clause is not clauses[0]:
+                out = out[:1].upper() + out[1:]
+        elif clause.sentence != previous.sentence:
+            out += (previous.end.strip() or _sentence_end(previous, clauses) or ".") + " " + clause.text.strip()
+        else:
+            out += clause.sep + clause.text.strip()
+        previous = clause
+    return out.rstrip(" ,;") + (previous.end.strip() or _sentence_end(previous, clauses) or ".")
+
+
+def _sentence_end(clause: _Clause, clauses: list[_Clause]) -> str:
+    return next((c.end.strip() for c in clauses if c.sentence == clause.sentence and c.end.strip()), "")
 
 
 def _normal(clause: str) -> str:
-    text = clause.lower().replace("’", "'")
-    text = re.sub(r"^(?:and|also|oh|please|then|plus|p\.?s\.?)[\s,]+", "", text.strip(" ,.;!?"))
-    text = re.sub(r"^(?:and|also|please|always)[\s,]+", "", text)
-    return re.sub(r"\s+", " ", text)
-
-
-def _is_pure_constraint(words: str) -> bool:
-    """A first clause that is only a constraint ("Never open the fridge")."""
-    return bool(re.match(rf"^(?:{NEG}|use at most|take no more|make at most|leave no|stay|keep)\b", words))
+    text = clause.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"\b(don|doesn|didn|isn|aren|wasn|weren|shouldn|wouldn|couldn|mustn|won|can|haven|hasn)t\b",
+                  r"\1't", text)
+    text = re.sub(r"\b(it|that|there|what|who|he|she)'s\b", r"\1 is", text)
+    text = re.sub(r"(\w)'s\s+(?=(?:not|been|still|all|closed|shut|open|opened|off|on|in|inside|left|done)\b)", r"\1 is ",
+                  text)  # "the door's shut"
+    text = re.sub(r"(\w)'s\b", r"\1", text)  # "the lamp's switch": the lamp
+    text = re.sub(r"\b(more|less|fewer|rather) then\b", r"\1 than", text)
+    text = re.sub(r"[^\w',\- ]+", " ", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,")
+    text = FILLER.sub("", text)
+    text = re.sub(r"[\s,]*\b(?:please|thanks|thank you|ok|okay)$", "", text)
+    return text.strip(" ,")
 
 
 # --- names -------------------------------------------------------------------------------------
 
-def _types_in(text: str, known, wanted=None) -> list[str]:
-    """The object types named in the text, in order: per name, the first of the types it can
-    name that is in the scene (when its types are known) and that `wanted(type)` accepts;
-    "sliced" beside a name names the slices ("the bread sliced", "a sliced apple")."""
-    words = tokenize(text)
-    out = []
-    for mention in find_mentions(words):
-        near = set(words[max(mention.start - 2, 0):mention.start] + words[mention.end:mention.end + 1])
-        # the type whose own name was said first ("chair": Chair before ArmChair), and a basin
-        # before its sink or tub (ALFRED's agents put things in, and stand by, the SinkBasin)
-        types = sorted(mention.types, key=lambda t: (type_words(t) != " ".join(words[mention.start:mention.end]),))
-        types = [t + "Basin" for t in types if t + "Basin" in OBJECT_TYPES] + types
-        if near & {"sliced", "slice", "slices"}:
-            types = [OBJECT_TYPES[t].sliced_name for t in types if OBJECT_TYPES[t].sliceable] or types
-        if known is not None:
-            types = [t for t in types if t in known or t.removesuffix("Sliced") in known]
-        types = [t for t in types if wanted is None or wanted(t)] or types
-        if types:
-            out.append(types[0])
-    return out
+def _base(t: str) -> str:
+    return _unsliced(t).removesuffix("Basin") if t.endswith("Basin") and t[:-5] in OBJECT_TYPES else _unsliced(t)
 
 
-def _one_type(text: str, known, wanted=None) -> str | None:
-    types = _types_in(text, known, wanted)
-    return types[0] if types else None
+@dataclass
+class _Names:
+    """The names of one instruction's clauses (see the module docstring)."""
+
+    clauses: list[_Clause]
+    known: set | None
+    at: int = 0  # the clause being read
+    topics: set = field(default_factory=set)  # clauses that said what a later "it" is
+
+    def __post_init__(self):
+        self.mentions = [self._mentions(c.words) for c in self.clauses]
+        self.named = set()  # the things named without doubt: their types without "Sliced" or "Basin"
+        full = set()
+        for mentions in self.mentions:
+            for _, _, _, candidates in mentions:
+                if len({_base(t) for t in candidates}) == 1:
+                    self.named.add(_base(candidates[0]))
+                    full.update(candidates)
+        self.short = {}  # "the can": the watering can named before
+        for key, types in names().items():
+            for t in set(types) & full:
+                if len(key) > 1:
+                    self.short.setdefault(key[-1], set()).add(t)
+        for t in full:
+            if t.endswith("Sliced"):
+                for word in ("slice", "slices", "piece", "pieces"):
+                    self.short.setdefault(word, set()).add(t)
+
+    def _mentions(self, text: str) -> list[tuple[int, int, str, list[str]]]:
+        """(first word, one past the last, the words said, candidate types) of every name."""
+        words = tokenize(text)
+        out = []
+        for m in find_mentions(words):
+            said = " ".join(words[m.start:m.end])
+            near = set(words[max(m.start - 2, 0):m.start] + words[m.end:m.end + 1])
+            types = sorted(m.types, key=lambda t: type_words(t) != said)
+            types += [p for t in types for p in (t + "Basin", t.removesuffix("Basin")) if p in OBJECT_TYPES]
+            if near & {"sliced", "slice", "slices"}:
+                types = [OBJECT_TYPES[t].sliced_name for t in types if OBJECT_TYPES[t].sliceable] or types
+            types = list(dict.fromkeys(types))
+            if self.known is not None:
+                types = [t for t in types if t in self.known or _unsliced(t) in self.known]
+            if types:
+                out.append((m.start, m.end, said, types))
+        covered = {i for start, end, _, _ in out for i in range(start, end)}
+        out += [(i, i + 1, w, [READER_NAMES[w]]) for i, w in enumerate(words) if w in READER_NAMES and i not in covered]
+        return sorted(out)
+
+    def _best(self, said: str, candidates: list[str], wanted) -> str:
+        basin_first = "basin" in said or getattr(wanted, "receptacle", False)
+
+        def rank(item):
+            index, t = item
+            return (not _fits(wanted, t), _base(t) not in self.named,
+                    t.endswith("Basin") != basin_first if t.endswith("Basin") or t + "Basin" in OBJECT_TYPES else 0,
+                    index)
+        return min(enumerate(candidates), key=rank)[1]
+
+    def types(self, text: str, wanted=None) -> list[str]:
+        """The things the text names, in order: names, short names, "it"."""
+        words = tokenize(text)
+        mentions = self._mentions(text)
+        found = [(start, self._best(said, candidates, wanted)) for start, _, said, candidates in mentions]
+        covered = {i for start, end, _, _ in mentions for i in range(start, end)}
+        for i, word in enumerate(words):
+            before = words[i - 1] if i > 0 else ""
+            if i in covered:
+                continue
+            if word in PRONOUNS and (word != "one" or before in ("that", "this")):
+                t = self.antecedent(wanted, place=word == "there")
+            elif word in self.short and before in DETERMINERS and len(self.short[word]) == 1:
+                t = next(iter(self.short[word]))
+            else:
+                continue
+            if t:
+                found.append((i, t))
+        return [t for _, t in sorted(found)]
+
+    def one(self, text: str, wanted=None) -> str | None:
+        types = self.types(text, wanted)
+        return types[0] if types else None
+
+    def antecedent(self, wanted=None, place: bool = False) -> str | None:
+        """What "it" stands for: the one thing the clause just before (in the sentence) names,
+        else the one object the task handles, nearest first, that `wanted` accepts."""
+        i = self.at
+        if i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and len(self.mentions[i - 1]) == 1:
+            _, _, said, candidates = self.mentions[i - 1][0]
+            t = self._best(said, candidates, wanted)
+            if _fits(wanted, t):
+                self.topics.add(i - 1)
+                return t
+        if place:
+            return None
+        for j in range(i - 1, -1, -1):
+            found = {self._best(s, c, lambda t: _pickupable(t) and _fits(wanted, t)) for _, _, s, c in self.mentions[j]}
+            found = {t for t in found if _pickupable(t) and _fits(wanted, t)}
+            if found:
+                return found.pop() if len(found) == 1 else None
+        return None
 
 
-def _fixed(type_name: str) -> bool:
-    return not OBJECT_TYPES[type_name].pickupable
+# --- events ------------------------------------------------------------------------------------
+
+def _event(text: str, names: _Names) -> Event | None:
+    """The action a phrase says and its object: "pick up the knife", "the mug has been
+    washed", "the lamp goes on", "the card is in the box", "have the can in your hand"."""
+    text = text.strip(" ,")
+    m = re.search(r"\b(?:have|has|had|having|get|gets|got|getting|hold|holds|holding)\s+(.+?)\s+in\s+"
+                  r"(?:your |my |their |one |both )?hands?\b", text)
+    if m:
+        return _make_event("PickupObject", m.group(1), names)
+    m = re.search(r"\b(?:do|doing|did|done|finish|finishing)\s+(?:the|your|all the|any)\s+(slicing|cutting|chopping|"
+                  r"washing|rinsing|cleaning|heating|warming|cooling|chilling)\b", text)
+    if m:
+        return _make_event(VERB_OF[m.group(1)].action, "it", names)
+    m = re.match(r"^(.+?)\s+(?:goes|go|comes|come|gets|get|is|are|has been|have been|was|be|been)\s+(?:turned\s+|"
+                 rf"switched\s+|flipped\s+)?(on|off)\b{STATE_END}", text)
+    if m:
+        return _make_event("ToggleObjectOn" if m.group(2) == "on" else "ToggleObjectOff", m.group(1), names)
+    m = re.match(rf"^(.+?)\s+(?:goes|go|gets put|get put|is put|has been put|has been placed|is placed|"
+                 rf"(?:has|have|needs?|ought) to be|must be|should be|is|are|gets|get)\s+{PREP}\s+(.+)$", text)
+    if m and not VERB_RE.match(m.group(1)):
+        return _make_event("PutObject", m.group(2), names)
+    m = re.match(rf"^(.+?)\s+(?:(?:should|must|can|may|will|has to|have to|needs to|need to)\s+)?(?:only\s+)?"
+                 rf"(?:is|are|has been|have been|gets|get|got|was|were|be|been|being)\s+(?:\w+ly\s+)?{PARTICIPLE}\b"
+                 r"(?:\s+(on|off|up))?", text)
+    if m and not VERB_RE.match(m.group(1)):
+        verb = PARTICIPLE_OF[m.group(2)]
+        if not verb.needs_particle or m.group(3) in verb.particles:
+            return _make_event(verb.action_for(m.group(3)), m.group(1), names)
+    for verb_match in VERB_RE.finditer(text):
+        verb = VERB_OF[verb_match.group(1)]
+        rest = text[verb_match.end():]
+        particle, obj = _particle(verb, rest)
+        if particle is None and verb.needs_particle:
+            continue
+        action = verb.action_for(particle)
+        if action == "PutObject":  # its object is where it is put
+            place = re.search(rf"\b{PREP}\s+(.+)$", rest)
+            if not place:
+                continue
+            obj = place.group(1)
+        event = _make_event(action, obj, names)
+        if event:
+            return event
+    return None
 
 
-def _receptacle(type_name: str) -> bool:
-    return OBJECT_TYPES[type_name].receptacle
+def _particle(verb: _Verb, rest: str) -> tuple[str | None, str]:
+    """The verb's particle, right after it ("turn on the lamp") or after its object ("turn
+    the lamp on"), and the object's words."""
+    for particle in verb.particles:
+        m = re.match(rf"^\s+{particle}\b(.*)$", rest)
+        if m:
+            return particle, m.group(1)
+    for particle in verb.particles:
+        m = re.search(rf"^((?:\s+\S+){{1,5}}?)\s+{particle}\b{STATE_END if particle in ('on', 'off') else ''}", rest)
+        if m:
+            return particle, m.group(1)
+    return None, rest
 
 
-def _count(word: str) -> int | None:
-    word = word.strip().removesuffix(" times").removesuffix(" time")
-    return int(word) if word.isdigit() else NUMBERS.get(word)
+def _make_event(action: str, text: str, names: _Names) -> Event | None:
+    type_name = names.one(text, WANTED[action])
+    if type_name is None or not _fits(WANTED[action], type_name):
+        return None
+    return Event(action, _action_type(action, type_name, text))
 
 
 # --- one reader per kind -------------------------------------------------------------------------
 
-def _step_budget(c: str, known):
-    m = re.search(rf"\b(?:at most|no more than|within|in under|under|fewer than|less than|in less than|"
-                  rf"in fewer than|maximum of|max|a budget of)\s+{NUMBER}\s+(?:steps|moves|actions)\b(?!\s+(?:of|from|away))", c)
-    if m and "fail" not in c:
-        return [StepBudget(_count(m.group(1)))]
-    return None
-
-
-def _failure_budget(c: str, known):
-    if re.search(r"\b(?:make no|no|without any|without|zero)\s+(?:failed actions?|mistakes|errors|failures)\b", c) \
-            or re.search(r"\b(?:don'?t|never|do not)\s+fail\s+(?:a single|an|any)\b", c):
-        return [FailureBudget(0)]
-    m = re.search(rf"\b(?:at most|no more than|fewer than|up to|only)\s+{NUMBER}\s+(?:failed actions?|mistakes?|"
-                  rf"errors?|failures?|failed attempts?)\b", c)
-    if m:
-        n = _count(m.group(1))
-        return [FailureBudget(n - 1 if "fewer" in m.group(0) else n)]
-    m = re.search(rf"\b(?:don'?t|do not|never)\s+fail\s+more than\s+{TIMES}", c)
-    if m:
-        return [FailureBudget(_count(m.group(1)))]
-    return None
-
-
-def _event(text: str, known) -> Event | None:
-    m = re.search(rf"\b{VERB}\b(.*)", text)
-    if not m:
-        return None
-    action = ACTION_OF[m.group(1)]
-    if action == "ForbiddenObject":
-        return None
-    type_name = _one_type(m.group(2), known, _receptacle if action == "PutObject" else None)
-    return Event(action, type_name) if type_name else None
-
-
-def _count_constraint(c: str, known):
-    m = re.search(rf"\b(?:only\s+)?{VERB}\s+(.*?)\s*(?:at most|no more than|more than|only)?\s*{TIMES}\b", c)
-    if not m or not re.search(r"at most|no more than|more than|only", c):
-        return None
-    action = ACTION_OF[m.group(1)]
-    if action not in ("PickupObject", "PutObject", "OpenObject", "CloseObject", "ToggleObjectOn", "ToggleObjectOff",
-                      "SliceObject"):
-        return None
-    type_name = _one_type(m.group(2), known, _receptacle if action == "PutObject" else None)
-    n = _count(m.group(3))
-    return [ActionCount(action, type_name, n)] if type_name and n else None
-
-
-def _ordering(c: str, known):
-    m = re.search(r"^(?:only\s+)?(.+?)\s+only after (?:you(?:'ve| have)?\s+)?(.+)$", c) \
-        or re.search(r"^(?:only\s+)?(.+?)\s+(?:after|once) (?:you(?:'ve| have)?\s+)?(.+)$", c)
-    if m:
-        then, first = _event(m.group(1), known), _event(m.group(2), known)
-    else:
-        m = re.search(rf"^{NEG}\s+(.+?)\s+(?:before|until) (?:you(?:'ve| have)?\s+)?(.+)$", c)
+def _first(patterns, c: str):
+    for pattern, value in patterns:
+        m = re.search(pattern, c)
         if m:
-            then, first = _event(m.group(1), known), _event(m.group(2), known)
-        else:
-            m = re.search(r"^(?:first\s+|make sure (?:you|to)\s+)?(.+?)\s+before (?:you\s+)?(.+)$", c)
-            if not m:
-                return None
-            first, then = _event(m.group(1), known), _event(m.group(2), known)
-    if first and then and first != then:
-        return [Ordering(first, then)]
-    return None
+            return m, value
+    return None, None
 
 
-def _end_placement(c: str, known):
-    m = re.search(r"\b(?:leave no|make sure no|ensure no|(?:don'?t|do not|never) leave (?:a|an|any)|"
-                  r"nothing like a|no)\s+(.+?)\s+(?:is\s+|are\s+|stays?\s+|remains?\s+)?(?:in|on|inside)\s+(?:the\s+)?"
-                  r"(.+?)(?:\s+at the end|\s+when you(?:'re| are)? (?:done|finished)|\s+afterwards?)?$", c)
+STEP_PATTERNS = [  # (pattern, how many fewer than the number said are allowed)
+    (rf"\b(?:under|less than|fewer than|below)\s+{NUMBER}\s+{STEPS}\b", 1),
+    (rf"\b(?:at most|no more than|not more than|max(?:imum)?(?: of)?|up to|within|in|only|budget of|get|have|got|"
+     rf"allowed|allow yourself|take|use|using|taking)\s+{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b)", 0),
+    (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)\b", 0),
+]
+
+
+def _step_budget(c: str, names):
+    if re.search(r"\bfail", c):
+        return None
+    m, fewer = _first(STEP_PATTERNS, c)
+    n = _count(m.group(1)) if m else None
+    return [StepBudget(n - fewer)] if n else None
+
+
+FAILURE_PATTERNS = [  # (pattern, fewer); a pattern without a number allows none
+    (rf"\b(?:no|zero|not (?:a single|one|any)|without (?:any |a single )?|don't want (?:a single|any)|"
+     rf"never make (?:a|any))\s+(?:single\s+)?{FAILS}", None),
+    (rf"\b(?:don't|do not|never|try not to)\s+{FAIL_VERB}\s+(?:a single|an?|any|even once|at all)\b", None),
+    (rf"\b(?:fewer than|less than|under)\s+{NUMBER}\s+{FAILS}", 1),
+    (rf"\b(?:at most|no more than|not more than|up to|only|max(?:imum)?(?: of)?|allowed|allow yourself|get|have|"
+     rf"got|make|more than)\s+{NUMBER}\s+{FAILS}", 0),
+    (rf"\b{NUMBER}\s+{FAILS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)", 0),
+    (rf"\b{FAILS}\s+(?:to|at)\s+{NUMBER}\b", 0),
+    (rf"\b{FAIL_VERB}\s+(?:at most|no more than|more than)\s+{TIMES}", 0),
+]
+
+
+def _failure_budget(c: str, names):
+    m, fewer = _first(FAILURE_PATTERNS, c)
     if not m:
         return None
-    obj = _one_type(m.group(1), known)
-    rec = _one_type(m.group(2), known, lambda t: _receptacle(t) and (obj is None or obj in OBJECT_TYPES[t].accepts))
-    if obj and rec and obj != rec and OBJECT_TYPES[rec].receptacle:
-        return [EndPlacement(obj, rec, inside=False)]
+    if fewer is None:
+        return [FailureBudget(0)]
+    if m.group(0).startswith("more than") and not re.search(r"\b(?:don't|do not|never|not|no)\b", c[:m.start()] + " "):
+        return None
+    n = _count(m.group(1))
+    return [FailureBudget(n - fewer)] if n is not None and n - fewer >= 0 else None
+
+
+COUNT_PATTERNS = [(rf"\b(?:fewer|less) than\s+{TIMES}", 1), (rf"\b{TIMES}", 0)]
+LIMITS = r"\b(?:only|just|at most|no more than|more than|max(?:imum)?|tops|that is it|no more|limit)\b"
+
+
+def _count_constraint(c: str, names):
+    m, fewer = _first(COUNT_PATTERNS, c)
+    if not m or not re.search(LIMITS, c):
+        return None
+    event = _event(c[:m.start()] + " " + c[m.end():], names)
+    n = _count(m.group(1))
+    if not event or not n or event.action not in INTERACTION_ACTIONS:
+        return None
+    return [ActionCount(event.action, event.object_type, n - fewer)]
+
+
+ORDERING_PATTERNS = [  # (pattern, which group is the first event)
+    (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),?\s+(?:should|can|may|do|will|must|are) you\s+(.+)$", 1),
+    (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),\s*(.+)$", 1),
+    (r"^before (?:you\s+)?(.+?),\s*(.+)$", 2),
+    (r"^(.+?)\s+first,?\s+(?:and\s+)?(?:only\s+)?(?:then|after that|afterwards)\s+(.+)$", 1),
+    (r"^(.+?)\s+only\s+(?:after|once|when|if)\s+(?:you(?:'ve| have)?\s+)?(.+)$", 2),
+    (rf"^{NEG}(.+?)\s+(?:before|until|till)\s+(?:you(?:'ve| have)?\s+)?(.+)$", 2),
+    (r"^(?:first\s+|make sure (?:you |to )?|be sure to\s+)?(.+?)\s+before\s+(?:you\s+)?(.+)$", 1),
+    (r"^(.+?)\s+(?:after|once)\s+(?:you(?:'ve| have)?\s+)?(.+)$", 2),
+]
+
+
+def _ordering(c: str, names):
+    m, first_group = _first(ORDERING_PATTERNS, c)
+    if not m:
+        return None
+    first, then = _event(m.group(first_group), names), _event(m.group(3 - first_group), names)
+    return [Ordering(first, then)] if first and then and first != then else None
+
+
+PLACEMENT_PATTERNS = [  # (pattern with the object and the receptacle, whether it is to be there)
+    (rf"\b(?:leave no|(?:don't|do not|never|not|try not to) leave|make sure no|ensure no|no|"
+     rf"nothing like a|none of the)\b\s*(.+?)\s+(?:(?:is|are|gets?|should be|must be|stays?|remains?|sitting|lying|"
+     rf"left|be)\s+)*{PREP}\s+(.+)$", False),
+    (rf"^(?:make sure |ensure |check that )?(.+?)\s+(?:shouldn't|should not|mustn't|must not|can't|cannot|isn't|"
+     rf"is not|aren't|are not|won't|doesn't|does not)\s+(?:(?:be|end up|stay|staying|remain|get|left|sitting|lying)"
+     rf"\s+)*(?:{PREP}\s+(.+)|in (there)|(there))$", False),
+    (rf"\b(?:don't|do not) want\s+(.+?)\s+to\s+(?:stay|be|remain|end up)\s+(?:left\s+)?{PREP}\s+(.+)$", False),
+    (rf"^(.+?),?\s+not\s+(?:be\s+)?(?:left|lying|sitting|staying)\s+{PREP}\s+(.+)$", False),
+    (rf"\b(?:make sure|ensure|check(?: that)?|be sure|verify(?: that)?|see to it that)\s+(.+?)\s+{REALLY}(?:ends up|"
+     rf"end up|winds up|is|are|gets|has been put|stays|remains)\s+{REALLY}(?:left\s+)?{PREP}\s+(.+)$", True),
+    (rf"\bthere (?:should|must|has to|needs to) be\s+(?:a |an |some )?(.+?)\s+{PREP}\s+(.+)$", True),
+    (rf"^(?:leave|finish with) (?:a|an|one) (.+?)\s+{PREP}\s+(.+)$", True),
+    (rf"^(.+?)\s+(?:should|must|has to|needs to) end up\s+{PREP}\s+(.+)$", True),
+]
+
+
+def _end_placement(c: str, names):
+    m, inside = _first(PLACEMENT_PATTERNS, c)
+    if not m:
+        return None
+    where = next(g for g in m.groups()[1:] if g)
+    obj = next((t for t in names.types(m.group(1), _pickupable) if _pickupable(t)), None)
+    if obj is None:
+        return None
+    rec = names.one(where, _receptacle_for(obj))
+    if rec and rec != obj and _receptacle(rec):
+        return [EndPlacement(obj, rec, inside=inside)]
     return None
 
 
-def _end_state(c: str, known):
-    m = (re.search(r"\b(?:leave|keep|make sure|ensure|check that|be sure)\s+(?:that\s+)?(?:the\s+)?(.+?)\s+"
-                   r"(?:is\s+|stays\s+|remains\s+|gets\s+)?(closed|shut|open|opened|off|on)\b", c)
-         or re.search(r"^(?:the\s+)?(.+?)\s+(?:must|should|has to|needs to)\s+(?:be|stay)\s+(closed|shut|open|off|on)\b", c))
-    if m:
-        type_name, state = _one_type(m.group(1), known), STATES[m.group(2)]
-    else:
-        m = re.search(r"^(?:and\s+)?(close|shut|turn off|switch off)\s+(?:the\s+)?(.+?)\s+"
-                      r"(?:after|afterwards?|when you(?:'re| are)? (?:done|finished)|at the end|before you (?:go|leave))",
-                      c)
+END_STATE_PATTERNS = [  # (pattern with the object and the state, whether the words say the opposite)
+    (rf"^(?:{NEG})?(?:leave|leaving)\s+(.+?)\s+(?:hanging\s+|standing\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}",
+     "negated"),
+    (rf"\b(?:make sure|ensure|check(?: that)?|be sure|see to it that)\s+(.+?)\s+(?:is|are|stays?|remains?|gets?|"
+     rf"has been|have been)\s+(?:still\s+|all\s+|properly\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}", False),
+    (rf"^(?!none\b|no\b|nothing\b)(.*?)\s+(?:must|should|has to|have to|needs? to|ought to|is to|are to)(n't| not)?\s+(?:still\s+)?(?:be|stay|"
+     rf"remain)\s+(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", "modal"),
+    (rf"^(.+?)\s+{STATE}\s+{END}", False),
+    (rf"^(?:then\s+|and then\s+|finally\s+|also\s+)?(close|shut|turn off|switch off|turn on|switch on)\s+(?:up\s+)?"
+     rf"(.+?)\s*(?:\bup\s+)?(?:{END}|$)", "verb"),
+]
+VERB_STATES = {"close": "closed", "shut": "closed", "turn off": "off", "switch off": "off", "turn on": "on",
+               "switch on": "on"}
+
+
+def _end_state(c: str, names):
+    for pattern, how in END_STATE_PATTERNS:
+        m = re.search(pattern, c)
         if not m:
+            continue
+        if how == "verb":
+            if not (re.search(END, c) or re.match(r"^(?:then|and then|finally)\b|^\w+ all\b", c)):
+                continue
+            what, state = m.group(2), VERB_STATES[m.group(1)]
+        elif how == "modal":
+            what, state = m.group(1), STATE_OF[m.group(3)]
+            state = OPPOSITE[state] if m.group(2) else state
+        else:
+            what, state = m.group(1), STATE_OF[m.group(2)]
+            if how == "negated" and re.match(NEG, c) and not c.startswith(("leave", "leaving")):
+                state = OPPOSITE[state]
+        if how in ("modal", False) and re.search(r"\b(?:stays?|remains?)\b", m.group(0)) and not re.search(END, c):
+            return None  # kept the whole time: a forbidden action
+        wanted = _openable if state in ("closed", "open") else _toggleable
+        found = [t for t in names.types(what, wanted) if wanted(t)]
+        if not found:
             return None
-        type_name = _one_type(m.group(2), known)
-        state = "closed" if m.group(1) in ("close", "shut") else "off"
-    if not type_name:
+        type_name = found[-1] if how == "modal" else found[0]  # "when you finish, the fridge must be ...": the fridge
+        return [EndState(_action_type("ToggleObjectOn", type_name, what) if wanted is _toggleable else type_name,
+                         state)]
+    return None
+
+
+REGION_PATTERNS = [  # (pattern, the group with the number of steps, how many fewer)
+    (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?within\s+{NUMBER}\s+steps?\s+(?:of|from)\s+(.+)$", 1, 0),
+    (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?closer than\s+{NUMBER}\s+steps?\s+(?:to|from)\s+(.+)$",
+     1, 1),
+    (rf"\bstay\s+more than\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 0),
+    (rf"\bstay\s+at least\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 1),
+    (rf"\bkeep clear of\s+(.+?)\s+by more than\s+{NUMBER}\s+steps?", 2, 0),
+    (r"\b(?:stay|keep|steer|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|out of the way of|"
+     r"out of the area around|out of|off the area around|off|your distance from|a distance from|back from)\s+(.+)$",
+     None, 0),
+    (rf"\b{NEG}(?:go|goes|going|come|coming|get|getting|walk|walking|wander|wandering|step|stepping|move|moving|be|"
+     r"being|stand|standing|pass|passing|head|heading|venture)\s+(?:anywhere\s+|over\s+|too\s+|right\s+)?(?:near|"
+     r"close to|next to|by|up to|around|past|over to|nearby|to)\s+(.+)$", None, 0),
+    (r"\bavoid\s+(?:going\s+|walking\s+|getting\s+|coming\s+)?(?:near|close to|by|the area around|the vicinity of)\s+(.+)$",
+     None, 0),
+]
+
+
+def _forbidden_region(c: str, names):
+    for pattern, number, fewer in REGION_PATTERNS:
+        m = re.search(pattern, c)
+        if not m:
+            continue
+        radius = _count(m.group(number)) - fewer if number else 1
+        where = m.group(1 if number != 1 else 2)
+        fixture = names.one(where, _fixed)
+        if fixture and _fixed(fixture) and radius and radius >= 1:
+            return [ForbiddenRegion(fixture, radius)]
         return None
-    need = "openable" if state in ("closed", "open") else "toggleable"
-    return [EndState(type_name, state)] if getattr(OBJECT_TYPES[type_name], need) else None
-
-
-def _forbidden_region(c: str, known):
-    m = re.search(r"\b(?:don'?t|do not|never)\s+(?:come|get|go)\s+within\s+" + NUMBER + r"\s+steps?\s+of\s+(.+)$", c) \
-        or re.search(r"\bstay\s+more than\s+" + NUMBER + r"\s+steps?\s+(?:away\s+)?from\s+(.+)$", c) \
-        or re.search(r"\bkeep clear of\s+(.+?)\s+by more than\s+" + NUMBER + r"\s+steps?", c)
-    if m:
-        groups = m.groups()
-        radius_text, where = (groups[1], groups[0]) if "keep clear" in m.group(0) else groups
-        fixture, radius = _one_type(where, known, _fixed), _count(radius_text)
-        return [ForbiddenRegion(fixture, radius)] if fixture and radius else None
-    m = re.search(r"\b(?:stay|keep)\s+(?:well\s+)?(?:away from|clear of|out of|off)\s+(.+)$", c) \
-        or re.search(rf"^{NEG}\s+(?:go|come|get|walk)\s+(?:near|close to|next to|by|up to)\s+(.+)$", c) \
-        or re.search(r"\bavoid (?:going near|the area around)\s+(.+)$", c)
-    if m:
-        fixture = _one_type(m.group(1), known, _fixed)
-        return [ForbiddenRegion(fixture, 1)] if fixture else None
     return None
 
 
-def _forbidden_object(c: str, known):
-    m = re.search(rf"^(?:{NEG}|without)\s+(?:touch|touching|interact with|interacting with|use|using|handle|"
-                  rf"handling|mess with|go for)\s+(.+)$", c) \
-        or re.search(r"\bleave\s+(?:the\s+)?(.+?)\s+alone\b", c) or re.search(r"\bhands off\s+(.+)$", c)
-    if m:
-        type_name = _one_type(m.group(1), known)
-        return [ForbiddenObject(type_name)] if type_name else None
+OBJECT_VERBS = (r"(?:touch|touches|touching|interact with|interacts with|interacting with|use|uses|using|handle|"
+                r"handles|handling|mess with|messes with|messing with|fiddle with|fiddles with|fiddling with|play with|"
+                r"plays with|playing with|lay a finger on|put a finger on|go for|bother|disturb)")
+OBJECT_PATTERNS = [
+    rf"^{NEG}{OBJECT_VERBS}\s+(.+)$",
+    r"\b(?:keep|get|take)\s+(?:your\s+|my\s+)?hands\s+off\s+(.+)$", r"\bhands off\s+(.+)$",
+    r"\bleave\s+(.+?)\s+(?:alone|be|untouched)\b",
+    r"^(.+?)\s+(?:is|are)\s+(?:off[- ]limits|out of bounds|not to be (?:touched|used|handled)|untouchable)\b",
+    r"^(.+?)\s+(?:must|should|may|can)(?:n't| not| never)\s+be\s+(?:touched|used|handled)\b",
+    r"^use\s+.+?,?\s+(?:not|instead of|rather than)\s+(.+)$",
+]
+
+
+def _forbidden_object(c: str, names):
+    for pattern in OBJECT_PATTERNS:
+        m = re.search(pattern, c)
+        if m:
+            type_name = names.one(m.group(1))
+            return [ForbiddenObject(type_name)] if type_name else None
     return None
 
 
-def _forbidden_action(c: str, known):
-    m = re.search(rf"^(?:put nothing|(?:{NEG}|without)\s+put(?:ting)? anything)\s+(?:in|on|into|inside)\s+(.+)$", c)
+def _forbidden_action(c: str, names):
+    m = re.search(rf"^(?:put nothing\s+|nothing\s+(?:gets?\s+|goes\s+|should go\s+|should be\s+|is to be\s+|may be\s+|"
+                  rf"can be\s+|must be\s+)?(?:put\s+|placed\s+|set\s+)?)(?:down\s+)?{PREP}\s+(.+)$", c)
     if m:
-        type_name = _one_type(m.group(1), known, _receptacle)
+        type_name = names.one(m.group(1), _receptacle)
         return [ForbiddenAction("PutObject", type_name)] if type_name else None
-    m = re.search(rf"^(?:{NEG}|without)\s+(?:ever\s+)?{VERB}\s+(.+)$", c)
-    if not m:
+    m = re.search(rf"^(?:none of|no|not one of|not a single)\s+(.+?)\s+(?:should|must|may|can|is to|are to|gets?|will)"
+                  rf"\s+(?:ever\s+)?(?:be\s+|get\s+)?{PARTICIPLE}(?:\s+(on|off|up))?", c) \
+        or re.search(rf"^(.+?)\s+(?:must|should|may|can|is|are)(?:n't| not| never)\s+(?:to\s+)?(?:ever\s+)?be\s+"
+                     rf"{PARTICIPLE}(?:\s+(on|off|up))?", c)
+    if m:
+        verb = PARTICIPLE_OF[m.group(2)]
+        if not verb.needs_particle or m.group(3) in verb.particles:
+            return _forbid(verb.action_for(m.group(3)), m.group(1), names)
+    m = re.search(r"\bleave\s+(.+?)\s+un(opened|switched on|turned on)\b", c)
+    if m:
+        return _forbid("OpenObject" if m.group(2) == "opened" else "ToggleObjectOn", m.group(1), names)
+    m = re.search(rf"\b(?:keep|keeping)\s+(.+?)\s+(?:door\s+|doors\s+)?(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}",
+                  c) or re.search(rf"^(.+?)\s+(?:stays?|remains?)\s+(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", c)
+    if m and not re.search(END, c):  # kept the whole time: what would change it is forbidden
+        return _forbid(CHANGE_OF[STATE_OF[m.group(2)]], m.group(1), names)
+    m = re.search(rf"^{NEG}(.+)$", c)
+    if m:
+        event = _event(m.group(1), names)
+        if event and event.action in INTERACTION_ACTIONS:
+            return [ForbiddenAction(event.action, event.object_type)]
+    return None
+
+
+def _forbid(action: str, text: str, names):
+    type_name = names.one(text, WANTED[action])
+    if type_name is None or not _fits(WANTED[action], type_name):
         return None
-    action = ACTION_OF[m.group(1)]
-    if action not in ("PickupObject", "OpenObject", "CloseObject", "ToggleObjectOn", "ToggleObjectOff",
-                      "SliceObject"):
-        return None
-    type_name = _one_type(m.group(2), known)
-    return [ForbiddenAction(action, type_name)] if type_name else None
+    return [ForbiddenAction(action, _action_type(action, type_name, text))]
 
 
 READERS = (_step_budget, _failure_budget, _count_constraint, _ordering, _end_placement, _end_state,
            _forbidden_region, _forbidden_object, _forbidden_action)
 
 
-def _read_clause(words: str, known) -> list[Constraint] | None:
+def _read_clause(words: str, names: _Names) -> list[Constraint] | None:
     for reader in READERS:
         try:
-            found = reader(words, known)
+            found = reader(words, names)
         except ValueError:  # a reading the constraint's own checks refuse is not a reading
             found = None
         if found:

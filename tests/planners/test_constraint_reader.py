@@ -40,9 +40,10 @@ PEOPLE = [
      [ForbiddenAction("OpenObject", "Fridge")]),
     ("chill a tomato and put it on the counter. make sure the fridge is shut when you're done",
      "chill a tomato and put it on the counter.", [EndState("Fridge", "closed")]),
+    # a region is around the sink itself; things are put in its basin
     ("Take the mug to the coffee maker. Stay away from the sink.", "Take the mug to the coffee maker.",
-     [ForbiddenRegion("SinkBasin", 1)]),
-    ("Put the book on the bed. Do it in under 40 moves.", "Put the book on the bed.", [StepBudget(40)]),
+     [ForbiddenRegion("Sink", 1)]),
+    ("Put the book on the bed. Do it in under 40 moves.", "Put the book on the bed.", [StepBudget(39)]),  # strict
     ("Put the book on the bed. No mistakes this time.", "Put the book on the bed.", [FailureBudget(0)]),
     ("Cool an egg and leave it on the table. Open the drawer before you pick up the egg.",
      "Cool an egg and leave it on the table.", [Ordering(Event("OpenObject", "Drawer"), Event("PickupObject", "Egg"))]),
