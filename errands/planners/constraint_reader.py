@@ -35,7 +35,7 @@ from ..envs.household.object_types import OBJECT_TYPES
 from ..envs.tasks.constraints import (ActionCount, Constraint, EndPlacement, EndState, Event, FailureBudget,
                                       ForbiddenAction, ForbiddenObject, ForbiddenRegion, Ordering, StepBudget)
 from ..envs.tasks.instructions import type_words
-from .interpreter.lexicon import find_mentions, names, tokenize
+from .interpreter.lexicon import COMMON_WORDS, find_mentions, name_words, names, tokenize
 
 # --- numbers ------------------------------------------------------------------------------------
 
@@ -105,6 +105,7 @@ class _Verb:
 VERBS = [_Verb(*map(tuple, _forms(base)), particles, needs, action)
          for bases, particles, needs, action in VERB_TABLE for base in bases.split()]
 VERB_OF = {form: verb for verb in VERBS for form in verb.forms}
+VERB_FORMS = sorted(VERB_OF)
 VERB_RE = re.compile(r"\b(" + "|".join(sorted(VERB_OF, key=len, reverse=True)) + r")\b")
 PARTICIPLE_OF = {p: verb for verb in VERBS for p in verb.participles}
 PARTICIPLE = "(" + "|".join(sorted(PARTICIPLE_OF, key=len, reverse=True)) + ")"
@@ -113,8 +114,8 @@ PARTICIPLE = "(" + "|".join(sorted(PARTICIPLE_OF, key=len, reverse=True)) + ")"
 
 NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|shouldn't|should not|can't|cannot|"
        r"can not|may not|"
-       r"won't|avoid|try not to|try to avoid|be sure not to|make sure (?:not to|you don't|you never)|"
-       r"i don't want you to|under no circumstances(?: should| may| can| will)?"
+       r"won't|avoid|try not to|try to avoid|be sure not to|(?:be )?careful not to|take care not to|"
+       r"make sure (?:not to|you don't|you never)|i (?:don't|do not) want you(?: to)?|under no circumstances(?: should| may| can| will)?"
        r"(?: you)?|at no point(?: should| may| can| will)?(?: you)?|no|not|without|nobody|no one)\s+"
        r"(?:you dare\s+|ever\s+|even\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
 STEPS = r"(?:steps|moves|actions|step|move|action)"
@@ -189,6 +190,7 @@ CONTROLS = {"StoveBurner": "StoveKnob"}
 READER_NAMES = {"water": "Faucet"}
 PRONOUNS = {"it", "them", "they", "there", "one"}
 DETERMINERS = {"the", "that", "this", "those", "these", "my", "your", "our", "any"}
+COORDINATION = DETERMINERS | {"and", "or", "nor", "a", "an", "either", "of", "all"}
 
 
 def _action_type(action: str, type_name: str, text: str) -> str:
@@ -211,9 +213,9 @@ class ConstraintReading:
                 "clauses": list(self.clauses), "unread": list(self.unread)}
 
 
-CUES = re.compile(r"\b(don't|do not|never|avoid|without|at most|no more|more than|fewer than|less than|under|within|"
-                  r"before|after|only|stay|stays|keep|leave|make sure|must|mustn't|shouldn't|should not|mistakes?|"
-                  r"fail|mess|max|tops|allowed|no|nothing|none|nobody|hands off|off limits|ensure)\b")
+CUES = re.compile(rf"\b(?:don't|do not|never|not|no|nothing|none|nobody|avoid|without|at most|no more|more than|"
+                  rf"fewer than|less than|(?:under|within) {NUMBER}|max|tops|allowed|before|until|only|stay|stays|keep|"
+                  rf"make sure|ensure|must|mustn't|shouldn't|mistakes?|fail\w*|mess up|hands off|off limits)\b")
 OPENER = re.compile(rf"^(?:{NEG}|before\b|only (?:once|after|when|if)\b|stay\b|keep\b|steer\b|use at most|"
                     r"take no more|make at most|leave no|allow yourself|nothing\b|none\b|nobody\b)|\bonly (?:then|after)\b")
 
@@ -236,7 +238,7 @@ def read_constraints(instruction: str, object_types=None, first_is_goal: bool = 
             constraints.extend(found)
             clause.read = True
             read.append(clause.written)
-        elif index > 0 and CUES.search(clause.words):
+        elif (index > 0 or not first_is_goal or OPENER.search(clause.words)) and CUES.search(clause.words):
             unread.append(clause.written)
     for index in context.topics:  # "the vase is old, don't touch it": the first clause says what "it" is
         if not clauses[index].read and index > 0 and not VERB_RE.match(clauses[index].words):
@@ -272,10 +274,15 @@ BOUNDARY = re.compile(
     rf"|\s+(?=(?:in|within|using|taking)\s+(?:under\s+|less than\s+|fewer than\s+|no more than\s+|at most\s+)?"
     rf"{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b))", re.IGNORECASE)
 FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|remember|just|always|whatever you do|"
-                    r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|oh and|do it|"
-                    r"do this|get it done|get it all done|get this done|finish|finish it|finish up|complete it|"
-                    r"do the whole thing|do all this|the whole thing)\b[\s,]*)+")
-SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|after)\b")
+                    r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|try to|then|"
+                    r"finally)\b[\s,]*)+")
+DONE = re.compile(r"^(?:do it|do this|do that|get it done|get it all done|get this done|get everything done|finish|"
+                  r"finish it|finish up|complete it|complete the task|do the whole thing|do all this|the whole thing)$")
+SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|after|"
+                         r"at the end|in the end|by the end|afterwards)\b")
+NOUN_PHRASE = re.compile(r"^(?:the|a|an|any|my|your|some|both|all|every|either|two|three)\b")
+VERBLESS = re.compile(r"\b(?:is|are|was|were|be|been|should|must|has|have|will|can|may|needs?|goes|go|stays?|gets?|"
+                      r"don't|never|not|no|nothing|leave|keep|stay|make)\b")
 
 
 def _clauses(text: str) -> list[_Clause]:
@@ -300,7 +307,8 @@ def _merge(clauses: list[_Clause]) -> list[_Clause]:
     end); a leading "Before you ...," or "When you finish," joins the clause it leads."""
     out: list[_Clause] = []
     for clause in clauses:
-        if out and (not out[-1].words or (out[-1].leads and re.fullmatch(r"\s*,\s*", clause.sep))):
+        if out and (not out[-1].words or (out[-1].leads and re.fullmatch(r"\s*,\s*", clause.sep))
+                    or _more_names(clause)):
             out[-1] = _joined(out[-1], clause)
         else:
             clause.leads = bool(SUBORDINATE.match(clause.words))
@@ -308,6 +316,12 @@ def _merge(clauses: list[_Clause]) -> list[_Clause]:
     if len(out) > 1 and not out[-1].words:
         out[-2:] = [_joined(out[-2], out[-1])]
     return out
+
+
+def _more_names(clause: _Clause) -> bool:
+    """ "... and the desk", "... and the plate in the sink": more names for the clause before."""
+    return bool(re.fullmatch(r"\s*,?\s*(?:and|or)\s+", clause.sep) and NOUN_PHRASE.match(clause.words)
+                and not VERB_RE.search(clause.words) and not VERBLESS.search(clause.words))
 
 
 def _joined(first: _Clause, second: _Clause) -> _Clause:
@@ -332,7 +346,8 @@ def _join(kept: list[_Clause], clauses: list[_Clause]) -> str:
         else:
             out += clause.sep + clause.text.strip()
         previous = clause
-    return out.rstrip(" ,;") + (previous.end.strip() or _sentence_end(previous, clauses) or ".")
+    end = (previous.end.strip() or _sentence_end(previous, clauses)).strip(";")
+    return out.rstrip(" ,;") + (end or ".")
 
 
 def _sentence_end(clause: _Clause, clauses: list[_Clause]) -> str:
@@ -350,9 +365,28 @@ def _normal(clause: str) -> str:
     text = re.sub(r"\b(more|less|fewer|rather) then\b", r"\1 than", text)
     text = re.sub(r"[^\w',\- ]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,")
-    text = FILLER.sub("", text)
-    text = re.sub(r"[\s,]*\b(?:please|thanks|thank you|ok|okay)$", "", text)
-    return text.strip(" ,")
+    text = _verb_typos(FILLER.sub("", text))
+    text = re.sub(r"[\s,]*\b(?:please|thanks|thank you|ok|okay)$", "", text).strip(" ,")
+    return "" if DONE.match(text) else text
+
+
+def _verb_typos(text: str) -> str:
+    """A word the lexicon does not know that is a verb with two letters swapped or one left
+    out ("opne", "swich") is the verb; no other letter is changed ("clear" is not "clean")."""
+    def fixed(m):
+        word = m.group(0)
+        if len(word) < 4 or word in VERB_OF or word in COMMON_WORDS or word in name_words():
+            return word
+        return next((f for f in VERB_FORMS if f[0] == word[0] and _slip(word, f)), word)
+    return re.sub(r"[a-z]+", fixed, text)
+
+
+def _slip(word: str, form: str) -> bool:
+    if len(word) == len(form):
+        diff = [i for i, (a, b) in enumerate(zip(word, form)) if a != b]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == form[diff[1]] \
+            and word[diff[1]] == form[diff[0]]
+    return len(word) + 1 == len(form) and any(form[:i] + form[i + 1:] == word for i in range(len(form)))
 
 
 # --- names -------------------------------------------------------------------------------------
@@ -439,9 +473,30 @@ class _Names:
                 found.append((i, t))
         return [t for _, t in sorted(found)]
 
+    def each(self, text: str, wanted=None) -> list[str]:
+        """The first thing the text names and those "and", "or" or "nor" join to it
+        ("the knife or the fork")."""
+        first = self.one(text, wanted)
+        words, mentions = tokenize(text), self._mentions(text)
+        if first is None or not mentions or self._best(*mentions[0][2:], wanted) != first:
+            return [first] if first else []
+        out = [first]
+        for (_, end, _, _), (start, _, said, candidates) in zip(mentions, mentions[1:]):
+            between = words[end:start]
+            if not between or between[0] not in ("and", "or", "nor") or not set(between) <= COORDINATION:
+                break
+            out.append(self._best(said, candidates, wanted))
+        return list(dict.fromkeys(out))
+
     def one(self, text: str, wanted=None) -> str | None:
         types = self.types(text, wanted)
         return types[0] if types else None
+
+    def said_then(self) -> bool:
+        """Whether the clause being read comes last in a sequence ("..., then close the fridge")."""
+        clause = self.clauses[self.at]
+        return bool(re.search(r"\b(?:then|finally)\s*,?\s*$", clause.sep.lower())
+                    or re.match(r"^\s*(?:and\s+)?(?:then|finally)\b", clause.text.lower()))
 
     def antecedent(self, wanted=None, place: bool = False) -> str | None:
         """What "it" stands for: the one thing the clause just before (in the sentence) names,
@@ -470,7 +525,7 @@ def _event(text: str, names: _Names) -> Event | None:
     washed", "the lamp goes on", "the card is in the box", "have the can in your hand"."""
     text = text.strip(" ,")
     m = re.search(r"\b(?:have|has|had|having|get|gets|got|getting|hold|holds|holding)\s+(.+?)\s+in\s+"
-                  r"(?:your |my |their |one |both )?hands?\b", text)
+                  r"(?:your |my |their |one |both )?hands?\b", text) or re.search(r"\b(?:holding|hold)\s+(.+)$", text)
     if m:
         return _make_event("PickupObject", m.group(1), names)
     m = re.search(r"\b(?:do|doing|did|done|finish|finishing)\s+(?:the|your|all the|any)\s+(slicing|cutting|chopping|"
@@ -669,10 +724,12 @@ def _end_state(c: str, names):
         if not m:
             continue
         if how == "verb":
-            if not (re.search(END, c) or re.match(r"^(?:then|and then|finally)\b|^\w+ all\b", c)):
+            if not (re.search(END, c) or names.said_then() or re.match(r"^\w+ all\b", c)):
                 continue
             what, state = m.group(2), VERB_STATES[m.group(1)]
         elif how == "modal":
+            if m.group(2) and m.group(3) == "opened":
+                return None  # "the cabinets must not be opened": a forbidden action
             what, state = m.group(1), STATE_OF[m.group(3)]
             state = OPPOSITE[state] if m.group(2) else state
         else:
@@ -695,8 +752,8 @@ REGION_PATTERNS = [  # (pattern, the group with the number of steps, how many fe
     (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?within\s+{NUMBER}\s+steps?\s+(?:of|from)\s+(.+)$", 1, 0),
     (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?closer than\s+{NUMBER}\s+steps?\s+(?:to|from)\s+(.+)$",
      1, 1),
-    (rf"\bstay\s+more than\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 0),
-    (rf"\bstay\s+at least\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 1),
+    (rf"\b(?:stay|keep|remain)\s+more than\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 0),
+    (rf"\b(?:stay|keep|remain)\s+at least\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 1),
     (rf"\bkeep clear of\s+(.+?)\s+by more than\s+{NUMBER}\s+steps?", 2, 0),
     (r"\b(?:stay|keep|steer|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|out of the way of|"
      r"out of the area around|out of|off the area around|off|your distance from|a distance from|back from)\s+(.+)$",
@@ -716,10 +773,8 @@ def _forbidden_region(c: str, names):
             continue
         radius = _count(m.group(number)) - fewer if number else 1
         where = m.group(1 if number != 1 else 2)
-        fixture = names.one(where, _fixed)
-        if fixture and _fixed(fixture) and radius and radius >= 1:
-            return [ForbiddenRegion(fixture, radius)]
-        return None
+        fixtures = [t for t in names.each(where, _fixed) if _fixed(t)]
+        return [ForbiddenRegion(t, radius) for t in fixtures] if radius and radius >= 1 else None
     return None
 
 
@@ -732,6 +787,7 @@ OBJECT_PATTERNS = [
     r"\bleave\s+(.+?)\s+(?:alone|be|untouched)\b",
     r"^(.+?)\s+(?:is|are)\s+(?:off[- ]limits|out of bounds|not to be (?:touched|used|handled)|untouchable)\b",
     r"^(.+?)\s+(?:must|should|may|can)(?:n't| not| never)\s+be\s+(?:touched|used|handled)\b",
+    r"^(?:neither|none of)\s+(.+?)\s+(?:should|must|may|can|is to|are to)\s+be\s+(?:touched|used|handled)\b",
     r"^use\s+.+?,?\s+(?:not|instead of|rather than)\s+(.+)$",
 ]
 
@@ -740,8 +796,7 @@ def _forbidden_object(c: str, names):
     for pattern in OBJECT_PATTERNS:
         m = re.search(pattern, c)
         if m:
-            type_name = names.one(m.group(1))
-            return [ForbiddenObject(type_name)] if type_name else None
+            return [ForbiddenObject(t) for t in names.each(m.group(1))] or None
     return None
 
 
@@ -767,18 +822,21 @@ def _forbidden_action(c: str, names):
     if m and not re.search(END, c):  # kept the whole time: what would change it is forbidden
         return _forbid(CHANGE_OF[STATE_OF[m.group(2)]], m.group(1), names)
     m = re.search(rf"^{NEG}(.+)$", c)
-    if m:
+    if m and not re.search(r"\b(?:before|until|till|unless|after|once you)\b", c):  # a condition: an ordering
         event = _event(m.group(1), names)
         if event and event.action in INTERACTION_ACTIONS:
-            return [ForbiddenAction(event.action, event.object_type)]
+            return _forbid(event.action, m.group(1), names, event.object_type)
     return None
 
 
-def _forbid(action: str, text: str, names):
-    type_name = names.one(text, WANTED[action])
-    if type_name is None or not _fits(WANTED[action], type_name):
-        return None
-    return [ForbiddenAction(action, _action_type(action, type_name, text))]
+def _forbid(action: str, text: str, names, first: str | None = None):
+    """The action forbidden on what the text names ("the fridge or the freezer"); `first`,
+    the object an event read, when its words name more than the object."""
+    wanted = WANTED[action]
+    types = [_action_type(action, t, text) for t in names.each(text, wanted) if _fits(wanted, t)]
+    if first is not None:
+        types = types[types.index(first):] if first in types else [first]
+    return [ForbiddenAction(action, t) for t in dict.fromkeys(types)] or None
 
 
 READERS = (_step_budget, _failure_budget, _count_constraint, _ordering, _end_placement, _end_state,
