@@ -186,6 +186,8 @@ WANTED = {"PickupObject": _pickupable, "PutObject": _receptacle, "OpenObject": _
           "ToggleObjectOn": _toggleable, "ToggleObjectOff": _toggleable, "SliceObject": _sliceable,
           "CleanObject": _pickupable, "HeatObject": _pickupable, "CoolObject": _pickupable, "GotoLocation": None}
 CONTROLS = {"StoveBurner": "StoveKnob"}
+STATE_EVENTS = {"hot": "HeatObject", "warm": "HeatObject", "cold": "CoolObject", "cool": "CoolObject",
+                "chilled": "CoolObject", "clean": "CleanObject"}
 # What people name by what it gives ("run the water"): the constraint reader's own names.
 READER_NAMES = {"water": "Faucet"}
 PRONOUNS = {"it", "them", "they", "there", "one"}
@@ -536,6 +538,10 @@ def _event(text: str, names: _Names) -> Event | None:
                  rf"switched\s+|flipped\s+)?(on|off)\b{STATE_END}", text)
     if m:
         return _make_event("ToggleObjectOn" if m.group(2) == "on" else "ToggleObjectOff", m.group(1), names)
+    m = re.match(r"^(.+?)\s+(?:is|are|has been|have been|gets|get|got|becomes|was)\s+(?:nice and\s+|really\s+)?"
+                 r"(hot|warm|cold|cool|chilled|clean)\b", text)
+    if m and not VERB_RE.match(m.group(1)):  # "until the mug is hot"
+        return _make_event(STATE_EVENTS[m.group(2)], m.group(1), names)
     m = re.match(rf"^(.+?)\s+(?:goes|go|gets put|get put|is put|has been put|has been placed|is placed|"
                  rf"(?:has|have|needs?|ought) to be|must be|should be|is|are|gets|get)\s+{PREP}\s+(.+)$", text)
     if m and not VERB_RE.match(m.group(1)):
@@ -599,14 +605,17 @@ def _first(patterns, c: str):
 STEP_PATTERNS = [  # (pattern, how many fewer than the number said are allowed)
     (rf"\b(?:under|less than|fewer than|below)\s+{NUMBER}\s+{STEPS}\b", 1),
     (rf"\b(?:at most|no more than|not more than|max(?:imum)?(?: of)?|up to|within|in|only|budget of|get|have|got|"
-     rf"allowed|allow yourself|take|use|using|taking)\s+{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b)", 0),
+     rf"allowed|allow yourself|take|use|using|taking|limit(?: yourself)? to|limited to|limit of|stick to|keep it to|"
+     rf"cap(?: it)? at|exceed|exceeding|go over|going over)\s+{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b)", 0),
     (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)\b", 0),
+    (rf"\b{STEPS},?\s+{NUMBER}\s+(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer))\b", 0),
 ]
 
 
 def _step_budget(c: str, names):
     if re.search(r"\bfail", c):
         return None
+    c = re.sub(rf"^(?:{NEG})(take|use|make|need|go|exceed)\s+more than\b", r"\1 at most", c)  # "don't take more than 60"
     m, fewer = _first(STEP_PATTERNS, c)
     n = _count(m.group(1)) if m else None
     return [StepBudget(n - fewer)] if n else None
@@ -616,11 +625,14 @@ FAILURE_PATTERNS = [  # (pattern, fewer); a pattern without a number allows none
     (rf"\b(?:no|zero|not (?:a single|one|any)|without (?:any |a single )?|don't want (?:a single|any)|"
      rf"never make (?:a|any))\s+(?:single\s+)?{FAILS}", None),
     (rf"\b(?:don't|do not|never|try not to)\s+{FAIL_VERB}\s+(?:a single|an?|any|even once|at all)\b", None),
+    (rf"\b(?:don't|do not|never|not to|without)\s+(?:make|making|have|having)\s+(?:any|a single|even one|one)\s+"
+     rf"(?:single\s+)?{FAILS}", None),
     (rf"\b(?:fewer than|less than|under)\s+{NUMBER}\s+{FAILS}", 1),
     (rf"\b(?:at most|no more than|not more than|up to|only|max(?:imum)?(?: of)?|allowed|allow yourself|get|have|"
      rf"got|make|more than)\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b{NUMBER}\s+{FAILS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)", 0),
     (rf"\b{FAILS}\s+(?:to|at)\s+{NUMBER}\b", 0),
+    (rf"\b{FAILS},?\s+{NUMBER}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))\b", 0),
     (rf"\b{FAIL_VERB}\s+(?:at most|no more than|more than)\s+{TIMES}", 0),
 ]
 
@@ -656,7 +668,9 @@ ORDERING_PATTERNS = [  # (pattern, which group is the first event)
     (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),?\s+(?:should|can|may|do|will|must|are) you\s+(.+)$", 1),
     (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),\s*(.+)$", 1),
     (r"^before (?:you\s+)?(.+?),\s*(.+)$", 2),
-    (r"^(.+?)\s+first,?\s+(?:and\s+)?(?:only\s+)?(?:then|after that|afterwards)\s+(.+)$", 1),
+    (r"^(.+?)\s+first,?\s+(?:and\s+)?only\s+(?:then|after that|afterwards)\s+(.+)$", 1),
+    (r"^first,?\s+(.+?),?\s+(?:and\s+)?only\s+(?:then|after that|afterwards)\s+(.+)$", 1),
+    (r"^wait (?:until|till|for) (.+?),?\s+(?:before|to|and then|then)\s+(.+)$", 1),
     (r"^(.+?)\s+only\s+(?:after|once|when|if)\s+(?:you(?:'ve| have)?\s+)?(.+)$", 2),
     (rf"^{NEG}(.+?)\s+(?:before|until|till)\s+(?:you(?:'ve| have)?\s+)?(.+)$", 2),
     (r"^(?:first\s+|make sure (?:you |to )?|be sure to\s+)?(.+?)\s+before\s+(?:you\s+)?(.+)$", 1),
@@ -704,7 +718,7 @@ def _end_placement(c: str, names):
 
 
 END_STATE_PATTERNS = [  # (pattern with the object and the state, whether the words say the opposite)
-    (rf"^(?:{NEG})?(?:leave|leaving)\s+(.+?)\s+(?:hanging\s+|standing\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}",
+    (rf"^(?:(?:{NEG})?(?:leave|leaving)|{NEG}(?:keep|keeping))\s+(.+?)\s+(?:hanging\s+|standing\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}",
      "negated"),
     (rf"\b(?:make sure|ensure|check(?: that)?|be sure|see to it that)\s+(.+?)\s+(?:is|are|stays?|remains?|gets?|"
      rf"has been|have been)\s+(?:still\s+|all\s+|properly\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}", False),
@@ -734,7 +748,7 @@ def _end_state(c: str, names):
             state = OPPOSITE[state] if m.group(2) else state
         else:
             what, state = m.group(1), STATE_OF[m.group(2)]
-            if how == "negated" and re.match(NEG, c) and not c.startswith(("leave", "leaving")):
+            if how == "negated" and re.match(NEG, c) and not c.startswith(("leave", "leaving", "keep")):
                 state = OPPOSITE[state]
         if how in ("modal", False) and re.search(r"\b(?:stays?|remains?)\b", m.group(0)) and not re.search(END, c):
             return None  # kept the whole time: a forbidden action
@@ -748,6 +762,7 @@ def _end_state(c: str, names):
     return None
 
 
+AREA = r"(?:the )?(?:area|space|spot|vicinity|region|zone)\s+(?:around|near|by|next to|of|in front of)"
 REGION_PATTERNS = [  # (pattern, the group with the number of steps, how many fewer)
     (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?within\s+{NUMBER}\s+steps?\s+(?:of|from)\s+(.+)$", 1, 0),
     (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?closer than\s+{NUMBER}\s+steps?\s+(?:to|from)\s+(.+)$",
@@ -755,14 +770,12 @@ REGION_PATTERNS = [  # (pattern, the group with the number of steps, how many fe
     (rf"\b(?:stay|keep|remain)\s+more than\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 0),
     (rf"\b(?:stay|keep|remain)\s+at least\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 1),
     (rf"\bkeep clear of\s+(.+?)\s+by more than\s+{NUMBER}\s+steps?", 2, 0),
-    (r"\b(?:stay|keep|steer|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|out of the way of|"
-     r"out of the area around|out of|off the area around|off|your distance from|a distance from|back from)\s+(.+)$",
-     None, 0),
+    (rf"\b(?:stay|keep|steer|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|out of the way of|"
+     rf"out of {AREA}|out of|off {AREA}|off|your distance from|a distance from|back from)\s+(.+)$", None, 0),
     (rf"\b{NEG}(?:go|goes|going|come|coming|get|getting|walk|walking|wander|wandering|step|stepping|move|moving|be|"
      r"being|stand|standing|pass|passing|head|heading|venture)\s+(?:anywhere\s+|over\s+|too\s+|right\s+)?(?:near|"
      r"close to|next to|by|up to|around|past|over to|nearby|to)\s+(.+)$", None, 0),
-    (r"\bavoid\s+(?:going\s+|walking\s+|getting\s+|coming\s+)?(?:near|close to|by|the area around|the vicinity of)\s+(.+)$",
-     None, 0),
+    (rf"\bavoid\s+(?:going\s+|walking\s+|getting\s+|coming\s+)?(?:{AREA}|near|close to|by)\s+(.+)$", None, 0),
 ]
 
 
@@ -780,11 +793,12 @@ def _forbidden_region(c: str, names):
 
 OBJECT_VERBS = (r"(?:touch|touches|touching|interact with|interacts with|interacting with|use|uses|using|handle|"
                 r"handles|handling|mess with|messes with|messing with|fiddle with|fiddles with|fiddling with|play with|"
-                r"plays with|playing with|lay a finger on|put a finger on|go for|bother|disturb)")
+                r"plays with|playing with|lay a finger on|put a finger on|go for|bother|disturb|(?:mess|messing|play|playing|"
+                r"fool|fooling) around with)")
 OBJECT_PATTERNS = [
     rf"^{NEG}{OBJECT_VERBS}\s+(.+)$",
     r"\b(?:keep|get|take)\s+(?:your\s+|my\s+)?hands\s+off\s+(.+)$", r"\bhands off\s+(.+)$",
-    r"\bleave\s+(.+?)\s+(?:alone|be|untouched)\b",
+    r"\bleave\s+(.+?)\s+(?:alone|be|untouched|where (?:it|they) (?:is|are))\b",
     r"^(.+?)\s+(?:is|are)\s+(?:off[- ]limits|out of bounds|not to be (?:touched|used|handled)|untouchable)\b",
     r"^(.+?)\s+(?:must|should|may|can)(?:n't| not| never)\s+be\s+(?:touched|used|handled)\b",
     r"^(?:neither|none of)\s+(.+?)\s+(?:should|must|may|can|is to|are to)\s+be\s+(?:touched|used|handled)\b",
