@@ -2,27 +2,31 @@
 open the microwave." -> the task part ("Put an apple in the fridge.") and
 ForbiddenAction(OpenObject, Microwave).
 
-The instruction is cut into sentences and each sentence into clauses (at commas, "and",
-"but", before "without" and before a budget such as "in under 40 moves"; not inside "A
-first, and only then B", "you can do it once and that's it" or after a leading "Before
-you ...,"). Each clause is tried against one reader per kind (a table of patterns each,
-first match wins). Object names are found with the goal interpreter's lexicon
-(synonyms, everyday names, typos) and grounded in the scene's types when they are given;
-a name that could be several things is the one the instruction names elsewhere ("the
-lamp" after "the floor lamp"), "the can" is the watering can named before, and "it" is
-the one thing the clause just before names ("the vase is old, don't touch it") or else
-the one object the task handles that fits ("Put the soap on the toilet. Pick it up only
-once."). A clause read as a constraint leaves the task text; a clause that looks like
-one (a negation, "at most", "before") but cannot be read stays in the task text and is
-reported as `unread`: a constraint is never guessed. The first clause is the goal unless
-it starts as a constraint does ("Never open the fridge", "Without going near the sink,
-...", "Before you open the fridge, pick up the cup").
+The instruction is cut into sentences and each sentence into clauses: at commas, "and"
+and "but", before "without" and before a budget ("... in under 40 moves"); not inside "A
+first, and only then B" or "once and that's it", not after a leading "Before you ...," or
+"When you finish,", and "... and the desk" stays with the clause it adds names to. Each
+clause is tried against one reader per kind, each a table of patterns (first match wins).
 
-The annotators' conventions, followed here: a budget "under N" or "less than N" allows
-N - 1; a state kept "the whole time" ("keep the fridge shut", "the TV stays off") forbids
-the action that would change it, a state "left" or wanted "at the end" is an end state;
-a region is around the fixture (the sink, not its basin), a placement is in the basin;
-turning on the stove turns its knob.
+Object names are found with the goal interpreter's lexicon (synonyms, everyday names,
+typos) and grounded in the scene's types when they are given. A name that could be
+several things is the one the instruction names elsewhere ("the lamp" after "the floor
+lamp"); "the can" is the watering can named before; "it" is the one thing the clause just
+before names ("the vase is old, don't touch it"), else the one object the task handles that
+fits ("Put the soap on the toilet. Pick it up only once."); "the fridge or the freezer"
+names both.
+
+A clause read as a constraint leaves the task text; one that looks like a constraint (a
+negation, "at most", "before") but cannot be read stays in the task text and is reported
+as `unread`: a constraint is never guessed. The first clause is the goal unless it starts
+as a constraint does ("Never open the fridge", "Without going near the sink, ...",
+"Before you open the fridge, pick up the cup").
+
+How the words are taken, as people mean them: a budget "under 40" or "less than 40"
+allows 39; a state kept "the whole time" ("keep the fridge shut", "the TV stays off")
+forbids the action that would change it, while a state "left", or wanted "at the end",
+is an end state; a region is around the fixture (the sink, not its basin) and a
+placement is in the basin; turning on "the stove" turns its knob.
 """
 
 from __future__ import annotations
@@ -46,7 +50,9 @@ NUMBERS = {**{w: i for i, w in enumerate(UNITS)}, **TENS, "no": 0, "a": 1, "an":
            "once": 1, "twice": 2, "thrice": 3, "hundred": 100, "a hundred": 100, "one hundred": 100}
 NUMBER = (r"(\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
           r"seven|eight|nine))?|(?:a |one )?hundred|" + "|".join(UNITS[::-1]) + r"|no|a single|single|an|a)")
-TIMES = rf"(once(?!\s+(?:you|the|it|that|a|an|we|i|everything|all)\b)|twice|thrice|(?:a single|the one|one|{NUMBER}) times?|just the once)"
+# "once", but not "once you're done"
+TIMES = (rf"(once(?!\s+(?:you|the|it|that|a|an|we|i|everything|all)\b)|twice|thrice|"
+         rf"(?:a single|the one|one|{NUMBER}) times?|just the once)")
 
 
 def _count(text: str) -> int | None:
@@ -61,8 +67,8 @@ def _count(text: str) -> int | None:
 
 # --- verbs ---------------------------------------------------------------------------------------
 
-# How people say each action: base verbs, the particles they take ("pick the knife up";
-# a toggle's particle says on or off) and whether one is needed.
+# How people say each action: verbs, the particles they take ("pick the knife up"; a
+# toggle's particle says on or off), whether one is needed, and the action.
 VERB_TABLE = [
     ("pick", ("up",), True, "PickupObject"), ("grab take lift touch", (), False, "PickupObject"),
     ("turn switch flip", ("on", "off"), True, None), ("light run start", (), False, "ToggleObjectOn"),
@@ -81,8 +87,8 @@ DOUBLED = {"grab", "drop", "chop", "shut", "cut", "put", "set", "run", "flip", "
 def _forms(base: str) -> tuple[list[str], list[str]]:
     """(every form, the past participles) of a verb."""
     ing = base + base[-1] + "ing" if base in DOUBLED else base[:-1] + "ing" if base.endswith("e") else base + "ing"
-    past = base if base in UNCHANGED else base + base[-1] + "ed" if base in DOUBLED else \
-        base + "d" if base.endswith("e") else base + "ed"
+    past = (base if base in UNCHANGED else base + base[-1] + "ed" if base in DOUBLED
+            else base + "d" if base.endswith("e") else base + "ed")
     pasts = IRREGULAR.get(base, [past])
     third = base + ("es" if base.endswith(("sh", "ch", "x", "s", "o")) else "s")
     return list(dict.fromkeys([base, third, ing, *pasts])), [pasts[-1]]
@@ -96,7 +102,10 @@ class _Verb:
     needs_particle: bool
     action: str | None
 
-    def action_for(self, particle: str | None) -> str:
+    def action_for(self, particle: str | None) -> str | None:
+        """The action with this particle (None: the verb needs one it was not given)."""
+        if self.needs_particle and particle not in self.particles:
+            return None
         if self.action is None:
             return "ToggleObjectOn" if particle == "on" else "ToggleObjectOff"
         return self.action
@@ -105,36 +114,37 @@ class _Verb:
 VERBS = [_Verb(*map(tuple, _forms(base)), particles, needs, action)
          for bases, particles, needs, action in VERB_TABLE for base in bases.split()]
 VERB_OF = {form: verb for verb in VERBS for form in verb.forms}
-VERB_FORMS = sorted(VERB_OF)
 VERB_RE = re.compile(r"\b(" + "|".join(sorted(VERB_OF, key=len, reverse=True)) + r")\b")
 PARTICIPLE_OF = {p: verb for verb in VERBS for p in verb.participles}
-PARTICIPLE = "(" + "|".join(sorted(PARTICIPLE_OF, key=len, reverse=True)) + ")"
+PARTICIPLE = "(" + "|".join(sorted(PARTICIPLE_OF, key=len, reverse=True)) + r")\b(?:\s+(on|off|up))?"
 
-# --- shared phrases ------------------------------------------------------------------------------
+# --- phrases the readers share -------------------------------------------------------------------
 
 NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|shouldn't|should not|can't|cannot|"
-       r"can not|may not|"
-       r"won't|avoid|try not to|try to avoid|be sure not to|(?:be )?careful not to|take care not to|"
-       r"make sure (?:not to|you don't|you never)|i (?:don't|do not) want you(?: to)?|under no circumstances(?: should| may| can| will)?"
-       r"(?: you)?|at no point(?: should| may| can| will)?(?: you)?|no|not|without|nobody|no one)\s+"
+       r"can not|may not|won't|avoid|try not to|try to avoid|be sure not to|(?:be )?careful not to|take care not to|"
+       r"make sure (?:not to|you don't|you never)|i (?:don't|do not) want you(?: to)?|"
+       r"(?:under no circumstances|at no point)(?: should| may| can| will)?(?: you)?|no|not|without|nobody|no one)\s+"
        r"(?:you dare\s+|ever\s+|even\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
 STEPS = r"(?:steps|moves|actions|step|move|action)"
 FAILS = (r"(?:failed (?:actions?|moves?|attempts?|steps?|tries)|failures?|mistakes?|errors?|slip-?ups?|screw-?ups?|"
          r"fails|blunders?|fumbles?)")
 FAIL_VERB = r"(?:fail|mess up|mess it up|screw up|screw it up|slip up|make (?:a )?mistakes?|goof)"
-STATE = r"(closed|shut|open|opened|off|on)"
-STATE_OF = {"closed": "closed", "shut": "closed", "open": "open", "opened": "open", "off": "off", "on": "on"}
-# the action that would change a state kept the whole time
-CHANGE_OF = {"closed": "OpenObject", "open": "CloseObject", "off": "ToggleObjectOn", "on": "ToggleObjectOff"}
+STATE = r"(?P<state>closed|shut|open|opened|off|on|running)"
+STATE_OF = {"closed": "closed", "shut": "closed", "open": "open", "opened": "open", "off": "off", "on": "on",
+            "running": "on"}
 OPPOSITE = {"closed": "open", "open": "closed", "off": "on", "on": "off"}
+CHANGE_OF = {"closed": "OpenObject", "open": "CloseObject", "off": "ToggleObjectOn", "on": "ToggleObjectOff"}
+# a state word, not the start of a place ("leave it on the table"; but "shut the whole time")
+STATE_END = r"(?!\s+(?:(?:the|a|an|my|your|that|this)\s+(?!whole\b|entire\b)|it\b|top\b|of\b|to\b|there\b))"
 END = (r"(?:at the end|in the end|by the end|when (?:you(?:'re| are)?|you've|you have) (?:done|finished|through)|"
-       r"when you (?:finish|leave|walk away|are done|go)|when done|when finished|once you(?:'re| are)? (?:done|finished)|"
-       r"by the time you(?:'re| are)? (?:done|finished)|afterwards?|after|before you (?:go|leave)|at the finish)")
+       r"when you (?:finish|leave|walk away|are done|go)|when done|when finished|once you(?:'re| are)? (?:done|"
+       r"finished)|by the time you(?:'re| are)? (?:done|finished)|afterwards?|after|before you (?:go|leave)|"
+       r"at the finish)")
 PREP = r"(?:in|into|on|onto|inside|in to)"
 REALLY = r"(?:(?:really|actually|definitely|still|safely)\s+)?"
-SUBJECT_BE = r"(?:is|are|gets?|stays?|remains?|has been|have been|should be|must be|will be)"
-# a state word, not the start of a place ("leave it on the table")
-STATE_END = r"(?!\s+(?:(?:the|a|an|my|your|that|this)\s+(?!whole\b|entire\b)|it\b|top\b|of\b|to\b|there\b))"
+AREA = r"(?:the )?(?:area|space|spot|vicinity|region|zone)\s+(?:around|near|by|next to|of|in front of)"
+
+# --- what an action's object must be ---------------------------------------------------------------
 
 
 def _fits(wanted, type_name: str) -> bool:
@@ -154,14 +164,14 @@ def _receptacle(t: str) -> bool:
 
 
 def _receptacle_for(obj: str):
-    """A receptacle that takes `obj` (a sink's basin before the sink, as ALFRED's agents put things there)."""
+    """A receptacle that takes `obj`."""
     def wanted(t: str) -> bool:
         return _receptacle(t) and obj in OBJECT_TYPES[t].accepts
     wanted.receptacle = True
     return wanted
 
 
-_receptacle.receptacle = True
+_receptacle.receptacle = True  # where things are put: a sink's basin before the sink
 
 
 def _openable(t: str) -> bool:
@@ -181,27 +191,28 @@ def _unsliced(t: str) -> str:
     return base if base in OBJECT_TYPES else t
 
 
-# What each action's object must be; the control a fixture is switched with.
 WANTED = {"PickupObject": _pickupable, "PutObject": _receptacle, "OpenObject": _openable, "CloseObject": _openable,
           "ToggleObjectOn": _toggleable, "ToggleObjectOff": _toggleable, "SliceObject": _sliceable,
           "CleanObject": _pickupable, "HeatObject": _pickupable, "CoolObject": _pickupable, "GotoLocation": None}
-CONTROLS = {"StoveBurner": "StoveKnob"}
+CONTROLS = {"StoveBurner": "StoveKnob"}  # what a fixture is switched on with
 STATE_EVENTS = {"hot": "HeatObject", "warm": "HeatObject", "cold": "CoolObject", "cool": "CoolObject",
-                "chilled": "CoolObject", "clean": "CleanObject"}
-# What people name by what it gives ("run the water"): the constraint reader's own names.
-READER_NAMES = {"water": "Faucet"}
+                "chilled": "CoolObject", "clean": "CleanObject"}  # "until the mug is hot"
+# Things people name by what they give ("run the water"): names of this reader's own.
+READER_NAMES = {"water": "Faucet", "shower": "ShowerHead", "lights": "LightSwitch"}
 PRONOUNS = {"it", "them", "they", "there", "one"}
 DETERMINERS = {"the", "that", "this", "those", "these", "my", "your", "our", "any"}
 COORDINATION = DETERMINERS | {"and", "or", "nor", "a", "an", "either", "of", "all"}
 
 
 def _action_type(action: str, type_name: str, text: str) -> str:
-    """The type an action on the named thing acts on: the knob of "the stove" (not of a
-    "stove burner" said by its own name), the whole of a sliced thing one slices."""
+    """The type an action on the named thing acts on: the knob of "the stove" (not when a
+    "stove burner" is said by its own name), the whole of a thing one slices."""
     if action in ("ToggleObjectOn", "ToggleObjectOff") and type_words(type_name) not in text:
         return CONTROLS.get(type_name, type_name)
     return _unsliced(type_name) if action == "SliceObject" else type_name
 
+
+# --- reading -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ConstraintReading:
@@ -216,10 +227,11 @@ class ConstraintReading:
 
 
 CUES = re.compile(rf"\b(?:don't|do not|never|not|no|nothing|none|nobody|avoid|without|at most|no more|more than|"
-                  rf"fewer than|less than|(?:under|within) {NUMBER}|max|tops|allowed|before|until|only|stay|stays|keep|"
-                  rf"make sure|ensure|must|mustn't|shouldn't|mistakes?|fail\w*|mess up|hands off|off limits)\b")
+                  rf"fewer than|less than|(?:under|within) {NUMBER}|max|tops|allowed|before|until|only|stay|stays|"
+                  rf"keep|make sure|ensure|must|mustn't|shouldn't|mistakes?|fail\w*|mess up|hands off|off limits)\b")
 OPENER = re.compile(rf"^(?:{NEG}|before\b|only (?:once|after|when|if)\b|stay\b|keep\b|steer\b|use at most|"
-                    r"take no more|make at most|leave no|allow yourself|nothing\b|none\b|nobody\b)|\bonly (?:then|after)\b")
+                    r"take no more|make at most|leave no|allow yourself|nothing\b|none\b|nobody\b)|"
+                    r"\bonly (?:then|after)\b")
 
 
 def read_constraints(instruction: str, object_types=None, first_is_goal: bool = True) -> ConstraintReading:
@@ -232,18 +244,17 @@ def read_constraints(instruction: str, object_types=None, first_is_goal: bool = 
     constraints, read, unread = [], [], []
     for index, clause in enumerate(clauses):
         context.at = index
-        if index > 0 or not first_is_goal or OPENER.search(clause.words):
-            found = _read_clause(clause.words, context)
-        else:
-            found = None
+        if not (index > 0 or not first_is_goal or OPENER.search(clause.words)):
+            continue
+        found = _read_clause(clause.words, context)
         if found:
             constraints.extend(found)
             clause.read = True
             read.append(clause.written)
-        elif (index > 0 or not first_is_goal or OPENER.search(clause.words)) and CUES.search(clause.words):
+        elif CUES.search(clause.words):
             unread.append(clause.written)
-    for index in context.topics:  # "the vase is old, don't touch it": the first clause says what "it" is
-        if not clauses[index].read and index > 0 and not VERB_RE.match(clauses[index].words):
+    for index in context.topics:  # "the vase is old, don't touch it": the clause said what "it" is
+        if index > 0 and not clauses[index].read and not VERB_RE.match(clauses[index].words):
             clauses[index].read = True
     kept = [c for c in clauses if not c.read]
     task_text = instruction if not kept or len(kept) == len(clauses) else _join(kept, clauses)
@@ -255,12 +266,12 @@ def read_constraints(instruction: str, object_types=None, first_is_goal: bool = 
 @dataclass
 class _Clause:
     text: str  # as written, without the separator before it and its sentence's end
-    sep: str  # what came before it: a separator (", and ") or the end of the sentence before
+    sep: str  # what came before it: a separator (", and ") or the space after the sentence before
     sentence: int
+    words: str  # normalised: lower case, "don't", fillers ("and please,") taken off
     end: str = ""  # its sentence's end (". "), on the last clause of a sentence
-    words: str = ""
     read: bool = False
-    leads: bool = False  # a leading "Before you ...," that the next clause completes
+    leads: bool = False  # a leading "Before you ...," that the clause after it completes
 
     @property
     def written(self) -> str:
@@ -272,6 +283,7 @@ BOUNDARY = re.compile(
     r"\s*,\s*(?:(?:and|but|or)\s+)?(?!\s*(?:and\s+)?only\s+(?:then|after|once|when)\b|\s*not\b|\s*(?:tops|"
     r"max(?:imum)?|at (?:the )?most|no more|or (?:less|fewer)|ok(?:ay)?|please)\b[\s.!?]*$)"
     r"|\s+(?:and|but)\s+(?!(?:only\s+)?(?:then|after that|afterwards)\b|that's it\b|that is it\b)"
+    r"|\s*[:\u2013\u2014]\s+|\s+-\s+"  # "...: it is broken", " - "
     r"|\s+(?=without\b)"
     rf"|\s+(?=(?:in|within|using|taking)\s+(?:under\s+|less than\s+|fewer than\s+|no more than\s+|at most\s+)?"
     rf"{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b))", re.IGNORECASE)
@@ -280,11 +292,11 @@ FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|
                     r"finally)\b[\s,]*)+")
 DONE = re.compile(r"^(?:do it|do this|do that|get it done|get it all done|get this done|get everything done|finish|"
                   r"finish it|finish up|complete it|complete the task|do the whole thing|do all this|the whole thing)$")
-SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|after|"
-                         r"at the end|in the end|by the end|afterwards)\b")
+SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|"
+                         r"after|at the end|in the end|by the end|afterwards)\b")
 NOUN_PHRASE = re.compile(r"^(?:the|a|an|any|my|your|some|both|all|every|either|two|three)\b")
-VERBLESS = re.compile(r"\b(?:is|are|was|were|be|been|should|must|has|have|will|can|may|needs?|goes|go|stays?|gets?|"
-                      r"don't|never|not|no|nothing|leave|keep|stay|make)\b")
+NOT_VERBLESS = re.compile(r"\b(?:is|are|was|were|be|been|should|must|has|have|will|can|may|needs?|goes|go|stays?|"
+                          r"gets?|don't|never|not|no|nothing|leave|keep|stay|make)\b")
 
 
 def _clauses(text: str) -> list[_Clause]:
@@ -294,9 +306,9 @@ def _clauses(text: str) -> list[_Clause]:
         start, pieces, sep = 0, [], " " if clauses else ""
         for cut in BOUNDARY.finditer(core):
             if cut.start() > start:
-                pieces.append(_Clause(core[start:cut.start()], sep, sentence, words=_normal(core[start:cut.start()])))
+                pieces.append(_Clause(core[start:cut.start()], sep, sentence, _normal(core[start:cut.start()])))
                 sep, start = cut.group(0), cut.end()
-        pieces.append(_Clause(core[start:], sep, sentence, words=_normal(core[start:])))
+        pieces.append(_Clause(core[start:], sep, sentence, _normal(core[start:])))
         pieces = _merge([p for p in pieces if p.text.strip(" ,")])
         if pieces:
             pieces[-1].end = body[len(core):]
@@ -306,7 +318,8 @@ def _clauses(text: str) -> list[_Clause]:
 
 def _merge(clauses: list[_Clause]) -> list[_Clause]:
     """Fillers ("and please,", "do it") join the clause after them (the one before, at the
-    end); a leading "Before you ...," or "When you finish," joins the clause it leads."""
+    end); a leading "Before you ...," joins the clause it leads; "... and the desk" joins
+    the clause whose names it adds to."""
     out: list[_Clause] = []
     for clause in clauses:
         if out and (not out[-1].words or (out[-1].leads and re.fullmatch(r"\s*,\s*", clause.sep))
@@ -321,14 +334,13 @@ def _merge(clauses: list[_Clause]) -> list[_Clause]:
 
 
 def _more_names(clause: _Clause) -> bool:
-    """ "... and the desk", "... and the plate in the sink": more names for the clause before."""
     return bool(re.fullmatch(r"\s*,?\s*(?:and|or)\s+", clause.sep) and NOUN_PHRASE.match(clause.words)
-                and not VERB_RE.search(clause.words) and not VERBLESS.search(clause.words))
+                and not VERB_RE.search(clause.words) and not NOT_VERBLESS.search(clause.words))
 
 
 def _joined(first: _Clause, second: _Clause) -> _Clause:
     text = first.text + second.sep + second.text
-    return _Clause(text, first.sep, first.sentence, words=_normal(text))
+    return _Clause(text, first.sep, first.sentence, _normal(text))
 
 
 def split_clauses(text: str) -> list[str]:
@@ -336,24 +348,22 @@ def split_clauses(text: str) -> list[str]:
 
 
 def _join(kept: list[_Clause], clauses: list[_Clause]) -> str:
-    out = ""
-    previous = None
+    """The kept clauses as text, with the separators and sentence ends they were written with."""
+    def sentence_end(clause):
+        return next((c.end.strip() for c in clauses if c.sentence == clause.sentence and c.end.strip()), "")
+
+    out, previous = "", None
     for clause in kept:
-        if not out:
+        if previous is None:
             out = clause.text.strip()
             if clause is not clauses[0]:
                 out = out[:1].upper() + out[1:]
         elif clause.sentence != previous.sentence:
-            out += (previous.end.strip() or _sentence_end(previous, clauses) or ".") + " " + clause.text.strip()
+            out += (sentence_end(previous) or ".") + " " + clause.text.strip()
         else:
             out += clause.sep + clause.text.strip()
         previous = clause
-    end = (previous.end.strip() or _sentence_end(previous, clauses)).strip(";")
-    return out.rstrip(" ,;") + (end or ".")
-
-
-def _sentence_end(clause: _Clause, clauses: list[_Clause]) -> str:
-    return next((c.end.strip() for c in clauses if c.sentence == clause.sentence and c.end.strip()), "")
+    return out.rstrip(" ,;") + (sentence_end(previous).strip(";") or ".")
 
 
 def _normal(clause: str) -> str:
@@ -361,61 +371,63 @@ def _normal(clause: str) -> str:
     text = re.sub(r"\b(don|doesn|didn|isn|aren|wasn|weren|shouldn|wouldn|couldn|mustn|won|can|haven|hasn)t\b",
                   r"\1't", text)
     text = re.sub(r"\b(it|that|there|what|who|he|she)'s\b", r"\1 is", text)
-    text = re.sub(r"(\w)'s\s+(?=(?:not|been|still|all|closed|shut|open|opened|off|on|in|inside|left|done)\b)", r"\1 is ",
-                  text)  # "the door's shut"
+    text = re.sub(r"(\w)'s\s+(?=(?:not|been|still|all|closed|shut|open|opened|off|on|in|inside|left|done)\b)",
+                  r"\1 is ", text)  # "the door's shut"
     text = re.sub(r"(\w)'s\b", r"\1", text)  # "the lamp's switch": the lamp
     text = re.sub(r"\b(more|less|fewer|rather) then\b", r"\1 than", text)
     text = re.sub(r"[^\w',\- ]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,")
-    text = _verb_typos(FILLER.sub("", text))
+    text = _verb_slips(FILLER.sub("", text))
     text = re.sub(r"[\s,]*\b(?:please|thanks|thank you|ok|okay)$", "", text).strip(" ,")
     return "" if DONE.match(text) else text
 
 
-def _verb_typos(text: str) -> str:
+def _verb_slips(text: str) -> str:
     """A word the lexicon does not know that is a verb with two letters swapped or one left
     out ("opne", "swich") is the verb; no other letter is changed ("clear" is not "clean")."""
     def fixed(m):
         word = m.group(0)
         if len(word) < 4 or word in VERB_OF or word in COMMON_WORDS or word in name_words():
             return word
-        return next((f for f in VERB_FORMS if f[0] == word[0] and _slip(word, f)), word)
+        return next((f for f in VERB_OF if f[0] == word[0] and _slip(word, f)), word)
     return re.sub(r"[a-z]+", fixed, text)
 
 
 def _slip(word: str, form: str) -> bool:
     if len(word) == len(form):
         diff = [i for i, (a, b) in enumerate(zip(word, form)) if a != b]
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and word[diff[0]] == form[diff[1]] \
-            and word[diff[1]] == form[diff[0]]
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and (word[diff[0]], word[diff[1]]) == (form[diff[1]],
+                                                                                               form[diff[0]])
     return len(word) + 1 == len(form) and any(form[:i] + form[i + 1:] == word for i in range(len(form)))
 
 
 # --- names -------------------------------------------------------------------------------------
 
 def _base(t: str) -> str:
-    return _unsliced(t).removesuffix("Basin") if t.endswith("Basin") and t[:-5] in OBJECT_TYPES else _unsliced(t)
+    """The thing a type is part of: a slice's whole, a basin's sink or tub."""
+    t = _unsliced(t)
+    return t[:-5] if t.endswith("Basin") and t[:-5] in OBJECT_TYPES else t
 
 
 @dataclass
 class _Names:
-    """The names of one instruction's clauses (see the module docstring)."""
+    """The names in one instruction's clauses (see the module docstring)."""
 
     clauses: list[_Clause]
-    known: set | None
+    known: set | None  # the scene's types
     at: int = 0  # the clause being read
     topics: set = field(default_factory=set)  # clauses that said what a later "it" is
 
     def __post_init__(self):
         self.mentions = [self._mentions(c.words) for c in self.clauses]
-        self.named = set()  # the things named without doubt: their types without "Sliced" or "Basin"
+        self.named = set()  # what the instruction names without doubt (by _base)
         full = set()
         for mentions in self.mentions:
-            for _, _, _, candidates in mentions:
+            for *_, candidates in mentions:
                 if len({_base(t) for t in candidates}) == 1:
                     self.named.add(_base(candidates[0]))
                     full.update(candidates)
-        self.short = {}  # "the can": the watering can named before
+        self.short = {}  # the last word of a name said in full: "the can" after "the watering can"
         for key, types in names().items():
             for t in set(types) & full:
                 if len(key) > 1:
@@ -426,7 +438,7 @@ class _Names:
                     self.short.setdefault(word, set()).add(t)
 
     def _mentions(self, text: str) -> list[tuple[int, int, str, list[str]]]:
-        """(first word, one past the last, the words said, candidate types) of every name."""
+        """(first word, one past the last, the words said, the types they can name) of each name."""
         words = tokenize(text)
         out = []
         for m in find_mentions(words):
@@ -434,7 +446,7 @@ class _Names:
             near = set(words[max(m.start - 2, 0):m.start] + words[m.end:m.end + 1])
             types = sorted(m.types, key=lambda t: type_words(t) != said)
             types += [p for t in types for p in (t + "Basin", t.removesuffix("Basin")) if p in OBJECT_TYPES]
-            if near & {"sliced", "slice", "slices"}:
+            if near & {"sliced", "slice", "slices"}:  # "the bread sliced", "a slice of apple"
                 types = [OBJECT_TYPES[t].sliced_name for t in types if OBJECT_TYPES[t].sliceable] or types
             types = list(dict.fromkeys(types))
             if self.known is not None:
@@ -446,19 +458,19 @@ class _Names:
         return sorted(out)
 
     def _best(self, said: str, candidates: list[str], wanted) -> str:
+        """The type a name stands for: one `wanted` accepts, one the instruction names
+        elsewhere, a basin only where things are put (or said), else the type first named."""
         basin_first = "basin" in said or getattr(wanted, "receptacle", False)
 
         def rank(item):
             index, t = item
-            return (not _fits(wanted, t), _base(t) not in self.named,
-                    t.endswith("Basin") != basin_first if t.endswith("Basin") or t + "Basin" in OBJECT_TYPES else 0,
-                    index)
+            basin = t.endswith("Basin") != basin_first if _base(t) != t or t + "Basin" in OBJECT_TYPES else False
+            return not _fits(wanted, t), _base(t) not in self.named, basin, index
         return min(enumerate(candidates), key=rank)[1]
 
     def types(self, text: str, wanted=None) -> list[str]:
-        """The things the text names, in order: names, short names, "it"."""
-        words = tokenize(text)
-        mentions = self._mentions(text)
+        """The things the text names, in order: names, short names and pronouns."""
+        words, mentions = tokenize(text), self._mentions(text)
         found = [(start, self._best(said, candidates, wanted)) for start, _, said, candidates in mentions]
         covered = {i for start, end, _, _ in mentions for i in range(start, end)}
         for i, word in enumerate(words):
@@ -475,9 +487,12 @@ class _Names:
                 found.append((i, t))
         return [t for _, t in sorted(found)]
 
+    def one(self, text: str, wanted=None) -> str | None:
+        types = self.types(text, wanted)
+        return types[0] if types else None
+
     def each(self, text: str, wanted=None) -> list[str]:
-        """The first thing the text names and those "and", "or" or "nor" join to it
-        ("the knife or the fork")."""
+        """The first thing the text names and those "and", "or" or "nor" join to it."""
         first = self.one(text, wanted)
         words, mentions = tokenize(text), self._mentions(text)
         if first is None or not mentions or self._best(*mentions[0][2:], wanted) != first:
@@ -490,19 +505,10 @@ class _Names:
             out.append(self._best(said, candidates, wanted))
         return list(dict.fromkeys(out))
 
-    def one(self, text: str, wanted=None) -> str | None:
-        types = self.types(text, wanted)
-        return types[0] if types else None
-
-    def said_then(self) -> bool:
-        """Whether the clause being read comes last in a sequence ("..., then close the fridge")."""
-        clause = self.clauses[self.at]
-        return bool(re.search(r"\b(?:then|finally)\s*,?\s*$", clause.sep.lower())
-                    or re.match(r"^\s*(?:and\s+)?(?:then|finally)\b", clause.text.lower()))
-
     def antecedent(self, wanted=None, place: bool = False) -> str | None:
-        """What "it" stands for: the one thing the clause just before (in the sentence) names,
-        else the one object the task handles, nearest first, that `wanted` accepts."""
+        """What "it" (or "there") stands for: the one thing the clause just before, in the
+        same sentence, names; else ("it" only) the one object the task handles, nearest
+        clause first, that `wanted` accepts."""
         i = self.at
         if i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and len(self.mentions[i - 1]) == 1:
             _, _, said, candidates = self.mentions[i - 1][0]
@@ -512,60 +518,73 @@ class _Names:
                 return t
         if place:
             return None
+
+        def handled(t):
+            return _pickupable(t) and _fits(wanted, t)
         for j in range(i - 1, -1, -1):
-            found = {self._best(s, c, lambda t: _pickupable(t) and _fits(wanted, t)) for _, _, s, c in self.mentions[j]}
-            found = {t for t in found if _pickupable(t) and _fits(wanted, t)}
+            found = {self._best(said, candidates, handled) for _, _, said, candidates in self.mentions[j]}
+            found = {t for t in found if handled(t)}
             if found:
                 return found.pop() if len(found) == 1 else None
         return None
 
+    def said_then(self) -> bool:
+        """Whether the clause being read comes last in a sequence ("..., then close the fridge")."""
+        clause = self.clauses[self.at]
+        return bool(re.search(r"\b(?:then|finally)\s*,?\s*$", clause.sep.lower())
+                    or re.match(r"^\s*(?:and\s+)?(?:then|finally)\b", clause.text.lower()))
+
 
 # --- events ------------------------------------------------------------------------------------
+
+def _participle_action(m) -> str | None:
+    return PARTICIPLE_OF[m.group(2)].action_for(m.group(3))
+
+
+# What is said about an object ("the mug has been washed"), tried before a verb and its
+# object ("pick up the knife"): (pattern, the action from the match, whether the pattern
+# starts with the object, which then must not start with a verb).
+EVENT_PATTERNS = [
+    (r"\b(?:have|has|had|having|get|gets|got|getting|hold|holds|holding)\s+(.+?)\s+in\s+(?:your |my |their |one |"
+     r"both )?hands?\b", lambda m: "PickupObject", False),
+    (r"\b(?:holding|hold)\s+(.+)$", lambda m: "PickupObject", False),
+    (r"\blet\s+(.+?)\s+(?:run|go on|come on|turn on)\b", lambda m: "ToggleObjectOn", False),  # "let the water run"
+    (r"^(.+?)\s+(?:goes|go|comes|come|gets|get|is|are|has been|have been|was|be|been)\s+(?:turned\s+|switched\s+|"
+     rf"flipped\s+)?(on|off)\b{STATE_END}", lambda m: "ToggleObjectOn" if m.group(2) == "on" else "ToggleObjectOff",
+     True),
+    (r"^(.+?)\s+(?:is|are|has been|have been|gets|get|got|becomes|was)\s+(?:nice and\s+|really\s+)?(hot|warm|cold|"
+     r"cool|chilled|clean)\b", lambda m: STATE_EVENTS[m.group(2)], True),
+    (rf"^(.+?)\s+(?:goes|go|gets put|get put|is put|has been put|has been placed|is placed|(?:has|have|needs?|ought) "
+     rf"to be|must be|should be|is|are|gets|get)\s+{PREP}\s+(.+)$", lambda m: "PutObject", True),  # "in the box"
+    (rf"^(.+?)\s+(?:(?:should|must|can|may|will|has to|have to|needs to|need to)\s+)?(?:only\s+)?(?:is|are|has been|"
+     rf"have been|gets|get|got|was|were|be|been|being)\s+(?:\w+ly\s+)?{PARTICIPLE}", _participle_action, True),
+]
+NOMINAL = re.compile(r"\b(?:do|doing|did|done|finish|finishing)\s+(?:the|your|all the|any)\s+(slicing|cutting|"
+                     r"chopping|washing|rinsing|cleaning|heating|warming|cooling|chilling)\b")  # "do the slicing"
+
 
 def _event(text: str, names: _Names) -> Event | None:
     """The action a phrase says and its object: "pick up the knife", "the mug has been
     washed", "the lamp goes on", "the card is in the box", "have the can in your hand"."""
     text = text.strip(" ,")
-    m = re.search(r"\b(?:have|has|had|having|get|gets|got|getting|hold|holds|holding)\s+(.+?)\s+in\s+"
-                  r"(?:your |my |their |one |both )?hands?\b", text) or re.search(r"\b(?:holding|hold)\s+(.+)$", text)
-    if m:
-        return _make_event("PickupObject", m.group(1), names)
-    m = re.search(r"\b(?:do|doing|did|done|finish|finishing)\s+(?:the|your|all the|any)\s+(slicing|cutting|chopping|"
-                  r"washing|rinsing|cleaning|heating|warming|cooling|chilling)\b", text)
+    for pattern, action_of, object_first in EVENT_PATTERNS:
+        m = re.search(pattern, text)
+        if m and not (object_first and VERB_RE.match(m.group(1))):
+            action = action_of(m)
+            if action:  # a put's object is where it is put
+                return _make_event(action, m.group(2) if action == "PutObject" else m.group(1), names)
+    m = NOMINAL.search(text)
     if m:
         return _make_event(VERB_OF[m.group(1)].action, "it", names)
-    m = re.match(r"^(.+?)\s+(?:goes|go|comes|come|gets|get|is|are|has been|have been|was|be|been)\s+(?:turned\s+|"
-                 rf"switched\s+|flipped\s+)?(on|off)\b{STATE_END}", text)
-    if m:
-        return _make_event("ToggleObjectOn" if m.group(2) == "on" else "ToggleObjectOff", m.group(1), names)
-    m = re.match(r"^(.+?)\s+(?:is|are|has been|have been|gets|get|got|becomes|was)\s+(?:nice and\s+|really\s+)?"
-                 r"(hot|warm|cold|cool|chilled|clean)\b", text)
-    if m and not VERB_RE.match(m.group(1)):  # "until the mug is hot"
-        return _make_event(STATE_EVENTS[m.group(2)], m.group(1), names)
-    m = re.match(rf"^(.+?)\s+(?:goes|go|gets put|get put|is put|has been put|has been placed|is placed|"
-                 rf"(?:has|have|needs?|ought) to be|must be|should be|is|are|gets|get)\s+{PREP}\s+(.+)$", text)
-    if m and not VERB_RE.match(m.group(1)):
-        return _make_event("PutObject", m.group(2), names)
-    m = re.match(rf"^(.+?)\s+(?:(?:should|must|can|may|will|has to|have to|needs to|need to)\s+)?(?:only\s+)?"
-                 rf"(?:is|are|has been|have been|gets|get|got|was|were|be|been|being)\s+(?:\w+ly\s+)?{PARTICIPLE}\b"
-                 r"(?:\s+(on|off|up))?", text)
-    if m and not VERB_RE.match(m.group(1)):
-        verb = PARTICIPLE_OF[m.group(2)]
-        if not verb.needs_particle or m.group(3) in verb.particles:
-            return _make_event(verb.action_for(m.group(3)), m.group(1), names)
     for verb_match in VERB_RE.finditer(text):
         verb = VERB_OF[verb_match.group(1)]
         rest = text[verb_match.end():]
         particle, obj = _particle(verb, rest)
-        if particle is None and verb.needs_particle:
-            continue
         action = verb.action_for(particle)
-        if action == "PutObject":  # its object is where it is put
+        if action == "PutObject":
             place = re.search(rf"\b{PREP}\s+(.+)$", rest)
-            if not place:
-                continue
-            obj = place.group(1)
-        event = _make_event(action, obj, names)
+            obj = place.group(1) if place else ""
+        event = _make_event(action, obj, names) if action else None
         if event:
             return event
     return None
@@ -595,6 +614,7 @@ def _make_event(action: str, text: str, names: _Names) -> Event | None:
 # --- one reader per kind -------------------------------------------------------------------------
 
 def _first(patterns, c: str):
+    """The first pattern that matches, and the value beside it."""
     for pattern, value in patterns:
         m = re.search(pattern, c)
         if m:
@@ -602,12 +622,14 @@ def _first(patterns, c: str):
     return None, None
 
 
-STEP_PATTERNS = [  # (pattern, how many fewer than the number said are allowed)
+STEP_PATTERNS = [  # (pattern, how many fewer steps than the number are allowed)
     (rf"\b(?:under|less than|fewer than|below)\s+{NUMBER}\s+{STEPS}\b", 1),
+    (rf"^{NEG}(?:take|use|make|need|go over|exceed)\s+more than\s+{NUMBER}\s+{STEPS}\b", 0),
     (rf"\b(?:at most|no more than|not more than|max(?:imum)?(?: of)?|up to|within|in|only|budget of|get|have|got|"
      rf"allowed|allow yourself|take|use|using|taking|limit(?: yourself)? to|limited to|limit of|stick to|keep it to|"
      rf"cap(?: it)? at|exceed|exceeding|go over|going over)\s+{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b)", 0),
-    (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)\b", 0),
+    (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)\b",
+     0),
     (rf"\b{STEPS},?\s+{NUMBER}\s+(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer))\b", 0),
 ]
 
@@ -615,25 +637,26 @@ STEP_PATTERNS = [  # (pattern, how many fewer than the number said are allowed)
 def _step_budget(c: str, names):
     if re.search(r"\bfail", c):
         return None
-    c = re.sub(rf"^(?:{NEG})(take|use|make|need|go|exceed)\s+more than\b", r"\1 at most", c)  # "don't take more than 60"
     m, fewer = _first(STEP_PATTERNS, c)
     n = _count(m.group(1)) if m else None
     return [StepBudget(n - fewer)] if n else None
 
 
-FAILURE_PATTERNS = [  # (pattern, fewer); a pattern without a number allows none
-    (rf"\b(?:no|zero|not (?:a single|one|any)|without (?:any |a single )?|don't want (?:a single|any)|"
+FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are allowed); None: no failure
+    (rf"\b(?:no|zero|not (?:a single|one|any)|without(?: any| a single| a| one)?|don't want (?:a single|any)|"
      rf"never make (?:a|any))\s+(?:single\s+)?{FAILS}", None),
     (rf"\b(?:don't|do not|never|try not to)\s+{FAIL_VERB}\s+(?:a single|an?|any|even once|at all)\b", None),
     (rf"\b(?:don't|do not|never|not to|without)\s+(?:make|making|have|having)\s+(?:any|a single|even one|one)\s+"
      rf"(?:single\s+)?{FAILS}", None),
     (rf"\b(?:fewer than|less than|under)\s+{NUMBER}\s+{FAILS}", 1),
+    (rf"\b(?:don't|do not|never|not to|not)\s+(?:make|have)\s+more than\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b(?:at most|no more than|not more than|up to|only|max(?:imum)?(?: of)?|allowed|allow yourself|get|have|"
-     rf"got|make|more than)\s+{NUMBER}\s+{FAILS}", 0),
+     rf"got|make)\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b{NUMBER}\s+{FAILS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)", 0),
     (rf"\b{FAILS}\s+(?:to|at)\s+{NUMBER}\b", 0),
     (rf"\b{FAILS},?\s+{NUMBER}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))\b", 0),
-    (rf"\b{FAIL_VERB}\s+(?:at most|no more than|more than)\s+{TIMES}", 0),
+    (rf"\b(?:don't|do not|never|not to|not)\s+{FAIL_VERB}\s+more than\s+{TIMES}", 0),
+    (rf"\b{FAIL_VERB}\s+(?:at most|no more than)\s+{TIMES}", 0),
 ]
 
 
@@ -643,13 +666,11 @@ def _failure_budget(c: str, names):
         return None
     if fewer is None:
         return [FailureBudget(0)]
-    if m.group(0).startswith("more than") and not re.search(r"\b(?:don't|do not|never|not|no)\b", c[:m.start()] + " "):
-        return None
     n = _count(m.group(1))
     return [FailureBudget(n - fewer)] if n is not None and n - fewer >= 0 else None
 
 
-COUNT_PATTERNS = [(rf"\b(?:fewer|less) than\s+{TIMES}", 1), (rf"\b{TIMES}", 0)]
+COUNT_PATTERNS = [(rf"\b(?:fewer|less) than\s+{TIMES}", 1), (rf"\b{TIMES}", 0)]  # (pattern, how many fewer)
 LIMITS = r"\b(?:only|just|at most|no more than|more than|max(?:imum)?|tops|that is it|no more|limit)\b"
 
 
@@ -657,15 +678,15 @@ def _count_constraint(c: str, names):
     m, fewer = _first(COUNT_PATTERNS, c)
     if not m or not re.search(LIMITS, c):
         return None
-    event = _event(c[:m.start()] + " " + c[m.end():], names)
-    n = _count(m.group(1))
+    event, n = _event(c[:m.start()] + " " + c[m.end():], names), _count(m.group(1))
     if not event or not n or event.action not in INTERACTION_ACTIONS:
         return None
     return [ActionCount(event.action, event.object_type, n - fewer)]
 
 
-ORDERING_PATTERNS = [  # (pattern, which group is the first event)
-    (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),?\s+(?:should|can|may|do|will|must|are) you\s+(.+)$", 1),
+ORDERING_PATTERNS = [  # (pattern with two events, which of them comes first)
+    (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),?\s+(?:should|can|may|do|will|must|are) you\s+"
+     r"(.+)$", 1),
     (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),\s*(.+)$", 1),
     (r"^before (?:you\s+)?(.+?),\s*(.+)$", 2),
     (r"^(.+?)\s+first,?\s+(?:and\s+)?only\s+(?:then|after that|afterwards)\s+(.+)$", 1),
@@ -686,10 +707,10 @@ def _ordering(c: str, names):
     return [Ordering(first, then)] if first and then and first != then else None
 
 
-PLACEMENT_PATTERNS = [  # (pattern with the object and the receptacle, whether it is to be there)
-    (rf"\b(?:leave no|(?:don't|do not|never|not|try not to) leave|make sure no|ensure no|no|"
-     rf"nothing like a|none of the)\b\s*(.+?)\s+(?:(?:is|are|gets?|should be|must be|stays?|remains?|sitting|lying|"
-     rf"left|be)\s+)*{PREP}\s+(.+)$", False),
+PLACEMENT_PATTERNS = [  # (pattern with the object and where, whether it is to be there at the end)
+    (rf"\b(?:leave no|(?:don't|do not|never|not|try not to) leave|make sure no|ensure no|no|nothing like a|"
+     rf"none of the)\b\s*(.+?)\s+(?:(?:is|are|gets?|should be|must be|stays?|remains?|sitting|lying|left|be)\s+)*"
+     rf"{PREP}\s+(.+)$", False),
     (rf"^(?:make sure |ensure |check that )?(.+?)\s+(?:shouldn't|should not|mustn't|must not|can't|cannot|isn't|"
      rf"is not|aren't|are not|won't|doesn't|does not)\s+(?:(?:be|end up|stay|staying|remain|get|left|sitting|lying)"
      rf"\s+)*(?:{PREP}\s+(.+)|in (there)|(there))$", False),
@@ -709,69 +730,68 @@ def _end_placement(c: str, names):
         return None
     where = next(g for g in m.groups()[1:] if g)
     obj = next((t for t in names.types(m.group(1), _pickupable) if _pickupable(t)), None)
-    if obj is None:
-        return None
-    rec = names.one(where, _receptacle_for(obj))
-    if rec and rec != obj and _receptacle(rec):
-        return [EndPlacement(obj, rec, inside=inside)]
-    return None
+    rec = names.one(where, _receptacle_for(obj)) if obj else None
+    return [EndPlacement(obj, rec, inside=inside)] if rec and rec != obj and _receptacle(rec) else None
 
 
-END_STATE_PATTERNS = [  # (pattern with the object and the state, whether the words say the opposite)
-    (rf"^(?:(?:{NEG})?(?:leave|leaving)|{NEG}(?:keep|keeping))\s+(.+?)\s+(?:hanging\s+|standing\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}",
-     "negated"),
-    (rf"\b(?:make sure|ensure|check(?: that)?|be sure|see to it that)\s+(.+?)\s+(?:is|are|stays?|remains?|gets?|"
-     rf"has been|have been)\s+(?:still\s+|all\s+|properly\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}", False),
-    (rf"^(?!none\b|no\b|nothing\b)(.*?)\s+(?:must|should|has to|have to|needs? to|ought to|is to|are to)(n't| not)?\s+(?:still\s+)?(?:be|stay|"
-     rf"remain)\s+(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", "modal"),
-    (rf"^(.+?)\s+{STATE}\s+{END}", False),
-    (rf"^(?:then\s+|and then\s+|finally\s+|also\s+)?(close|shut|turn off|switch off|turn on|switch on)\s+(?:up\s+)?"
-     rf"(.+?)\s*(?:\bup\s+)?(?:{END}|$)", "verb"),
+# (pattern naming the thing and its state, which of the things it names is meant); named
+# groups: "neg" (it says the opposite state), "verb" (an action that leaves the state).
+END_STATE_PATTERNS = [
+    (rf"^(?P<neg>{NEG})?(?:leave|leaving)\s+(?P<what>.+?)\s+(?:hanging\s+|standing\s+|turned\s+|switched\s+)?"
+     rf"{STATE}\b{STATE_END}", 0),
+    (rf"^(?P<neg>{NEG})(?:keep|keeping)\s+(?P<what>.+?)\s+(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
+    (rf"\b(?:make sure|ensure|check(?: that)?|be sure|see to it that)\s+(?P<what>.+?)\s+(?:is|are|stays?|remains?|"
+     rf"gets?|has been|have been)\s+(?:still\s+|all\s+|properly\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
+    (rf"^(?!none\b|no\b|nothing\b)(?P<what>.*?)\s+(?:must|should|has to|have to|needs? to|ought to|is to|are to)"
+     rf"(?P<neg>n't| not)?\s+(?:still\s+)?(?:be|stay|remain)\s+(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b"
+     rf"{STATE_END}", -1),  # "when you finish, the fridge must be closed": the last named
+    (rf"^(?P<what>.+?)\s+{STATE}\s+{END}", 0),
+    (rf"^(?P<verb>close|shut|turn off|switch off|turn on|switch on)\s+(?:up\s+)?(?P<what>.+?)\s*(?:\bup\s+)?"
+     rf"(?:{END}|$)", 0),
 ]
 VERB_STATES = {"close": "closed", "shut": "closed", "turn off": "off", "switch off": "off", "turn on": "on",
                "switch on": "on"}
 
 
 def _end_state(c: str, names):
-    for pattern, how in END_STATE_PATTERNS:
+    for pattern, which in END_STATE_PATTERNS:
         m = re.search(pattern, c)
         if not m:
             continue
-        if how == "verb":
+        found = m.groupdict()
+        if found.get("verb"):  # "close the safe when you're done", "..., then close the cabinets"
             if not (re.search(END, c) or names.said_then() or re.match(r"^\w+ all\b", c)):
                 continue
-            what, state = m.group(2), VERB_STATES[m.group(1)]
-        elif how == "modal":
-            if m.group(2) and m.group(3) == "opened":
-                return None  # "the cabinets must not be opened": a forbidden action
-            what, state = m.group(1), STATE_OF[m.group(3)]
-            state = OPPOSITE[state] if m.group(2) else state
+            state = VERB_STATES[found["verb"]]
         else:
-            what, state = m.group(1), STATE_OF[m.group(2)]
-            if how == "negated" and re.match(NEG, c) and not c.startswith(("leave", "leaving", "keep")):
-                state = OPPOSITE[state]
-        if how in ("modal", False) and re.search(r"\b(?:stays?|remains?)\b", m.group(0)) and not re.search(END, c):
-            return None  # kept the whole time: a forbidden action
+            if found.get("neg") and found["state"] == "opened" and which == -1:
+                return None  # "the cabinets must not be opened": a forbidden action
+            if re.search(r"\b(?:stays?|remains?)\b", m.group(0)) and not re.search(END, c):
+                return None  # kept the whole time: a forbidden action
+            state = STATE_OF[found["state"]]
+            state = OPPOSITE[state] if found.get("neg") else state
         wanted = _openable if state in ("closed", "open") else _toggleable
-        found = [t for t in names.types(what, wanted) if wanted(t)]
-        if not found:
+        types = [t for t in names.types(found["what"], wanted) if wanted(t)]
+        if not types:
             return None
-        type_name = found[-1] if how == "modal" else found[0]  # "when you finish, the fridge must be ...": the fridge
-        return [EndState(_action_type("ToggleObjectOn", type_name, what) if wanted is _toggleable else type_name,
-                         state)]
+        type_name = types[which]
+        if wanted is _toggleable:
+            type_name = _action_type("ToggleObjectOn", type_name, found["what"])
+        return [EndState(type_name, state)]
     return None
 
 
-AREA = r"(?:the )?(?:area|space|spot|vicinity|region|zone)\s+(?:around|near|by|next to|of|in front of)"
-REGION_PATTERNS = [  # (pattern, the group with the number of steps, how many fewer)
-    (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?within\s+{NUMBER}\s+steps?\s+(?:of|from)\s+(.+)$", 1, 0),
+REGION_PATTERNS = [  # (pattern with where, the group of the number of steps or None for one, how many fewer)
+    (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?within\s+{NUMBER}\s+steps?\s+(?:of|from)\s+(.+)$",
+     1, 0),
     (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?closer than\s+{NUMBER}\s+steps?\s+(?:to|from)\s+(.+)$",
      1, 1),
     (rf"\b(?:stay|keep|remain)\s+more than\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 0),
     (rf"\b(?:stay|keep|remain)\s+at least\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 1),
     (rf"\bkeep clear of\s+(.+?)\s+by more than\s+{NUMBER}\s+steps?", 2, 0),
-    (rf"\b(?:stay|keep|steer|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|out of the way of|"
-     rf"out of {AREA}|out of|off {AREA}|off|your distance from|a distance from|back from)\s+(.+)$", None, 0),
+    (rf"\b(?:stay|keep|steer|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|"
+     rf"out of the way of|out of {AREA}|out of|off {AREA}|off|your distance from|a distance from|back from)\s+(.+)$",
+     None, 0),
     (rf"\b{NEG}(?:go|goes|going|come|coming|get|getting|walk|walking|wander|wandering|step|stepping|move|moving|be|"
      r"being|stand|standing|pass|passing|head|heading|venture)\s+(?:anywhere\s+|over\s+|too\s+|right\s+)?(?:near|"
      r"close to|next to|by|up to|around|past|over to|nearby|to)\s+(.+)$", None, 0),
@@ -782,27 +802,26 @@ REGION_PATTERNS = [  # (pattern, the group with the number of steps, how many fe
 def _forbidden_region(c: str, names):
     for pattern, number, fewer in REGION_PATTERNS:
         m = re.search(pattern, c)
-        if not m:
-            continue
-        radius = _count(m.group(number)) - fewer if number else 1
-        where = m.group(1 if number != 1 else 2)
-        fixtures = [t for t in names.each(where, _fixed) if _fixed(t)]
-        return [ForbiddenRegion(t, radius) for t in fixtures] if radius and radius >= 1 else None
+        if m:
+            radius = _count(m.group(number)) - fewer if number else 1
+            where = m.group(2 if number == 1 else 1)
+            fixtures = [t for t in names.each(where, _fixed) if _fixed(t)]
+            return [ForbiddenRegion(t, radius) for t in fixtures] if radius and radius >= 1 else None
     return None
 
 
 OBJECT_VERBS = (r"(?:touch|touches|touching|interact with|interacts with|interacting with|use|uses|using|handle|"
                 r"handles|handling|mess with|messes with|messing with|fiddle with|fiddles with|fiddling with|play with|"
-                r"plays with|playing with|lay a finger on|put a finger on|go for|bother|disturb|(?:mess|messing|play|playing|"
-                r"fool|fooling) around with)")
-OBJECT_PATTERNS = [
+                r"plays with|playing with|lay a finger on|put a finger on|go for|bother|disturb|(?:mess|messing|play|"
+                r"playing|fool|fooling) around with)")
+OBJECT_PATTERNS = [  # patterns with what is not to be touched
     rf"^{NEG}{OBJECT_VERBS}\s+(.+)$",
     r"\b(?:keep|get|take)\s+(?:your\s+|my\s+)?hands\s+off\s+(.+)$", r"\bhands off\s+(.+)$",
     r"\bleave\s+(.+?)\s+(?:alone|be|untouched|where (?:it|they) (?:is|are))\b",
     r"^(.+?)\s+(?:is|are)\s+(?:off[- ]limits|out of bounds|not to be (?:touched|used|handled)|untouchable)\b",
     r"^(.+?)\s+(?:must|should|may|can)(?:n't| not| never)\s+be\s+(?:touched|used|handled)\b",
     r"^(?:neither|none of)\s+(.+?)\s+(?:should|must|may|can|is to|are to)\s+be\s+(?:touched|used|handled)\b",
-    r"^use\s+.+?,?\s+(?:not|instead of|rather than)\s+(.+)$",
+    r"^use\s+.+?,?\s+(?:not|instead of|rather than)\s+(.+)$",  # "use the big knife, not the butter knife"
 ]
 
 
@@ -814,27 +833,33 @@ def _forbidden_object(c: str, names):
     return None
 
 
+# (pattern with what is acted on, the action: a name, or None for the pattern's participle or state)
+ACTION_PATTERNS = [
+    (rf"^(?:put nothing\s+|nothing\s+(?:gets?\s+|goes\s+|should go\s+|should be\s+|is to be\s+|may be\s+|can be\s+|"
+     rf"must be\s+)?(?:put\s+|placed\s+|set\s+)?)(?:down\s+)?{PREP}\s+(.+)$", "PutObject"),
+    (rf"^(?:none of|no|not one of|not a single)\s+(.+?)\s+(?:should|must|may|can|is to|are to|gets?|will)\s+"
+     rf"(?:ever\s+)?(?:be\s+|get\s+)?{PARTICIPLE}", None),
+    (rf"^(.+?)\s+(?:must|should|may|can|is|are)(?:n't| not| never)\s+(?:to\s+)?(?:ever\s+)?be\s+{PARTICIPLE}", None),
+    (r"\bleave\s+(.+?)\s+un(opened)\b", "OpenObject"), (r"\bleave\s+(.+?)\s+un(?:switched|turned) on\b",
+                                                        "ToggleObjectOn"),
+    # kept the whole time: what would change it is forbidden ("keep the fridge shut", "the TV stays off")
+    (rf"\b(?:keep|keeping)\s+(.+?)\s+(?:doors?\s+)?(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", None),
+    (rf"^(.+?)\s+(?:stays?|remains?)\s+(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", None),
+]
+
+
 def _forbidden_action(c: str, names):
-    m = re.search(rf"^(?:put nothing\s+|nothing\s+(?:gets?\s+|goes\s+|should go\s+|should be\s+|is to be\s+|may be\s+|"
-                  rf"can be\s+|must be\s+)?(?:put\s+|placed\s+|set\s+)?)(?:down\s+)?{PREP}\s+(.+)$", c)
-    if m:
-        type_name = names.one(m.group(1), _receptacle)
-        return [ForbiddenAction("PutObject", type_name)] if type_name else None
-    m = re.search(rf"^(?:none of|no|not one of|not a single)\s+(.+?)\s+(?:should|must|may|can|is to|are to|gets?|will)"
-                  rf"\s+(?:ever\s+)?(?:be\s+|get\s+)?{PARTICIPLE}(?:\s+(on|off|up))?", c) \
-        or re.search(rf"^(.+?)\s+(?:must|should|may|can|is|are)(?:n't| not| never)\s+(?:to\s+)?(?:ever\s+)?be\s+"
-                     rf"{PARTICIPLE}(?:\s+(on|off|up))?", c)
-    if m:
-        verb = PARTICIPLE_OF[m.group(2)]
-        if not verb.needs_particle or m.group(3) in verb.particles:
-            return _forbid(verb.action_for(m.group(3)), m.group(1), names)
-    m = re.search(r"\bleave\s+(.+?)\s+un(opened|switched on|turned on)\b", c)
-    if m:
-        return _forbid("OpenObject" if m.group(2) == "opened" else "ToggleObjectOn", m.group(1), names)
-    m = re.search(rf"\b(?:keep|keeping)\s+(.+?)\s+(?:door\s+|doors\s+)?(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}",
-                  c) or re.search(rf"^(.+?)\s+(?:stays?|remains?)\s+(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", c)
-    if m and not re.search(END, c):  # kept the whole time: what would change it is forbidden
-        return _forbid(CHANGE_OF[STATE_OF[m.group(2)]], m.group(1), names)
+    for pattern, action in ACTION_PATTERNS:
+        m = re.search(pattern, c)
+        if not m:
+            continue
+        if action is None and m.groupdict().get("state"):
+            if re.search(END, c):
+                return None  # a state at the end: an end state
+            action = CHANGE_OF[STATE_OF[m.group("state")]]
+        elif action is None:
+            action = _participle_action(m)
+        return _forbid(action, m.group(1), names) if action else None
     m = re.search(rf"^{NEG}(.+)$", c)
     if m and not re.search(r"\b(?:before|until|till|unless|after|once you)\b", c):  # a condition: an ordering
         event = _event(m.group(1), names)
@@ -844,8 +869,8 @@ def _forbidden_action(c: str, names):
 
 
 def _forbid(action: str, text: str, names, first: str | None = None):
-    """The action forbidden on what the text names ("the fridge or the freezer"); `first`,
-    the object an event read, when its words name more than the object."""
+    """The action forbidden on each thing the text names ("the fridge or the freezer");
+    `first`, the object an event read, when the words name more than the objects."""
     wanted = WANTED[action]
     types = [_action_type(action, t, text) for t in names.each(text, wanted) if _fits(wanted, t)]
     if first is not None:
