@@ -116,14 +116,16 @@ VERBS = [_Verb(*map(tuple, _forms(base)), particles, needs, action)
 VERB_OF = {form: verb for verb in VERBS for form in verb.forms}
 VERB_RE = re.compile(r"\b(" + "|".join(sorted(VERB_OF, key=len, reverse=True)) + r")\b")
 PARTICIPLE_OF = {p: verb for verb in VERBS for p in verb.participles}
-PARTICIPLE = "(" + "|".join(sorted(PARTICIPLE_OF, key=len, reverse=True)) + r")\b(?:\s+(on|off|up))?"
+PARTICIPLES = "|".join(sorted(PARTICIPLE_OF, key=len, reverse=True))
+PARTICIPLE = "(" + PARTICIPLES + r")\b(?:\s+(on|off|up))?"  # "picked up": the participle and its particle
 
 # --- phrases the readers share -------------------------------------------------------------------
 
 NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|shouldn't|should not|can't|cannot|"
        r"can not|may not|won't|avoid|try not to|try to avoid|be sure not to|(?:be )?careful not to|take care not to|"
        r"make sure (?:not to|you don't|you never)|i (?:don't|do not) want you(?: to)?|"
-       r"(?:under no circumstances|at no point)(?: should| may| can| will)?(?: you)?|no|not|without|nobody|no one)\s+"
+       r"(?:under no circumstances|at no point)(?: should| may| can| will)?(?: you)?|i'?d rather you didn't|"
+       r"(?:please )?refrain from|no|not|without|nobody|no one)\s+(?!forget\b)"
        r"(?:you dare\s+|ever\s+|even\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
 STEPS = r"(?:steps|moves|actions|step|move|action)"
 FAILS = (r"(?:failed (?:actions?|moves?|attempts?|steps?|tries)|failures?|mistakes?|errors?|slip-?ups?|screw-?ups?|"
@@ -142,6 +144,7 @@ END = (r"(?:at the end|in the end|by the end|when (?:you(?:'re| are)?|you've|you
        r"at the finish)")
 PREP = r"(?:in|into|on|onto|inside|in to)"
 REALLY = r"(?:(?:really|actually|definitely|still|safely)\s+)?"
+NOT_A_DISTANCE = r"(?!\s+(?:of|from|away)\b|\s+to\s+(?:the|a|an)\b)"  # "within 2 steps of the sink"
 AREA = r"(?:the )?(?:area|space|spot|vicinity|region|zone)\s+(?:around|near|by|next to|of|in front of)"
 
 # --- what an action's object must be ---------------------------------------------------------------
@@ -249,7 +252,7 @@ def read_constraints(instruction: str, object_types=None, first_is_goal: bool = 
         found = _read_clause(clause.words, context)
         if found:
             constraints.extend(found)
-            clause.read = True
+            clause.read, clause.kinds = True, tuple(c.kind for c in found)
             read.append(clause.written)
         elif CUES.search(clause.words):
             unread.append(clause.written)
@@ -271,6 +274,7 @@ class _Clause:
     words: str  # normalised: lower case, "don't", fillers ("and please,") taken off
     end: str = ""  # its sentence's end (". "), on the last clause of a sentence
     read: bool = False
+    kinds: tuple = ()  # the kinds of constraint it was read as
     leads: bool = False  # a leading "Before you ...," that the clause after it completes
 
     @property
@@ -284,14 +288,18 @@ BOUNDARY = re.compile(
     r"max(?:imum)?|at (?:the )?most|no more|or (?:less|fewer)|ok(?:ay)?|please)\b[\s.!?]*$)"
     r"|\s+(?:and|but)\s+(?!(?:only\s+)?(?:then|after that|afterwards)\b|that's it\b|that is it\b)"
     r"|\s*[:\u2013\u2014]\s+|\s+-\s+"  # "...: it is broken", " - "
-    r"|\s+(?=without\b)"
+    r"|\s+(?=without\b|while\b)"
+    r"|\s+so\s+(?=(?:please\s+)?(?:don't|do not|dont|never|no|avoid|keep|stay|make sure|only|be careful)\b)"
+    r"|(?<![,;:])(?<!\bi)(?<!\byou)(?<!\bwe)(?<!\bplease)(?<!\bsure)(?<!\bthat)(?<!\bjust)(?<!\bcan)"
+    r"(?<!\bso)\s+(?=(?:don't|dont|do not|never)\s)"
     rf"|\s+(?=(?:in|within|using|taking)\s+(?:under\s+|less than\s+|fewer than\s+|no more than\s+|at most\s+)?"
-    rf"{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b))", re.IGNORECASE)
-FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|remember|just|always|whatever you do|"
+    rf"{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE})", re.IGNORECASE)
+FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|just|always|whatever you do|"
                     r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|try to|then|"
                     r"finally)\b[\s,]*)+")
-DONE = re.compile(r"^(?:do it|do this|do that|get it done|get it all done|get this done|get everything done|finish|"
-                  r"finish it|finish up|complete it|complete the task|do the whole thing|do all this|the whole thing)$")
+DONE = re.compile(r"^(?:(?:do|finish|complete|get)(?: it| this| that| everything| the whole thing| the task| the job|"
+                  r" all this| all of it)?(?: all)?(?: done| up)?|the whole thing|no more|nothing more|that is it|"
+                  r"while (?:you(?:'re| are)? )?(?:do|doing|at) (?:it|this|that)|while you work)$")
 SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|"
                          r"after|at the end|in the end|by the end|afterwards)\b")
 NOUN_PHRASE = re.compile(r"^(?:the|a|an|any|my|your|some|both|all|every|either|two|three)\b")
@@ -528,6 +536,11 @@ class _Names:
                 return found.pop() if len(found) == 1 else None
         return None
 
+    def after(self, kind: str) -> bool:
+        """Whether the clause before, in the same sentence, was read as a constraint of `kind`."""
+        i = self.at
+        return i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and kind in self.clauses[i - 1].kinds
+
     def said_then(self) -> bool:
         """Whether the clause being read comes last in a sequence ("..., then close the fridge")."""
         clause = self.clauses[self.at]
@@ -547,6 +560,8 @@ def _participle_action(m) -> str | None:
 EVENT_PATTERNS = [
     (r"\b(?:have|has|had|having|get|gets|got|getting|hold|holds|holding)\s+(.+?)\s+in\s+(?:your |my |their |one |"
      r"both )?hands?\b", lambda m: "PickupObject", False),
+    (r"^(.+?)\s+(?:is|are|(?:needs?|has|have) to be|must be|should be)\s+in\s+(?:your |my |their )?hands?\b",
+     lambda m: "PickupObject", True),
     (r"\b(?:holding|hold)\s+(.+)$", lambda m: "PickupObject", False),
     (r"\blet\s+(.+?)\s+(?:run|go on|come on|turn on)\b", lambda m: "ToggleObjectOn", False),  # "let the water run"
     (r"^(.+?)\s+(?:goes|go|comes|come|gets|get|is|are|has been|have been|was|be|been)\s+(?:turned\s+|switched\s+|"
@@ -558,6 +573,7 @@ EVENT_PATTERNS = [
      rf"to be|must be|should be|is|are|gets|get)\s+{PREP}\s+(.+)$", lambda m: "PutObject", True),  # "in the box"
     (rf"^(.+?)\s+(?:(?:should|must|can|may|will|has to|have to|needs to|need to)\s+)?(?:only\s+)?(?:is|are|has been|"
      rf"have been|gets|get|got|was|were|be|been|being)\s+(?:\w+ly\s+)?{PARTICIPLE}", _participle_action, True),
+    (rf"^(?:have|has|got|grabbed)\s+(?!been\b|(?:{PARTICIPLES})\b)(.+)$", lambda m: "PickupObject", False),  # "the keys"
 ]
 NOMINAL = re.compile(r"\b(?:do|doing|did|done|finish|finishing)\s+(?:the|your|all the|any)\s+(slicing|cutting|"
                      r"chopping|washing|rinsing|cleaning|heating|warming|cooling|chilling)\b")  # "do the slicing"
@@ -571,8 +587,9 @@ def _event(text: str, names: _Names) -> Event | None:
         m = re.search(pattern, text)
         if m and not (object_first and VERB_RE.match(m.group(1))):
             action = action_of(m)
-            if action:  # a put's object is where it is put
-                return _make_event(action, m.group(2) if action == "PutObject" else m.group(1), names)
+            event = action and _make_event(action, m.group(2) if action == "PutObject" else m.group(1), names)
+            if event:  # (a put's object is where it is put)
+                return event
     m = NOMINAL.search(text)
     if m:
         return _make_event(VERB_OF[m.group(1)].action, "it", names)
@@ -627,7 +644,7 @@ STEP_PATTERNS = [  # (pattern, how many fewer steps than the number are allowed)
     (rf"^{NEG}(?:take|use|make|need|go over|exceed)\s+more than\s+{NUMBER}\s+{STEPS}\b", 0),
     (rf"\b(?:at most|no more than|not more than|max(?:imum)?(?: of)?|up to|within|in|only|budget of|get|have|got|"
      rf"allowed|allow yourself|take|use|using|taking|limit(?: yourself)? to|limited to|limit of|stick to|keep it to|"
-     rf"cap(?: it)? at|exceed|exceeding|go over|going over)\s+{NUMBER}\s+{STEPS}\b(?!\s+(?:of|from|away|to)\b)", 0),
+     rf"cap(?: it)? at|exceed|exceeding|go over|going over)\s+{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE}", 0),
     (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)\b",
      0),
     (rf"\b{STEPS},?\s+{NUMBER}\s+(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer))\b", 0),
@@ -656,7 +673,10 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
     (rf"\b{FAILS}\s+(?:to|at)\s+{NUMBER}\b", 0),
     (rf"\b{FAILS},?\s+{NUMBER}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))\b", 0),
     (rf"\b(?:don't|do not|never|not to|not)\s+{FAIL_VERB}\s+more than\s+{TIMES}", 0),
-    (rf"\b{FAIL_VERB}\s+(?:at most|no more than)\s+{TIMES}", 0),
+    (rf"\b{FAIL_VERB}\s+(?:at most|no more than|only|just)\s+{TIMES}", 0),
+    (rf"\b{FAIL_VERB}\s+{TIMES}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))", 0),
+    (rf"\b(?:only|just)\s+{FAIL_VERB}\s+{TIMES}", 0),
+    (rf"\b{NUMBER}\s+{FAILS}\s+(?:is|are)\s+(?:fine|ok|okay|allowed|acceptable|the limit)", 0),
 ]
 
 
@@ -685,17 +705,17 @@ def _count_constraint(c: str, names):
 
 
 ORDERING_PATTERNS = [  # (pattern with two events, which of them comes first)
-    (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),?\s+(?:should|can|may|do|will|must|are) you\s+"
+    (r"^only (?:once|after|when|if) (?:you(?:'ve)?\s+)?(.+?),?\s+(?:should|can|may|do|will|must|are) you\s+"
      r"(.+)$", 1),
-    (r"^only (?:once|after|when|if) (?:you(?:'ve| have)?\s+)?(.+?),\s*(.+)$", 1),
+    (r"^only (?:once|after|when|if) (?:you(?:'ve)?\s+)?(.+?),\s*(.+)$", 1),
     (r"^before (?:you\s+)?(.+?),\s*(.+)$", 2),
     (r"^(.+?)\s+first,?\s+(?:and\s+)?only\s+(?:then|after that|afterwards)\s+(.+)$", 1),
     (r"^first,?\s+(.+?),?\s+(?:and\s+)?only\s+(?:then|after that|afterwards)\s+(.+)$", 1),
     (r"^wait (?:until|till|for) (.+?),?\s+(?:before|to|and then|then)\s+(.+)$", 1),
-    (r"^(.+?)\s+only\s+(?:after|once|when|if)\s+(?:you(?:'ve| have)?\s+)?(.+)$", 2),
-    (rf"^{NEG}(.+?)\s+(?:before|until|till)\s+(?:you(?:'ve| have)?\s+)?(.+)$", 2),
+    (r"^(.+?)\s+only\s+(?:after|once|when|if)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
+    (rf"^{NEG}(.+?)\s+(?:before|until|till)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
     (r"^(?:first\s+|make sure (?:you |to )?|be sure to\s+)?(.+?)\s+before\s+(?:you\s+)?(.+)$", 1),
-    (r"^(.+?)\s+(?:after|once)\s+(?:you(?:'ve| have)?\s+)?(.+)$", 2),
+    (r"^(.+?)\s+(?:after|once)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
 ]
 
 
@@ -746,8 +766,9 @@ END_STATE_PATTERNS = [
      rf"(?P<neg>n't| not)?\s+(?:still\s+)?(?:be|stay|remain)\s+(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b"
      rf"{STATE_END}", -1),  # "when you finish, the fridge must be closed": the last named
     (rf"^(?P<what>.+?)\s+{STATE}\s+{END}", 0),
-    (rf"^(?P<verb>close|shut|turn off|switch off|turn on|switch on)\s+(?:up\s+)?(?P<what>.+?)\s*(?:\bup\s+)?"
-     rf"(?:{END}|$)", 0),
+    (rf"^(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))?(?P<verb>close|shut|"
+     rf"turn off|switch off|turn on|switch on)\s+(?:up\s+)?(?P<what>.+?)\s*(?:\bup\s+)?(?:{END}|$)", 0),
+    (rf"^(?P<what>.+?)\s+(?:is|are)\s+(?:turned\s+|switched\s+)?{STATE}$", 0),  # "..., and the microwave is off"
 ]
 VERB_STATES = {"close": "closed", "shut": "closed", "turn off": "off", "switch off": "off", "turn on": "on",
                "switch on": "on"}
@@ -760,9 +781,11 @@ def _end_state(c: str, names):
             continue
         found = m.groupdict()
         if found.get("verb"):  # "close the safe when you're done", "..., then close the cabinets"
-            if not (re.search(END, c) or names.said_then() or re.match(r"^\w+ all\b", c)):
+            if not (re.search(END, c) or found["remind"] or names.said_then() or re.match(r"^\w+ all\b", c)):
                 continue
             state = VERB_STATES[found["verb"]]
+        elif pattern is END_STATE_PATTERNS[-1][0] and not names.after("end_state"):
+            continue
         else:
             if found.get("neg") and found["state"] == "opened" and which == -1:
                 return None  # "the cabinets must not be opened": a forbidden action
@@ -825,7 +848,14 @@ OBJECT_PATTERNS = [  # patterns with what is not to be touched
 ]
 
 
+def _limited(c: str) -> bool:
+    """ "... more than twice": a count, not a prohibition."""
+    return bool(re.search(rf"\b(?:more|fewer|less) than\s+{TIMES}", c))
+
+
 def _forbidden_object(c: str, names):
+    if _limited(c):
+        return None
     for pattern in OBJECT_PATTERNS:
         m = re.search(pattern, c)
         if m:
@@ -849,6 +879,8 @@ ACTION_PATTERNS = [
 
 
 def _forbidden_action(c: str, names):
+    if _limited(c):
+        return None
     for pattern, action in ACTION_PATTERNS:
         m = re.search(pattern, c)
         if not m:
