@@ -573,7 +573,8 @@ EVENT_PATTERNS = [
      rf"to be|must be|should be|is|are|gets|get)\s+{PREP}\s+(.+)$", lambda m: "PutObject", True),  # "in the box"
     (rf"^(.+?)\s+(?:(?:should|must|can|may|will|has to|have to|needs to|need to)\s+)?(?:only\s+)?(?:is|are|has been|"
      rf"have been|gets|get|got|was|were|be|been|being)\s+(?:\w+ly\s+)?{PARTICIPLE}", _participle_action, True),
-    (rf"^(?:have|has|got|grabbed)\s+(?!been\b|(?:{PARTICIPLES})\b)(.+)$", lambda m: "PickupObject", False),  # "the keys"
+    (rf"^(?:have|has|got|grabbed)\s+(?!been\b|(?:{PARTICIPLES})\b)(.+)$", lambda m: "PickupObject",
+     False),  # "once you have the keys"
 ]
 NOMINAL = re.compile(r"\b(?:do|doing|did|done|finish|finishing)\s+(?:the|your|all the|any)\s+(slicing|cutting|"
                      r"chopping|washing|rinsing|cleaning|heating|warming|cooling|chilling)\b")  # "do the slicing"
@@ -734,7 +735,8 @@ PLACEMENT_PATTERNS = [  # (pattern with the object and where, whether it is to b
     (rf"^(?:make sure |ensure |check that )?(.+?)\s+(?:shouldn't|should not|mustn't|must not|can't|cannot|isn't|"
      rf"is not|aren't|are not|won't|doesn't|does not)\s+(?:(?:be|end up|stay|staying|remain|get|left|sitting|lying)"
      rf"\s+)*(?:{PREP}\s+(.+)|in (there)|(there))$", False),
-    (rf"\b(?:don't|do not) want\s+(.+?)\s+to\s+(?:stay|be|remain|end up)\s+(?:left\s+)?{PREP}\s+(.+)$", False),
+    (rf"\b(?:don't|do not) want\s+(.+?)\s+(?:to\s+(?:stay|be|remain|end up)\s+)?(?:left\s+|sitting\s+|lying\s+)?"
+     rf"{PREP}\s+(.+)$", False),
     (rf"^(.+?),?\s+not\s+(?:be\s+)?(?:left|lying|sitting|staying)\s+{PREP}\s+(.+)$", False),
     (rf"\b(?:make sure|ensure|check(?: that)?|be sure|verify(?: that)?|see to it that)\s+(.+?)\s+{REALLY}(?:ends up|"
      rf"end up|winds up|is|are|gets|has been put|stays|remains)\s+{REALLY}(?:left\s+)?{PREP}\s+(.+)$", True),
