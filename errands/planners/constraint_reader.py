@@ -295,8 +295,8 @@ BOUNDARY = re.compile(
     rf"|\s+(?=(?:in|within|using|taking)\s+(?:under\s+|less than\s+|fewer than\s+|no more than\s+|at most\s+)?"
     rf"{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE})", re.IGNORECASE)
 FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|just|always|whatever you do|"
-                    r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|actually|try to|then|"
-                    r"finally)\b[\s,]*)+")
+                    r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|actually|"
+                    r"try to|then|finally)\b[\s,]*)+")
 DONE = re.compile(r"^(?:(?:do|finish|complete|get)(?: it| this| that| everything| the whole thing| the task| the job|"
                   r" all this| all of it)?(?: all)?(?: done| up)?|the whole thing|no more|nothing more|that is it|"
                   r"while (?:you(?:'re| are)? )?(?:do|doing|at) (?:it|this|that)|while you work)$")
