@@ -40,9 +40,10 @@ PEOPLE = [
      [ForbiddenAction("OpenObject", "Fridge")]),
     ("chill a tomato and put it on the counter. make sure the fridge is shut when you're done",
      "chill a tomato and put it on the counter.", [EndState("Fridge", "closed")]),
+    # a region is around the sink itself; things are put in its basin
     ("Take the mug to the coffee maker. Stay away from the sink.", "Take the mug to the coffee maker.",
-     [ForbiddenRegion("SinkBasin", 1)]),
-    ("Put the book on the bed. Do it in under 40 moves.", "Put the book on the bed.", [StepBudget(40)]),
+     [ForbiddenRegion("Sink", 1)]),
+    ("Put the book on the bed. Do it in under 40 moves.", "Put the book on the bed.", [StepBudget(39)]),  # strict
     ("Put the book on the bed. No mistakes this time.", "Put the book on the bed.", [FailureBudget(0)]),
     ("Cool an egg and leave it on the table. Open the drawer before you pick up the egg.",
      "Cool an egg and leave it on the table.", [Ordering(Event("OpenObject", "Drawer"), Event("PickupObject", "Egg"))]),
@@ -72,6 +73,102 @@ def test_people_style_constraints(text, task_text, expected):
         assert reading.task_text == task_text
 
 
+# How people phrase each kind, and the conventions the reader follows (module docstring).
+WORDINGS = {
+    "step_budget": [
+        ("Toast a slice of bread. You get 35 moves, max.", "Toast a slice of bread.", [StepBudget(35)]),
+        ("Put the plate away in fewer than twenty steps.", "Put the plate away.", [StepBudget(19)]),  # strict
+        ("Fill the kettle. Don't take more than fifty-five actions.", "Fill the kettle.", [StepBudget(55)]),
+        ("Bring me the pen, 12 steps tops.", "Bring me the pen.", [StepBudget(12)]),
+        ("Move the bowl to the shelf and get it all done in 30 moves or fewer.", "Move the bowl to the shelf.",
+         [StepBudget(30)]),
+    ],
+    "failure_budget": [
+        ("Put the pan on the stove. Don't slip up more than twice.", "Put the pan on the stove.", [FailureBudget(2)]),
+        ("Put the pan on the stove, zero errors please.", "Put the pan on the stove.", [FailureBudget(0)]),
+        ("Put the pan on the stove. You're allowed four failed actions and no more.", "Put the pan on the stove.",
+         [FailureBudget(4)]),
+        ("Put the pan on the stove. Keep the mistakes to three or fewer.", "Put the pan on the stove.",
+         [FailureBudget(3)]),
+    ],
+    "count": [
+        ("Chill an egg. Open the fridge a single time only.", "Chill an egg.",
+         [ActionCount("OpenObject", "Fridge", 1)]),
+        ("Put the pillow on the bed; pick the pillow up just once.", "Put the pillow on the bed.",
+         [ActionCount("PickupObject", "Pillow", 1)]),
+        ("Set the laptop on the desk. It is heavy, so you may lift it twice at most.", "Set the laptop on the desk. "
+         "It is heavy.", [ActionCount("PickupObject", "Laptop", 2)]),  # "it": the one thing the task handles
+        ("Put the mug in the sink. You can switch the tap on once and that's it.", "Put the mug in the sink.",
+         [ActionCount("ToggleObjectOn", "Faucet", 1)]),
+    ],
+    "ordering": [
+        ("Put the spoon in the cup. Rinse the cup first, and only after that pick up the spoon.",
+         "Put the spoon in the cup.", [Ordering(Event("CleanObject", "Cup"), Event("PickupObject", "Spoon"))]),
+        ("Before you switch on the lamp, pick up the remote. Look at the remote by the lamp.",
+         "Look at the remote by the lamp.", [Ordering(Event("PickupObject", "RemoteControl"),
+                                                      Event("ToggleObjectOn", "DeskLamp"))]),
+        ("Look at the statue under the floor lamp. Have the statue in your hand before the lamp goes on.",
+         "Look at the statue under the floor lamp.",  # "the lamp": the floor lamp named before
+         [Ordering(Event("PickupObject", "Statue"), Event("ToggleObjectOn", "FloorLamp"))]),
+        ("Chill the wine. Don't open the fridge until the wine has been picked up.", "Chill the wine.",
+         [Ordering(Event("PickupObject", "WineBottle"), Event("OpenObject", "Fridge"))]),
+    ],
+    "end_state": [
+        ("Warm the bread in the microwave, then shut the microwave.", "Warm the bread in the microwave.",
+         [EndState("Microwave", "closed")]),
+        ("Put the soap in the cabinet. Leave the cabinet door shut when you're done.", "Put the soap in the cabinet.",
+         [EndState("Cabinet", "closed")]),
+        ("Wash the fork. Don't leave the water running.", "Wash the fork.", [EndState("Faucet", "off")]),
+        ("Read a book by the desk lamp. When you go, the lamp has to be off.", "Read a book by the desk lamp.",
+         [EndState("DeskLamp", "off")]),
+        ("Put the cup in the drawer. Don't forget to close the drawer.", "Put the cup in the drawer.",
+         [EndState("Drawer", "closed")]),
+    ],
+    "end_placement": [
+        ("Heat a potato. I don't want the potato left in the microwave.", "Heat a potato.",
+         [EndPlacement("Potato", "Microwave", inside=False)]),
+        ("Put a cup in the sink. Check that the cup really is in the sink at the end.", "Put a cup in the sink.",
+         [EndPlacement("Cup", "SinkBasin", inside=True)]),  # things are in the sink's basin
+        ("Cool some lettuce and put it on the table. It shouldn't stay in the fridge.",
+         "Cool some lettuce and put it on the table.", [EndPlacement("Lettuce", "Fridge", inside=False)]),
+    ],
+    "forbidden_region": [
+        ("Without walking near the bathtub, put the soap on the counter.", "Put the soap on the counter.",
+         [ForbiddenRegion("Bathtub", 1)]),  # a region is around the tub itself
+        ("Put the watch on the dresser and steer well clear of the bed.", "Put the watch on the dresser.",
+         [ForbiddenRegion("Bed", 1)]),
+        ("Put the cd on the shelf. Keep out of the area around the desk and the bed.", "Put the cd on the shelf.",
+         [ForbiddenRegion("Desk", 1), ForbiddenRegion("Bed", 1)]),
+    ],
+    "forbidden_object": [
+        ("Put the apple in the bowl. The knife is off-limits.", "Put the apple in the bowl.",
+         [ForbiddenObject("Knife")]),
+        ("Put the apple in the bowl. The vase is old, keep your hands off it.", "Put the apple in the bowl.",
+         [ForbiddenObject("Vase")]),  # "it": what the clause before names, and that clause goes too
+        ("Put the apple in the bowl, and whatever you do don't fiddle with the toaster or the kettle.",
+         "Put the apple in the bowl.", [ForbiddenObject("Toaster"), ForbiddenObject("Kettle")]),
+    ],
+    "forbidden_action": [
+        ("Heat a mug. Keep the fridge shut the whole time.", "Heat a mug.",
+         [ForbiddenAction("OpenObject", "Fridge")]),  # a state kept throughout forbids changing it
+        ("Heat a mug, and no switching the stove on.", "Heat a mug.",
+         [ForbiddenAction("ToggleObjectOn", "StoveKnob")]),  # the stove is turned on with its knob
+        ("Heat a mug. Nothing goes on the dining table.", "Heat a mug.", [ForbiddenAction("PutObject", "DiningTable")]),
+        ("Put the towel on the rack. None of the drawers should be opened.", "Put the towel on the rack.",
+         [ForbiddenAction("OpenObject", "Drawer")]),
+        ("put the book on the bed dont opne the safe", "put the book on the bed.",
+         [ForbiddenAction("OpenObject", "Safe")]),  # a clause without a comma, a verb's letters swapped
+    ],
+}
+
+
+@pytest.mark.parametrize("text,task_text,expected", [w for ws in WORDINGS.values() for w in ws],
+                         ids=[f"{kind}: {w[0][:40]}" for kind, ws in WORDINGS.items() for w in ws])
+def test_wordings_of_every_kind(text, task_text, expected):
+    reading = read_constraints(text)
+    assert (list(reading.constraints), reading.task_text, reading.unread) == (expected, task_text, ())
+
+
 def test_goal_words_stay_with_the_goal_and_what_cannot_be_read_is_reported():
     plain = "Put the tomato in the microwave, don't turn it on."
     reading = read_constraints(plain)
@@ -85,6 +182,18 @@ def test_goal_words_stay_with_the_goal_and_what_cannot_be_read_is_reported():
     assert vague.constraints == () and vague.unread == ("Don't be too slow about it.",)
     with pytest.raises(ValueError, match="an instruction must be text, got int"):
         read_constraints(3)
+    # a count it cannot read is not a prohibition; "it" among two things the task handles is not guessed
+    for text, clause in [("Rinse a mug. Don't touch the faucet more than once.",
+                          "Don't touch the faucet more than once."),
+                         ("Put the fork on the plate. Don't pick it up more than twice.",
+                          "Don't pick it up more than twice.")]:
+        reading = read_constraints(text)
+        assert (reading.constraints, reading.task_text, reading.unread) == ((), text, (clause,))
+    # a goal's own sequence is no constraint
+    for text in ("Open the fridge, take the apple, and close the fridge.", "Slice the bread, then put a slice on the "
+                 "plate.", "Put the knife on a plate and the plate in the sink.", "Chill the wine and leave it in "
+                 "the fridge."):
+        assert read_constraints(text).constraints == ()
 
 
 def test_names_are_grounded_in_the_scene_types_when_given():
