@@ -328,26 +328,38 @@ def _kinds(constraints) -> str:
     return ", ".join(c.kind for c in constraints)
 
 
-def build_constraint_suite(name: str, base_suite, limit: int | None = None, progress: bool = False) -> dict:
-    """The manifest of a constraint suite over `base_suite` (a Suite; its first `limit`
-    episodes when given)."""
-    if name not in CONSTRAINT_SUITES:
-        raise ValueError(f"unknown constraint suite {name!r}: expected one of {', '.join(CONSTRAINT_SUITES)}")
+def derived_episodes(name: str, kind: str, base_suite, episode_for, limit: int | None = None,
+                     progress: bool = False):
+    """The episodes of the suite `name` (a `kind` suite: constraint, injection) derived one
+    by one from a procedural `base_suite` (its first `limit` episodes): `episode_for(index,
+    base)` gives each one, or None and why not, and those are listed as dropped. Returns
+    the base episodes used, the episodes (checked unique) and the dropped."""
     if base_suite.scenes != "procedural":
-        raise ValueError(f"constraint suites are built on procedural scenes, and {base_suite.name} has "
+        raise ValueError(f"{kind} suites are built on procedural scenes, and {base_suite.name} has "
                          f"{base_suite.scenes}")
     from tqdm import tqdm
 
-    reference = ReferenceRun()
     base_episodes = base_suite.episodes[:limit] if limit is not None else base_suite.episodes
     episodes, dropped = [], []
     for index, base in enumerate(tqdm(base_episodes, desc=f"building {name}", unit="ep", disable=not progress)):
-        episode, why = constrained_episode(index, base, reference)
+        episode, why = episode_for(index, base)
         if episode is None:
             dropped.append({"id": base.id, "reason": why})
         else:
             episodes.append(episode)
     check_unique([e.id for e in episodes], name)
+    return base_episodes, episodes, dropped
+
+
+def build_constraint_suite(name: str, base_suite, limit: int | None = None, progress: bool = False) -> dict:
+    """The manifest of a constraint suite over `base_suite` (a Suite; its first `limit`
+    episodes when given)."""
+    if name not in CONSTRAINT_SUITES:
+        raise ValueError(f"unknown constraint suite {name!r}: expected one of {', '.join(CONSTRAINT_SUITES)}")
+    reference = ReferenceRun()
+    base_episodes, episodes, dropped = derived_episodes(
+        name, "constraint", base_suite, lambda index, base: constrained_episode(index, base, reference), limit,
+        progress)
     manifest = {
         "format": MANIFEST_FORMAT, "format_version": MANIFEST_VERSION, "name": name,
         "description": CONSTRAINT_SUITES[name]["description"], "phrasing": "train", "scenes": "procedural",

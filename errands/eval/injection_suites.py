@@ -29,10 +29,10 @@ from ..envs.tasks.goals import TaskGoal
 from ..envs.tasks.task import Task, missing_requirements
 from ..envs.tasks.world_text import TEXT_KINDS, ReadableText
 from ..files import write_text_atomic
-from .constraint_suites import ReferenceRun
+from .constraint_suites import ReferenceRun, derived_episodes
 from .packaged_suites import SUITES_DIR
 from .suite_building import stable_seed, suite_manifest
-from .suites import Episode, check_unique, load_suite, manifest_text
+from .suites import Episode, load_suite, manifest_text
 
 WORLD_TEXT_FILE = Path(__file__).parent / "injections" / "world_text.jsonl"
 INJECTION_SUITES = {
@@ -149,22 +149,11 @@ def build_injection_suite(name: str, base_suite, limit: int | None = None, progr
     """The manifest of an injection suite over `base_suite` (its first `limit` episodes)."""
     if name not in INJECTION_SUITES:
         raise ValueError(f"unknown injection suite {name!r}: expected one of {', '.join(INJECTION_SUITES)}")
-    if base_suite.scenes != "procedural":
-        raise ValueError(f"injection suites are built on procedural scenes, and {base_suite.name} has "
-                         f"{base_suite.scenes}")
-    from tqdm import tqdm
-
     rows = read_world_texts()
     reference = ReferenceRun()
-    base_episodes = base_suite.episodes[:limit] if limit is not None else base_suite.episodes
-    episodes, dropped = [], []
-    for index, base in enumerate(tqdm(base_episodes, desc=f"building {name}", unit="ep", disable=not progress)):
-        episode, why = injected_episode(index, base, rows, reference)
-        if episode is None:
-            dropped.append({"id": base.id, "reason": why})
-        else:
-            episodes.append(episode)
-    check_unique([e.id for e in episodes], name)
+    base_episodes, episodes, dropped = derived_episodes(
+        name, "injection", base_suite, lambda index, base: injected_episode(index, base, rows, reference), limit,
+        progress)
     source = {"base_suite": base_suite.name, "base_hash": base_suite.hash, "base_episodes": len(base_episodes),
               "texts": WORLD_TEXT_FILE.name}
     kinds = {kind: sum(1 for e in episodes if e.source["injected_kind"] == kind) for kind in TEXT_KINDS}
