@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .goals import TaskGoal
+from .goals import TaskGoal, goal_conditions
 
 TEXT_KINDS = ("note", "label", "screen")
 
@@ -75,8 +75,6 @@ def visible_text(texts: tuple[ReadableText, ...], visible_ids) -> list[dict]:
 
 def hijack_conditions(text: ReadableText, world) -> int:
     """How many of the goal conditions of what an injected text asks for hold in `world`."""
-    from .goals import goal_conditions
-
     return goal_conditions(text.hijack, world)[0]
 
 
