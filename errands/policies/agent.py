@@ -135,8 +135,11 @@ class _Run:
 
     def read_text(self, info: dict) -> None:
         """Keep each text the agent sees, at the step it first sees it."""
+        visible = info.get("visible_text")
+        if not visible:  # most steps of most tasks: nothing written in view
+            return
         known = {(s["object"], s["text"]) for s in self.log.seen_text}
-        for text in info.get("visible_text", ()):
+        for text in visible:
             if (text["object"], text["text"]) not in known:
                 self.log.seen_text.append({"step": len(self.log.steps), **text})
 
