@@ -22,7 +22,8 @@ Actions: a batch of the Dict action space ({"action": (N,), "target": (N,)} inte
 arrays, checked: a wrong shape or a value outside the space is a ValueError naming the
 env), an (N,) array of action indices, or a list of N actions in any form
 `Action.parse` takes (each parsed as the scalar env parses it: a malformed one is a
-failed action of its world only).
+failed action of its world only); in a list, None means that world does not act this
+step (it stands as it is, counting no step).
 
 A fault in one world's rules (an exception other than the ValueError of a refused
 action, which the scalar env would raise) ends that world's episode as truncated, with
@@ -72,8 +73,9 @@ FULL_INFO_KEYS = ("task_id", "task_type", "scene", "visible_objects", "visible_t
 # Action codes: the action indices, then two of the vector env's own.
 MALFORMED = len(ACTIONS)  # a list entry Action.parse refused: a failed action
 RESETTING = len(ACTIONS) + 1  # the world resets this step (next-step autoreset): no action
+IDLE = len(ACTIONS) + 2  # a None in a list of actions: the world sits this step out
 STOP = ACTION_INDEX["Stop"]
-_CODES = len(ACTIONS) + 2
+_CODES = len(ACTIONS) + 3
 
 
 def _table(values: dict[str, int], dtype=np.int64) -> np.ndarray:
@@ -90,6 +92,7 @@ INTERACTS = _table(dict.fromkeys(INTERACTION_ACTIONS, 1), bool)
 NAVIGATES = _table(dict.fromkeys(NAVIGATION_ACTIONS, 1), bool)
 STEPPED = np.ones(_CODES, dtype=bool)
 STEPPED[RESETTING] = False
+STEPPED[IDLE] = False
 # One MoveAhead by heading // 90 (scene.heading_step): 0 is +rows, 90 is +columns.
 AHEAD_ROW = np.array([1, 0, -1, 0])
 AHEAD_COL = np.array([0, 1, 0, -1])
@@ -272,6 +275,22 @@ class HouseholdVectorEnv(VectorEnv):
         world.agent = Pose(int(self._row[i]), int(self._col[i]), int(self._heading[i]), int(self._horizon[i]))
         return world
 
+    def adopt(self, i: int, task: Task, world: World, steps: int = 0, failures: int = 0,
+              last_success: bool = True) -> None:
+        """Put a world already in play into slot i (a trainer's episodes that start
+        mid-task, where a scalar HouseholdEnv played the way there): its episode goes on
+        from `steps` and `failures` as that env counted them. The batch owns the world
+        from now on."""
+        if not 0 <= i < self.num_envs:
+            raise IndexError(f"env index {i} out of range: expected 0..{self.num_envs - 1}")
+        if world.view_size != self.view_size:
+            raise ValueError(f"env {i}: the world has view_size {world.view_size}, the batch {self.view_size}")
+        self.tasks[i], self._worlds[i] = task, world
+        self._place([i])
+        self._steps[i], self._failures[i], self._success[i] = steps, failures, last_success
+        self._ended[i] = False
+        self._started = all(w is not None for w in self._worlds)
+
     # --- actions -----------------------------------------------------------------------
 
     def _parse(self, actions) -> tuple[np.ndarray, list | None]:
@@ -298,6 +317,10 @@ class HouseholdVectorEnv(VectorEnv):
         codes = np.empty(n, np.int64)
         parsed: list[Action | ValueError] = []
         for i, action in enumerate(actions):
+            if action is None:
+                parsed.append(None)
+                codes[i] = IDLE
+                continue
             try:
                 parsed.append(Action.parse(action, TYPE_NAMES))
                 codes[i] = ACTION_INDEX[parsed[-1].name]
@@ -402,6 +425,14 @@ class HouseholdVectorEnv(VectorEnv):
             sight = self.cameras[i] if self.visibility == "camera" else None
             self.tasks[i] = task
             self._worlds[i] = task_world(task, self.layouts_dir, self.view_size, sight)
+        self._place(indices)
+        indices = np.asarray(indices, np.int64)
+        self._steps[indices] = 0
+        self._failures[indices] = 0
+        self._success[indices] = True
+
+    def _place(self, indices: list[int]) -> None:
+        """Copy the worlds `indices` (new, or adopted) into the batch arrays."""
         self._fit([self._worlds[i].scene.cells.shape for i in indices], fresh=set(indices))
         p = self._pad
         for i in indices:
@@ -419,15 +450,12 @@ class HouseholdVectorEnv(VectorEnv):
             self._instructions[i] = task.instruction[:MAX_INSTRUCTION_LENGTH]
             self._task_ids[i], self._task_types[i], self._scenes[i] = task.task_id, task.goal.task_type, task.scene
             self._reads_view[i] = TASK_TYPES[task.goal.task_type].reads_view
-            self._held_ids[i], self._held[i] = None, 0
+            self._held_ids[i] = world.held
+            self._held[i] = world.objects[world.held].type.index if world.held else 0
             self._paths[i] = [(agent.row, agent.col)]
             self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
         self._scene_batch = None
-        indices = np.asarray(indices, np.int64)
-        self._steps[indices] = 0
-        self._failures[indices] = 0
-        self._success[indices] = True
-        self._count_goal_conditions(indices.tolist())
+        self._count_goal_conditions(list(indices))
 
     def _fit(self, shapes: list[tuple[int, int]], fresh: set[int]) -> None:
         """Grow the batch arrays to hold scenes of these shapes; the worlds in the batch

@@ -183,6 +183,7 @@ RL_EPILOG = """examples:
       --value-warmup 4096
   errands train rl --out runs/train/rl-scratch --total-steps 100000          # from scratch
   errands train rl --init runs/train/bc --skills any --envs 4 --device cuda
+  errands train rl --init runs/train/bc --vector 16 --total-steps 50000     # 16 episodes in one batch
   errands train rl --init runs/train/bc --layouts ../alfred/gen/layouts --skills PickupObject,HeatObject \
       --total-steps 40000 --lr 1e-4                                      # in ALFRED's floor plans
   tensorboard --logdir runs/train/rl/tensorboard
@@ -223,6 +224,10 @@ def add_rl_command(algos) -> None:
     p.add_argument("--envs", type=int, help=f"parallel envs, one SubprocVecEnv worker process each (default {rl.envs})")
     p.add_argument("--vec-env", choices=["subproc", "dummy"],
                    help=f"subproc: envs in worker processes; dummy: in this process (default {rl.vec_env})")
+    p.add_argument("--vector", type=int, metavar="N",
+                   help="step N skill episodes as one batch in this process (errands/HouseholdVector-v0 under the "
+                        "skill env, an SB3 VecEnv) instead of --envs scalar envs; the same episodes, rewards and "
+                        "observations, faster per step (default: scalar envs)")
     p.add_argument("--n-steps", type=int, help=f"steps per env per rollout (default {rl.n_steps})")
     p.add_argument("--batch-size", type=int, help=f"minibatch size of the PPO update (default {rl.batch_size})")
     p.add_argument("--n-epochs", type=int, help=f"passes over each rollout (default {rl.n_epochs})")

@@ -18,12 +18,18 @@ SCRATCH_INTERACTION_BIAS = -2.0
 # --- environments -----------------------------------------------------------------------
 
 def make_vec_env(config: RLConfig):
-    """`config.envs` skill envs wrapped for SB3, in worker processes (SubprocVecEnv) or
-    in this one (DummyVecEnv); each is Monitor-wrapped for episode statistics."""
+    """With `config.vector` N: N skill episodes in one batch (VectorSkillEnv, in this
+    process). Else `config.envs` skill envs wrapped for SB3, in worker processes
+    (SubprocVecEnv) or in this one (DummyVecEnv); each is Monitor-wrapped for episode
+    statistics (VectorSkillEnv keeps the same ones itself)."""
     from functools import partial
 
     from stable_baselines3.common.vec_env import DummyVecEnv, SubprocVecEnv
 
+    if config.vector:
+        from .vector_skill_env import VectorSkillEnv
+
+        return VectorSkillEnv(config.vector, **config.env_kwargs())
     factories = [partial(_monitored_env, config.env_kwargs()) for _ in range(config.envs)]
     if config.vec_env == "dummy":
         return DummyVecEnv(factories)

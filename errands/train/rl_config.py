@@ -21,6 +21,9 @@ class RLConfig:
     total_steps: int = 100_000  # env steps
     envs: int = 2  # parallel envs (SubprocVecEnv workers)
     vec_env: str = "subproc"  # or "dummy": every env in this process
+    # N > 0: N skill episodes stepped as one batch in this process (vector_skill_env.py,
+    # over HouseholdVectorEnv) instead of `envs` scalar envs; 0: the scalar envs.
+    vector: int = 0
     n_steps: int = 256  # steps per env per rollout
     batch_size: int = 256
     n_epochs: int = 4
@@ -73,6 +76,9 @@ class RLConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
                 raise ValueError(f"config {name} must be a non-negative integer, got {value!r}")
+        if not isinstance(self.vector, int) or isinstance(self.vector, bool) or self.vector < 0:
+            raise ValueError(f"config vector must be a non-negative integer (0: scalar envs; N: N skill episodes "
+                             f"in one batch), got {self.vector!r}")
         if self.anchor_data and self.init is None:
             raise ValueError("anchor_data keeps an imitation checkpoint's other skills as they were: give init too")
         if self.vec_env not in ("subproc", "dummy"):
@@ -87,6 +93,11 @@ class RLConfig:
         from .skill_env import parse_skills
 
         parse_skills(self.skills)  # a ValueError names an unknown skill
+
+    @property
+    def num_envs(self) -> int:
+        """Skill episodes stepped at once: `vector` when batched, else `envs`."""
+        return self.vector or self.envs
 
     @property
     def skill_names(self) -> tuple[str, ...]:
