@@ -67,7 +67,7 @@ from gymnasium.envs.registration import EnvSpec
 
 from ..envs import HOUSEHOLD_SKILL_ENV_ID
 from ..envs.actions import INTERACTION_ACTIONS, Action
-from ..envs.household.navigation import shortest_actions
+from ..envs.household.navigation import actions_to_goals, goal_distances
 from ..envs.household.scene import Pose, Scene
 from ..envs.household.sensors import GoalSensors
 from ..envs.household_env import HouseholdEnv
@@ -278,19 +278,18 @@ class HouseholdSkillEnv(gym.Env):
 
 class _PoseDistance:
     """The number of primitive actions on the shortest path from a pose to the nearest
-    goal pose (navigation.shortest_actions' length), remembered per pose."""
+    goal pose (navigation.shortest_actions' length), for every pose from one backward
+    search per episode (navigation.goal_distances)."""
 
     def __init__(self, scene: Scene, goals: list[Pose]):
-        self.scene, self.goals = scene, goals
-        self.known: dict[Pose, int] = {}
+        self.scene = scene
+        self.distances = goal_distances(scene, goals)
 
     def __call__(self, pose: Pose) -> int:
-        if pose not in self.known:
-            actions = shortest_actions(self.scene, pose, self.goals)
-            if actions is None:  # cannot happen from a walkable pose; say so rather than guess
-                raise RuntimeError(f"no path from {pose} to the target's poses in {self.scene.name}")
-            self.known[pose] = len(actions)
-        return self.known[pose]
+        length = actions_to_goals(self.distances, pose)
+        if length is None:  # cannot happen from a walkable pose; say so rather than guess
+            raise RuntimeError(f"no path from {pose} to the target's poses in {self.scene.name}")
+        return length
 
 
 def parse_skills(skills) -> tuple[str, ...]:
