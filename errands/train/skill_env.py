@@ -67,7 +67,7 @@ from gymnasium.envs.registration import EnvSpec
 
 from ..envs import HOUSEHOLD_SKILL_ENV_ID
 from ..envs.actions import INTERACTION_ACTIONS, Action
-from ..envs.household.navigation import actions_to_goals, goal_distances
+from ..envs.household.navigation import goal_distances
 from ..envs.household.scene import Pose, Scene
 from ..envs.household.sensors import GoalSensors
 from ..envs.household_env import HouseholdEnv
@@ -278,16 +278,19 @@ class HouseholdSkillEnv(gym.Env):
 
 class _PoseDistance:
     """The number of primitive actions on the shortest path from a pose to the nearest
-    goal pose (navigation.shortest_actions' length), for every pose from one backward
-    search per episode (navigation.goal_distances)."""
+    goal pose (navigation.shortest_actions' length), for every pose at a camera horizon
+    from one backward search (navigation.goal_distances), made when a pose at that
+    horizon is first asked about."""
 
     def __init__(self, scene: Scene, goals: list[Pose]):
-        self.scene = scene
-        self.distances = goal_distances(scene, goals)
+        self.scene, self.goals = scene, goals
+        self.by_horizon: dict[int, np.ndarray] = {}
 
     def __call__(self, pose: Pose) -> int:
-        length = actions_to_goals(self.distances, pose)
-        if length is None:  # cannot happen from a walkable pose; say so rather than guess
+        if pose.horizon not in self.by_horizon:
+            self.by_horizon[pose.horizon] = goal_distances(self.scene, self.goals, pose.horizon)
+        length = int(self.by_horizon[pose.horizon][pose.heading // 90, pose.row, pose.col])
+        if length < 0:  # cannot happen from a walkable pose; say so rather than guess
             raise RuntimeError(f"no path from {pose} to the target's poses in {self.scene.name}")
         return length
 

@@ -77,37 +77,36 @@ def nearest_first(scene: Scene, start: Pose, goals: list[Pose], blocked: frozens
 HEADINGS = (0, 90, 180, 270)
 
 
-def goal_distances(scene: Scene, goals: list[Pose], blocked: frozenset = frozenset()) -> dict[int, np.ndarray]:
-    """For each horizon among the goals, the fewest MoveAhead and rotations from every
-    (heading, row, col) to a goal pose of that horizon ((4, rows, cols) int64, heading
-    index = heading // 90, -1 where none is reachable): a breadth-first search backwards
-    from those goals over whole arrays, one level at a time (a moved-onto cell must be
-    floor and not blocked, as _moves says). actions_to_goals adds the looks; together
-    they give shortest_actions' length for every start at once."""
+def goal_distances(scene: Scene, goals: list[Pose], horizon: int,
+                   blocked: frozenset = frozenset()) -> np.ndarray:
+    """len(shortest_actions(scene, start, goals, blocked)) for every start at camera
+    `horizon` at once: (4, rows, cols) int64 by heading // 90, row, col, -1 where no
+    goal is reachable. A breadth-first search backwards from the goals over whole
+    arrays, one level at a time, each goal joining at the level of the looks it needs
+    from `horizon` (a moved-onto cell must be floor and not blocked, as _moves says)."""
     floor = scene.cells == FLOOR
     onto = floor.copy()
     for row, col in blocked:
         if 0 <= row < onto.shape[0] and 0 <= col < onto.shape[1]:
             onto[row, col] = False
-    fields = {}
-    for horizon in sorted({g.horizon for g in goals}):
-        depth = np.full((4, *floor.shape), -1, np.int64)
-        frontier = np.zeros(depth.shape, bool)
-        for g in goals:
-            if g.horizon == horizon:
-                frontier[g.heading // 90, g.row, g.col] = True
-        d = 0
-        while frontier.any():
-            depth[frontier] = d
-            d += 1
-            turned = np.roll(frontier, 1, axis=0) | np.roll(frontier, -1, axis=0)  # turned from there
-            moved = np.zeros_like(frontier)  # moved ahead onto a frontier cell from there (on floor)
-            for k, heading in enumerate(HEADINGS):
-                _shift_back(frontier[k] & onto, heading_step(heading), moved[k])
-            moved &= floor
-            frontier = (turned | moved) & (depth < 0)
-        fields[horizon] = depth
-    return fields
+    depth = np.full((4, *floor.shape), -1, np.int64)
+    joining: dict[int, list[Pose]] = {}  # goals by the looks they need
+    for g in goals:
+        joining.setdefault(abs(g.horizon - horizon) // 15, []).append(g)
+    frontier = np.zeros(depth.shape, bool)
+    d = 0
+    while frontier.any() or any(level >= d for level in joining):
+        for g in joining.get(d, ()):
+            frontier[g.heading // 90, g.row, g.col] |= depth[g.heading // 90, g.row, g.col] < 0
+        depth[frontier] = d
+        d += 1
+        turned = np.roll(frontier, 1, axis=0) | np.roll(frontier, -1, axis=0)  # turned from there
+        moved = np.zeros_like(frontier)  # moved ahead onto a frontier cell from there (on floor)
+        for k, heading in enumerate(HEADINGS):
+            _shift_back(frontier[k] & onto, heading_step(heading), moved[k])
+        moved &= floor
+        frontier = (turned | moved) & (depth < 0)
+    return depth
 
 
 def _shift_back(arrived: np.ndarray, step: tuple[int, int], out: np.ndarray) -> None:
@@ -116,18 +115,6 @@ def _shift_back(arrived: np.ndarray, step: tuple[int, int], out: np.ndarray) -> 
     rows, cols = arrived.shape
     src = arrived[max(dr, 0):rows + min(dr, 0), max(dc, 0):cols + min(dc, 0)]
     out[max(-dr, 0):rows + min(-dr, 0), max(-dc, 0):cols + min(-dc, 0)] |= src
-
-
-def actions_to_goals(distances: dict[int, np.ndarray], start: Pose) -> int | None:
-    """len(shortest_actions(scene, start, goals)) from goal_distances(scene, goals): the
-    moves and turns to the nearest goal plus the LookUp/LookDown to its horizon; None if
-    none is reachable."""
-    lengths = []
-    for horizon, depth in distances.items():
-        d = int(depth[start.heading // 90, start.row, start.col])
-        if d >= 0:
-            lengths.append(d + abs(horizon - start.horizon) // 15)
-    return min(lengths) if lengths else None
 
 
 def _moves(scene: Scene, state: tuple[int, int, int], blocked: frozenset = frozenset()):
