@@ -13,8 +13,11 @@
     same anchor steps without PPO (what fine-tuning adds beyond it is PPO's). The policy
     carries the network's memory through PPO's rollouts, so its starting point is the
     imitation policy exactly as the Agent plays it.
-(c) Env steps/s during PPO training with 1 and 2 SubprocVecEnv workers (updates included,
-    and rollouts alone).
+(c) Env steps/s during PPO training (updates included, and rollouts alone), side by side:
+    SubprocVecEnv over 1 and 2 scalar skill envs (`--envs`, the default path), DummyVecEnv
+    over N of them in this process, and the batched VectorSkillEnv over N
+    (`--vector N`, errands/HouseholdVector-v0 under the skill env); 512 env steps per
+    rollout in every run. `--only-throughput` runs part (c) alone.
 
 With --layouts (ALFRED's gen/layouts folder) every part runs in ALFRED's real floor plans
 instead of procedural scenes: training and the anchor's demonstrations in the seen split's,
@@ -30,6 +33,7 @@ trained here (`errands collect --episodes DEMOS --workers 2` and `errands train 
 Results go to OUT/results.json; run folders stay in OUT, so a rerun resumes.
 
 Run:  python benchmarks/rl.py [--scratch-steps 50000] [--finetune-steps 20000] [--out runs/bench/rl] [--results]
+      python benchmarks/rl.py --only-throughput [--vector 16] [--results]
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import sys
 import time
 from dataclasses import replace
@@ -103,13 +108,23 @@ def full_tasks(suite, out: Path, policy: str, workers: int, layouts: str | None)
     return {"summary": summary, "skills": skill_success(out)}
 
 
+def finetune_config(args, imitation: str, anchor: list[str], seed: int, folder: Path):
+    """The fine-tuning run's settings (part (c) measures with them too)."""
+    from errands.train.rl_config import RLConfig
+
+    return RLConfig(out=str(folder / "finetune"), init=imitation, skills=args.finetune_skills,
+                    total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
+                    clip_range=0.1, anchor_data=anchor, checkpoint_every=max(1, args.finetune_steps // 5),
+                    value_warmup_steps=args.value_warmup, anchor_trained_skills=args.anchor_trained_skills,
+                    detour_steps=args.detour_steps, layouts=args.layouts, seed=seed)
+
+
 def finetune_and_compare(args, imitation: str, demos: str | None, seed: int, folder: Path) -> dict:
     """Fine-tune the imitation checkpoint with PPO (seed `seed`, into `folder`), build the
     anchor-steps control, and evaluate the three in the scenes trained in (and, with
     --layouts, in procedural scenes too, which imitation was trained in and fine-tuning
     must not spoil)."""
     from errands.train.rl import train_rl
-    from errands.train.rl_config import RLConfig
 
     from errands.train.collect import collect
 
@@ -124,11 +139,7 @@ def finetune_and_compare(args, imitation: str, demos: str | None, seed: int, fol
     # GotoLocation always (every plan navigates), then the fine-tuned skills
     skills = list(dict.fromkeys(["GotoLocation"] + [s.strip() for s in args.finetune_skills.split(",")]))
     t0 = time.perf_counter()
-    config = RLConfig(out=str(folder / "finetune"), init=imitation, skills=args.finetune_skills,
-                      total_steps=args.finetune_steps, envs=args.workers, lr=args.finetune_lr, ent_coef=0.001,
-                      clip_range=0.1, anchor_data=anchor, checkpoint_every=max(1, args.finetune_steps // 5),
-                      value_warmup_steps=args.value_warmup, anchor_trained_skills=args.anchor_trained_skills,
-                      detour_steps=args.detour_steps, layouts=args.layouts, seed=seed)
+    config = finetune_config(args, imitation, anchor, seed, folder)
     train_rl(config, progress=False)
     seconds = time.perf_counter() - t0
     policies = {"imitation": imitation,
@@ -269,6 +280,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--task-episodes", type=int, default=200, help="valid_unseen episodes, spread (200)")
     parser.add_argument("--throughput-steps", type=int, default=4096,
                         help="env steps per throughput run (4096; 0 leaves part (c) out)")
+    parser.add_argument("--vector", type=int, default=16,
+                        help="part (c): N for the DummyVecEnv and VectorSkillEnv rows (16)")
+    parser.add_argument("--only-throughput", action="store_true",
+                        help="run part (c) alone (from the imitation checkpoint, with the fine-tuning settings)")
     parser.add_argument("--layouts", help="ALFRED's gen/layouts folder: train and evaluate in its real floor plans")
     parser.add_argument("--imitation", type=Path, help="imitation checkpoint (default: packaged, else train one)")
     parser.add_argument("--demos", type=int, default=3000, help="expert episodes if one is trained (3000)")
@@ -295,6 +310,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
+    if args.vector < 1:
+        parser.error(f"--vector must be at least 1, got {args.vector}")
+    if args.only_throughput:
+        if not args.throughput_steps:
+            parser.error("--only-throughput needs --throughput-steps above 0")
+        args.scratch_steps = 0
     torch.set_num_threads(1)
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -326,9 +347,10 @@ def main(argv: list[str] | None = None) -> int:
     # (b) imitation vs imitation + PPO, for each fine-tuning seed
     imitation, how, demos = imitation_checkpoint(args)
     seeds = [args.seed + k for k in range(args.seeds)]
-    runs = {seed: finetune_and_compare(args, imitation, demos, seed, out if args.seeds == 1 else out / f"seed-{seed}")
-            for seed in seeds}
-    finetune = runs[seeds[0]]["config"]
+    runs = {} if args.only_throughput else {
+        seed: finetune_and_compare(args, imitation, demos, seed, out if args.seeds == 1 else out / f"seed-{seed}")
+        for seed in seeds}
+    finetune = runs[seeds[0]]["config"] if runs else finetune_config(args, imitation, [], args.seed, out)
     results["finetune"] = {"imitation": imitation, "imitation_source": how,
                            "seeds": {seed: {"seconds": run["seconds"],
                                             "evaluations": {kind: {**e, "comparison": e["comparison"].to_dict(),
@@ -337,18 +359,25 @@ def main(argv: list[str] | None = None) -> int:
                                                             for kind, e in run["evaluations"].items()}}
                                      for seed, run in runs.items()}}
 
-    # (c) env steps/s during PPO training
+    # (c) env steps/s during PPO training: the scalar envs' paths and the batch, side by side
     throughput = []
-    for workers in (1, 2) if args.throughput_steps else ():
-        folder = out / f"throughput-{workers}"
-        config = replace(finetune, out=str(folder), envs=workers, total_steps=args.throughput_steps,
-                         n_steps=max(64, 512 // workers), anchor_data=[], checkpoint_every=10**9)
+    paths = [("SubprocVecEnv", 1, {"vec_env": "subproc", "envs": 1}),
+             ("SubprocVecEnv", 2, {"vec_env": "subproc", "envs": 2}),
+             ("DummyVecEnv", args.vector, {"vec_env": "dummy", "envs": args.vector}),
+             ("VectorSkillEnv", args.vector, {"vector": args.vector})]
+    for vec_env, envs, settings in paths if args.throughput_steps else ():
+        folder = out / f"throughput-{vec_env}-{envs}"
+        if folder.exists():
+            shutil.rmtree(folder)  # a rerun measures afresh rather than resuming a finished run
+        config = replace(finetune, out=str(folder), total_steps=args.throughput_steps, n_steps=max(16, 512 // envs),
+                         anchor_data=[], checkpoint_every=10**9, **settings)
         t0 = time.perf_counter()
         train_rl(config, progress=False)
         wall = time.perf_counter() - t0
         last = json.loads((folder / "config.json").read_text())["training"]["history"][-1]
-        throughput.append({"workers": workers, "steps": last["timesteps"], "steps_per_s": last["steps_per_s"],
-                           "rollout_steps_per_s": last["rollout_steps_per_s"], "wall_s": round(wall, 1)})
+        throughput.append({"vec_env": vec_env, "envs": envs, "steps": last["timesteps"],
+                           "steps_per_s": last["steps_per_s"], "rollout_steps_per_s": last["rollout_steps_per_s"],
+                           "wall_s": round(wall, 1)})
     results["throughput"] = throughput
     results["seconds"] = round(time.perf_counter() - started_all, 1)
 
@@ -375,11 +404,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if throughput:
         print(f"\n## (c) env steps/s during PPO training ({args.throughput_steps} steps from the imitation "
-              f"checkpoint, {args.finetune_skills}, SubprocVecEnv, 512 steps per rollout, no anchor)")
-        print("| workers | steps/s (rollouts + updates) | steps/s (rollouts only) | wall s |")
-        print("|---:|---:|---:|---:|")
+              f"checkpoint, {args.finetune_skills}, 512 steps per rollout, no anchor)")
+        print("| vec env | envs | steps/s (rollouts + updates) | steps/s (rollouts only) | wall s |")
+        print("|---|---:|---:|---:|---:|")
     for row in throughput:
-        print(f"| {row['workers']} | {row['steps_per_s']:.0f} | {row['rollout_steps_per_s']:.0f} | {row['wall_s']} |")
+        print(f"| {row['vec_env']} | {row['envs']} | {row['steps_per_s']:.0f} | {row['rollout_steps_per_s']:.0f} | "
+              f"{row['wall_s']} |")
     print(f"\ntotal wall time {results['seconds']:.0f} s")
     (out / "results.json").write_text(json.dumps(results, indent=1, default=str))
     if args.results:
@@ -402,7 +432,7 @@ def write_results(args, curve: list[dict], history: list[dict], runs: dict, thro
                      column("mean_steps", "mean steps", format=".1f"),
                      column("training_success", "training success (seen, sampled)")])
     rows = []
-    for seed, run in runs.items():
+    for seed, run in runs.items():  # none with --only-throughput
         for kind, e in run["evaluations"].items():
             a, b = e["skill_env"]["GotoLocation"]["imitation"], e["skill_env"]["GotoLocation"]["imitation + PPO"]
             diff = {r.metric: 100 * r.difference for r in e["comparison"].rows}
@@ -411,23 +441,27 @@ def write_results(args, curve: list[dict], history: list[dict], runs: dict, thro
                          "gotolocation_in_tasks": f"{goto_in_tasks_difference(e['tasks']):+.1f}",
                          **{key: f"{diff[metric]:+.1f}" for key, metric in
                             (("sr", "SR"), ("gc", "GC"), ("plw_sr", "PLW-SR")) if metric in diff}})
-    write_result("rl_vs_imitation", rows, title="Imitation vs imitation + PPO",
-                 columns=[column("fine_tuning", "fine-tuning", align="left"), column("seed"),
-                          column("played_in", "played in", align="left"),
-                          column("gotolocation_skill_episodes", "GotoLocation, skill episodes"),
-                          column("gotolocation_in_tasks", "GotoLocation in tasks"), column("sr", "SR"),
-                          column("gc", "GC"), column("plw_sr", "PLW-SR")],
-                 description=f"PPO minus imitation, in points: {args.finetune_steps} env steps on "
-                             f"{args.finetune_skills} at lr {args.finetune_lr}, {args.skill_episodes} unseen skill "
-                             f"episodes and {args.task_episodes} valid_unseen tasks (oracle planner) per evaluation.")
+    if rows:
+        write_result("rl_vs_imitation", rows, title="Imitation vs imitation + PPO",
+                     columns=[column("fine_tuning", "fine-tuning", align="left"), column("seed"),
+                              column("played_in", "played in", align="left"),
+                              column("gotolocation_skill_episodes", "GotoLocation, skill episodes"),
+                              column("gotolocation_in_tasks", "GotoLocation in tasks"), column("sr", "SR"),
+                              column("gc", "GC"), column("plw_sr", "PLW-SR")],
+                     description=f"PPO minus imitation, in points: {args.finetune_steps} env steps on "
+                                 f"{args.finetune_skills} at lr {args.finetune_lr}, {args.skill_episodes} unseen skill "
+                                 f"episodes and {args.task_episodes} valid_unseen tasks (oracle planner) per evaluation.")
     if throughput:
         write_result("rl_throughput", [
             {"run": f"{args.throughput_steps} steps from the imitation checkpoint, {args.finetune_skills}",
              **row} for row in throughput],
             title="Env steps per second during PPO training",
-            columns=[column("run", align="left"), column("workers"),
+            columns=[column("run", align="left"), column("vec_env", "vec env", align="left"), column("envs"),
                      column("steps_per_s", "steps/s (rollouts + updates)", format=".0f"),
-                     column("rollout_steps_per_s", "steps/s (rollouts only)", format=".0f")])
+                     column("rollout_steps_per_s", "steps/s (rollouts only)", format=".0f")],
+            description="Side by side in one run: SubprocVecEnv over scalar skill envs (`--envs`), DummyVecEnv "
+                        "over N of them in one process, and VectorSkillEnv (`--vector N`: the N skill episodes "
+                        "over errands/HouseholdVector-v0); 512 env steps per rollout, no anchor.")
 
 
 if __name__ == "__main__":

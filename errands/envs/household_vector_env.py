@@ -228,9 +228,10 @@ class HouseholdVectorEnv(VectorEnv):
         n = self.num_envs
         if self.autoreset_mode == AutoresetMode.NEXT_STEP:
             codes[self._ended] = RESETTING
-        elif self.autoreset_mode == AutoresetMode.DISABLED and self._ended.any():
-            raise RuntimeError(f"envs {self._ended.nonzero()[0].tolist()} ended: reset them "
-                               f"(options={{'reset_mask': ...}}) before stepping them again")
+        elif self.autoreset_mode == AutoresetMode.DISABLED and (self._ended & (codes != IDLE)).any():
+            ended = (self._ended & (codes != IDLE)).nonzero()[0].tolist()
+            raise RuntimeError(f"envs {ended} ended: reset them (options={{'reset_mask': ...}}) before stepping "
+                               f"them again")
         success, broken = np.ones(n, bool), np.zeros(n, bool)
         self._interact(codes, parsed, success, broken)
         moved = self._navigate(codes, success)
@@ -256,7 +257,10 @@ class HouseholdVectorEnv(VectorEnv):
         resetting = (codes == RESETTING).nonzero()[0]
         if len(resetting):
             self._reset_worlds(resetting, None, None)
-        self._ended = ended if self.autoreset_mode != AutoresetMode.SAME_STEP else np.zeros(n, bool)
+        if self.autoreset_mode == AutoresetMode.SAME_STEP:
+            self._ended = np.zeros(n, bool)
+        else:  # a world that sat the step out stays as it ended
+            self._ended = ended | (self._ended & (codes == IDLE))
         info = self._info()
         if final is not None:
             info.update(final)

@@ -10,6 +10,9 @@ ALFRED's real floor plans of the split instead of its procedural scenes. With `c
 (a resolution) the world sees through the agent's camera: the expert walks to where
 the frame shows what it acts on, and the learner sees what the camera shows; `frames`
 also keeps each step's camera image in the data (for exports and image policies).
+With `vector` N a worker plays N episodes at once over one HouseholdVectorEnv (each
+episode's agent loop as it is, in lockstep with the others: train/lockstep.py); the
+episodes, and so the shards, are the same as without it.
 
 `backend="babyai:LEVEL"` records minigrid's BabyAI bot on a BabyAI level instead (one
 segment per episode, the mission as its text); episode i plays the level's env seed
@@ -49,12 +52,16 @@ class CollectConfig(Options):
     layouts: str | None = None  # ALFRED's gen/layouts folder: tasks in its floor plans of the split
     camera: int | None = None  # a resolution: the world seen through the agent's camera
     frames: bool = False  # keep each step's camera image (needs camera)
+    vector: int = 0  # N > 0: each worker plays N episodes at once over one HouseholdVectorEnv; 0: one by one
 
     def __post_init__(self):
         super().__post_init__()
         if self.episodes < 1 or self.shard_size < 1 or self.workers < 1:
             raise ValueError(f"episodes, shard_size and workers must be at least 1, got {self.episodes}, "
                              f"{self.shard_size}, {self.workers}")
+        if isinstance(self.vector, bool) or not isinstance(self.vector, int) or self.vector < 0:
+            raise ValueError(f"vector must be a non-negative integer (0: one episode at a time; N: N episodes in "
+                             f"one batch per worker), got {self.vector!r}")
         if self.frames and self.camera is None:
             raise ValueError("frames keeps the camera's images: give a camera resolution (--camera RES) too")
 
@@ -78,11 +85,11 @@ def collect(out: str | Path, episodes: int, split: str = _DEFAULTS.split, seed: 
             workers: int = _DEFAULTS.workers, shard_size: int = _DEFAULTS.shard_size, actor: str = _DEFAULTS.actor,
             progress: bool = True, overwrite: bool = False, backend: str = _DEFAULTS.backend,
             layouts: str | None = _DEFAULTS.layouts, camera: int | None = _DEFAULTS.camera,
-            frames: bool = _DEFAULTS.frames) -> dict:
+            frames: bool = _DEFAULTS.frames, vector: int = _DEFAULTS.vector) -> dict:
     """Collect `episodes` episodes into `out`; return the manifest. `backend` is
     "household" or "babyai:LEVEL"."""
     config = CollectConfig(episodes=episodes, split=split, seed=seed, workers=workers, shard_size=shard_size,
-                           actor=actor, backend=backend, layouts=layouts, camera=camera, frames=frames)
+                           actor=actor, backend=backend, layouts=layouts, camera=camera, frames=frames, vector=vector)
     out = Path(out)
     if overwrite and out.exists():
         shutil.rmtree(out)
@@ -90,6 +97,9 @@ def collect(out: str | Path, episodes: int, split: str = _DEFAULTS.split, seed: 
     if backend != "household":
         if layouts or camera:
             raise ValueError("layouts and camera are for household tasks; BabyAI levels have neither")
+        if vector:
+            raise ValueError(f"vector batches household worlds; BabyAI levels are played one by one, got "
+                             f"vector={vector}")
         # BabyAI levels have no scene splits: seeds keep training and evaluation apart
         config = config.replace(split=None)
     else:
@@ -159,36 +169,60 @@ def _run(jobs: list[tuple], workers: int, shard_function):
 
 
 def collect_shard(job: tuple) -> tuple[str, dict]:
-    """Play one shard's episodes and write them (runs in a worker process)."""
+    """Play one shard's episodes and write them (runs in a worker process): one by one
+    in a HouseholdEnv, or with `vector` N, N at a time over one HouseholdVectorEnv."""
+    out, name, first, count, config = job
+    config = CollectConfig.from_dict(config)
+    episodes = range(first, first + count)
+    if config.actor != "expert":
+        import torch
+
+        torch.set_num_threads(1)
+    if config.vector:
+        from .lockstep import Lockstep
+
+        lockstep = Lockstep(min(config.vector, count), **config.env_config().kwargs())
+        players: dict[int, object] = {}
+
+        def play(slot, episode: int):
+            if slot.index not in players:  # each world's own agent and recorder
+                players[slot.index] = _household_player(config, lockstep.batch.sampler)
+            return players[slot.index](slot, episode)
+
+        outcomes = lockstep.play(episodes, play)
+    else:
+        from ..envs.household_env import HouseholdEnv
+
+        env = HouseholdEnv(**config.env_config().kwargs())
+        player = _household_player(config, env.sampler)  # the env's own task distribution
+        outcomes = _one_by_one(episodes, lambda episode: player(env, episode))
+    return _write_episodes(out, name, outcomes, household_spec(), config.frame_shape)
+
+
+def _household_player(config: CollectConfig, sampler):
+    """play(env, episode) -> (rows, episode columns): episode's task from `sampler` with
+    seed [seed, episode], played by the oracle planner and the actor, recorded."""
     import numpy as np
 
-    from ..envs.household_env import HouseholdEnv
     from ..planners.oracle import OraclePlanner
     from ..policies import make_policy
     from ..policies.agent import Agent
     from .recording import ExpertTeacher, RecordingPolicy
 
-    out, name, first, count, config = job
-    config = CollectConfig.from_dict(config)
     if config.actor == "expert":
         recorder = RecordingPolicy(make_policy("expert"), frames=config.frames)
     else:
-        import torch
-
-        torch.set_num_threads(1)
         recorder = RecordingPolicy(make_policy(config.actor), ExpertTeacher(), frames=config.frames)
     agent = Agent(OraclePlanner(), recorder)
-    env = HouseholdEnv(**config.env_config().kwargs())
-    sampler = env.sampler  # the env's own task distribution: the split's scenes, or its floor plans
 
-    def play(episode: int) -> tuple[list[dict], dict]:
+    def play(env, episode: int) -> tuple[list[dict], dict]:
         recorder.rows, recorder.segment = [], -1
         task = sampler.sample(np.random.default_rng([config.seed, episode]))
         log = agent.run_episode(env, task)
         return recorder.rows, {"task_id": task.task_id, "task_type": task.goal.task_type,
                                "instruction": task.instruction, "success": log.success}
 
-    return _write_episodes(out, name, range(first, first + count), household_spec(), play, config.frame_shape)
+    return play
 
 
 def collect_babyai_shard(job: tuple, level: str) -> tuple[str, dict]:
@@ -210,27 +244,34 @@ def collect_babyai_shard(job: tuple, level: str) -> tuple[str, dict]:
         return recorded, {"task_id": f"{level}-{env_seed}", "task_type": level,
                           "instruction": log.instruction, "success": True}
 
-    return _write_episodes(out, name, range(first, first + count), babyai_spec(), play)
+    return _write_episodes(out, name, _one_by_one(range(first, first + count), play), babyai_spec())
 
 
-def _write_episodes(out, name: str, episodes: range, spec, play,
-                    frames: tuple[int, int, int] | None = None) -> tuple[str, dict]:
-    """Record each episode with `play(episode) -> (rows, episode columns)`, tag its rows
-    with the episode's columns (task_id, task_type, instruction, success), and write them
-    as the shard `name`; an episode whose play raises is listed as failed in the shard's
-    manifest entry and the others go on."""
-    rows, failed, segments = [], [], 0
+def _one_by_one(episodes: range, play):
+    """(episode, play(episode) or the exception it raised, its traceback or None), in order."""
     for episode in episodes:
         try:
-            recorded, columns = play(episode)
+            yield episode, play(episode), None
         except Exception as e:  # one bad episode is recorded, not fatal
-            failed.append({"episode": episode, "error": f"{type(e).__name__}: {e}",
-                           "trace": traceback.format_exc(limit=-4)})
+            yield episode, e, traceback.format_exc(limit=-4)
+
+
+def _write_episodes(out, name: str, outcomes, spec, frames: tuple[int, int, int] | None = None) -> tuple[str, dict]:
+    """Write the shard `name` from `outcomes` ((episode, (rows, episode columns) or the
+    exception its play raised, traceback), in any order): each episode's rows, in episode
+    order, tagged with its columns (task_id, task_type, instruction, success); an episode
+    that raised is listed as failed in the shard's manifest entry."""
+    rows, failed, segments = [], [], 0
+    outcomes = sorted(outcomes, key=lambda item: item[0])
+    for episode, outcome, trace in outcomes:
+        if isinstance(outcome, Exception):
+            failed.append({"episode": episode, "error": f"{type(outcome).__name__}: {outcome}", "trace": trace})
             continue
+        recorded, columns = outcome
         for row in recorded:
             row.update(episode=episode, **columns)
         rows.extend(recorded)
         segments += len({row["segment"] for row in recorded})
     digest = write_shard(Path(out) / name, rows, spec, frames)
-    return name, {"episodes": len(episodes), "rows": len(rows), "segments": segments, "failed": failed,
+    return name, {"episodes": len(outcomes), "rows": len(rows), "segments": segments, "failed": failed,
                   "sha256": digest}
