@@ -50,6 +50,10 @@ def add_train_commands(sub) -> None:
                      help=f"seed of the task draws (default {collecting.seed})")
     col.add_argument("--workers", type=int, default=collecting.workers,
                      help=f"worker processes (default {collecting.workers})")
+    col.add_argument("--vector", type=int, default=collecting.vector, metavar="N",
+                     help="each worker plays N episodes at once over one batch of N worlds "
+                          "(errands/HouseholdVector-v0), the expert labelling each world's steps; the same data as "
+                          "without it (default 0: one episode at a time)")
     col.add_argument("--shard-size", type=int, default=collecting.shard_size,
                      help=f"episodes per Parquet shard (default {collecting.shard_size})")
     col.add_argument("--actor", default=collecting.actor,
@@ -97,6 +101,9 @@ def add_train_commands(sub) -> None:
             p.add_argument("--workers", type=int, help=f"worker processes for the rollouts (default {d.workers})")
             p.add_argument("--dagger-layouts", help="ALFRED's gen/layouts folder: the learner's rounds play its real "
                                                     "floor plans (default: procedural scenes)")
+            p.add_argument("--dagger-vector", type=int, metavar="N",
+                           help="each rollout worker plays N of the learner's episodes at once over one batch of "
+                                "N worlds (see errands collect --vector; the same data; default 0: one at a time)")
             p.add_argument("--dagger-camera", type=int, metavar="RES",
                            help="the learner's rounds see through the agent's RES x RES camera (see errands collect "
                                 "--camera; default: the geometric rule)")
@@ -268,7 +275,7 @@ def cmd_collect(args) -> int:
     manifest = collect(args.out, args.episodes, split=args.split, seed=args.seed, workers=args.workers,
                        shard_size=args.shard_size, actor=args.actor, progress=not args.no_progress,
                        overwrite=args.overwrite, backend=f"babyai:{args.level}" if args.level else "household",
-                       layouts=args.layouts, camera=args.camera, frames=args.frames)
+                       layouts=args.layouts, camera=args.camera, frames=args.frames, vector=args.vector)
     totals = manifest["totals"]
     print(f"{args.out}: {totals['episodes']} episodes, {totals['segments']} skill segments, {totals['rows']} steps "
           f"({totals['failed_episodes']} failed episodes, listed in the manifest)")

@@ -17,7 +17,8 @@ def train_dagger(config: TrainConfig, initial: str | Path | None = None, progres
     `dagger_rounds` rounds: the current policy plays `dagger_episodes` new tasks, the
     expert labels every state it visits, and training goes on over all labels so far
     (in ALFRED's floor plans of the split with `dagger_layouts`; seeing through the
-    agent's camera with `dagger_camera`).
+    agent's camera with `dagger_camera`; `dagger_vector` N episodes at once per worker
+    over one HouseholdVectorEnv, the same data).
     Each round has its folder (round-K/, with round-K/data/), so a rerun resumes."""
     from .collect import collect  # collecting imports the policies and the envs
 
@@ -32,7 +33,7 @@ def train_dagger(config: TrainConfig, initial: str | Path | None = None, progres
         if dist_info.main:
             collect(data_dir, config.dagger_episodes, split=config.dagger_split, seed=config.seed + 1000 * r,
                     workers=config.workers, actor=str(current), progress=progress, layouts=config.dagger_layouts,
-                    camera=config.dagger_camera)
+                    camera=config.dagger_camera, vector=config.dagger_vector)
         barrier(dist_info)
         datasets.append(str(data_dir))
         current = train(replace(config, datasets=datasets, out=str(out / f"round-{r}"), epochs=config.dagger_epochs),

@@ -34,6 +34,7 @@ class TrainConfig:
     dagger_split: str = "seen"
     dagger_layouts: str | None = None  # ALFRED's gen/layouts folder: the learner plays its floor plans
     dagger_camera: int | None = None  # a resolution: the learner's rounds see through the agent's camera
+    dagger_vector: int = 0  # N > 0: each rollout worker plays N episodes at once over one HouseholdVectorEnv
     workers: int = 1
 
     @classmethod
@@ -53,6 +54,9 @@ class TrainConfig:
 
             if not torch.cuda.is_available():
                 raise ValueError(f"device {self.device!r} asked for, but torch sees no CUDA GPU")
+        if isinstance(self.dagger_vector, bool) or not isinstance(self.dagger_vector, int) or self.dagger_vector < 0:
+            raise ValueError(f"config dagger_vector must be a non-negative integer (0: one episode at a time; N: N "
+                             f"episodes in one batch per worker), got {self.dagger_vector!r}")
         if self.dagger_camera is not None:
             try:
                 camera_options(self.dagger_camera)
