@@ -22,8 +22,9 @@ Actions: a batch of the Dict action space ({"action": (N,), "target": (N,)} inte
 arrays, checked: a wrong shape or a value outside the space is a ValueError naming the
 env), an (N,) array of action indices, or a list of N actions in any form
 `Action.parse` takes (each parsed as the scalar env parses it: a malformed one is a
-failed action of its world only); in a list, None means that world does not act this
-step (it stands as it is, counting no step).
+failed action of its world only); in a list, SIT_OUT means that world does not act
+this step (it stands as it is, counting no step: for trainers whose worlds wait on
+something else, e.g. between episodes).
 
 A fault in one world's rules (an exception other than the ValueError of a refused
 action, which the scalar env would raise) ends that world's episode as truncated, with
@@ -73,7 +74,7 @@ FULL_INFO_KEYS = ("task_id", "task_type", "scene", "visible_objects", "visible_t
 # Action codes: the action indices, then two of the vector env's own.
 MALFORMED = len(ACTIONS)  # a list entry Action.parse refused: a failed action
 RESETTING = len(ACTIONS) + 1  # the world resets this step (next-step autoreset): no action
-IDLE = len(ACTIONS) + 2  # a None in a list of actions: the world sits this step out
+IDLE = len(ACTIONS) + 2  # SIT_OUT in a list of actions: the world sits this step out
 STOP = ACTION_INDEX["Stop"]
 _CODES = len(ACTIONS) + 3
 
@@ -93,6 +94,15 @@ NAVIGATES = _table(dict.fromkeys(NAVIGATION_ACTIONS, 1), bool)
 STEPPED = np.ones(_CODES, dtype=bool)
 STEPPED[RESETTING] = False
 STEPPED[IDLE] = False
+
+
+class _SitOut:
+    def __repr__(self) -> str:
+        return "SIT_OUT"
+
+
+SIT_OUT = _SitOut()  # in a list of actions: this world does not act this step
+
 # One MoveAhead by heading // 90 (scene.heading_step): 0 is +rows, 90 is +columns.
 AHEAD_ROW = np.array([1, 0, -1, 0])
 AHEAD_COL = np.array([0, 1, 0, -1])
@@ -321,7 +331,7 @@ class HouseholdVectorEnv(VectorEnv):
         codes = np.empty(n, np.int64)
         parsed: list[Action | ValueError] = []
         for i, action in enumerate(actions):
-            if action is None:
+            if action is SIT_OUT:
                 parsed.append(None)
                 codes[i] = IDLE
                 continue

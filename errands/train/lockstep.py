@@ -27,7 +27,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.vector import AutoresetMode
 
-from ..envs.household_vector_env import HouseholdVectorEnv
+from ..envs.household_vector_env import SIT_OUT, HouseholdVectorEnv
 
 
 class WorldSlot(gym.Env):
@@ -128,7 +128,7 @@ class Lockstep:
     def _step(self, waiting: list[WorldSlot]) -> None:
         """One step of the batch for the waiting loops; then each runs on to its next
         step (or its end), one after another."""
-        actions = [None] * self.batch.num_envs
+        actions = [SIT_OUT] * self.batch.num_envs
         for slot in waiting:
             actions[slot.index] = slot._action
         obs, rewards, terminated, truncated, info = self.batch.step(actions)

@@ -50,7 +50,7 @@ from stable_baselines3.common.vec_env.base_vec_env import VecEnv
 from ..envs.actions import ACTIONS, INTERACTION_ACTIONS, Action
 from ..envs.household.scene import HORIZONS, Pose
 from ..envs.household.sensors import goal_holders, goal_visible, point_goal
-from ..envs.household_vector_env import CHEAP_INFO_KEYS, HouseholdVectorEnv
+from ..envs.household_vector_env import CHEAP_INFO_KEYS, SIT_OUT, HouseholdVectorEnv
 from ..envs.skills import is_done
 from .skill_env import (
     END_PENALTY,
@@ -128,7 +128,7 @@ class VectorSkillEnv(VecEnv):
         index, target = self._check(self._actions)
         names = [self.action_names[k] for k in index.tolist()]
         skill_done = np.array([name == "SkillDone" for name in names])
-        primitives = [None if skill_done[i] else Action(names[i], self._ground(i, names[i], int(target[i])))
+        primitives = [SIT_OUT if skill_done[i] else Action(names[i], self._ground(i, names[i], int(target[i])))
                       for i in range(n)]
         self._skill_steps += 1
         rewards = np.full(n, -STEP_PENALTY)
