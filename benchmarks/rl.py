@@ -449,8 +449,9 @@ def write_results(args, curve: list[dict], history: list[dict], runs: dict, thro
                               column("gotolocation_in_tasks", "GotoLocation in tasks"), column("sr", "SR"),
                               column("gc", "GC"), column("plw_sr", "PLW-SR")],
                      description=f"PPO minus imitation, in points: {args.finetune_steps} env steps on "
-                                 f"{args.finetune_skills} at lr {args.finetune_lr}, {args.skill_episodes} unseen skill "
-                                 f"episodes and {args.task_episodes} valid_unseen tasks (oracle planner) per evaluation.")
+                                 f"{args.finetune_skills} at lr {args.finetune_lr}, {args.skill_episodes} unseen "
+                                 f"skill episodes and {args.task_episodes} valid_unseen tasks (oracle planner) per "
+                                 f"evaluation.")
     if throughput:
         write_result("rl_throughput", [
             {"run": f"{args.throughput_steps} steps from the imitation checkpoint, {args.finetune_skills}",

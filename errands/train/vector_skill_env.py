@@ -84,14 +84,13 @@ class VectorSkillEnv(VecEnv):
                       detour_steps=detour_steps, layouts_dir=layouts_dir)
         self.starters = [SB3SkillObservation(HouseholdSkillEnv(**kwargs)) for _ in range(n)]
         first = self.starters[0]
-        self.skill_env: HouseholdSkillEnv = first.unwrapped
-        self.household = first.unwrapped.household
+        skill_env, household = first.unwrapped, first.unwrapped.household
         # The batch never draws a task: every world comes from a starter (adopt).
         self.batch = HouseholdVectorEnv(num_envs=n, layouts_dir=layouts_dir, view_size=view_size,
-                                        max_steps=self.household.max_steps, max_failures=self.household.max_failures,
+                                        max_steps=household.max_steps, max_failures=household.max_failures,
                                         autoreset_mode=AutoresetMode.DISABLED)
-        self.max_steps = self.skill_env.max_steps
-        self.action_names, self.target_names = self.skill_env.action_names, self.skill_env.target_names
+        self.max_steps = skill_env.max_steps
+        self.action_names, self.target_names = skill_env.action_names, skill_env.target_names
         self.start_errors: list[dict] = []  # {"env", "error"} of the episode starts that raised
         super().__init__(n, first.observation_space, first.action_space)
         # Per world: the skill episode in play.
