@@ -33,7 +33,7 @@ trained here (`errands collect --episodes DEMOS --workers 2` and `errands train 
 Results go to OUT/results.json; run folders stay in OUT, so a rerun resumes.
 
 Run:  python benchmarks/rl.py [--scratch-steps 50000] [--finetune-steps 20000] [--out runs/bench/rl] [--results]
-      python benchmarks/rl.py --only-throughput [--vector 16] [--results]
+      python benchmarks/rl.py --only-throughput [--vector 16 64] [--results]
 """
 
 from __future__ import annotations
@@ -280,8 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--task-episodes", type=int, default=200, help="valid_unseen episodes, spread (200)")
     parser.add_argument("--throughput-steps", type=int, default=4096,
                         help="env steps per throughput run (4096; 0 leaves part (c) out)")
-    parser.add_argument("--vector", type=int, default=16,
-                        help="part (c): N for the DummyVecEnv and VectorSkillEnv rows (16)")
+    parser.add_argument("--vector", type=int, nargs="+", default=[16, 64],
+                        help="part (c): the Ns of the DummyVecEnv and VectorSkillEnv rows (16 64)")
     parser.add_argument("--only-throughput", action="store_true",
                         help="run part (c) alone (from the imitation checkpoint, with the fine-tuning settings)")
     parser.add_argument("--layouts", help="ALFRED's gen/layouts folder: train and evaluate in its real floor plans")
@@ -310,8 +310,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
-    if args.vector < 1:
-        parser.error(f"--vector must be at least 1, got {args.vector}")
+    if min(args.vector) < 1:
+        parser.error(f"--vector values must be at least 1, got {args.vector}")
     if args.only_throughput:
         if not args.throughput_steps:
             parser.error("--only-throughput needs --throughput-steps above 0")
@@ -362,14 +362,14 @@ def main(argv: list[str] | None = None) -> int:
     # (c) env steps/s during PPO training: the scalar envs' paths and the batch, side by side
     throughput = []
     paths = [("SubprocVecEnv", 1, {"vec_env": "subproc", "envs": 1}),
-             ("SubprocVecEnv", 2, {"vec_env": "subproc", "envs": 2}),
-             ("DummyVecEnv", args.vector, {"vec_env": "dummy", "envs": args.vector}),
-             ("VectorSkillEnv", args.vector, {"vector": args.vector})]
+             ("SubprocVecEnv", 2, {"vec_env": "subproc", "envs": 2})]
+    for n in args.vector:
+        paths += [("DummyVecEnv", n, {"vec_env": "dummy", "envs": n}), ("VectorSkillEnv", n, {"vector": n})]
     for vec_env, envs, settings in paths if args.throughput_steps else ():
         folder = out / f"throughput-{vec_env}-{envs}"
         if folder.exists():
             shutil.rmtree(folder)  # a rerun measures afresh rather than resuming a finished run
-        config = replace(finetune, out=str(folder), total_steps=args.throughput_steps, n_steps=max(16, 512 // envs),
+        config = replace(finetune, out=str(folder), total_steps=args.throughput_steps, n_steps=max(8, 512 // envs),
                          anchor_data=[], checkpoint_every=10**9, **settings)
         t0 = time.perf_counter()
         train_rl(config, progress=False)
