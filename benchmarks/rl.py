@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import shutil
 import sys
@@ -361,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # (c) env steps/s during PPO training: the scalar envs' paths and the batch, side by side
     throughput = []
+    load_before = os.getloadavg()[0]
     paths = [("SubprocVecEnv", 1, {"vec_env": "subproc", "envs": 1}),
              ("SubprocVecEnv", 2, {"vec_env": "subproc", "envs": 2})]
     for n in args.vector:
@@ -379,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
                            "steps_per_s": last["steps_per_s"], "rollout_steps_per_s": last["rollout_steps_per_s"],
                            "wall_s": round(wall, 1)})
     results["throughput"] = throughput
+    load = f"load average {load_before:.1f} before part (c), {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
     results["seconds"] = round(time.perf_counter() - started_all, 1)
 
     # --- the report ---------------------------------------------------------------------
@@ -405,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     if throughput:
         print(f"\n## (c) env steps/s during PPO training ({args.throughput_steps} steps from the imitation "
               f"checkpoint, {args.finetune_skills}, 512 steps per rollout, no anchor)")
+        print(f"({load})")
         print("| vec env | envs | steps/s (rollouts + updates) | steps/s (rollouts only) | wall s |")
         print("|---|---:|---:|---:|---:|")
     for row in throughput:
@@ -414,11 +418,12 @@ def main(argv: list[str] | None = None) -> int:
     (out / "results.json").write_text(json.dumps(results, indent=1, default=str))
     if args.results:
         write_results(args, curve if args.scratch_steps else [], history if args.scratch_steps else [], runs,
-                      throughput)
+                      throughput, load)
     return 0
 
 
-def write_results(args, curve: list[dict], history: list[dict], runs: dict, throughput: list[dict]) -> None:
+def write_results(args, curve: list[dict], history: list[dict], runs: dict, throughput: list[dict],
+                  load: str = "") -> None:
     """Parts (a), (b) and (c) as benchmarks/results/{rl_scratch,rl_vs_imitation,rl_throughput}.json."""
     if curve:
         train_rate = {h["timesteps"]: h["success_rate"] for h in history}
@@ -462,7 +467,8 @@ def write_results(args, curve: list[dict], history: list[dict], runs: dict, thro
                      column("rollout_steps_per_s", "steps/s (rollouts only)", format=".0f")],
             description="Side by side in one run: SubprocVecEnv over scalar skill envs (`--envs`), DummyVecEnv "
                         "over N of them in one process, and VectorSkillEnv (`--vector N`: the N skill episodes "
-                        "over errands/HouseholdVector-v0); 512 env steps per rollout, no anchor.")
+                        "over errands/HouseholdVector-v0); 512 env steps per rollout, no anchor.",
+            notes=f"Measured with {load}.")
 
 
 if __name__ == "__main__":

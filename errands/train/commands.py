@@ -233,8 +233,9 @@ def add_rl_command(algos) -> None:
                    help=f"subproc: envs in worker processes; dummy: in this process (default {rl.vec_env})")
     p.add_argument("--vector", type=int, metavar="N",
                    help="step N skill episodes as one batch in this process (errands/HouseholdVector-v0 under the "
-                        "skill env, an SB3 VecEnv) instead of --envs scalar envs; the same episodes, rewards and "
-                        "observations, faster per step (default: scalar envs)")
+                        "skill env, an SB3 VecEnv) instead of --envs scalar envs: the same episodes, rewards and "
+                        "observations; the batch is NumPy on the CPU, and with --device cuda the policy makes "
+                        "tensors of it on the GPU (default: scalar envs)")
     p.add_argument("--n-steps", type=int, help=f"steps per env per rollout (default {rl.n_steps})")
     p.add_argument("--batch-size", type=int, help=f"minibatch size of the PPO update (default {rl.batch_size})")
     p.add_argument("--n-epochs", type=int, help=f"passes over each rollout (default {rl.n_epochs})")

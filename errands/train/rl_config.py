@@ -95,11 +95,6 @@ class RLConfig:
         parse_skills(self.skills)  # a ValueError names an unknown skill
 
     @property
-    def num_envs(self) -> int:
-        """Skill episodes stepped at once: `vector` when batched, else `envs`."""
-        return self.vector or self.envs
-
-    @property
     def skill_names(self) -> tuple[str, ...]:
         from .skill_env import parse_skills
 
