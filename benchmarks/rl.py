@@ -17,7 +17,8 @@
     SubprocVecEnv over 1 and 2 scalar skill envs (`--envs`, the default path), DummyVecEnv
     over N of them in this process, and the batched VectorSkillEnv over N
     (`--vector N`, errands/HouseholdVector-v0 under the skill env); 512 env steps per
-    rollout in every run. `--only-throughput` runs part (c) alone.
+    rollout in every run; and the same envs alone, stepped with random moves (`--env-steps`).
+    `--only-throughput` runs part (c) alone.
 
 With --layouts (ALFRED's gen/layouts folder) every part runs in ALFRED's real floor plans
 instead of procedural scenes: training and the anchor's demonstrations in the seen split's,
@@ -154,6 +155,32 @@ def finetune_and_compare(args, imitation: str, demos: str | None, seed: int, fol
     return {"config": config, "seconds": round(seconds, 1), "evaluations": evaluations}
 
 
+def env_alone_steps_per_s(config, steps: int, seed: int) -> float | None:
+    """The skill envs of `config` (as training makes them) stepped with random moves and
+    turns for about `steps` env steps, without the policy: env steps/s (None for 0 steps)."""
+    import numpy as np
+
+    from errands.policies.features import POLICY_ACTIONS
+    from errands.train.ppo_model import make_vec_env
+
+    if not steps:
+        return None
+    env = make_vec_env(config)
+    try:
+        env.seed(seed)
+        env.reset()
+        n = env.num_envs
+        moves = np.array([POLICY_ACTIONS.index(name) for name in ("MoveAhead", "RotateLeft", "RotateRight")])
+        rng = np.random.default_rng(seed)
+        batches = [np.stack([rng.choice(moves, n), np.zeros(n, np.int64)], axis=1) for _ in range(max(1, steps // n))]
+        t0 = time.perf_counter()
+        for actions in batches:
+            env.step(actions)
+        return round(len(batches) * n / (time.perf_counter() - t0), 1)
+    finally:
+        env.close()
+
+
 def print_seed_summary(runs: dict) -> None:
     """PPO - imitation per seed, in points: whether fine-tuning was lower anywhere."""
     print("\n## (b) across seeds: imitation + PPO minus imitation, in points")
@@ -281,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--task-episodes", type=int, default=200, help="valid_unseen episodes, spread (200)")
     parser.add_argument("--throughput-steps", type=int, default=4096,
                         help="env steps per throughput run (4096; 0 leaves part (c) out)")
+    parser.add_argument("--env-steps", type=int, default=8192,
+                        help="part (c): env steps of random moves each path's envs take alone, without the policy "
+                             "(8192; 0 leaves the column out)")
     parser.add_argument("--vector", type=int, nargs="+", default=[16, 64],
                         help="part (c): the Ns of the DummyVecEnv and VectorSkillEnv rows (16 64)")
     parser.add_argument("--only-throughput", action="store_true",
@@ -379,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         last = json.loads((folder / "config.json").read_text())["training"]["history"][-1]
         throughput.append({"vec_env": vec_env, "envs": envs, "steps": last["timesteps"],
                            "steps_per_s": last["steps_per_s"], "rollout_steps_per_s": last["rollout_steps_per_s"],
+                           "env_steps_per_s": env_alone_steps_per_s(config, args.env_steps, args.seed),
                            "wall_s": round(wall, 1)})
     results["throughput"] = throughput
     load = f"load average {load_before:.1f} before part (c), {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
@@ -409,11 +440,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n## (c) env steps/s during PPO training ({args.throughput_steps} steps from the imitation "
               f"checkpoint, {args.finetune_skills}, 512 steps per rollout, no anchor)")
         print(f"({load})")
-        print("| vec env | envs | steps/s (rollouts + updates) | steps/s (rollouts only) | wall s |")
-        print("|---|---:|---:|---:|---:|")
+        print("| vec env | envs | steps/s (rollouts + updates) | steps/s (rollouts only) | env alone, random moves "
+              "(steps/s) | wall s |")
+        print("|---|---:|---:|---:|---:|---:|")
     for row in throughput:
+        alone = "-" if row["env_steps_per_s"] is None else f"{row['env_steps_per_s']:.0f}"
         print(f"| {row['vec_env']} | {row['envs']} | {row['steps_per_s']:.0f} | {row['rollout_steps_per_s']:.0f} | "
-              f"{row['wall_s']} |")
+              f"{alone} | {row['wall_s']} |")
     print(f"\ntotal wall time {results['seconds']:.0f} s")
     (out / "results.json").write_text(json.dumps(results, indent=1, default=str))
     if args.results:
@@ -464,10 +497,12 @@ def write_results(args, curve: list[dict], history: list[dict], runs: dict, thro
             title="Env steps per second during PPO training",
             columns=[column("run", align="left"), column("vec_env", "vec env", align="left"), column("envs"),
                      column("steps_per_s", "steps/s (rollouts + updates)", format=".0f"),
-                     column("rollout_steps_per_s", "steps/s (rollouts only)", format=".0f")],
+                     column("rollout_steps_per_s", "steps/s (rollouts only)", format=".0f"),
+                     column("env_steps_per_s", "env alone, random moves (steps/s)", format=".0f")],
             description="Side by side in one run: SubprocVecEnv over scalar skill envs (`--envs`), DummyVecEnv "
                         "over N of them in one process, and VectorSkillEnv (`--vector N`: the N skill episodes "
-                        "over errands/HouseholdVector-v0); 512 env steps per rollout, no anchor.",
+                        "over errands/HouseholdVector-v0); 512 env steps per rollout, no anchor. The last column "
+                        "steps the same envs with random moves and turns, without the policy.",
             notes=f"Measured with {load}.")
 
 
