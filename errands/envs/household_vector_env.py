@@ -58,6 +58,7 @@ from .household_env import (
     household_spaces,
     observation_keys,
     task_world,
+    text_in_view,
     visibility_rule,
 )
 from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
@@ -526,6 +527,8 @@ class HouseholdVectorEnv(VectorEnv):
                 obs[key] = np.stack([self._col, self._row, self._heading, self._horizon], axis=1)
             elif key == "held":
                 obs[key] = self._held.copy()
+            elif key == "text":
+                obs[key] = tuple(text_in_view(self.tasks[i], self.world(i)) for i in range(n))
         if self._camera_keys:  # each world's own camera, one world after another
             frames = [self.cameras[i].render(self.world(i), **{key: key in self._camera_keys for key in CAMERA_KEYS})
                       for i in range(n)]
