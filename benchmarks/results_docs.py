@@ -59,8 +59,9 @@ PAGES = {
         "BabyAI", "Behaviour cloning on the BabyAI bot's demonstrations, per level and budget.",
         ["babyai_bc"]),
     "datasets.md": (
-        "Datasets", "Demonstrations exported for other tools: LeRobot (v3.0 layout) and Minari.",
-        ["dataset_export"]),
+        "Datasets", "Demonstrations collected one episode at a time and over the batched worlds, and exported "
+        "for other tools: LeRobot (v3.0 layout) and Minari.",
+        ["collect_throughput", "dataset_export"]),
 }
 
 
