@@ -31,5 +31,16 @@ class GotoLocation(Skill):
         for obj in targets:
             root = world.root_fixed(obj.id) if obj.id != world.held else None
             if root is not None:
-                poses.extend(Pose(*p) for p in world.scene.interaction_poses.get(root.id, ()).tolist())
+                poses.extend(_interaction_poses(world.scene, root.id))
         return poses
+
+
+def _interaction_poses(scene, root_id: str) -> list[Pose]:
+    """The scene's interaction poses of a piece of furniture as Poses, made once and kept
+    with the scene's geometry (which its copies share, as they share the poses); callers
+    copy the list, never change it."""
+    made = scene.geometry_cache.setdefault("interaction_pose_lists", {})
+    if root_id not in made:
+        table = scene.interaction_poses.get(root_id)
+        made[root_id] = [] if table is None else [Pose(*p) for p in table.tolist()]
+    return made[root_id]
