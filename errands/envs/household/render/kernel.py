@@ -1,0 +1,430 @@
+"""The compiled ray caster and shader: frames of any number of worlds cast and shaded in
+one numba call, the only renderer (camera.py calls it for one world, batch_camera.py for
+N at once).
+
+Per frame it does what raycast.py describes: a z-buffer that starts with the floor and
+the ceiling (Rays.background) and a rectangular room's walls, then every primitive
+tested on the pixels of its projected bounding box (exact ray-box, ray-sphere and
+ray-cylinder hits), the nearest entry kept; then the segmentation, the depth and the
+colours (shading.py's palette and light), pixel by pixel. The arithmetic is NumPy's
+(float32 where the rays are float32, float64 elsewhere, NaN handled as np.fmin and
+np.maximum do), so that frames do not depend on how many worlds are drawn together.
+
+Inputs are flat arrays: two pools of primitives (`static`: the rooms' and furniture's
+layers, `dynamic`: what rests on the furniture and the held objects, the latter in
+their own coordinates, placed in the hand per frame), per world the ranges of each
+pool it draws, and per camera orientation the ray tables (`tables`, from RayTables).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+from ..scene import CAMERA_HEIGHT, HEADINGS, HORIZONS
+from .primitives import BOX, CYLINDER, LIT, SPHERE, WALL_SURFACE
+from .raycast import (
+    CEILING_ID,
+    DEPTH_STEP,
+    DIST_SHIFT,
+    FLOOR_ID,
+    MAX_DEPTH,
+    NEAR,
+    PRIM_BITS,
+    PRIM_MASK,
+    ROUND_FACE,
+    WALL_ID,
+    Rays,
+)
+from .shading import FACE_SHADE_ALL, LIGHT
+
+NO_HIT = 2 ** 62
+FLOOR_TILES_HALF, FLOOR_TILES_QUARTER, FLOOR_BOARDS = 0, 1, 2  # floor patterns (shading.floor_pattern)
+HELD_AHEAD, HELD_RIGHT, HELD_DOWN = 0.45, 0.14, 0.16  # where the hand is (placement.held_shape)
+_NEAR32 = np.float32(NEAR)
+_INV_STEP32 = np.float32(1 / DEPTH_STEP)
+_STEP32 = np.float32(DEPTH_STEP)
+_MAX_KEY_DIST32 = np.float32(MAX_DEPTH / DEPTH_STEP)
+_MAX_DEPTH32 = np.float32(MAX_DEPTH)
+_FACE_SHADE = FACE_SHADE_ALL.astype(np.float32)
+_LIGHT = np.asarray(LIGHT, np.float64)
+_ROUND_LIGHT = (0.62, 0.38)
+_LIT32 = np.float32(1.15)
+_DIM32 = np.float32(0.02)
+_DIM_CAP32 = np.float32(20.0)
+_ONE32 = np.float32(1.0)
+_EDGES = np.array([(i, j) for i in range(8) for j in range(i + 1, 8) if bin(i ^ j).count("1") == 1], np.int64)
+
+
+def orientation_index(heading, horizon):
+    """The row of the ray tables of a camera turned to `heading` and pitched by `horizon`
+    (ints or integer arrays)."""
+    return (heading // 90) * len(HORIZONS) + (horizon - HORIZONS[0]) // (HORIZONS[1] - HORIZONS[0])
+
+
+class RayTables:
+    """Every camera orientation's rays at one resolution, stacked for the kernel: the
+    directions, their inverses and entry faces, the floor and ceiling entries (Rays),
+    the view's side planes, the projection to pixels and the camera basis."""
+
+    def __init__(self, height: int, width: int):
+        self.height, self.width = height, width
+        rays = [Rays(h, v, height, width) for h in HEADINGS for v in HORIZONS]
+        self.dirs = np.ascontiguousarray(np.stack([r.dirs for r in rays]))
+        self.inv = np.ascontiguousarray(np.stack([np.stack(r.inv) for r in rays]))
+        self.face = np.ascontiguousarray(np.stack([np.stack(r.face) for r in rays]).astype(np.int64))
+        self.background = np.ascontiguousarray(np.stack([r.background for r in rays]).astype(np.int64))
+        self.planes = np.ascontiguousarray(np.stack([r.planes[0] for r in rays]))
+        self.basis = np.ascontiguousarray(np.stack([np.stack(r.basis) for r in rays]))
+        project = []
+        for r in rays:
+            forward, right, up = r.basis
+            project.append(np.stack([right * (width / 2) + forward * ((width - 1) / 2),
+                                     -up * (height / 2) + forward * ((height - 1) / 2), forward], axis=1))
+        self.project = np.ascontiguousarray(np.stack(project))
+
+    def arrays(self) -> tuple:
+        return self.dirs, self.inv, self.face, self.background, self.planes, self.project, self.basis
+
+
+_TABLES: dict[tuple[int, int], RayTables] = {}
+
+
+def ray_tables(height: int, width: int) -> RayTables:
+    """The ray tables of a resolution, made once per process."""
+    key = (height, width)
+    if key not in _TABLES:
+        _TABLES[key] = RayTables(height, width)
+    return _TABLES[key]
+
+
+# --- NumPy's NaN rules ---------------------------------------------------------------------
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _fmin(a, b):
+    if a != a:
+        return b
+    if b != b:
+        return a
+    return a if a <= b else b
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _fmax(a, b):
+    if a != a:
+        return b
+    if b != b:
+        return a
+    return a if a >= b else b
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _maximum(a, b):
+    if a != a or b != b:
+        return a + b  # nan
+    return a if a >= b else b
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _minimum(a, b):
+    if a != a or b != b:
+        return a + b
+    return a if a <= b else b
+
+
+# --- casting -------------------------------------------------------------------------------
+
+@njit(cache=True, error_model="numpy")
+def _screen_rect(le, he, project, height, width):
+    """(row0, row1, col0, col1), inclusive and clipped: the pixels whose centres the box
+    (corners relative to the eye) may cover (raycast.screen_rects)."""
+    cam = np.empty((8, 3))
+    low_c = low_r = np.inf
+    high_c = high_r = -np.inf
+    n_front = 0
+    for c in range(8):
+        px = he[0] if c & 1 else le[0]
+        py = he[1] if c & 2 else le[1]
+        pz = he[2] if c & 4 else le[2]
+        for k in range(3):
+            cam[c, k] = px * project[0, k] + py * project[1, k] + pz * project[2, k]
+        if cam[c, 2] > NEAR:
+            n_front += 1
+            u, v = cam[c, 0] / cam[c, 2], cam[c, 1] / cam[c, 2]
+            low_c, high_c = min(low_c, u), max(high_c, u)
+            low_r, high_r = min(low_r, v), max(high_r, v)
+    if n_front == 0:
+        return 0, -1, 0, -1
+    if n_front < 8:  # the box crosses the near plane: add where its edges cross it
+        for e in range(_EDGES.shape[0]):
+            i, j = _EDGES[e, 0], _EDGES[e, 1]
+            zi, zj = cam[i, 2], cam[j, 2]
+            if (zi > NEAR) != (zj > NEAR):
+                t = (NEAR - zi) / (zj - zi)
+                u = (cam[i, 0] + t * (cam[j, 0] - cam[i, 0])) / NEAR
+                v = (cam[i, 1] + t * (cam[j, 1] - cam[i, 1])) / NEAR
+                low_c, high_c = min(low_c, u), max(high_c, u)
+                low_r, high_r = min(low_r, v), max(high_r, v)
+    eps = 1e-4  # a little slack against rounding: never miss a pixel the box covers
+    col0 = int(math.ceil(min(max(low_c - eps, 0.0), float(width))))
+    row0 = int(math.ceil(min(max(low_r - eps, 0.0), float(height))))
+    col1 = int(math.floor(max(min(high_c + eps, width - 1.0), -1.0)))
+    row1 = int(math.floor(max(min(high_r + eps, height - 1.0), -1.0)))
+    if col1 < col0:
+        row1 = row0 - 1
+    return row0, row1, col0, col1
+
+
+@njit(cache=True, error_model="numpy")
+def _round_hit(kind, lo, hi, d, eye):
+    """Distance along ray d to a sphere or an upright cylinder filling the box (lo, hi)
+    (inf where missed): raycast.round_hits."""
+    o0 = eye[0] - (lo[0] + hi[0]) / 2
+    o1 = eye[1] - (lo[1] + hi[1]) / 2
+    o2 = eye[2] - (lo[2] + hi[2]) / 2
+    r2 = ((hi[0] - lo[0]) / 2) ** 2
+    d0, d1, d2 = d[0], d[1], d[2]
+    if kind == SPHERE:
+        a = d0 * d0 + d1 * d1 + d2 * d2  # float32, as NumPy sums float32
+        b = d0 * o0 + d1 * o1 + d2 * o2
+        disc = b * b - a * ((o0 * o0 + o1 * o1 + o2 * o2) - r2)
+        if disc >= 0:
+            ts = (-b - math.sqrt(disc)) / a
+            if ts > NEAR:
+                return ts
+        return np.inf
+    a2 = d0 * d0 + d2 * d2
+    b2 = d0 * o0 + d2 * o2
+    disc2 = b2 * b2 - a2 * (o0 * o0 + o2 * o2 - r2)
+    if disc2 >= 0:
+        tc = (-b2 - math.sqrt(disc2)) / a2
+        y = eye[1] + tc * d1
+        if tc > NEAR and y >= lo[1] and y <= hi[1]:
+            return tc
+    cap = hi[1] if eye[1] > hi[1] else lo[1]
+    tcap = (cap - eye[1]) / d1
+    px = o0 + tcap * d0
+    pz = o2 + tcap * d2
+    if tcap > NEAR and px * px + pz * pz <= r2:
+        return tcap
+    return np.inf
+
+
+@njit(cache=True, error_model="numpy")
+def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
+    """Primitives start..stop-1 of a pool (k-th getting z-buffer index base + k) into
+    zbuf: raycast.draw."""
+    dirs, inv, face, _, planes, project, _ = tables
+    le = np.empty(3)
+    he = np.empty(3)
+    for j in range(start, stop):
+        for k in range(3):
+            le[k] = lo[j, k] - eye[k]
+            he[k] = hi[j, k] - eye[k]
+        culled = False
+        for q in range(4):
+            s = min(le[0] * planes[o, q, 0], he[0] * planes[o, q, 0]) \
+                + min(le[1] * planes[o, q, 1], he[1] * planes[o, q, 1]) \
+                + min(le[2] * planes[o, q, 2], he[2] * planes[o, q, 2])
+            if not s <= 1e-9:
+                culled = True
+                break
+        if culled:
+            continue
+        row0, row1, col0, col1 = _screen_rect(le, he, project[o], height, width)
+        if row1 < row0 or col1 < col0:
+            continue
+        index = base + j - start
+        is_box = kind[j] == BOX
+        l0, l1, l2 = np.float32(le[0]), np.float32(le[1]), np.float32(le[2])
+        h0, h1, h2 = np.float32(he[0]), np.float32(he[1]), np.float32(he[2])
+        for r in range(row0, row1 + 1):
+            for c in range(col0, col1 + 1):
+                p = r * width + c
+                if is_box:
+                    i0 = inv[o, 0, p]
+                    t1, t2 = l0 * i0, h0 * i0
+                    t_near, t_far, fc = _fmin(t1, t2), _fmax(t1, t2), face[o, 0, p]
+                    i1 = inv[o, 1, p]
+                    t1, t2 = l1 * i1, h1 * i1
+                    near_k = _fmin(t1, t2)
+                    if near_k > t_near:
+                        fc = face[o, 1, p]
+                    t_near = _maximum(t_near, near_k)
+                    t_far = _minimum(t_far, _fmax(t1, t2))
+                    i2 = inv[o, 2, p]
+                    t1, t2 = l2 * i2, h2 * i2
+                    near_k = _fmin(t1, t2)
+                    if near_k > t_near:
+                        fc = face[o, 2, p]
+                    t_near = _maximum(t_near, near_k)
+                    t_far = _minimum(t_far, _fmax(t1, t2))
+                    if not (t_near <= t_far and t_near > _NEAR32):
+                        continue
+                else:
+                    t = _round_hit(kind[j], lo[j], hi[j], dirs[o, p], eye)
+                    if not np.isfinite(t):
+                        continue
+                    t_near, fc = np.float32(t), ROUND_FACE
+                dist = np.int64(min(t_near * _INV_STEP32, _MAX_KEY_DIST32))
+                key = (dist << DIST_SHIFT) | (np.int64(fc) << PRIM_BITS) | index
+                if key < zbuf[p]:
+                    zbuf[p] = key
+
+
+@njit(cache=True, error_model="numpy")
+def _walls(zbuf, shell, eye, o, tables):
+    """A rectangular room's walls, seen from inside (raycast.shell_keys)."""
+    _, inv, face, _, _, _, _ = tables
+    x0, x1, z0, z1 = np.float32(shell[0]), np.float32(shell[1]), np.float32(shell[2]), np.float32(shell[3])
+    ex, ez = np.float32(eye[0]), np.float32(eye[2])
+    for p in range(zbuf.shape[0]):
+        ix, iz = inv[o, 0, p], inv[o, 2, p]
+        tx = _fmin(((x1 if ix > 0 else x0) - ex) * ix, _MAX_DEPTH32)
+        tz = _fmin(((z1 if iz > 0 else z0) - ez) * iz, _MAX_DEPTH32)
+        if tx <= tz:
+            key = (np.int64(tx * _INV_STEP32) << DIST_SHIFT) | (face[o, 0, p] << PRIM_BITS) | WALL_ID
+        else:
+            key = (np.int64(tz * _INV_STEP32) << DIST_SHIFT) | (face[o, 2, p] << PRIM_BITS) | WALL_ID
+        if key < zbuf[p]:
+            zbuf[p] = key
+
+
+# --- shading -------------------------------------------------------------------------------
+
+@njit(cache=True, error_model="numpy")
+def _floor_tone(pattern, x, z):
+    """Palette index of the floor at (x, z) (shading.floor_pattern)."""
+    if pattern != FLOOR_BOARDS:
+        scale = 2.0 if pattern == FLOOR_TILES_HALF else 4.0
+        parity = (math.floor(x * scale) + math.floor(z * scale)) % 2.0  # Python's float % is np.mod
+        return np.int64(3 + 4 * parity)
+    board = math.floor(z * 5.0)
+    seam = math.floor(x * (1 / 1.2) + board * 0.37)
+    return np.int64(3 + (board * 7 + seam * 13) % 5.0)
+
+
+@njit(cache=True, error_model="numpy")
+def _shade(key, p, eye, o, dirs, palette, pattern, kind, lo, hi, colour, material, out):
+    """The colour of pixel p whose z-buffer entry is `key` (shading.pixel_colours);
+    the winning primitive's kind, box, colour and material given (unused for the room)."""
+    winner = key & PRIM_MASK
+    fc = (key >> PRIM_BITS) & 7
+    dist = np.float32(key >> DIST_SHIFT) * _STEP32
+    light = _FACE_SHADE[fc]
+    d = dirs[o, p]
+    if winner >= WALL_ID:
+        if winner == CEILING_ID:
+            tone = 0
+        elif winner == WALL_ID:
+            tone = 2 if eye[1] + dist * d[1] < 0.1 else 1
+        else:
+            tone = _floor_tone(pattern, eye[0] + dist * d[0], eye[2] + dist * d[2])
+        r, g, b = palette[tone, 0], palette[tone, 1], palette[tone, 2]
+    else:
+        r, g, b = np.float32(colour[0]), np.float32(colour[1]), np.float32(colour[2])
+        if material == WALL_SURFACE and eye[1] + dist * d[1] < 0.1:
+            r, g, b = palette[2, 0], palette[2, 1], palette[2, 2]
+        if fc == ROUND_FACE:
+            h0, h1, h2 = eye[0] + dist * d[0], eye[1] + dist * d[1], eye[2] + dist * d[2]
+            n0 = h0 - (lo[0] + hi[0]) / 2
+            n1 = h1 - (lo[1] + hi[1]) / 2
+            n2 = h2 - (lo[2] + hi[2]) / 2
+            if kind == CYLINDER:
+                n1 = 0.0
+                if h1 >= hi[1] - 1e-3:
+                    n0, n1, n2 = 0.0, 1.0, 0.0
+                if h1 <= lo[1] + 1e-3:
+                    n0, n1, n2 = 0.0, -1.0, 0.0
+            norm = max(math.sqrt(n0 * n0 + n1 * n1 + n2 * n2), 1e-9)
+            n0, n1, n2 = n0 / norm, n1 / norm, n2 / norm
+            lit = n0 * _LIGHT[0] + n1 * _LIGHT[1] + n2 * _LIGHT[2]
+            light = np.float32(_ROUND_LIGHT[0] + _ROUND_LIGHT[1] * min(max(lit, 0.0), 1.0))
+        if material == LIT:
+            light = _LIT32
+    light = light / (_ONE32 + _DIM32 * min(dist, _DIM_CAP32))
+    out[0] = np.uint8(min(r * light, np.float32(255)))
+    out[1] = np.uint8(min(g * light, np.float32(255)))
+    out[2] = np.uint8(min(b * light, np.float32(255)))
+
+
+# --- frames --------------------------------------------------------------------------------
+
+@njit(cache=True, error_model="numpy")
+def render_frames(todo, orient, eye_xz, shell, static_range, dynamic_range, held_range, held_fit,
+                  palettes, patterns, static, dynamic, tables, height, width, want_depth, want_rgb,
+                  seg_out, depth_out, rgb_out):
+    """Frames of worlds `todo` into row i of seg_out (and depth_out, rgb_out when
+    wanted). Per world i: orient[i] (orientation_index), eye_xz[i] (the camera's x and z),
+    shell[i] (x0, x1, z0, z1 of a rectangular room's walls, or nan), static_range[i] and
+    dynamic_range[i] (start, stop) in the pools, held_range[i] in the dynamic pool
+    with held_fit[i] (scale, then the anchor's x, y, z: placement.held_shape),
+    palettes[i] (shading.room_palette), patterns[i] (FLOOR_*). A pool is (kind, lo,
+    hi, colour, material, owner)."""
+    s_kind, s_lo, s_hi, s_colour, s_material, s_owner = static
+    d_kind, d_lo, d_hi, d_colour, d_material, d_owner = dynamic
+    dirs, _, _, background, _, _, basis = tables
+    zbuf = np.empty(height * width, np.int64)
+    eye = np.empty(3)
+    held_lo = np.empty((0, 3))
+    held_hi = np.empty((0, 3))
+    no_colour = np.zeros(3, np.uint8)
+    no_kind = np.int8(0)
+    for i in todo:
+        o = orient[i]
+        eye[0], eye[1], eye[2] = eye_xz[i, 0], CAMERA_HEIGHT, eye_xz[i, 1]
+        zbuf[:] = background[o]
+        if not np.isnan(shell[i, 0]):
+            _walls(zbuf, shell[i], eye, o, tables)
+        s0, s1 = static_range[i, 0], static_range[i, 1]
+        d0, d1 = dynamic_range[i, 0], dynamic_range[i, 1]
+        h0, h1 = held_range[i, 0], held_range[i, 1]
+        n_static, n_dynamic, n_held = s1 - s0, d1 - d0, h1 - h0
+        _draw(zbuf, s_kind, s_lo, s_hi, s0, s1, 0, eye, o, tables, height, width)
+        _draw(zbuf, d_kind, d_lo, d_hi, d0, d1, n_static, eye, o, tables, height, width)
+        if n_held:  # the held object, in the lower right of the view (placement.held_shape)
+            if held_lo.shape[0] < n_held:
+                held_lo, held_hi = np.empty((n_held, 3)), np.empty((n_held, 3))
+            scale = held_fit[i, 0]
+            for k in range(3):
+                centre = eye[k] + HELD_AHEAD * basis[o, 0, k] + HELD_RIGHT * basis[o, 1, k] \
+                    - HELD_DOWN * basis[o, 2, k]
+                a = held_fit[i, 1 + k]
+                shift = centre - a
+                for j in range(n_held):
+                    held_lo[j, k] = (d_lo[h0 + j, k] - a) * scale + a + shift
+                    held_hi[j, k] = (d_hi[h0 + j, k] - a) * scale + a + shift
+            _draw(zbuf, d_kind[h0:h1], held_lo, held_hi, 0, n_held, n_static + n_dynamic, eye, o, tables,
+                  height, width)
+        palette = palettes[i]
+        for p in range(height * width):
+            key = zbuf[p]
+            winner = key & PRIM_MASK
+            if winner >= WALL_ID:
+                seg_out[i, p] = 0
+                if want_rgb:
+                    _shade(key, p, eye, o, dirs, palette, patterns[i], no_kind, eye, eye, no_colour, no_kind,
+                           rgb_out[i, p])
+            elif winner < n_static:
+                j = s0 + winner
+                seg_out[i, p] = s_owner[j]
+                if want_rgb:
+                    _shade(key, p, eye, o, dirs, palette, patterns[i], s_kind[j], s_lo[j], s_hi[j], s_colour[j],
+                           s_material[j], rgb_out[i, p])
+            elif winner < n_static + n_dynamic:
+                j = d0 + winner - n_static
+                seg_out[i, p] = d_owner[j]
+                if want_rgb:
+                    _shade(key, p, eye, o, dirs, palette, patterns[i], d_kind[j], d_lo[j], d_hi[j], d_colour[j],
+                           d_material[j], rgb_out[i, p])
+            else:
+                k = winner - n_static - n_dynamic
+                j = h0 + k
+                seg_out[i, p] = d_owner[j]
+                if want_rgb:
+                    _shade(key, p, eye, o, dirs, palette, patterns[i], d_kind[j], held_lo[k], held_hi[k],
+                           d_colour[j], d_material[j], rgb_out[i, p])
+            if want_depth:
+                depth_out[i, p] = np.float32(key >> DIST_SHIFT) * _STEP32
