@@ -20,8 +20,7 @@ import numpy as np
 from ..scene import GRID_SIZE
 from .kernel import FLOOR_BOARDS, FLOOR_TILES_HALF, FLOOR_TILES_QUARTER, orientation_index, ray_tables, \
     render_frames
-from .object_looks import small_shape
-from .placement import HELD_SIZE, fixed_states, placed_items, scene_geometry
+from .placement import fixed_states, held_fit, placed_items, scene_geometry
 from .primitives import Prims
 from .shading import room_palette
 
@@ -71,8 +70,8 @@ class WorldLayers:
     """What a world draws in its present state, as the kernel takes it: the static layer
     (the room and the fixed objects in their states, shared by every world whose fixed
     objects are in the same states), the dynamic one (what rests on the furniture, then
-    the held object in its own coordinates, with its scale and anchor: placement.
-    held_shape), each primitive's segmentation value, and the room's palette, floor
+    the held object in its own coordinates, with its scale and anchor: placement.held_fit),
+    each primitive's segmentation value, and the room's palette, floor
     pattern and walls."""
 
     def __init__(self, world, segments: SegmentTable):
@@ -92,14 +91,11 @@ class WorldLayers:
             values.append(segments.value(child_id))
         self.n_placed = sum(len(p) for p in parts)
         self.held_fit = np.zeros(4)  # scale, anchor x, y, z
-        if world.held is not None:
-            obj = world.objects[world.held]
-            shape = small_shape(obj.type.name, obj.is_open, obj.is_on)
-            lo, hi = shape.bounds()
-            self.held_fit[0] = min(1.0, HELD_SIZE / max(1e-6, float((hi - lo).max())))
-            self.held_fit[1:] = (lo + hi) / 2
-            parts.append(shape)
+        held = held_fit(world)
+        if held is not None:
+            parts.append(held[0])
             values.append(segments.value(world.held))
+            self.held_fit = held[1]
         owners = np.repeat(np.array(values, np.uint16), [len(p) for p in parts])
         self.dynamic = _pool_arrays(Prims.concat(parts), owners)
         scene = world.scene

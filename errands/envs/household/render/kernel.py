@@ -24,6 +24,7 @@ import numpy as np
 from numba import njit
 
 from ..scene import CAMERA_HEIGHT, HEADINGS, HORIZONS
+from .placement import HELD_AHEAD, HELD_DOWN, HELD_RIGHT
 from .primitives import BOX, CYLINDER, LIT, SPHERE, WALL_SURFACE
 from .raycast import (
     CEILING_ID,
@@ -38,11 +39,10 @@ from .raycast import (
     WALL_ID,
     Rays,
 )
-from .shading import FACE_SHADE_ALL, LIGHT
+from .shading import DIMMING, DIMMING_RANGE, FACE_SHADE_ALL, LIGHT, LIT_LIGHT, ROUND_LIGHT
 
 NO_HIT = 2 ** 62
 FLOOR_TILES_HALF, FLOOR_TILES_QUARTER, FLOOR_BOARDS = 0, 1, 2  # floor patterns (shading.floor_pattern)
-HELD_AHEAD, HELD_RIGHT, HELD_DOWN = 0.45, 0.14, 0.16  # where the hand is (placement.held_shape)
 _NEAR32 = np.float32(NEAR)
 _INV_STEP32 = np.float32(1 / DEPTH_STEP)
 _STEP32 = np.float32(DEPTH_STEP)
@@ -50,10 +50,10 @@ _MAX_KEY_DIST32 = np.float32(MAX_DEPTH / DEPTH_STEP)
 _MAX_DEPTH32 = np.float32(MAX_DEPTH)
 _FACE_SHADE = FACE_SHADE_ALL.astype(np.float32)
 _LIGHT = np.asarray(LIGHT, np.float64)
-_ROUND_LIGHT = (0.62, 0.38)
-_LIT32 = np.float32(1.15)
-_DIM32 = np.float32(0.02)
-_DIM_CAP32 = np.float32(20.0)
+_ROUND_LIGHT = ROUND_LIGHT
+_LIT32 = np.float32(LIT_LIGHT)
+_DIM32 = np.float32(DIMMING)
+_DIM_CAP32 = np.float32(DIMMING_RANGE)
 _ONE32 = np.float32(1.0)
 _EDGES = np.array([(i, j) for i in range(8) for j in range(i + 1, 8) if bin(i ^ j).count("1") == 1], np.int64)
 
@@ -360,7 +360,7 @@ def render_frames(todo, orient, eye_xz, shell, static_range, dynamic_range, held
     wanted). Per world i: orient[i] (orientation_index), eye_xz[i] (the camera's x and z),
     shell[i] (x0, x1, z0, z1 of a rectangular room's walls, or nan), static_range[i] and
     dynamic_range[i] (start, stop) in the pools, held_range[i] in the dynamic pool
-    with held_fit[i] (scale, then the anchor's x, y, z: placement.held_shape),
+    with held_fit[i] (scale, then the anchor's x, y, z: placement.held_fit),
     palettes[i] (shading.room_palette), patterns[i] (FLOOR_*). A pool is (kind, lo,
     hi, colour, material, owner)."""
     s_kind, s_lo, s_hi, s_colour, s_material, s_owner = static
@@ -384,7 +384,7 @@ def render_frames(todo, orient, eye_xz, shell, static_range, dynamic_range, held
         n_static, n_dynamic, n_held = s1 - s0, d1 - d0, h1 - h0
         _draw(zbuf, s_kind, s_lo, s_hi, s0, s1, 0, eye, o, tables, height, width)
         _draw(zbuf, d_kind, d_lo, d_hi, d0, d1, n_static, eye, o, tables, height, width)
-        if n_held:  # the held object, in the lower right of the view (placement.held_shape)
+        if n_held:  # the held object, in the lower right of the view (placement.held_fit)
             if held_lo.shape[0] < n_held:
                 held_lo, held_hi = np.empty((n_held, 3)), np.empty((n_held, 3))
             scale = held_fit[i, 0]
