@@ -55,6 +55,7 @@ _LIT32 = np.float32(LIT_LIGHT)
 _DIM32 = np.float32(DIMMING)
 _DIM_CAP32 = np.float32(DIMMING_RANGE)
 _ONE32 = np.float32(1.0)
+_WHITE32 = np.float32(255)
 _EDGES = np.array([(i, j) for i in range(8) for j in range(i + 1, 8) if bin(i ^ j).count("1") == 1], np.int64)
 
 
@@ -137,10 +138,10 @@ def _minimum(a, b):
 # --- casting -------------------------------------------------------------------------------
 
 @njit(cache=True, error_model="numpy")
-def _screen_rect(le, he, project, height, width):
+def _screen_rect(le, he, project, height, width, cam):
     """(row0, row1, col0, col1), inclusive and clipped: the pixels whose centres the box
-    (corners relative to the eye) may cover (raycast.screen_rects)."""
-    cam = np.empty((8, 3))
+    (corners relative to the eye) may cover (raycast.screen_rects); `cam` an (8, 3)
+    scratch array."""
     low_c = low_r = np.inf
     high_c = high_r = -np.inf
     n_front = 0
@@ -170,14 +171,14 @@ def _screen_rect(le, he, project, height, width):
     eps = 1e-4  # a little slack against rounding: never miss a pixel the box covers
     col0 = int(math.ceil(min(max(low_c - eps, 0.0), float(width))))
     row0 = int(math.ceil(min(max(low_r - eps, 0.0), float(height))))
-    col1 = int(math.floor(max(min(high_c + eps, width - 1.0), -1.0)))
-    row1 = int(math.floor(max(min(high_r + eps, height - 1.0), -1.0)))
+    col1 = int(np.floor(max(min(high_c + eps, width - 1.0), -1.0)))
+    row1 = int(np.floor(max(min(high_r + eps, height - 1.0), -1.0)))
     if col1 < col0:
         row1 = row0 - 1
     return row0, row1, col0, col1
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _round_hit(kind, lo, hi, d, eye):
     """Distance along ray d to a sphere or an upright cylinder filling the box (lo, hi)
     (inf where missed): raycast.round_hits."""
@@ -219,6 +220,7 @@ def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
     dirs, inv, face, _, planes, project, _ = tables
     le = np.empty(3)
     he = np.empty(3)
+    cam = np.empty((8, 3))
     for j in range(start, stop):
         for k in range(3):
             le[k] = lo[j, k] - eye[k]
@@ -233,7 +235,7 @@ def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
                 break
         if culled:
             continue
-        row0, row1, col0, col1 = _screen_rect(le, he, project[o], height, width)
+        row0, row1, col0, col1 = _screen_rect(le, he, project[o], height, width, cam)
         if row1 < row0 or col1 < col0:
             continue
         index = base + j - start
@@ -294,60 +296,95 @@ def _walls(zbuf, shell, eye, o, tables):
 
 # --- shading -------------------------------------------------------------------------------
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _floor_tone(pattern, x, z):
-    """Palette index of the floor at (x, z) (shading.floor_pattern)."""
+    """Palette index of the floor at (x, z) (shading.py's tiles and boards). The sums
+    are whole numbers, so v - m * floor(v / m) is exactly NumPy's v % m, without fmod."""
     if pattern != FLOOR_BOARDS:
         scale = 2.0 if pattern == FLOOR_TILES_HALF else 4.0
-        parity = (math.floor(x * scale) + math.floor(z * scale)) % 2.0  # Python's float % is np.mod
-        return np.int64(3 + 4 * parity)
-    board = math.floor(z * 5.0)
-    seam = math.floor(x * (1 / 1.2) + board * 0.37)
-    return np.int64(3 + (board * 7 + seam * 13) % 5.0)
+        v = np.floor(x * scale) + np.floor(z * scale)
+        return np.int64(3 + 4 * (v - 2.0 * np.floor(v * 0.5)))
+    board = np.floor(z * 5.0)
+    seam = np.floor(x * (1 / 1.2) + board * 0.37)
+    v = board * 7 + seam * 13
+    return np.int64(3 + (v - 5.0 * np.floor(v / 5.0)))
 
 
 @njit(cache=True, error_model="numpy")
-def _shade(key, p, eye, o, dirs, palette, pattern, kind, lo, hi, colour, material, out):
-    """The colour of pixel p whose z-buffer entry is `key` (shading.pixel_colours);
-    the winning primitive's kind, box, colour and material given (unused for the room)."""
-    winner = key & PRIM_MASK
-    fc = (key >> PRIM_BITS) & 7
-    dist = np.float32(key >> DIST_SHIFT) * _STEP32
-    light = _FACE_SHADE[fc]
-    d = dirs[o, p]
-    if winner >= WALL_ID:
-        if winner == CEILING_ID:
-            tone = 0
-        elif winner == WALL_ID:
-            tone = 2 if eye[1] + dist * d[1] < 0.1 else 1
+def _outputs(zbuf, i, ex, ey, ez, o, dirs, palette, pattern, s0, n_static, d0, n_dynamic, h0, static, dynamic,
+             held_lo, held_hi, want_depth, want_rgb, seg_out, depth_out, rgb_out):
+    """Row i of the outputs from a frame's z-buffer: the winner's segmentation value,
+    the depth, and the colour (shading.py's palette and light). One call per frame,
+    the pixel loop free of calls: per-pixel calls and array views cost as much as the
+    shading itself."""
+    s_kind, s_lo, s_hi, s_colour, s_material, s_owner = static
+    d_kind, d_lo, d_hi, d_colour, d_material, d_owner = dynamic
+    for p in range(zbuf.shape[0]):
+        key = zbuf[p]
+        winner = key & PRIM_MASK
+        if want_depth:
+            depth_out[i, p] = np.float32(key >> DIST_SHIFT) * _STEP32
+        if winner >= WALL_ID:
+            seg_out[i, p] = 0
+        elif winner < n_static:
+            seg_out[i, p] = s_owner[s0 + winner]
         else:
-            tone = _floor_tone(pattern, eye[0] + dist * d[0], eye[2] + dist * d[2])
-        r, g, b = palette[tone, 0], palette[tone, 1], palette[tone, 2]
-    else:
-        r, g, b = np.float32(colour[0]), np.float32(colour[1]), np.float32(colour[2])
-        if material == WALL_SURFACE and eye[1] + dist * d[1] < 0.1:
-            r, g, b = palette[2, 0], palette[2, 1], palette[2, 2]
-        if fc == ROUND_FACE:
-            h0, h1, h2 = eye[0] + dist * d[0], eye[1] + dist * d[1], eye[2] + dist * d[2]
-            n0 = h0 - (lo[0] + hi[0]) / 2
-            n1 = h1 - (lo[1] + hi[1]) / 2
-            n2 = h2 - (lo[2] + hi[2]) / 2
-            if kind == CYLINDER:
-                n1 = 0.0
-                if h1 >= hi[1] - 1e-3:
-                    n0, n1, n2 = 0.0, 1.0, 0.0
-                if h1 <= lo[1] + 1e-3:
-                    n0, n1, n2 = 0.0, -1.0, 0.0
-            norm = max(math.sqrt(n0 * n0 + n1 * n1 + n2 * n2), 1e-9)
-            n0, n1, n2 = n0 / norm, n1 / norm, n2 / norm
-            lit = n0 * _LIGHT[0] + n1 * _LIGHT[1] + n2 * _LIGHT[2]
-            light = np.float32(_ROUND_LIGHT[0] + _ROUND_LIGHT[1] * min(max(lit, 0.0), 1.0))
-        if material == LIT:
-            light = _LIT32
-    light = light / (_ONE32 + _DIM32 * min(dist, _DIM_CAP32))
-    out[0] = np.uint8(min(r * light, np.float32(255)))
-    out[1] = np.uint8(min(g * light, np.float32(255)))
-    out[2] = np.uint8(min(b * light, np.float32(255)))
+            seg_out[i, p] = d_owner[d0 + winner - n_static if winner < n_static + n_dynamic
+                                    else h0 + winner - n_static - n_dynamic]
+        if not want_rgb:
+            continue
+        fc = (key >> PRIM_BITS) & 7
+        dist = np.float32(key >> DIST_SHIFT) * _STEP32
+        light = _FACE_SHADE[fc]
+        d0_, d1_, d2_ = dirs[o, p, 0], dirs[o, p, 1], dirs[o, p, 2]
+        if winner >= WALL_ID:
+            if winner == CEILING_ID:
+                tone = 0
+            elif winner == WALL_ID:
+                tone = 2 if ey + dist * d1_ < 0.1 else 1
+            else:
+                tone = _floor_tone(pattern, ex + dist * d0_, ez + dist * d2_)
+            r, g, b = palette[tone, 0], palette[tone, 1], palette[tone, 2]
+        else:
+            if winner < n_static:
+                j = s0 + winner
+                kind, material = s_kind[j], s_material[j]
+                r, g, b = np.float32(s_colour[j, 0]), np.float32(s_colour[j, 1]), np.float32(s_colour[j, 2])
+            else:
+                j = d0 + winner - n_static if winner < n_static + n_dynamic else h0 + winner - n_static - n_dynamic
+                kind, material = d_kind[j], d_material[j]
+                r, g, b = np.float32(d_colour[j, 0]), np.float32(d_colour[j, 1]), np.float32(d_colour[j, 2])
+            if material == WALL_SURFACE and ey + dist * d1_ < 0.1:
+                r, g, b = palette[2, 0], palette[2, 1], palette[2, 2]
+            if fc == ROUND_FACE:
+                if winner < n_static:
+                    lo0, lo1, lo2, hi0, hi1, hi2 = s_lo[j, 0], s_lo[j, 1], s_lo[j, 2], s_hi[j, 0], s_hi[j, 1], s_hi[j, 2]
+                elif winner < n_static + n_dynamic:
+                    lo0, lo1, lo2, hi0, hi1, hi2 = d_lo[j, 0], d_lo[j, 1], d_lo[j, 2], d_hi[j, 0], d_hi[j, 1], d_hi[j, 2]
+                else:
+                    k = j - h0
+                    lo0, lo1, lo2 = held_lo[k, 0], held_lo[k, 1], held_lo[k, 2]
+                    hi0, hi1, hi2 = held_hi[k, 0], held_hi[k, 1], held_hi[k, 2]
+                h0_, h1_, h2_ = ex + dist * d0_, ey + dist * d1_, ez + dist * d2_
+                n0 = h0_ - (lo0 + hi0) / 2
+                n1 = h1_ - (lo1 + hi1) / 2
+                n2 = h2_ - (lo2 + hi2) / 2
+                if kind == CYLINDER:
+                    n1 = 0.0
+                    if h1_ >= hi1 - 1e-3:
+                        n0, n1, n2 = 0.0, 1.0, 0.0
+                    if h1_ <= lo1 + 1e-3:
+                        n0, n1, n2 = 0.0, -1.0, 0.0
+                norm = max(math.sqrt(n0 * n0 + n1 * n1 + n2 * n2), 1e-9)
+                n0, n1, n2 = n0 / norm, n1 / norm, n2 / norm
+                lit = n0 * _LIGHT[0] + n1 * _LIGHT[1] + n2 * _LIGHT[2]
+                light = np.float32(_ROUND_LIGHT[0] + _ROUND_LIGHT[1] * min(max(lit, 0.0), 1.0))
+            if material == LIT:
+                light = _LIT32
+        light = light / (_ONE32 + _DIM32 * min(dist, _DIM_CAP32))
+        rgb_out[i, p, 0] = np.uint8(min(r * light, _WHITE32))
+        rgb_out[i, p, 1] = np.uint8(min(g * light, _WHITE32))
+        rgb_out[i, p, 2] = np.uint8(min(b * light, _WHITE32))
 
 
 # --- frames --------------------------------------------------------------------------------
@@ -370,8 +407,6 @@ def render_frames(todo, orient, eye_xz, shell, static_range, dynamic_range, held
     eye = np.empty(3)
     held_lo = np.empty((0, 3))
     held_hi = np.empty((0, 3))
-    no_colour = np.zeros(3, np.uint8)
-    no_kind = np.int8(0)
     for i in todo:
         o = orient[i]
         eye[0], eye[1], eye[2] = eye_xz[i, 0], CAMERA_HEIGHT, eye_xz[i, 1]
@@ -398,33 +433,5 @@ def render_frames(todo, orient, eye_xz, shell, static_range, dynamic_range, held
                     held_hi[j, k] = (d_hi[h0 + j, k] - a) * scale + a + shift
             _draw(zbuf, d_kind[h0:h1], held_lo, held_hi, 0, n_held, n_static + n_dynamic, eye, o, tables,
                   height, width)
-        palette = palettes[i]
-        for p in range(height * width):
-            key = zbuf[p]
-            winner = key & PRIM_MASK
-            if winner >= WALL_ID:
-                seg_out[i, p] = 0
-                if want_rgb:
-                    _shade(key, p, eye, o, dirs, palette, patterns[i], no_kind, eye, eye, no_colour, no_kind,
-                           rgb_out[i, p])
-            elif winner < n_static:
-                j = s0 + winner
-                seg_out[i, p] = s_owner[j]
-                if want_rgb:
-                    _shade(key, p, eye, o, dirs, palette, patterns[i], s_kind[j], s_lo[j], s_hi[j], s_colour[j],
-                           s_material[j], rgb_out[i, p])
-            elif winner < n_static + n_dynamic:
-                j = d0 + winner - n_static
-                seg_out[i, p] = d_owner[j]
-                if want_rgb:
-                    _shade(key, p, eye, o, dirs, palette, patterns[i], d_kind[j], d_lo[j], d_hi[j], d_colour[j],
-                           d_material[j], rgb_out[i, p])
-            else:
-                k = winner - n_static - n_dynamic
-                j = h0 + k
-                seg_out[i, p] = d_owner[j]
-                if want_rgb:
-                    _shade(key, p, eye, o, dirs, palette, patterns[i], d_kind[j], held_lo[k], held_hi[k],
-                           d_colour[j], d_material[j], rgb_out[i, p])
-            if want_depth:
-                depth_out[i, p] = np.float32(key >> DIST_SHIFT) * _STEP32
+        _outputs(zbuf, i, eye[0], eye[1], eye[2], o, dirs, palettes[i], patterns[i], s0, n_static, d0, n_dynamic,
+                 h0, static, dynamic, held_lo, held_hi, want_depth, want_rgb, seg_out, depth_out, rgb_out)
