@@ -48,7 +48,8 @@ class SegmentTable:
     def __init__(self, world):
         self.world = world
         fixed = [o.id for o in world.scene.fixed]
-        others = [oid for oid in world.objects if oid not in set(fixed)]
+        is_fixed = set(fixed)
+        others = [oid for oid in world.objects if oid not in is_fixed]
         self._ids = fixed + others
         self._value = {oid: i + 1 for i, oid in enumerate(self._ids)}
         self.ids = tuple(self._ids)

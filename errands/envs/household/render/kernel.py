@@ -68,7 +68,8 @@ def orientation_index(heading, horizon):
 class RayTables:
     """Every camera orientation's rays at one resolution, stacked for the kernel: the
     directions, their inverses and entry faces, the floor and ceiling entries (Rays),
-    the view's side planes, the projection to pixels and the camera basis."""
+    the view's side planes, the projection to pixels, the camera basis, and per axis
+    whether a ray runs along it (an infinite inverse)."""
 
     def __init__(self, height: int, width: int):
         self.height, self.width = height, width
@@ -85,9 +86,11 @@ class RayTables:
             project.append(np.stack([right * (width / 2) + forward * ((width - 1) / 2),
                                      -up * (height / 2) + forward * ((height - 1) / 2), forward], axis=1))
         self.project = np.ascontiguousarray(np.stack(project))
+        self.infinite = np.isinf(self.inv).any(axis=2)  # (orientation, axis): some ray runs along the axis's planes
 
     def arrays(self) -> tuple:
-        return self.dirs, self.inv, self.face, self.background, self.planes, self.project, self.basis
+        return (self.dirs, self.inv, self.face, self.background, self.planes, self.project, self.basis,
+                self.infinite)
 
 
 _TABLES: dict[tuple[int, int], RayTables] = {}
@@ -217,7 +220,7 @@ def _round_hit(kind, lo, hi, d, eye):
 def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
     """Primitives start..stop-1 of a pool (k-th getting z-buffer index base + k) into
     zbuf: raycast.draw."""
-    dirs, inv, face, _, planes, project, _ = tables
+    dirs, inv, face, _, planes, project, _, infinite = tables
     le = np.empty(3)
     he = np.empty(3)
     cam = np.empty((8, 3))
@@ -239,39 +242,71 @@ def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
         if row1 < row0 or col1 < col0:
             continue
         index = base + j - start
-        is_box = kind[j] == BOX
         l0, l1, l2 = np.float32(le[0]), np.float32(le[1]), np.float32(le[2])
         h0, h1, h2 = np.float32(he[0]), np.float32(he[1]), np.float32(he[2])
-        for r in range(row0, row1 + 1):
-            for c in range(col0, col1 + 1):
-                p = r * width + c
-                if is_box:
+        if kind[j] != BOX:
+            for r in range(row0, row1 + 1):
+                for c in range(col0, col1 + 1):
+                    p = r * width + c
+                    t = _round_hit(kind[j], lo[j], hi[j], dirs[o, p], eye)
+                    if np.isfinite(t):
+                        dist = np.int64(min(np.float32(t) * _INV_STEP32, _MAX_KEY_DIST32))
+                        key = (dist << DIST_SHIFT) | (np.int64(ROUND_FACE) << PRIM_BITS) | index
+                        if key < zbuf[p]:
+                            zbuf[p] = key
+        elif (infinite[o, 0] and (l0 == 0 or h0 == 0)) or (infinite[o, 1] and (l1 == 0 or h1 == 0)) \
+                or (infinite[o, 2] and (l2 == 0 or h2 == 0)):
+            _box_nan_safe(zbuf, l0, l1, l2, h0, h1, h2, index, row0, row1, col0, col1, o, inv, face, width)
+        else:  # no 0 * inf, so no nan: plain min and max, a loop the compiler vectorises
+            for r in range(row0, row1 + 1):
+                for p in range(r * width + col0, r * width + col1 + 1):
                     i0 = inv[o, 0, p]
                     t1, t2 = l0 * i0, h0 * i0
-                    t_near, t_far, fc = _fmin(t1, t2), _fmax(t1, t2), face[o, 0, p]
+                    t_near, t_far = min(t1, t2), max(t1, t2)
+                    fc = face[o, 0, p]
                     i1 = inv[o, 1, p]
                     t1, t2 = l1 * i1, h1 * i1
-                    near_k = _fmin(t1, t2)
-                    if near_k > t_near:
-                        fc = face[o, 1, p]
-                    t_near = _maximum(t_near, near_k)
-                    t_far = _minimum(t_far, _fmax(t1, t2))
+                    near_k = min(t1, t2)
+                    fc = face[o, 1, p] if near_k > t_near else fc
+                    t_near, t_far = max(t_near, near_k), min(t_far, max(t1, t2))
                     i2 = inv[o, 2, p]
                     t1, t2 = l2 * i2, h2 * i2
-                    near_k = _fmin(t1, t2)
-                    if near_k > t_near:
-                        fc = face[o, 2, p]
-                    t_near = _maximum(t_near, near_k)
-                    t_far = _minimum(t_far, _fmax(t1, t2))
-                    if not (t_near <= t_far and t_near > _NEAR32):
-                        continue
-                else:
-                    t = _round_hit(kind[j], lo[j], hi[j], dirs[o, p], eye)
-                    if not np.isfinite(t):
-                        continue
-                    t_near, fc = np.float32(t), ROUND_FACE
+                    near_k = min(t1, t2)
+                    fc = face[o, 2, p] if near_k > t_near else fc
+                    t_near, t_far = max(t_near, near_k), min(t_far, max(t1, t2))
+                    if t_near <= t_far and t_near > _NEAR32:
+                        dist = np.int64(min(t_near * _INV_STEP32, _MAX_KEY_DIST32))
+                        key = (dist << DIST_SHIFT) | (fc << PRIM_BITS) | index
+                        zbuf[p] = min(zbuf[p], key)
+
+
+@njit(cache=True, error_model="numpy")
+def _box_nan_safe(zbuf, l0, l1, l2, h0, h1, h2, index, row0, row1, col0, col1, o, inv, face, width):
+    """A box's slab test with NumPy's nan rules (np.fmin, np.maximum): for a box whose
+    face lies exactly on the eye's plane where some ray runs along it (0 * inf)."""
+    for r in range(row0, row1 + 1):
+        for c in range(col0, col1 + 1):
+            p = r * width + c
+            i0 = inv[o, 0, p]
+            t1, t2 = l0 * i0, h0 * i0
+            t_near, t_far, fc = _fmin(t1, t2), _fmax(t1, t2), face[o, 0, p]
+            i1 = inv[o, 1, p]
+            t1, t2 = l1 * i1, h1 * i1
+            near_k = _fmin(t1, t2)
+            if near_k > t_near:
+                fc = face[o, 1, p]
+            t_near = _maximum(t_near, near_k)
+            t_far = _minimum(t_far, _fmax(t1, t2))
+            i2 = inv[o, 2, p]
+            t1, t2 = l2 * i2, h2 * i2
+            near_k = _fmin(t1, t2)
+            if near_k > t_near:
+                fc = face[o, 2, p]
+            t_near = _maximum(t_near, near_k)
+            t_far = _minimum(t_far, _fmax(t1, t2))
+            if t_near <= t_far and t_near > _NEAR32:
                 dist = np.int64(min(t_near * _INV_STEP32, _MAX_KEY_DIST32))
-                key = (dist << DIST_SHIFT) | (np.int64(fc) << PRIM_BITS) | index
+                key = (dist << DIST_SHIFT) | (fc << PRIM_BITS) | index
                 if key < zbuf[p]:
                     zbuf[p] = key
 
@@ -279,7 +314,7 @@ def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
 @njit(cache=True, error_model="numpy")
 def _walls(zbuf, shell, eye, o, tables):
     """A rectangular room's walls, seen from inside (raycast.shell_keys)."""
-    _, inv, face, _, _, _, _ = tables
+    _, inv, face, _, _, _, _, _ = tables
     x0, x1, z0, z1 = np.float32(shell[0]), np.float32(shell[1]), np.float32(shell[2]), np.float32(shell[3])
     ex, ez = np.float32(eye[0]), np.float32(eye[2])
     for p in range(zbuf.shape[0]):
@@ -402,7 +437,7 @@ def render_frames(todo, orient, eye_xz, shell, static_range, dynamic_range, held
     hi, colour, material, owner)."""
     s_kind, s_lo, s_hi, s_colour, s_material, s_owner = static
     d_kind, d_lo, d_hi, d_colour, d_material, d_owner = dynamic
-    dirs, _, _, background, _, _, basis = tables
+    dirs, _, _, background, _, _, basis, _ = tables
     zbuf = np.empty(height * width, np.int64)
     eye = np.empty(3)
     held_lo = np.empty((0, 3))
