@@ -92,6 +92,7 @@ class BatchCamera:
         self._static_layers: list = [None] * n
         self._dynamic = _Pool()
         self._static_limit, self._dynamic_limit = STATIC_POOL_FLOOR, DYNAMIC_POOL_FLOOR
+        self.compactions = {"static": 0, "dynamic": 0}  # how often each pool was compacted
 
     # --- public -------------------------------------------------------------------------
 
@@ -185,6 +186,7 @@ class BatchCamera:
                     self._dynamic_range[i] = start, start + (h0 - d0)
                     self._held_range[i] = start + (h0 - d0), start + (h1 - d0)
                 self._dynamic = pool
+                self.compactions["dynamic"] += 1
             self._dynamic_limit = max(DYNAMIC_POOL_FLOOR, 2 * self._dynamic.size)
         if self._static.size > self._static_limit:
             live = {id(layer): layer for layer in self._static_layers if layer is not None}
@@ -197,6 +199,7 @@ class BatchCamera:
                         start = self._static_start[id(layer)][1]
                         self._static_range[i] = start, start + len(layer[0])
                 self._static = pool
+                self.compactions["static"] += 1
             self._static_limit = max(STATIC_POOL_FLOOR, 2 * self._static.size)
 
 
