@@ -13,7 +13,8 @@ another, round-robin over the repeats so that slow phases of the machine hit eve
 Random actions (uniform samples of env.action_space), resets inside the timing; one
 frame per step and per reset. Before timing, each errands child resets over seeds
 0..199 and loads and builds the geometry of every scene of the split (scene creation is
-not rendering; sim_throughput.py times it); the camera's caches start empty. minigrid's
+not rendering; sim_throughput.py times it), which also loads (or compiles) the camera's
+kernel. minigrid's
 "Sampling rejected" prints are silenced.
 
 Run:  python benchmarks/render_throughput.py [--steps 3000] [--repeats 3] [--resolutions 64 128 300]
@@ -73,9 +74,6 @@ def errands_child(keys: tuple, resolution: int, steps: int, seed: int) -> dict:
     for sid in env.unwrapped.sampler.scene_ids:  # scene creation is timed elsewhere
         scene_geometry(scenes.load_scene(sid, env.unwrapped.layouts_dir))
     camera = env.unwrapped.camera
-    if camera is not None:  # start with empty render caches
-        camera._cache._items.clear()
-        camera._cache.bytes = 0
     result = _timed_loop(env, steps, seed)
     env.close()
     return {"env": ERRANDS_ID, "keys": "+".join(keys), "resolution": resolution if camera is not None else 0,
