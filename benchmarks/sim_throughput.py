@@ -488,7 +488,11 @@ def vector_camera_section(args) -> tuple[list[dict], list[dict]]:
             print(f"{policy:13} {n:5d} {row['vector_steps_per_s']:9,d} {row['vector_cpu_steps_per_s']:11,d} "
                   f"{row['scalar_steps_per_s']:8,d} {row['scalar_cpu_steps_per_s']:11,d} "
                   f"{row['vector_vs_scalar']:>10} {row['vector_vs_babyai']:>10} {per_episode:9.1f}")
-    print(f"\nfloor: {CAMERA_FLOOR:,} frames/s on one core: " + ", ".join(
+    load = os.getloadavg()
+    for row in rows:
+        row["load"] = load[0]
+    print(f"\nload average after these runs: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    print(f"floor: {CAMERA_FLOOR:,} frames/s on one core: " + ", ".join(
         f"{r['policy']} N={r['n']} {'meets' if r['vector_steps_per_s'] >= CAMERA_FLOOR else 'misses'} it "
         f"(by CPU time {'meets' if r['vector_cpu_steps_per_s'] >= CAMERA_FLOOR else 'misses'})"
         for r in rows if r["n"] >= 256))
@@ -512,6 +516,22 @@ def vector_camera_section(args) -> tuple[list[dict], list[dict]]:
     return rows, memory
 
 
+def camera_notes(rows: list[dict]) -> str:
+    """What the camera rows say about the floor, from the rows themselves."""
+    def meeting(key: str) -> str:
+        met = [f"{r['policy']} at N = {r['n']:,}" for r in rows if r[key] >= CAMERA_FLOOR]
+        return ", ".join(met) if met else "no row"
+
+    return (f"The floor is {CAMERA_FLOOR:,} frames/s on one core. By wall clock {meeting('vector_steps_per_s')} "
+            f"met it; by CPU time (steps per second of the process's own CPU time, less sensitive to other jobs "
+            f"on the machine) {meeting('vector_cpu_steps_per_s')}. The 1-minute load average when the rows had "
+            f"run was {rows[0]['load']:.1f} on {os.cpu_count()} CPUs (other jobs shared the machine), which is "
+            f"why wall clock and CPU time differ. With action_space samples an episode ends about every 10 steps "
+            f"and new episodes (task sampling, scene copy, World: the scalar env's code) take much of the time; "
+            f"with navigation they last a hundred steps or more and the frames dominate. Every frame equals the "
+            f"scalar camera's (tests/envs/household/test_batch_camera.py).")
+
+
 def write_vector_camera_results(rows: list[dict], memory: list[dict], resolution: int) -> None:
     """benchmarks/results/{sim_vector_camera_throughput,sim_vector_camera_memory}.json."""
     write_result("sim_vector_camera_throughput", rows,
@@ -523,13 +543,28 @@ def write_vector_camera_results(rows: list[dict], memory: list[dict], resolution
                           column("scalar_cpu_steps_per_s", "one HouseholdEnv per CPU s", format=",.0f"),
                           column("babyai_rgb_steps_per_s", f"{GOTO_LOCAL_ID} + RGB wrapper", format=",.0f"),
                           column("vector_vs_scalar", "vector / scalar"), column("vector_vs_babyai", "vector / BabyAI"),
-                          column("steps_per_episode", "steps / episode", format=".1f")])
+                          column("steps_per_episode", "steps / episode", format=".1f")],
+                 notes=camera_notes(rows),
+                 description=(
+                     f"Agent-steps per second (one {resolution}x{resolution} RGB frame per agent-step) of "
+                     f"`errands/HouseholdVector-v0` with `observations=(\"rgb\",)` and N worlds, whose frames are "
+                     f"drawn by one call of the compiled kernel per step (BatchCamera), beside one `HouseholdEnv` "
+                     f"with the same camera and `{GOTO_LOCAL_ID}` under minigrid's `RGBImgPartialObsWrapper` (56x56, "
+                     f"random actions), each row in its own spawned process pinned to one CPU core, the split's "
+                     f"scenes cached and the kernel loaded first, then {CAMERA_WARMUP} warm-up batch steps and the "
+                     f"timed steps with the resets inside the timing. Policies as in the symbolic table above."))
     write_result("sim_vector_camera_memory", [m for m in memory if m["n"] > 1],
                  title="Batched worlds with the camera: memory per world",
                  columns=[column("env", align="left"), column("n", "N", format=",d"),
                           column("heap_kib_per_world", "Python heap (tracemalloc) KiB", format=",.1f"),
                           column("rss_kib_per_world", "RSS KiB", format=",.1f")],
-                 notes="\n".join(f"The {m['env']}." for m in memory if m["n"] == 1))
+                 notes="\n".join(f"The {m['env']}." for m in memory if m["n"] == 1),
+                 description=(
+                     "Heap (tracemalloc) and RSS growth per world of making and resetting 1,024 worlds with the "
+                     "camera on, after a first batch filled the scene caches: each World, its share of the batch "
+                     "arrays, the frame buffers and pools of the BatchCamera, and the first observation. Below: "
+                     "the camera kernel's first frame in a fresh process, compiled into an empty numba cache, then "
+                     "loaded from it."))
 
 
 # --- report ----------------------------------------------------------------------------

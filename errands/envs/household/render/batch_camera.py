@@ -117,8 +117,11 @@ class BatchCamera:
     def shown_ids(self, i: int, world) -> frozenset[str]:
         """The ids of the objects world i's frame of its present state (its agent's
         pose) shows: the batch's last frame of it if nothing changed since."""
-        pose = np.array([world.agent], np.int64).T
-        self._draw(np.array([i], np.int64), [world], *pose)
+        agent = world.agent
+        unchanged = (world is self._worlds[i] and self._layer_keys[i] == (world.version, world.held)
+                     and not self._fresh[i] and tuple(self._drawn[i].tolist()) == tuple(agent))
+        if not unchanged:
+            self._draw(np.array([i], np.int64), [world], *np.array([agent], np.int64).T)
         if self._shown[i] is None:
             self._shown[i] = shown_ids(self._seg[i], self.segments[i])
         return self._shown[i]
