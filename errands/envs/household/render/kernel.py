@@ -221,6 +221,7 @@ def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
     """Primitives start..stop-1 of a pool (k-th getting z-buffer index base + k) into
     zbuf: raycast.draw."""
     dirs, inv, face, _, planes, project, _, infinite = tables
+    inv0, inv1, inv2 = inv[o, 0], inv[o, 1], inv[o, 2]
     le = np.empty(3)
     he = np.empty(3)
     cam = np.empty((8, 3))
@@ -257,27 +258,33 @@ def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
         elif (infinite[o, 0] and (l0 == 0 or h0 == 0)) or (infinite[o, 1] and (l1 == 0 or h1 == 0)) \
                 or (infinite[o, 2] and (l2 == 0 or h2 == 0)):
             _box_nan_safe(zbuf, l0, l1, l2, h0, h1, h2, index, row0, row1, col0, col1, o, inv, face, width)
-        else:  # no 0 * inf, so no nan: plain min and max, a loop the compiler vectorises
+        else:  # no 0 * inf, so no nan: plain min and max, and no branch, so that the loop vectorises
             for r in range(row0, row1 + 1):
-                for p in range(r * width + col0, r * width + col1 + 1):
-                    i0 = inv[o, 0, p]
-                    t1, t2 = l0 * i0, h0 * i0
-                    t_near, t_far = min(t1, t2), max(t1, t2)
-                    fc = face[o, 0, p]
-                    i1 = inv[o, 1, p]
-                    t1, t2 = l1 * i1, h1 * i1
-                    near_k = min(t1, t2)
-                    fc = face[o, 1, p] if near_k > t_near else fc
-                    t_near, t_far = max(t_near, near_k), min(t_far, max(t1, t2))
-                    i2 = inv[o, 2, p]
-                    t1, t2 = l2 * i2, h2 * i2
-                    near_k = min(t1, t2)
-                    fc = face[o, 2, p] if near_k > t_near else fc
-                    t_near, t_far = max(t_near, near_k), min(t_far, max(t1, t2))
-                    if t_near <= t_far and t_near > _NEAR32:
-                        dist = np.int64(min(t_near * _INV_STEP32, _MAX_KEY_DIST32))
-                        key = (dist << DIST_SHIFT) | (fc << PRIM_BITS) | index
-                        zbuf[p] = min(zbuf[p], key)
+                _box_row(zbuf, l0, l1, l2, h0, h1, h2, index, r * width + col0, r * width + col1 + 1, inv0, inv1,
+                         inv2)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _box_row(zbuf, l0, l1, l2, h0, h1, h2, index, first, stop, inv0, inv1, inv2):
+    """Pixels first..stop-1 of a box without 0 * inf: the slab test as NumPy's min and
+    max give it, the entry face from the signs of the inverses (Rays.face)."""
+    for q in range(np.uint64(first), np.uint64(stop)):  # unsigned: no negative-index wraparound, so it vectorises
+        p = np.uint64(q)
+        i0, i1, i2 = inv0[p], inv1[p], inv2[p]
+        t1, t2 = l0 * i0, h0 * i0
+        t_near, t_far = min(t1, t2), max(t1, t2)
+        fc = np.int64(i0 >= 0)
+        t1, t2 = l1 * i1, h1 * i1
+        near_k = min(t1, t2)
+        fc = np.int64(2) + np.int64(i1 >= 0) if near_k > t_near else fc
+        t_near, t_far = max(t_near, near_k), min(t_far, max(t1, t2))
+        t1, t2 = l2 * i2, h2 * i2
+        near_k = min(t1, t2)
+        fc = np.int64(4) + np.int64(i2 >= 0) if near_k > t_near else fc
+        t_near, t_far = max(t_near, near_k), min(t_far, max(t1, t2))
+        dist = np.int64(min(max(t_near, np.float32(0)) * _INV_STEP32, _MAX_KEY_DIST32))
+        key = (dist << DIST_SHIFT) | (fc << PRIM_BITS) | index
+        zbuf[p] = min(zbuf[p], key if (t_near <= t_far) & (t_near > _NEAR32) else NO_HIT)
 
 
 @njit(cache=True, error_model="numpy")
