@@ -183,12 +183,19 @@ def main(argv: list[str] | None = None) -> int:
         write_result("render_throughput", [
             {"env": f"`{r['env']}`", "observations": r["keys"],
              "image": f"{r['resolution']}x{r['resolution']}" if r["resolution"] else "-",
-             "steps_per_s": round(r["steps_per_s"]),
+             "steps_per_s": round(r["steps_per_s"]), "cpu_steps_per_s": round(r["cpu_steps_per_s"]),
              "vs_minigrid_rgb_wrapper": f"{r['steps_per_s'] / base['steps_per_s']:.2f}x"} for r in rows],
             title="Rendering throughput",
             columns=[column("env", align="left"), column("observations", align="left"), column("image"),
                      column("steps_per_s", "steps/s", format=",.0f"),
-                     column("vs_minigrid_rgb_wrapper", "vs minigrid RGB wrapper")])
+                     column("cpu_steps_per_s", "steps per CPU s", format=",.0f"),
+                     column("vs_minigrid_rgb_wrapper", "vs minigrid RGB wrapper")],
+            description=(f"Random actions, resets included, one env in its own process per row, median of "
+                         f"{args.repeats} run(s); the camera's compiled kernel is loaded (or compiled) during the "
+                         f"warm-up; the camera envs see through their camera, so each step also reads the frame's "
+                         f"objects for visibility. steps per CPU s: steps per second of the process's own CPU "
+                         f"time, less sensitive to other jobs on the machine."),
+            notes=f"1-minute load average after the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
     return 0
 
 
