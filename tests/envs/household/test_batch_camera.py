@@ -122,5 +122,18 @@ def test_bad_input_is_refused_with_the_reason():
     with pytest.raises(ValueError, match="resolution"):
         BatchCamera(2, resolution=4)
     batch = BatchCamera(2, 16)
+    worlds = [World(load_scene(1)), World(load_scene(2))]
     with pytest.raises(ValueError, match="expected 2 worlds \\(one per camera\\), got 1"):
-        batch.render([World(load_scene(1))])
+        batch.render(worlds[:1])
+    rows, cols = np.array([3, 3]), np.array([4, 4])
+    with pytest.raises(ValueError, match=r"camera pose \(camera 1\): heading 45 and horizon 0: expected a heading "
+                                         r"in \(0, 90, 180, 270\)"):
+        batch.render(worlds, rows, cols, np.array([0, 45]), np.array([0, 0]))
+    with pytest.raises(ValueError, match="horizon 20"):
+        batch.render(worlds, rows, cols, np.array([0, 0]), np.array([20, 0]))
+    with pytest.raises(ValueError, match=r"heading must be an integer array of shape \(2,\)"):
+        batch.render(worlds, rows, cols, np.array([0.0, 0.0]), np.array([0, 0]))
+    world = World(load_scene(1))
+    world.agent = world.agent._replace(horizon=75)
+    with pytest.raises(ValueError, match="camera pose: heading .* and horizon 75"):
+        Camera(16).render(world)

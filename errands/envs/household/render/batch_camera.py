@@ -105,6 +105,10 @@ class BatchCamera:
             raise ValueError(f"expected {n} worlds (one per camera), got {len(worlds)}")
         if row is None:
             row, col, heading, horizon = (np.array(v, np.int64) for v in zip(*(w.agent for w in worlds)))
+        for name, values in (("row", row), ("col", col), ("heading", heading), ("horizon", horizon)):
+            if np.shape(values) != (n,) or np.asarray(values).dtype.kind not in "iu":
+                raise ValueError(f"{name} must be an integer array of shape ({n},), one per world; got shape "
+                                 f"{np.shape(values)} and dtype {np.asarray(values).dtype}")
         self._draw(np.arange(n), worlds, row, col, heading, horizon)
         h, w = self.height, self.width
         images = {"rgb": self._rgb, "depth": self._depth, "segmentation": self._seg}

@@ -61,7 +61,20 @@ _EDGES = np.array([(i, j) for i in range(8) for j in range(i + 1, 8) if bin(i ^ 
 
 def orientation_index(heading, horizon):
     """The row of the ray tables of a camera turned to `heading` and pitched by `horizon`
-    (ints or integer arrays)."""
+    (ints or integer arrays); a pose the tables do not hold is a ValueError (the kernel
+    does not check its indices)."""
+    if isinstance(heading, int) and isinstance(horizon, int):  # one camera: no arrays
+        if heading not in HEADINGS or horizon not in HORIZONS:
+            raise ValueError(f"camera pose: heading {heading} and horizon {horizon}: expected a heading in "
+                             f"{HEADINGS} and a horizon in {HORIZONS}")
+        return (heading // 90) * len(HORIZONS) + (horizon - HORIZONS[0]) // (HORIZONS[1] - HORIZONS[0])
+    heading, horizon = np.asarray(heading), np.asarray(horizon)
+    bad = ~(np.isin(heading, HEADINGS) & np.isin(horizon, HORIZONS))
+    if bad.any():
+        k = int(np.argmax(bad.reshape(-1)))
+        where = f" (camera {k})" if heading.ndim else ""
+        raise ValueError(f"camera pose{where}: heading {heading.reshape(-1)[k]} and horizon {horizon.reshape(-1)[k]}: "
+                         f"expected a heading in {HEADINGS} and a horizon in {HORIZONS}")
     return (heading // 90) * len(HORIZONS) + (horizon - HORIZONS[0]) // (HORIZONS[1] - HORIZONS[0])
 
 
