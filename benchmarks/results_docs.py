@@ -51,7 +51,7 @@ PAGES = {
         "Constraints, household rules and text in the world", "Tasks that must be done within constraints, read "
         "from their words, under an operator's household rules, and with injected instructions written on things "
         "in the room: each planner with the expert, beside the same tasks without constraints or text.",
-        ["constraints", "constraints_by_kind", "household_rules"]),
+        ["constraints", "constraints_by_kind", "constraint_reader", "household_rules"]),
     "viewer.md": (
         "Viewer", "Latency and streaming rates of the web viewer.",
         ["viewer"]),

@@ -62,6 +62,7 @@ from .household_env import (
     household_spaces,
     observation_keys,
     task_world,
+    text_in_view,
     visibility_rule,
 )
 from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
@@ -481,6 +482,9 @@ class HouseholdVectorEnv(VectorEnv):
     def _observation(self) -> dict:
         n = self.num_envs
         obs: dict[str, Any] = {}
+        # Every world's frame in one batch, first: what the worlds see (text in view) reads it.
+        frames = self.camera.render(self._worlds, self._row, self._col, self._heading, self._horizon) \
+            if self._camera_keys else {}
         for key in self.single_observation_space.spaces:
             if key == "instruction":
                 obs[key] = tuple(self._instructions)
@@ -490,8 +494,9 @@ class HouseholdVectorEnv(VectorEnv):
                 obs[key] = np.stack([self._col, self._row, self._heading, self._horizon], axis=1)
             elif key == "held":
                 obs[key] = self._held.copy()
-        if self._camera_keys:  # every world's frame in one batch
-            obs.update(self.camera.render(self._worlds, self._row, self._col, self._heading, self._horizon))
+            elif key == "text":
+                obs[key] = tuple(text_in_view(self.tasks[i], self.world(i)) for i in range(n))
+        obs.update(frames)
         return obs
 
     def _views(self) -> np.ndarray:

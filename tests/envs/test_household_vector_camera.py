@@ -87,6 +87,13 @@ def test_camera_visibility_without_camera_observations_matches_scalar_envs():
     play(vector, scalar, visible_interactions(n, 5), 80, seed=13)
 
 
+def test_text_in_view_through_the_camera_matches_scalar_envs():
+    """The text observation reads what each world's frame shows (its sight is the batch)."""
+    n, kwargs = 3, {"observations": ("rgb", "text"), "resolution": 24}
+    vector, scalar = HouseholdVectorEnv(num_envs=n, full_info=True, **kwargs), scalar_batch(n, **kwargs)
+    play(vector, scalar, visible_interactions(n, 6), 60, seed=14)
+
+
 def test_one_worlds_bad_action_leaves_the_others_frames_as_the_scalar_envs():
     n, kwargs = 3, {"observations": CAMERA, "resolution": 16}
     vector, scalar = HouseholdVectorEnv(num_envs=n, full_info=True, **kwargs), scalar_batch(n, **kwargs)
