@@ -501,7 +501,8 @@ def vector_camera_section(args) -> tuple[list[dict], list[dict]]:
     heap = run_in_child(vector_memory_child, "vector", VECTOR_MEMORY_WORLDS, True, res)
     rss = run_in_child(vector_memory_child, "vector", VECTOR_MEMORY_WORLDS, False, res)
     memory = [{"env": f"`HouseholdVectorEnv`, {res}x{res} RGB", "n": VECTOR_MEMORY_WORLDS,
-               "heap_kib_per_world": round(heap["kib_per_world"], 1), "rss_kib_per_world": round(rss["kib_per_world"], 1)}]
+               "heap_kib_per_world": round(heap["kib_per_world"], 1),
+               "rss_kib_per_world": round(rss["kib_per_world"], 1)}]
     print(f"  heap {heap['kib_per_world']:.1f} KiB  RSS {rss['kib_per_world']:.1f} KiB per world")
 
     print("\n  running the kernel's first call (compile, then load from the cache) ...", flush=True)

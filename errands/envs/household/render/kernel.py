@@ -39,10 +39,22 @@ from .raycast import (
     WALL_ID,
     Rays,
 )
-from .shading import DIMMING, DIMMING_RANGE, FACE_SHADE_ALL, LIGHT, LIT_LIGHT, ROUND_LIGHT
+from .shading import (
+    BASEBOARD,
+    BASEBOARD_HEIGHT,
+    CEILING,
+    DIMMING,
+    DIMMING_RANGE,
+    FACE_SHADE_ALL,
+    FLOOR_TONES,
+    LIGHT,
+    LIT_LIGHT,
+    ROUND_LIGHT,
+    WALL,
+)
 
 NO_HIT = 2 ** 62
-FLOOR_TILES_HALF, FLOOR_TILES_QUARTER, FLOOR_BOARDS = 0, 1, 2  # floor patterns (shading.floor_pattern)
+FLOOR_TILES_HALF, FLOOR_TILES_QUARTER, FLOOR_BOARDS = 0, 1, 2  # floor patterns (shading.py's tiles and boards)
 _NEAR32 = np.float32(NEAR)
 _INV_STEP32 = np.float32(1 / DEPTH_STEP)
 _STEP32 = np.float32(DEPTH_STEP)
@@ -358,11 +370,11 @@ def _floor_tone(pattern, x, z):
     if pattern != FLOOR_BOARDS:
         scale = 2.0 if pattern == FLOOR_TILES_HALF else 4.0
         v = np.floor(x * scale) + np.floor(z * scale)
-        return np.int64(3 + 4 * (v - 2.0 * np.floor(v * 0.5)))
+        return np.int64(FLOOR_TONES + 4 * (v - 2.0 * np.floor(v * 0.5)))
     board = np.floor(z * 5.0)
     seam = np.floor(x * (1 / 1.2) + board * 0.37)
     v = board * 7 + seam * 13
-    return np.int64(3 + (v - 5.0 * np.floor(v / 5.0)))
+    return np.int64(FLOOR_TONES + (v - 5.0 * np.floor(v / 5.0)))
 
 
 @njit(cache=True, error_model="numpy")
@@ -394,9 +406,9 @@ def _outputs(zbuf, i, ex, ey, ez, o, dirs, palette, pattern, s0, n_static, d0, n
         d0_, d1_, d2_ = dirs[o, p, 0], dirs[o, p, 1], dirs[o, p, 2]
         if winner >= WALL_ID:
             if winner == CEILING_ID:
-                tone = 0
+                tone = CEILING
             elif winner == WALL_ID:
-                tone = 2 if ey + dist * d1_ < 0.1 else 1
+                tone = BASEBOARD if ey + dist * d1_ < BASEBOARD_HEIGHT else WALL
             else:
                 tone = _floor_tone(pattern, ex + dist * d0_, ez + dist * d2_)
             r, g, b = palette[tone, 0], palette[tone, 1], palette[tone, 2]
@@ -409,13 +421,15 @@ def _outputs(zbuf, i, ex, ey, ez, o, dirs, palette, pattern, s0, n_static, d0, n
                 j = d0 + winner - n_static if winner < n_static + n_dynamic else h0 + winner - n_static - n_dynamic
                 kind, material = d_kind[j], d_material[j]
                 r, g, b = np.float32(d_colour[j, 0]), np.float32(d_colour[j, 1]), np.float32(d_colour[j, 2])
-            if material == WALL_SURFACE and ey + dist * d1_ < 0.1:
-                r, g, b = palette[2, 0], palette[2, 1], palette[2, 2]
+            if material == WALL_SURFACE and ey + dist * d1_ < BASEBOARD_HEIGHT:
+                r, g, b = palette[BASEBOARD, 0], palette[BASEBOARD, 1], palette[BASEBOARD, 2]
             if fc == ROUND_FACE:
                 if winner < n_static:
-                    lo0, lo1, lo2, hi0, hi1, hi2 = s_lo[j, 0], s_lo[j, 1], s_lo[j, 2], s_hi[j, 0], s_hi[j, 1], s_hi[j, 2]
+                    lo0, lo1, lo2 = s_lo[j, 0], s_lo[j, 1], s_lo[j, 2]
+                    hi0, hi1, hi2 = s_hi[j, 0], s_hi[j, 1], s_hi[j, 2]
                 elif winner < n_static + n_dynamic:
-                    lo0, lo1, lo2, hi0, hi1, hi2 = d_lo[j, 0], d_lo[j, 1], d_lo[j, 2], d_hi[j, 0], d_hi[j, 1], d_hi[j, 2]
+                    lo0, lo1, lo2 = d_lo[j, 0], d_lo[j, 1], d_lo[j, 2]
+                    hi0, hi1, hi2 = d_hi[j, 0], d_hi[j, 1], d_hi[j, 2]
                 else:
                     k = j - h0
                     lo0, lo1, lo2 = held_lo[k, 0], held_lo[k, 1], held_lo[k, 2]

@@ -3,7 +3,7 @@ it. A pixel takes a colour from one palette (the room's ceiling, walls, baseboar
 floor tones, then the primitives' own colours) and a brightness from the face it hit
 (spheres and cylinders by their true normal: ROUND_LIGHT), dimmed a little with
 distance (DIMMING per metre, up to DIMMING_RANGE); lamps that are on glow (LIT_LIGHT).
-Wall surfaces below 0.1 m are baseboard. The floor is tiled in kitchens (0.5 m tiles)
+Wall surfaces below BASEBOARD_HEIGHT are baseboard. The floor is tiled in kitchens (0.5 m tiles)
 and bathrooms (0.25 m), else laid with 0.2 m boards, 1.2 m long and staggered."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ LIT_LIGHT = 1.15  # the brightness of a lamp that is on
 DIMMING, DIMMING_RANGE = 0.02, 20.0  # brightness / (1 + DIMMING * min(distance, DIMMING_RANGE))
 
 CEILING, WALL, BASEBOARD, FLOOR_TONES = 0, 1, 2, 3  # the room's palette: ceiling, wall, baseboard, 5 floor tones
+BASEBOARD_HEIGHT = 0.1  # metres: wall surfaces below it are baseboard
 
 
 @lru_cache(maxsize=32)
