@@ -168,7 +168,7 @@ def _minimum(a, b):
 @njit(cache=True, error_model="numpy")
 def _screen_rect(le, he, project, height, width, cam):
     """(row0, row1, col0, col1), inclusive and clipped: the pixels whose centres the box
-    (corners relative to the eye) may cover (raycast.screen_rects); `cam` an (8, 3)
+    (corners relative to the eye) may cover, with a little slack; `cam` an (8, 3)
     scratch array."""
     low_c = low_r = np.inf
     high_c = high_r = -np.inf
@@ -209,7 +209,7 @@ def _screen_rect(le, he, project, height, width, cam):
 @njit(cache=True, error_model="numpy", inline="always")
 def _round_hit(kind, lo, hi, d, eye):
     """Distance along ray d to a sphere or an upright cylinder filling the box (lo, hi)
-    (inf where missed): raycast.round_hits."""
+    (inf where missed)."""
     o0 = eye[0] - (lo[0] + hi[0]) / 2
     o1 = eye[1] - (lo[1] + hi[1]) / 2
     o2 = eye[2] - (lo[2] + hi[2]) / 2
@@ -244,7 +244,7 @@ def _round_hit(kind, lo, hi, d, eye):
 @njit(cache=True, error_model="numpy")
 def _draw(zbuf, kind, lo, hi, start, stop, base, eye, o, tables, height, width):
     """Primitives start..stop-1 of a pool (k-th getting z-buffer index base + k) into
-    zbuf: raycast.draw."""
+    zbuf."""
     dirs, inv, face, _, planes, project, _, infinite = tables
     inv0, inv1, inv2 = inv[o, 0], inv[o, 1], inv[o, 2]
     le = np.empty(3)
@@ -345,7 +345,8 @@ def _box_nan_safe(zbuf, l0, l1, l2, h0, h1, h2, index, row0, row1, col0, col1, o
 
 @njit(cache=True, error_model="numpy")
 def _walls(zbuf, shell, eye, o, tables):
-    """A rectangular room's walls, seen from inside (raycast.shell_keys)."""
+    """A rectangular room's walls, seen from inside: each ray meets the wall it runs
+    towards on x and on z, and the nearer of the two counts."""
     _, inv, face, _, _, _, _, _ = tables
     x0, x1, z0, z1 = np.float32(shell[0]), np.float32(shell[1]), np.float32(shell[2]), np.float32(shell[3])
     ex, ez = np.float32(eye[0]), np.float32(eye[2])
