@@ -306,6 +306,11 @@ class HouseholdVectorEnv(VectorEnv):
             raise IndexError(f"env index {i} out of range: expected 0..{self.num_envs - 1}")
         if world.view_size != self.view_size:
             raise ValueError(f"env {i}: the world has view_size {world.view_size}, the batch {self.view_size}")
+        rule = "camera" if world.sight is not None else "geometric"
+        if rule != self.visibility:
+            raise ValueError(f"env {i}: the world sees by the {rule} rule, the batch by the {self.visibility} rule")
+        if world.sight is not None:  # the batch's camera draws what world i sees from now on
+            world.sight, world._visible_cache = self.camera.sight(i), None
         self.tasks[i], self._worlds[i] = task, world
         self._place([i])
         self._steps[i], self._failures[i], self._success[i] = steps, failures, last_success

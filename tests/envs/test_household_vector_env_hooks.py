@@ -38,6 +38,27 @@ def test_an_adopted_world_plays_on_as_its_scalar_env_would():
         batch.adopt(0, small.task, small.world)
 
 
+def test_an_adopted_world_seen_through_the_camera_is_seen_through_the_batchs():
+    options = {"visibility": "camera", "resolution": 32}
+    scalar, twin = HouseholdEnv(**options), HouseholdEnv(**options)
+    for env in (scalar, twin):
+        env.reset(seed=8)
+        env.step("RotateRight")
+    batch = HouseholdVectorEnv(num_envs=1, full_info=True, autoreset_mode="Disabled", **options)
+    batch.adopt(0, twin.task, twin.world, twin.steps, twin.failures, twin.last_success)
+    seen = 0
+    for action in ["MoveAhead", "RotateLeft", "MoveAhead", "RotateLeft", "LookDown", "MoveAhead"]:
+        _, _, _, _, info = batch.step([action])
+        _, _, _, _, s_info = scalar.step(action)
+        assert info["visible_objects"][0] == s_info["visible_objects"]
+        seen += len(s_info["visible_objects"])
+    assert seen > 0
+    with pytest.raises(ValueError, match="env 0: the world sees by the geometric rule, the batch by the camera rule"):
+        geometric = HouseholdEnv()
+        geometric.reset(seed=1)
+        batch.adopt(0, geometric.task, geometric.world)
+
+
 def test_a_world_that_sits_out_stands_still_and_may_wait_after_its_end():
     batch = HouseholdVectorEnv(num_envs=3, full_info=True, autoreset_mode="Disabled")
     batch.reset(seed=2)
