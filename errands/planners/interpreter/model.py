@@ -30,7 +30,7 @@ from ...envs.tasks.goals import TASK_TYPES, TaskGoal
 from ...envs.tasks.instructions import SLICE_PHRASES
 from ...envs.transforms import TRANSFORMS
 from ...files import write_json_atomic
-from .lexicon import Mention, correct, find_mentions, tokenize
+from .lexicon import MORE_TRANSFORM_WORDS, Mention, correct, find_mentions, tokenize
 
 TASK_TYPE_NAMES = tuple(TASK_TYPES)  # the task-type head's classes, in ALFRED's order
 DIMENSION = 1 << 15
@@ -43,7 +43,6 @@ WITH_WORDS = {"with", "by", "using", "beside", "near"}
 # Words the project's tables give a meaning (the transform table's words for clean, heat
 # and cool, the slice phrases): a feature says which meaning a word has, so the model
 # reads a word it never saw in training by what the table says of it.
-MORE_TRANSFORM_WORDS = {"heat": ("bake", "toast"), "cool": ("freeze",)}  # that people use, beyond the table
 CUE_WORDS = {**{w: t.name for t in TRANSFORMS for w in t.all_words() + MORE_TRANSFORM_WORDS.get(t.name, ())},
              **{w: "slice" for phrases in SLICE_PHRASES.values() for p in phrases
                 for w in p.replace("{name}", "").split() if w not in ("a", "of", "the")}}
@@ -78,7 +77,7 @@ def read(instruction: str) -> Reading:
         w = tokenize(piece)
         words += w
         sentence += [i] * len(w)
-    mentions = find_mentions(words)
+    mentions = find_mentions(words, sentence)
     return Reading([correct(w) for w in words], sentence, mentions, words)
 
 
@@ -140,7 +139,11 @@ def candidate_features(r: Reading, head: str) -> tuple[list[str], list[list[str]
             if kind_of(t) not in want:
                 continue
             kind = kind_of(t)
-            base = [f"type={t}", f"kind={kind}", f"corrected={m.corrected}", f"ambiguous={len(m.types) > 1}"]
+            rank = m.described.index(t) if t in m.described else None
+            base = [f"type={t}", f"kind={kind}", f"corrected={m.corrected}", f"ambiguous={len(m.types) > 1}",
+                    f"named={m.named}", f"added={t in m.added}",
+                    f"desc_rank={'none' if rank is None else min(rank, 2)}",
+                    f"desc_rank={'none' if rank is None else min(rank, 2)}|named={m.named}|added={t in m.added}"]
             f = base + position + context + [f"{c}|{kind}" for c in context + position]
             if t in names:  # a second mention of the same type: keep the first, note the repeat
                 feats[names.index(t)].append("repeated")
@@ -157,13 +160,14 @@ class GoalModel:
     """The five heads' weights; `predict` gives each head's distribution."""
 
     def __init__(self, weights: dict[str, np.ndarray] | None = None, temperature: float = 1.0,
-                 rules_weight: float = 2.0, prior_weight: float = 0.0):
+                 rules_weight: float = 2.0, prior_weight: float = 0.0, cross_validation: dict | None = None):
         self.weights = weights or {"task_type": np.zeros((len(TASK_TYPE_NAMES), DIMENSION), np.float32),
                                    "sliced": np.zeros(DIMENSION, np.float32),
                                    **{h: np.zeros(DIMENSION, np.float32) for h in ("object", "parent", "movable")}}
         self.temperature = temperature
         self.rules_weight = rules_weight  # log-space weight of the rule-based reader's agreement (reader.py)
         self.prior_weight = prior_weight  # weight of ALFRED's task prior, log P(receptacle | type) (reader.py)
+        self.cross_validation = cross_validation  # the combination's k-fold figures on human_dev (train.py)
 
     # --- inference ------------------------------------------------------------------------
 
@@ -227,7 +231,8 @@ class GoalModel:
                                                    "dimension": DIMENSION, "heads": list(HEADS),
                                                    "task_types": list(TASK_TYPE_NAMES), "temperature": self.temperature,
                                                    "rules_weight": self.rules_weight,
-                                                   "prior_weight": self.prior_weight})
+                                                   "prior_weight": self.prior_weight,
+                                                   "human_dev_cv": self.cross_validation})
 
     @classmethod
     def load(cls, folder: str | Path) -> GoalModel:
@@ -243,7 +248,7 @@ class GoalModel:
                 or config.get("task_types") != list(TASK_TYPE_NAMES):
             raise ValueError(f"{folder}/config.json describes another model: {config}")
         return cls(weights, float(config["temperature"]), float(config["rules_weight"]),
-                   float(config.get("prior_weight", 0.0)))
+                   float(config.get("prior_weight", 0.0)), config.get("human_dev_cv"))
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
