@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ...envs.household.object_types import OBJECT_TYPES
-from ...envs.tasks.instructions import SYNONYMS, type_words
+from ...envs.tasks.instructions import SLICE_PHRASES, SLICE_WORDS, SYNONYMS, type_words
 from ...envs.transforms import TRANSFORMS
 from .descriptions import ALTERNATIVE_SCORE, described_alternatives, description_words, find_descriptions
 
@@ -179,6 +179,7 @@ warmed warming bake baked baking toast toasted toasting cooked cooking boil boil
 cold colder warmer hotter cooler wet dry handle handles prongs wick wax shiny heavy light lighter
 wipe plan form cool cook hang have make done does with your
 spill spilled spilt broken greasy sticky messy tidy tidying dusty
+holding good load carrying
 """.split())
 
 
@@ -260,6 +261,10 @@ MORE_TRANSFORM_WORDS = {"heat": ("bake", "toast", "reheat", "zap", "nuke"), "coo
 # "refrigerator" and means cool it; "nuke" is not a misspelt "nuker").
 TRANSFORM_WORDS = frozenset([w for t in TRANSFORMS for w in t.all_words()] +
                             [w for words in MORE_TRANSFORM_WORDS.values() for w in words])
+# The slice words of the project's tables (the readers' SLICE_WORDS and the slice
+# phrases' nouns): words too, not misspelt names ("wedge" is one letter from "ledge").
+CUT_WORDS = frozenset(SLICE_WORDS) | frozenset(w for phrases in SLICE_PHRASES.values() for p in phrases
+                                               for w in p.replace("{name}", "").split() if w not in ("a", "of"))
 
 
 @lru_cache(maxsize=4096)
@@ -267,7 +272,8 @@ def correct(word: str) -> str:
     """The name word a misspelt word stands for, or the word itself (a word of a
     description is a word, not a misspelt name: "tines" is no "wines")."""
     known = name_words()
-    if word in known or word in COMMON_WORDS or word in TRANSFORM_WORDS or word in description_words() \
+    if word in known or word in COMMON_WORDS or word in TRANSFORM_WORDS or word in CUT_WORDS \
+            or word in description_words() \
             or len(word) < 4 or word.isdigit():
         return word
     for limit in range(1, (1 if len(word) < 7 else 2) + 1):  # the nearest names first
