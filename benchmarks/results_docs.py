@@ -24,8 +24,8 @@ PAGES = {
     "simulator.md": (
         "Simulator", "How fast the built-in household simulator steps, creates scenes and plays the expert, "
         "beside minigrid's BabyAI.",
-        ["sim_throughput", "scene_creation", "sim_memory", "sim_vector_throughput", "sim_vector_memory", "expert",
-         "expert_quiet"]),
+        ["sim_throughput", "scene_creation", "sim_memory", "sim_vector_throughput", "sim_vector_memory",
+         "sim_vector_camera_throughput", "sim_vector_camera_memory", "expert", "expert_quiet"]),
     "camera.md": (
         "First-person camera", "The camera's cost, how far the geometric visibility rule and the camera agree, "
         "and the suites played through the camera.",
@@ -51,7 +51,7 @@ PAGES = {
         "Constraints, household rules and text in the world", "Tasks that must be done within constraints, read "
         "from their words, under an operator's household rules, and with injected instructions written on things "
         "in the room: each planner with the expert, beside the same tasks without constraints or text.",
-        ["constraints", "constraints_by_kind", "household_rules"]),
+        ["constraints", "constraints_by_kind", "constraint_reader", "household_rules"]),
     "viewer.md": (
         "Viewer", "Latency and streaming rates of the web viewer.",
         ["viewer"]),

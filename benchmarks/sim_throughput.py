@@ -23,8 +23,14 @@ after another, so that no two measurements share caches or compete for the CPU:
     uniform over the 5 navigation actions), symbolic observations, on one CPU core (each
     child pins itself to one), resets inside the timing after a warm-up of batch steps
     (so that episodes have come apart); and the memory per world of N = 1024 worlds.
+  * batched worlds with the camera: the same with 64x64 RGB observations (the batch's
+    one-call renderer), beside one scalar env with the camera and BabyAI-GoToLocal
+    under minigrid's RGBImgPartialObsWrapper (random actions), 30 warm-up batch steps;
+    the memory per world of N = 1024 worlds with the camera; and the camera kernel's
+    first frame in a fresh process, compiled into an empty numba cache, then loaded.
 
-Run:  python benchmarks/sim_throughput.py [--steps 20000] [--seed 0] [--repeats 3] [--vector] [--results]
+Run:  python benchmarks/sim_throughput.py [--steps 20000] [--seed 0] [--repeats 3] [--vector] [--vector-camera]
+      [--results]
 """
 
 from __future__ import annotations
@@ -56,6 +62,8 @@ VECTOR_SIZES = (1, 16, 256, 1024)
 VECTOR_POLICIES = ("action_space", "navigation")
 VECTOR_WARMUP = {"action_space": 30, "navigation": 200}  # batch steps before timing (episodes come apart)
 VECTOR_MEMORY_WORLDS = 1024
+CAMERA_WARMUP = 30  # batch steps before timing the camera rows
+CAMERA_FLOOR = 10_000  # frames/s on one core (64x64 RGB)
 
 
 
@@ -224,28 +232,32 @@ def _one_core() -> int:
     return cpu
 
 
-def _batch(kind: str, n: int):
-    """N worlds: HouseholdVectorEnv, SyncVectorEnv over N HouseholdEnvs, or one HouseholdEnv."""
+def _batch(kind: str, n: int, camera: int = 0):
+    """N worlds: HouseholdVectorEnv, SyncVectorEnv over N HouseholdEnvs, or one HouseholdEnv;
+    with `camera` > 0, observing RGB frames of camera x camera pixels."""
     import gymnasium as gym
 
     import errands  # noqa: F401 - registers the envs
 
+    kwargs = {"observations": ("rgb",), "resolution": camera} if camera else {}
     if kind == "vector":
-        return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point")
+        return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point", **kwargs)
     if kind == "sync":
-        return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="sync")
-    return gym.make(ERRANDS_ID)
+        return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="sync", **kwargs)
+    return gym.make(ERRANDS_ID, **kwargs)
 
 
-def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, seed: int) -> dict:
-    """Agent-steps/s of `kind` with n worlds (kind "scalar": one env, n = 1) on one core."""
+def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, seed: int, camera: int = 0,
+                            warmup: int | None = None) -> dict:
+    """Agent-steps/s of `kind` with n worlds (kind "scalar": one env, n = 1) on one core,
+    observing 64x64 (`camera`) RGB frames when camera > 0."""
     import numpy as np
 
     from errands.envs.actions import ACTIONS, NAVIGATION_ACTIONS
     from errands.envs.household import scenes
 
     cpu = _one_core()
-    env = _batch(kind, n)
+    env = _batch(kind, n, camera)
     sampler = (env.unwrapped.envs[0] if kind == "sync" else env).unwrapped.sampler
     for sid in sampler.scene_ids:
         scenes.load_scene(sid)  # the split's scenes cached, as for the throughput rows above
@@ -278,7 +290,7 @@ def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, se
             else:
                 ends += int(np.count_nonzero(terminated | truncated))
 
-    run(VECTOR_WARMUP[policy])
+    run(VECTOR_WARMUP[policy] if warmup is None else warmup)
     batches = max(agent_steps // n, 50)
     ends = 0
     gc.collect()
@@ -291,22 +303,24 @@ def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, se
             "steps_per_s": steps / elapsed, "cpu_steps_per_s": steps / cpu_s, "episodes": ends, "cpu": cpu}
 
 
-def vector_memory_child(kind: str, n: int, use_tracemalloc: bool) -> dict:
+def vector_memory_child(kind: str, n: int, use_tracemalloc: bool, camera: int = 0) -> dict:
     """Heap (or RSS) growth per world of making and resetting n worlds, after a first
-    batch of n has filled the scene caches (the marginal cost of a world)."""
+    batch of n has filled the scene caches (the marginal cost of a world); with
+    `camera`, observing RGB frames of that size (the batch's frame buffers and layer
+    pools, and the first observation, count)."""
     import tracemalloc
 
     import numpy  # noqa: F401 - imports done before the baseline
 
     _one_core()
-    first = _batch(kind, n)
-    first.reset(seed=1000)  # fills the scene caches
+    first = _batch(kind, n, camera)
+    first.reset(seed=1000)  # fills the scene caches (and loads the camera's kernel)
     gc.collect()
     if use_tracemalloc:
         tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0] if use_tracemalloc else _rss_kib() * 1024
-    env = _batch(kind, n)
-    env.reset(seed=1000)
+    env = _batch(kind, n, camera)
+    obs, _ = env.reset(seed=1000)
     gc.collect()
     after = tracemalloc.get_traced_memory()[0] if use_tracemalloc else _rss_kib() * 1024
     if use_tracemalloc:
@@ -379,6 +393,181 @@ def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
                           column("rss_kib_per_world", "RSS KiB", format=",.1f")])
 
 
+# --- batched worlds with the camera (child) ----------------------------------------------
+
+def babyai_rgb_child(agent_steps: int, seed: int) -> dict:
+    """Steps/s of BabyAI-GoToLocal-v0 under minigrid's RGBImgPartialObsWrapper (its 7x7
+    view as a 56x56 RGB image), random actions, resets inside the timing, on one core."""
+    import gymnasium as gym
+    import minigrid  # noqa: F401 - registers the BabyAI levels
+    from minigrid.wrappers import RGBImgPartialObsWrapper
+
+    _one_core()
+    with contextlib.redirect_stdout(open(os.devnull, "w")):
+        env = RGBImgPartialObsWrapper(gym.make(GOTO_LOCAL_ID))
+        obs, _ = env.reset(seed=seed)
+        env.action_space.seed(seed)
+        gc.collect()
+        c0, t0 = time.process_time(), time.perf_counter()
+        for _ in range(agent_steps):
+            _, _, terminated, truncated, _ = env.step(env.action_space.sample())
+            if terminated or truncated:
+                env.reset()
+        elapsed, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    return {"steps_per_s": agent_steps / elapsed, "cpu_steps_per_s": agent_steps / cpu_s,
+            "image": f"{obs['image'].shape[0]}x{obs['image'].shape[1]}"}
+
+
+def kernel_compile_child(cache_dir: str, resolution: int) -> dict:
+    """Seconds of the first camera frame in a fresh process whose numba cache is
+    `cache_dir` (empty: the kernel compiles and is written there; filled: it is
+    loaded), and of the next frame."""
+    os.environ["NUMBA_CACHE_DIR"] = cache_dir
+    from errands.envs.household.render.camera import Camera
+    from errands.envs.household.scenes import load_scene
+    from errands.envs.household.world import World
+
+    world = World(load_scene(1))
+    t0 = time.perf_counter()
+    Camera(resolution).render(world)
+    first = time.perf_counter() - t0
+    world.agent = world.agent._replace(heading=(world.agent.heading + 90) % 360)
+    t1 = time.perf_counter()
+    Camera(resolution).render(world)
+    return {"first_s": first, "next_s": time.perf_counter() - t1}
+
+
+def vector_camera_section(args) -> tuple[list[dict], list[dict]]:
+    """The batched worlds with 64x64 RGB observations beside one scalar env with the
+    camera and BabyAI-GoToLocal under minigrid's RGB wrapper, printed; result rows."""
+    import tempfile
+
+    res = args.camera_resolution
+    runs = [("scalar", 1, policy) for policy in VECTOR_POLICIES]
+    runs += [("vector", n, policy) for policy in VECTOR_POLICIES for n in VECTOR_SIZES]
+    measured: dict[tuple, list[dict]] = {run: [] for run in runs + [("babyai", 1, "action_space")]}
+    for repeat in range(args.vector_repeats):
+        for kind, n, policy in runs:
+            print(f"  [{repeat + 1}/{args.vector_repeats}] {kind} N={n} [{policy}] rgb {res}x{res} ...", end=" ",
+                  flush=True)
+            steps = args.camera_steps if kind == "vector" else args.camera_steps // 4
+            r = run_in_child(vector_throughput_child, kind, n, policy, steps, args.seed, res,
+                             CAMERA_WARMUP)
+            measured[(kind, n, policy)].append(r)
+            print(f"{r['steps_per_s']:.0f} agent-steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
+        print(f"  [{repeat + 1}/{args.vector_repeats}] {GOTO_LOCAL_ID} + RGBImgPartialObsWrapper ...", end=" ",
+              flush=True)
+        r = run_in_child(babyai_rgb_child, args.camera_steps // 4, args.seed)
+        measured[("babyai", 1, "action_space")].append(r)
+        print(f"{r['steps_per_s']:.0f} steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
+    best = {run: {**ts[0], "steps_per_s": statistics.median(t["steps_per_s"] for t in ts),
+                  "cpu_steps_per_s": statistics.median(t["cpu_steps_per_s"] for t in ts)}
+            for run, ts in measured.items()}
+    babyai = best[("babyai", 1, "action_space")]
+    rows = []
+    print(f"\n## Batched worlds with the camera: {res}x{res} RGB frames/s on one core (resets included, median "
+          f"of {args.vector_repeats})\n")
+    print(f"BabyAI: {GOTO_LOCAL_ID} + RGBImgPartialObsWrapper ({babyai['image']}), random actions: "
+          f"{babyai['steps_per_s']:,.0f} steps/s (cpu {babyai['cpu_steps_per_s']:,.0f})\n")
+    print(f"{'policy':13} {'N':>5} {'vector':>9} {'vector cpu':>11} {'scalar':>8} {'scalar cpu':>11} "
+          f"{'vec/scalar':>10} {'vec/babyai':>10} {'steps/ep':>9}")
+    for policy in VECTOR_POLICIES:
+        scalar = best[("scalar", 1, policy)]
+        for n in VECTOR_SIZES:
+            vector = best[("vector", n, policy)]
+            per_episode = vector["agent_steps"] / vector["episodes"] if vector["episodes"] else float("inf")
+            row = {"policy": policy, "n": n, "vector_steps_per_s": round(vector["steps_per_s"]),
+                   "vector_cpu_steps_per_s": round(vector["cpu_steps_per_s"]),
+                   "scalar_steps_per_s": round(scalar["steps_per_s"]),
+                   "scalar_cpu_steps_per_s": round(scalar["cpu_steps_per_s"]),
+                   "babyai_rgb_steps_per_s": round(babyai["steps_per_s"]),
+                   "vector_vs_scalar": f"{vector['steps_per_s'] / scalar['steps_per_s']:.1f}x",
+                   "vector_vs_babyai": f"{vector['steps_per_s'] / babyai['steps_per_s']:.1f}x",
+                   "steps_per_episode": round(per_episode, 1)}
+            rows.append(row)
+            print(f"{policy:13} {n:5d} {row['vector_steps_per_s']:9,d} {row['vector_cpu_steps_per_s']:11,d} "
+                  f"{row['scalar_steps_per_s']:8,d} {row['scalar_cpu_steps_per_s']:11,d} "
+                  f"{row['vector_vs_scalar']:>10} {row['vector_vs_babyai']:>10} {per_episode:9.1f}")
+    load = os.getloadavg()
+    for row in rows:
+        row["load"] = load[0]
+    print(f"\nload average after these runs: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    print(f"floor: {CAMERA_FLOOR:,} frames/s on one core: " + ", ".join(
+        f"{r['policy']} N={r['n']} {'meets' if r['vector_steps_per_s'] >= CAMERA_FLOOR else 'misses'} it "
+        f"(by CPU time {'meets' if r['vector_cpu_steps_per_s'] >= CAMERA_FLOOR else 'misses'})"
+        for r in rows if r["n"] >= 256))
+
+    print("\n  running memory of the batched worlds with the camera ...", flush=True)
+    heap = run_in_child(vector_memory_child, "vector", VECTOR_MEMORY_WORLDS, True, res)
+    rss = run_in_child(vector_memory_child, "vector", VECTOR_MEMORY_WORLDS, False, res)
+    memory = [{"env": f"`HouseholdVectorEnv`, {res}x{res} RGB", "n": VECTOR_MEMORY_WORLDS,
+               "heap_kib_per_world": round(heap["kib_per_world"], 1),
+               "rss_kib_per_world": round(rss["kib_per_world"], 1)}]
+    print(f"  heap {heap['kib_per_world']:.1f} KiB  RSS {rss['kib_per_world']:.1f} KiB per world")
+
+    print("\n  running the kernel's first call (compile, then load from the cache) ...", flush=True)
+    with tempfile.TemporaryDirectory() as cache:
+        cold = run_in_child(kernel_compile_child, cache, res)
+        warm = run_in_child(kernel_compile_child, cache, res)
+    for label, r in (("compiled (empty cache)", cold), ("loaded (cache filled)", warm)):
+        memory.append({"env": f"kernel's first frame, {label}: {r['first_s']:.2f} s (next frame "
+                              f"{1000 * r['next_s']:.1f} ms)", "n": 1, "heap_kib_per_world": None,
+                       "rss_kib_per_world": None})
+        print(f"  first frame, {label}: {r['first_s']:.2f} s; next frame {1000 * r['next_s']:.1f} ms")
+    return rows, memory
+
+
+def camera_notes(rows: list[dict]) -> str:
+    """What the camera rows say about the floor, from the rows themselves."""
+    def meeting(key: str) -> str:
+        met = [f"{r['policy']} at N = {r['n']:,}" for r in rows if r[key] >= CAMERA_FLOOR]
+        return ", ".join(met) if met else "no row"
+
+    return (f"The floor is {CAMERA_FLOOR:,} frames/s on one core. By wall clock {meeting('vector_steps_per_s')} "
+            f"met it; by CPU time (steps per second of the process's own CPU time, less sensitive to other jobs "
+            f"on the machine) {meeting('vector_cpu_steps_per_s')}. The 1-minute load average when the rows had "
+            f"run was {rows[0]['load']:.1f} on {os.cpu_count()} CPUs (other jobs shared the machine), which is "
+            f"why wall clock and CPU time differ. With action_space samples an episode ends about every 10 steps "
+            f"and new episodes (task sampling, scene copy, World: the scalar env's code) take much of the time; "
+            f"with navigation they last a hundred steps or more and the frames dominate. Every frame equals the "
+            f"scalar camera's (tests/envs/household/test_batch_camera.py).")
+
+
+def write_vector_camera_results(rows: list[dict], memory: list[dict], resolution: int) -> None:
+    """benchmarks/results/{sim_vector_camera_throughput,sim_vector_camera_memory}.json."""
+    write_result("sim_vector_camera_throughput", rows,
+                 title=f"Batched worlds with the camera: {resolution}x{resolution} RGB agent-steps/s on one core",
+                 columns=[column("policy", align="left"), column("n", "N", format=",d"),
+                          column("vector_steps_per_s", "HouseholdVectorEnv", format=",.0f"),
+                          column("vector_cpu_steps_per_s", "HouseholdVectorEnv per CPU s", format=",.0f"),
+                          column("scalar_steps_per_s", "one HouseholdEnv", format=",.0f"),
+                          column("scalar_cpu_steps_per_s", "one HouseholdEnv per CPU s", format=",.0f"),
+                          column("babyai_rgb_steps_per_s", f"{GOTO_LOCAL_ID} + RGB wrapper", format=",.0f"),
+                          column("vector_vs_scalar", "vector / scalar"), column("vector_vs_babyai", "vector / BabyAI"),
+                          column("steps_per_episode", "steps / episode", format=".1f")],
+                 notes=camera_notes(rows),
+                 description=(
+                     f"Agent-steps per second (one {resolution}x{resolution} RGB frame per agent-step) of "
+                     f"`errands/HouseholdVector-v0` with `observations=(\"rgb\",)` and N worlds, whose frames are "
+                     f"drawn by one call of the compiled kernel per step (BatchCamera), beside one `HouseholdEnv` "
+                     f"with the same camera and `{GOTO_LOCAL_ID}` under minigrid's `RGBImgPartialObsWrapper` (56x56, "
+                     f"random actions), each row in its own spawned process pinned to one CPU core, the split's "
+                     f"scenes cached and the kernel loaded first, then {CAMERA_WARMUP} warm-up batch steps and the "
+                     f"timed steps with the resets inside the timing. Policies as in the symbolic table above."))
+    write_result("sim_vector_camera_memory", [m for m in memory if m["n"] > 1],
+                 title="Batched worlds with the camera: memory per world",
+                 columns=[column("env", align="left"), column("n", "N", format=",d"),
+                          column("heap_kib_per_world", "Python heap (tracemalloc) KiB", format=",.1f"),
+                          column("rss_kib_per_world", "RSS KiB", format=",.1f")],
+                 notes="\n".join(f"The {m['env']}." for m in memory if m["n"] == 1),
+                 description=(
+                     "Heap (tracemalloc) and RSS growth per world of making and resetting 1,024 worlds with the "
+                     "camera on, after a first batch filled the scene caches: each World, its share of the batch "
+                     "arrays, the frame buffers and pools of the BatchCamera, and the first observation. Below: "
+                     "the camera kernel's first frame in a fresh process, compiled into an empty numba cache, then "
+                     "loaded from it."))
+
+
 # --- report ----------------------------------------------------------------------------
 
 def _fmt_ms(values: list[float]) -> str:
@@ -407,6 +596,15 @@ def main(argv: list[str] | None = None) -> int:
                              "scalar env), skipping the rest")
     parser.add_argument("--vector-steps", type=int, default=100_000,
                         help="timed agent-steps per batched row (at least 50 batch steps; default 100000)")
+    parser.add_argument("--vector-camera", action="store_true",
+                        help="measure the batched worlds with the camera alone (64x64 RGB HouseholdVectorEnv at each N "
+                             "beside one scalar env with the camera and BabyAI-GoToLocal with minigrid's RGB wrapper, "
+                             "memory per world with the camera, the kernel's compile time), skipping the rest")
+    parser.add_argument("--camera-steps", type=int, default=20_000,
+                        help="timed agent-steps per batched camera row (at least 50 batch steps; a quarter of it for "
+                             "the scalar and BabyAI rows; default 20000)")
+    parser.add_argument("--camera-resolution", type=int, default=64,
+                        help="side of the camera rows' square RGB frames (default 64)")
     parser.add_argument("--vector-repeats", type=int, default=1,
                         help="runs of each batched row, each in its own child; the median is reported (default 1)")
     add_results_flag(parser)
@@ -424,10 +622,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.machine()} {platform.processor() or ''}  cpus={os.cpu_count()}  "
           f"{platform.platform()}")
     print("each measurement: its own spawned child process, run one after another\n")
+    if args.vector_camera:
+        rows, memory = vector_camera_section(args)
+        if args.results:
+            write_vector_camera_results(rows, memory, args.camera_resolution)
+        return 0
     if args.vector:
         rows, memory = vector_section(args)
+        camera_rows, camera_memory = vector_camera_section(args)
         if args.results:
             write_vector_results(rows, memory)
+            write_vector_camera_results(camera_rows, camera_memory, args.camera_resolution)
         return 0
 
     runs = [(ERRANDS_ID, "action_space"), (ERRANDS_ID, "visible"),
@@ -543,9 +748,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| `{env_id}`, next {MEMORY_ENVS} (warm) | {t['warm_kib']:,.0f} | {r['warm_kib']:,.0f} |")
     print()
     vector_rows, vector_memory = vector_section(args)
+    camera_rows, camera_memory = vector_camera_section(args)
     if args.results:
         write_results(rows, base, sc, all_alfred, mem)
         write_vector_results(vector_rows, vector_memory)
+        write_vector_camera_results(camera_rows, camera_memory, args.camera_resolution)
     return 0
 
 

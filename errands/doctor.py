@@ -94,7 +94,7 @@ def backend_checks(thor_build: str | None) -> list[Check]:
 
 
 def renderer_checks() -> list[Check]:
-    rows = [Check("renderer", "camera", True, "built in (NumPy ray caster): rgb, depth, segmentation")]
+    rows = [Check("renderer", "camera", True, "built in (compiled ray caster, numba): rgb, depth, segmentation")]
     rows.append(Check("renderer", "mp4 video", True, "OpenCV (cv2)") if has_module("cv2")
                 else Check("renderer", "mp4 video", False, "OpenCV (cv2) is not installed", pip_extra("video")))
     chromium = CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)

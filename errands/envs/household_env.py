@@ -1,9 +1,9 @@
 """`errands/Household-v0`: the built-in simulator behind the Gymnasium contract.
 
 Observation (a Dict): the instruction text, the pose and the held object's type, and the
-views chosen with `observations`: the symbolic egocentric grid ("view") and the
+views chosen with `observations`: the symbolic egocentric grid ("view"), the
 first-person camera's "rgb", "depth" and "segmentation" (camera.py), rendered only when
-asked for. `info` carries what a planner may use: visible objects, the last action's
+asked for, and "text": what is written on the visible objects, in words (world_text.py). `info` carries what a planner may use: visible objects, the last action's
 success and error, goal conditions met, the step and failure counts (and, with
 segmentation on, "segmentation_ids": segmentation value k + 1 is the k-th id).
 
@@ -44,14 +44,15 @@ from .household.world import World
 from .tasks.goals import TASK_TYPES, goal_conditions
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
-from .tasks.world_text import visible_text
+from .tasks.world_text import read_aloud, visible_text
 
 MAX_STEPS = 1000
 MAX_FAILURES = 10
 INSTRUCTION_CHARSET = string.printable
 MAX_INSTRUCTION_LENGTH = 512
+MAX_TEXT_LENGTH = 2048  # the "text" observation: everything readable in view
 MAX_GRID = 255
-OBSERVATION_KEYS = ("view", "rgb", "depth", "segmentation")
+OBSERVATION_KEYS = ("view", "rgb", "depth", "segmentation", "text")
 VISIBILITY_RULES = ("camera", "geometric")
 
 
@@ -174,9 +175,12 @@ class HouseholdEnv(gym.Env):
         wanted = [key for key in CAMERA_KEYS if key in self.observations]
         if wanted:
             obs.update(self.camera.render(w, **{key: key in wanted for key in CAMERA_KEYS}))
+        if "text" in self.observations:
+            obs["text"] = text_in_view(self.task, w)
         obs["pose"] = np.array([a.col, a.row, a.heading, a.horizon], dtype=np.int64)
         obs["held"] = held
         return obs
+
 
     def _info(self, met: int | None = None, total: int | None = None) -> dict:
         if met is None:
@@ -207,6 +211,14 @@ class HouseholdEnv(gym.Env):
         return info
 
 
+def text_in_view(task: Task, world: World) -> str:
+    """The "text" observation: what is written on the visible objects, in words ("" when
+    the task has no text)."""
+    if not task.texts:
+        return ""
+    return read_aloud(task.texts, world.visible_ids(), lambda i: world.objects[i].type.name)[:MAX_TEXT_LENGTH]
+
+
 def household_spaces(view_size: int, observations: tuple[str, ...],
                      resolution: tuple[int, int]) -> tuple[spaces.Dict, spaces.Dict]:
     """The observation and action spaces of one household world (the vector env batches
@@ -219,6 +231,7 @@ def household_spaces(view_size: int, observations: tuple[str, ...],
         "rgb": spaces.Box(0, 255, (h, w, 3), dtype=np.uint8),
         "depth": spaces.Box(0.0, MAX_DEPTH, (h, w), dtype=np.float32),
         "segmentation": spaces.Box(0, np.iinfo(np.uint16).max, (h, w), dtype=np.uint16),
+        "text": spaces.Text(MAX_TEXT_LENGTH, min_length=0, charset=INSTRUCTION_CHARSET),
     }
     observation_space = spaces.Dict({
         "instruction": spaces.Text(MAX_INSTRUCTION_LENGTH, charset=INSTRUCTION_CHARSET),

@@ -11,8 +11,13 @@ What loops over worlds, through the same scalar code HouseholdEnv runs (so the r
 identical by construction): interactions (each world's own `World.step`, after its
 agent is set from the arrays; a World's `_layers` is a view into the batch array, so
 what an interaction redraws lands in the batch), the goal conditions of the worlds that
-changed, resets, camera frames (each world's own Camera), and with `full_info=True` the
-keys that are per world by nature (visible objects, messages, positions).
+changed, resets, and with `full_info=True` the keys that are per world by nature (visible
+objects, messages, positions).
+
+Camera frames ("rgb", "depth", "segmentation", as HouseholdEnv's `observations` and
+`resolution` declare them) are drawn for all worlds by one call of the compiled kernel
+the scalar camera uses (render/batch_camera.py), so they are the scalar env's frames; a
+world's visibility reads the frame its observation showed.
 
 Episodes end and reset as Gymnasium 1.x defines it (`autoreset_mode`, NEXT_STEP by
 default). reset(seed=s) seeds world i with s + i, as SyncVectorEnv over HouseholdEnv
@@ -45,7 +50,8 @@ from gymnasium.vector.utils import batch_space
 
 from .actions import ACTION_INDEX, ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action
 from .household.object_types import TYPE_NAMES
-from .household.render.camera import CAMERA_KEYS, Camera, parse_resolution
+from .household.render.batch_camera import BatchCamera
+from .household.render.camera import CAMERA_KEYS, parse_resolution
 from .household.scene import FLOOR, HORIZONS, Pose
 from .household.topdown import render_topdown
 from .household.world import World, look_error, view_offsets
@@ -56,6 +62,7 @@ from .household_env import (
     household_spaces,
     observation_keys,
     task_world,
+    text_in_view,
     visibility_rule,
 )
 from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
@@ -146,10 +153,10 @@ class HouseholdVectorEnv(VectorEnv):
         self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir, scenes=scenes)
         fixed = tasks if tasks is not None else [task] * n
         self.fixed_tasks = [Task.from_dict(t) if isinstance(t, dict) else t for t in fixed]
-        # One camera per world, as each HouseholdEnv has its own.
+        # Every world's camera in one batch: the frames each HouseholdEnv's camera draws.
         uses_camera = self.visibility == "camera" or bool(set(self.observations) & set(CAMERA_KEYS))
-        self.cameras = [Camera(self.resolution) for _ in range(n)] if uses_camera else None
-        self._camera_keys = [key for key in CAMERA_KEYS if key in self.observations]
+        self._camera_keys = tuple(key for key in CAMERA_KEYS if key in self.observations)
+        self.camera = BatchCamera(n, self.resolution, self._camera_keys) if uses_camera else None
 
         # Per world, in Python: what only the scalar code reads.
         self.tasks: list[Task | None] = [None] * n
@@ -399,7 +406,7 @@ class HouseholdVectorEnv(VectorEnv):
                 self._rngs[i] = seeding.np_random(seed)[0]
             task = task_for_episode(options[k] if options else None, self.fixed_tasks[i], self.sampler,
                                     self._rngs[i])
-            sight = self.cameras[i] if self.visibility == "camera" else None
+            sight = self.camera.sight(i) if self.visibility == "camera" else None
             self.tasks[i] = task
             self._worlds[i] = task_world(task, self.layouts_dir, self.view_size, sight)
         self._fit([self._worlds[i].scene.cells.shape for i in indices], fresh=set(indices))
@@ -475,6 +482,9 @@ class HouseholdVectorEnv(VectorEnv):
     def _observation(self) -> dict:
         n = self.num_envs
         obs: dict[str, Any] = {}
+        # Every world's frame in one batch, first: what the worlds see (text in view) reads it.
+        frames = self.camera.render(self._worlds, self._row, self._col, self._heading, self._horizon) \
+            if self._camera_keys else {}
         for key in self.single_observation_space.spaces:
             if key == "instruction":
                 obs[key] = tuple(self._instructions)
@@ -484,11 +494,9 @@ class HouseholdVectorEnv(VectorEnv):
                 obs[key] = np.stack([self._col, self._row, self._heading, self._horizon], axis=1)
             elif key == "held":
                 obs[key] = self._held.copy()
-        if self._camera_keys:  # each world's own camera, one world after another
-            frames = [self.cameras[i].render(self.world(i), **{key: key in self._camera_keys for key in CAMERA_KEYS})
-                      for i in range(n)]
-            for key in self._camera_keys:
-                obs[key] = np.stack([frame[key] for frame in frames])
+            elif key == "text":
+                obs[key] = tuple(text_in_view(self.tasks[i], self.world(i)) for i in range(n))
+        obs.update(frames)
         return obs
 
     def _views(self) -> np.ndarray:
@@ -525,7 +533,7 @@ class HouseholdVectorEnv(VectorEnv):
             values["agent_pose"] = _objects([tuple(w.agent) for w in worlds])
             keys = FULL_INFO_KEYS
             if "segmentation" in self.observations:
-                values["segmentation_ids"] = _objects([self.cameras[i].segments.ids for i in range(n)])
+                values["segmentation_ids"] = _objects([self.camera.segments[i].ids for i in range(n)])
                 keys = keys + ("segmentation_ids",)
         info = {}
         present = np.ones(n, bool) if mask is None else mask

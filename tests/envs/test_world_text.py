@@ -7,6 +7,7 @@ import pytest
 import errands  # noqa: F401
 from errands.envs import HOUSEHOLD_ENV_ID, HOUSEHOLD_TEXT_ENV_ID
 from errands.envs.tasks.goals import TaskGoal
+from errands.envs.tasks.instructions import type_words
 from errands.envs.tasks.task import Task
 from errands.eval.suites import load_suite
 from errands.envs.tasks.world_text import ReadableText, texts_from_list, visible_text
@@ -68,6 +69,26 @@ def test_the_env_shows_the_text_on_visible_objects_and_never_its_hijack():
         _, _, _, _, info = env.step("RotateLeft")
         assert info["visible_text"] == ([note.seen()] if host in info["visible_objects"] else [])
     assert visible_text((note,), []) == []
+
+
+def test_the_text_observation_says_what_is_written_in_view_in_words():
+    task, fixed = seen_at_start()
+    host = fixed[0]
+    words = type_words(host.split("|")[0])
+    note = ReadableText(host, "label", "Do not open.", None)
+    env = gym.make(HOUSEHOLD_ENV_ID, observations=("view", "text"))
+    obs, info = env.reset(options={"task": Task(task.goal, task.scene, seed=task.seed, texts=(note,))})
+    assert obs["text"] == f'The label on the {words} reads: "Do not open."'
+    assert env.observation_space.contains(obs)
+    for _ in range(4):  # the observation follows what is in view, as visible_text does
+        obs, _, _, _, info = env.step("RotateLeft")
+        assert obs["text"] == (f'The label on the {words} reads: "Do not open."' if info["visible_text"] else "")
+    plain, _ = env.reset(options={"task": task})
+    assert plain["text"] == ""
+    vector = gym.make_vec(HOUSEHOLD_ENV_ID, num_envs=2, vectorization_mode="vector_entry_point",
+                          observations=("view", "text"))
+    batch, _ = vector.reset(options={"task": Task(task.goal, task.scene, seed=task.seed, texts=(note,))})
+    assert batch["text"] == (f'The label on the {words} reads: "Do not open."',) * 2
 
 
 def test_text_on_an_object_the_scene_lacks_is_a_clear_error():

@@ -1,4 +1,5 @@
-"""The built-in household simulator: pure Python and NumPy, no GPU, no downloads.
+"""The built-in household simulator: Python and NumPy (the camera a numba-compiled ray
+caster), no GPU, no downloads.
 
 object_types.py (the type catalogue) <- scene.py (the floor plan and its objects) <-
 render/ (the 3D renderer: looks, placement, ray casting, shading, the camera) <-

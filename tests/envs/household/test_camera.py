@@ -142,9 +142,9 @@ def test_a_lamp_switched_on_is_lit():
 def test_frames_are_deterministic_and_caches_do_not_change_them():
     scene = load_scene(1)
     world = World(scene)
-    first = Camera(40, cache_mb=1).render(world)
+    first = Camera(40).render(world)
     for _ in range(2):
-        again = Camera(40, cache_mb=2).render(world)  # a separate, empty cache
+        again = Camera(40).render(world)  # a separate camera, its caches empty
         for key in first:
             assert np.array_equal(first[key], again[key]), key
 

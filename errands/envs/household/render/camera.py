@@ -1,9 +1,9 @@
-"""The agent's first-person camera: RGB, depth and instance segmentation, in NumPy.
+"""The agent's first-person camera: RGB, depth and instance segmentation.
 
 A frame is the home's primitives (the room and the furniture placed by placement.py,
-looking as the *_looks.py modules say) ray cast from the agent's pose (raycast.py) and shaded
-(shading.py). What does not move is drawn once per pose and cached (see Camera), and the
-last few frames of a world are kept for views the agent returns to unchanged.
+looking as the *_looks.py modules say: WorldLayers) ray cast from the agent's pose and
+shaded by the compiled kernel (kernel.py, which batch_camera.py calls for N worlds at
+once); the last few frames of a world are kept for views the agent returns to unchanged.
 
 Depth is the distance along the camera's axis in metres (float32). Segmentation holds,
 per pixel, 0 for the room itself (floor, walls, ceiling, door) or k + 1 for the k-th
@@ -17,11 +17,12 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..scene import CAMERA_HEIGHT
-from .placement import fixed_states, held_shape, placed_items, scene_geometry
+from ..scene import GRID_SIZE
+from .kernel import FLOOR_BOARDS, FLOOR_TILES_HALF, FLOOR_TILES_QUARTER, orientation_index, ray_tables, \
+    render_frames
+from .placement import fixed_states, held_fit, placed_items, scene_geometry
 from .primitives import Prims
-from .raycast import DEPTH_STEP, DIST_SHIFT, PRIM_MASK, WALL_ID, Rays, draw, shell_keys
-from .shading import pixel_colours
+from .shading import room_palette
 
 RECENT_FRAMES = 32  # frames kept per camera, for views the agent returns to unchanged
 CAMERA_KEYS = ("rgb", "depth", "segmentation")
@@ -47,7 +48,8 @@ class SegmentTable:
     def __init__(self, world):
         self.world = world
         fixed = [o.id for o in world.scene.fixed]
-        others = [oid for oid in world.objects if oid not in set(fixed)]
+        is_fixed = set(fixed)
+        others = [oid for oid in world.objects if oid not in is_fixed]
         self._ids = fixed + others
         self._value = {oid: i + 1 for i, oid in enumerate(self._ids)}
         self.ids = tuple(self._ids)
@@ -65,24 +67,69 @@ class SegmentTable:
         return self._ids[value - 1] if 0 < value <= len(self._ids) else None
 
 
+class WorldLayers:
+    """What a world draws in its present state, as the kernel takes it: the static layer
+    (the room and the fixed objects in their states, shared by every world whose fixed
+    objects are in the same states), the dynamic one (what rests on the furniture, then
+    the held object in its own coordinates, with its scale and anchor: placement.held_fit),
+    each primitive's segmentation value, and the room's palette, floor
+    pattern and walls."""
+
+    def __init__(self, world, segments: SegmentTable):
+        geometry = scene_geometry(world.scene)
+        states = fixed_states(world)
+        static = geometry.layers.get(states)
+        if static is None:
+            parts = [geometry.structure] + [looks[s].prims for looks, s in zip(geometry.looks, states)]
+            owners = [np.zeros(len(geometry.structure), np.uint16)] + [
+                np.full(len(looks[s].prims), i + 1, np.uint16)  # fixed ids come first
+                for i, (looks, s) in enumerate(zip(geometry.looks, states))]
+            static = geometry.layers[states] = _pool_arrays(Prims.concat(parts), np.concatenate(owners))
+        self.static = static
+        parts, values = [], []
+        for child_prims, child_id in placed_items(world, geometry, states):
+            parts.append(child_prims)
+            values.append(segments.value(child_id))
+        self.n_placed = sum(len(p) for p in parts)
+        self.held_fit = np.zeros(4)  # scale, anchor x, y, z
+        held = held_fit(world)
+        if held is not None:
+            parts.append(held[0])
+            values.append(segments.value(world.held))
+            self.held_fit = held[1]
+        owners = np.repeat(np.array(values, np.uint16), [len(p) for p in parts])
+        self.dynamic = _pool_arrays(Prims.concat(parts), owners)
+        scene = world.scene
+        self.palette = room_palette(scene.room_type, geometry.wall_colour)
+        self.pattern = FLOOR_PATTERNS.get(scene.room_type, FLOOR_BOARDS)
+        self.shell = np.array(geometry.shell if geometry.shell is not None else (np.nan,) * 4)
+        self.origin = np.array(scene.origin, np.float64)
+
+
+FLOOR_PATTERNS = {"kitchen": FLOOR_TILES_HALF, "bathroom": FLOOR_TILES_QUARTER}
+
+
+def _pool_arrays(prims: Prims, owners: np.ndarray) -> tuple:
+    """A layer as the kernel's pool tuple: (kind, lo, hi, colour, material, owner)."""
+    return (np.ascontiguousarray(prims.kind, np.int8), np.ascontiguousarray(prims.lo, np.float64),
+            np.ascontiguousarray(prims.hi, np.float64), np.ascontiguousarray(prims.colour, np.uint8),
+            np.ascontiguousarray(prims.material, np.int8), np.ascontiguousarray(owners, np.uint16))
+
+
 class Camera:
     """Renders a world (world.py's World: the renderer reads its scene, objects, agent,
-    held object and version, and never imports it) from its agent's pose. Rendering is
-    pure NumPy on the CPU.
+    held object and version, and never imports it) from its agent's pose, one frame at
+    a time, through the compiled kernel on the CPU (batch_camera.BatchCamera draws N
+    worlds in one call of the same kernel). What a world draws (WorldLayers) is made
+    again only when the world changes."""
 
-    What stays put is drawn once: the room and the fixed objects in their current
-    states form a static layer per pose, kept in a bounded cache shared by every camera
-    of the same resolution (and so by every episode in a scene). Each frame then draws
-    only what rests on the furniture and the held object over that layer."""
-
-    def __init__(self, resolution=64, cache_mb: float = 128.0):
+    def __init__(self, resolution=64):
         self.height, self.width = parse_resolution(resolution)
-        self._rays: dict[tuple[int, int], Rays] = {}
+        self._tables = ray_tables(self.height, self.width)
         self._world = None
         self.segments: SegmentTable | None = None
         self._layers_key = None
-        self._layers = None
-        self._cache = _layer_cache(self.height, self.width, cache_mb)
+        self._layers: WorldLayers | None = None
         self._frames: OrderedDict = OrderedDict()  # the last few frames of this world
 
     # --- public -----------------------------------------------------------------------
@@ -99,8 +146,7 @@ class Camera:
         held object too): what a world with this camera as its `sight` may call visible."""
         frame = self._frame(world, {"segmentation"})
         if "shown" not in frame:
-            counts = np.bincount(frame["segmentation"].ravel())
-            frame["shown"] = frozenset(self.segments.object_id(int(v)) for v in np.nonzero(counts[1:])[0] + 1)
+            frame["shown"] = shown_ids(frame["segmentation"], self.segments)
         return frame["shown"]
 
     def _frame(self, world, wanted: set[str]) -> dict:
@@ -128,136 +174,40 @@ class Camera:
     def _render(self, world, rgb: bool, depth: bool) -> dict:
         """A frame with its segmentation (it comes almost free with any image, and
         visibility may ask for it), and the RGB and depth images asked for."""
+        key = (world.version, world.held)
+        if self._layers_key != key or self._layers is None:
+            self._layers = WorldLayers(world, self.segments)
+            self._layers_key = key
+        layers = self._layers
         pose = world.agent
-        rays = self._rays_for(pose.heading, pose.horizon)
-        x, z = world.scene.cell_xz(pose.row, pose.col)
-        eye = np.array([x, CAMERA_HEIGHT, z])
-        static, dynamic, signature, _ = self._world_layers(world)
-        held = held_shape(world, rays.basis, eye)
-        if len(held):
-            value = self.segments.value(world.held)
-            dynamic = _Layer(Prims.concat([dynamic.prims, held]),
-                             np.concatenate([dynamic.owners, np.full(len(held), value, np.uint16)]))
-        n_static = len(static.prims)
-        key = (signature, pose.row, pose.col, pose.heading, pose.horizon)
-        layer = self._cache.get(key)
-        if layer is None:  # draw everything in one pass, keeping the static layer aside
-            both = self._layers[3] if not len(held) else Prims.concat([static.prims, dynamic.prims])
-            # (the static layer's colours are shaded once, when first asked for)
-            zbuf_static = rays.background.copy()
-            shell = signature[0].shell
-            if shell is not None:
-                np.minimum(zbuf_static, shell_keys(shell, eye, rays), out=zbuf_static)
-            zbuf = draw(zbuf_static, both, eye, rays, split=n_static)
-            winner = zbuf_static & PRIM_MASK
-            seg = np.zeros(len(zbuf), np.uint16)
-            is_prim = winner < WALL_ID
-            seg[is_prim] = static.owners[winner[is_prim]]
-            layer = _StaticFrame(zbuf_static, seg)
-            self._cache.put(key, layer)
-        else:
-            zbuf = draw(layer.zbuf.copy(), dynamic.prims, eye, rays, offset=n_static)
-        winner = zbuf & PRIM_MASK
-        dynamic_px = (winner >= n_static) & (winner < WALL_ID)
-        seg = layer.seg.copy()
-        seg[dynamic_px] = dynamic.owners[winner[dynamic_px] - n_static]
-        out = {"segmentation": seg.reshape(self.height, self.width)}
+        h, w = self.height, self.width
+        seg = np.empty((1, h * w), np.uint16)
+        depth_out = np.empty((1, h * w) if depth else (1, 1), np.float32)
+        rgb_out = np.empty((1, h * w, 3) if rgb else (1, 1, 3), np.uint8)
+        n_static, n_dynamic = len(layers.static[0]), len(layers.dynamic[0])
+        render_frames(
+            _ONE, np.array([orientation_index(pose.heading, pose.horizon)], np.int64),
+            (layers.origin + np.array([pose.col, pose.row]) * GRID_SIZE)[None], layers.shell[None],
+            np.array([[0, n_static]], np.int64), np.array([[0, layers.n_placed]], np.int64),
+            np.array([[layers.n_placed, n_dynamic]], np.int64), layers.held_fit[None], layers.palette[None],
+            np.array([layers.pattern], np.int64), layers.static, layers.dynamic, self._tables.arrays(), h, w,
+            depth, rgb, seg, depth_out, rgb_out)
+        out = {"segmentation": seg.reshape(h, w)}
         if depth:
-            out["depth"] = ((zbuf >> DIST_SHIFT).astype(np.float32) * np.float32(DEPTH_STEP)).reshape(
-                self.height, self.width)
+            out["depth"] = depth_out.reshape(h, w)
         if rgb:
-            if layer.rgb is None:
-                layer.rgb = pixel_colours(world.scene, static.prims, layer.zbuf, rays.pixels, eye, rays)
-            image = layer.rgb.copy()
-            idx = np.nonzero(dynamic_px)[0]
-            if len(idx):
-                shifted = (zbuf[idx] & ~PRIM_MASK) | (winner[idx] - n_static)
-                image[idx] = pixel_colours(world.scene, dynamic.prims, shifted, idx, eye, rays)
-            out["rgb"] = image.reshape(self.height, self.width, 3)
+            out["rgb"] = rgb_out.reshape(h, w, 3)
         return out
 
     def object_id(self, value: int) -> str | None:
         """The object id a segmentation value names (None for 0, the room)."""
         return self.segments.object_id(value) if self.segments else None
 
-    # --- what is drawn ------------------------------------------------------------------
 
-    def _rays_for(self, heading: int, horizon: int) -> Rays:
-        key = (heading, horizon)
-        if key not in self._rays:
-            self._rays[key] = Rays(heading, horizon, self.height, self.width)
-        return self._rays[key]
-
-    def _world_layers(self, world):
-        """The static layer's primitives (the room and the fixed objects in their current
-        states), the dynamic ones (what rests on them), and the fixed objects' states.
-        Rebuilt only when the world changes; the static part is shared by every episode
-        whose fixed objects are in the same states."""
-        if self._layers_key == world.version and self._layers is not None:
-            return self._layers
-        geometry = scene_geometry(world.scene)
-        states = fixed_states(world)
-        static = geometry.layers.get(states)
-        if static is None:
-            parts = [geometry.structure] + [looks[s].prims for looks, s in zip(geometry.looks, states)]
-            owners = [np.zeros(len(geometry.structure), np.uint16)] + [
-                np.full(len(looks[s].prims), i + 1, np.uint16)  # fixed ids come first
-                for i, (looks, s) in enumerate(zip(geometry.looks, states))]
-            static = geometry.layers[states] = _Layer(Prims.concat(parts), np.concatenate(owners))
-        child_parts, values = [], []
-        for child_prims, child_id in placed_items(world, geometry, states):
-            child_parts.append(child_prims)
-            values.append(self.segments.value(child_id))
-        owners = np.repeat(np.array(values, np.uint16), [len(p) for p in child_parts])
-        dynamic = _Layer(Prims.concat(child_parts), owners)
-        self._layers = (static, dynamic, (geometry, states), Prims.concat([static.prims, dynamic.prims]))
-        self._layers_key = world.version
-        return self._layers
+_ONE = np.zeros(1, np.int64)  # the frames a one-world call draws: world 0
 
 
-class _Layer:
-    def __init__(self, prims: Prims, owners: np.ndarray):
-        self.prims, self.owners = prims, owners
-
-
-class _StaticFrame:
-    """The static layer seen from one pose: z-buffer, segmentation, RGB (on demand)."""
-
-    def __init__(self, zbuf: np.ndarray, seg: np.ndarray):
-        self.zbuf, self.seg, self.rgb = zbuf, seg, None
-
-    def nbytes(self) -> int:
-        return self.zbuf.nbytes + self.seg.nbytes + self.zbuf.size * 3
-
-
-class _LRU:
-    """A least-recently-used cache bounded in bytes."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.bytes = 0
-        self._items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        item = self._items.get(key)
-        if item is not None:
-            self._items.move_to_end(key)
-        return item
-
-    def put(self, key, frame: _StaticFrame) -> None:
-        self._items[key] = frame
-        self.bytes += frame.nbytes()
-        while self.bytes > self.max_bytes and len(self._items) > 1:
-            _, old = self._items.popitem(last=False)
-            self.bytes -= old.nbytes()
-
-
-_CACHES: dict[tuple[int, int, float], _LRU] = {}
-
-
-def _layer_cache(height: int, width: int, cache_mb: float) -> _LRU:
-    """One cache per resolution and size in a process, shared by its cameras."""
-    key = (height, width, cache_mb)
-    if key not in _CACHES:
-        _CACHES[key] = _LRU(int(cache_mb * 2 ** 20))
-    return _CACHES[key]
+def shown_ids(segmentation: np.ndarray, segments: SegmentTable) -> frozenset[str]:
+    """The ids of the objects a segmentation shows."""
+    counts = np.bincount(segmentation.ravel())
+    return frozenset(segments.object_id(int(v)) for v in np.nonzero(counts[1:])[0] + 1)

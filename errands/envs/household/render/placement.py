@@ -4,7 +4,7 @@ stretch of wall), and every fixed object's look in each state (furniture_looks.p
 appliance_looks.py, wall_looks.py), turned so that its front faces the room, standing on
 what is under it. Small objects rest on their receptacle's surfaces, by their index in
 its contents (place_contents); the held object is drawn in the lower right of the view
-(held_shape).
+(held_fit).
 
 Every fixed object also gets a *view box*: the axis-aligned box that holds everything it
 may ever draw, in any state, and everything that may rest on or in it. The geometric
@@ -23,7 +23,7 @@ from ..scene import FLOOR, GRID_SIZE, WALL, Scene
 from .appliance_looks import APPLIANCE_SIZE, appliance_look
 from .furniture_looks import ALONE, Neighbours, unit_look
 from .object_looks import small_shape, small_shape_and_bounds
-from .primitives import EMPTY, WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
+from .primitives import WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
 from .wall_looks import mount_look
 
 HALF_CELL = GRID_SIZE / 2
@@ -37,6 +37,7 @@ DOOR, DOOR_FRAME = (132, 88, 52), (236, 232, 222)
 SLOT_SIZE, MIN_SLOT_SIZE = 0.22, 0.03  # metres: the cells contents rest in
 BLOCK = (176, 170, 160)  # what stands where an imported floor plan is neither floor nor listed
 HELD_SIZE = 0.16  # metres: the held object is drawn at most this big, in the lower right
+HELD_AHEAD, HELD_RIGHT, HELD_DOWN = 0.45, 0.14, 0.16  # metres from the eye: where the hand holds it
 
 
 @dataclass
@@ -504,16 +505,15 @@ def placed_shape(type_name: str, is_open: bool, is_on: bool, slot: tuple) -> Pri
     return shape.moved(centre - anchor, scale, anchor)
 
 
-def held_shape(world, basis, eye: np.ndarray) -> Prims:
-    """The held object's shape, in the lower right of the view: at most HELD_SIZE
-    across, 0.45 m ahead of the eye (`basis`: the camera's forward, right, up)."""
+def held_fit(world) -> tuple[Prims, np.ndarray] | None:
+    """The held object's shape in its own coordinates and how it fits the hand: (scale,
+    anchor x, y, z). The camera draws it at (lo - anchor) * scale + centre, the centre
+    HELD_AHEAD ahead of the eye, HELD_RIGHT to its right and HELD_DOWN below it, so that
+    it is at most HELD_SIZE across, in the lower right of the view (kernel.py)."""
     if world.held is None:
-        return EMPTY
+        return None
     obj = world.objects[world.held]
     shape = small_shape(obj.type.name, obj.is_open, obj.is_on)
     lo, hi = shape.bounds()
     scale = min(1.0, HELD_SIZE / max(1e-6, float((hi - lo).max())))
-    forward, right, up = basis
-    centre = eye + 0.45 * forward + 0.14 * right - 0.16 * up  # lower right, in the hand
-    anchor = np.array([(lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2])
-    return shape.moved(centre - anchor, scale, anchor)
+    return shape, np.array([scale, (lo[0] + hi[0]) / 2, (lo[1] + hi[1]) / 2, (lo[2] + hi[2]) / 2])
