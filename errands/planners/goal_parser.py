@@ -12,12 +12,12 @@ from functools import lru_cache
 
 from ..envs.household.object_types import LIGHT_TYPES, OBJECT_TYPES
 from ..envs.tasks.goals import TaskGoal
-from ..envs.tasks.instructions import SYNONYMS, type_words
+from ..envs.tasks.instructions import SLICE_WORDS as SLICE_WORD_LIST, SYNONYMS, type_words
 from ..envs.tasks.types import LookAtObjInLight, PickAndPlaceSimple, PickAndPlaceWithMovableRecep, PickTwoObjAndPlace
 from ..envs.transforms import TRANSFORMS
 
 TWO_WORDS = r"\b(two|pair|both|couple)\b"
-SLICE_WORDS = r"\b(slice|slices|sliced|wedge|wedges|piece of sliced|cut)\b"
+SLICE_WORDS = r"\b(" + "|".join(SLICE_WORD_LIST) + r")\b"
 LOOK_WORDS = r"\b(look|examine|inspect|study|check|view|viewed|observe|illuminate)\b"
 
 

@@ -71,6 +71,10 @@ SYNONYMS = {
 }
 SLICE_PHRASES = {"train": ["a slice of {name}", "a sliced {name}", "a piece of sliced {name}"],
                  "novel": ["a wedge of {name}"]}
+# The words that say an object is cut, for the goal readers (the rule-based reader and
+# the trained model's features): the slice phrases' nouns and verb of both sets, with
+# their other forms.
+SLICE_WORDS = ("slice", "slices", "sliced", "wedge", "wedges", "cut")
 
 
 INSIDE = {"SinkBasin", "BathtubBasin", "GarbageCan", "LaundryHamper", "Bowl", "Mug", "Cup", "Pot", "Pan", "Box"}

@@ -16,114 +16,140 @@ away from a name ("refridgerator", "tomatoe", "cabnet") is read as that name.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from ...envs.household.object_types import OBJECT_TYPES
-from ...envs.tasks.instructions import SYNONYMS, type_words
+from ...envs.tasks.instructions import SLICE_PHRASES, SLICE_WORDS, SYNONYMS, type_words
 from ...envs.transforms import TRANSFORMS
+from .descriptions import ALTERNATIVE_SCORE, described_alternatives, description_words, find_descriptions
 
 # Names people use that the templates do not. Written from how people describe these
 # objects; a name may stand for several types ("lamp", "table"): the scene decides.
 EVERYDAY_NAMES = {
-    "AlarmClock": ["alarm clock", "clock", "alarm"],
+    "AlarmClock": ["alarm clock", "clock", "alarm", "digital clock", "bedside clock", "clock radio"],
     "Apple": ["apple"],
-    "ArmChair": ["armchair", "chair", "recliner"],
-    "BaseballBat": ["baseball bat", "bat"],
+    "ArmChair": ["armchair", "chair", "recliner", "easy chair", "lounge chair", "accent chair", "arm chair",
+                 "reading chair"],
+    "BaseballBat": ["baseball bat", "bat", "wooden bat", "softball bat", "ball bat"],
     "BasketBall": ["basketball", "ball", "basket ball"],
-    "BathtubBasin": ["bathtub", "tub", "bath tub"],
-    "Bed": ["bed", "mattress"],
-    "Book": ["book", "novel", "textbook", "hardcover"],
-    "Bowl": ["bowl"],
-    "Box": ["box", "cardboard box", "carton"],
-    "Bread": ["bread", "loaf", "loaf of bread"],
-    "ButterKnife": ["butter knife"],
-    "Cabinet": ["cabinet", "cupboard", "cabinets", "cupboards"],
+    "BathtubBasin": ["bathtub", "tub", "bath tub", "bath"],
+    "Bed": ["bed", "mattress", "double bed", "single bed", "king bed", "queen bed", "bunk"],
+    "Book": ["book", "novel", "textbook", "hardcover", "paperback", "cookbook", "hardback", "storybook",
+             "recipe book"],
+    "Bowl": ["bowl", "cereal bowl", "soup bowl", "salad bowl", "mixing bowl"],
+    "Box": ["box", "cardboard box", "carton", "package", "parcel", "shoebox", "shoe box"],
+    "Bread": ["bread", "loaf", "loaf of bread", "baguette", "bread loaf"],
+    "ButterKnife": ["butter knife", "dinner knife", "table knife", "spreader", "spreading knife"],
+    "Cabinet": ["cabinet", "cupboard", "cabinets", "cupboards", "kitchen cabinet", "pantry", "cupboard door",
+                "storage cabinet", "wall cabinet"],
     "Candle": ["candle"],
-    "Cart": ["cart", "trolley", "rolling cart"],
-    "CD": ["cd", "disc", "compact disc", "dvd"],
-    "CellPhone": ["cell phone", "cellphone", "phone", "smartphone", "smart phone", "mobile phone"],
-    "Cloth": ["cloth", "rag", "washcloth", "wash cloth", "cleaning cloth"],
-    "CoffeeMachine": ["coffee machine", "coffee maker", "coffeemaker"],
-    "CoffeeTable": ["coffee table", "table", "low table"],
+    "Cart": ["cart", "trolley", "rolling cart", "utility cart", "bar cart", "kitchen cart", "serving cart"],
+    "CD": ["cd", "disc", "compact disc", "dvd", "disk", "cd case", "music cd", "cd-rom"],
+    "CellPhone": ["cell phone", "cellphone", "phone", "smartphone", "smart phone", "mobile phone", "mobile", "iphone",
+                  "telephone", "handset", "cell"],
+    "Cloth": ["cloth", "rag", "washcloth", "wash cloth", "cleaning cloth", "dishcloth", "dish cloth", "dish rag",
+              "duster", "washrag", "face cloth", "dust rag"],
+    "CoffeeMachine": ["coffee machine", "coffee maker", "coffeemaker", "espresso machine", "coffee brewer", "keurig"],
+    "CoffeeTable": ["coffee table", "table", "low table", "living room table", "center table", "centre table",
+                    "cocktail table"],
     "CounterTop": ["counter", "countertop", "counter top", "kitchen counter", "worktop", "island",
-                   "kitchen island"],
-    "CreditCard": ["credit card", "card", "bank card", "debit card"],
-    "Cup": ["cup", "glass", "drinking glass"],
-    "Desk": ["desk", "writing desk"],
-    "DeskLamp": ["desk lamp", "lamp", "table lamp", "reading lamp"],
-    "DiningTable": ["dining table", "table", "kitchen table", "dinner table", "dining room table"],
-    "DishSponge": ["dish sponge", "sponge"],
+                   "kitchen island", "bench top", "benchtop", "kitchen bench", "work surface", "counters"],
+    "CreditCard": ["credit card", "card", "bank card", "debit card", "gift card", "id card", "plastic card"],
+    "Cup": ["cup", "glass", "drinking glass", "tumbler", "water glass", "plastic cup", "paper cup", "goblet",
+            "glass cup"],
+    "Desk": ["desk", "writing desk", "work desk", "computer desk", "study desk", "office desk", "study table",
+             "work table"],
+    "DeskLamp": ["desk lamp", "lamp", "table lamp", "reading lamp", "desk light", "bedside lamp", "small lamp",
+                 "little lamp", "study lamp"],
+    "DiningTable": ["dining table", "table", "kitchen table", "dinner table", "dining room table", "breakfast table",
+                    "eating table"],
+    "DishSponge": ["dish sponge", "sponge", "scrubber", "scouring pad", "scrub pad", "kitchen sponge",
+                   "scrubbing sponge"],
     "Drawer": ["drawer", "drawers"],
-    "Dresser": ["dresser", "chest of drawers"],
-    "Egg": ["egg"],
-    "FloorLamp": ["floor lamp", "lamp", "tall lamp"],
+    "Dresser": ["dresser", "chest of drawers", "bureau", "chest", "drawer unit", "dressing table"],
+    "Egg": ["egg", "chicken egg"],
+    "FloorLamp": ["floor lamp", "lamp", "tall lamp", "floor light", "standing lamp", "standard lamp", "torchiere",
+                  "big lamp"],
     "Faucet": ["faucet", "tap", "water tap", "spigot"],
-    "Fork": ["fork"],
-    "Fridge": ["fridge", "refrigerator", "freezer"],
+    "Fork": ["fork", "dinner fork", "salad fork", "table fork"],
+    "Fridge": ["fridge", "refrigerator", "freezer", "icebox", "ice box", "fridge freezer"],
     "GarbageCan": ["garbage can", "trash can", "trash", "trashcan", "garbage", "bin", "trash bin", "waste bin",
                    "wastebasket", "waste basket", "rubbish bin", "garbage bin", "recycling bin",
                    # what people say instead of naming it
                    "throw away", "throw it away", "throw them away", "throw out", "throw it out", "toss it",
-                   "discard"],
-    "Glassbottle": ["glass bottle", "bottle"],
-    "HandTowel": ["hand towel", "small towel"],
+                   "discard", "waste paper basket", "wastepaper basket", "dustbin", "bin bag", "litter bin",
+                   "trash basket"],
+    "Glassbottle": ["glass bottle", "bottle", "empty bottle", "glass jar"],
+    "HandTowel": ["hand towel", "small towel", "face towel"],
     "HandTowelHolder": ["hand towel holder", "hand towel ring", "towel ring"],
     "Kettle": ["kettle", "tea kettle", "teapot", "tea pot"],
-    "KeyChain": ["key chain", "keychain", "keys", "key", "key ring", "keyring"],
-    "Knife": ["knife", "kitchen knife", "big knife", "sharp knife"],
-    "Ladle": ["ladle", "gold spoon", "serving spoon", "soup ladle"],
-    "Laptop": ["laptop", "laptop computer", "computer", "notebook"],
+    "KeyChain": ["key chain", "keychain", "keys", "key", "key ring", "keyring", "set of keys", "car keys",
+                 "house keys", "bunch of keys", "key fob"],
+    "Knife": ["knife", "kitchen knife", "big knife", "sharp knife", "chef's knife", "chef knife", "carving knife",
+              "bread knife", "cleaver", "blade", "paring knife"],
+    "Ladle": ["ladle", "gold spoon", "serving spoon", "soup ladle", "big spoon", "large spoon", "dipper",
+              "serving ladle"],
+    "Laptop": ["laptop", "laptop computer", "computer", "notebook", "macbook", "pc", "notebook computer"],
     "LaundryHamper": ["laundry hamper", "hamper", "laundry basket", "clothes hamper"],
-    "Lettuce": ["lettuce", "head of lettuce", "cabbage"],
-    "Microwave": ["microwave", "microwave oven"],
-    "Mug": ["mug", "coffee mug", "coffee cup"],
-    "Newspaper": ["newspaper", "paper"],
-    "Ottoman": ["ottoman", "pouf", "footrest", "foot rest"],
-    "Pan": ["pan", "frying pan", "skillet"],
+    "Lettuce": ["lettuce", "head of lettuce", "cabbage", "salad", "greens", "iceberg", "romaine", "iceberg lettuce"],
+    "Microwave": ["microwave", "microwave oven", "nuker"],
+    "Mug": ["mug", "coffee mug", "coffee cup", "tea cup", "teacup", "cup of coffee", "tea mug"],
+    "Newspaper": ["newspaper", "paper", "magazine", "news paper", "daily paper"],
+    "Ottoman": ["ottoman", "pouf", "footrest", "foot rest", "footstool", "foot stool", "pouffe", "hassock", "stool"],
+    "Pan": ["pan", "frying pan", "skillet", "fry pan", "frypan", "wok", "griddle", "saute pan"],
     "PaperTowelRoll": ["paper towel roll", "paper towels", "paper towel", "roll of paper towels", "kitchen roll"],
-    "Pen": ["pen", "ballpoint", "ink pen"],
-    "Pencil": ["pencil"],
-    "PepperShaker": ["pepper shaker", "pepper", "pepper grinder", "pepper pot", "shaker"],
-    "Pillow": ["pillow", "cushion", "throw pillow"],
-    "Plate": ["plate", "dish", "dinner plate"],
-    "Plunger": ["plunger"],
-    "Pot": ["pot", "cooking pot", "saucepan", "stock pot"],
-    "Potato": ["potato", "brown potato"],
-    "RemoteControl": ["remote control", "remote", "tv remote", "controller", "clicker"],
-    "Safe": ["safe", "lockbox"],
-    "SaltShaker": ["salt shaker", "salt", "shaker"],
+    "Pen": ["pen", "ballpoint", "ink pen", "ballpoint pen", "marker", "biro", "fountain pen"],
+    "Pencil": ["pencil", "colored pencil", "coloured pencil", "mechanical pencil"],
+    "PepperShaker": ["pepper shaker", "pepper", "pepper grinder", "pepper pot", "shaker", "pepper mill",
+                     "black pepper"],
+    "Pillow": ["pillow", "cushion", "throw pillow", "couch pillow", "sofa cushion", "couch cushion", "bed pillow"],
+    "Plate": ["plate", "dish", "dinner plate", "saucer", "platter", "side plate", "dinner dish"],
+    "Plunger": ["plunger", "toilet plunger"],
+    "Pot": ["pot", "cooking pot", "saucepan", "stock pot", "stockpot", "sauce pan", "soup pot"],
+    "Potato": ["potato", "brown potato", "spud", "russet", "russet potato", "sweet potato", "yam"],
+    "RemoteControl": ["remote control", "remote", "tv remote", "controller", "clicker", "tv controller", "zapper",
+                      "television remote"],
+    "Safe": ["safe", "lockbox", "strongbox", "lock box", "safe box", "strong box"],
+    "SaltShaker": ["salt shaker", "salt", "shaker", "salt pot", "salt cellar", "salt grinder"],
     "ScrubBrush": ["scrub brush", "brush", "toilet brush", "scrubbing brush"],
-    "Shelf": ["shelf", "shelves", "shelving", "bookshelf", "book shelf"],
+    "Shelf": ["shelf", "shelves", "shelving", "bookshelf", "book shelf", "bookcase", "shelving unit", "wall shelf",
+              "ledge"],
     "SideTable": ["side table", "nightstand", "night stand", "bedside table", "night table", "small table",
-                  "table"],
+                  "table", "end table", "accent table", "lamp table"],
     "Sink": ["sink"],
-    "SinkBasin": ["sink", "sink basin", "basin", "wash basin"],
-    "SoapBar": ["soap bar", "bar of soap", "soap"],
-    "SoapBottle": ["soap bottle", "soap dispenser", "hand soap", "liquid soap", "bottle of soap", "soap"],
-    "Sofa": ["sofa", "couch"],
-    "Spatula": ["spatula", "turner", "flipper"],
-    "Spoon": ["spoon", "teaspoon", "soup spoon"],
-    "SprayBottle": ["spray bottle", "sprayer", "spray", "cleaning spray", "spray cleaner"],
-    "Statue": ["statue", "figurine", "statuette", "sculpture", "little statue"],
-    "StoveBurner": ["stove burner", "stove", "burner", "cooktop", "stovetop", "stove top", "hob", "range"],
+    "SinkBasin": ["sink", "sink basin", "basin", "wash basin", "washbasin", "kitchen sink", "bathroom sink"],
+    "SoapBar": ["soap bar", "bar of soap", "soap", "bar soap", "soap cake"],
+    "SoapBottle": ["soap bottle", "soap dispenser", "hand soap", "liquid soap", "bottle of soap", "soap", "dish soap",
+                   "shampoo", "shampoo bottle", "lotion", "body wash", "soap pump", "hand wash"],
+    "Sofa": ["sofa", "couch", "settee", "loveseat", "love seat", "sectional", "futon"],
+    "Spatula": ["spatula", "turner", "flipper", "pancake turner", "egg flipper", "fish slice"],
+    "Spoon": ["spoon", "teaspoon", "soup spoon", "tablespoon", "dessert spoon", "table spoon", "tea spoon"],
+    "SprayBottle": ["spray bottle", "sprayer", "spray", "cleaning spray", "spray cleaner", "spritzer",
+                    "squirt bottle", "windex", "mister", "spray can"],
+    "Statue": ["statue", "figurine", "statuette", "sculpture", "little statue", "figure", "ornament", "trinket",
+               "knick knack", "knickknack", "bust", "small statue"],
+    "StoveBurner": ["stove burner", "stove", "burner", "cooktop", "stovetop", "stove top", "hob", "range",
+                    "gas stove", "cooker", "burners", "range top", "gas burner", "stove ring"],
     "TeddyBear": ["teddy bear", "teddy", "stuffed bear", "stuffed animal", "bear"],
-    "TennisRacket": ["tennis racket", "racket", "racquet", "tennis racquet"],
-    "TissueBox": ["tissue box", "box of tissues", "tissues", "tissue"],
+    "TennisRacket": ["tennis racket", "racket", "racquet", "tennis racquet", "tennis bat"],
+    "TissueBox": ["tissue box", "box of tissues", "tissues", "tissue", "kleenex", "kleenex box", "tissue packet"],
     "Toaster": ["toaster"],
-    "Toilet": ["toilet", "toilet bowl"],
+    "Toilet": ["toilet", "toilet bowl", "commode", "loo", "lavatory", "toilet seat", "toilet tank"],
     "ToiletPaper": ["toilet paper", "toilet roll", "roll of toilet paper", "tp", "toilet paper roll",
-                    "loo roll"],
-    "ToiletPaperHanger": ["toilet paper holder", "toilet paper hanger", "toilet roll holder", "holder"],
+                    "loo roll", "bathroom tissue", "toilet tissue", "bog roll"],
+    "ToiletPaperHanger": ["toilet paper holder", "toilet paper hanger", "toilet roll holder", "holder",
+                          "tissue holder", "paper holder", "toilet paper dispenser", "toilet roll hanger"],
     "Television": ["television", "tv", "telly", "tv set", "television set"],
-    "Tomato": ["tomato"],
+    "Tomato": ["tomato", "cherry tomato", "roma tomato"],
     "Towel": ["towel", "bath towel"],
     "TowelHolder": ["towel holder", "towel rack", "towel bar", "towel rail", "holder", "rack"],
     "TVStand": ["tv stand", "television stand", "tv table", "tv cabinet", "entertainment center", "tv console"],
-    "Vase": ["vase", "flower vase"],
-    "Watch": ["watch", "wristwatch", "wrist watch"],
-    "WateringCan": ["watering can", "watering pot"],
-    "WineBottle": ["wine bottle", "bottle of wine", "wine"],
+    "Vase": ["vase", "flower vase", "urn", "flower pot", "flowerpot"],
+    "Watch": ["watch", "wristwatch", "wrist watch", "timepiece", "wrist-watch"],
+    "WateringCan": ["watering can", "watering pot", "plant waterer", "sprinkling can", "water can"],
+    "WineBottle": ["wine bottle", "bottle of wine", "wine", "bottle of red", "red wine", "white wine",
+                   "wine bottles"],
 }
 
 # Words of instructions that are not object names; a word among them is never read as a
@@ -152,6 +178,8 @@ sliced slicing chopped chopping washed washing rinsed heated heating cooled cool
 warmed warming bake baked baking toast toasted toasting cooked cooking boil boiled fried freeze frozen
 cold colder warmer hotter cooler wet dry handle handles prongs wick wax shiny heavy light lighter
 wipe plan form cool cook hang have make done does with your
+spill spilled spilt broken greasy sticky messy tidy tidying dusty
+holding good load carrying
 """.split())
 
 
@@ -162,8 +190,11 @@ class Mention:
     start: int  # first word's index
     end: int  # one past the last word's index
     text: str
-    types: tuple[str, ...]  # every type the words can name
+    types: tuple[str, ...]  # every type the words can name (or, with no name, describe)
     corrected: bool  # a word of it was a misspelling
+    described: tuple[str, ...] = ()  # the types the words around it describe, best first (descriptions.py)
+    named: bool = True  # False for a description with no name in it ("the thing with prongs")
+    added: tuple[str, ...] = ()  # the types a name's description adds to those the name names
 
 
 def tokenize(text: str) -> list[str]:
@@ -224,25 +255,41 @@ def _within(a: str, b: str, limit: int) -> bool:
     return previous[-1] <= limit
 
 
-# The transform table's verbs and states are words, not misspelt names ("refrigerate" is
-# two letters from "refrigerator" and means cool it).
-TRANSFORM_WORDS = frozenset(w for t in TRANSFORMS for w in t.all_words())
+# Transform words people use beyond the transform table's.
+MORE_TRANSFORM_WORDS = {"heat": ("bake", "toast", "reheat", "zap", "nuke"), "cool": ("freeze",)}
+# The transform words are words, not misspelt names ("refrigerate" is two letters from
+# "refrigerator" and means cool it; "nuke" is not a misspelt "nuker").
+TRANSFORM_WORDS = frozenset([w for t in TRANSFORMS for w in t.all_words()] +
+                            [w for words in MORE_TRANSFORM_WORDS.values() for w in words])
+# The slice words of the project's tables (the readers' SLICE_WORDS and the slice
+# phrases' nouns): words too, not misspelt names ("wedge" is one letter from "ledge").
+CUT_WORDS = frozenset(SLICE_WORDS) | frozenset(w for phrases in SLICE_PHRASES.values() for p in phrases
+                                               for w in p.replace("{name}", "").split() if w not in ("a", "of"))
 
 
 @lru_cache(maxsize=4096)
 def correct(word: str) -> str:
-    """The name word a misspelt word stands for, or the word itself."""
+    """The name word a misspelt word stands for, or the word itself (a word of a
+    description is a word, not a misspelt name: "tines" is no "wines")."""
     known = name_words()
-    if word in known or word in COMMON_WORDS or word in TRANSFORM_WORDS or len(word) < 4 or word.isdigit():
+    if word in known or word in COMMON_WORDS or word in TRANSFORM_WORDS or word in CUT_WORDS \
+            or word in description_words() \
+            or len(word) < 4 or word.isdigit():
         return word
-    limit = 1 if len(word) < 7 else 2
-    best = [w for w in sorted(known) if len(w) >= 4 and _within(word, w, limit)]
-    return best[0] if best else word
+    for limit in range(1, (1 if len(word) < 7 else 2) + 1):  # the nearest names first
+        best = [w for w in sorted(known) if len(w) >= 4 and _within(word, w, limit)]
+        if best:
+            return best[0]
+    return word
 
 
-def find_mentions(words: list[str]) -> list[Mention]:
-    """The longest names first, each word in at most one mention, in word order."""
+def find_mentions(words: list[str], sentence: list[int] | None = None) -> list[Mention]:
+    """The longest names first, each word in at most one mention; then the descriptions
+    (descriptions.py): a name gains the types the words around it describe, and a
+    description with no name ("the round red fruit") is a mention of its own. In word
+    order. `sentence` is each word's sentence number (one sentence when not given)."""
     fixed = [correct(w) for w in words]
+    sentence = sentence if sentence is not None else [0] * len(words)
     table = names()
     longest = max(len(k) for k in table)
     taken = [False] * len(words)
@@ -255,4 +302,23 @@ def find_mentions(words: list[str]) -> list[Mention]:
                     taken[i] = True
                 found.append(Mention(start, start + size, " ".join(words[start:start + size]), table[key],
                                      tuple(words[start:start + size]) != key))
+    found = [_with_description(fixed, sentence, taken, m) for m in found]
+    for d in find_descriptions(fixed, sentence, taken):
+        found.append(Mention(d.start, d.end, " ".join(words[d.start:d.end]), d.types, False, d.types, named=False))
     return sorted(found, key=lambda m: m.start)
+
+
+def _with_description(words: list[str], sentence: list[int], taken: list[bool], m: Mention) -> Mention:
+    """The name's types in the order the words around it describe them (the black
+    shaker: pepper first), then the types they describe well that the name does not
+    (the metal bowl with handles: a pot), of the same sort (a thing to pick up, or not)."""
+    scored = [(t, s) for t, s in described_alternatives(words, sentence, taken, m.start, m.end)]
+    if not scored:
+        return m
+    score = dict(scored)
+    pickup = {OBJECT_TYPES[t].pickupable for t in m.types}
+    own = sorted(m.types, key=lambda t: -score.get(t, 0.0))
+    extra = [t for t, s in scored if t not in m.types and s >= ALTERNATIVE_SCORE
+             and OBJECT_TYPES[t].pickupable in pickup]
+    described = tuple(t for t, _ in scored if t in own or t in extra)
+    return replace(m, types=tuple(own + extra), described=described, added=tuple(extra))

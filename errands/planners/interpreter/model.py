@@ -27,26 +27,29 @@ import numpy as np
 
 from ...envs.household.object_types import LIGHT_TYPES, OBJECT_TYPES
 from ...envs.tasks.goals import TASK_TYPES, TaskGoal
-from ...envs.tasks.instructions import SLICE_PHRASES
 from ...envs.transforms import TRANSFORMS
 from ...files import write_json_atomic
-from .lexicon import Mention, correct, find_mentions, tokenize
+from .lexicon import CUT_WORDS, MORE_TRANSFORM_WORDS, Mention, correct, find_mentions, tokenize
 
 TASK_TYPE_NAMES = tuple(TASK_TYPES)  # the task-type head's classes, in ALFRED's order
 DIMENSION = 1 << 15
 HEADS = ("task_type", "sliced", "object", "parent", "movable")
+# The features the reader scores a candidate goal by (reader.py, `combination_features`),
+# whose weights are fitted on the development set (train.py).
+COMBINATION = ("model", "prior", "rules_goal", "rules_object", "rules_transform", "rules_sliced", "rules_movable",
+               "rules_parent")
+DEFAULT_COMBINATION = {"model": 1.0, "rules_goal": 2.0}
 NONE = "<none>"
 PLACE_WORDS = {"in", "into", "on", "onto", "inside", "to", "at", "under", "beneath", "underneath", "atop", "toward",
                "towards", "there", "back"}
 SOURCE_WORDS = {"from", "off", "out", "of"}
 WITH_WORDS = {"with", "by", "using", "beside", "near"}
 # Words the project's tables give a meaning (the transform table's words for clean, heat
-# and cool, the slice phrases): a feature says which meaning a word has, so the model
+# and cool, the slice words: CUT_WORDS): a feature says which meaning a word has, so the model
 # reads a word it never saw in training by what the table says of it.
-MORE_TRANSFORM_WORDS = {"heat": ("bake", "toast"), "cool": ("freeze",)}  # that people use, beyond the table
 CUE_WORDS = {**{w: t.name for t in TRANSFORMS for w in t.all_words() + MORE_TRANSFORM_WORDS.get(t.name, ())},
-             **{w: "slice" for phrases in SLICE_PHRASES.values() for p in phrases
-                for w in p.replace("{name}", "").split() if w not in ("a", "of", "the")}}
+             **{w: "slice" for w in CUT_WORDS}}
+CUE_DROPOUT = 0.5  # the chance, in training, that a table word is seen by its meaning alone
 STEP_MARK = re.compile(r"(?:^|\s)(?:\d+[.)]|step \d+:?|first,?|then,?|next,?|finally,?|after that,?)\s", re.I)
 
 
@@ -78,7 +81,7 @@ def read(instruction: str) -> Reading:
         w = tokenize(piece)
         words += w
         sentence += [i] * len(w)
-    mentions = find_mentions(words)
+    mentions = find_mentions(words, sentence)
     return Reading([correct(w) for w in words], sentence, mentions, words)
 
 
@@ -96,12 +99,24 @@ def _hash(feature: str) -> int:
     return zlib.crc32(feature.encode()) % DIMENSION
 
 
-def sentence_features(r: Reading) -> list[str]:
+def sentence_features(r: Reading, rng: np.random.Generator | None = None) -> list[str]:
+    """The sentence's features. A word of the tables (CUE_WORDS) is also read by its
+    meaning: its cue, and the word pairs it is in with the word replaced by its meaning
+    ("b=<slice>_of" for "wedge of" as for "slice of"). In training (`rng` given) such a
+    word's own features are left out at random (CUE_DROPOUT), so that the meaning, not
+    the word, carries what the word says: a table word the training data never uses
+    ("wedge", "scrub") is then read as the words of the same meaning are."""
     mentioned = {i for m in r.mentions for i in range(m.start, m.end)}
-    words = [w for i, w in enumerate(r.words) if i not in mentioned]
-    feats = ["bias"] + [f"w={w}" for w in words] + [f"b={a}_{b}" for a, b in zip(r.words, r.words[1:])]
-    cues = [f"{'negcue' if negated(r.words, i) else 'cue'}={CUE_WORDS[w]}" for i, w in enumerate(r.words)
-            if w in CUE_WORDS and i not in mentioned]
+    cue_at = {i: CUE_WORDS[w] for i, w in enumerate(r.words) if w in CUE_WORDS and i not in mentioned}
+    hidden = {i for i in cue_at if rng is not None and rng.random() < CUE_DROPOUT}
+    meant = [f"<{cue_at[i]}>" if i in cue_at else w for i, w in enumerate(r.words)]
+    feats = ["bias"] + [f"w={w}" for i, w in enumerate(r.words) if i not in mentioned and i not in hidden]
+    for i in range(len(r.words) - 1):
+        if i not in hidden and i + 1 not in hidden:
+            feats.append(f"b={r.words[i]}_{r.words[i + 1]}")
+        if i in cue_at or i + 1 in cue_at:
+            feats.append(f"cb={meant[i]}_{meant[i + 1]}")
+    cues = [f"{'negcue' if negated(r.words, i) else 'cue'}={cue}" for i, cue in cue_at.items()]
     asked = any(c in TRANSFORM_CUES for c in cues)
     feats += cues if asked else cues + ["cue=none"]  # no transform asked for: a placing, or a look
     kinds = [kind_of(m.types[0]) for m in r.mentions]
@@ -140,7 +155,11 @@ def candidate_features(r: Reading, head: str) -> tuple[list[str], list[list[str]
             if kind_of(t) not in want:
                 continue
             kind = kind_of(t)
-            base = [f"type={t}", f"kind={kind}", f"corrected={m.corrected}", f"ambiguous={len(m.types) > 1}"]
+            rank = m.described.index(t) if t in m.described else None
+            base = [f"type={t}", f"kind={kind}", f"corrected={m.corrected}", f"ambiguous={len(m.types) > 1}",
+                    f"named={m.named}", f"added={t in m.added}",
+                    f"desc_rank={'none' if rank is None else min(rank, 2)}",
+                    f"desc_rank={'none' if rank is None else min(rank, 2)}|named={m.named}|added={t in m.added}"]
             f = base + position + context + [f"{c}|{kind}" for c in context + position]
             if t in names:  # a second mention of the same type: keep the first, note the repeat
                 feats[names.index(t)].append("repeated")
@@ -156,14 +175,22 @@ def candidate_features(r: Reading, head: str) -> tuple[list[str], list[list[str]
 class GoalModel:
     """The five heads' weights; `predict` gives each head's distribution."""
 
-    def __init__(self, weights: dict[str, np.ndarray] | None = None, temperature: float = 1.0,
-                 rules_weight: float = 2.0, prior_weight: float = 0.0):
+    def __init__(self, weights: dict[str, np.ndarray] | None = None, combination: dict[str, float] | None = None,
+                 cross_validation: dict | None = None):
         self.weights = weights or {"task_type": np.zeros((len(TASK_TYPE_NAMES), DIMENSION), np.float32),
                                    "sliced": np.zeros(DIMENSION, np.float32),
                                    **{h: np.zeros(DIMENSION, np.float32) for h in ("object", "parent", "movable")}}
-        self.temperature = temperature
-        self.rules_weight = rules_weight  # log-space weight of the rule-based reader's agreement (reader.py)
-        self.prior_weight = prior_weight  # weight of ALFRED's task prior, log P(receptacle | type) (reader.py)
+        combination = dict(DEFAULT_COMBINATION if combination is None else combination)
+        unknown = set(combination) - set(COMBINATION)
+        if unknown:
+            raise ValueError(f"unknown combination features {sorted(unknown)}: expected some of {', '.join(COMBINATION)}")
+        # the weight of each feature of a candidate goal (reader.py); "model" is one over a temperature
+        self.combination = {name: float(combination.get(name, 0.0)) for name in COMBINATION}
+        self.cross_validation = cross_validation  # the combination's k-fold figures on human_dev (train.py)
+
+    def weight_vector(self) -> np.ndarray:
+        """The combination's weights in `COMBINATION`'s order."""
+        return np.array([self.combination[name] for name in COMBINATION])
 
     # --- inference ------------------------------------------------------------------------
 
@@ -189,12 +216,12 @@ class GoalModel:
         for _ in range(epochs):
             for i in rng.permutation(len(examples)):
                 r, goal = examples[i]
-                self._update(r, goal, squares, lr)
+                self._update(r, goal, squares, lr, rng)
                 if progress is not None:
                     progress.update(1)
 
-    def _update(self, r: Reading, goal: TaskGoal, squares, lr: float) -> None:
-        sent = np.array(sorted({_hash(f) for f in sentence_features(r)}), dtype=np.int64)
+    def _update(self, r: Reading, goal: TaskGoal, squares, lr: float, rng: np.random.Generator) -> None:
+        sent = np.array(sorted({_hash(f) for f in sentence_features(r, rng)}), dtype=np.int64)
         W = self.weights["task_type"]
         logits = W[:, sent].sum(axis=1)
         grad = _softmax(logits)
@@ -225,9 +252,9 @@ class GoalModel:
         tmp.replace(folder / "weights.npz")
         write_json_atomic(folder / "config.json", {"format": "errands-goal-model", "format_version": 1,
                                                    "dimension": DIMENSION, "heads": list(HEADS),
-                                                   "task_types": list(TASK_TYPE_NAMES), "temperature": self.temperature,
-                                                   "rules_weight": self.rules_weight,
-                                                   "prior_weight": self.prior_weight})
+                                                   "task_types": list(TASK_TYPE_NAMES),
+                                                   "combination": self.combination,
+                                                   "human_dev_cv": self.cross_validation})
 
     @classmethod
     def load(cls, folder: str | Path) -> GoalModel:
@@ -242,8 +269,11 @@ class GoalModel:
         if config.get("format") != "errands-goal-model" or config.get("dimension") != DIMENSION \
                 or config.get("task_types") != list(TASK_TYPE_NAMES):
             raise ValueError(f"{folder}/config.json describes another model: {config}")
-        return cls(weights, float(config["temperature"]), float(config["rules_weight"]),
-                   float(config.get("prior_weight", 0.0)))
+        combination = config.get("combination")
+        if combination is None:  # a model of format 1 before the combination's features: one weight for the rules
+            combination = {"model": 1.0 / float(config["temperature"]), "rules_goal": float(config["rules_weight"]),
+                           "prior": float(config.get("prior_weight", 0.0))}
+        return cls(weights, combination, config.get("human_dev_cv"))
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
