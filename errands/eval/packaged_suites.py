@@ -26,8 +26,8 @@ from pathlib import Path
 SUITES_DIR = Path(__file__).parent / "suites"
 FLOORPLAN_SUITES_DIR = SUITES_DIR / "floorplans"
 PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke", "human_dev", "human_test",
-                   "constraints_dev", "constraints_test", "constraints_human_dev", "constraints_human_test",
-                   "injection_test")
+                   "constraints_dev", "constraints_test", "constraints_human_dev", "constraints_human_dev2",
+                   "constraints_human_test", "injection_test")
 
 
 def packaged_suite_path(name: str, floorplans: bool = False) -> Path:
