@@ -47,8 +47,9 @@ UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 NUMBERS = {**{w: i for i, w in enumerate(UNITS)}, **TENS, "no": 0, "a": 1, "an": 1, "single": 1, "a single": 1,
-           "once": 1, "twice": 2, "thrice": 3, "hundred": 100, "a hundred": 100, "one hundred": 100}
-NUMBER = (r"(\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
+           "once": 1, "twice": 2, "thrice": 3, "hundred": 100, "a hundred": 100, "one hundred": 100,
+           "a couple of": 2, "a couple": 2, "couple of": 2}
+NUMBER = (r"(\d+|a couple(?: of)?|couple of|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
           r"seven|eight|nine))?|(?:a |one )?hundred|" + "|".join(UNITS[::-1]) + r"|no|a single|single|an|a)")
 # "once", but not "once you're done"
 TIMES = (rf"(once(?!\s+(?:you|the|it|that|a|an|we|i|everything|all)\b)|twice|thrice|"
@@ -70,8 +71,9 @@ def _count(text: str) -> int | None:
 # How people say each action: verbs, the particles they take ("pick the knife up"; a
 # toggle's particle says on or off), whether one is needed, and the action.
 VERB_TABLE = [
-    ("pick", ("up",), True, "PickupObject"), ("grab take lift touch", (), False, "PickupObject"),
-    ("turn switch flip", ("on", "off"), True, None), ("light run start", (), False, "ToggleObjectOn"),
+    ("pick", ("up",), True, "PickupObject"), ("grab take lift touch get fetch", (), False, "PickupObject"),
+    ("turn switch", ("on", "off"), True, None), ("flip", ("on", "off"), False, None),
+    ("light run start", (), False, "ToggleObjectOn"),
     ("open", ("up",), False, "OpenObject"), ("close shut", ("up",), False, "CloseObject"),
     ("put place set drop lay stick", ("down",), False, "PutObject"),
     ("slice cut chop", ("up",), False, "SliceObject"), ("wash rinse clean scrub", ("off", "out"), False, "CleanObject"),
@@ -79,9 +81,9 @@ VERB_TABLE = [
     ("go walk head", ("over to", "up to", "to"), True, "GotoLocation"),
 ]
 IRREGULAR = {"take": ["took", "taken"], "run": ["ran"], "light": ["lit"], "lay": ["laid"], "stick": ["stuck"],
-             "go": ["went", "gone"]}  # past forms; the last is the participle
+             "go": ["went", "gone"], "get": ["got", "gotten"]}  # past forms; the last is the participle
 UNCHANGED = {"shut", "cut", "put", "set"}  # their past is the verb itself
-DOUBLED = {"grab", "drop", "chop", "shut", "cut", "put", "set", "run", "flip", "scrub"}
+DOUBLED = {"grab", "drop", "chop", "shut", "cut", "put", "set", "run", "flip", "scrub", "get"}
 
 
 def _forms(base: str) -> tuple[list[str], list[str]]:
@@ -107,7 +109,7 @@ class _Verb:
         if self.needs_particle and particle not in self.particles:
             return None
         if self.action is None:
-            return "ToggleObjectOn" if particle == "on" else "ToggleObjectOff"
+            return "ToggleObjectOff" if particle == "off" else "ToggleObjectOn"
         return self.action
 
 
@@ -128,8 +130,8 @@ NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|
        r"(?:please )?refrain from|no|not|without|nobody|no one)\s+(?!forget\b)"
        r"(?:you dare\s+|ever\s+|even\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
 STEPS = r"(?:steps|moves|actions|step|move|action)"
-FAILS = (r"(?:failed (?:actions?|moves?|attempts?|steps?|tries)|failures?|mistakes?|errors?|slip-?ups?|screw-?ups?|"
-         r"fails|blunders?|fumbles?)")
+FAILS = (r"(?:(?:failed|botched|bungled|bad) (?:actions?|moves?|attempts?|steps?|tries)|failures?|mistakes?|errors?|"
+         r"slip-?ups?|screw-?ups?|fails|blunders?|fumbles?|goofs?)")
 FAIL_VERB = r"(?:fail|mess up|mess it up|screw up|screw it up|slip up|make (?:a )?mistakes?|goof)"
 STATE = r"(?P<state>closed|shut|open|opened|off|on|running)"
 STATE_OF = {"closed": "closed", "shut": "closed", "open": "open", "opened": "open", "off": "off", "on": "on",
@@ -232,8 +234,10 @@ class ConstraintReading:
 CUES = re.compile(rf"\b(?:don't|do not|never|not|no|nothing|none|nobody|avoid|without|at most|no more|more than|"
                   rf"fewer than|less than|(?:under|within) {NUMBER}|max|tops|allowed|before|until|only|stay|stays|"
                   rf"keep|make sure|ensure|must|mustn't|shouldn't|mistakes?|fail\w*|mess up|hands off|off limits)\b")
+EMPHATIC = re.compile(r"^(?:whatever you do|whatever happens|no matter what|under no circumstances|at no point)\b")
 OPENER = re.compile(rf"^(?:{NEG}|before\b|only (?:once|after|when|if)\b|stay\b|keep\b|steer\b|use at most|"
-                    r"take no more|make at most|leave no|allow yourself|nothing\b|none\b|nobody\b)|"
+                    r"take no more|make at most|leave no|allow yourself|nothing\b|none\b|nobody\b|"
+                    r"(?:keep your )?(?:hands|fingers) off\b)|"
                     r"\bonly (?:then|after)\b")
 
 
@@ -245,23 +249,47 @@ def read_constraints(instruction: str, object_types=None, first_is_goal: bool = 
     clauses = _clauses(instruction)
     context = _Names(clauses, set(object_types) if object_types else None)
     constraints, read, unread = [], [], []
+    leading = None  # the first clause's reading, when only the rest of the instruction can say if it is the goal
     for index, clause in enumerate(clauses):
         context.at = index
-        if not (index > 0 or not first_is_goal or OPENER.search(clause.words)):
+        if index == 0 and first_is_goal and not (OPENER.search(clause.words) or EMPHATIC.match(clause.text.lower())):
+            leading = _read_clause(clause.words, context) if clauses[-1].sentence > 0 else None
             continue
         found = _read_clause(clause.words, context)
         if found:
             constraints.extend(found)
-            clause.read, clause.kinds = True, tuple(c.kind for c in found)
+            clause.read, clause.kinds, clause.found = True, tuple(c.kind for c in found), tuple(found)
             read.append(clause.written)
         elif CUES.search(clause.words):
             unread.append(clause.written)
+    if leading and _leads(clauses, leading):
+        constraints[:0] = leading
+        clauses[0].read, clauses[0].kinds, clauses[0].found = True, tuple(c.kind for c in leading), tuple(leading)
+        read.insert(0, clauses[0].written)
+    for a, b in zip(clauses, clauses[1:]):  # "the bathtub is off-limits, stay away": a region, said twice
+        if a.sentence == b.sentence:
+            regions = {c.fixture for c in b.found if isinstance(c, ForbiddenRegion)}
+            said_twice = {c for c in a.found if isinstance(c, ForbiddenObject) and c.object_type in regions}
+            constraints = [c for c in constraints if c not in said_twice]
     for index in context.topics:  # "the vase is old, don't touch it": the clause said what "it" is
         if index > 0 and not clauses[index].read and not VERB_RE.match(clauses[index].words):
             clauses[index].read = True
     kept = [c for c in clauses if not c.read]
     task_text = instruction if not kept or len(kept) == len(clauses) else _join(kept, clauses)
     return ConstraintReading(task_text, tuple(dict.fromkeys(constraints)), tuple(read), tuple(unread))
+
+
+def _leads(clauses: list, found: list) -> bool:
+    """Whether a first clause read as `found` is a constraint said before the task ("The
+    safe can't be opened until the phone is in your hand. Put the phone in the safe."):
+    a later sentence is left for the goal, and what it says cannot be the goal itself (an
+    end state or placement can, as can an ordering that forbids nothing)."""
+    first = clauses[0]
+    if any(c.kind in ("end_state", "end_placement") for c in found):
+        return False
+    if any(c.kind == "ordering" for c in found) and not re.search(rf"\b(?:{PASSIVE_NEG})\b|^{NEG}", first.words):
+        return False
+    return any(c.sentence > first.sentence and not c.read for c in clauses)
 
 
 # --- clauses ----------------------------------------------------------------------------------
@@ -275,6 +303,7 @@ class _Clause:
     end: str = ""  # its sentence's end (". "), on the last clause of a sentence
     read: bool = False
     kinds: tuple = ()  # the kinds of constraint it was read as
+    found: tuple = ()  # the constraints it was read as
     leads: bool = False  # a leading "Before you ...," that the clause after it completes
 
     @property
@@ -284,9 +313,10 @@ class _Clause:
 
 SENTENCE = re.compile(r"(?<=[.!?;])(?<!\d\.)\s+")  # not after "1."
 BOUNDARY = re.compile(
-    r"\s*,\s*(?:(?:and|but|or)\s+)?(?!\s*(?:and\s+)?only\s+(?:then|after|once|when)\b|\s*not\b|\s*(?:tops|"
+    r"\s*,\s*(?:(?:and|but|or)\s+)?(?!\s*(?:and\s+)?only\s+(?:then|after|once|when)\b|\s*not\b|"
+    r"\s*never\s+(?:the|a|an|any|my|your)\b|\s*(?:tops|"
     r"max(?:imum)?|at (?:the )?most|no more|or (?:less|fewer)|ok(?:ay)?|please)\b[\s.!?]*$)"
-    r"|\s+(?:and|but)\s+(?!(?:only\s+)?(?:then|after that|afterwards)\b|that's it\b|that is it\b)"
+    r"|\s+(?:and|but)\s+(?!(?:only\s+)?(?:then|after that|afterwards)\b|that(?:'s| is) (?:it|all)\b)"
     r"|\s*[:\u2013\u2014]\s+|\s+-\s+"  # "...: it is broken", " - "
     r"|\s+(?=without\b|while\b)"
     r"|\s+so\s+(?=(?:please\s+)?(?:don't|do not|dont|never|no|avoid|keep|stay|make sure|only|be careful)\b)"
@@ -298,7 +328,7 @@ FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|
                     r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|actually|"
                     r"try to|then|finally)\b[\s,]*)+")
 DONE = re.compile(r"^(?:(?:do|finish|complete|get)(?: it| this| that| everything| the whole thing| the task| the job|"
-                  r" all this| all of it)?(?: all)?(?: done| up)?|the whole thing|no more|nothing more|that is it|"
+                  r" all this| all of it)?(?: all)?(?: done| up)?|the whole thing|no more|nothing more|that is (?:it|all)|"
                   r"while (?:you(?:'re| are)? )?(?:do|doing|at) (?:it|this|that)|while you work)$")
 SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|"
                          r"after|at the end|in the end|by the end|afterwards)\b")
@@ -342,8 +372,11 @@ def _merge(clauses: list[_Clause]) -> list[_Clause]:
 
 
 def _more_names(clause: _Clause) -> bool:
-    return bool(re.fullmatch(r"\s*,?\s*(?:and|or)\s+", clause.sep) and NOUN_PHRASE.match(clause.words)
-                and not VERB_RE.search(clause.words) and not NOT_VERBLESS.search(clause.words))
+    """ "the knife and the fork", "the salt and pepper shakers": a verbless name after "and"."""
+    if not re.fullmatch(r"\s*,?\s*(?:and|or)\s+", clause.sep) or VERB_RE.search(clause.words) \
+            or NOT_VERBLESS.search(clause.words):
+        return False
+    return bool(NOUN_PHRASE.match(clause.words) or any(m.start == 0 for m in find_mentions(tokenize(clause.words))))
 
 
 def _joined(first: _Clause, second: _Clause) -> _Clause:
@@ -431,10 +464,16 @@ class _Names:
         self.named = set()  # what the instruction names without doubt (by _base)
         full = set()
         for mentions in self.mentions:
-            for *_, candidates in mentions:
+            for _, _, said, candidates in mentions:
                 if len({_base(t) for t in candidates}) == 1:
                     self.named.add(_base(candidates[0]))
                     full.update(candidates)
+        heads = []
+        for j, mentions in enumerate(self.mentions):
+            words = tokenize(self.clauses[j].words)
+            heads.append([(start, end, said, self._head(said, candidates, j, start, words[start - 1] if start else ""))
+                          for start, end, said, candidates in mentions])
+        self.mentions = heads
         self.short = {}  # the last word of a name said in full: "the can" after "the watering can"
         for key, types in names().items():
             for t in set(types) & full:
@@ -476,9 +515,31 @@ class _Names:
             return not _fits(wanted, t), _base(t) not in self.named, basin, index
         return min(enumerate(candidates), key=rank)[1]
 
+    def _head(self, said: str, candidates: list[str], clause: int, start: int, before_word: str) -> list[str]:
+        """A one-word name that is the last word of a type named before it in other words
+        stands for that type ("the bottle" after "the wine", "the can" after "the watering
+        can"), unless the word is a type's own name ("the knife" after "the butter knife"
+        is a Knife), was said on its own before, or is said with a word of its own ("the real
+        knife")."""
+        if " " in said or before_word not in DETERMINERS or any(type_words(t) == said for t in candidates):
+            return candidates
+        before = [(words, types) for j, mentions in enumerate(self.mentions[:clause + 1])
+                  for begin, _, words, types in mentions if j < clause or begin < start]
+        if any(words == said for words, _ in before):
+            return candidates
+        heads = {types[0] for words, types in before
+                 if len({_base(t) for t in types}) == 1 and type_words(types[0]).split()[-1] == said}
+        return sorted(heads) if len(heads) == 1 else candidates
+
+    def _named(self, text: str) -> list[tuple[int, int, str, list[str]]]:
+        """The names in `text` (words of the clause being read)."""
+        words = tokenize(text)
+        return [(start, end, said, self._head(said, types, self.at, 0, words[start - 1] if start else ""))
+                for start, end, said, types in self._mentions(text)]
+
     def types(self, text: str, wanted=None) -> list[str]:
         """The things the text names, in order: names, short names and pronouns."""
-        words, mentions = tokenize(text), self._mentions(text)
+        words, mentions = tokenize(text), self._named(text)
         found = [(start, self._best(said, candidates, wanted)) for start, _, said, candidates in mentions]
         covered = {i for start, end, _, _ in mentions for i in range(start, end)}
         for i, word in enumerate(words):
@@ -487,6 +548,10 @@ class _Names:
                 continue
             if word in PRONOUNS and (word != "one" or before in ("that", "this")):
                 t = self.antecedent(wanted, place=word == "there")
+            elif word == "one" and i > 1 and words[i - 2] in DETERMINERS:  # "the big one": the big knife
+                t = self.described(before, wanted)
+            elif word in ("door", "doors", "lid") and before in DETERMINERS:  # "leave the door closed"
+                t = self.antecedent(_openable)
             elif word in self.short and before in DETERMINERS and len(self.short[word]) == 1:
                 t = next(iter(self.short[word]))
             else:
@@ -502,7 +567,7 @@ class _Names:
     def each(self, text: str, wanted=None) -> list[str]:
         """The first thing the text names and those "and", "or" or "nor" join to it."""
         first = self.one(text, wanted)
-        words, mentions = tokenize(text), self._mentions(text)
+        words, mentions = tokenize(text), self._named(text)
         if first is None or not mentions or self._best(*mentions[0][2:], wanted) != first:
             return [first] if first else []
         out = [first]
@@ -513,10 +578,30 @@ class _Names:
             out.append(self._best(said, candidates, wanted))
         return list(dict.fromkeys(out))
 
+    def described(self, adjective: str, wanted=None) -> str | None:
+        """The thing named earlier with this word in its name ("the big one" after "the big knife")."""
+        found = {self._best(said, candidates, wanted) for mentions in self.mentions[:self.at + 1]
+                 for _, _, said, candidates in mentions if adjective in said.split()}
+        return found.pop() if len(found) == 1 else None
+
+    def topic(self, wanted=None) -> str | None:
+        """The one thing the clause just before, in the same sentence, names, when that
+        clause only says something about it ("the vase is cracked, so leave it")."""
+        i = self.at
+        if i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and len(self.mentions[i - 1]) == 1:
+            _, _, said, candidates = self.mentions[i - 1][0]
+            t = self._best(said, candidates, wanted)
+            if _fits(wanted, t):
+                self.topics.add(i - 1)
+                return t
+        return None
+
     def antecedent(self, wanted=None, place: bool = False) -> str | None:
         """What "it" (or "there") stands for: the one thing the clause just before, in the
         same sentence, names; else ("it" only) the one object the task handles, nearest
-        clause first, that `wanted` accepts."""
+        clause first, that `wanted` accepts; else the one thing `wanted` accepts that the
+        nearest clause naming one names ("Put the bread in the microwave. Don't switch it
+        on.")."""
         i = self.at
         if i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and len(self.mentions[i - 1]) == 1:
             _, _, said, candidates = self.mentions[i - 1][0]
@@ -534,12 +619,26 @@ class _Names:
             found = {t for t in found if handled(t)}
             if found:
                 return found.pop() if len(found) == 1 else None
+        if wanted is None:
+            return None
+        for j in range(i - 1, -1, -1):
+            found = {self._best(said, candidates, wanted) for _, _, said, candidates in self.mentions[j]}
+            found = {t for t in found if wanted(t)}
+            if found:
+                return found.pop() if len(found) == 1 else None
         return None
 
     def after(self, kind: str) -> bool:
         """Whether the clause before, in the same sentence, was read as a constraint of `kind`."""
         i = self.at
         return i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and kind in self.clauses[i - 1].kinds
+
+    def said_before(self, kind: str) -> list:
+        """The constraints of `kind` the clause before, in the same sentence, was read as."""
+        i = self.at
+        if i == 0 or self.clauses[i - 1].sentence != self.clauses[i].sentence:
+            return []
+        return [c for c in self.clauses[i - 1].found if c.kind == kind]
 
     def said_then(self) -> bool:
         """Whether the clause being read comes last in a sequence ("..., then close the fridge")."""
@@ -575,6 +674,7 @@ EVENT_PATTERNS = [
      rf"have been|gets|get|got|was|were|be|been|being)\s+(?:\w+ly\s+)?{PARTICIPLE}", _participle_action, True),
     (rf"^(?:have|has|got|grabbed)\s+(?!been\b|(?:{PARTICIPLES})\b)(.+)$", lambda m: "PickupObject",
      False),  # "once you have the keys"
+    (rf"\b(?:want|need|like|have)\s+(.+?)\s+{PARTICIPLE}", _participle_action, True),  # "want the plate picked up"
 ]
 NOMINAL = re.compile(r"\b(?:do|doing|did|done|finish|finishing)\s+(?:the|your|all the|any)\s+(slicing|cutting|"
                      r"chopping|washing|rinsing|cleaning|heating|warming|cooling|chilling)\b")  # "do the slicing"
@@ -646,8 +746,8 @@ STEP_PATTERNS = [  # (pattern, how many fewer steps than the number are allowed)
     (rf"\b(?:at most|no more than|not more than|max(?:imum)?(?: of)?|up to|within|in|only|budget of|get|have|got|"
      rf"allowed|allow yourself|take|use|using|taking|limit(?: yourself)? to|limited to|limit of|stick to|keep it to|"
      rf"cap(?: it)? at|exceed|exceeding|go over|going over)\s+{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE}", 0),
-    (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)\b",
-     0),
+    (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?(?:very )?most|tops|or (?:less|fewer|under|below)|no more|"
+     rf"(?:is|are) (?:the (?:most|max(?:imum)?|limit)|all you get|plenty))\b", 0),
     (rf"\b{STEPS},?\s+{NUMBER}\s+(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer))\b", 0),
 ]
 
@@ -670,6 +770,7 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
     (rf"\b(?:don't|do not|never|not to|not)\s+(?:make|have)\s+more than\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b(?:at most|no more than|not more than|up to|only|max(?:imum)?(?: of)?|allowed|allow yourself|get|have|"
      rf"got|make)\s+{NUMBER}\s+{FAILS}", 0),
+    (rf"\b{STEPS},?\s+and\s+{NUMBER}\s+{FAILS}$", 0),  # a budget of each: "you've got 55 steps and two slip-ups"
     (rf"\b{NUMBER}\s+{FAILS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)", 0),
     (rf"\b{FAILS}\s+(?:to|at)\s+{NUMBER}\b", 0),
     (rf"\b{FAILS},?\s+{NUMBER}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))\b", 0),
@@ -677,12 +778,20 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
     (rf"\b{FAIL_VERB}\s+(?:at most|no more than|only|just)\s+{TIMES}", 0),
     (rf"\b{FAIL_VERB}\s+{TIMES}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))", 0),
     (rf"\b(?:only|just)\s+{FAIL_VERB}\s+{TIMES}", 0),
-    (rf"\b{NUMBER}\s+{FAILS}\s+(?:is|are)\s+(?:fine|ok|okay|allowed|acceptable|the limit)", 0),
+    (rf"\b{NUMBER}\s+{FAILS}\s+(?:is|are)\s+(?:fine|ok|okay|allowed|acceptable|the limit|the most|all you get|"
+     rf"all you are allowed|all i will allow)", 0),
+    # "no more than two tries may fail", "every single action has to work"
+    (rf"\b(?:no more than|not more than|at most|only|up to|just)\s+{NUMBER}\s+(?:tries|attempts|actions|moves|steps|"
+     rf"things)\s+(?:may|can|are allowed to|get to|should)\s+(?:fail|go wrong)", 0),
+    (r"\b(?:every|each)(?: single)?\s+(?:action|move|step|attempt|try)\s+(?:has to|must|needs to|should|ought to|is to)"
+     r"\s+(?:work|succeed|go right)", None),
 ]
 
 
 def _failure_budget(c: str, names):
     m, fewer = _first(FAILURE_PATTERNS, c)
+    if not m and names.after("step_budget"):  # "you've got 55 steps and two slip-ups"
+        m, fewer = re.fullmatch(rf"{NUMBER}\s+{FAILS}", c), 0
     if not m:
         return None
     if fewer is None:
@@ -692,7 +801,8 @@ def _failure_budget(c: str, names):
 
 
 COUNT_PATTERNS = [(rf"\b(?:fewer|less) than\s+{TIMES}", 1), (rf"\b{TIMES}", 0)]  # (pattern, how many fewer)
-LIMITS = r"\b(?:only|just|at most|no more than|more than|max(?:imum)?|tops|that is it|no more|limit)\b"
+LIMITS = (r"\b(?:only|just|at (?:the )?(?:very )?most|no more than|more than|max(?:imum)?|tops|that is (?:it|all)|no more|"
+          r"limit)\b")
 
 
 def _count_constraint(c: str, names):
@@ -705,6 +815,8 @@ def _count_constraint(c: str, names):
     return [ActionCount(event.action, event.object_type, n - fewer)]
 
 
+PASSIVE_NEG = (r"can't|cannot|can not|shouldn't|should not|mustn't|must not|may not|won't|will not|isn't to|is not to|"
+               r"aren't to|are not to|is never to|are never to")
 ORDERING_PATTERNS = [  # (pattern with two events, which of them comes first)
     (r"^only (?:once|after|when|if) (?:you(?:'ve)?\s+)?(.+?),?\s+(?:should|can|may|do|will|must|are) you\s+"
      r"(.+)$", 1),
@@ -715,6 +827,7 @@ ORDERING_PATTERNS = [  # (pattern with two events, which of them comes first)
     (r"^wait (?:until|till|for) (.+?),?\s+(?:before|to|and then|then)\s+(.+)$", 1),
     (r"^(.+?)\s+only\s+(?:after|once|when|if)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
     (rf"^{NEG}(.+?)\s+(?:before|until|till)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
+    (rf"^(.+?\s+(?:{PASSIVE_NEG})\s+(?:ever\s+)?(?:be|get)\s+.+?)\s+(?:before|until|till)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
     (r"^(?:first\s+|make sure (?:you |to )?|be sure to\s+)?(.+?)\s+before\s+(?:you\s+)?(.+)$", 1),
     (r"^(.+?)\s+(?:after|once)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
 ]
@@ -724,7 +837,12 @@ def _ordering(c: str, names):
     m, first_group = _first(ORDERING_PATTERNS, c)
     if not m:
         return None
-    first, then = _event(m.group(first_group), names), _event(m.group(3 - first_group), names)
+    first_text, then_text = m.group(first_group), re.sub(rf"\b(?:{PASSIVE_NEG})\b", "is", m.group(3 - first_group))
+    first, then = _event(first_text, names), _event(then_text, names)
+    if then and not first and re.fullmatch(r".+?\s+(?:is|are|goes|go|gets|get|has been put|is put)\s+(?:in|inside)"
+                                           r"(?:\s+(?:it|there))?", first_text.strip(" ,")):
+        # "don't pick up the box until the watch is inside": inside the box
+        first = Event("PutObject", then.object_type) if _receptacle(then.object_type) else None
     return [Ordering(first, then)] if first and then and first != then else None
 
 
@@ -743,17 +861,36 @@ PLACEMENT_PATTERNS = [  # (pattern with the object and where, whether it is to b
     (rf"\bthere (?:should|must|has to|needs to) be\s+(?:a |an |some )?(.+?)\s+{PREP}\s+(.+)$", True),
     (rf"^(?:leave|finish with) (?:a|an|one) (.+?)\s+{PREP}\s+(.+)$", True),
     (rf"^(.+?)\s+(?:should|must|has to|needs to) end up\s+{PREP}\s+(.+)$", True),
+    (rf"\b(?:i(?:'d| would) hate to|i (?:don't|do not) want to|i (?:don't|do not) wanna)\s+(?:find|see)\s+(.+?)\s+"
+     rf"(?:(?:left|sitting|lying|still|back)\s+)*{PREP}\s+(.+)$", False),
+    (rf"\b(?:don't|do not|never) let\s+(.+?)\s+(?:end up|wind up|stay|remain|be left|get left|sit)\s+(?:back\s+)?{PREP}"
+     rf"\s+(.+)$", False),
 ]
+# "at the end the phone has to be inside the box": a placement said with when it must hold
+PLACED_AT_END = (rf"^(.+?)\s+(?:should|must|has to|needs to|ought to|is to)\s+(?:still\s+)?be\s+"
+                 rf"(?:(?:sitting|left|lying|put|placed|standing)\s+)?{PREP}\s+(.+)$")
 
 
 def _end_placement(c: str, names):
     m, inside = _first(PLACEMENT_PATTERNS, c)
+    if not m and re.search(END, c):
+        m, inside = re.search(PLACED_AT_END, c), True
     if not m:
         return None
     where = next(g for g in m.groups()[1:] if g)
     obj = next((t for t in names.types(m.group(1), _pickupable) if _pickupable(t)), None)
+    instead = ""
+    contrast = re.search(rf",?\s+(?:and\s+)?(?:not|never)\s+(?:{PREP}\s+)?(.+)$", where) if inside else None
+    if contrast:  # "in the tub, not the sink"
+        where, instead = where[:contrast.start()], contrast.group(1)
     rec = names.one(where, _receptacle_for(obj)) if obj else None
-    return [EndPlacement(obj, rec, inside=inside)] if rec and rec != obj and _receptacle(rec) else None
+    if not (rec and rec != obj and _receptacle(rec)):
+        return None
+    found = [EndPlacement(obj, rec, inside=inside)]
+    other = names.one(instead, _receptacle_for(obj)) if instead else None
+    if other and other not in (obj, rec) and _receptacle(other):
+        found.append(EndPlacement(obj, other, inside=False))
+    return found
 
 
 # (pattern naming the thing and its state, which of the things it names is meant); named
@@ -763,7 +900,11 @@ END_STATE_PATTERNS = [
      rf"{STATE}\b{STATE_END}", 0),
     (rf"^(?P<neg>{NEG})(?:keep|keeping)\s+(?P<what>.+?)\s+(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
     (rf"\b(?:make sure|ensure|check(?: that)?|be sure|see to it that)\s+(?P<what>.+?)\s+(?:is|are|stays?|remains?|"
-     rf"gets?|has been|have been)\s+(?:still\s+|all\s+|properly\s+|turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
+     rf"gets?|has been|have been)(?P<neg>n't| not)?\s+(?:still\s+|all\s+|properly\s+|left\s+|turned\s+|switched\s+)*"
+     rf"{STATE}\b{STATE_END}", 0),
+    # a wish: "I'd like the water left off", "I don't want the fridge left open"
+    (rf"\bi(?:'d| would)?\s+(?:(?P<neg>don't |do not |wouldn't |would not )?(?:like|want|prefer|love|need))\s+"
+     rf"(?P<what>.+?)\s+(?:to (?:be|stay|remain)\s+)?(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
     (rf"^(?!none\b|no\b|nothing\b)(?P<what>.*?)\s+(?:must|should|has to|have to|needs? to|ought to|is to|are to)"
      rf"(?P<neg>n't| not)?\s+(?:still\s+)?(?:be|stay|remain)\s+(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b"
      rf"{STATE_END}", -1),  # "when you finish, the fridge must be closed": the last named
@@ -777,6 +918,13 @@ VERB_STATES = {"close": "closed", "shut": "closed", "turn off": "off", "switch o
 
 
 def _end_state(c: str, names):
+    said = names.said_before("end_state")
+    m = re.fullmatch(rf"(?:turned\s+|switched\s+|left\s+)?{STATE}(?:\s+{END})?", c)
+    if said and m:  # "make sure the microwave is closed and turned off when you finish"
+        state = STATE_OF[m.group("state")]
+        wanted = _openable if state in ("closed", "open") else _toggleable
+        type_name = said[-1].object_type
+        return [EndState(type_name, state)] if wanted(type_name) else None
     for pattern, which in END_STATE_PATTERNS:
         m = re.search(pattern, c)
         if not m:
@@ -812,9 +960,12 @@ REGION_PATTERNS = [  # (pattern with where, the group of the number of steps or 
     (rf"\b{NEG}(?:come|get|go|walk|step|move|be)\s+(?:any\s+)?closer than\s+{NUMBER}\s+steps?\s+(?:to|from)\s+(.+)$",
      1, 1),
     (rf"\b(?:stay|keep|remain)\s+more than\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 0),
+    (rf"\bkeep\s+more than\s+{NUMBER}\s+steps?\s+between\s+(?:you|yourself)\s+and\s+(.+)$", 1, 0),
+    (rf"\bkeep\s+at least\s+{NUMBER}\s+steps?\s+between\s+(?:you|yourself)\s+and\s+(.+)$", 1, 1),
     (rf"\b(?:stay|keep|remain)\s+at least\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 1),
     (rf"\bkeep clear of\s+(.+?)\s+by more than\s+{NUMBER}\s+steps?", 2, 0),
-    (rf"\b(?:stay|keep|steer|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|"
+    (r"\bgive\s+(.+?)\s+a\s+(?:wide|big|good|wider)\s+berth\b", None, 0),
+    (rf"\b(?:stay|staying|keep|keeping|steer|steering|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|"
      rf"out of the way of|out of {AREA}|out of|off {AREA}|off|your distance from|a distance from|back from)\s+(.+)$",
      None, 0),
     (rf"\b{NEG}(?:go|goes|going|come|coming|get|getting|walk|walking|wander|wandering|step|stepping|move|moving|be|"
@@ -825,6 +976,9 @@ REGION_PATTERNS = [  # (pattern with where, the group of the number of steps or 
 
 
 def _forbidden_region(c: str, names):
+    if re.fullmatch(r"(?:stay|keep|steer|back)\s+(?:well\s+|far\s+)?(?:away|clear|back|off)(?: from (?:it|there))?", c):
+        topic = names.topic(_fixed)  # "the bathtub is off-limits, stay away"
+        return [ForbiddenRegion(topic)] if topic else None
     for pattern, number, fewer in REGION_PATTERNS:
         m = re.search(pattern, c)
         if m:
@@ -838,15 +992,16 @@ def _forbidden_region(c: str, names):
 OBJECT_VERBS = (r"(?:touch|touches|touching|interact with|interacts with|interacting with|use|uses|using|handle|"
                 r"handles|handling|mess with|messes with|messing with|fiddle with|fiddles with|fiddling with|play with|"
                 r"plays with|playing with|lay a finger on|put a finger on|go for|bother|disturb|(?:mess|messing|play|"
-                r"playing|fool|fooling) around with)")
+                r"playing|fool|fooling|fiddle|fiddling|muck|mucking) (?:around|about) with)")
 OBJECT_PATTERNS = [  # patterns with what is not to be touched
     rf"^{NEG}{OBJECT_VERBS}\s+(.+)$",
-    r"\b(?:keep|get|take)\s+(?:your\s+|my\s+)?hands\s+off\s+(.+)$", r"\bhands off\s+(.+)$",
+    r"\b(?:keep|get|take)\s+(?:your\s+|my\s+)?(?:hands|fingers|paws|mitts)\s+off\s+(.+)$",
+    r"\b(?:hands|fingers|paws) off\s+(.+)$",
     r"\bleave\s+(.+?)\s+(?:alone|be|untouched|where (?:it|they) (?:is|are))\b",
     r"^(.+?)\s+(?:is|are)\s+(?:off[- ]limits|out of bounds|not to be (?:touched|used|handled)|untouchable)\b",
     r"^(.+?)\s+(?:must|should|may|can)(?:n't| not| never)\s+be\s+(?:touched|used|handled)\b",
     r"^(?:neither|none of)\s+(.+?)\s+(?:should|must|may|can|is to|are to)\s+be\s+(?:touched|used|handled)\b",
-    r"^use\s+.+?,?\s+(?:not|instead of|rather than)\s+(.+)$",  # "use the big knife, not the butter knife"
+    r"^use\s+.+?,?\s+(?:not|never|instead of|rather than)\s+(.+)$",  # "use the big knife, not the butter knife"
 ]
 
 
@@ -858,6 +1013,9 @@ def _limited(c: str) -> bool:
 def _forbidden_object(c: str, names):
     if _limited(c):
         return None
+    if re.fullmatch(r"(?:just\s+)?leave (?:it|them|that|this)(?: be| alone)?", c):  # "the vase is cracked, so leave it"
+        topic = names.topic()
+        return [ForbiddenObject(topic)] if topic else None
     for pattern in OBJECT_PATTERNS:
         m = re.search(pattern, c)
         if m:
@@ -894,6 +1052,13 @@ def _forbidden_action(c: str, names):
         elif action is None:
             action = _participle_action(m)
         return _forbid(action, m.group(1), names) if action else None
+    # the verb with "no" on its object: "open no drawers", "touch none of the knives"
+    m = re.match(r"^(?:you may |you can |you should |please )?((\w+)(?:\s+(?:up|on|off))?)\s+(?:no|none of the|not one|"
+                 r"not a single|not any)\s+(?!more\b|fewer\b|less\b)(.+)$", c)
+    if m and m.group(2) in VERB_OF:
+        event = _event(f"{m.group(1)} {m.group(3)}", names)
+        if event and event.action in INTERACTION_ACTIONS:
+            return _forbid(event.action, m.group(3), names, event.object_type)
     m = re.search(rf"^{NEG}(.+)$", c)
     if m and not re.search(r"\b(?:before|until|till|unless|after|once you)\b", c):  # a condition: an ordering
         event = _event(m.group(1), names)
@@ -922,6 +1087,8 @@ def _read_clause(words: str, names: _Names) -> list[Constraint] | None:
             found = reader(words, names)
         except ValueError:  # a reading the constraint's own checks refuse is not a reading
             found = None
+        if found and reader is _step_budget:  # both budgets in one: "you've got 55 steps and two slip-ups"
+            found += _failure_budget(words, names) or []
         if found:
             return found
     return None

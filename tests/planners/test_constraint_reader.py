@@ -170,9 +170,13 @@ def test_wordings_of_every_kind(text, task_text, expected):
 
 
 def test_goal_words_stay_with_the_goal_and_what_cannot_be_read_is_reported():
-    plain = "Put the tomato in the microwave, don't turn it on."
+    # "it" is the one thing named before that can be turned on: the microwave, not the tomato
+    reading = read_constraints("Put the tomato in the microwave, don't turn it on.")
+    assert reading.constraints == (ForbiddenAction("ToggleObjectOn", "Microwave"),)
+    assert reading.task_text == "Put the tomato in the microwave."
+    plain = "Put the tomato in the fridge, don't turn it on."
     reading = read_constraints(plain)
-    assert reading.constraints == () and reading.task_text == plain  # "it" names nothing: not guessed
+    assert reading.constraints == () and reading.task_text == plain  # "it" names nothing that fits: not guessed
     assert reading.unread == ("don't turn it on.",)
     for text in ("Rinse an apple and put it in the fridge.", "", "   ", "asdf qwer", "Put the apple in the fridge "
                  "before dinner."):
