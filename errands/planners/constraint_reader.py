@@ -49,7 +49,8 @@ TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seve
 NUMBERS = {**{w: i for i, w in enumerate(UNITS)}, **TENS, "no": 0, "a": 1, "an": 1, "single": 1, "a single": 1,
            "once": 1, "twice": 2, "thrice": 3, "hundred": 100, "a hundred": 100, "one hundred": 100,
            "a couple of": 2, "a couple": 2, "couple of": 2}
-NUMBER = (r"(\d+|a couple(?: of)?|couple of|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
+NUMBER = (r"(\d+|a couple(?: of)?|couple of|"
+          r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
           r"seven|eight|nine))?|(?:a |one )?hundred|" + "|".join(UNITS[::-1]) + r"|no|a single|single|an|a)")
 # "once", but not "once you're done"
 TIMES = (rf"(once(?!\s+(?:you|the|it|that|a|an|we|i|everything|all)\b)|twice|thrice|"
@@ -320,7 +321,8 @@ BOUNDARY = re.compile(
     r"|\s*[:\u2013\u2014]\s+|\s+-\s+"  # "...: it is broken", " - "
     r"|\s+(?=without\b|while\b)"
     r"|\s+so\s+(?=(?:please\s+)?(?:don't|do not|dont|never|no|avoid|keep|stay|make sure|only|be careful)\b)"
-    r"|(?<![,;:])(?<!\bi)(?<!\byou)(?<!\bwe)(?<!\bplease)(?<!\bsure)(?<!\bthat)(?<!\bjust)(?<!\bcan)"
+    r"|(?<![,;:])(?<!\bi)(?<!\byou)(?<!\bwe)(?<!\bplease)(?<!\bsure)(?<!\bthat)(?<!\bjust)(?<!\bcan)(?<!\bis)"
+    r"(?<!\bare)(?<!\bwill)(?<!\bmust)(?<!\bshould)"
     r"(?<!\bso)\s+(?=(?:don't|dont|do not|never)\s)"
     rf"|\s+(?=(?:in|within|using|taking)\s+(?:under\s+|less than\s+|fewer than\s+|no more than\s+|at most\s+)?"
     rf"{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE})", re.IGNORECASE)
@@ -328,7 +330,8 @@ FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|
                     r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|actually|"
                     r"try to|then|finally)\b[\s,]*)+")
 DONE = re.compile(r"^(?:(?:do|finish|complete|get)(?: it| this| that| everything| the whole thing| the task| the job|"
-                  r" all this| all of it)?(?: all)?(?: done| up)?|the whole thing|no more|nothing more|that is (?:it|all)|"
+                  r" all this| all of it)?(?: all)?(?: done| up)?|the whole thing|no more|nothing more|"
+                  r"that is (?:it|all)|"
                   r"while (?:you(?:'re| are)? )?(?:do|doing|at) (?:it|this|that)|while you work)$")
 SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|"
                          r"after|at the end|in the end|by the end|afterwards)\b")
@@ -746,7 +749,8 @@ STEP_PATTERNS = [  # (pattern, how many fewer steps than the number are allowed)
     (rf"\b(?:at most|no more than|not more than|max(?:imum)?(?: of)?|up to|within|in|only|budget of|get|have|got|"
      rf"allowed|allow yourself|take|use|using|taking|limit(?: yourself)? to|limited to|limit of|stick to|keep it to|"
      rf"cap(?: it)? at|exceed|exceeding|go over|going over)\s+{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE}", 0),
-    (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?(?:very )?most|tops|or (?:less|fewer|under|below)|no more|"
+    (rf"\b{NUMBER}\s+{STEPS}\s*,?\s*(?:max(?:imum)?|at (?:the )?(?:very )?most|tops|or (?:less|fewer|under|below)|"
+     rf"no more|"
      rf"(?:is|are) (?:the (?:most|max(?:imum)?|limit)|all you get|plenty))\b", 0),
     (rf"\b{STEPS},?\s+{NUMBER}\s+(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer))\b", 0),
 ]
@@ -801,8 +805,8 @@ def _failure_budget(c: str, names):
 
 
 COUNT_PATTERNS = [(rf"\b(?:fewer|less) than\s+{TIMES}", 1), (rf"\b{TIMES}", 0)]  # (pattern, how many fewer)
-LIMITS = (r"\b(?:only|just|at (?:the )?(?:very )?most|no more than|more than|max(?:imum)?|tops|that is (?:it|all)|no more|"
-          r"limit)\b")
+LIMITS = (r"\b(?:only|just|at (?:the )?(?:very )?most|no more than|more than|max(?:imum)?|tops|that is (?:it|all)|"
+          r"no more|limit)\b")
 
 
 def _count_constraint(c: str, names):
@@ -827,7 +831,8 @@ ORDERING_PATTERNS = [  # (pattern with two events, which of them comes first)
     (r"^wait (?:until|till|for) (.+?),?\s+(?:before|to|and then|then)\s+(.+)$", 1),
     (r"^(.+?)\s+only\s+(?:after|once|when|if)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
     (rf"^{NEG}(.+?)\s+(?:before|until|till)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
-    (rf"^(.+?\s+(?:{PASSIVE_NEG})\s+(?:ever\s+)?(?:be|get)\s+.+?)\s+(?:before|until|till)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
+    (rf"^(.+?\s+(?:{PASSIVE_NEG})\s+(?:ever\s+)?(?:be|get)\s+.+?)\s+(?:before|until|till)\s+(?:you(?:'ve)?\s+)?"
+     rf"(.+)$", 2),  # "the safe can't be opened until the phone is in your hand"
     (r"^(?:first\s+|make sure (?:you |to )?|be sure to\s+)?(.+?)\s+before\s+(?:you\s+)?(.+)$", 1),
     (r"^(.+?)\s+(?:after|once)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
 ]
@@ -965,7 +970,8 @@ REGION_PATTERNS = [  # (pattern with where, the group of the number of steps or 
     (rf"\b(?:stay|keep|remain)\s+at least\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 1),
     (rf"\bkeep clear of\s+(.+?)\s+by more than\s+{NUMBER}\s+steps?", 2, 0),
     (r"\bgive\s+(.+?)\s+a\s+(?:wide|big|good|wider)\s+berth\b", None, 0),
-    (rf"\b(?:stay|staying|keep|keeping|steer|steering|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?(?:away from|clear of|"
+    (rf"\b(?:stay|staying|keep|keeping|steer|steering|remain|get|move|back)\s+(?:well\s+|far\s+|right\s+)?"
+     rf"(?:away from|clear of|"
      rf"out of the way of|out of {AREA}|out of|off {AREA}|off|your distance from|a distance from|back from)\s+(.+)$",
      None, 0),
     (rf"\b{NEG}(?:go|goes|going|come|coming|get|getting|walk|walking|wander|wandering|step|stepping|move|moving|be|"
