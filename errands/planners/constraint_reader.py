@@ -11,21 +11,31 @@ clause is tried against one reader per kind, each a table of patterns (first mat
 Object names are found with the goal interpreter's lexicon (synonyms, everyday names,
 typos) and grounded in the scene's types when they are given. A name that could be
 several things is the one the instruction names elsewhere ("the lamp" after "the floor
-lamp"); "the can" is the watering can named before; "it" is the one thing the clause just
-before names ("the vase is old, don't touch it"), else the one object the task handles that
-fits ("Put the soap on the toilet. Pick it up only once."); "the fridge or the freezer"
-names both.
+lamp"); "the can" is the watering can named before, "the bottle" the wine bottle after
+"the wine", "the big one" the big knife; "it" is the one thing the clause just before
+names ("the vase is old, don't touch it"), else the one object the task handles that fits
+("Put the soap on the toilet. Pick it up only once."), else the one thing named before
+that fits the verb ("Put the bread in the microwave. Don't switch it on."); "the door" is
+the door of the openable named before; "the fridge or the freezer" and "the salt and
+pepper shakers" name both.
 
 A clause read as a constraint leaves the task text; one that looks like a constraint (a
 negation, "at most", "before") but cannot be read stays in the task text and is reported
 as `unread`: a constraint is never guessed. The first clause is the goal unless it starts
 as a constraint does ("Never open the fridge", "Without going near the sink, ...",
-"Before you open the fridge, pick up the cup").
+"Before you open the fridge, pick up the cup", "Whatever you do, ...", "Hands off ..."), or
+reads as a constraint that cannot be the goal (a prohibition, a budget, a count, a negated
+ordering) while a later sentence is left for the goal ("The safe can't be opened until the
+phone is in your hand. Put the phone in the safe.").
 
 How the words are taken, as people mean them: a budget "under 40" or "less than 40"
-allows 39; a state kept "the whole time" ("keep the fridge shut", "the TV stays off")
-forbids the action that would change it, while a state "left", or wanted "at the end",
-is an end state; a region is around the fixture (the sink, not its basin) and a
+allows 39 ("40 or under" allows 40, "a couple of slip-ups" two); a wish ("I'd like the
+water left off", "I'd hate to find soap in the tub") is an end state or placement, and so
+is a placement said with when it holds ("at the end the phone has to be in the box, not on
+the sofa": in the box, and not on the sofa); a state kept "the whole time" ("keep the
+fridge shut", "the TV stays off") forbids the action that would change it, while a state
+"left", or wanted "at the end", is an end state; a fixture "off-limits, stay away" is a
+region; a region is around the fixture (the sink, not its basin) and a
 placement is in the basin; turning on "the stove" turns its knob.
 """
 
