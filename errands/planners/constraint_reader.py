@@ -138,8 +138,10 @@ NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|
        r"can not|may not|won't|avoid|try not to|try to avoid|be sure not to|(?:be )?careful not to|take care not to|"
        r"make sure (?:not to|you don't|you never)|i (?:don't|do not) want you(?: to)?|"
        r"(?:under no circumstances|at no point)(?: should| may| can| will)?(?: you)?|i'?d rather you didn't|"
-       r"(?:please )?refrain from|no|not|without|nobody|no one)\s+(?!forget\b)"
-       r"(?:you dare\s+|ever\s+|even\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
+       r"(?:please )?refrain from|(?:you(?:'re| are) not|you aren't) (?:allowed|permitted|supposed) to|"
+       r"mind (?:you )?(?:don't|not to)|(?:could|can|would) you (?:please )?(?:avoid|not)|"
+       r"i(?:'d| would) (?:appreciate it|prefer it|like it) if you didn't|no|not|without|nobody|no one)\s+(?!forget\b)"
+       r"(?:you dare\s+|you\s+|ever\s+|even\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
 STEPS = r"(?:steps|moves|actions|step|move|action)"
 FAILS = (r"(?:(?:failed|botched|bungled|bad) (?:actions?|moves?|attempts?|steps?|tries)|failures?|mistakes?|errors?|"
          r"slip-?ups?|screw-?ups?|fails|blunders?|fumbles?|goofs?)")
@@ -277,10 +279,13 @@ def read_constraints(instruction: str, object_types=None, first_is_goal: bool = 
         constraints[:0] = leading
         clauses[0].read, clauses[0].kinds, clauses[0].found = True, tuple(c.kind for c in leading), tuple(leading)
         read.insert(0, clauses[0].written)
-    for a, b in zip(clauses, clauses[1:]):  # "the bathtub is off-limits, stay away": a region, said twice
+    # "the bathtub is off-limits, stay away", "the couch is off limits, don't put anything on it": the
+    # clause after says how
+    for a, b in zip(clauses, clauses[1:]):
         if a.sentence == b.sentence:
-            regions = {c.fixture for c in b.found if isinstance(c, ForbiddenRegion)}
-            said_twice = {c for c in a.found if isinstance(c, ForbiddenObject) and c.object_type in regions}
+            narrower = {c.fixture if isinstance(c, ForbiddenRegion) else c.object_type for c in b.found
+                        if isinstance(c, (ForbiddenRegion, ForbiddenAction))}
+            said_twice = {c for c in a.found if isinstance(c, ForbiddenObject) and c.object_type in narrower}
             constraints = [c for c in constraints if c not in said_twice]
     for index in context.topics:  # "the vase is old, don't touch it": the clause said what "it" is
         if index > 0 and not clauses[index].read and not VERB_RE.match(clauses[index].words):
@@ -326,7 +331,7 @@ SENTENCE = re.compile(r"(?<=[.!?;])(?<!\d\.)\s+")  # not after "1."
 BOUNDARY = re.compile(
     r"\s*,\s*(?:(?:and|but|or)\s+)?(?!\s*(?:and\s+)?only\s+(?:then|after|once|when)\b|\s*not\b|"
     r"\s*never\s+(?:the|a|an|any|my|your)\b|\s*(?:tops|"
-    r"max(?:imum)?|at (?:the )?most|no more|or (?:less|fewer)|ok(?:ay)?|please)\b[\s.!?]*$)"
+    r"max(?:imum)?|at (?:the )?most|no more|or (?:less|fewer)|ok(?:ay)?|please)\b(?:[\s.!?]*$|\s*,))"
     r"|\s+(?:and|but)\s+(?!(?:only\s+)?(?:then|after that|afterwards)\b|that(?:'s| is) (?:it|all)\b)"
     r"|\s*[:\u2013\u2014]\s+|\s+-\s+"  # "...: it is broken", " - "
     r"|\s+(?=without\b|while\b)"
@@ -755,7 +760,8 @@ def _first(patterns, c: str):
 
 STEP_PATTERNS = [  # (pattern, how many fewer steps than the number are allowed)
     (rf"\b(?:under|less than|fewer than|below)\s+{NUMBER}\s+{STEPS}\b", 1),
-    (rf"^{NEG}(?:take|use|make|need|go over|exceed)\s+more than\s+{NUMBER}\s+{STEPS}\b", 0),
+    (rf"^{NEG}(?:take|taking|use|using|make|making|need|needing|go over|going over|exceed|exceeding)\s+more than\s+"
+     rf"{NUMBER}\s+{STEPS}\b", 0),
     (rf"\b(?:at most|no more than|not more than|max(?:imum)?(?: of)?|up to|within|in|only|budget of|get|have|got|"
      rf"allowed|allow yourself|take|use|using|taking|limit(?: yourself)? to|limited to|limit of|stick to|keep it to|"
      rf"cap(?: it)? at|exceed|exceeding|go over|going over)\s+{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE}", 0),
@@ -783,7 +789,7 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
     (rf"\b(?:fewer than|less than|under)\s+{NUMBER}\s+{FAILS}", 1),
     (rf"\b(?:don't|do not|never|not to|not)\s+(?:make|have)\s+more than\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b(?:at most|no more than|not more than|up to|only|max(?:imum)?(?: of)?|allowed|allow yourself|get|have|"
-     rf"got|make)\s+{NUMBER}\s+{FAILS}", 0),
+     rf"got|make|afford)\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b{STEPS},?\s+and\s+{NUMBER}\s+{FAILS}$", 0),  # a budget of each: "you've got 55 steps and two slip-ups"
     (rf"\b{NUMBER}\s+{FAILS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)", 0),
     (rf"\b{FAILS}\s+(?:to|at)\s+{NUMBER}\b", 0),
@@ -910,8 +916,9 @@ def _end_placement(c: str, names):
 
 # (pattern naming the thing and its state, which of the things it names is meant); named
 # groups: "neg" (it says the opposite state), "verb" (an action that leaves the state).
+REMIND = r"(?:(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to )?)?"
 END_STATE_PATTERNS = [
-    (rf"^(?P<neg>{NEG})?(?:leave|leaving)\s+(?P<what>.+?)\s+(?:hanging\s+|standing\s+|turned\s+|switched\s+)?"
+    (rf"^(?P<neg>{NEG})?{REMIND}(?:leave|leaving)\s+(?P<what>.+?)\s+(?:hanging\s+|standing\s+|turned\s+|switched\s+)?"
      rf"{STATE}\b{STATE_END}", 0),
     (rf"^(?P<neg>{NEG})(?:keep|keeping)\s+(?P<what>.+?)\s+(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
     (rf"\b(?:make sure|ensure|check(?: that)?|be sure|see to it that)\s+(?P<what>.+?)\s+(?:is|are|stays?|remains?|"
@@ -921,11 +928,14 @@ END_STATE_PATTERNS = [
     (rf"\bi(?:'d| would)?\s+(?:(?P<neg>don't |do not |wouldn't |would not )?(?:like|want|prefer|love|need))\s+"
      rf"(?P<what>.+?)\s+(?:to (?:be|stay|remain)\s+)?(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
     (rf"^(?!none\b|no\b|nothing\b)(?P<what>.*?)\s+(?:must|should|has to|have to|needs? to|ought to|is to|are to)"
-     rf"(?P<neg>n't| not)?\s+(?:still\s+)?(?:be|stay|remain)\s+(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b"
+     rf"(?P<neg>n't| not)?\s+(?:still\s+|all\s+|both\s+)*(?:be|stay|remain)\s+(?:left\s+)?(?P<turned>turned\s+|switched\s+)?"
+     rf"{STATE}\b"
      rf"{STATE_END}", -1),  # "when you finish, the fridge must be closed": the last named
     (rf"^(?P<what>.+?)\s+{STATE}\s+{END}", 0),
     (rf"^(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))?(?P<verb>close|shut|"
      rf"turn off|switch off|turn on|switch on)\s+(?:up\s+)?(?P<what>.+?)\s*(?:\bup\s+)?(?:{END}|$)", 0),
+    (rf"^(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))(?P<verb>turn|switch)\s+"
+     rf"(?P<what>.+?)\s+(?P<particle>off|on)\b{STATE_END}", 0),  # "don't forget to turn the water off"
     (rf"^(?P<what>.+?)\s+(?:is|are)\s+(?:turned\s+|switched\s+)?{STATE}$", 0),  # "..., and the microwave is off"
 ]
 VERB_STATES = {"close": "closed", "shut": "closed", "turn off": "off", "switch off": "off", "turn on": "on",
@@ -948,12 +958,13 @@ def _end_state(c: str, names):
         if found.get("verb"):  # "close the safe when you're done", "..., then close the cabinets"
             if not (re.search(END, c) or found["remind"] or names.said_then() or re.match(r"^\w+ all\b", c)):
                 continue
-            state = VERB_STATES[found["verb"]]
+            state = VERB_STATES[found["verb"] + (" " + found["particle"] if found.get("particle") else "")]
         elif pattern is END_STATE_PATTERNS[-1][0] and not names.after("end_state"):
             continue
         else:
-            if found.get("neg") and found["state"] == "opened" and which == -1:
-                return None  # "the cabinets must not be opened": a forbidden action
+            if found.get("neg") and (found["state"] == "opened" or found.get("turned")) and which == -1 \
+                    and not re.search(END, c):
+                return None  # "the cabinets must not be opened", "the water must not be turned on": forbidden actions
             if re.search(r"\b(?:stays?|remains?)\b", m.group(0)) and not re.search(END, c):
                 return None  # kept the whole time: a forbidden action
             state = STATE_OF[found["state"]]
@@ -988,6 +999,7 @@ REGION_PATTERNS = [  # (pattern with where, the group of the number of steps or 
      r"being|stand|standing|pass|passing|head|heading|venture)\s+(?:anywhere\s+|over\s+|too\s+|right\s+)?(?:near|"
      r"close to|next to|by|up to|around|past|over to|nearby|to)\s+(.+)$", None, 0),
     (rf"\bavoid\s+(?:going\s+|walking\s+|getting\s+|coming\s+)?(?:{AREA}|near|close to|by)\s+(.+)$", None, 0),
+    (rf"\b{NEG}anywhere\s+(?:near|close to|next to|around)\s+(.+)$", None, 0),  # "I don't want you anywhere near"
 ]
 
 
