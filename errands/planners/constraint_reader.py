@@ -141,7 +141,7 @@ NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|
        r"(?:please )?refrain from|(?:you(?:'re| are) not|you aren't) (?:allowed|permitted|supposed) to|"
        r"mind (?:you )?(?:don't|not to)|(?:could|can|would) you (?:please )?(?:avoid|not)|"
        r"i(?:'d| would) (?:appreciate it|prefer it|like it) if you didn't|no|not|without|nobody|no one)\s+(?!forget\b)"
-       r"(?:you dare\s+|you\s+|ever\s+|even\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
+       r"(?:you dare\s+|you\s+|ever\s+|even\s+|so much as\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
 STEPS = r"(?:steps|moves|actions|step|move|action)"
 FAILS = (r"(?:(?:failed|botched|bungled|bad) (?:actions?|moves?|attempts?|steps?|tries)|failures?|mistakes?|errors?|"
          r"slip-?ups?|screw-?ups?|fails|blunders?|fumbles?|goofs?)")
@@ -355,8 +355,14 @@ NOT_VERBLESS = re.compile(r"\b(?:is|are|was|were|be|been|should|must|has|have|wi
                           r"gets?|don't|never|not|no|nothing|leave|keep|stay|make)\b")
 
 
+# said between commas, in the middle of a clause: "Do not, under any circumstances, turn on the TV."
+ASIDE = re.compile(r"\s*,\s*(?:under (?:any|no) circumstances|at any (?:point|time)|ever|please|whatever happens|"
+                   r"no matter what|if you can)\s*,\s*", re.IGNORECASE)
+
+
 def _clauses(text: str) -> list[_Clause]:
     clauses: list[_Clause] = []
+    text = ASIDE.sub(" ", text)
     for sentence, body in enumerate(b for b in SENTENCE.split(text.strip()) if b.strip(" .!?;")):
         core = body.rstrip(".!?; ")
         start, pieces, sep = 0, [], " " if clauses else ""
@@ -789,10 +795,11 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
     (rf"\b(?:fewer than|less than|under)\s+{NUMBER}\s+{FAILS}", 1),
     (rf"\b(?:don't|do not|never|not to|not)\s+(?:make|have)\s+more than\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b(?:at most|no more than|not more than|up to|only|max(?:imum)?(?: of)?|allowed|allow yourself|get|have|"
-     rf"got|make|afford)\s+{NUMBER}\s+{FAILS}", 0),
+     rf"got|make|afford|room for|allowance of|budget of|budget for)\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b{STEPS},?\s+and\s+{NUMBER}\s+{FAILS}$", 0),  # a budget of each: "you've got 55 steps and two slip-ups"
     (rf"\b{NUMBER}\s+{FAILS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)", 0),
     (rf"\b{FAILS}\s+(?:to|at)\s+{NUMBER}\b", 0),
+    (rf"\b{FAILS}\s+(?:under|below|fewer than|less than)\s+{NUMBER}\b", 1),  # "keep the failed actions under three"
     (rf"\b{FAILS},?\s+{NUMBER}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))\b", 0),
     (rf"\b(?:don't|do not|never|not to|not)\s+{FAIL_VERB}\s+more than\s+{TIMES}", 0),
     (rf"\b{FAIL_VERB}\s+(?:at most|no more than|only|just)\s+{TIMES}", 0),
@@ -922,7 +929,7 @@ END_STATE_PATTERNS = [
      rf"{STATE}\b{STATE_END}", 0),
     (rf"^(?P<neg>{NEG})(?:keep|keeping)\s+(?P<what>.+?)\s+(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
     (rf"\b(?:make sure|ensure|check(?: that)?|be sure|see to it that)\s+(?P<what>.+?)\s+(?:is|are|stays?|remains?|"
-     rf"gets?|has been|have been)(?P<neg>n't| not)?\s+(?:still\s+|all\s+|properly\s+|left\s+|turned\s+|switched\s+)*"
+     rf"gets?|ends? up|winds? up|has been|have been)(?P<neg>n't| not)?\s+(?:still\s+|all\s+|properly\s+|left\s+|turned\s+|switched\s+)*"
      rf"{STATE}\b{STATE_END}", 0),
     # a wish: "I'd like the water left off", "I don't want the fridge left open"
     (rf"\bi(?:'d| would)?\s+(?:(?P<neg>don't |do not |wouldn't |would not )?(?:like|want|prefer|love|need))\s+"
@@ -1027,6 +1034,8 @@ OBJECT_PATTERNS = [  # patterns with what is not to be touched
     r"\b(?:hands|fingers|paws) off\s+(.+)$",
     r"\bleave\s+(.+?)\s+(?:alone|be|untouched|where (?:it|they) (?:is|are))\b",
     r"^(.+?)\s+(?:is|are)\s+(?:off[- ]limits|out of bounds|not to be (?:touched|used|handled)|untouchable)\b",
+    r"^(.+?)\s+(?:is|are)(?:n't| not)\s+(?:for you|yours)\s+to\s+(?:touch|use|handle|play with)\b",
+    r"\b(?:don't|do not) want\s+(.+?)\s+(?:touched|used|handled|messed with|disturbed|moved)$",
     r"^(.+?)\s+(?:must|should|may|can)(?:n't| not| never)\s+be\s+(?:touched|used|handled)\b",
     r"^(?:neither|none of)\s+(.+?)\s+(?:should|must|may|can|is to|are to)\s+be\s+(?:touched|used|handled)\b",
     r"^use\s+.+?,?\s+(?:not|never|instead of|rather than)\s+(.+)$",  # "use the big knife, not the butter knife"
@@ -1053,7 +1062,7 @@ def _forbidden_object(c: str, names):
 
 # (pattern with what is acted on, the action: a name, or None for the pattern's participle or state)
 ACTION_PATTERNS = [
-    (rf"^(?:put nothing\s+|nothing\s+(?:gets?\s+|goes\s+|should go\s+|should be\s+|is to be\s+|may be\s+|can be\s+|"
+    (rf"^(?:(?:put|place|set|lay|drop|stick) nothing\s+|nothing\s+(?:gets?\s+|goes\s+|should go\s+|should be\s+|is to be\s+|may be\s+|can be\s+|"
      rf"must be\s+)?(?:put\s+|placed\s+|set\s+)?)(?:down\s+)?{PREP}\s+(.+)$", "PutObject"),
     (rf"^(?:none of|no|not one of|not a single)\s+(.+?)\s+(?:should|must|may|can|is to|are to|gets?|will)\s+"
      rf"(?:ever\s+)?(?:be\s+|get\s+)?{PARTICIPLE}", None),
