@@ -250,7 +250,9 @@ CUES = re.compile(rf"\b(?:don't|do not|never|not|no|nothing|none|nobody|avoid|wi
 EMPHATIC = re.compile(r"^(?:whatever you do|whatever happens|no matter what|under no circumstances|at no point)\b")
 OPENER = re.compile(rf"^(?:{NEG}|before\b|only (?:once|after|when|if)\b|stay\b|keep\b|steer\b|use at most|"
                     r"take no more|make at most|leave no|allow yourself|nothing\b|none\b|nobody\b|"
-                    r"(?:keep your )?(?:hands|fingers) off\b)|"
+                    r"(?:keep your )?(?:hands|fingers) off\b|"
+                    rf"(?:in|within|using|taking|with)\s+(?:under\s+|no more than\s+|less than\s+|fewer than\s+|"
+                    rf"at most\s+)?{NUMBER}\s+(?:{STEPS}|{FAILS})\b)|"
                     r"\bonly (?:then|after)\b")
 
 
@@ -340,7 +342,9 @@ BOUNDARY = re.compile(
     r"(?<!\bare)(?<!\bwill)(?<!\bmust)(?<!\bshould)"
     r"(?<!\bso)\s+(?=(?:don't|dont|do not|never)\s)"
     rf"|\s+(?=(?:in|within|using|taking)\s+(?:under\s+|less than\s+|fewer than\s+|no more than\s+|at most\s+)?"
-    rf"{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE})", re.IGNORECASE)
+    rf"{NUMBER}\s+{STEPS}\b{NOT_A_DISTANCE})"
+    rf"|\s+(?=with\s+(?:at most\s+|no more than\s+|only\s+|just\s+|under\s+|fewer than\s+|less than\s+)?"
+    rf"{NUMBER}\s+{FAILS}\b)", re.IGNORECASE)
 FILLER = re.compile(r"^(?:(?:and|but|so|also|plus|oh|ok|okay|hey|please|careful|just|always|whatever you do|"
                     r"whatever happens|no matter what|one more thing|by the way|btw|p\.?s\.?|lastly|hmm|actually|"
                     r"try to|then|finally)\b[\s,]*)+")
@@ -349,7 +353,7 @@ DONE = re.compile(r"^(?:(?:do|finish|complete|get)(?: it| this| that| everything
                   r"that is (?:it|all)|"
                   r"while (?:you(?:'re| are)? )?(?:do|doing|at) (?:it|this|that)|while you work)$")
 SUBORDINATE = re.compile(r"^(?:before|only (?:once|after|when|if)|when|whenever|until|by the time|as soon as|once|"
-                         r"after|at the end|in the end|by the end|afterwards)\b")
+                         r"after|at the end|in the end|by the end|afterwards|if you)\b")
 NOUN_PHRASE = re.compile(r"^(?:the|a|an|any|my|your|some|both|all|every|either|two|three)\b")
 NOT_VERBLESS = re.compile(r"\b(?:is|are|was|were|be|been|should|must|has|have|will|can|may|needs?|goes|go|stays?|"
                           r"gets?|don't|never|not|no|nothing|leave|keep|stay|make)\b")
@@ -396,8 +400,9 @@ def _merge(clauses: list[_Clause]) -> list[_Clause]:
 
 
 def _more_names(clause: _Clause) -> bool:
-    """ "the knife and the fork", "the salt and pepper shakers": a verbless name after "and"."""
-    if not re.fullmatch(r"\s*,?\s*(?:and|or)\s+", clause.sep) or VERB_RE.search(clause.words) \
+    """ "the knife and the fork", "the salt and pepper shakers", "the sponge, the candle and
+    the towel": a verbless name after "and", "or" or a comma."""
+    if not re.fullmatch(r"\s*,?\s*(?:(?:and|or)\s+)?", clause.sep) or VERB_RE.search(clause.words) \
             or NOT_VERBLESS.search(clause.words):
         return False
     return bool(NOUN_PHRASE.match(clause.words) or any(m.start == 0 for m in find_mentions(tokenize(clause.words))))
@@ -440,6 +445,7 @@ def _normal(clause: str) -> str:
                   r"\1 is ", text)  # "the door's shut"
     text = re.sub(r"(\w)'s\b", r"\1", text)  # "the lamp's switch": the lamp
     text = re.sub(r"\b(more|less|fewer|rather) then\b", r"\1 than", text)
+    text = re.sub(r"\b(away|clear|far) form\b", r"\1 from", text)  # a slip: "stay away form the stove"
     text = re.sub(r"[^\w',\- ]+", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,")
     text = _verb_slips(FILLER.sub("", text))
@@ -595,9 +601,10 @@ class _Names:
         if first is None or not mentions or self._best(*mentions[0][2:], wanted) != first:
             return [first] if first else []
         out = [first]
+        listed = bool({"and", "or", "nor"} & set(words))  # "the fridge, the microwave or the cabinets"
         for (_, end, _, _), (start, _, said, candidates) in zip(mentions, mentions[1:]):
             between = words[end:start]
-            if not between or between[0] not in ("and", "or", "nor") or not set(between) <= COORDINATION:
+            if not between or not set(between) <= COORDINATION or not (between[0] in ("and", "or", "nor") or listed):
                 break
             out.append(self._best(said, candidates, wanted))
         return list(dict.fromkeys(out))
@@ -790,6 +797,7 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
     (rf"\b(?:no|zero|not (?:a single|one|any)|without(?: any| a single| a| one)?|don't want (?:a single|any)|"
      rf"never make (?:a|any))\s+(?:single\s+)?{FAILS}", None),
     (rf"\b(?:don't|do not|never|try not to)\s+{FAIL_VERB}\s+(?:a single|an?|any|even once|at all)\b", None),
+    (r"\b(?:no|without(?: any)?)\s+(?:screwing|messing|slipping|goofing|mucking)\s+up\b|\bno failing\b", None),
     (rf"\b(?:don't|do not|never|not to|without)\s+(?:make|making|have|having)\s+(?:any|a single|even one|one)\s+"
      rf"(?:single\s+)?{FAILS}", None),
     (rf"\b(?:fewer than|less than|under)\s+{NUMBER}\s+{FAILS}", 1),
@@ -803,6 +811,7 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
     (rf"\b{FAILS},?\s+{NUMBER}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))\b", 0),
     (rf"\b(?:don't|do not|never|not to|not)\s+{FAIL_VERB}\s+more than\s+{TIMES}", 0),
     (rf"\b{FAIL_VERB}\s+(?:at most|no more than|only|just)\s+{TIMES}", 0),
+    (rf"^if you\s+{FAIL_VERB}\s+more than\s+{TIMES}", 0),
     (rf"\b{FAIL_VERB}\s+{TIMES}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))", 0),
     (rf"\b(?:only|just)\s+{FAIL_VERB}\s+{TIMES}", 0),
     (rf"\b{NUMBER}\s+{FAILS}\s+(?:is|are)\s+(?:fine|ok|okay|allowed|acceptable|the limit|the most|all you get|"
@@ -852,12 +861,12 @@ ORDERING_PATTERNS = [  # (pattern with two events, which of them comes first)
     (r"^(.+?)\s+first,?\s+(?:and\s+)?only\s+(?:then|after that|afterwards)\s+(.+)$", 1),
     (r"^first,?\s+(.+?),?\s+(?:and\s+)?only\s+(?:then|after that|afterwards)\s+(.+)$", 1),
     (r"^wait (?:until|till|for) (.+?),?\s+(?:before|to|and then|then)\s+(.+)$", 1),
-    (r"^(.+?)\s+only\s+(?:after|once|when|if)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
+    (r"^(.+?)\s+only\s+(?:after|once|when|if|as soon as)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
     (rf"^{NEG}(.+?)\s+(?:before|until|till)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
     (rf"^(.+?\s+(?:{PASSIVE_NEG})\s+(?:ever\s+)?(?:be|get)\s+.+?)\s+(?:before|until|till)\s+(?:you(?:'ve)?\s+)?"
      rf"(.+)$", 2),  # "the safe can't be opened until the phone is in your hand"
     (r"^(?:first\s+|make sure (?:you |to )?|be sure to\s+)?(.+?)\s+before\s+(?:you\s+)?(.+)$", 1),
-    (r"^(.+?)\s+(?:after|once)\s+(?:you(?:'ve)?\s+)?(.+)$", 2),
+    (r"^(.+?)\s+(?:after|once|as soon as)\s+(?:you(?:'ve)?\s+)?(.+?)(?:,?\s+(?:and\s+)?not (?:before|sooner))?$", 2),
 ]
 
 
@@ -891,6 +900,7 @@ PLACEMENT_PATTERNS = [  # (pattern with the object and where, whether it is to b
     (rf"^(.+?)\s+(?:should|must|has to|needs to) end up\s+{PREP}\s+(.+)$", True),
     (rf"\b(?:i(?:'d| would) hate to|i (?:don't|do not) want to|i (?:don't|do not) wanna)\s+(?:find|see)\s+(.+?)\s+"
      rf"(?:(?:left|sitting|lying|still|back)\s+)*{PREP}\s+(.+)$", False),
+    (rf"\bi(?:'d| would)? (?:want|like|need)\s+(.+?)\s+(?:to be\s+)?out of\s+(.+?)(?:\s+{END})?$", False),
     (rf"\b(?:don't|do not|never) let\s+(.+?)\s+(?:end up|wind up|stay|remain|be left|get left|sit)\s+(?:back\s+)?{PREP}"
      rf"\s+(.+)$", False),
 ]
@@ -939,7 +949,8 @@ END_STATE_PATTERNS = [
      rf"{STATE}\b"
      rf"{STATE_END}", -1),  # "when you finish, the fridge must be closed": the last named
     (rf"^(?P<what>.+?)\s+{STATE}\s+{END}", 0),
-    (rf"^(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))?(?P<verb>close|shut|"
+    (rf"^(?:{END},?\s+)?(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))?"
+     rf"(?P<verb>close|shut|"
      rf"turn off|switch off|turn on|switch on)\s+(?:up\s+)?(?P<what>.+?)\s*(?:\bup\s+)?(?:{END}|$)", 0),
     (rf"^(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))(?P<verb>turn|switch)\s+"
      rf"(?P<what>.+?)\s+(?P<particle>off|on)\b{STATE_END}", 0),  # "don't forget to turn the water off"
@@ -995,6 +1006,7 @@ REGION_PATTERNS = [  # (pattern with where, the group of the number of steps or 
     (rf"\b(?:stay|keep|remain)\s+more than\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 0),
     (rf"\bkeep\s+more than\s+{NUMBER}\s+steps?\s+between\s+(?:you|yourself)\s+and\s+(.+)$", 1, 0),
     (rf"\bkeep\s+at least\s+{NUMBER}\s+steps?\s+between\s+(?:you|yourself)\s+and\s+(.+)$", 1, 1),
+    (rf"\bkeep\s+(?:a\s+)?distance of\s+(?:at least\s+)?{NUMBER}\s+steps?\s+(?:from|to)\s+(.+)$", 1, 1),
     (rf"\b(?:stay|keep|remain)\s+at least\s+{NUMBER}\s+steps?\s+(?:away\s+)?from\s+(.+)$", 1, 1),
     (rf"\bkeep clear of\s+(.+?)\s+by more than\s+{NUMBER}\s+steps?", 2, 0),
     (r"\bgive\s+(.+?)\s+a\s+(?:wide|big|good|wider)\s+berth\b", None, 0),
