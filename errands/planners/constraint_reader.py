@@ -939,20 +939,23 @@ END_STATE_PATTERNS = [
      rf"{STATE}\b{STATE_END}", 0),
     (rf"^(?P<neg>{NEG})(?:keep|keeping)\s+(?P<what>.+?)\s+(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
     (rf"\b(?:make sure|ensure|check(?: that)?|be sure|see to it that)\s+(?P<what>.+?)\s+(?:is|are|stays?|remains?|"
-     rf"gets?|ends? up|winds? up|has been|have been)(?P<neg>n't| not)?\s+(?:still\s+|all\s+|properly\s+|left\s+|turned\s+|switched\s+)*"
+     rf"gets?|ends? up|winds? up|has been|have been)(?P<neg>n't| not)?\s+"
+     rf"(?:still\s+|all\s+|properly\s+|left\s+|turned\s+|switched\s+)*"
      rf"{STATE}\b{STATE_END}", 0),
     # a wish: "I'd like the water left off", "I don't want the fridge left open"
     (rf"\bi(?:'d| would)?\s+(?:(?P<neg>don't |do not |wouldn't |would not )?(?:like|want|prefer|love|need))\s+"
      rf"(?P<what>.+?)\s+(?:to (?:be|stay|remain)\s+)?(?:left\s+)?(?:turned\s+|switched\s+)?{STATE}\b{STATE_END}", 0),
     (rf"^(?!none\b|no\b|nothing\b)(?P<what>.*?)\s+(?:must|should|has to|have to|needs? to|ought to|is to|are to)"
-     rf"(?P<neg>n't| not)?\s+(?:still\s+|all\s+|both\s+)*(?:be|stay|remain)\s+(?:left\s+)?(?P<turned>turned\s+|switched\s+)?"
+     rf"(?P<neg>n't| not)?\s+(?:still\s+|all\s+|both\s+)*(?:be|stay|remain)\s+(?:left\s+)?"
+     rf"(?P<turned>turned\s+|switched\s+)?"
      rf"{STATE}\b"
      rf"{STATE_END}", -1),  # "when you finish, the fridge must be closed": the last named
     (rf"^(?P<what>.+?)\s+{STATE}\s+{END}", 0),
     (rf"^(?:{END},?\s+)?(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))?"
      rf"(?P<verb>close|shut|"
      rf"turn off|switch off|turn on|switch on)\s+(?:up\s+)?(?P<what>.+?)\s*(?:\bup\s+)?(?:{END}|$)", 0),
-    (rf"^(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))(?P<verb>turn|switch)\s+"
+    (rf"^(?P<remind>(?:don't|do not) forget to |remember to |be sure to |make sure (?:you |to ))"
+     rf"(?P<verb>turn|switch)\s+"
      rf"(?P<what>.+?)\s+(?P<particle>off|on)\b{STATE_END}", 0),  # "don't forget to turn the water off"
     (rf"^(?P<what>.+?)\s+(?:is|are)\s+(?:turned\s+|switched\s+)?{STATE}$", 0),  # "..., and the microwave is off"
 ]
@@ -1074,7 +1077,8 @@ def _forbidden_object(c: str, names):
 
 # (pattern with what is acted on, the action: a name, or None for the pattern's participle or state)
 ACTION_PATTERNS = [
-    (rf"^(?:(?:put|place|set|lay|drop|stick) nothing\s+|nothing\s+(?:gets?\s+|goes\s+|should go\s+|should be\s+|is to be\s+|may be\s+|can be\s+|"
+    (rf"^(?:(?:put|place|set|lay|drop|stick) nothing\s+|"
+     rf"nothing\s+(?:gets?\s+|goes\s+|should go\s+|should be\s+|is to be\s+|may be\s+|can be\s+|"
      rf"must be\s+)?(?:put\s+|placed\s+|set\s+)?)(?:down\s+)?{PREP}\s+(.+)$", "PutObject"),
     (rf"^(?:none of|no|not one of|not a single)\s+(.+?)\s+(?:should|must|may|can|is to|are to|gets?|will)\s+"
      rf"(?:ever\s+)?(?:be\s+|get\s+)?{PARTICIPLE}", None),
