@@ -82,7 +82,7 @@ def _count(text: str) -> int | None:
 # How people say each action: verbs, the particles they take ("pick the knife up"; a
 # toggle's particle says on or off), whether one is needed, and the action.
 VERB_TABLE = [
-    ("pick", ("up",), True, "PickupObject"), ("grab take lift touch get fetch", (), False, "PickupObject"),
+    ("pick", ("up",), True, "PickupObject"), ("grab take lift touch get fetch carry", (), False, "PickupObject"),
     ("turn switch", ("on", "off"), True, None), ("flip", ("on", "off"), False, None),
     ("light run start", (), False, "ToggleObjectOn"),
     ("open", ("up",), False, "OpenObject"), ("close shut", ("up",), False, "CloseObject"),
@@ -102,8 +102,11 @@ def _forms(base: str) -> tuple[list[str], list[str]]:
     ing = base + base[-1] + "ing" if base in DOUBLED else base[:-1] + "ing" if base.endswith("e") else base + "ing"
     past = (base if base in UNCHANGED else base + base[-1] + "ed" if base in DOUBLED
             else base + "d" if base.endswith("e") else base + "ed")
+    if re.search(r"[^aeiou]y$", base):  # "carry": "carries", "carried"
+        past = base[:-1] + "ied"
     pasts = IRREGULAR.get(base, [past])
-    third = base + ("es" if base.endswith(("sh", "ch", "x", "s", "o")) else "s")
+    third = (base[:-1] + "ies" if re.search(r"[^aeiou]y$", base)
+             else base + ("es" if base.endswith(("sh", "ch", "x", "s", "o")) else "s"))
     return list(dict.fromkeys([base, third, ing, *pasts])), [pasts[-1]]
 
 
@@ -137,8 +140,8 @@ PARTICIPLE = "(" + PARTICIPLES + r")\b(?:\s+(on|off|up))?"  # "picked up": the p
 NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|shouldn't|should not|can't|cannot|"
        r"can not|may not|won't|avoid|try not to|try to avoid|be sure not to|(?:be )?careful not to|take care not to|"
        r"make sure (?:not to|you don't|you never)|i (?:don't|do not) want you(?: to)?|"
-       r"(?:under no circumstances|at no point)(?: should| may| can| will)?(?: you)?|i'?d rather you didn't|"
-       r"(?:please )?refrain from|(?:you(?:'re| are) not|you aren't) (?:allowed|permitted|supposed) to|"
+       r"(?:under no circumstances|at no point)(?: should| may| can| will)?(?: you)?|"
+       r"i'?d rather you (?:didn't|did not|not)|(?:please )?refrain from|(?:you(?:'re| are) not|you aren't) (?:allowed|permitted|supposed) to|"
        r"mind (?:you )?(?:don't|not to)|(?:could|can|would) you (?:please )?(?:avoid|not)|"
        r"i(?:'d| would) (?:appreciate it|prefer it|like it) if you didn't|no|not|without|nobody|no one)\s+(?!forget\b)"
        r"(?:you dare\s+|you\s+|ever\s+|even\s+|so much as\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
@@ -361,7 +364,7 @@ NOT_VERBLESS = re.compile(r"\b(?:is|are|was|were|be|been|should|must|has|have|wi
 
 # said between commas, in the middle of a clause: "Do not, under any circumstances, turn on the TV."
 ASIDE = re.compile(r"\s*,\s*(?:under (?:any|no) circumstances|at any (?:point|time)|ever|please|whatever happens|"
-                   r"no matter what|if you can)\s*,\s*", re.IGNORECASE)
+                   r"whatever you do|no matter what|if you can|of course|really|by the way)\s*,\s*", re.IGNORECASE)
 
 
 def _clauses(text: str) -> list[_Clause]:
@@ -812,6 +815,7 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
     (rf"\b(?:don't|do not|never|not to|not)\s+{FAIL_VERB}\s+more than\s+{TIMES}", 0),
     (rf"\b{FAIL_VERB}\s+(?:at most|no more than|only|just)\s+{TIMES}", 0),
     (rf"^if you\s+{FAIL_VERB}\s+more than\s+{TIMES}", 0),
+    (rf"\b{FAIL_VERB}\s+{TIMES},?\s+(?:but|and)?\s*no more\b", 0),  # "it's okay to fail twice but no more"
     (rf"\b{FAIL_VERB}\s+{TIMES}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))", 0),
     (rf"\b(?:only|just)\s+{FAIL_VERB}\s+{TIMES}", 0),
     (rf"\b{NUMBER}\s+{FAILS}\s+(?:is|are)\s+(?:fine|ok|okay|allowed|acceptable|the limit|the most|all you get|"
@@ -995,6 +999,8 @@ def _end_state(c: str, names):
         if not types:
             return None
         type_name = types[which]
+        if re.match(r"(?:no|none of)\b", found["what"]):  # "make sure no drawer is left open"
+            state = OPPOSITE[state]
         if wanted is _toggleable:
             type_name = _action_type("ToggleObjectOn", type_name, found["what"])
         return [EndState(type_name, state)]
@@ -1065,8 +1071,8 @@ def _limited(c: str) -> bool:
 def _forbidden_object(c: str, names):
     if _limited(c):
         return None
-    if re.fullmatch(r"(?:just\s+)?leave (?:it|them|that|this)(?: be| alone)?", c):  # "the vase is cracked, so leave it"
-        topic = names.topic()
+    if re.fullmatch(rf"(?:just\s+)?leave (?:it|them|that|this)(?: be| alone)?|{NEG}{OBJECT_VERBS}", c):
+        topic = names.topic()  # "the vase is cracked, so leave it", "pepper shaker: don't touch"
         return [ForbiddenObject(topic)] if topic else None
     for pattern in OBJECT_PATTERNS:
         m = re.search(pattern, c)
