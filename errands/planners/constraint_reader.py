@@ -142,7 +142,8 @@ NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|
        r"make sure (?:not to|you don't|you never)|i (?:don't|do not) want you(?: to)?|"
        r"(?:under no circumstances|at no point)(?: should| may| can| will)?(?: you)?|"
        r"i'?d rather you (?:didn't|did not|not)|(?:please )?refrain from|"
-       r"(?:you(?:'re| are) not|you aren't) (?:allowed|permitted|supposed) to|mind (?:you )?(?:don't|not to)|(?:could|can|would) you (?:please )?(?:avoid|not)|"
+       r"(?:you(?:'re| are) not|you aren't) (?:allowed|permitted|supposed) to|mind (?:you )?(?:don't|not to)|"
+       r"(?:could|can|would) you (?:please )?(?:avoid|not)|"
        r"i(?:'d| would) (?:appreciate it|prefer it|like it) if you didn't|no|not|without|nobody|no one)\s+(?!forget\b)"
        r"(?:you dare\s+|you\s+|ever\s+|even\s+|so much as\s+|go\s+(?=\w+ing\b)|be\s+(?=\w+ing\b))*")
 STEPS = r"(?:steps|moves|actions|step|move|action)"
