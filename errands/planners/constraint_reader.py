@@ -264,7 +264,7 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
      rf"got|make|afford|room for|allowance of|budget of|budget for)\s+{NUMBER}\s+{FAILS}", 0),
     (rf"\b{STEPS},?\s+and\s+{NUMBER}\s+{FAILS}$", 0),  # a budget of each: "you've got 55 steps and two slip-ups"
     (rf"\b{NUMBER}\s+{FAILS}\s*,?\s*(?:max(?:imum)?|at (?:the )?most|tops|or (?:less|fewer)|no more|is the limit)", 0),
-    (rf"\b{FAILS}\s+(?:to|at)\s+{NUMBER}\b", 0),
+    (rf"\b{FAILS}\s+(?:to|at)\s+(?!an?\b){NUMBER}\b", 0),
     (rf"\b{FAILS}\s+(?:under|below|fewer than|less than)\s+{NUMBER}\b", 1),  # "keep the failed actions under three"
     (rf"\b{FAILS},?\s+{NUMBER}\s+(?:at most|max(?:imum)?|tops|or (?:less|fewer))\b", 0),
     (rf"\b(?:don't|do not|never|not to|not)\s+{FAIL_VERB}\s+more than\s+{TIMES}", 0),
@@ -285,6 +285,10 @@ FAILURE_PATTERNS = [  # (pattern, how many fewer failures than the number are al
 
 def _failure_budget(c: str, names):
     m, fewer = _first(FAILURE_PATTERNS, c)
+    if not m and re.search(FAILS, names.words_before()):  # "keep failed actions to a minimum, no more than two"
+        m, fewer = re.fullmatch(rf"(?:no more than|not more than|at most|up to|max(?:imum)?(?: of)?)\s+{NUMBER}", c), 0
+        if m:
+            names.topics.add(names.at - 1)
     if not m and names.after("step_budget"):  # "you've got 55 steps and two slip-ups"
         m, fewer = re.fullmatch(rf"{NUMBER}\s+{FAILS}", c), 0
     if not m:
@@ -487,7 +491,8 @@ REGION_PATTERNS = [  # (pattern with where, the group of the number of steps or 
 
 
 def _forbidden_region(c: str, names):
-    if re.fullmatch(r"(?:stay|keep|steer|back)\s+(?:well\s+|far\s+)?(?:away|clear|back|off)(?: from (?:it|there))?", c):
+    if re.fullmatch(r"(?:stay|keep|steer|back)\s+(?:well\s+|far\s+)?(?:away|clear|back|off)(?: from (?:it|there))?|"
+                    r"keep (?:your|a safe|a|some) distance", c):
         topic = names.topic(fixed)  # "the bathtub is off-limits, stay away"
         return [ForbiddenRegion(topic)] if topic else None
     for pattern, number, fewer in REGION_PATTERNS:
@@ -596,6 +601,12 @@ READERS = (_step_budget, _failure_budget, _count_constraint, _ordering, _end_pla
 
 
 def _read_clause(words: str, names: Names) -> list[Constraint] | None:
+    # one negation over verbs joined by "or": "don't open the cabinet or touch the candle"
+    m = re.fullmatch(rf"({NEG})(.+?)\s+(?:or|nor)\s+((?:{VERB_RE.pattern[3:-3]}|{OBJECT_VERBS})\b.*)", words)
+    if m and VERB_RE.match(m.group(2)):
+        first, second = _read_clause(m.group(1) + m.group(2), names), _read_clause(m.group(1) + m.group(3), names)
+        if first and second:
+            return first + second
     for reader in READERS:
         try:
             found = reader(words, names)

@@ -113,7 +113,7 @@ NEG = (r"(?:please\s+)?(?:(?:you|we)\s+)?(?:do not|don't|never|mustn't|must not|
        r"can not|may not|won't|avoid|try not to|try to avoid|be sure not to|(?:be )?careful not to|take care not to|"
        r"make sure (?:not to|you don't|you never)|i (?:don't|do not) want you(?: to)?|"
        r"(?:under no circumstances|at no point)(?: should| may| can| will)?(?: you)?|"
-       r"i'?d rather you (?:didn't|did not|not)|(?:please )?refrain from|"
+       r"i'?d rather you (?:didn't|did not|not)|(?:please )?refrain from|(?:(?:would|do) you )?mind not|"
        r"(?:you(?:'re| are) not|you aren't) (?:allowed|permitted|supposed) to|mind (?:you )?(?:don't|not to)|"
        r"(?:could|can|would) you (?:please )?(?:avoid|not)|"
        r"i(?:'d| would) (?:appreciate it|prefer it|like it) if you didn't|no|not|without|nobody|no one)\s+(?!forget\b)"
@@ -299,10 +299,11 @@ def _merge(clauses: list[Clause]) -> list[Clause]:
 def _more_names(clause: Clause) -> bool:
     """ "the knife and the fork", "the salt and pepper shakers", "the sponge, the candle and
     the towel": a verbless name after "and", "or" or a comma."""
-    if not re.fullmatch(r"\s*,?\s*(?:(?:and|or)\s+)?", clause.sep) or VERB_RE.search(clause.words) \
-            or NOT_VERBLESS.search(clause.words):
+    words = re.sub(r"\s+(?:shut|closed|open|off|on)$", "", clause.words)  # "keep the drawers and the cabinets shut"
+    if not re.fullmatch(r"\s*,?\s*(?:(?:and|or)\s+)?", clause.sep) or VERB_RE.search(words) \
+            or NOT_VERBLESS.search(words):
         return False
-    return bool(NOUN_PHRASE.match(clause.words) or any(m.start == 0 for m in find_mentions(tokenize(clause.words))))
+    return bool(NOUN_PHRASE.match(words) or any(m.start == 0 for m in find_mentions(tokenize(words))))
 
 
 def _joined(first: Clause, second: Clause) -> Clause:
@@ -560,6 +561,11 @@ class Names:
         """Whether the clause before, in the same sentence, was read as a constraint of `kind`."""
         i = self.at
         return i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and kind in self.clauses[i - 1].kinds
+
+    def words_before(self) -> str:
+        """The words of the clause before, in the same sentence ("" if none)."""
+        i = self.at
+        return self.clauses[i - 1].words if i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence else ""
 
     def said_before(self, kind: str) -> list:
         """The constraints of `kind` the clause before, in the same sentence, was read as."""
