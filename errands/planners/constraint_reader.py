@@ -44,7 +44,7 @@ placement is in the basin; turning on "the stove" turns its knob.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..envs.actions import INTERACTION_ACTIONS
 from ..envs.tasks.constraints import (ActionCount, Constraint, EndPlacement, EndState, Event, FailureBudget,
@@ -300,8 +300,8 @@ def _failure_budget(c: str, names):
 
 
 COUNT_PATTERNS = [(rf"\b(?:fewer|less) than\s+{TIMES}", 1), (rf"\b{TIMES}", 0)]  # (pattern, how many fewer)
-LIMITS = (r"\b(?:only|just|at (?:the )?(?:very )?most|no more than|more than|max(?:imum)?|tops|that is (?:it|all)|"
-          r"no more|limit)\b")
+LIMITS = (r"\b(?:only|just|single|at (?:the )?(?:very )?most|no more than|more than|max(?:imum)?|tops|"
+          r"that is (?:it|all)|no more|limit)\b")
 
 
 def _count_constraint(c: str, names):
@@ -596,7 +596,27 @@ def _forbid(action: str, text: str, names, first: str | None = None):
     return [ForbiddenAction(action, t) for t in dict.fromkeys(types)] or None
 
 
-READERS = (_step_budget, _failure_budget, _count_constraint, _ordering, _end_placement, _end_state,
+
+
+SAME_AGAIN = re.compile(r"(?:and\s+)?(?:so (?:is|are|does|do)|(?:the )?same (?:goes|is true) for|likewise(?: for)?)"
+                        r"\s+(.+?)(?:\s+(?:too|as well))?")
+AGAIN_FIELD = {"forbidden_object": "object_type", "forbidden_action": "object_type", "forbidden_region": "fixture"}
+
+
+def _same_again(c: str, names: Names) -> list[Constraint] | None:
+    """ "the laptop is off limits and so is the phone", "the same goes for the sink": the
+    prohibition of the clause before, on what this one names."""
+    m = SAME_AGAIN.fullmatch(re.sub(r"[^\w' ]+", " ", names.clauses[names.at].text.lower()).strip())
+    before = [x for kind in AGAIN_FIELD for x in names.said_before(kind)] if m else []
+    if len(before) != 1:
+        return None
+    said = before[0]
+    wanted = fixed if said.kind == "forbidden_region" else WANTED.get(getattr(said, "action", None))
+    found = [replace(said, **{AGAIN_FIELD[said.kind]: t}) for t in names.each(m.group(1), wanted) if fits(wanted, t)]
+    return found or None
+
+
+READERS = (_same_again, _step_budget, _failure_budget, _count_constraint, _ordering, _end_placement, _end_state,
            _forbidden_region, _forbidden_object, _forbidden_action)
 
 

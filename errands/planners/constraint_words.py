@@ -30,13 +30,13 @@ UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 NUMBERS = {**{w: i for i, w in enumerate(UNITS)}, **TENS, "no": 0, "a": 1, "an": 1, "single": 1, "a single": 1,
            "once": 1, "twice": 2, "thrice": 3, "hundred": 100, "a hundred": 100, "one hundred": 100,
-           "a couple of": 2, "a couple": 2, "couple of": 2}
+           "a couple of": 2, "a couple": 2, "couple of": 2, "one single": 1}
 NUMBER = (r"(\d+|a couple(?: of)?|couple of|"
           r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
           r"seven|eight|nine))?|(?:a |one )?hundred|" + "|".join(UNITS[::-1]) + r"|no|a single|single|an|a)")
 # "once", but not "once you're done"
 TIMES = (rf"(once(?!\s+(?:you|the|it|that|a|an|we|i|everything|all)\b)|twice|thrice|"
-         rf"(?:a single|the one|one|{NUMBER}) times?|just the once)")
+         rf"(?:a single|the one|one single|one|{NUMBER}) times?|just the once)")
 
 
 def count_of(text: str) -> int | None:
@@ -226,7 +226,8 @@ class Clause:
         return (self.text + self.end.strip()).strip(" ,;")
 
 
-SENTENCE = re.compile(r"(?<=[.!?;])(?<!\d\.)\s+")  # not after "1."
+SENTENCE = re.compile(r"(?<=[.!?;])(?<!\d\.)\s+(?!(?:and\s+)?only then\b)", re.IGNORECASE)  # not after "1.",
+# nor in "X first. Only then Y"
 BOUNDARY = re.compile(
     r"\s*,\s*(?:(?:and|but|or)\s+)?(?!\s*(?:and\s+)?only\s+(?:then|after|once|when)\b|\s*not\b|"
     r"\s*never\s+(?:the|a|an|any|my|your)\b|\s*(?:tops|"
