@@ -390,6 +390,7 @@ class Names:
 
     def __post_init__(self):
         self.mentions = [self._mentions(c.words) for c in self.clauses]
+        self.absent = [self._names_absent(c.words) for c in self.clauses]  # names of things the scene lacks
         self.named = set()  # what the instruction names without doubt (by _base)
         full = set()
         for mentions in self.mentions:
@@ -432,6 +433,13 @@ class Names:
         covered = {i for start, end, _, _ in out for i in range(start, end)}
         out += [(i, i + 1, w, [READER_NAMES[w]]) for i, w in enumerate(words) if w in READER_NAMES and i not in covered]
         return sorted(out)
+
+    def _names_absent(self, text: str) -> bool:
+        """Whether the text names only things the scene does not have ("my laptop is there
+        too" where there is no laptop): what "it" then stands for is not in the scene."""
+        if self.known is None:
+            return False
+        return bool(find_mentions(tokenize(text))) and not self._mentions(text)
 
     def _best(self, said: str, candidates: list[str], wanted) -> str:
         """The type a name stands for: one `wanted` accepts, one the instruction names
@@ -539,6 +547,9 @@ class Names:
             if fits(wanted, t):
                 self.topics.add(i - 1)
                 return t
+        if i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and self.absent[i - 1]:
+            self.topics.add(i - 1)
+            return None  # the clause before names a thing the scene lacks: "it" is that
         if place:
             return None
 

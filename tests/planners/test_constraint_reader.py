@@ -551,3 +551,12 @@ def test_more_wordings_of_each_kind(text, expected):
     don't put anything on it" is the prohibition the second clause says); "so is the phone"
     says the prohibition before again; "X first; only then Y" is one ordering."""
     assert list(read_constraints(text).constraints) == expected
+
+
+def test_it_after_a_thing_the_scene_lacks_is_that_thing_not_another():
+    text = "Put the keys on the sofa. The laptop is mine, so don't touch it."
+    with_laptop = read_constraints(text, ["KeyChain", "Sofa", "Laptop"])
+    assert with_laptop.constraints == (ForbiddenObject("Laptop"),)
+    assert with_laptop.task_text == "Put the keys on the sofa."
+    # no laptop here: "it" is still the laptop, so nothing is forbidden (not the keys)
+    assert read_constraints(text, ["KeyChain", "Sofa"]).constraints == ()
