@@ -4,8 +4,10 @@
     python benchmarks/constraint_reader.py --results  # also write benchmarks/results/constraint_reader.json
 
 Sets: the templated constraints_dev and constraints_test, and the hand-written
-constraints_human_dev (the reader's rules were written against it) and
-constraints_human_test (never tuned on). Each episode's instruction is read with its
+constraints_human_dev (the reader's rules were first written against it),
+constraints_human_dev2 (a second development set in other people's words, written to
+measure whether the rules carry over, then tuned on too) and constraints_human_test
+(never tuned on). Each episode's instruction is read with its
 scene's object types, as the agent reads it (errands/planners/working_constraints.py),
 and compared with the constraints the task carries. A constraint that names an object
 type the scene lacks ("don't touch the pot" where there is none) cannot be broken: it is
@@ -39,7 +41,8 @@ from errands.envs.tasks.task import Task  # noqa: E402
 from errands.eval.suites import load_suite  # noqa: E402
 from errands.planners.constraint_reader import read_constraints  # noqa: E402
 
-SETS = ("constraints_dev", "constraints_test", "constraints_human_dev", "constraints_human_test")
+SETS = ("constraints_dev", "constraints_test", "constraints_human_dev", "constraints_human_dev2",
+        "constraints_human_test")
 
 
 def binding(constraints, scene_types) -> set:

@@ -134,13 +134,14 @@ def add_eval_commands(sub) -> None:
                     "smoke, and write them (by default over the packaged manifests). With --human, build "
                     "human_dev and human_test from the hand-written instruction sets instead; with "
                     "--constraints, constraints_dev and constraints_test from valid_seen and valid_unseen; "
-                    "with both, constraints_human_dev and constraints_human_test from the hand-written "
-                    "instructions with constraints; with --injections, injection_test from valid_unseen and the "
-                    "hand-written world texts.")
+                    "with both, constraints_human_dev, constraints_human_dev2 and constraints_human_test from the "
+                    "hand-written instructions with constraints; with --injections, injection_test from "
+                    "valid_unseen and the hand-written world texts.")
     build.add_argument("--alfred-splits", type=Path, help="ALFRED's splits-oct21.json (needed without --human)")
     build.add_argument("--human", action="store_true",
                        help="build human_dev and human_test from errands/eval/instructions/*.jsonl (with "
-                            "--constraints: constraints_human_dev and constraints_human_test)")
+                            "--constraints: constraints_human_dev, constraints_human_dev2 and "
+                            "constraints_human_test)")
     build.add_argument("--constraints", action="store_true",
                        help="build constraints_dev and constraints_test over the packaged valid_seen and "
                             "valid_unseen (procedural scenes)")

@@ -22,8 +22,8 @@ the unconstrained reference run breaks.
 Every task is then checked at build time: the oracle and the expert must succeed with every
 constraint met, or the task is dropped, with the reason, and counted.
 
-constraints_human_dev and constraints_human_test are not drawn: people wrote them
-(errands/eval/instructions/constraints_human_*.jsonl), each row an instruction with its
+constraints_human_dev, constraints_human_dev2 and constraints_human_test are not drawn: people
+wrote them (errands/eval/instructions/constraints_human_*.jsonl), each row an instruction with its
 gold goal and its typed constraints. They are built as the human suites are (a scene of
 the row's room type and split that hosts it), a scene hosting a row only when the oracle,
 given the constraints, and the expert succeed there with every constraint met.
@@ -68,6 +68,11 @@ CONSTRAINT_HUMAN_SUITES = {
                               "description": "instructions with constraints written by hand, with their gold "
                                              "goals and typed constraints, in seen scenes, checked solvable "
                                              "within them by the oracle and the expert: the development set"},
+    "constraints_human_dev2": {"file": "constraints_human_dev2.jsonl", "split": "seen",
+                               "description": "a second development set of instructions with constraints "
+                                              "written by hand, in other people's words (new verbs, idioms, "
+                                              "reasons, wishes, lists), in seen scenes, checked solvable "
+                                              "within them by the oracle and the expert"},
     "constraints_human_test": {"file": "constraints_human_test.jsonl", "split": "unseen",
                                "description": "hand-written instructions with constraints held out of all "
                                               "tuning, in unseen scenes"},
@@ -388,10 +393,10 @@ def build_constraint_suites(out_dir: str | Path | None = None, progress: bool = 
 # --- suites of hand-written instructions with constraints -------------------------------------
 
 def build_constraint_human_suite(name: str, progress: bool = False) -> dict:
-    """The manifest of constraints_human_dev or constraints_human_test: each hand-written
-    instruction with its gold goal and constraints, hosted as the human suites host theirs
+    """The manifest of constraints_human_dev, constraints_human_dev2 or constraints_human_test:
+    each hand-written instruction with its gold goal and constraints, hosted as the human suites host theirs
     (suite_building.host_instruction_rows: a scene of its room type and of the suite's split,
-    seen for dev and unseen for test, tried in an order seeded by the row's id), the first
+    seen for the dev sets and unseen for test, tried in an order seeded by the row's id), the first
     scene where the oracle, given the constraints, and the expert succeed with every
     constraint met; a row no scene hosts so is listed as dropped, with why its first scene
     failed. Each episode records which of its constraints bind (`source["binding"]`), as
@@ -415,8 +420,8 @@ def build_constraint_human_suite(name: str, progress: bool = False) -> dict:
 
 
 def build_constraint_human_suites(out_dir: str | Path | None = None, progress: bool = False) -> dict[str, Path]:
-    """Build constraints_human_dev and constraints_human_test and write them (atomically) to
-    `out_dir` (default: the package's suites folder)."""
+    """Build constraints_human_dev, constraints_human_dev2 and constraints_human_test and write
+    them (atomically) to `out_dir` (default: the package's suites folder)."""
     out = Path(out_dir) if out_dir else SUITES_DIR
     return {name: write_text_atomic(out / f"{name}.json", manifest_text(build_constraint_human_suite(name, progress)))
             for name in CONSTRAINT_HUMAN_SUITES}

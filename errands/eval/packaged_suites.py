@@ -11,8 +11,9 @@ shortest of each task type in each validation split) for CI. `human_dev` and
 goals, in seen and unseen scenes; human_test is never tuned on. `constraints_dev` and
 `constraints_test` are valid_seen's and valid_unseen's tasks with constraints
 (constraint_suites.py; procedural scenes only, no floor-plan variant yet), and
-`constraints_human_dev` and `constraints_human_test` instructions with constraints people
-wrote (errands/eval/instructions), with their gold goals and typed constraints, in seen and
+`constraints_human_dev`, `constraints_human_dev2` (a second development set, in other
+people's words) and `constraints_human_test` instructions with constraints people wrote
+(errands/eval/instructions), with their gold goals and typed constraints, in seen, seen and
 unseen scenes (procedural only); constraints_human_test is never tuned on. `injection_test` is
 valid_unseen's tasks with hand-written text in the room, one piece of it an injected
 instruction the agent must not obey (injection_suites.py; procedural scenes). With ALFRED's floor plans
@@ -26,8 +27,8 @@ from pathlib import Path
 SUITES_DIR = Path(__file__).parent / "suites"
 FLOORPLAN_SUITES_DIR = SUITES_DIR / "floorplans"
 PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke", "human_dev", "human_test",
-                   "constraints_dev", "constraints_test", "constraints_human_dev", "constraints_human_test",
-                   "injection_test")
+                   "constraints_dev", "constraints_test", "constraints_human_dev", "constraints_human_dev2",
+                   "constraints_human_test", "injection_test")
 
 
 def packaged_suite_path(name: str, floorplans: bool = False) -> Path:

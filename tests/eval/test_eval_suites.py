@@ -19,13 +19,14 @@ def test_packaged_suites_sizes_and_hashes():
     # type and split that hosts them with the expert succeeding (listed as dropped).
     # The constraint suites keep every base task the oracle and the expert can do within
     # its constraints: constraints_dev drops one (a cut loaf leaves slices in the fridge).
-    # Of the hand-written instructions with constraints (166 and 166), constraints_human_test
+    # Of the hand-written instructions with constraints (166, 227 and 166), constraints_human_test
     # drops one whose goal no unseen bedroom hosts (tests/eval/test_constraint_human_suites.py).
     # injection_test keeps the valid_unseen tasks whose start sees an object an injected
     # text of the room can be written on (129 see none that fits).
     assert sizes == {"valid_seen": 820, "valid_unseen": 821, "novel_phrasing": 820, "smoke": 14,
                      "human_dev": 366, "human_test": 310, "constraints_dev": 819, "constraints_test": 821,
-                     "constraints_human_dev": 166, "constraints_human_test": 165, "injection_test": 692}
+                     "constraints_human_dev": 166, "constraints_human_dev2": 227, "constraints_human_test": 165,
+                     "injection_test": 692}
     assert len(load_suite("constraints_dev").metadata["dropped"]) == 1
     assert len(load_suite("human_test").metadata["dropped"]) == 3
     assert load_suite("valid_seen").metadata["dropped"] == []
