@@ -541,12 +541,9 @@ class Names:
         nearest clause naming one names ("Put the bread in the microwave. Don't switch it
         on.")."""
         i = self.at
-        if i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and len(self.mentions[i - 1]) == 1:
-            _, _, said, candidates = self.mentions[i - 1][0]
-            t = self._best(said, candidates, wanted)
-            if fits(wanted, t):
-                self.topics.add(i - 1)
-                return t
+        t = self.topic(wanted)
+        if t is not None:
+            return t
         if i > 0 and self.clauses[i - 1].sentence == self.clauses[i].sentence and self.absent[i - 1]:
             self.topics.add(i - 1)
             return None  # the clause before names a thing the scene lacks: "it" is that
