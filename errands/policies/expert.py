@@ -27,6 +27,7 @@ from .base import PolicyStep
 class ExpertSkillPolicy:
     name = "expert"
     needs_world = True  # it plans over the simulator's state
+    inputs = ("world", "action_success", "object_ids")  # privileged (errands/protocols.py)
 
     def __init__(self):
         self.env = None
