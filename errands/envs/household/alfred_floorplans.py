@@ -109,7 +109,7 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
     sr, sc = _start_cell(cells, [to_cell(x, z) for x, z in layout], rng)
     scene = Scene(name=f"FloorPlan{number}", room_type=room_type_of_scene_id(number) or "kitchen",
                   cells=cells, origin=origin, objects=objects, start_pose=Pose(sr, sc, 0, 30),
-                  recorded_poses=recorded)
+                  recorded_poses=recorded, clearance=clearance(cells))
     validate_scene(scene, allow_unreachable=True)
     for type_name in types:
         t = OBJECT_TYPES.get(type_name)
@@ -119,6 +119,27 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
             except SceneError:
                 continue  # no receptacle of this floor plan takes it; ALFRED's would be on the floor
     return scene
+
+
+CLEARANCE_GAP = 4  # cells: the widest run of unlisted cells between the room's parts taken for clearance
+
+
+def clearance(cells: np.ndarray, max_gap: int = CLEARANCE_GAP) -> np.ndarray:
+    """The wall cells that are ALFRED's clearance, not walls: AI2-THOR's walkable grid
+    leaves out the cells where the agent's body would touch furniture, so a fridge a
+    metre ahead of its recorded pose has a row of unlisted cells before it. A run of at
+    most `max_gap` wall cells along a row or a column with floor or furniture at both
+    ends lies inside the room; the camera draws it as open room (walking there stays
+    blocked). Runs that reach the plan's edge, or are longer, stay walls."""
+    inside = cells != WALL
+    clear = np.zeros(cells.shape, dtype=bool)
+    for grid, out in ((inside, clear), (inside.T, clear.T)):
+        for line, mark in zip(grid, out):
+            where = np.nonzero(line)[0]
+            for a, b in zip(where[:-1], where[1:]):
+                if 1 < b - a <= max_gap + 1:
+                    mark[a + 1:b] = True
+    return clear
 
 
 def _start_cell(cells, floor: list[tuple[int, int]], rng) -> tuple[int, int]:

@@ -85,6 +85,10 @@ class Scene:
     # (K, 4) row, col, heading, horizon, best first; the objects no pose reaches.
     interaction_poses: dict[str, np.ndarray] = field(default_factory=dict)
     unreachable: list[str] = field(default_factory=list)
+    # Wall cells of the grid where nothing stands (an imported ALFRED plan's clearance
+    # around furniture, which its walkable grid leaves out): blocked for walking, drawn
+    # as open room by the camera. A bool mask like `cells`, or None.
+    clearance: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.fixed = [o for o in self.objects if o.position is not None]

@@ -320,9 +320,15 @@ def _free_counter_surfaces(scene: Scene, spec, f: Frame) -> list[Surface]:
 
 # --- walls and the door ------------------------------------------------------------------
 
+def wall_mask(scene: Scene) -> np.ndarray:
+    """The cells the camera draws as walls: the wall cells but the scene's clearance."""
+    wall = scene.cells == WALL
+    return wall & ~scene.clearance if scene.clearance is not None else wall
+
+
 def _rectangular_shell(scene: Scene) -> tuple[float, float, float, float] | None:
     """The inner faces of the walls when the room is a rectangle ringed by wall cells."""
-    inside = np.argwhere(scene.cells != WALL)
+    inside = np.argwhere(~wall_mask(scene))
     if not len(inside):
         return None
     r0, c0 = inside.min(axis=0)
@@ -343,7 +349,8 @@ def _structure(scene: Scene, walls: bool = True) -> Prims:
     a door."""
     cells = scene.cells
     rows, cols = cells.shape
-    inside = cells != WALL
+    wall = wall_mask(scene)
+    inside = ~wall
     near = np.zeros_like(inside)
     for dr in (-1, 0, 1):
         for dc in (-1, 0, 1):
@@ -351,8 +358,8 @@ def _structure(scene: Scene, walls: bool = True) -> Prims:
             shifted[max(0, dr):rows + min(0, dr), max(0, dc):cols + min(0, dc)] = \
                 inside[max(0, -dr):rows + min(0, -dr), max(0, -dc):cols + min(0, -dc)]
             near |= shifted
-    boundary = (cells == WALL) & near
-    outer = _wall_reaching_border(cells)
+    boundary = wall & near
+    outer = _wall_reaching_border(wall)
     b = Builder()
     ox, oz = scene.origin
     colour = ROOM_WALLS.get(scene.room_type, ROOM_WALLS["living_room"])
@@ -364,10 +371,9 @@ def _structure(scene: Scene, walls: bool = True) -> Prims:
     return b.prims()
 
 
-def _wall_reaching_border(cells: np.ndarray) -> np.ndarray:
-    """Wall cells connected to the edge of the plan through wall cells."""
-    rows, cols = cells.shape
-    wall = cells == WALL
+def _wall_reaching_border(wall: np.ndarray) -> np.ndarray:
+    """Wall cells (a mask) connected to the edge of the plan through wall cells."""
+    rows, cols = wall.shape
     reached = np.zeros_like(wall)
     stack = [(r, c) for r in range(rows) for c in (0, cols - 1)] + [(r, c) for r in (0, rows - 1) for c in range(cols)]
     while stack:
@@ -413,7 +419,7 @@ def _door(scene: Scene, b: Builder) -> None:
 
     # A cell (r, c) starts a run if it and the three next cells along the wall are wall
     # cells, free of mounts, with two floor cells in front of each.
-    wall = cells == WALL
+    wall = wall_mask(scene)
     for r, c in mounted:
         wall[r, c] = False
     floor = np.pad(cells == FLOOR, 2)  # padded so that shifted look-ups stay in bounds
