@@ -163,21 +163,41 @@ def _cell_converter(origin):
 
 
 def _footprint(cells, to_cell, position, type_name) -> list[tuple[int, int]]:
-    """The blocked cells under an object: those within its extent that are not floor, or
-    else the nearest blocked cell to its centre."""
+    """The blocked cells under an object: a rectangle of cells that are not floor around
+    the cell of its centre (or the nearest blocked cell to it), grown a row or a column
+    at a time, each side in turn, while it stays within the type's extent of the centre
+    and off the floor. A rectangle, so that the look drawn over its box (render/) never
+    stands on a cell the agent walks on."""
     x, _, z = position
-    ext = OBJECT_TYPES[type_name].half_extent
-    r0, c0 = to_cell(x, z)
-    span = int(np.ceil(ext / GRID_SIZE))
+    span = int(OBJECT_TYPES[type_name].half_extent / GRID_SIZE + 1e-9)
     rows, cols = cells.shape
-    near = []
-    for r in range(max(0, r0 - span - 2), min(rows, r0 + span + 3)):
-        for c in range(max(0, c0 - span - 2), min(cols, c0 + span + 3)):
-            if cells[r, c] != FLOOR:
-                near.append((abs(r - r0) + abs(c - c0), (r, c)))
-    near.sort()
-    inside = [cell for d, cell in near if d <= span]
-    return inside or [near[0][1]]
+    r0, c0 = to_cell(x, z)
+    if not (0 <= r0 < rows and 0 <= c0 < cols) or cells[r0, c0] == FLOOR:
+        blocked = np.argwhere(cells != FLOOR)
+        r0, c0 = (int(v) for v in blocked[np.argmin(np.abs(blocked - (r0, c0)).sum(axis=1))])
+    box = [r0, r0, c0, c0]  # top, bottom, left, right (inclusive)
+
+    def free(rs, cs) -> bool:
+        return all(0 <= r < rows and 0 <= c < cols and cells[r, c] != FLOOR for r in rs for c in cs)
+
+    grown = True
+    while grown:
+        grown = False
+        for side in range(4):
+            t, b, left, right = box
+            if side == 0 and r0 - (t - 1) <= span and free([t - 1], range(left, right + 1)):
+                box[0] -= 1
+            elif side == 1 and (b + 1) - r0 <= span and free([b + 1], range(left, right + 1)):
+                box[1] += 1
+            elif side == 2 and c0 - (left - 1) <= span and free(range(t, b + 1), [left - 1]):
+                box[2] -= 1
+            elif side == 3 and (right + 1) - c0 <= span and free(range(t, b + 1), [right + 1]):
+                box[3] += 1
+            else:
+                continue
+            grown = True
+    t, b, left, right = box
+    return [(r, c) for r in range(t, b + 1) for c in range(left, right + 1)]
 
 
 def _add_hosted_fixtures(objects: list[ObjectSpec], recorded: dict[str, list[Pose]], types: list[str]) -> None:
