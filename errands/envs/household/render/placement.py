@@ -100,7 +100,7 @@ class SceneGeometry:
             t = spec.object_type
             shown = (1 if t.openable else 0) | (2 if t.toggleable or spec.type == "StoveBurner" else 0)
             states = [s for s in range(4) if s & ~shown == 0]
-            around = _neighbours(scene, spec, Frame(*_cell_box(scene, spec.footprint), fronts[i])) \
+            around = _neighbours(scene, spec, _unit_frame(scene, spec, fronts[i])) \
                 if _kind(scene, spec) == "unit" and spec.footprint else ALONE
             own = {s: _look(scene, spec, fronts[i], tops, bool(s & 1), bool(s & 2), around) for s in states}
             self.looks.append([own[s & shown] for s in range(4)])
@@ -135,6 +135,28 @@ def scene_geometry(scene: Scene) -> SceneGeometry:
     if "placement" not in cache:
         cache["placement"] = SceneGeometry(scene)
     return cache["placement"]
+
+
+# Metres from the front an imported (ALFRED) unit of these types reaches back at most: its
+# cells are the unlisted ones around its centre, often as deep as the gap to the wall.
+IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
+
+
+def _unit_frame(scene: Scene, spec, front: str) -> Frame:
+    """A unit's footprint box turned to face the room; an imported shelf, cabinet or
+    drawer no deeper than IMPORTED_DEPTH from its front (its back cut off)."""
+    x0, x1, z0, z1 = _cell_box(scene, spec.footprint)
+    depth = IMPORTED_DEPTH.get(spec.type) if spec.id in scene.recorded_poses else None
+    if depth is not None:
+        if front == "-z":
+            z1 = min(z1, z0 + depth)
+        elif front == "+z":
+            z0 = max(z0, z1 - depth)
+        elif front == "-x":
+            x1 = min(x1, x0 + depth)
+        else:
+            x0 = max(x0, x1 - depth)
+    return Frame(x0, x1, z0, z1, front)
 
 
 def _cell_box(scene: Scene, cells) -> tuple[float, float, float, float]:
@@ -239,7 +261,7 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool, arou
                 base = y - 0.15
         appliance_look(b, spec, f, base, is_open, is_on, surfaces)
     else:
-        f = Frame(*_cell_box(scene, spec.footprint), front)
+        f = _unit_frame(scene, spec, front)
         occupied = _free_counter_surfaces(scene, spec, f) if spec.type == "CounterTop" else []
         unit_look(b, spec, f, is_open, is_on, surfaces, occupied, around)
     return Look(b.prims(), surfaces)
