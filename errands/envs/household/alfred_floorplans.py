@@ -19,7 +19,8 @@ import numpy as np
 
 from .object_types import OBJECT_TYPES
 from .procedural import place_object, room_type_of_scene_id
-from .scene import FLOOR, FURNITURE, GRID_SIZE, WALL, ObjectSpec, Pose, Scene, SceneError, object_id
+from .render.placement import scene_geometry
+from .scene import CAMERA_HEIGHT, FLOOR, FURNITURE, GRID_SIZE, WALL, ObjectSpec, Pose, Scene, SceneError, object_id
 from .visibility import validate_scene
 
 # Types ALFRED's files list without a position: where they go, and what they control.
@@ -34,6 +35,9 @@ HOSTS = {
     "ShowerHead": ("BathtubBasin", "Bathtub"),
     "LightSwitch": ("CounterTop", "Dresser", "Shelf", "SideTable", "Desk", "Toilet", "Sofa"),
 }
+# Closed boxes that stand side by side in ALFRED's kitchens: one does not grow into the
+# cells of another at a different place (drawers stacked at one place share theirs).
+BOXES = {"Cabinet", "Drawer", "Fridge", "Safe", "Dresser", "Microwave"}
 _FILE = re.compile(r"FloorPlan(\d+)-layout\.npy$")
 
 
@@ -96,10 +100,16 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
 
     objects: list[ObjectSpec] = []
     recorded: dict[str, list[Pose]] = {}
+    boxes: dict[tuple[int, int], tuple[float, float]] = {}  # cell -> (x, z) of the box taking it
     for rid, type_name, position, (px, pz, rotation, horizon) in receptacles:
-        spec = ObjectSpec(rid, type_name, position, footprint=_footprint(cells, to_cell, position, type_name))
+        where = (position[0], position[2])
+        taken = set() if type_name not in BOXES else {
+            cell for cell, at in boxes.items() if abs(at[0] - where[0]) > 0.1 or abs(at[1] - where[1]) > 0.1}
+        spec = ObjectSpec(rid, type_name, position, footprint=_footprint(cells, to_cell, position, type_name, taken))
         for cell in spec.footprint:
             cells[cell] = FURNITURE
+            if type_name in BOXES:
+                boxes.setdefault(cell, where)
         objects.append(spec)
         r, c = to_cell(px, pz)
         recorded[rid] = [Pose(r, c, int(round(rotation)) % 360, int(round(horizon)))]
@@ -111,6 +121,7 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
                   cells=cells, origin=origin, objects=objects, start_pose=Pose(sr, sc, 0, 30),
                   recorded_poses=recorded, clearance=clearance(cells))
     validate_scene(scene, allow_unreachable=True)
+    scene.above_eye = surfaces_above_eye(scene)
     for type_name in types:
         t = OBJECT_TYPES.get(type_name)
         if t is not None and t.pickupable:
@@ -119,6 +130,19 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
             except SceneError:
                 continue  # no receptacle of this floor plan takes it; ALFRED's would be on the floor
     return scene
+
+
+def surfaces_above_eye(scene: Scene) -> list[str]:
+    """The receptacles whose surfaces (open, as drawn for the camera) all lie above the
+    camera's eye: what rests there no pose can see (ALFRED's generator places objects only
+    where its agent sees them)."""
+    geometry = scene_geometry(scene)
+    out = []
+    for spec, looks in zip(scene.fixed, geometry.looks):
+        surfaces = looks[1].surfaces  # open (the same look when it cannot open)
+        if spec.object_type.receptacle and surfaces and min(s.y for s in surfaces) >= CAMERA_HEIGHT:
+            out.append(spec.id)
+    return out
 
 
 CLEARANCE_GAP = 4  # cells: the widest run of unlisted cells between the room's parts taken for clearance
@@ -162,12 +186,12 @@ def _cell_converter(origin):
     return to_cell
 
 
-def _footprint(cells, to_cell, position, type_name) -> list[tuple[int, int]]:
+def _footprint(cells, to_cell, position, type_name, taken=frozenset()) -> list[tuple[int, int]]:
     """The blocked cells under an object: a rectangle of cells that are not floor around
     the cell of its centre (or the nearest blocked cell to it), grown a row or a column
-    at a time, each side in turn, while it stays within the type's extent of the centre
-    and off the floor. A rectangle, so that the look drawn over its box (render/) never
-    stands on a cell the agent walks on."""
+    at a time, each side in turn, while it stays within the type's extent of the centre,
+    off the floor and off the `taken` cells (another box's). A rectangle, so that the look
+    drawn over its box (render/) never stands on a cell the agent walks on."""
     x, _, z = position
     span = int(OBJECT_TYPES[type_name].half_extent / GRID_SIZE + 1e-9)
     rows, cols = cells.shape
@@ -178,7 +202,8 @@ def _footprint(cells, to_cell, position, type_name) -> list[tuple[int, int]]:
     box = [r0, r0, c0, c0]  # top, bottom, left, right (inclusive)
 
     def free(rs, cs) -> bool:
-        return all(0 <= r < rows and 0 <= c < cols and cells[r, c] != FLOOR for r in rs for c in cs)
+        return all(0 <= r < rows and 0 <= c < cols and cells[r, c] != FLOOR and (r, c) not in taken
+                   for r in rs for c in cs)
 
     grown = True
     while grown:
