@@ -38,6 +38,8 @@ HOSTS = {
 # Closed boxes that stand side by side in ALFRED's kitchens: one does not grow into the
 # cells of another at a different place (drawers stacked at one place share theirs).
 BOXES = {"Cabinet", "Drawer", "Fridge", "Safe", "Dresser", "Microwave"}
+# What stands in or under a counter; the centre of anything else is not counter.
+BUILT_IN = {"CounterTop", "Cabinet", "Drawer", "Sink", "SinkBasin", "Microwave", "Shelf", "StoveBurner"}
 _FILE = re.compile(r"FloorPlan(\d+)-layout\.npy$")
 
 
@@ -101,10 +103,13 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
     objects: list[ObjectSpec] = []
     recorded: dict[str, list[Pose]] = {}
     boxes: dict[tuple[int, int], tuple[float, float]] = {}  # cell -> (x, z) of the box taking it
+    standing = {to_cell(p[0], p[2]) for _, t, p, _ in receptacles if t not in BUILT_IN}
     for rid, type_name, position, (px, pz, rotation, horizon) in receptacles:
         where = (position[0], position[2])
         taken = set() if type_name not in BOXES else {
             cell for cell, at in boxes.items() if abs(at[0] - where[0]) > 0.1 or abs(at[1] - where[1]) > 0.1}
+        if type_name == "CounterTop":  # a counter does not swallow the bin or the fridge beside it
+            taken = standing
         spec = ObjectSpec(rid, type_name, position, footprint=_footprint(cells, to_cell, position, type_name, taken))
         for cell in spec.footprint:
             cells[cell] = FURNITURE

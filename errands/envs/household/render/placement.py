@@ -307,10 +307,11 @@ def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
     return Frame(x1 - 0.24, x1, z - 0.12, z + 0.12, front)
 
 
-def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, float, float, float]]:
-    """(u0, u1, y0, y1) in the counter's frame of each cabinet and drawer built into it:
-    the span along the front of the cells it shares with the counter, the heights its
-    closed look takes."""
+def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, ...]]:
+    """(u0, u1, y0, y1, v0, v1) in the counter's frame of each cabinet and drawer built
+    into it: the span along the front of the cells it shares with the counter, their
+    depth, the heights its closed look takes; and where an imported counter reaches in
+    front of them, a recess of the carcass's full height from the counter's front to them."""
     cells = set(spec.footprint)
     out = []
     for other in scene.fixed:
@@ -322,7 +323,10 @@ def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, float, 
         lo, hi = b.prims().bounds()
         x0, x1, z0, z1 = _cell_box(scene, shared)
         u0, u1 = sorted((f.u_at(x0, z0), f.u_at(x1, z1)))
-        out.append((u0, u1, float(lo[1]), float(hi[1])))
+        v0, v1 = sorted((f.v_at(x0, z0), f.v_at(x1, z1)))
+        if v0 > 0.05:
+            out.append((u0, u1, 0.0, 2.0, 0.0, v0))
+        out.append((u0, u1, float(lo[1]), float(hi[1]), v0, v1))
     return out
 
 
