@@ -143,10 +143,21 @@ IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
 
 
 def _unit_frame(scene: Scene, spec, front: str) -> Frame:
-    """A unit's footprint box turned to face the room; an imported shelf, cabinet or
-    drawer no deeper than IMPORTED_DEPTH from its front (its back cut off)."""
+    """A unit's footprint box turned to face the room; an imported cabinet or drawer
+    built into a counter that faces the same way brought forward to the counter's front,
+    and an imported shelf, cabinet or drawer no deeper than IMPORTED_DEPTH from its
+    front (its back cut off)."""
     x0, x1, z0, z1 = _cell_box(scene, spec.footprint)
-    depth = IMPORTED_DEPTH.get(spec.type) if spec.id in scene.recorded_poses else None
+    imported = spec.id in scene.recorded_poses
+    if imported and spec.type in ("Cabinet", "Drawer"):
+        cells = set(spec.footprint)
+        for counter in scene.fixed:
+            if counter.type == "CounterTop" and cells & set(counter.footprint) and _front(scene, counter) == front:
+                cx0, cx1, cz0, cz1 = _cell_box(scene, counter.footprint)
+                x0, x1, z0, z1 = {"-z": (x0, x1, min(z0, cz0), z1), "+z": (x0, x1, z0, max(z1, cz1)),
+                                  "-x": (min(x0, cx0), x1, z0, z1), "+x": (x0, max(x1, cx1), z0, z1)}[front]
+                break
+    depth = IMPORTED_DEPTH.get(spec.type) if imported else None
     if depth is not None:
         if front == "-z":
             z1 = min(z1, z0 + depth)
@@ -323,7 +334,9 @@ def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, ...]]:
         lo, hi = b.prims().bounds()
         x0, x1, z0, z1 = _cell_box(scene, shared)
         u0, u1 = sorted((f.u_at(x0, z0), f.u_at(x1, z1)))
-        v0, v1 = sorted((f.v_at(x0, z0), f.v_at(x1, z1)))
+        own = _unit_frame(scene, other, _front(scene, other))  # brought forward, or not
+        v0, v1 = sorted((f.v_at(own.x0, own.z0), f.v_at(own.x1, own.z1)))
+        v0, v1 = max(v0, 0.0), min(max(v1, f.v_at(x0, z0), f.v_at(x1, z1)), f.depth)
         if v0 > 0.05:
             out.append((u0, u1, 0.0, 2.0, 0.0, v0))
         out.append((u0, u1, float(lo[1]), float(hi[1]), v0, v1))
