@@ -40,6 +40,9 @@ HOSTS = {
 BOXES = {"Cabinet", "Drawer", "Fridge", "Safe", "Dresser", "Microwave"}
 # What stands in or under a counter; the centre of anything else is not counter.
 BUILT_IN = {"CounterTop", "Cabinet", "Drawer", "Sink", "SinkBasin", "Microwave", "Shelf", "StoveBurner"}
+# Receptacles ALFRED's tasks use that its files may list without a pose: placed by
+# _add_standing_receptacles when a floor plan's objects.json has them.
+STANDING = ("GarbageCan", "Toilet", "ToiletPaperHanger", "TowelHolder", "HandTowelHolder")
 _FILE = re.compile(r"FloorPlan(\d+)-layout\.npy$")
 
 
@@ -119,6 +122,7 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
         r, c = to_cell(px, pz)
         recorded[rid] = [Pose(r, c, int(round(rotation)) % 360, int(round(horizon)))]
     _add_hosted_fixtures(objects, recorded, types)
+    _add_standing_receptacles(cells, origin, objects, recorded, types, np.random.default_rng([number, 40_000]))
 
     rng = np.random.default_rng([number, seed])
     sr, sc = _start_cell(cells, [to_cell(x, z) for x, z in layout], rng)
@@ -228,6 +232,43 @@ def _footprint(cells, to_cell, position, type_name, taken=frozenset()) -> list[t
             grown = True
     t, b, left, right = box
     return [(r, c) for r in range(t, b + 1) for c in range(left, right + 1)]
+
+
+def _add_standing_receptacles(cells, origin, objects: list[ObjectSpec], recorded: dict[str, list[Pose]],
+                              types: list[str], rng) -> None:
+    """The receptacles ALFRED's tasks put things in that its files list without a pose
+    (STANDING: the kitchens' GarbageCan, the bathrooms' Toilet...): each on a cell by the
+    walkable floor where nothing else stands (the clearance inside the room first, else
+    against a wall), chosen from the floor plan's own seed, with the pose facing it from
+    the floor as its recorded pose."""
+    present = {o.type for o in objects}
+    taken = {cell for o in objects for cell in o.footprint}
+    inside = clearance(cells)
+    rows, cols = cells.shape
+    for type_name in STANDING:
+        if type_name not in types or type_name in present:
+            continue
+        spots = []  # (not inside the room, cell, the floor cell facing it, heading from there)
+        for r, c in np.argwhere(cells == WALL).tolist():
+            if (r, c) in taken:
+                continue
+            for heading, (dr, dc) in ((0, (-1, 0)), (180, (1, 0)), (90, (0, -1)), (270, (0, 1))):
+                fr, fc = r + dr, c + dc
+                if 0 <= fr < rows and 0 <= fc < cols and cells[fr, fc] == FLOOR:
+                    spots.append((not inside[r, c], (r, c), (fr, fc), heading))
+                    break
+        if not spots:
+            continue
+        best = [s for s in spots if s[0] == min(s[0] for s in spots)]
+        _, (r, c), (fr, fc), heading = best[int(rng.integers(len(best)))]
+        t = OBJECT_TYPES[type_name]
+        x, z = origin[0] + c * GRID_SIZE, origin[1] + r * GRID_SIZE
+        spec = ObjectSpec(object_id(type_name, x, 0.0 if t.height < 0.5 else t.height, z), type_name,
+                          (x, 0.0 if t.height < 0.5 else t.height, z), footprint=[(r, c)])
+        cells[r, c] = FURNITURE
+        taken.add((r, c))
+        objects.append(spec)
+        recorded[spec.id] = [Pose(fr, fc, heading, 30)]
 
 
 def _add_hosted_fixtures(objects: list[ObjectSpec], recorded: dict[str, list[Pose]], types: list[str]) -> None:
