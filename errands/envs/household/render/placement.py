@@ -140,13 +140,17 @@ def scene_geometry(scene: Scene) -> SceneGeometry:
 # Metres from the front an imported (ALFRED) unit of these types reaches back at most: its
 # cells are the unlisted ones around its centre, often as deep as the gap to the wall.
 IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
+# Metres an imported unit's front stands back from the edge of its cells: with it, a front
+# by the walkable floor is at least 0.175 m from the nearest walkable position, the radius
+# of the agent's body in AI2-THOR (a position nearer to furniture is not walkable there).
+IMPORTED_SETBACK = 0.05
 
 
 def _unit_frame(scene: Scene, spec, front: str) -> Frame:
     """A unit's footprint box turned to face the room; an imported cabinet or drawer
     built into a counter that faces the same way brought forward to the counter's front,
-    and an imported shelf, cabinet or drawer no deeper than IMPORTED_DEPTH from its
-    front (its back cut off)."""
+    an imported unit's front set back by IMPORTED_SETBACK, and an imported shelf, cabinet
+    or drawer no deeper than IMPORTED_DEPTH from its front (its back cut off)."""
     x0, x1, z0, z1 = _cell_box(scene, spec.footprint)
     imported = spec.id in scene.recorded_poses
     if imported and spec.type in ("Cabinet", "Drawer"):
@@ -157,6 +161,10 @@ def _unit_frame(scene: Scene, spec, front: str) -> Frame:
                 x0, x1, z0, z1 = {"-z": (x0, x1, min(z0, cz0), z1), "+z": (x0, x1, z0, max(z1, cz1)),
                                   "-x": (min(x0, cx0), x1, z0, z1), "+x": (x0, max(x1, cx1), z0, z1)}[front]
                 break
+    if imported:  # AI2-THOR's walkable grid keeps the agent's body (0.175 m) clear of furniture
+        setback = min(IMPORTED_SETBACK, ((x1 - x0) if front in ("-x", "+x") else (z1 - z0)) / 2)
+        x0, x1, z0, z1 = {"-z": (x0, x1, z0 + setback, z1), "+z": (x0, x1, z0, z1 - setback),
+                          "-x": (x0 + setback, x1, z0, z1), "+x": (x0, x1 - setback, z0, z1)}[front]
     depth = IMPORTED_DEPTH.get(spec.type) if imported else None
     if depth is not None:
         if front == "-z":
