@@ -73,9 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{label}, geometric: SR {100 * geometric['metrics']['overall']['sr']:.1f}% "
                   f"({time.perf_counter() - t0:.0f} s)")
             for resolution in args.cameras:
-                rows.append(camera_row(suite, label, layouts, resolution, geometric, root / f"{name}-{scenes}", args))
+                stem = root / f"{name}-{scenes}"
+                rows.append(camera_row(suite, label, layouts, resolution, geometric, stem, args))
     if args.results:
-                         "camera": f"{resolution}x{resolution}", "episodes": summary["episodes"],
         write_result(
             "camera_expert", rows, title="The expert through the camera",
             columns=[column("suite", align="left"), column("protocol", align="left"), column("camera", align="left"),
