@@ -148,7 +148,7 @@ IMPORTED_SETBACK = 0.05
 
 def _unit_frame(scene: Scene, spec, front: str) -> Frame:
     """A unit's footprint box turned to face the room; an imported cabinet or drawer
-    built into a counter brought forward to the counter's edge on its own front side,
+    built into a counter that faces the same way brought forward to the counter's front,
     an imported unit's front set back by IMPORTED_SETBACK, and an imported shelf, cabinet
     or drawer no deeper than IMPORTED_DEPTH from its front (its back cut off)."""
     x0, x1, z0, z1 = _cell_box(scene, spec.footprint)
@@ -156,7 +156,7 @@ def _unit_frame(scene: Scene, spec, front: str) -> Frame:
     if imported and spec.type in ("Cabinet", "Drawer"):
         cells = set(spec.footprint)
         for counter in scene.fixed:
-            if counter.type == "CounterTop" and cells & set(counter.footprint):
+            if counter.type == "CounterTop" and cells & set(counter.footprint) and _front(scene, counter) == front:
                 cx0, cx1, cz0, cz1 = _cell_box(scene, counter.footprint)
                 x0, x1, z0, z1 = {"-z": (x0, x1, min(z0, cz0), z1), "+z": (x0, x1, z0, max(z1, cz1)),
                                   "-x": (min(x0, cx0), x1, z0, z1), "+x": (x0, max(x1, cx1), z0, z1)}[front]
