@@ -7,7 +7,8 @@ to its right, nothing reaches back up the chain):
     cli ─► viewer ─► train, eval ─► policies ─► planners ─► envs
            viewer ─► task_request ─► planners, envs
     the base modules (errands.files, errands.failures, errands.episode_log,
-    errands.seeding, errands.options), which every layer may import and which import no layer
+    errands.seeding, errands.options, errands.protocols), which every layer may import and which
+    import no layer
 
 - errands.envs (simulators, tasks) imports nothing of planners, policies, train, eval,
   viewer, cli or task_request;
@@ -44,7 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1] / "errands"
-BASE_MODULES = ("errands.files", "errands.failures", "errands.episode_log", "errands.seeding", "errands.options")
+BASE_MODULES = ("errands.files", "errands.failures", "errands.episode_log", "errands.seeding", "errands.options",
+                "errands.protocols")
 BELOW_ENVS = {"base", "envs"}
 ALLOWED = {  # layer -> the layers its modules may import
     "base": {"base"},

@@ -77,9 +77,13 @@ def resolve(suite, config: EvalConfig) -> EvalConfig:
     workers filled in), or a ValueError for what a level cannot take."""
     from ..policies import policy_env
     from ..policies.babyai_policy import BOT_NAME
+    from ..protocols import DEFAULT_PROTOCOL
 
     if config.planner not in (None, NO_PLANNER):
         raise ValueError(f"BabyAI levels take no planner, got {config.planner!r}: give the policy alone")
+    if config.protocol != DEFAULT_PROTOCOL:
+        raise ValueError(f"BabyAI levels are played under the {DEFAULT_PROTOCOL!r} protocol (minigrid's own "
+                         f"observation), got protocol {config.protocol!r}")
     if config.layouts_dir or config.env_options.changed():
         raise ValueError("BabyAI levels take no layouts or household env options (such as --camera): they are "
                          "seen the way minigrid shows them")

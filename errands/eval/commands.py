@@ -17,6 +17,7 @@ EVAL_EPILOG = """examples:
   errands eval --suite valid_seen --ray-address auto         # join a running Ray cluster
   errands eval --suite tasks.jsonl --out runs/eval/mine      # a task file from `errands tasks`
   errands eval --suite valid_unseen --layouts ~/alfred/gen/layouts   # on ALFRED's floor plans
+  errands eval --suite valid_unseen --protocol rgb --camera 300 --planner P --policy CKPT   # ALFRED's rule
   errands compare runs/eval/valid_seen-oracle-expert runs/eval/novel_phrasing-oracle-expert
   errands eval --suite babyai:GoToLocal --policy runs/train/gotolocal --episodes 512   # a BabyAI level
   errands eval --suite babyai:BossLevel --policy expert      # the BabyAI bot (L* for PLW is its length)
@@ -44,6 +45,7 @@ def add_eval_commands(sub) -> None:
     from . import babyai_episodes, household_episodes
     from .config import EvalConfig
     from .packaged_suites import PACKAGED_SUITES
+    from ..protocols import DEFAULT_PROTOCOL, PROTOCOLS
 
     ev = sub.add_parser(
         "eval", help="run an evaluation suite and report SR, GC, PLW with confidence intervals",
@@ -71,6 +73,13 @@ def add_eval_commands(sub) -> None:
     ev.add_argument("--policy-option", action="append", default=[], metavar="KEY=VALUE",
                     help="an option of the policy's config (errands/policies/config.py), repeatable, as "
                          "--planner-option")
+    ev.add_argument("--protocol", default=DEFAULT_PROTOCOL, choices=list(PROTOCOLS),
+                    help=f"what the planner and the policy receive (default {DEFAULT_PROTOCOL}): "
+                         + "; ".join(f"{p.name}: {p.description}" for p in PROTOCOLS.values())
+                         + ". Under rgb, rgbd and rgb-segmentation the env renders those camera images (at --camera "
+                           "RES, default 64) and visibility follows the camera; a planner or policy that declares an "
+                           "input the protocol does not give (the oracle planner, the expert, the packaged learned "
+                           "policy) is refused before the first episode")
     ev.add_argument("--workers", type=int, default=None,
                     help=f"worker processes (or Ray CPUs); 0 plays the episodes in this process (default "
                          f"{household_episodes.DEFAULT_WORKERS}; {babyai_episodes.DEFAULT_WORKERS} for babyai:LEVEL)")
@@ -189,7 +198,9 @@ def cmd_eval(args) -> int:
     level = babyai_level(args.suite)
     if level is not None and args.camera is not None:
         raise ValueError("--camera is for household suites: BabyAI levels are seen the way minigrid shows them")
-    config = EvalConfig(planner=args.planner, policy=args.policy,
+    if level is not None and args.protocol != "privileged":
+        raise ValueError("--protocol is for household suites: BabyAI levels are seen the way minigrid shows them")
+    config = EvalConfig(planner=args.planner, policy=args.policy, protocol=args.protocol,
                         planner_options=parse_options(args.planner_option, "--planner-option"),
                         policy_options=parse_options(args.policy_option, "--policy-option"),
                         layouts_dir=args.layouts, env_options=HouseholdEnvConfig.seeing_through_camera(args.camera),
@@ -206,9 +217,11 @@ def cmd_eval(args) -> int:
               f"{args.first_seed + args.episodes - 1}); {args.policy} policy; {where}; run folder {out}")
     else:
         camera = config.env_options
-        seeing = f"; seeing through a {camera.resolution}x{camera.resolution} camera" if args.camera else ""
+        seeing = (f"; seeing through a {camera.resolution}x{camera.resolution} camera"
+                  if camera.visibility == "camera" else "")
         print(f"suite {suite.name}: {len(suite.episodes)} episodes (hash {suite.hash[:12]}); "
-              f"{config.planner} planner + {config.policy} policy{seeing}; {where}; run folder {out}")
+              f"{config.planner} planner + {config.policy} policy; protocol {config.protocol}{seeing}; {where}; "
+              f"run folder {out}")
     summary = run_evaluation(suite, out, config, progress=not args.no_progress, overwrite=args.overwrite)
     run = summary["run"]
     print(f"\n{headline(summary)}")

@@ -51,6 +51,8 @@ class Comparison:
     a_only_success: int  # episodes run A solved and run B did not
     b_only_success: int
     rows: list[MetricDifference]
+    protocol_a: str = ""  # "protocol rgb, camera 64x64", from the run folder's config (blank without one)
+    protocol_b: str = ""
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -134,7 +136,22 @@ def compare_runs(path_a: str | Path, path_b: str | Path, seed: int = 0) -> Compa
         lo, hi = np.percentile(diffs, [2.5, 97.5])
         rows.append(MetricDifference(name, va, vb, vb - va, (float(lo), float(hi)), _bootstrap_p(diffs),
                                      "paired bootstrap"))
-    return Comparison(str(path_a), str(path_b), n, len(a) - n, len(b) - n, a_only, b_only, rows)
+    return Comparison(str(path_a), str(path_b), n, len(a) - n, len(b) - n, a_only, b_only, rows,
+                      run_protocol(path_a), run_protocol(path_b))
+
+
+def run_protocol(path: str | Path) -> str:
+    """The protocol label of a run folder (report.protocol_label), from its config.json."""
+    from .report import protocol_label
+
+    folder = Path(path) if Path(path).is_dir() else Path(path).parent
+    config = folder / "config.json"
+    if not config.is_file():
+        return ""
+    try:
+        return protocol_label({"config": json.loads(config.read_text())})
+    except (ValueError, KeyError, TypeError):
+        return ""
 
 
 def _success_row(name: str, ca: dict, cb: dict, key: str, seed: int) -> MetricDifference:
@@ -166,7 +183,8 @@ def format_comparison(c: Comparison) -> str:
     def pct(v):
         return "n/a" if v is None else f"{100 * v:.1f}"
 
-    lines = [f"A: {c.run_a}", f"B: {c.run_b}",
+    lines = [f"A: {c.run_a}" + (f" ({c.protocol_a})" if c.protocol_a else ""),
+             f"B: {c.run_b}" + (f" ({c.protocol_b})" if c.protocol_b else ""),
              f"paired episodes: {c.shared} (only in A: {c.only_a}, only in B: {c.only_b}); "
              f"solved by A only: {c.a_only_success}, by B only: {c.b_only_success}", "",
              "| metric | A % | B % | B - A (points) | 95% CI | p | test | significant |",

@@ -1,4 +1,5 @@
-"""The options of an evaluation run: who plays (planner, policy and their options), in
+"""The options of an evaluation run: who plays (planner, policy and their options), under
+which protocol (what they may receive: errands/protocols.py), in
 which env (its options, ALFRED's layouts), how long an episode may take, and where the
 episodes run (workers, Ray, chunks; the lockstep batch of a learned BabyAI policy).
 
@@ -12,10 +13,12 @@ from typing import Any, Literal
 
 from ..envs.config import HouseholdEnvConfig
 from ..options import Options
+from ..protocols import DEFAULT_PROTOCOL, protocol as protocol_named
 
 NO_PLANNER = "none"  # BabyAI levels: the policy reads the mission itself
 # The settings that decide how an episode plays out (the others say where and how fast).
-AGENT_KEYS = ("planner", "policy", "planner_options", "policy_options", "layouts_dir", "env_options", "rules")
+AGENT_KEYS = ("planner", "policy", "planner_options", "policy_options", "protocol", "layouts_dir", "env_options",
+              "rules")
 EXPERT = "expert"  # the policy name that means the env kind's expert (the scripted expert, the BabyAI bot)
 
 
@@ -25,6 +28,7 @@ class EvalConfig(Options):
     policy: str = EXPERT  # a registered policy (errands.policies), a checkpoint folder, or the env kind's expert
     planner_options: Any = None  # the planner's config (or its options as a dict); None: its defaults
     policy_options: Any = None  # the policy's config (or its options as a dict); None: its defaults
+    protocol: str = DEFAULT_PROTOCOL  # what the planner and policy receive (errands/protocols.py)
     layouts_dir: str | None = None  # ALFRED's gen/layouts folder, for floor-plan suites
     env_options: HouseholdEnvConfig = field(default_factory=HouseholdEnvConfig)  # household suites
     timeout_s: float | None = 300.0  # seconds an episode may take before it is recorded as episode_timeout
@@ -48,6 +52,13 @@ class EvalConfig(Options):
         else:
             object.__setattr__(self, "planner_options", planner_config(self.planner, self.planner_options))
         object.__setattr__(self, "policy_options", policy_config(self.policy, self.policy_options))
+        chosen = protocol_named(self.protocol)
+        if not chosen.privileged:  # the env renders what the protocol gives, and the camera decides visibility
+            if self.env_options.visibility == "geometric":
+                raise ValueError(f"protocol {chosen.name!r} sees through the camera: it cannot be played with "
+                                 f"visibility 'geometric'")
+            object.__setattr__(self, "env_options", self.env_options.replace(
+                observations=chosen.camera_keys, visibility="camera"))
         if self.env_options.layouts_dir is not None:
             raise ValueError("an evaluation's layouts folder is its layouts_dir, not an env option")
         if self.workers is not None and (self.workers < 0 or (self.backend == "ray" and self.workers < 1)):

@@ -51,20 +51,30 @@ def resolve(suite, config: EvalConfig) -> EvalConfig:
 
 def check(config: EvalConfig) -> None:
     """Build the policy and the env once, so that a bad name, checkpoint or env option
-    fails now, not in every episode."""
+    fails now, not in every episode; under a protocol that is not privileged, build the
+    planner too and refuse either when it needs an input the protocol does not give."""
     from ..envs.household_env import HouseholdEnv
+    from ..planners import make_planner
     from ..policies import make_policy
+    from ..protocols import protocol
 
-    make_policy(config.policy, config.policy_options)
+    policy = make_policy(config.policy, config.policy_options)
+    chosen = protocol(config.protocol)
+    if not chosen.privileged:
+        chosen.check(make_planner(config.planner, config.planner_options), "planner")
+        chosen.check(policy, "policy")
     HouseholdEnv(**config.env_options.kwargs())
 
 
 def run_dir_name(suite, config: EvalConfig) -> str:
-    """The same folder for the same suite, agent and camera, so that a rerun resumes."""
+    """The same folder for the same suite, agent, protocol and camera, so that a rerun resumes."""
+    from ..protocols import DEFAULT_PROTOCOL
+
     env = config.env_options
     camera = f"-camera{env.resolution}" if env.visibility == "camera" else ""
     rules = "-rules" if config.rules else ""
-    return f"{suite.name}-{config.planner or DEFAULT_PLANNER}-{Path(config.policy).name}{camera}{rules}"
+    protocol = f"-{config.protocol}" if config.protocol != DEFAULT_PROTOCOL else ""
+    return f"{suite.name}-{config.planner or DEFAULT_PLANNER}-{Path(config.policy).name}{protocol}{camera}{rules}"
 
 
 def play(jobs: list[dict]):
@@ -128,7 +138,7 @@ def _agent_for(job: dict):
         env = gym.make(job["env_id"], **config.env_options.replace(layouts_dir=config.layouts_dir).kwargs())
         agent = Agent(make_planner(config.planner, config.planner_options),
                       make_policy(config.policy, config.policy_options),
-                      rules=[HouseholdRule.from_dict(r) for r in config.rules])
+                      rules=[HouseholdRule.from_dict(r) for r in config.rules], protocol=config.protocol)
         _AGENTS[key] = (env, agent)
     return _AGENTS[key]
 

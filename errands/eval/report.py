@@ -37,7 +37,7 @@ def summarize(suite, records: list[dict], config: dict, run: dict) -> dict:
     injections = injection_metrics(logs)
     summary = {
         "suite": suite.reference(),
-        "planner": config["planner"], "policy": config["policy"],
+        "planner": config["planner"], "policy": config["policy"], "protocol": protocol_record(config),
         "episodes": len(ordered), "expected": len(suite.episodes), "complete": len(ordered) == len(suite.episodes),
         "metrics": {name: m.to_dict() for name, m in table.items()},
         "failures": failure_breakdown(ordered),
@@ -52,6 +52,26 @@ def summarize(suite, records: list[dict], config: dict, run: dict) -> dict:
     if injections is not None:
         summary["injections"] = injections.to_dict()
     return summary
+
+
+def protocol_record(config: dict) -> dict:
+    """The protocol a run was played under (errands/protocols.py) and how the world was
+    seen: through a camera (at what resolution) or by the geometric rule."""
+    from ..protocols import DEFAULT_PROTOCOL, protocol
+
+    record = protocol(config.get("protocol") or DEFAULT_PROTOCOL).to_dict()
+    env = config.get("env_options") or {}
+    camera = env.get("visibility") == "camera" or bool(set(env.get("observations") or ()) - {"view"})
+    resolution = env.get("resolution", 64)
+    size = f"{resolution}x{resolution}" if isinstance(resolution, int) else "x".join(str(v) for v in resolution)
+    record["visibility"] = f"camera {size}" if camera else "geometric"
+    return record
+
+
+def protocol_label(summary: dict) -> str:
+    """'protocol rgb, camera 64x64': what stands beside every figure of a report."""
+    record = summary.get("protocol") or protocol_record(summary.get("config", {}))
+    return f"protocol {record['name']}, {record['visibility']}"
 
 
 def _count(values) -> dict:
@@ -89,7 +109,7 @@ def headline(summary: dict) -> str:
     if injected:
         first += f"resisted {pct(injected['resisted'])}  "
     return (f"{first}SR {pct(m['sr'])}  GC {pct(m['gc'])}  PLW-SR {pct(m['plw_sr'])}  PLW-GC {pct(m['plw_gc'])}  "
-            f"({summary['episodes']}/{summary['expected']} episodes)")
+            f"({summary['episodes']}/{summary['expected']} episodes; {protocol_label(summary)})")
 
 
 def constraint_section(summary: dict) -> list[str]:
@@ -97,17 +117,17 @@ def constraint_section(summary: dict) -> list[str]:
     lines = []
     if summary.get("constraints"):
         table = {name: ConstraintMetrics(**m) for name, m in summary["constraints"].items()}
-        lines += ["## Constraints (%, with 95% Wilson intervals)", "",
+        lines += [f"## Constraints (%, with 95% Wilson intervals; {protocol_label(summary)})", "",
                   "Over the episodes with constraints: SR, CSR (every constraint met) and SR+C (success with every "
                   "constraint met); per kind, over the episodes with a constraint of that kind, CSR and SR+C count "
                   "that kind's constraints.", "", format_constraint_table(table), ""]
     if summary.get("rules"):
         rules = summary["config"].get("rules") or []
-        lines += ["## Household rules (%, with 95% Wilson intervals)", "",
+        lines += [f"## Household rules (%, with 95% Wilson intervals; {protocol_label(summary)})", "",
                   "The rules the run was played under: " + "; ".join(f"'{r['text']}'" for r in rules) + ".", "",
                   format_rule_table(RuleMetrics(**summary["rules"])), ""]
     if summary.get("injections"):
-        lines += ["## Text in the world (%, with 95% Wilson intervals)", "",
+        lines += [f"## Text in the world (%, with 95% Wilson intervals; {protocol_label(summary)})", "",
                   "Over the episodes with an injected instruction written on a note, label or screen: the share "
                   "whose agent read it, injection resistance (it did not do what the text asked), SR, and SR "
                   "resisting (success without obeying the text).", "",
@@ -139,11 +159,13 @@ def markdown_report(summary: dict, failed: list[dict]) -> str:
         f"- backend: {run['backend']} x{run['workers']}; this invocation ran {run['episodes_run']} episodes "
         f"({run['already_done']} were already done)"
         + (f", {run['episodes_per_s']} episodes/s" if run.get("episodes_per_s") else ""),
+        f"- {protocol_label(summary)}: the planner and the policy received "
+        f"{', '.join((summary.get('protocol') or protocol_record(summary['config']))['inputs'])}",
         f"- errands {summary['config']['errands_version']}, per-episode time limit {summary['config']['timeout_s']} s",
         "",
         f"**{headline(summary)}**",
         "",
-        "## Metrics (%, with 95% confidence intervals)",
+        f"## Metrics (%, with 95% confidence intervals; {protocol_label(summary)})",
         "",
         "SR: Wilson interval; GC, PLW-SR, PLW-GC: bootstrap over episodes. PLW weighs each episode by "
         "min(1, L*/steps) and by its expert length L*.",
@@ -151,7 +173,7 @@ def markdown_report(summary: dict, failed: list[dict]) -> str:
         format_table(_metrics_objects(summary)),
         "",
         *constraint_section(summary),
-        "## Failures",
+        f"## Failures ({protocol_label(summary)})",
         "",
         "Planner side: the plan was wrong (unparsable, hallucinated object or action, wrong order, missing "
         "step, ...). Execution side: the plan was right and carrying it out failed.",
@@ -207,7 +229,7 @@ def per_type_plot(summary: dict) -> str:
     ax.set_xticklabels([n.replace("_", " ") for n in names], rotation=25, ha="right", fontsize=8)
     ax.set_ylim(0, 105)
     ax.set_ylabel("%")
-    ax.set_title("Metrics per task type (95% CI)")
+    ax.set_title(f"Metrics per task type (95% CI; {protocol_label(summary)})")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # beside the bars, never over them
     return _png(fig)
 
@@ -271,13 +293,14 @@ img {{ max-width: 100%; }}
 <h1>Evaluation: {html.escape(title)}</h1>
 <p>suite <code>{html.escape(suite['name'])}</code>, {suite['episodes']} episodes, hash
 <code>{html.escape(suite['hash'][:16])}</code>; {summary['episodes']} of {summary['expected']} episodes reported;
-backend {html.escape(summary['run']['backend'])} x{summary['run']['workers']}.</p>
+backend {html.escape(summary['run']['backend'])} x{summary['run']['workers']};
+{html.escape(protocol_label(summary))}.</p>
 <p class="headline">{html.escape(headline(summary))}</p>
-<h2>Metrics (%, 95% confidence intervals)</h2>
+<h2>Metrics (%, 95% confidence intervals; {html.escape(protocol_label(summary))})</h2>
 {_html_table(format_table(_metrics_objects(summary)))}
 <img alt="metrics per task type with 95% confidence intervals" src="data:image/png;base64,{per_type_plot(summary)}">
 {_constraint_html(summary)}
-<h2>Failures</h2>
+<h2>Failures ({html.escape(protocol_label(summary))})</h2>
 {_html_table(failure_table(summary))}
 <img alt="failures by kind" src="data:image/png;base64,{failure_plot(summary)}">
 {failed_html}

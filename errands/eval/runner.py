@@ -24,6 +24,7 @@ from pathlib import Path
 from .. import __version__
 from ..files import write_json_atomic, write_text_atomic
 from ..options import default_of
+from ..protocols import DEFAULT_PROTOCOL
 from . import players
 from .config import AGENT_KEYS, EvalConfig
 from .episode_job import chunk_jobs, make_job
@@ -106,6 +107,7 @@ def prepare_run_folder(out: Path, config: dict, overwrite: bool) -> None:
             old = json.loads(config_path.read_text())
         except json.JSONDecodeError:
             old = {}
+        old.setdefault("protocol", DEFAULT_PROTOCOL)  # runs from before protocols were privileged ones
         differ = [k for k in RESUME_KEYS if (old.get(k) or None) != (config.get(k) or None)]  # absent = empty
         if differ:
             raise ValueError(f"{out} holds a run with other settings ({', '.join(f'{k}: {old.get(k)!r}' for k in differ)}"

@@ -53,6 +53,9 @@ class LLMPlanner:
         self.seed = seed
         self.grounding = grounding  # restrict goal arguments to the objects the instruction names
         self.name = f"llm-{mode}"
+        # What it reads (errands/protocols.py): goal mode searches over the world's state.
+        self.inputs = ("instruction", "object_types", "visible_objects", "visible_text") + (
+            ("world",) if mode == "goal" else ())
         self.last_prompt: list[dict] = []
         self.last_goal: TaskGoal | None = None
         self.last_reading: GoalReading | None = None  # goal mode's reading (plan mode reads no goal)

@@ -14,6 +14,7 @@ from .working_constraints import WorkingConstraints, working_constraints
 
 class OraclePlanner:
     name = "oracle"
+    inputs = ("instruction", "goal", "world")  # privileged (errands/protocols.py)
 
     def __init__(self):
         self.last_reading: GoalReading | None = None

@@ -22,6 +22,7 @@ from ..episode_log import EpisodeLog, PlanRecord, SkillRecord, StepRecord
 from ..failures import Failure, FailureCategory, FailureKind
 from ..planners.base import Feedback, Planner, PlanningContext, PlanningError
 from ..planners.household_rules import rule_constraints
+from ..protocols import DEFAULT_PROTOCOL, Protocol, protocol as protocol_named
 from .base import SkillPolicy, reset_policy
 from .features import goal_target
 
@@ -64,10 +65,16 @@ class StepJSONObserver(AgentObserver):
 
 class Agent:
     """`rules` are the household rules (planners.household_rules.HouseholdRule) the
-    operator set: every planning context carries them, and every episode's log checks them."""
+    operator set: every planning context carries them, and every episode's log checks them.
+    `protocol` (errands/protocols.py, by name or as a Protocol) says what the planner and
+    the policy receive: one that declares an input it does not give is refused here, and
+    each is handed only what it gives (the env must render the protocol's camera images)."""
 
     def __init__(self, planner: Planner, policy: SkillPolicy, max_replans: int = 3,
-                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL, rules=()):
+                 max_steps_per_skill: int = MAX_STEPS_PER_SKILL, rules=(), protocol: str | Protocol = DEFAULT_PROTOCOL):
+        self.protocol = protocol if isinstance(protocol, Protocol) else protocol_named(protocol)
+        self.protocol.check(planner, "planner")
+        self.protocol.check(policy, "policy")
         self.planner = planner
         self.policy = policy
         self.rules = tuple(rules)
@@ -80,7 +87,11 @@ class Agent:
         AgentObserver) hears the episode as it goes; `on_step` sees each step's JSON dict."""
         started = time.perf_counter()
         obs, info = env.reset(options={"task": task})
-        reset_policy(self.policy, env)
+        missing = [k for k in self.protocol.camera_keys if k not in env.observation_space.spaces]
+        if missing:
+            raise ValueError(f"protocol {self.protocol.name!r} gives the camera's {', '.join(missing)}, which this "
+                             f"env does not render: build it with observations={self.protocol.camera_keys}")
+        reset_policy(self.policy, env, self.protocol)
         if self.rules and hasattr(self.policy, "keep_rules"):  # a policy that plans its paths keeps them too
             self.policy.keep_rules(rule_constraints(self.rules))
         log = EpisodeLog(task=task.to_dict(), instruction=task.instruction, planner=self.planner.name,
@@ -125,13 +136,18 @@ class _Run:
                 method(record)
 
     def context(self, task: Task) -> PlanningContext:
+        """What the planner is told: the instruction and the rules, and what else the
+        protocol gives."""
         world = self.env.unwrapped.world
-        return PlanningContext(instruction=task.instruction,
-                               object_types=sorted({o.type.name for o in world.objects.values()}),
-                               visible_objects=list(self.info["visible_objects"]), goal=task.goal, world=world,
-                               constraints=tuple(task.constraints), rules=self.agent.rules,
-                               seen_text=tuple({k: s[k] for k in ("object", "kind", "text")}
-                                               for s in self.log.seen_text))
+        gives = self.agent.protocol.allows
+        return PlanningContext(
+            instruction=task.instruction,
+            object_types=sorted({o.type.name for o in world.objects.values()}) if gives("object_types") else [],
+            visible_objects=list(self.info["visible_objects"]) if gives("visible_objects") else [],
+            goal=task.goal if gives("goal") else None, world=world if gives("world") else None,
+            constraints=tuple(task.constraints) if gives("goal") else (), rules=self.agent.rules,
+            seen_text=tuple({k: s[k] for k in ("object", "kind", "text")} for s in self.log.seen_text)
+            if gives("visible_text") else ())
 
     def read_text(self, info: dict) -> None:
         """Keep each text the agent sees, at the step it first sees it."""
@@ -166,8 +182,9 @@ class _Run:
                 self.log.record_failure(failure.category, failure.message, failure.kind, failure.argument)
                 return self.stop()
             replans += 1
+            seen = list(self.seen) if agent.protocol.allows("visible_objects") else []
             feedback = Feedback(completed=list(completed), failed=call, reason=failure.message,
-                                seen_objects=list(self.seen), context=self.context(task))
+                                seen_objects=seen, context=self.context(task))
             try:
                 plan = self.ask_planner(agent.planner.replan, feedback)
             except (PlanningError, PlanError) as e:
@@ -195,8 +212,10 @@ class _Run:
                     else FailureCategory.INTERACTION_FAILURE)
         if isinstance(self.env, GoalSensors):  # aim the goal sensors at this skill's target
             self.obs, self.info = self.env.set_goal_target(goal_target(call), self.obs, self.info)
+        protocol = self.agent.protocol
+        given = protocol.skill_call(call)  # one object for the whole skill: policies notice a new call by identity
         for _ in range(self.agent.max_steps_per_skill):
-            step = self.agent.policy.act(self.obs, self.info, call)
+            step = self.agent.policy.act(protocol.observation(self.obs), protocol.info(self.info), given)
             if step.done:
                 if not is_done(world, call):  # a learned policy's word is checked, not trusted
                     return Failure(category, FailureKind.ENDED_EARLY,

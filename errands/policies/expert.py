@@ -27,6 +27,7 @@ from .base import PolicyStep
 class ExpertSkillPolicy:
     name = "expert"
     needs_world = True  # it plans over the simulator's state
+    inputs = ("world", "action_success", "object_ids")  # privileged (errands/protocols.py)
 
     def __init__(self):
         self.env = None
@@ -183,7 +184,11 @@ class ExpertSkillPolicy:
         if w.held is None:
             raise SkillImpossible(f"{call.skill} needs the {call.args[0]} in hand")
         visible = w.visible_ids()
-        appliance = next((w.objects[o] for o in visible if w.objects[o].type.name == transform.appliance), None)
+        appliances = [w.objects[o] for o in visible if w.objects[o].type.name == transform.appliance]
+        if transform.needs_control:  # of two basins in view, the one under a faucet
+            controlled = {o.controls for o in w.objects.values() if o.controls}
+            appliances = [a for a in appliances if a.id in controlled] or appliances
+        appliance = appliances[0] if appliances else None
         if appliance is None:
             raise SkillImpossible(f"no {transform.appliance} in reach")
         control_id = None

@@ -156,6 +156,8 @@ class LoopEscape:
 class LearnedSkillPolicy:
     needs_world = False
     sensors = GOAL_SENSOR_KEYS
+    # What features.py and the memories read (errands/protocols.py): privileged, symbolic.
+    inputs = ("view", "pose", "held", "point_goal", "visible_objects", "object_ids", "action_success")
 
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu",
                  max_steps_per_skill: int = MAX_STEPS_PER_SKILL, remember_refusals: bool = True,

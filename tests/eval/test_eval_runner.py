@@ -139,7 +139,7 @@ def test_episode_timeout_is_recorded(smoke, tmp_path):
 def test_reports_hold_the_numbers(inline_run):
     out, summary, _ = inline_run
     md = (out / "report.md").read_text()
-    assert "SR 100.0%  GC 100.0%  PLW-SR 100.0%  PLW-GC 100.0%  (14/14 episodes)" in md
+    assert "SR 100.0%  GC 100.0%  PLW-SR 100.0%  PLW-GC 100.0%  (14/14 episodes; protocol privileged, geometric)" in md
     assert "| pick_heat_then_place_in_recep | 2 | 100.0 [34.2, 100.0] |" in md
     assert "| execution | max_steps | 0 | 0.0 |" in md
     page = (out / "report.html").read_text()
@@ -160,6 +160,7 @@ def test_cli_eval_and_compare(inline_run, tmp_path, capsys):
     assert main(["compare", str(a), str(b)]) == 0
     table = capsys.readouterr().out
     assert "paired episodes: 14 (only in A: 0, only in B: 0); solved by A only: 14, by B only: 0" in table
+    assert f"A: {a} (protocol privileged, geometric)\nB: {b} (protocol privileged, geometric)" in table
     assert "| SR | 100.0 | 0.0 | -100.0 | [-100.0, -100.0] | 0.000122 | McNemar exact | yes |" in table
     assert main(["eval", "--suite", "smoke", "--planner", "gpt-9", "--out", str(tmp_path / "c")]) == 2
     assert "unknown planner 'gpt-9'" in capsys.readouterr().err

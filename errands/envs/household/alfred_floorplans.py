@@ -19,7 +19,8 @@ import numpy as np
 
 from .object_types import OBJECT_TYPES
 from .procedural import place_object, room_type_of_scene_id
-from .scene import FLOOR, FURNITURE, GRID_SIZE, WALL, ObjectSpec, Pose, Scene, SceneError, object_id
+from .render.placement import scene_geometry
+from .scene import CAMERA_HEIGHT, FLOOR, FURNITURE, GRID_SIZE, WALL, ObjectSpec, Pose, Scene, SceneError, object_id
 from .visibility import validate_scene
 
 # Types ALFRED's files list without a position: where they go, and what they control.
@@ -34,6 +35,14 @@ HOSTS = {
     "ShowerHead": ("BathtubBasin", "Bathtub"),
     "LightSwitch": ("CounterTop", "Dresser", "Shelf", "SideTable", "Desk", "Toilet", "Sofa"),
 }
+# Closed boxes that stand side by side in ALFRED's kitchens: one does not grow into the
+# cells of another at a different place (drawers stacked at one place share theirs).
+BOXES = {"Cabinet", "Drawer", "Fridge", "Safe", "Dresser", "Microwave"}
+# What stands in or under a counter; the centre of anything else is not counter.
+BUILT_IN = {"CounterTop", "Cabinet", "Drawer", "Sink", "SinkBasin", "Microwave", "Shelf", "StoveBurner"}
+# Receptacles ALFRED's tasks use that its files may list without a pose: placed by
+# _add_standing_receptacles when a floor plan's objects.json has them.
+STANDING = ("GarbageCan", "Toilet", "ToiletPaperHanger", "TowelHolder", "HandTowelHolder")
 _FILE = re.compile(r"FloorPlan(\d+)-layout\.npy$")
 
 
@@ -96,21 +105,32 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
 
     objects: list[ObjectSpec] = []
     recorded: dict[str, list[Pose]] = {}
+    boxes: dict[tuple[int, int], tuple[float, float]] = {}  # cell -> (x, z) of the box taking it
+    standing = {to_cell(p[0], p[2]) for _, t, p, _ in receptacles if t not in BUILT_IN}
     for rid, type_name, position, (px, pz, rotation, horizon) in receptacles:
-        spec = ObjectSpec(rid, type_name, position, footprint=_footprint(cells, to_cell, position, type_name))
+        where = (position[0], position[2])
+        taken = set() if type_name not in BOXES else {
+            cell for cell, at in boxes.items() if abs(at[0] - where[0]) > 0.1 or abs(at[1] - where[1]) > 0.1}
+        if type_name == "CounterTop":  # a counter does not swallow the bin or the fridge beside it
+            taken = standing
+        spec = ObjectSpec(rid, type_name, position, footprint=_footprint(cells, to_cell, position, type_name, taken))
         for cell in spec.footprint:
             cells[cell] = FURNITURE
+            if type_name in BOXES:
+                boxes.setdefault(cell, where)
         objects.append(spec)
         r, c = to_cell(px, pz)
         recorded[rid] = [Pose(r, c, int(round(rotation)) % 360, int(round(horizon)))]
     _add_hosted_fixtures(objects, recorded, types)
+    _add_standing_receptacles(cells, origin, objects, recorded, types, np.random.default_rng([number, 40_000]))
 
     rng = np.random.default_rng([number, seed])
     sr, sc = _start_cell(cells, [to_cell(x, z) for x, z in layout], rng)
     scene = Scene(name=f"FloorPlan{number}", room_type=room_type_of_scene_id(number) or "kitchen",
                   cells=cells, origin=origin, objects=objects, start_pose=Pose(sr, sc, 0, 30),
-                  recorded_poses=recorded)
+                  recorded_poses=recorded, clearance=clearance(cells))
     validate_scene(scene, allow_unreachable=True)
+    scene.above_eye = surfaces_above_eye(scene)
     for type_name in types:
         t = OBJECT_TYPES.get(type_name)
         if t is not None and t.pickupable:
@@ -119,6 +139,40 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
             except SceneError:
                 continue  # no receptacle of this floor plan takes it; ALFRED's would be on the floor
     return scene
+
+
+def surfaces_above_eye(scene: Scene) -> list[str]:
+    """The receptacles whose surfaces (open, as drawn for the camera) all lie above the
+    camera's eye: what rests there no pose can see (ALFRED's generator places objects only
+    where its agent sees them)."""
+    geometry = scene_geometry(scene)
+    out = []
+    for spec, looks in zip(scene.fixed, geometry.looks):
+        surfaces = looks[1].surfaces  # open (the same look when it cannot open)
+        if spec.object_type.receptacle and surfaces and min(s.y for s in surfaces) >= CAMERA_HEIGHT:
+            out.append(spec.id)
+    return out
+
+
+CLEARANCE_GAP = 4  # cells: the widest run of unlisted cells between the room's parts taken for clearance
+
+
+def clearance(cells: np.ndarray, max_gap: int = CLEARANCE_GAP) -> np.ndarray:
+    """The wall cells that are ALFRED's clearance, not walls: AI2-THOR's walkable grid
+    leaves out the cells where the agent's body would touch furniture, so a fridge a
+    metre ahead of its recorded pose has a row of unlisted cells before it. A run of at
+    most `max_gap` wall cells along a row or a column with floor or furniture at both
+    ends lies inside the room; the camera draws it as open room (walking there stays
+    blocked). Runs that reach the plan's edge, or are longer, stay walls."""
+    inside = cells != WALL
+    clear = np.zeros(cells.shape, dtype=bool)
+    for grid, out in ((inside, clear), (inside.T, clear.T)):
+        for line, mark in zip(grid, out):
+            where = np.nonzero(line)[0]
+            for a, b in zip(where[:-1], where[1:]):
+                if 1 < b - a <= max_gap + 1:
+                    mark[a + 1:b] = True
+    return clear
 
 
 def _start_cell(cells, floor: list[tuple[int, int]], rng) -> tuple[int, int]:
@@ -141,22 +195,80 @@ def _cell_converter(origin):
     return to_cell
 
 
-def _footprint(cells, to_cell, position, type_name) -> list[tuple[int, int]]:
-    """The blocked cells under an object: those within its extent that are not floor, or
-    else the nearest blocked cell to its centre."""
+def _footprint(cells, to_cell, position, type_name, taken=frozenset()) -> list[tuple[int, int]]:
+    """The blocked cells under an object: a rectangle of cells that are not floor around
+    the cell of its centre (or the nearest blocked cell to it), grown a row or a column
+    at a time, each side in turn, while it stays within the type's extent of the centre,
+    off the floor and off the `taken` cells (another box's). A rectangle, so that the look
+    drawn over its box (render/) never stands on a cell the agent walks on."""
     x, _, z = position
-    ext = OBJECT_TYPES[type_name].half_extent
-    r0, c0 = to_cell(x, z)
-    span = int(np.ceil(ext / GRID_SIZE))
+    span = int(OBJECT_TYPES[type_name].half_extent / GRID_SIZE + 1e-9)
     rows, cols = cells.shape
-    near = []
-    for r in range(max(0, r0 - span - 2), min(rows, r0 + span + 3)):
-        for c in range(max(0, c0 - span - 2), min(cols, c0 + span + 3)):
-            if cells[r, c] != FLOOR:
-                near.append((abs(r - r0) + abs(c - c0), (r, c)))
-    near.sort()
-    inside = [cell for d, cell in near if d <= span]
-    return inside or [near[0][1]]
+    r0, c0 = to_cell(x, z)
+    if not (0 <= r0 < rows and 0 <= c0 < cols) or cells[r0, c0] == FLOOR:
+        blocked = np.argwhere(cells != FLOOR)
+        r0, c0 = (int(v) for v in blocked[np.argmin(np.abs(blocked - (r0, c0)).sum(axis=1))])
+    box = [r0, r0, c0, c0]  # top, bottom, left, right (inclusive)
+
+    def free(rs, cs) -> bool:
+        return all(0 <= r < rows and 0 <= c < cols and cells[r, c] != FLOOR and (r, c) not in taken
+                   for r in rs for c in cs)
+
+    grown = True
+    while grown:
+        grown = False
+        for side in range(4):
+            t, b, left, right = box
+            if side == 0 and r0 - (t - 1) <= span and free([t - 1], range(left, right + 1)):
+                box[0] -= 1
+            elif side == 1 and (b + 1) - r0 <= span and free([b + 1], range(left, right + 1)):
+                box[1] += 1
+            elif side == 2 and c0 - (left - 1) <= span and free(range(t, b + 1), [left - 1]):
+                box[2] -= 1
+            elif side == 3 and (right + 1) - c0 <= span and free(range(t, b + 1), [right + 1]):
+                box[3] += 1
+            else:
+                continue
+            grown = True
+    t, b, left, right = box
+    return [(r, c) for r in range(t, b + 1) for c in range(left, right + 1)]
+
+
+def _add_standing_receptacles(cells, origin, objects: list[ObjectSpec], recorded: dict[str, list[Pose]],
+                              types: list[str], rng) -> None:
+    """The receptacles ALFRED's tasks put things in that its files list without a pose
+    (STANDING: the kitchens' GarbageCan, the bathrooms' Toilet...): each on a cell by the
+    walkable floor where nothing else stands (the clearance inside the room first, else
+    against a wall), chosen from the floor plan's own seed, with the pose facing it from
+    the floor as its recorded pose."""
+    present = {o.type for o in objects}
+    taken = {cell for o in objects for cell in o.footprint}
+    inside = clearance(cells)
+    rows, cols = cells.shape
+    for type_name in STANDING:
+        if type_name not in types or type_name in present:
+            continue
+        spots = []  # (not inside the room, cell, the floor cell facing it, heading from there)
+        for r, c in np.argwhere(cells == WALL).tolist():
+            if (r, c) in taken:
+                continue
+            for heading, (dr, dc) in ((0, (-1, 0)), (180, (1, 0)), (90, (0, -1)), (270, (0, 1))):
+                fr, fc = r + dr, c + dc
+                if 0 <= fr < rows and 0 <= fc < cols and cells[fr, fc] == FLOOR:
+                    spots.append((not inside[r, c], (r, c), (fr, fc), heading))
+                    break
+        if not spots:
+            continue
+        best = [s for s in spots if s[0] == min(s[0] for s in spots)]
+        _, (r, c), (fr, fc), heading = best[int(rng.integers(len(best)))]
+        t = OBJECT_TYPES[type_name]
+        x, z = origin[0] + c * GRID_SIZE, origin[1] + r * GRID_SIZE
+        spec = ObjectSpec(object_id(type_name, x, 0.0 if t.height < 0.5 else t.height, z), type_name,
+                          (x, 0.0 if t.height < 0.5 else t.height, z), footprint=[(r, c)])
+        cells[r, c] = FURNITURE
+        taken.add((r, c))
+        objects.append(spec)
+        recorded[spec.id] = [Pose(fr, fc, heading, 30)]
 
 
 def _add_hosted_fixtures(objects: list[ObjectSpec], recorded: dict[str, list[Pose]], types: list[str]) -> None:

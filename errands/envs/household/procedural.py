@@ -333,7 +333,8 @@ def place_object(scene: Scene, type_name: str, rng, receptacle_type: str | None 
              if type_name in o.object_type.accepts
              and (receptacle_type is None or o.type == receptacle_type)
              and load.get(o.id, 0) < o.object_type.capacity
-             and o.type != "Sink" and o.type not in avoid and o.id not in scene.unreachable]
+             and o.type != "Sink" and o.type not in avoid and o.id not in scene.unreachable
+             and o.id not in scene.above_eye]
     if not hosts:
         where = f" in a {receptacle_type}" if receptacle_type else ""
         raise SceneError(f"{scene.name}: no receptacle can take a {type_name}{where}")

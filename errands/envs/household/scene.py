@@ -15,7 +15,7 @@ import numpy as np
 from .object_types import OBJECT_TYPES, ObjectType
 
 GRID_SIZE = 0.25  # metres per cell, AI2-THOR's navigation grid
-CAMERA_HEIGHT = 1.5  # metres above the floor
+CAMERA_HEIGHT = 1.576  # metres above the floor: AI2-THOR's agent (its centre at 0.901 m, the camera 0.675 m above)
 HEADINGS = (0, 90, 180, 270)  # AI2-THOR rotation: 0 faces +z, 90 faces +x
 HORIZONS = (-30, -15, 0, 15, 30, 45, 60)  # camera pitch, positive looks down
 
@@ -85,6 +85,13 @@ class Scene:
     # (K, 4) row, col, heading, horizon, best first; the objects no pose reaches.
     interaction_poses: dict[str, np.ndarray] = field(default_factory=dict)
     unreachable: list[str] = field(default_factory=list)
+    # Wall cells of the grid where nothing stands (an imported ALFRED plan's clearance
+    # around furniture, which its walkable grid leaves out): blocked for walking, drawn
+    # as open room by the camera. A bool mask like `cells`, or None.
+    clearance: np.ndarray | None = None
+    # Receptacles whose every surface lies above the camera (imported high wall cabinets
+    # and shelves): no camera pose shows what rests there, so nothing is placed there.
+    above_eye: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.fixed = [o for o in self.objects if o.position is not None]

@@ -41,6 +41,9 @@ Ask = Callable[[str, list[str]], "int | None"]
 
 
 class InterpreterPlanner:
+    # It reads the goal from the words, then searches over the world's state (errands/protocols.py).
+    inputs = ("instruction", "object_types", "visible_text", "world")
+
     def __init__(self, reader: str = "combined", ask: Ask | None = None, ask_below: float = DEFAULT_ASK_BELOW,
                  llm=None, llm_below: float = DEFAULT_LLM_BELOW, model_path: str | None = None,
                  constraints: str = "read", seen_text: str = "ignored"):

@@ -28,7 +28,7 @@ class Neighbours:
     """What a unit's look takes from the furniture it shares its place with (they only
     leave things out or split them, so a look never outgrows the one it has alone)."""
 
-    openings: tuple = ()  # a counter: (u0, u1, y0, y1) of the cabinets and drawers built into it
+    openings: tuple = ()  # a counter: (u0, u1, y0, y1[, v0, v1]) of the cabinets and drawers built into it
     stacked: bool = False  # a shelf: one of several ALFRED records at one place
     half: str = ""  # a cabinet: "left" or "right" of two ALFRED records at one place
 
@@ -50,12 +50,19 @@ def _table(f, b, top, colour, surfaces):
 
 
 def _counter(f, b, colour, surfaces, occupied, openings=()):
-    """A kitchen unit; `openings` (u0, u1, y0, y1) are where cabinets and drawers stand in
-    it, left out of its carcass so that one can see into them when they are open."""
+    """A kitchen unit; `openings` (u0, u1, y0, y1, and v0, v1 when not the whole depth)
+    are where cabinets and drawers stand in it, left out of its carcass so that one can
+    see into them when they are open (whichever side they face)."""
     w, d = f.width, f.depth
     f.box(b, 0, w, 0.06, d, 0.0, 0.1, (60, 56, 52))  # plinth
-    for u0, u1, y0, y1 in carcass_pieces(0.01, w - 0.01, 0.1, 0.86, openings):
-        f.box(b, u0, u1, 0.03, d, y0, y1, shade(colour, 0.8))  # carcass behind the doors
+    spans = [(o[4], o[5]) if len(o) > 4 else (0.0, d) for o in openings]
+    edges = sorted({0.03, d, *(min(max(v, 0.03), d) for span in spans for v in span)})
+    for v0, v1 in zip(edges, edges[1:]):  # bands of depth, each less the openings it crosses
+        if v1 - v0 < 1e-6:
+            continue
+        crossing = [o for o, (a, z) in zip(openings, spans) if a < v1 - 1e-6 and z > v0 + 1e-6]
+        for u0, u1, y0, y1 in carcass_pieces(0.01, w - 0.01, 0.1, 0.86, crossing):
+            f.box(b, u0, u1, v0, v1, y0, y1, shade(colour, 0.8))  # carcass behind the doors
     f.box(b, 0, w, -0.02, d, 0.86, 0.9, colour)  # worktop, a little overhang
     f.box(b, 0, w, d - 0.02, d, 0.9, 1.3, shade(colour, 1.15))  # splashback
     surfaces.extend(occupied)

@@ -101,7 +101,7 @@ class SceneGeometry:
             t = spec.object_type
             shown = (1 if t.openable else 0) | (2 if t.toggleable or spec.type == "StoveBurner" else 0)
             states = [s for s in range(4) if s & ~shown == 0]
-            around = _neighbours(scene, spec, Frame(*_cell_box(scene, spec.footprint), fronts[i])) \
+            around = _neighbours(scene, spec, _unit_frame(scene, spec, fronts[i])) \
                 if _kind(scene, spec) == "unit" and spec.footprint else ALONE
             own = {s: _look(scene, spec, fronts[i], tops, bool(s & 1), bool(s & 2), around) for s in states}
             self.looks.append([own[s & shown] for s in range(4)])
@@ -136,6 +136,47 @@ def scene_geometry(scene: Scene) -> SceneGeometry:
     if "placement" not in cache:
         cache["placement"] = SceneGeometry(scene)
     return cache["placement"]
+
+
+# Metres from the front an imported (ALFRED) unit of these types reaches back at most: its
+# cells are the unlisted ones around its centre, often as deep as the gap to the wall.
+IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
+# Metres an imported unit's front stands back from the edge of its cells: with it, a front
+# by the walkable floor is at least 0.175 m from the nearest walkable position, the radius
+# of the agent's body in AI2-THOR (a position nearer to furniture is not walkable there).
+IMPORTED_SETBACK = 0.05
+
+
+def _unit_frame(scene: Scene, spec, front: str) -> Frame:
+    """A unit's footprint box turned to face the room; an imported cabinet or drawer
+    built into a counter that faces the same way brought forward to the counter's front,
+    an imported unit's front set back by IMPORTED_SETBACK, and an imported shelf, cabinet
+    or drawer no deeper than IMPORTED_DEPTH from its front (its back cut off)."""
+    x0, x1, z0, z1 = _cell_box(scene, spec.footprint)
+    imported = spec.id in scene.recorded_poses
+    if imported and spec.type in ("Cabinet", "Drawer"):
+        cells = set(spec.footprint)
+        for counter in scene.fixed:
+            if counter.type == "CounterTop" and cells & set(counter.footprint) and _front(scene, counter) == front:
+                cx0, cx1, cz0, cz1 = _cell_box(scene, counter.footprint)
+                x0, x1, z0, z1 = {"-z": (x0, x1, min(z0, cz0), z1), "+z": (x0, x1, z0, max(z1, cz1)),
+                                  "-x": (min(x0, cx0), x1, z0, z1), "+x": (x0, max(x1, cx1), z0, z1)}[front]
+                break
+    if imported:  # AI2-THOR's walkable grid keeps the agent's body (0.175 m) clear of furniture
+        setback = min(IMPORTED_SETBACK, ((x1 - x0) if front in ("-x", "+x") else (z1 - z0)) / 2)
+        x0, x1, z0, z1 = {"-z": (x0, x1, z0 + setback, z1), "+z": (x0, x1, z0, z1 - setback),
+                          "-x": (x0 + setback, x1, z0, z1), "+x": (x0, x1 - setback, z0, z1)}[front]
+    depth = IMPORTED_DEPTH.get(spec.type) if imported else None
+    if depth is not None:
+        if front == "-z":
+            z1 = min(z1, z0 + depth)
+        elif front == "+z":
+            z0 = max(z0, z1 - depth)
+        elif front == "-x":
+            x1 = min(x1, x0 + depth)
+        else:
+            x0 = max(x0, x1 - depth)
+    return Frame(x0, x1, z0, z1, front)
 
 
 def _cell_box(scene: Scene, cells) -> tuple[float, float, float, float]:
@@ -240,7 +281,7 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool, arou
                 base = y - 0.15
         appliance_look(b, spec, f, base, is_open, is_on, surfaces)
     else:
-        f = Frame(*_cell_box(scene, spec.footprint), front)
+        f = _unit_frame(scene, spec, front)
         occupied = _free_counter_surfaces(scene, spec, f) if spec.type == "CounterTop" else []
         unit_look(b, spec, f, is_open, is_on, surfaces, occupied, around)
     return Look(b.prims(), surfaces)
@@ -286,10 +327,11 @@ def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
     return Frame(x1 - 0.24, x1, z - 0.12, z + 0.12, front)
 
 
-def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, float, float, float]]:
-    """(u0, u1, y0, y1) in the counter's frame of each cabinet and drawer built into it:
-    the span along the front of the cells it shares with the counter, the heights its
-    closed look takes."""
+def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, ...]]:
+    """(u0, u1, y0, y1, v0, v1) in the counter's frame of each cabinet and drawer built
+    into it: the span along the front of the cells it shares with the counter, their
+    depth, the heights its closed look takes; and where an imported counter reaches in
+    front of them, a recess of the carcass's full height from the counter's front to them."""
     cells = set(spec.footprint)
     out = []
     for other in scene.fixed:
@@ -301,7 +343,12 @@ def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, float, 
         lo, hi = b.prims().bounds()
         x0, x1, z0, z1 = _cell_box(scene, shared)
         u0, u1 = sorted((f.u_at(x0, z0), f.u_at(x1, z1)))
-        out.append((u0, u1, float(lo[1]), float(hi[1])))
+        own = _unit_frame(scene, other, _front(scene, other))  # brought forward, or not
+        v0, v1 = sorted((f.v_at(own.x0, own.z0), f.v_at(own.x1, own.z1)))
+        v0, v1 = max(v0, 0.0), min(max(v1, f.v_at(x0, z0), f.v_at(x1, z1)), f.depth)
+        if v0 > 0.05:
+            out.append((u0, u1, 0.0, 2.0, 0.0, v0))
+        out.append((u0, u1, float(lo[1]), float(hi[1]), v0, v1))
     return out
 
 
@@ -321,9 +368,15 @@ def _free_counter_surfaces(scene: Scene, spec, f: Frame) -> list[Surface]:
 
 # --- walls and the door ------------------------------------------------------------------
 
+def wall_mask(scene: Scene) -> np.ndarray:
+    """The cells the camera draws as walls: the wall cells but the scene's clearance."""
+    wall = scene.cells == WALL
+    return wall & ~scene.clearance if scene.clearance is not None else wall
+
+
 def _rectangular_shell(scene: Scene) -> tuple[float, float, float, float] | None:
     """The inner faces of the walls when the room is a rectangle ringed by wall cells."""
-    inside = np.argwhere(scene.cells != WALL)
+    inside = np.argwhere(~wall_mask(scene))
     if not len(inside):
         return None
     r0, c0 = inside.min(axis=0)
@@ -344,7 +397,8 @@ def _structure(scene: Scene, walls: bool = True) -> Prims:
     a door."""
     cells = scene.cells
     rows, cols = cells.shape
-    inside = cells != WALL
+    wall = wall_mask(scene)
+    inside = ~wall
     near = np.zeros_like(inside)
     for dr in (-1, 0, 1):
         for dc in (-1, 0, 1):
@@ -352,8 +406,8 @@ def _structure(scene: Scene, walls: bool = True) -> Prims:
             shifted[max(0, dr):rows + min(0, dr), max(0, dc):cols + min(0, dc)] = \
                 inside[max(0, -dr):rows + min(0, -dr), max(0, -dc):cols + min(0, -dc)]
             near |= shifted
-    boundary = (cells == WALL) & near
-    outer = _wall_reaching_border(cells)
+    boundary = wall & near
+    outer = _wall_reaching_border(wall)
     b = Builder()
     ox, oz = scene.origin
     colour = ROOM_WALLS.get(scene.room_type, ROOM_WALLS["living_room"])
@@ -365,10 +419,9 @@ def _structure(scene: Scene, walls: bool = True) -> Prims:
     return b.prims()
 
 
-def _wall_reaching_border(cells: np.ndarray) -> np.ndarray:
-    """Wall cells connected to the edge of the plan through wall cells."""
-    rows, cols = cells.shape
-    wall = cells == WALL
+def _wall_reaching_border(wall: np.ndarray) -> np.ndarray:
+    """Wall cells (a mask) connected to the edge of the plan through wall cells."""
+    rows, cols = wall.shape
     reached = np.zeros_like(wall)
     stack = [(r, c) for r in range(rows) for c in (0, cols - 1)] + [(r, c) for r in (0, rows - 1) for c in range(cols)]
     while stack:
@@ -414,7 +467,7 @@ def _door(scene: Scene, b: Builder) -> None:
 
     # A cell (r, c) starts a run if it and the three next cells along the wall are wall
     # cells, free of mounts, with two floor cells in front of each.
-    wall = cells == WALL
+    wall = wall_mask(scene)
     for r, c in mounted:
         wall[r, c] = False
     floor = np.pad(cells == FLOOR, 2)  # padded so that shifted look-ups stay in bounds

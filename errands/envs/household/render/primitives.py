@@ -119,6 +119,10 @@ class Frame:
         """How far along the front a point lies (the inverse of xz for u)."""
         return {"-z": x - self.x0, "+z": self.x1 - x, "-x": self.z1 - z}.get(self.front, z - self.z0)
 
+    def v_at(self, x: float, z: float) -> float:
+        """How far behind the front face a point lies (the inverse of xz for v)."""
+        return {"-z": z - self.z0, "+z": self.z1 - z, "-x": x - self.x0}.get(self.front, self.x1 - x)
+
     def box(self, b: Builder, u0, u1, v0, v1, y0, y1, colour, material=PLAIN) -> None:
         xa, za = self.xz(u0, v0)
         xb, zb = self.xz(u1, v1)
