@@ -1,9 +1,10 @@
 """The compiled kernel draws the frames the NumPy renderer drew: digests of every frame of
 seeded episodes (random actions, interactions aimed at visible objects, so that doors
 open and objects are held) at 64x64, 37x37 (odd: rays along an axis), 48x80 and in
-ALFRED floor plans, recorded with the NumPy renderer the kernel replaced (commit
-36d641e, by running `python tests/envs/household/test_camera_kernel.py OUT.json`
-against that checkout)."""
+ALFRED floor plans, recorded with the NumPy renderer the kernel replaced (at commit
+3454af0, the last world with that renderer: the camera at AI2-THOR's height and the
+rebuilt floor plans; by running `python tests/envs/household/test_camera_kernel.py
+OUT.json` against that checkout)."""
 
 import hashlib
 import json
@@ -61,6 +62,24 @@ def test_frames_are_the_numpy_renderers(alfred_dir):
         assert not differ, f"{name}: frames {differ[:10]} differ from the NumPy renderer's"
         held += sum(d.endswith("h") for d in got)
     assert held >= 10  # the held object was drawn, not only rooms and furniture
+
+
+def test_a_changed_constant_drops_the_compiled_cache():
+    """numba checks its cache against kernel.py's time stamp only: a constant changed in
+    another module (the camera height in scene.py) must still reach the compiled kernel."""
+    from errands.envs.household.render import kernel
+
+    cache = Path(kernel.__file__).parent / "__pycache__"
+    stamp = cache / "kernel.constants"
+    kernel._drop_stale_cache()
+    assert stamp.read_text() == kernel._constants_fingerprint()
+    (cache / "kernel.render_frames-0.py311.nbi").write_bytes(b"stale")
+    kernel._drop_stale_cache()  # same constants: the cache stays
+    assert (cache / "kernel.render_frames-0.py311.nbi").exists()
+    stamp.write_text("the digest of other constants")
+    kernel._drop_stale_cache()
+    assert not list(cache.glob("kernel.*.nbi")) and not list(cache.glob("kernel.*.nbc"))
+    assert stamp.read_text() == kernel._constants_fingerprint()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ pool it draws, and per camera orientation the ray tables (`tables`, from RayTabl
 
 from __future__ import annotations
 
+import hashlib
 import math
+from pathlib import Path
 
 import numpy as np
 from numba import njit
@@ -69,6 +71,42 @@ _DIM_CAP32 = np.float32(DIMMING_RANGE)
 _ONE32 = np.float32(1.0)
 _WHITE32 = np.float32(255)
 _EDGES = np.array([(i, j) for i in range(8) for j in range(i + 1, 8) if bin(i ^ j).count("1") == 1], np.int64)
+
+
+def _constants_fingerprint() -> str:
+    """A digest of the module's constants (numbers, tuples, arrays), those it takes from
+    scene.py, placement.py, primitives.py, raycast.py and shading.py included."""
+    digest = hashlib.sha256()
+    for name, value in sorted(globals().items()):
+        if isinstance(value, (int, float, tuple, np.ndarray, np.generic)) and not name.startswith("__"):
+            digest.update(name.encode() + b"=" + np.asarray(value).tobytes() + repr(np.asarray(value).dtype).encode())
+    return digest.hexdigest()
+
+
+def _drop_stale_cache() -> None:
+    """numba's cache (cache=True, in __pycache__ beside this file) is checked against this
+    file's time stamp alone, yet the constants compiled into it come from other modules
+    too: when a constant changes (the camera's height in scene.py, a colour in shading.py)
+    the cached kernel would still draw the old one. So the cache is dropped, and the
+    kernel compiled anew, whenever the constants' digest differs from the one recorded."""
+    cache = Path(__file__).parent / "__pycache__"
+    stamp = cache / "kernel.constants"
+    fingerprint = _constants_fingerprint()
+    try:
+        if stamp.read_text() == fingerprint:
+            return
+    except OSError:
+        pass
+    try:
+        for path in [*cache.glob("kernel.*.nbi"), *cache.glob("kernel.*.nbc")]:
+            path.unlink(missing_ok=True)
+        cache.mkdir(exist_ok=True)
+        stamp.write_text(fingerprint)
+    except OSError:  # a read-only install: numba caches elsewhere, or compiles every time
+        pass
+
+
+_drop_stale_cache()
 
 
 def orientation_index(heading, horizon):
