@@ -81,13 +81,21 @@ class SilentPolicy(TurningPolicy):
         self.inputs = None
 
 
-for _name, _factory in (("turning", TurningPolicy), ("turning-depth", lambda c: TurningPolicy(("depth",))),
-                        ("turning-segmentation", lambda c: TurningPolicy(("segmentation",))),
-                        ("silent", lambda c: SilentPolicy())):
-    if _name not in POLICIES:
-        register_policy(_name, ExpertPolicyConfig, _factory if _name != "turning" else (lambda c: TurningPolicy()))
-if "words-only" not in PLANNERS:
+TEST_POLICIES = {"turning": lambda c: TurningPolicy(), "turning-depth": lambda c: TurningPolicy(("depth",)),
+                 "turning-segmentation": lambda c: TurningPolicy(("segmentation",)), "silent": lambda c: SilentPolicy()}
+
+
+@pytest.fixture(autouse=True, scope="module")
+def registered():
+    """This file's planner and policies, registered while its tests run and taken out
+    after them, so that other tests see only the packaged ones."""
+    for name, factory in TEST_POLICIES.items():
+        register_policy(name, ExpertPolicyConfig, factory)
     register_planner("words-only", OraclePlannerConfig, lambda c: WordsOnlyPlanner())
+    yield
+    for name in TEST_POLICIES:
+        POLICIES.pop(name)
+    PLANNERS.pop("words-only")
 
 
 @pytest.fixture(scope="module")

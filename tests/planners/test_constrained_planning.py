@@ -130,8 +130,9 @@ def test_a_run_of_constraints_dev_reports_its_constraints(tmp_path):
     overall = summary["constraints"]["overall"]
     assert (overall["episodes"], overall["sr"], overall["csr"], overall["sr_c"]) == (4, 1.0, 1.0, 1.0)
     report = (tmp_path / "dev" / "report.md").read_text()
-    assert "## Constraints (%, with 95% Wilson intervals)" in report and "**SR+C 100.0%  CSR 100.0%  SR " in report
-    assert "Constraints (%, with 95% Wilson intervals)" in (tmp_path / "dev" / "report.html").read_text()
+    assert "## Constraints (%, with 95% Wilson intervals; protocol privileged, geometric)" in report
+    assert "**SR+C 100.0%  CSR 100.0%  SR " in report
+    assert "Constraints (%, with 95% Wilson intervals; protocol privileged" in (tmp_path / "dev" / "report.html").read_text()
     plain = run_evaluation(Suite("valid_seen", seen.episodes[:4], seen.hash), tmp_path / "seen", workers=0,
                            progress=False)
     assert "constraints" not in plain
