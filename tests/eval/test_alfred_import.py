@@ -164,13 +164,13 @@ BOOTS = trajectory(  # an object type errands does not model
     plan=[("GotoLocation", "boots"), ("PickupObject", "boots"), ("GotoLocation", "bed"),
           ("PutObject", "boots", "bed")],
     anns=[("Put the boots on the bed.", ["Go to the boots.", "Pick them up.", "Go to the bed.", "Put them down."])])
-BIN = trajectory(  # errands' FloorPlan301 has no garbage can: openable.json does not list it
-    "trial_T20190907_183137_838565", "pick_and_place_simple", "Pencil", "GarbageCan", 301,
+SAFE = trajectory(  # FloorPlan301 has no safe: ALFRED's objects list for it names none
+    "trial_T20190907_183137_838565", "pick_and_place_simple", "Pencil", "Safe", 301,
     poses=[pose("Pencil_58c2e9b1", 2.40, 1.05, -1.45)], init=teleport(1.25, -0.5, 270),
-    plan=[("GotoLocation", "shelf"), ("PickupObject", "pencil"), ("GotoLocation", "garbagecan"),
-          ("PutObject", "pencil", "garbagecan")],
-    anns=[("Throw the pencil away.", ["Go to the shelf.", "Take the pencil.", "Go to the bin.",
-                                      "Drop the pencil in the bin."])])
+    plan=[("GotoLocation", "shelf"), ("PickupObject", "pencil"), ("GotoLocation", "safe"),
+          ("PutObject", "pencil", "safe")],
+    anns=[("Lock the pencil away in the safe.", ["Go to the shelf.", "Take the pencil.", "Go to the safe.",
+                                                 "Put the pencil in the safe."])])
 MALFORMED = trajectory(
     "trial_T20190908_111544_009133", "pick_and_place_simple", "Pen", "Desk", 301,
     poses=[], init=teleport(1.25, -0.5, 270), plan=[("GotoLocation", "bed"), ("PickupObject", "pen")],
@@ -187,7 +187,7 @@ GOOD = {"valid_seen/pick_and_place_simple-Book-None-Bed-301/trial_T20190908_0522
 BAD = {"valid_unseen/pick_heat_then_place_in_recep-Egg-None-CounterTop-10/trial_T20190907_222640_487432":
            UNSEEN_KITCHEN,
        "train/pick_and_place_simple-Boots-None-Bed-301/trial_T20190906_201106_979461": BOOTS,
-       "train/pick_and_place_simple-Pencil-None-GarbageCan-301/trial_T20190907_183137_838565": BIN,
+       "train/pick_and_place_simple-Pencil-None-Safe-301/trial_T20190907_183137_838565": SAFE,
        "train/pick_and_place_simple-Pen-None-Desk-301/trial_T20190908_111544_009133": MALFORMED,
        "tests_seen/trial_T20190909_042500_949430": TEST_SPLIT}
 
@@ -340,11 +340,11 @@ def test_what_cannot_be_imported_is_listed_with_the_reason(imported):
     assert kind == "unsupported" and reason.startswith(
         f"{data}/train/pick_and_place_simple-Boots-None-Bed-301/trial_T20190906_201106_979461/traj_data.json: "
         f"unknown object type 'Boots': expected one of the")
-    kind, reason = reasons["pick_and_place_simple-Pencil-None-GarbageCan-301"]
+    kind, reason = reasons["pick_and_place_simple-Pencil-None-Safe-301"]
     assert kind == "impossible" and reason.startswith(
-        f"{data}/train/pick_and_place_simple-Pencil-None-GarbageCan-301/trial_T20190907_183137_838565/"
-        f"traj_data.json: pick_and_place_simple-Pencil-None-GarbageCan cannot be done in FloorPlan301: it has no "
-        f"reachable GarbageCan (it has Bed, ")
+        f"{data}/train/pick_and_place_simple-Pencil-None-Safe-301/trial_T20190907_183137_838565/"
+        f"traj_data.json: pick_and_place_simple-Pencil-None-Safe cannot be done in FloorPlan301: it has no "
+        f"reachable Safe (it has Bed, ")
     unseen = data / ("valid_unseen/pick_heat_then_place_in_recep-Egg-None-CounterTop-10/"
                      "trial_T20190907_222640_487432/traj_data.json")
     assert reasons["pick_heat_then_place_in_recep-Egg-None-CounterTop-10"] == (
