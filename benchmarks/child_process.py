@@ -25,3 +25,23 @@ def run_in_child(fn, *args):
     if status != "ok":
         raise RuntimeError(f"child {fn.__name__}{args} failed:\n{value}")
     return value
+
+
+def run_in_children(calls: list[tuple]) -> list:
+    """Each (fn, args) of `calls` in its own spawned process, all at once; their results in
+    order. A failure in any is raised here with its traceback."""
+    ctx = mp.get_context("spawn")
+    started = []
+    for fn, args in calls:
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_call, args=(queue, fn, args))
+        proc.start()
+        started.append((fn, args, queue, proc))
+    results = []
+    for fn, args, queue, proc in started:
+        status, value = queue.get()
+        proc.join()
+        if status != "ok":
+            raise RuntimeError(f"child {fn.__name__}{args} failed:\n{value}")
+        results.append(value)
+    return results

@@ -45,7 +45,7 @@ import sys
 import time
 from pathlib import Path
 
-from child_process import run_in_child
+from child_process import run_in_child, run_in_children
 from results import add_results_flag, column, write_result
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -223,11 +223,11 @@ def memory_child(env_id: str, n: int, use_tracemalloc: bool) -> dict:
 
 # --- batched worlds (child) -------------------------------------------------------------
 
-def _one_core() -> int:
-    """Pin this process to one CPU (the first it may use) and one thread per library."""
+def _one_core(index: int = 0) -> int:
+    """Pin this process to one CPU (the index-th it may use) and one thread per library."""
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = "1"
-    cpu = min(os.sched_getaffinity(0))
+    cpu = sorted(os.sched_getaffinity(0))[index]
     os.sched_setaffinity(0, {cpu})
     return cpu
 
@@ -248,15 +248,16 @@ def _batch(kind: str, n: int, camera: int = 0):
 
 
 def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, seed: int, camera: int = 0,
-                            warmup: int | None = None) -> dict:
-    """Agent-steps/s of `kind` with n worlds (kind "scalar": one env, n = 1) on one core,
-    observing 64x64 (`camera`) RGB frames when camera > 0."""
+                            warmup: int | None = None, core: int = 0) -> dict:
+    """Agent-steps/s of `kind` with n worlds (kind "scalar": one env, n = 1) on one core
+    (the `core`-th this process may use), observing 64x64 (`camera`) RGB frames when
+    camera > 0."""
     import numpy as np
 
     from errands.envs.actions import ACTIONS, NAVIGATION_ACTIONS
     from errands.envs.household import scenes
 
-    cpu = _one_core()
+    cpu = _one_core(core)
     env = _batch(kind, n, camera)
     sampler = (env.unwrapped.envs[0] if kind == "sync" else env).unwrapped.sampler
     for sid in sampler.scene_ids:
@@ -391,6 +392,50 @@ def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
                  columns=[column("env", align="left"), column("n", "N", format=",d"),
                           column("heap_kib_per_world", "Python heap (tracemalloc) KiB", format=",.1f"),
                           column("rss_kib_per_world", "RSS KiB", format=",.1f")])
+
+
+# --- batched worlds on two cores -------------------------------------------------------
+
+TWO_CORE_WORLDS = 512  # worlds in all: one process of 512 on one core, or two of 256, one per core
+
+
+def two_core_section(args) -> list[dict]:
+    """Agent-steps/s of TWO_CORE_WORLDS batched worlds, symbolic and with the camera: one
+    process on one core against two processes of half the worlds each, one per core, run
+    at the same time (their agent-steps/s added up); printed; result rows."""
+    if len(os.sched_getaffinity(0)) < 2:
+        raise SystemExit(f"--two-cores needs 2 CPUs, this process may use {len(os.sched_getaffinity(0))}")
+    n, res, rows = TWO_CORE_WORLDS, args.camera_resolution, []
+    print(f"\n## Batched worlds on one and two cores ({n} worlds in all, resets included)\n")
+    for camera in (0, res):
+        steps = args.camera_steps if camera else args.vector_steps
+        warmup = CAMERA_WARMUP if camera else None
+        for policy in VECTOR_POLICIES:
+            one = run_in_child(vector_throughput_child, "vector", n, policy, steps, args.seed, camera, warmup)
+            pair = run_in_children([(vector_throughput_child, ("vector", n // 2, policy, steps // 2, args.seed + k,
+                                                                camera, warmup, k)) for k in (0, 1)])
+            two = sum(r["steps_per_s"] for r in pair)
+            row = {"observations": f"rgb {res}x{res}" if camera else "symbolic", "policy": policy, "n": n,
+                   "one_core": round(one["steps_per_s"]), "two_cores": round(two),
+                   "speedup": f"{two / one['steps_per_s']:.2f}x", "load": os.getloadavg()[0]}
+            rows.append(row)
+            print(f"{row['observations']:10} {policy:13} one core {row['one_core']:>8,}  two cores "
+                  f"{row['two_cores']:>8,}  ({row['speedup']})", flush=True)
+    return rows
+
+
+def write_two_core_results(rows: list[dict]) -> None:
+    """benchmarks/results/sim_vector_two_cores.json."""
+    write_result("sim_vector_two_cores", rows, title="Batched worlds: agent-steps/s on one and two cores",
+                 description=(f"errands/HouseholdVector-v0 with {TWO_CORE_WORLDS} worlds in all: one process pinned "
+                              f"to one core, against two processes of {TWO_CORE_WORLDS // 2} worlds pinned one to "
+                              f"each core and run at the same time (their agent-steps/s added). Resets inside the "
+                              f"timing; policies as in the one-core tables."),
+                 notes=f"The 1-minute load average after the rows was {rows[-1]['load']:.1f} on "
+                       f"{os.cpu_count()} CPUs.",
+                 columns=[column("observations", align="left"), column("policy", align="left"),
+                          column("n", "worlds", format=",d"), column("one_core", "one core", format=",d"),
+                          column("two_cores", "two cores", format=",d"), column("speedup", "two / one")])
 
 
 # --- batched worlds with the camera (child) ----------------------------------------------
@@ -608,6 +653,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="side of the camera rows' square RGB frames (default 64)")
     parser.add_argument("--vector-repeats", type=int, default=1,
                         help="runs of each batched row, each in its own child; the median is reported (default 1)")
+    parser.add_argument("--two-cores", action="store_true",
+                        help=f"measure the batched worlds alone on one core and on two ({TWO_CORE_WORLDS} worlds in "
+                             f"all, symbolic and with the camera), skipping the rest")
     add_results_flag(parser)
     args = parser.parse_args(argv)
 
@@ -623,6 +671,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {platform.machine()} {platform.processor() or ''}  cpus={os.cpu_count()}  "
           f"{platform.platform()}")
     print("each measurement: its own spawned child process, run one after another\n")
+    if args.two_cores:
+        rows = two_core_section(args)
+        if args.results:
+            write_two_core_results(rows)
+        return 0
     if args.vector_camera:
         rows, memory = vector_camera_section(args)
         if args.results:
