@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import itertools
 import os
 import platform
 import statistics
@@ -396,45 +397,44 @@ def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
 
 # --- batched worlds on two cores -------------------------------------------------------
 
-TWO_CORE_WORLDS = 512  # worlds in all: one process of 512 on one core, or two of 256, one per core
+TWO_CORE_SIZES = (16, 256, 1024)  # worlds in all: one process of N on one core, or two of N/2, one per core
 
 
 def two_core_section(args) -> list[dict]:
-    """Agent-steps/s of TWO_CORE_WORLDS batched worlds, symbolic and with the camera: one
-    process on one core against two processes of half the worlds each, one per core, run
-    at the same time (their agent-steps/s added up); printed; result rows."""
+    """Agent-steps/s of N batched worlds (TWO_CORE_SIZES), symbolic and with the camera:
+    one process on one core against two processes of half the worlds each, one per core,
+    run at the same time (their agent-steps/s added up); printed; result rows."""
     if len(os.sched_getaffinity(0)) < 2:
         raise SystemExit(f"--two-cores needs 2 CPUs, this process may use {len(os.sched_getaffinity(0))}")
-    n, res, rows = TWO_CORE_WORLDS, args.camera_resolution, []
-    print(f"\n## Batched worlds on one and two cores ({n} worlds in all, resets included)\n")
-    for camera in (0, res):
+    res, rows = args.camera_resolution, []
+    print("\n## Batched worlds on one and two cores (resets included)\n")
+    for camera, policy, n in itertools.product((0, res), VECTOR_POLICIES, TWO_CORE_SIZES):
         steps = args.camera_steps if camera else args.vector_steps
         warmup = CAMERA_WARMUP if camera else None
-        for policy in VECTOR_POLICIES:
-            one = run_in_child(vector_throughput_child, "vector", n, policy, steps, args.seed, camera, warmup)
-            pair = run_in_children([(vector_throughput_child, ("vector", n // 2, policy, steps // 2, args.seed + k,
-                                                                camera, warmup, k)) for k in (0, 1)])
-            two = sum(r["steps_per_s"] for r in pair)
-            row = {"observations": f"rgb {res}x{res}" if camera else "symbolic", "policy": policy, "n": n,
-                   "one_core": round(one["steps_per_s"]), "two_cores": round(two),
-                   "speedup": f"{two / one['steps_per_s']:.2f}x", "load": os.getloadavg()[0]}
-            rows.append(row)
-            print(f"{row['observations']:10} {policy:13} one core {row['one_core']:>8,}  two cores "
-                  f"{row['two_cores']:>8,}  ({row['speedup']})", flush=True)
+        one = run_in_child(vector_throughput_child, "vector", n, policy, steps, args.seed, camera, warmup)
+        pair = run_in_children([(vector_throughput_child, ("vector", n // 2, policy, steps // 2, args.seed + k,
+                                                            camera, warmup, k)) for k in (0, 1)])
+        two = sum(r["steps_per_s"] for r in pair)
+        row = {"observations": f"rgb {res}x{res}" if camera else "symbolic", "policy": policy, "n": n,
+               "one_core": round(one["steps_per_s"]), "two_cores": round(two),
+               "speedup": f"{two / one['steps_per_s']:.2f}x", "load": os.getloadavg()[0]}
+        rows.append(row)
+        print(f"{row['observations']:10} {policy:13} N={n:<5} one core {row['one_core']:>8,}  two cores "
+              f"{row['two_cores']:>8,}  ({row['speedup']})", flush=True)
     return rows
 
 
 def write_two_core_results(rows: list[dict]) -> None:
     """benchmarks/results/sim_vector_two_cores.json."""
     write_result("sim_vector_two_cores", rows, title="Batched worlds: agent-steps/s on one and two cores",
-                 description=(f"errands/HouseholdVector-v0 with {TWO_CORE_WORLDS} worlds in all: one process pinned "
-                              f"to one core, against two processes of {TWO_CORE_WORLDS // 2} worlds pinned one to "
-                              f"each core and run at the same time (their agent-steps/s added). Resets inside the "
-                              f"timing; policies as in the one-core tables."),
+                 description=("errands/HouseholdVector-v0 with N worlds in all: one process pinned to one core, "
+                              "against two processes of N/2 worlds pinned one to each core and run at the same time "
+                              "(their agent-steps/s added). Resets inside the timing; policies as in the one-core "
+                              "tables."),
                  notes=f"The 1-minute load average after the rows was {rows[-1]['load']:.1f} on "
                        f"{os.cpu_count()} CPUs.",
                  columns=[column("observations", align="left"), column("policy", align="left"),
-                          column("n", "worlds", format=",d"), column("one_core", "one core", format=",d"),
+                          column("n", "N", format=",d"), column("one_core", "one core", format=",d"),
                           column("two_cores", "two cores", format=",d"), column("speedup", "two / one")])
 
 
@@ -654,8 +654,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vector-repeats", type=int, default=1,
                         help="runs of each batched row, each in its own child; the median is reported (default 1)")
     parser.add_argument("--two-cores", action="store_true",
-                        help=f"measure the batched worlds alone on one core and on two ({TWO_CORE_WORLDS} worlds in "
-                             f"all, symbolic and with the camera), skipping the rest")
+                        help=f"measure the batched worlds alone on one core and on two (N = "
+                             f"{', '.join(map(str, TWO_CORE_SIZES))} worlds in all, symbolic and with the camera), "
+                             f"skipping the rest")
     add_results_flag(parser)
     args = parser.parse_args(argv)
 
