@@ -16,15 +16,7 @@ def _call(queue, fn, args: tuple) -> None:
 
 def run_in_child(fn, *args):
     """fn(*args) in its own spawned process; a failure there is raised here with its traceback."""
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_call, args=(queue, fn, args))
-    proc.start()
-    status, value = queue.get()
-    proc.join()
-    if status != "ok":
-        raise RuntimeError(f"child {fn.__name__}{args} failed:\n{value}")
-    return value
+    return run_in_children([(fn, args)])[0]
 
 
 def run_in_children(calls: list[tuple]) -> list:

@@ -330,6 +330,14 @@ def vector_memory_child(kind: str, n: int, use_tracemalloc: bool, camera: int = 
     return {"kind": kind, "n": n, "kib_per_world": (after - before) / n / 1024}
 
 
+def median_runs(measured: dict[tuple, list[dict]]) -> dict[tuple, dict]:
+    """Each run's repeats as one: the first repeat's record with the median steps/s (wall
+    clock and CPU time) of all of them."""
+    return {run: {**ts[0], "steps_per_s": statistics.median(t["steps_per_s"] for t in ts),
+                  "cpu_steps_per_s": statistics.median(t["cpu_steps_per_s"] for t in ts)}
+            for run, ts in measured.items()}
+
+
 def vector_section(args) -> tuple[list[dict], list[dict]]:
     """The batched-worlds measurements, printed; their result rows."""
     runs = [("scalar", 1, policy) for policy in VECTOR_POLICIES]
@@ -341,9 +349,7 @@ def vector_section(args) -> tuple[list[dict], list[dict]]:
             r = run_in_child(vector_throughput_child, kind, n, policy, args.vector_steps, args.seed)
             measured[(kind, n, policy)].append(r)
             print(f"{r['steps_per_s']:.0f} agent-steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
-    best = {run: {**ts[0], "steps_per_s": statistics.median(t["steps_per_s"] for t in ts),
-                  "cpu_steps_per_s": statistics.median(t["cpu_steps_per_s"] for t in ts)}
-            for run, ts in measured.items()}
+    best = median_runs(measured)
     rows = []
     print(f"\n## Batched worlds: agent-steps/s on one core (symbolic, resets included, median of "
           f"{args.vector_repeats})\n")
@@ -505,9 +511,7 @@ def vector_camera_section(args) -> tuple[list[dict], list[dict]]:
         r = run_in_child(babyai_rgb_child, args.camera_steps // 4, args.seed)
         measured[("babyai", 1, "action_space")].append(r)
         print(f"{r['steps_per_s']:.0f} steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
-    best = {run: {**ts[0], "steps_per_s": statistics.median(t["steps_per_s"] for t in ts),
-                  "cpu_steps_per_s": statistics.median(t["cpu_steps_per_s"] for t in ts)}
-            for run, ts in measured.items()}
+    best = median_runs(measured)
     babyai = best[("babyai", 1, "action_space")]
     rows = []
     print(f"\n## Batched worlds with the camera: {res}x{res} RGB frames/s on one core (resets included, median "
