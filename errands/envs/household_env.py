@@ -216,7 +216,7 @@ def text_in_view(task: Task, world: World) -> str:
     the task has no text)."""
     if not task.texts:
         return ""
-    return read_aloud(task.texts, world.visible_ids(), lambda i: world.objects[i].type.name)[:MAX_TEXT_LENGTH]
+    return read_aloud(task.texts, world)[:MAX_TEXT_LENGTH]
 
 
 def household_spaces(view_size: int, observations: tuple[str, ...],

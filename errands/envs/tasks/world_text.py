@@ -75,11 +75,11 @@ def visible_text(texts: tuple[ReadableText, ...], visible_ids) -> list[dict]:
     return [t.seen() for t in texts if t.object_id in visible]
 
 
-def read_aloud(texts: tuple[ReadableText, ...], visible_ids, type_name_of) -> str:
-    """The text in view in words, one line per text: 'The note on the countertop reads:
-    "..."'. Names the object by its type (`type_name_of(object_id)`), never by its id."""
-    return "\n".join(f'The {t["kind"]} on the {type_words(type_name_of(t["object"]))} reads: "{t["text"]}"'
-                     for t in visible_text(texts, visible_ids))
+def read_aloud(texts: tuple[ReadableText, ...], world) -> str:
+    """The text on what `world`'s agent sees, in words, one line per text: 'The note on
+    the countertop reads: "..."'. Names the object by its type, never by its id."""
+    return "\n".join(f'The {t["kind"]} on the {type_words(world.objects[t["object"]].type.name)} reads: "{t["text"]}"'
+                     for t in visible_text(texts, world.visible_ids()))
 
 
 def hijack_conditions(text: ReadableText, world) -> int:
