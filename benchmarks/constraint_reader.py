@@ -57,7 +57,7 @@ def measure(suite: str) -> dict:
     episodes = load_suite(suite).episodes
     for episode in tqdm(episodes, desc=suite, unit="ep", leave=False):
         task = Task.from_dict(episode.task)
-        types = sorted({o.type.name for o in World(task.build_scene()).objects.values()})
+        types = World(task.build_scene()).object_types()
         start = time.perf_counter()
         read = binding(read_constraints(task.instruction, types).constraints, types)
         seconds.append(time.perf_counter() - start)

@@ -48,7 +48,7 @@ def episodes_of(name: str) -> list[tuple[str, TaskGoal, list[str], Task]]:
     for episode in load_suite(name).episodes:
         task = Task.from_dict(episode.task)
         world = World(task.build_scene())
-        types = sorted({o.type.name for o in world.objects.values()})
+        types = world.object_types()
         out.append((task.instruction, task.goal, types, task))
     return out
 

@@ -302,7 +302,7 @@ def cmd_plan(args) -> int:
     task = request_from_args(args).task()
     world = World(task.build_scene(args.layouts))
     planner = make_planner(args.planner, **planner_options(args))
-    context = PlanningContext(instruction=task.instruction, object_types=sorted({o.type.name for o in world.objects.values()}),
+    context = PlanningContext(instruction=task.instruction, object_types=world.object_types(),
                               visible_objects=world.visible_ids(), goal=None, world=world)
     started = time.perf_counter()
     try:

@@ -142,7 +142,7 @@ class _Run:
         gives = self.agent.protocol.allows
         return PlanningContext(
             instruction=task.instruction,
-            object_types=sorted({o.type.name for o in world.objects.values()}) if gives("object_types") else [],
+            object_types=world.object_types() if gives("object_types") else [],
             visible_objects=list(self.info["visible_objects"]) if gives("visible_objects") else [],
             goal=task.goal if gives("goal") else None, world=world if gives("world") else None,
             constraints=tuple(task.constraints) if gives("goal") else (), rules=self.agent.rules,

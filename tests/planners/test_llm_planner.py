@@ -44,7 +44,7 @@ def washed_apple_task() -> Task:
 
 def context_for(task: Task) -> PlanningContext:
     world = World(task.build_scene())
-    return PlanningContext(task.instruction, sorted({o.type.name for o in world.objects.values()}),
+    return PlanningContext(task.instruction, world.object_types(),
                            world.visible_ids(), goal=None, world=world)
 
 

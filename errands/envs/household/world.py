@@ -108,6 +108,10 @@ class World:
         Contents of a closed receptacle are hidden; the held object is not listed."""
         return self._visible()[0]
 
+    def object_types(self) -> list[str]:
+        """The type names of the objects in this world, sorted (what a planner grounds in)."""
+        return sorted({o.type.name for o in self.objects.values()})
+
     def visible_ids(self) -> list[str]:
         return self._visible()[1]
 
