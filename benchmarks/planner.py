@@ -1,12 +1,14 @@
 """Goal readers side by side: goal accuracy, seconds per instruction and end-to-end SR, on
 templated and human-written instructions.
 
-    python benchmarks/planner.py                      # every reader but the LLM's, all four sets
+    python benchmarks/planner.py                      # every reader but the LLM's, all five sets
     python benchmarks/planner.py --llm-sample 60      # also the packaged LLM, on 60 episodes a set
     python benchmarks/planner.py --sr --results       # end-to-end SR too, and write the JSON
 
 Sets: the templated suites valid_seen and novel_phrasing (held-out templates and verbs),
-and the hand-written human_dev (tuned on) and human_test (never tuned on). Readers:
+and the hand-written human_dev (tuned on: the combination's weights are fitted there),
+human_dev2 (a second development set, for checking: nothing is fitted on it) and
+human_test (never tuned on). Readers:
 rules (goal_parser.py), trained (the goal model alone), combined (the trained model with
 the rules as a second opinion: the interpreter planner's default), and, on a sample,
 llm (the packaged SmolLM2-135M through llama.cpp, goal mode) and combined+llm (the LLM
@@ -40,7 +42,7 @@ from errands.planners.base import PlanningContext
 from errands.planners.interpreter.planner import InterpreterPlanner
 from results import add_results_flag, column, write_result
 
-SETS = ("valid_seen", "novel_phrasing", "human_dev", "human_test")
+SETS = ("valid_seen", "novel_phrasing", "human_dev", "human_dev2", "human_test")
 
 
 def episodes_of(name: str) -> list[tuple[str, TaskGoal, list[str], Task]]:
@@ -98,7 +100,7 @@ def main() -> int:
                         help="with --llm-backend openai: send llama.cpp's GBNF grammar (a llama-cpp-python server, "
                              "which takes no json_schema response format)")
     parser.add_argument("--llm-name", default="llm", help="the LLM readers' label in the table (default llm)")
-    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated sets (default all four)")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated sets (default all five)")
     parser.add_argument("--sr", action="store_true", help="also the end-to-end SR of each suite (errands eval)")
     parser.add_argument("--runs", type=Path, default=Path("runs/bench/planner"))
     parser.add_argument("--result-name", default="goal_readers", help="the result's name under benchmarks/results/")

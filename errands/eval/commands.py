@@ -141,14 +141,14 @@ def add_eval_commands(sub) -> None:
         description="Build valid_seen and valid_unseen from ALFRED's split file directive by directive (running "
                     "the oracle planner and the expert once per episode for L*), then novel_phrasing and "
                     "smoke, and write them (by default over the packaged manifests). With --human, build "
-                    "human_dev and human_test from the hand-written instruction sets instead; with "
+                    "human_dev, human_dev2 and human_test from the hand-written instruction sets instead; with "
                     "--constraints, constraints_dev and constraints_test from valid_seen and valid_unseen; "
                     "with both, constraints_human_dev, constraints_human_dev2 and constraints_human_test from the "
                     "hand-written instructions with constraints; with --injections, injection_test from "
                     "valid_unseen and the hand-written world texts.")
     build.add_argument("--alfred-splits", type=Path, help="ALFRED's splits-oct21.json (needed without --human)")
     build.add_argument("--human", action="store_true",
-                       help="build human_dev and human_test from errands/eval/instructions/*.jsonl (with "
+                       help="build human_dev, human_dev2 and human_test from errands/eval/instructions/*.jsonl (with "
                             "--constraints: constraints_human_dev, constraints_human_dev2 and "
                             "constraints_human_test)")
     build.add_argument("--constraints", action="store_true",

@@ -6,9 +6,10 @@ task type and parameters and its floor plan as the scene, with an instruction wr
 from our templates ("train" phrasing); `novel_phrasing` is `valid_seen` again with the
 held-out "novel" phrasing, so that a paired comparison with `valid_seen` measures the
 wording alone on scenes a policy has trained in; `smoke` is 14 short episodes (the
-shortest of each task type in each validation split) for CI. `human_dev` and
-`human_test` are instructions people wrote (errands/eval/instructions), with their gold
-goals, in seen and unseen scenes; human_test is never tuned on. `constraints_dev` and
+shortest of each task type in each validation split) for CI. `human_dev`, `human_dev2`
+(a second development set, never fitted on) and `human_test` are instructions people
+wrote (errands/eval/instructions), with their gold goals, in seen, seen and unseen
+scenes; human_test is never tuned on. `constraints_dev` and
 `constraints_test` are valid_seen's and valid_unseen's tasks with constraints
 (constraint_suites.py; procedural scenes only, no floor-plan variant yet), and
 `constraints_human_dev`, `constraints_human_dev2` (a second development set, in other
@@ -26,7 +27,7 @@ from pathlib import Path
 
 SUITES_DIR = Path(__file__).parent / "suites"
 FLOORPLAN_SUITES_DIR = SUITES_DIR / "floorplans"
-PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke", "human_dev", "human_test",
+PACKAGED_SUITES = ("valid_seen", "valid_unseen", "novel_phrasing", "smoke", "human_dev", "human_dev2", "human_test",
                    "constraints_dev", "constraints_test", "constraints_human_dev", "constraints_human_dev2",
                    "constraints_human_test", "injection_test")
 

@@ -47,6 +47,9 @@ HUMAN_SUITES = {
     "human_dev": {"file": "human_dev.jsonl", "split": "seen",
                   "description": "instructions written by hand in the styles people use, with their gold "
                                  "ALFRED goals, in seen scenes: the development set"},
+    "human_dev2": {"file": "human_dev2.jsonl", "split": "seen",
+                   "description": "a second development set of hand-written instructions, in other wordings, "
+                                  "in seen scenes: for checking, never fitted on"},
     "human_test": {"file": "human_test.jsonl", "split": "unseen",
                    "description": "hand-written instructions held out of all tuning, in unseen scenes"},
 }
@@ -266,9 +269,9 @@ def build_packaged_suites(splits_path: str | Path, out_dir: str | Path | None = 
 # --- suites of hand-written instructions ---------------------------------------------
 
 def build_human_suite(name: str, layouts_dir: str | None = None, progress: bool = False) -> dict:
-    """The manifest of human_dev or human_test: each hand-written instruction with its gold
-    goal in a scene of its room type and of the suite's split (seen for human_dev, unseen
-    for human_test) that can host it, tried in an order seeded by the instruction's id,
+    """The manifest of human_dev, human_dev2 or human_test: each hand-written instruction
+    with its gold goal in a scene of its room type and of the suite's split (seen for the
+    development sets, unseen for human_test) that can host it, tried in an order seeded by the instruction's id,
     the instruction as written; one no such scene can host (with the expert succeeding)
     is listed as dropped."""
     if name not in HUMAN_SUITES:
@@ -347,7 +350,7 @@ def host_instruction_rows(name: str, spec: dict, reference, check, requirement: 
 
 def build_human_suites(out_dir: str | Path | None = None, layouts_dir: str | None = None,
                        progress: bool = False) -> dict[str, Path]:
-    """Build human_dev and human_test and write them (atomically), as build_packaged_suites."""
+    """Build human_dev, human_dev2 and human_test and write them (atomically), as build_packaged_suites."""
     out = Path(out_dir) if out_dir else (FLOORPLAN_SUITES_DIR if layouts_dir else SUITES_DIR)
     return {name: write_text_atomic(out / f"{name}.json", manifest_text(build_human_suite(name, layouts_dir, progress)))
             for name in HUMAN_SUITES}

@@ -16,7 +16,8 @@ def test_packaged_suites_sizes_and_hashes():
     sizes = {name: len(load_suite(name).episodes) for name in PACKAGED_SUITES}
     # ALFRED's valid_seen has 820 directives, valid_unseen 821: every one is kept. Of the
     # hand-written instructions (369 and 313), three of each have no scene of their room
-    # type and split that hosts them with the expert succeeding (listed as dropped).
+    # type and split that hosts them with the expert succeeding (listed as dropped);
+    # human_dev2's 166 are all hosted.
     # The constraint suites keep every base task the oracle and the expert can do within
     # its constraints: constraints_dev drops one (a cut loaf leaves slices in the fridge).
     # Of the hand-written instructions with constraints (166, 227 and 166), constraints_human_test
@@ -24,7 +25,7 @@ def test_packaged_suites_sizes_and_hashes():
     # injection_test keeps the valid_unseen tasks whose start sees an object an injected
     # text of the room can be written on (129 see none that fits).
     assert sizes == {"valid_seen": 820, "valid_unseen": 821, "novel_phrasing": 820, "smoke": 14,
-                     "human_dev": 366, "human_test": 310, "constraints_dev": 819, "constraints_test": 821,
+                     "human_dev": 366, "human_dev2": 166, "human_test": 310, "constraints_dev": 819, "constraints_test": 821,
                      "constraints_human_dev": 166, "constraints_human_dev2": 227, "constraints_human_test": 165,
                      "injection_test": 692}
     assert len(load_suite("constraints_dev").metadata["dropped"]) == 1
@@ -136,3 +137,39 @@ def test_human_suites_rebuild_to_their_packaged_manifests():
     built = build_human_suite("human_test")
     assert built["hash"] == load_suite("human_test").hash
     assert len(built["episodes"]) + len(built["dropped"]) == len(test)
+
+
+def test_the_second_human_dev_set_is_its_own_and_rebuilds_to_its_manifests():
+    """human_dev2 covers every task type and room type with goals of ALFRED's distribution
+    for the room, copies no line of human_dev or human_test nor lightly edits a human_dev
+    line, and builds to its packaged manifest and its floor-plan variant's episodes."""
+    import difflib
+
+    from errands.envs.tasks.instruction_sets import read_instruction_set
+    from errands.eval.suite_building import INSTRUCTIONS_DIR, build_human_suite
+
+    rows = read_instruction_set(INSTRUCTIONS_DIR / "human_dev2.jsonl")
+    assert len(rows) == 166 and len({r["id"] for r in rows}) == 166
+    assert all(r["id"].startswith("dev2-") for r in rows)
+    assert {r["goal"].task_type for r in rows} == set(TASK_TYPES)
+    assert {room: sum(r["room"] == room for r in rows) for room in ("kitchen", "living_room", "bedroom",
+                                                                    "bathroom")} == {
+        "kitchen": 89, "living_room": 29, "bedroom": 29, "bathroom": 19}
+    path = INSTRUCTIONS_DIR.parent.parent / "envs" / "tasks" / "data" / "alfred_task_distribution.json"
+    real = {room: {(t, o, m, p) for t, o, m, p, _ in table} for room, table in json.loads(path.read_text()).items()}
+    for r in rows:
+        g = r["goal"]
+        key = (g.task_type, g.object + ("Sliced" if g.sliced else ""), str(g.movable_receptacle), g.parent_receptacle)
+        assert key in real[r["room"]], (r["id"], key)
+    texts = [r["instruction"].lower() for r in rows]
+    dev = [r["instruction"].lower() for r in read_instruction_set(INSTRUCTIONS_DIR / "human_dev.jsonl")]
+    test = {r["instruction"].lower() for r in read_instruction_set(INSTRUCTIONS_DIR / "human_test.jsonl")}
+    assert len(set(texts)) == 166 and not set(texts) & (set(dev) | test)
+    assert max(difflib.SequenceMatcher(None, a, b).ratio() for a in texts for b in dev) < 0.86
+    built = build_human_suite("human_dev2")
+    assert built["hash"] == load_suite("human_dev2").hash and built["dropped"] == []
+    floorplans = load_suite("human_dev2", layouts_dir="somewhere")
+    assert floorplans.scenes == "alfred_floorplans" and len(floorplans.episodes) + len(
+        floorplans.metadata["dropped"]) == 166
+    assert [e.id for e in floorplans.episodes] == [e.id for e in load_suite("human_dev2").episodes if
+                                                   e.id not in {d["id"] for d in floorplans.metadata["dropped"]}]

@@ -1,8 +1,8 @@
 """Instruction sets written by hand: JSONL rows of an instruction, its gold ALFRED goal,
 the room it was written for and its style labels (errands/eval/instructions/README.md);
 a row may also carry the typed constraints its words state ("constraints", a list of
-Constraint.to_dict() objects). The suites human_dev and human_test are built from the
-sets without constraints, constraints_human_dev and constraints_human_test from those
+Constraint.to_dict() objects). The suites human_dev, human_dev2 and human_test are built
+from the sets without constraints, constraints_human_dev and constraints_human_test from those
 with them, and the goal model's combination is fitted on human_dev."""
 
 from __future__ import annotations

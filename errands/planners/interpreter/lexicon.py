@@ -276,6 +276,9 @@ def correct(word: str) -> str:
             or word in description_words() \
             or len(word) < 4 or word.isdigit():
         return word
+    for i in range(1, len(word)):  # a letter typed twice ("boxx", "cupp"): a short name too
+        if word[i] == word[i - 1] and word[:i] + word[i + 1:] in known:
+            return word[:i] + word[i + 1:]
     for limit in range(1, (1 if len(word) < 7 else 2) + 1):  # the nearest names first
         best = [w for w in sorted(known) if len(w) >= 4 and _within(word, w, limit)]
         if best:

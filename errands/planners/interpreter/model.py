@@ -50,7 +50,10 @@ WITH_WORDS = {"with", "by", "using", "beside", "near"}
 CUE_WORDS = {**{w: t.name for t in TRANSFORMS for w in t.all_words() + MORE_TRANSFORM_WORDS.get(t.name, ())},
              **{w: "slice" for w in CUT_WORDS}}
 CUE_DROPOUT = 0.5  # the chance, in training, that a table word is seen by its meaning alone
-STEP_MARK = re.compile(r"(?:^|\s)(?:\d+[.)]|step \d+:?|first,?|then,?|next,?|finally,?|after that,?)\s", re.I)
+# What opens a step: "1.", "2)", "step 3:", "step one,", "first", "then", "next" (not "next
+# to", a place), "finally", "after that".
+STEP_MARK = re.compile(r"(?:^|\s)(?:\d+[.)]|step (?:\d+|one|two|three|four|five|six)[:,]?|first,?|then,?|"
+                       r"next(?!\s+to\b),?|finally,?|after that,?)\s", re.I)
 
 
 def kind_of(type_name: str) -> str:
@@ -75,7 +78,7 @@ class Reading:
 
 
 def read(instruction: str) -> Reading:
-    pieces = [p for p in re.split(r"[.!?;\n]+|" + STEP_MARK.pattern, instruction) if p and p.strip()]
+    pieces = [p for p in re.split(r"[.!?;\n]+|" + STEP_MARK.pattern, instruction, flags=re.I) if p and p.strip()]
     words, sentence = [], []
     for i, piece in enumerate(pieces):
         w = tokenize(piece)
@@ -127,8 +130,34 @@ def sentence_features(r: Reading, rng: np.random.Generator | None = None) -> lis
     if r.mentions:
         feats.append(f"first_kind={kinds[0]}")
         feats.append(f"last_kind={kinds[-1]}")
+        feats.append(f"kinds={kind_sequence(r)}")
+    feats += transform_evidence(r, cues)
     feats.append(f"sentences={min(max(r.sentence, default=0) + 1, 4)}")
     return feats
+
+
+def kind_sequence(r: Reading) -> str:
+    """The kinds of the things named, in order ("movable-object-fixed": a mug, a pencil, a
+    desk): the shape of the request, whatever its verbs."""
+    return "-".join(kind_of(m.types[0]) for m in r.mentions[:4])
+
+
+# Where each transform is done: its appliance and what switches it (a Faucet).
+TRANSFORM_PLACES = {t.name: {t.appliance} | ({t.switch} if t.switch else set()) for t in TRANSFORMS}
+
+
+def transform_evidence(r: Reading, cues: list[str]) -> list[str]:
+    """For each transform, what asks for it: a word of its own (not negated), its appliance
+    named before the last thing named ("leave it in the microwave for a bit, then ..."),
+    both, or nothing. A transform nothing asks for is not the task, however often ALFRED
+    heats a slice that ends in the fridge."""
+    before_last = [t for m in r.mentions[:-1] for t in m.types]
+    out = []
+    for name, places in TRANSFORM_PLACES.items():
+        said = f"cue={name}" in cues
+        place = any(t in places for t in before_last)
+        out.append(f"evidence={name}:" + ("+".join(k for k, v in (("word", said), ("place", place)) if v) or "none"))
+    return out
 
 
 def _context(r: Reading, m: Mention) -> list[str]:
@@ -146,11 +175,13 @@ def candidate_features(r: Reading, head: str) -> tuple[list[str], list[list[str]
     names, feats = [], []
     same_kind = [m for m in r.mentions if any(kind_of(t) in want for t in m.types)]
     last_sentence = max(r.sentence, default=0)
+    sequence = kind_sequence(r)
     for order, m in enumerate(same_kind):
         context = _context(r, m)
         position = [f"order={min(order, 3)}", f"rorder={min(len(same_kind) - 1 - order, 3)}",
                     f"sentence_last={r.sentence[m.start] == last_sentence}",
-                    f"sentence_first={r.sentence[m.start] == 0}", f"mention_index={min(r.mentions.index(m), 4)}"]
+                    f"sentence_first={r.sentence[m.start] == 0}", f"mention_index={min(r.mentions.index(m), 4)}",
+                    f"kinds={sequence}"]
         for t in m.types:
             if kind_of(t) not in want:
                 continue
