@@ -333,13 +333,13 @@ def test_hand_written_training_instructions_are_valid_and_in_the_training_data()
     from errands.planners.interpreter.training_data import HAND_WRITTEN, hand_written_pairs
 
     rows = [json.loads(line) for line in HAND_WRITTEN.read_text().splitlines()]
-    assert len(rows) == 292 and len({r["id"] for r in rows}) == 292
+    assert len(rows) == 358 and len({r["id"] for r in rows}) == 358
     pairs = hand_written_pairs()
-    assert len(pairs) == 292 and all(isinstance(g, TaskGoal) for _, g in pairs)
+    assert len(pairs) == 358 and all(isinstance(g, TaskGoal) for _, g in pairs)
     assert {g.task_type for _, g in pairs} == set(TASK_TYPES)
     assert {r["room"] for r in rows} == {"kitchen", "living_room", "bedroom", "bathroom"}
     data = generate(10, seed=0, hand_written=3)
-    assert len(data) == 10 + 3 * 292
+    assert len(data) == 10 + 3 * 358
     assert {text for text, _ in pairs} <= {text for text, _ in data}  # each once as written
     assert len(generate(10, seed=0, hand_written=0)) == 10
 
@@ -380,3 +380,40 @@ def test_cross_validation_reads_each_fold_with_weights_fitted_on_the_others():
 def test_packaged_model_keeps_its_cross_validation():
     cv = load_model().cross_validation
     assert cv["folds"] == 5 and 0.0 < cv["accuracy"] <= 1.0 and len(cv["fitted"]) == 5
+
+
+def test_step_marks_split_steps_whatever_their_case_and_next_to_is_a_place():
+    r = read("Step one, pick up the cell phone. Step two, turn the desk lamp on.")
+    assert r.words == ["pick", "up", "the", "cell", "phone", "turn", "the", "desk", "lamp", "on"]
+    assert r.sentence == [0] * 5 + [1] * 5
+    r = read("First take the mug, next put it in the sink")
+    assert (r.words, r.sentence) == (["take", "the", "mug", "put", "it", "in", "the", "sink"], [0, 0, 0] + [1] * 5)
+    r = read("Move the lamp from the counter next to the sink onto the shelf.")
+    assert r.words[6:8] == ["next", "to"] and set(r.sentence) == {0}
+
+
+def test_a_letter_typed_twice_reads_as_the_short_name_and_table_words_survive_typos():
+    from errands.planners.interpreter.model import cue_word
+
+    assert [correct(w) for w in ("boxx", "cupp", "bowll", "book")] == ["box", "cup", "bowl", "book"]
+    assert [cue_word(w) for w in ("ehated", "rnised", "tosat", "heats", "frozen", "soaked")] == \
+        ["heated", "rinsed", "toast", "heat", "frozen", "soaked"]
+    # other words, not typos: another last letter, or too short to tell
+    assert [cue_word(w) for w in ("clear", "heater", "wach", "table")] == [None, None, None, None]
+
+
+def test_what_asks_for_a_transform_is_a_feature_and_nothing_asking_reads_as_a_placing(reader):
+    def evidence(text):
+        return sorted(f for f in sentence_features(read(text)) if f.startswith(("evidence=", "kinds=", "count=")))
+
+    assert evidence("slice an egg and leave a piece in the fridge") == [
+        "evidence=clean:none", "evidence=cool:none", "evidence=heat:none", "kinds=object-fixed"]
+    assert evidence("leave the egg in the microwave for a bit, then put it in the fridge, don't chill it") == [
+        "evidence=clean:none", "evidence=cool:none", "evidence=heat:place", "kinds=object-fixed-fixed"]
+    assert evidence("take a bowl, drop another pencil in it and set it on the desk") == [
+        "count=more", "evidence=clean:none", "evidence=cool:none", "evidence=heat:none",
+        "kinds=movable-object-fixed"]
+    assert reader.read("Chop a tomato and leave one of the slices in the fridge.").goal == \
+        TaskGoal("pick_and_place_simple", "Tomato", "Fridge", sliced=True)
+    assert reader.read("Take a bowl, drop a pencil in it and set it on the desk.").goal == \
+        TaskGoal("pick_and_place_with_movable_recep", "Pencil", "Desk", movable_receptacle="Bowl")

@@ -238,7 +238,7 @@ def name_words() -> frozenset[str]:
     return frozenset(w for name in names() for w in name)
 
 
-def _within(a: str, b: str, limit: int) -> bool:
+def within(a: str, b: str, limit: int) -> bool:
     """Damerau-Levenshtein distance of a and b is at most `limit` (small words, small limits)."""
     if abs(len(a) - len(b)) > limit:
         return False
@@ -256,7 +256,12 @@ def _within(a: str, b: str, limit: int) -> bool:
 
 
 # Transform words people use beyond the transform table's.
-MORE_TRANSFORM_WORDS = {"heat": ("bake", "toast", "reheat", "zap", "nuke"), "cool": ("freeze",)}
+MORE_TRANSFORM_WORDS = {
+    "heat": ("bake", "toast", "reheat", "zap", "nuke", "baked", "toasted", "reheated", "zapped", "nuked", "boil",
+             "boiled", "roast", "roasted", "heating", "warming", "cooking", "microwaving", "toasting", "baking"),
+    "cool": ("freeze", "frozen", "froze", "iced", "cooling", "chilling", "refrigerating", "freezing"),
+    "clean": ("soak", "soaked", "cleaning", "rinsing", "washing", "scrubbing"),
+}
 # The transform words are words, not misspelt names ("refrigerate" is two letters from
 # "refrigerator" and means cool it; "nuke" is not a misspelt "nuker").
 TRANSFORM_WORDS = frozenset([w for t in TRANSFORMS for w in t.all_words()] +
@@ -280,7 +285,7 @@ def correct(word: str) -> str:
         if word[i] == word[i - 1] and word[:i] + word[i + 1:] in known:
             return word[:i] + word[i + 1:]
     for limit in range(1, (1 if len(word) < 7 else 2) + 1):  # the nearest names first
-        best = [w for w in sorted(known) if len(w) >= 4 and _within(word, w, limit)]
+        best = [w for w in sorted(known) if len(w) >= 4 and within(word, w, limit)]
         if best:
             return best[0]
     return word

@@ -21,6 +21,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,8 @@ from ...envs.household.object_types import LIGHT_TYPES, OBJECT_TYPES
 from ...envs.tasks.goals import TASK_TYPES, TaskGoal
 from ...envs.transforms import TRANSFORMS
 from ...files import write_json_atomic
-from .lexicon import CUT_WORDS, MORE_TRANSFORM_WORDS, Mention, correct, find_mentions, tokenize
+from .lexicon import (COMMON_WORDS, CUT_WORDS, MORE_TRANSFORM_WORDS, Mention, correct, find_mentions, name_words,
+                      tokenize, within)
 
 TASK_TYPE_NAMES = tuple(TASK_TYPES)  # the task-type head's classes, in ALFRED's order
 DIMENSION = 1 << 15
@@ -89,6 +91,24 @@ def read(instruction: str) -> Reading:
 
 
 TRANSFORM_CUES = {f"cue={t.name}" for t in TRANSFORMS}
+MORE_THAN_ONE = {"two", "2", "both", "pair", "couple", "another", "second", "again", "pairs", "twice"}
+
+
+@lru_cache(maxsize=4096)
+def cue_word(word: str) -> str | None:
+    """The table word (CUE_WORDS) a word is, or is misspelt from ("ehated", "rnised": one
+    letter off inside a word of five letters or more that is no other name or common
+    word), else None."""
+    if word in CUE_WORDS:
+        return word
+    if word.endswith("s") and word[:-1] in CUE_WORDS:  # "heats", "chills"
+        return word[:-1]
+    if len(word) < 5 or word in COMMON_WORDS or word in name_words():
+        return None
+    # the same last letter: a typo inside the word, not another word ("clear", "heater")
+    return next((w for w in sorted(CUE_WORDS) if len(w) >= 5 and w[-1] == word[-1] and within(word, w, 1)), None)
+
+
 NEGATIONS = {"don't", "dont", "not", "never", "without", "no", "nor"}
 
 
@@ -110,7 +130,7 @@ def sentence_features(r: Reading, rng: np.random.Generator | None = None) -> lis
     the word, carries what the word says: a table word the training data never uses
     ("wedge", "scrub") is then read as the words of the same meaning are."""
     mentioned = {i for m in r.mentions for i in range(m.start, m.end)}
-    cue_at = {i: CUE_WORDS[w] for i, w in enumerate(r.words) if w in CUE_WORDS and i not in mentioned}
+    cue_at = {i: CUE_WORDS[cue_word(w)] for i, w in enumerate(r.words) if cue_word(w) and i not in mentioned}
     hidden = {i for i in cue_at if rng is not None and rng.random() < CUE_DROPOUT}
     meant = [f"<{cue_at[i]}>" if i in cue_at else w for i, w in enumerate(r.words)]
     feats = ["bias"] + [f"w={w}" for i, w in enumerate(r.words) if i not in mentioned and i not in hidden]
@@ -120,6 +140,8 @@ def sentence_features(r: Reading, rng: np.random.Generator | None = None) -> lis
         if i in cue_at or i + 1 in cue_at:
             feats.append(f"cb={meant[i]}_{meant[i + 1]}")
     cues = [f"{'negcue' if negated(r.words, i) else 'cue'}={cue}" for i, cue in cue_at.items()]
+    if any(w in MORE_THAN_ONE for w in r.words):  # "another one", "a second", "both", "2": whatever the frame
+        feats.append("count=more")
     asked = any(c in TRANSFORM_CUES for c in cues)
     feats += cues if asked else cues + ["cue=none"]  # no transform asked for: a placing, or a look
     kinds = [kind_of(m.types[0]) for m in r.mentions]
