@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..scene import FLOOR, GRID_SIZE, WALL, Scene
+from ..scene import FLOOR, FURNITURE, GRID_SIZE, WALL, Scene
 from .appliance_looks import APPLIANCE_SIZE, appliance_look
 from .furniture_looks import ALONE, Neighbours, unit_look
 from .object_looks import small_shape, small_shape_and_bounds
@@ -145,6 +145,8 @@ IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
 # by the walkable floor is at least 0.175 m from the nearest walkable position, the radius
 # of the agent's body in AI2-THOR (a position nearer to furniture is not walkable there).
 IMPORTED_SETBACK = 0.05
+# Cells of furniture before an imported drawer's front that its open tray pulls out past, at most.
+MAX_AHEAD_CELLS = 3
 
 
 def _unit_frame(scene: Scene, spec, front: str) -> Frame:
@@ -265,10 +267,7 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool, arou
         # The wall cell's front face is the wall's face towards the room (v = 0).
         mount_look(b, spec, Frame(*_cell_box(scene, spec.footprint), front), is_open, is_on, surfaces)
     elif kind == "appliance":
-        w, d = APPLIANCE_SIZE.get(spec.type, (0.25, 0.25))
-        along_x = front in ("-z", "+z")
-        hx, hz = (w / 2, d / 2) if along_x else (d / 2, w / 2)
-        f = Frame(x - hx, x + hx, z - hz, z + hz, front)
+        f = Frame(*_appliance_box(spec, front), front)
         if spec.type == "StoveKnob":  # on the counter's front face, below the worktop
             f = _knob_frame(scene, spec, front, tops)
         if spec.type == "FloorLamp":
@@ -293,6 +292,9 @@ def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
     the other of two cabinets ALFRED records at one place."""
     if spec.type == "CounterTop":
         return Neighbours(openings=tuple(_counter_openings(scene, spec, f)))
+    if spec.type == "Drawer" and spec.id in scene.recorded_poses:
+        ahead = _furniture_ahead(scene, spec, f)
+        return Neighbours(ahead=ahead) if ahead > 0 else ALONE
     if spec.type not in ("Shelf", "Cabinet"):
         return ALONE
     same_type = [o for o in scene.fixed if o is not spec and o.type == spec.type]
@@ -306,6 +308,38 @@ def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
         mine, theirs = ((f.u_at(o.position[0], o.position[2]), scene.fixed_index[o.id]) for o in (spec, twins[0]))
         return Neighbours(half="left" if mine < theirs else "right")
     return ALONE
+
+
+def _furniture_ahead(scene: Scene, spec, f: Frame) -> float:
+    """How far the rows of furniture cells right before a unit's front (its whole width,
+    up to MAX_AHEAD_CELLS deep) reach out past its front: an imported drawer that the
+    reconstruction set behind its counter's or dresser's edge (its cells inside, the
+    edge's cells before it) pulls out past them, as AI2-THOR's drawers do at that edge."""
+    rows = [r for r, _ in spec.footprint]
+    cols = [c for _, c in spec.footprint]
+    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    n_rows, n_cols = scene.cells.shape
+    last = None
+    for k in range(1, MAX_AHEAD_CELLS + 1):
+        line = {"-z": [(r0 - k, c) for c in range(c0, c1 + 1)], "+z": [(r1 + k, c) for c in range(c0, c1 + 1)],
+                "-x": [(r, c0 - k) for r in range(r0, r1 + 1)], "+x": [(r, c1 + k) for r in range(r0, r1 + 1)]}[f.front]
+        if not all(0 <= r < n_rows and 0 <= c < n_cols and scene.cells[r, c] == FURNITURE for r, c in line):
+            break
+        last = line
+    if last is None:
+        return 0.0
+    x0, x1, z0, z1 = _cell_box(scene, last)
+    edge = {"-z": (x0, z0), "+z": (x0, z1), "-x": (x0, z0), "+x": (x1, z0)}[f.front]
+    return max(0.0, -f.v_at(*edge))
+
+
+def _appliance_box(spec, front: str) -> tuple[float, float, float, float]:
+    """(x0, x1, z0, z1) of the box an appliance's look stands in, facing `front` (a
+    knob's is on its counter's face instead: _knob_frame)."""
+    x, _, z = spec.position
+    w, d = APPLIANCE_SIZE.get(spec.type, (0.25, 0.25))
+    hx, hz = (w / 2, d / 2) if front in ("-z", "+z") else (d / 2, w / 2)
+    return x - hx, x + hx, z - hz, z + hz
 
 
 def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
@@ -353,11 +387,22 @@ def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, ...]]:
 
 
 def _free_counter_surfaces(scene: Scene, spec, f: Frame) -> list[Surface]:
-    """The worktop where nothing stands: one surface per run of cells free of appliances."""
+    """The worktop where nothing stands: one surface per run of cells free of appliances
+    (on an imported counter, also free of any appliance drawn over them: ALFRED's
+    microwave, burners and coffee machine stand where its files say, not on a cell)."""
     taken = set()
+    imported = spec.id in scene.recorded_poses
     for other in scene.fixed:
-        if other is not spec and other.type in APPLIANCE_TYPES and other.footprint and len(other.footprint) == 1:
+        if other is spec or other.type not in APPLIANCE_TYPES or not other.footprint:
+            continue
+        if len(other.footprint) == 1:
             taken.add(other.footprint[0])
+        elif imported and other.type != "StoveKnob":
+            ax0, ax1, az0, az1 = _appliance_box(other, _front(scene, other))
+            for cell in spec.footprint:
+                x0, x1, z0, z1 = _cell_box(scene, [cell])
+                if ax0 < x1 and x0 < ax1 and az0 < z1 and z0 < az1:
+                    taken.add(cell)
     free = [c for c in spec.footprint if c not in taken] or list(spec.footprint)
     out = []
     for cell in free:
