@@ -283,12 +283,16 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool, arou
         f = _unit_frame(scene, spec, front)
         occupied = _free_counter_surfaces(scene, spec, f) if spec.type == "CounterTop" else []
         unit_look(b, spec, f, is_open, is_on, surfaces, occupied, around)
+        if spec.type == "Shelf" and spec.id in scene.recorded_poses:
+            # ALFRED's shelf is the board at its height: what rests on it goes there first
+            surfaces.sort(key=lambda s: abs(s.y - y))
     return Look(b.prims(), surfaces)
 
 
 def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
     """What a unit's look takes from the furniture sharing its place: the cabinets and
-    drawers built into a counter, the other shelves ALFRED records at a shelf's place,
+    drawers built into a counter, the other shelves ALFRED records at a shelf's place
+    (or on its cells),
     the other of two cabinets ALFRED records at one place."""
     if spec.type == "CounterTop":
         return Neighbours(openings=tuple(_counter_openings(scene, spec, f)))
@@ -301,13 +305,22 @@ def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
     near = np.isclose([o.position[::2] for o in same_type], spec.position[::2], atol=0.05).all(axis=1) \
         if same_type else []
     same_place = [o for o, is_near in zip(same_type, near) if is_near]
-    if spec.type == "Shelf" and same_place:
+    if spec.type == "Shelf" and (same_place or _shares_cells(scene, spec, same_type)):
         return Neighbours(stacked=True)
     twins = [o for o in same_place if abs(o.position[1] - spec.position[1]) < 0.05]
     if spec.type == "Cabinet" and len(twins) == 1:
         mine, theirs = ((f.u_at(o.position[0], o.position[2]), scene.fixed_index[o.id]) for o in (spec, twins[0]))
         return Neighbours(half="left" if mine < theirs else "right")
     return ALONE
+
+
+def _shares_cells(scene: Scene, spec, others) -> bool:
+    """Whether an imported unit's cells overlap those of one of `others` (ALFRED's shelves
+    of one piece of furniture, at different places: each is a board of it)."""
+    if spec.id not in scene.recorded_poses:
+        return False
+    cells = set(spec.footprint)
+    return any(cells & set(o.footprint) for o in others if o.id in scene.recorded_poses)
 
 
 def _furniture_ahead(scene: Scene, spec, f: Frame) -> float:
