@@ -113,6 +113,8 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
             cell for cell, at in boxes.items() if abs(at[0] - where[0]) > 0.1 or abs(at[1] - where[1]) > 0.1}
         if type_name == "CounterTop":  # a counter does not swallow the bin or the fridge beside it
             taken = standing
+        elif type_name in BOXES:  # nor does a cabinet the bin under its sink
+            taken = taken | (standing - {to_cell(*where)})
         spec = ObjectSpec(rid, type_name, position, footprint=_footprint(cells, to_cell, position, type_name, taken))
         for cell in spec.footprint:
             cells[cell] = FURNITURE

@@ -267,7 +267,8 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool, arou
         # The wall cell's front face is the wall's face towards the room (v = 0).
         mount_look(b, spec, Frame(*_cell_box(scene, spec.footprint), front), is_open, is_on, surfaces)
     elif kind == "appliance":
-        f = Frame(*_appliance_box(spec, front), front)
+        x, z = drawn_xz(scene, spec)
+        f = Frame(*_appliance_box(spec, front, (x, z)), front)
         if spec.type == "StoveKnob":  # on the counter's front face, below the worktop
             f = _knob_frame(scene, spec, front, tops)
         if spec.type == "FloorLamp":
@@ -346,18 +347,68 @@ def _furniture_ahead(scene: Scene, spec, f: Frame) -> float:
     return max(0.0, -f.v_at(*edge))
 
 
-def _appliance_box(spec, front: str) -> tuple[float, float, float, float]:
-    """(x0, x1, z0, z1) of the box an appliance's look stands in, facing `front` (a
-    knob's is on its counter's face instead: _knob_frame)."""
-    x, _, z = spec.position
+def _appliance_box(spec, front: str, at: tuple[float, float]) -> tuple[float, float, float, float]:
+    """(x0, x1, z0, z1) of the box an appliance's look stands in, facing `front`, centred
+    `at` (drawn_xz; a knob's is on its counter's face instead: _knob_frame)."""
+    x, z = at
     w, d = APPLIANCE_SIZE.get(spec.type, (0.25, 0.25))
     hx, hz = (w / 2, d / 2) if front in ("-z", "+z") else (d / 2, w / 2)
     return x - hx, x + hx, z - hz, z + hz
 
 
+# What an imported floor plan stands at its counter's centre (its files give no place):
+# each is drawn on a cell of its own along the counter's front.
+SPREAD_ON_COUNTER = ("StoveBurner", "CoffeeMachine", "Toaster")
+
+
+def drawn_xz(scene: Scene, spec) -> tuple[float, float]:
+    """Where an appliance is drawn: at its position, but the burners, coffee machine and
+    toaster an imported floor plan puts at its counter's centre (alfred_floorplans'
+    hosted fixtures, which share the counter's cells) each on a cell of the counter's
+    front row of its own, nearest the centre first, off the cells of appliances with
+    cells of their own; a knob under its burner."""
+    cache = scene.geometry_cache
+    if "drawn_xz" not in cache:
+        cache["drawn_xz"] = _spread_on_counters(scene)
+    spots = cache["drawn_xz"]
+    if spec.id in spots:
+        return spots[spec.id]
+    if spec.type == "StoveKnob" and spec.controls in spots:
+        return spots[spec.controls]
+    return spec.position[0], spec.position[2]
+
+
+def _spread_on_counters(scene: Scene) -> dict[str, tuple[float, float]]:
+    spots: dict[str, tuple[float, float]] = {}
+    counters = [o for o in scene.fixed if o.type == "CounterTop" and o.id in scene.recorded_poses
+                and len(o.footprint) > 1]
+    if not counters:
+        return spots
+    shared = {frozenset(o.footprint) for o in counters}
+    own = {cell for o in scene.fixed if o.type in APPLIANCE_TYPES and o.footprint
+           and frozenset(o.footprint) not in shared for cell in o.footprint}
+    for counter in counters:
+        guests = [o for o in scene.fixed if o.type in SPREAD_ON_COUNTER and set(o.footprint) == set(counter.footprint)]
+        if not guests:
+            continue
+        f = _unit_frame(scene, counter, _front(scene, counter))
+        cx, cz = counter.position[0], counter.position[2]
+        centre_u = f.u_at(cx, cz)
+        cells = []
+        for cell in counter.footprint:
+            if cell in own:
+                continue
+            x, z = scene.cell_xz(*cell)
+            cells.append((round(f.v_at(x, z) / GRID_SIZE), abs(f.u_at(x, z) - centre_u), cell, (x, z)))
+        cells.sort()
+        for guest, (_, _, _, xz) in zip(guests, cells):
+            spots[guest.id] = xz
+    return spots
+
+
 def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
     """A knob sits on the front face of the counter under its burner."""
-    x, _, z = spec.position
+    x, z = drawn_xz(scene, spec)
     counter = None
     for (x0, x1, z0, z1), _top in tops:
         if x0 <= x <= x1 and z0 <= z <= z1:
@@ -411,7 +462,7 @@ def _free_counter_surfaces(scene: Scene, spec, f: Frame) -> list[Surface]:
         if len(other.footprint) == 1:
             taken.add(other.footprint[0])
         elif imported and other.type != "StoveKnob":
-            ax0, ax1, az0, az1 = _appliance_box(other, _front(scene, other))
+            ax0, ax1, az0, az1 = _appliance_box(other, _front(scene, other), drawn_xz(scene, other))
             for cell in spec.footprint:
                 x0, x1, z0, z1 = _cell_box(scene, [cell])
                 if ax0 < x1 and x0 < ax1 and az0 < z1 and z0 < az1:
