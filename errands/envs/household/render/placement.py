@@ -447,6 +447,33 @@ def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, ...]]:
         if v0 > 0.05:
             out.append((u0, u1, 0.0, 2.0, 0.0, v0))
         out.append((u0, u1, float(lo[1]), float(hi[1]), v0, v1))
+    for x0, x1, z0, z1 in _side_notches(scene, spec, f):
+        u0, u1 = sorted((f.u_at(x0, z0), f.u_at(x1, z1)))
+        v0, v1 = sorted((f.v_at(x0, z0), f.v_at(x1, z1)))
+        out.append((max(u0, 0.0), min(u1, f.width), 0.0, 2.0, max(v0, 0.0), min(v1, f.depth)))
+    return out
+
+
+def _side_notches(scene: Scene, spec, f: Frame) -> list[tuple[float, float, float, float]]:
+    """(x0, x1, z0, z1) of the notches an imported counter has from its edge to the front
+    of each cabinet and drawer built into it that faces another way than the counter (at
+    its end, or round a corner): as deep as the counter reaches past that front, as wide
+    as the unit, cut to the floor, so that the unit's front shows from its pose."""
+    if spec.id not in scene.recorded_poses:
+        return []
+    cells = set(spec.footprint)
+    out = []
+    for other in scene.fixed:
+        if other.type not in ("Cabinet", "Drawer") or not cells & set(other.footprint or ()):
+            continue
+        front = _front(scene, other)
+        if front == f.front:
+            continue
+        own = _unit_frame(scene, other, front)
+        rect = {"-x": (f.x0, own.x0, own.z0, own.z1), "+x": (own.x1, f.x1, own.z0, own.z1),
+                "-z": (own.x0, own.x1, f.z0, own.z0), "+z": (own.x0, own.x1, own.z1, f.z1)}[front]
+        if rect[1] - rect[0] > 0.02 and rect[3] - rect[2] > 0.02:
+            out.append(rect)
     return out
 
 
@@ -467,6 +494,9 @@ def _free_counter_surfaces(scene: Scene, spec, f: Frame) -> list[Surface]:
                 x0, x1, z0, z1 = _cell_box(scene, [cell])
                 if ax0 < x1 and x0 < ax1 and az0 < z1 and z0 < az1:
                     taken.add(cell)
+    for x0, x1, z0, z1 in _side_notches(scene, spec, f):  # no worktop there
+        taken.update(c for c in spec.footprint
+                     if x0 <= scene.cell_xz(*c)[0] <= x1 and z0 <= scene.cell_xz(*c)[1] <= z1)
     free = [c for c in spec.footprint if c not in taken] or list(spec.footprint)
     out = []
     for cell in free:
