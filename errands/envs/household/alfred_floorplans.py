@@ -43,6 +43,7 @@ BUILT_IN = {"CounterTop", "Cabinet", "Drawer", "Sink", "SinkBasin", "Microwave",
 # Receptacles ALFRED's tasks use that its files may list without a pose: placed by
 # _add_standing_receptacles when a floor plan's objects.json has them.
 STANDING = ("GarbageCan", "Toilet", "ToiletPaperHanger", "TowelHolder", "HandTowelHolder")
+HUNG = ("ToiletPaperHanger", "TowelHolder", "HandTowelHolder")  # of STANDING, those on a wall
 _FILE = re.compile(r"FloorPlan(\d+)-layout\.npy$")
 
 
@@ -267,7 +268,8 @@ def _add_standing_receptacles(cells, origin, objects: list[ObjectSpec], recorded
         x, z = origin[0] + c * GRID_SIZE, origin[1] + r * GRID_SIZE
         spec = ObjectSpec(object_id(type_name, x, 0.0 if t.height < 0.5 else t.height, z), type_name,
                           (x, 0.0 if t.height < 0.5 else t.height, z), footprint=[(r, c)])
-        cells[r, c] = FURNITURE
+        if type_name not in HUNG:  # a holder hangs on the wall, which stays a wall (drawn as one)
+            cells[r, c] = FURNITURE
         taken.add((r, c))
         objects.append(spec)
         recorded[spec.id] = [Pose(fr, fc, heading, 30)]
