@@ -146,7 +146,7 @@ IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
 # of the agent's body in AI2-THOR (a position nearer to furniture is not walkable there).
 IMPORTED_SETBACK = 0.05
 # Cells of furniture before an imported drawer's front that its open tray pulls out past, at most.
-MAX_AHEAD_CELLS = 3
+MAX_AHEAD_CELLS = 2
 
 
 def _unit_frame(scene: Scene, spec, front: str) -> Frame:
@@ -326,7 +326,7 @@ def _shares_cells(scene: Scene, spec, others) -> bool:
 
 def _furniture_ahead(scene: Scene, spec, f: Frame) -> float:
     """How far the rows of furniture cells right before a unit's front (its whole width,
-    up to MAX_AHEAD_CELLS deep) reach out past its front: an imported drawer that the
+    at most MAX_AHEAD_CELLS deep, with none right after them) reach out past its front: an imported drawer that the
     reconstruction set behind its counter's or dresser's edge (its cells inside, the
     edge's cells before it) pulls out past them, as AI2-THOR's drawers do at that edge."""
     rows = [r for r, _ in spec.footprint]
@@ -334,11 +334,13 @@ def _furniture_ahead(scene: Scene, spec, f: Frame) -> float:
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
     n_rows, n_cols = scene.cells.shape
     last = None
-    for k in range(1, MAX_AHEAD_CELLS + 1):
+    for k in range(1, MAX_AHEAD_CELLS + 2):
         line = {"-z": [(r0 - k, c) for c in range(c0, c1 + 1)], "+z": [(r1 + k, c) for c in range(c0, c1 + 1)],
                 "-x": [(r, c0 - k) for r in range(r0, r1 + 1)], "+x": [(r, c1 + k) for r in range(r0, r1 + 1)]}[f.front]
         if not all(0 <= r < n_rows and 0 <= c < n_cols and scene.cells[r, c] == FURNITURE for r, c in line):
             break
+        if k > MAX_AHEAD_CELLS:  # the furniture runs on: no edge near this front to pull out past
+            return 0.0
         last = line
     if last is None:
         return 0.0
