@@ -17,6 +17,7 @@ from __future__ import annotations
 from ..envs.actions import Action
 from ..envs.household.navigation import nearest_first, shortest_actions
 from ..envs.household.scene import Pose
+from ..envs.household.visibility import scene_visibility
 from ..envs.household.world import World, WorldObject
 from ..envs.skills import SKILLS, GotoLocation, SkillCall, TransformObject, goto_poses, is_done
 from ..envs.tasks.constraints import forbidden_cells
@@ -113,7 +114,7 @@ class ExpertSkillPolicy:
             if not poses:
                 raise SkillImpossible(f"every pose that reaches a {call.args[0]} is in a forbidden region")
         if w.sight is not None:  # the nearest pose whose frame shows the target
-            poses = self._first_showing(poses, lambda: is_done(w, call), f"a {call.args[0]}")
+            poses = self._first_showing(poses, lambda: is_done(w, call), f"a {call.args[0]}", _goto_roots(w, call))
         actions = shortest_actions(w.scene, w.agent, poses, self.blocked)
         if actions is None:
             raise SkillImpossible(f"no path to a {call.args[0]}")
@@ -131,13 +132,24 @@ class ExpertSkillPolicy:
         root = w.root_fixed(target)
         poses = [Pose(*p) for p in w.scene.interaction_poses.get(root.id, ()).tolist()] if root else []
         poses = [p for p in poses if (p.row, p.col) not in self.blocked]
-        pose = self._first_showing(poses, lambda: w.is_visible(target), target)
+        pose = self._first_showing(poses, lambda: w.is_visible(target), target, [root] if root else [])
         return [Action(a) for a in shortest_actions(w.scene, w.agent, pose, self.blocked)] + actions
 
-    def _first_showing(self, poses: list[Pose], shows, what: str) -> list[Pose]:
-        """The nearest of `poses` (by actions from here) at which `shows()` holds."""
+    def _first_showing(self, poses: list[Pose], shows, what: str, roots: list[WorldObject]) -> list[Pose]:
+        """The nearest of `poses` (by actions from here) at which `shows()` holds; when
+        none does, the nearest of the other poses that see the `roots` (the furniture the
+        target is or rests on: looking down into a low shelf, up at a high one, from
+        beside it rather than before it)."""
         w = self.world
         for pose in nearest_first(w.scene, w.agent, poses, self.blocked):
+            with w.standing_at(pose):
+                if shows():
+                    return [pose]
+        tried = set(poses)
+        sight = scene_visibility(w.scene)
+        others = [p for root in roots for p in sight.seeing_poses(w.scene.fixed_index[root.id])
+                  if p not in tried and (p.row, p.col) not in self.blocked]
+        for pose in nearest_first(w.scene, w.agent, others, self.blocked):
             with w.standing_at(pose):
                 if shows():
                     return [pose]
@@ -201,6 +213,20 @@ class ExpertSkillPolicy:
                 raise SkillImpossible(f"no {transform.switch.lower()} over {appliance.id} in reach")
             control_id = control.id
         return transform.actions(appliance, w.held, control_id)
+
+
+def _goto_roots(w: World, call: SkillCall) -> list[WorldObject]:
+    """The furniture GotoLocation's targets are or rest on (as GotoLocation.poses finds them)."""
+    if call.ids and call.ids[0]:
+        targets = [call.ids[0]] if call.ids[0] in w.objects else []
+    else:
+        targets = [o.id for o in w.objects_of_type(call.args[0])]
+    roots = {}
+    for oid in targets:
+        root = w.root_fixed(oid) if oid != w.held else None
+        if root is not None:
+            roots.setdefault(root.id, root)
+    return list(roots.values())
 
 
 class SkillImpossible(Exception):

@@ -43,6 +43,7 @@ BUILT_IN = {"CounterTop", "Cabinet", "Drawer", "Sink", "SinkBasin", "Microwave",
 # Receptacles ALFRED's tasks use that its files may list without a pose: placed by
 # _add_standing_receptacles when a floor plan's objects.json has them.
 STANDING = ("GarbageCan", "Toilet", "ToiletPaperHanger", "TowelHolder", "HandTowelHolder")
+HUNG = ("ToiletPaperHanger", "TowelHolder", "HandTowelHolder")  # of STANDING, those on a wall
 _FILE = re.compile(r"FloorPlan(\d+)-layout\.npy$")
 
 
@@ -113,6 +114,8 @@ def load_floorplan(layouts_dir: str | Path, number: int, seed: int = 0) -> Scene
             cell for cell, at in boxes.items() if abs(at[0] - where[0]) > 0.1 or abs(at[1] - where[1]) > 0.1}
         if type_name == "CounterTop":  # a counter does not swallow the bin or the fridge beside it
             taken = standing
+        elif type_name in BOXES:  # nor does a cabinet the bin under its sink
+            taken = taken | (standing - {to_cell(*where)})
         spec = ObjectSpec(rid, type_name, position, footprint=_footprint(cells, to_cell, position, type_name, taken))
         for cell in spec.footprint:
             cells[cell] = FURNITURE
@@ -265,7 +268,8 @@ def _add_standing_receptacles(cells, origin, objects: list[ObjectSpec], recorded
         x, z = origin[0] + c * GRID_SIZE, origin[1] + r * GRID_SIZE
         spec = ObjectSpec(object_id(type_name, x, 0.0 if t.height < 0.5 else t.height, z), type_name,
                           (x, 0.0 if t.height < 0.5 else t.height, z), footprint=[(r, c)])
-        cells[r, c] = FURNITURE
+        if type_name not in HUNG:  # a holder hangs on the wall, which stays a wall (drawn as one)
+            cells[r, c] = FURNITURE
         taken.add((r, c))
         objects.append(spec)
         recorded[spec.id] = [Pose(fr, fc, heading, 30)]

@@ -96,6 +96,8 @@ class SceneVisibility:
         self.visible_cache: dict[Pose, list[tuple[float, int]]] = {}
         self.pose_table: dict | None = None  # (heading, horizon) -> what each reachable cell sees
         self.cell_index: dict[tuple[int, int], int] = {}
+        self.cells: list[tuple[int, int]] = []  # the reachable cells, in the pose table's order
+        self._seeing: dict[int, list[Pose]] = {}
         self._view_boxes: tuple[np.ndarray, np.ndarray] | None = None
 
     def seen(self, xs: np.ndarray, zs: np.ndarray, heading: int, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -161,6 +163,7 @@ class SceneVisibility:
         xs = scene.origin[0] + cols * GRID_SIZE
         zs = scene.origin[1] + rows * GRID_SIZE
         self.cell_index = {cell: i for i, cell in enumerate(cells)}
+        self.cells = cells
         self.pose_table = {}
         found: list[list[np.ndarray]] = [[] for _ in scene.fixed]
         for heading in HEADINGS:
@@ -185,6 +188,24 @@ class SceneVisibility:
             else:
                 interaction_poses[scene.fixed[k].id] = np.zeros((0, 4), dtype=np.int32)
         return interaction_poses
+
+    def seeing_poses(self, index: int) -> list[Pose]:
+        """Every pose on a reachable cell that sees fixed object `index` (the geometric
+        rule: within reach and its view box in view, framed or not), closest first, then
+        the most level camera: where else a camera may show it when no interaction pose
+        does (a low shelf seen looking down from beside it). Made on first use and kept."""
+        if self.pose_table is None:
+            raise SceneError(f"{self.scene.name}: poses are known only once the scene is validated")
+        made = self._seeing.get(index)
+        if made is None:
+            cells = self.cells
+            found = []
+            for (heading, horizon), (indptr, objects, reaches) in self.pose_table.items():
+                for at in np.nonzero(objects == index)[0].tolist():
+                    cell = int(np.searchsorted(indptr, at, side="right")) - 1
+                    found.append((round(float(reaches[at]), 3), abs(horizon - 15), *cells[cell], heading, horizon))
+            made = self._seeing[index] = [Pose(*p[2:]) for p in sorted(found)]
+        return made
 
     def visible_fixed(self, pose: Pose) -> list[tuple[float, int]]:
         """(reach, fixed index) of the fixed objects seen from a pose, nearest first."""

@@ -4,7 +4,10 @@ open and objects are held) at 64x64, 37x37 (odd: rays along an axis), 48x80 and 
 ALFRED floor plans, recorded with the NumPy renderer the kernel replaced (at commit
 3454af0, the last world with that renderer: the camera at AI2-THOR's height and the
 rebuilt floor plans; by running `python tests/envs/household/test_camera_kernel.py
-OUT.json` against that checkout)."""
+OUT.json` against that checkout). The floor plans' frames were recorded again with that
+renderer and the imported floor plans' later geometry (alfred_floorplans.py,
+placement.py and furniture_looks.py as they are now, applied to that checkout); the
+procedural frames came out the same."""
 
 import hashlib
 import json

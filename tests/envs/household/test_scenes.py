@@ -137,3 +137,23 @@ def test_floor_plan_errors_name_the_problem(tmp_path, alfred_dir):
         load_floorplan(tmp_path, 7)
     with pytest.raises(SceneError, match=re.escape("malformed object id 'Cabinet|x'")):
         parse_receptacle_id("Cabinet|x")
+
+
+def test_the_poses_that_see_a_fixed_object_are_every_pose_that_sees_it():
+    """seeing_poses (where the expert looks when no interaction pose shows its target
+    through the camera): every reachable pose whose table lists the object, nearest first,
+    the interaction poses among them."""
+    from errands.envs.household.scene import HEADINGS, HORIZONS, Pose
+
+    scene = procedural_scene(7)
+    sight = scene_visibility(scene)
+    k = next(i for i, o in enumerate(scene.fixed) if o.type == "CounterTop")
+    poses = sight.seeing_poses(k)
+    everything = {Pose(r, c, h, v) for r, c in scene.reachable_cells(scene.start_pose[:2])
+                  for h in HEADINGS for v in HORIZONS}
+    seeing = {p for p in everything if k in [i for _, i in sight.visible_fixed(p)]}
+    assert set(poses) == seeing and len(poses) == len(seeing) > 0
+    reach = [dict((i, r) for r, i in sight.visible_fixed(p))[k] for p in poses]
+    assert reach == sorted(reach)
+    assert {Pose(*p) for p in scene.interaction_poses[scene.fixed[k].id].tolist()} <= seeing
+    assert sight.seeing_poses(k) is poses  # made once

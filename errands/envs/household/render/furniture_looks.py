@@ -25,12 +25,13 @@ DRAWER_PULL = 0.3  # metres an open drawer stands out
 
 @dataclass(frozen=True)
 class Neighbours:
-    """What a unit's look takes from the furniture it shares its place with (they only
-    leave things out or split them, so a look never outgrows the one it has alone)."""
+    """What a unit's look takes from the furniture it shares its place with or stands
+    behind (they leave things out or split them; only a drawer's tray pulls out further)."""
 
     openings: tuple = ()  # a counter: (u0, u1, y0, y1[, v0, v1]) of the cabinets and drawers built into it
     stacked: bool = False  # a shelf: one of several ALFRED records at one place
     half: str = ""  # a cabinet: "left" or "right" of two ALFRED records at one place
+    ahead: float = 0.0  # a drawer: metres the furniture before its front reaches out past it
 
 
 ALONE = Neighbours()
@@ -140,9 +141,13 @@ def cabinet_like(f, b, colour, is_open, y0, y1, surfaces, v0=0.0, handle="top", 
     surfaces.append(f.surface(u0 + 0.03, u1 - 0.03, v0 + 0.02, d - 0.04, y0 + 0.02, max(0.05, y1 - y0 - 0.05)))
 
 
-def _drawer(f, b, colour, is_open, y0, y1, surfaces):
+def _drawer(f, b, colour, is_open, y0, y1, surfaces, ahead=0.0):
+    """A drawer; open, it pulls out DRAWER_PULL past its front, and past the furniture
+    `ahead` of it too (a counter's edge that an imported drawer stands behind), so that
+    what lies in it comes out where one sees it from above."""
     w, d = f.width, f.depth
-    out = DRAWER_PULL if is_open else 0.0
+    pull = DRAWER_PULL + ahead
+    out = pull if is_open else 0.0
     f.box(b, 0.01, w - 0.01, -out, -out + 0.02, y0 + 0.01, y1 - 0.01, shade(colour, 1.1))  # front
     f.box(b, w / 2 - 0.08, w / 2 + 0.08, -out - 0.03, -out, (y0 + y1) / 2, (y0 + y1) / 2 + 0.02, (70, 70, 74))
     if is_open:
@@ -154,7 +159,7 @@ def _drawer(f, b, colour, is_open, y0, y1, surfaces):
     else:
         f.box(b, 0.0, w, 0.02, d, y0, y1, shade(colour, 0.9))
     # Contents lie in the part that pulls out, where one sees them from above.
-    surfaces.append(f.surface(0.03, w - 0.03, 0.03 - DRAWER_PULL, -0.01, y0 + 0.02, CONTENT_HEIGHT))
+    surfaces.append(f.surface(0.03, w - 0.03, 0.03 - pull, -0.01 - ahead, y0 + 0.02, CONTENT_HEIGHT))
 
 
 def _sofa(f, b, colour, surfaces, seat=0.45, back=0.9, arms=True):
@@ -296,7 +301,7 @@ def _cabinet_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
 
 
 def _drawer_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):
-    _drawer(f, b, colour, is_open, y - 0.08, y + 0.08, surfaces)
+    _drawer(f, b, colour, is_open, y - 0.08, y + 0.08, surfaces, around.ahead)
 
 
 def _safe_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around):

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..scene import FLOOR, GRID_SIZE, WALL, Scene
+from ..scene import FLOOR, FURNITURE, GRID_SIZE, WALL, Scene
 from .appliance_looks import APPLIANCE_SIZE, appliance_look
 from .furniture_looks import ALONE, Neighbours, unit_look
 from .object_looks import small_shape, small_shape_and_bounds
@@ -145,6 +145,8 @@ IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
 # by the walkable floor is at least 0.175 m from the nearest walkable position, the radius
 # of the agent's body in AI2-THOR (a position nearer to furniture is not walkable there).
 IMPORTED_SETBACK = 0.05
+# Cells of furniture before an imported drawer's front that its open tray pulls out past, at most.
+MAX_AHEAD_CELLS = 2
 
 
 def _unit_frame(scene: Scene, spec, front: str) -> Frame:
@@ -265,10 +267,8 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool, arou
         # The wall cell's front face is the wall's face towards the room (v = 0).
         mount_look(b, spec, Frame(*_cell_box(scene, spec.footprint), front), is_open, is_on, surfaces)
     elif kind == "appliance":
-        w, d = APPLIANCE_SIZE.get(spec.type, (0.25, 0.25))
-        along_x = front in ("-z", "+z")
-        hx, hz = (w / 2, d / 2) if along_x else (d / 2, w / 2)
-        f = Frame(x - hx, x + hx, z - hz, z + hz, front)
+        x, z = drawn_xz(scene, spec)
+        f = Frame(*_appliance_box(spec, front, (x, z)), front)
         if spec.type == "StoveKnob":  # on the counter's front face, below the worktop
             f = _knob_frame(scene, spec, front, tops)
         if spec.type == "FloorLamp":
@@ -284,22 +284,29 @@ def _look(scene: Scene, spec, front: str, tops, is_open: bool, is_on: bool, arou
         f = _unit_frame(scene, spec, front)
         occupied = _free_counter_surfaces(scene, spec, f) if spec.type == "CounterTop" else []
         unit_look(b, spec, f, is_open, is_on, surfaces, occupied, around)
+        if spec.type == "Shelf" and spec.id in scene.recorded_poses:
+            # ALFRED's shelf is the board at its height: what rests on it goes there first
+            surfaces.sort(key=lambda s: abs(s.y - y))
     return Look(b.prims(), surfaces)
 
 
 def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
     """What a unit's look takes from the furniture sharing its place: the cabinets and
-    drawers built into a counter, the other shelves ALFRED records at a shelf's place,
+    drawers built into a counter, the other shelves ALFRED records at a shelf's place
+    (or on its cells),
     the other of two cabinets ALFRED records at one place."""
     if spec.type == "CounterTop":
         return Neighbours(openings=tuple(_counter_openings(scene, spec, f)))
+    if spec.type == "Drawer" and spec.id in scene.recorded_poses:
+        ahead = _furniture_ahead(scene, spec, f)
+        return Neighbours(ahead=ahead) if ahead > 0 else ALONE
     if spec.type not in ("Shelf", "Cabinet"):
         return ALONE
     same_type = [o for o in scene.fixed if o is not spec and o.type == spec.type]
     near = np.isclose([o.position[::2] for o in same_type], spec.position[::2], atol=0.05).all(axis=1) \
         if same_type else []
     same_place = [o for o, is_near in zip(same_type, near) if is_near]
-    if spec.type == "Shelf" and same_place:
+    if spec.type == "Shelf" and (same_place or _shares_cells(scene, spec, same_type)):
         return Neighbours(stacked=True)
     twins = [o for o in same_place if abs(o.position[1] - spec.position[1]) < 0.05]
     if spec.type == "Cabinet" and len(twins) == 1:
@@ -308,9 +315,102 @@ def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
     return ALONE
 
 
+def _shares_cells(scene: Scene, spec, others) -> bool:
+    """Whether an imported unit's cells overlap those of one of `others` (ALFRED's shelves
+    of one piece of furniture, at different places: each is a board of it)."""
+    if spec.id not in scene.recorded_poses:
+        return False
+    cells = set(spec.footprint)
+    return any(cells & set(o.footprint) for o in others if o.id in scene.recorded_poses)
+
+
+def _furniture_ahead(scene: Scene, spec, f: Frame) -> float:
+    """How far the rows of furniture cells right before a unit's front (its whole width,
+    at most MAX_AHEAD_CELLS deep, with none right after them) reach out past its front: an imported drawer that the
+    reconstruction set behind its counter's or dresser's edge (its cells inside, the
+    edge's cells before it) pulls out past them, as AI2-THOR's drawers do at that edge."""
+    rows = [r for r, _ in spec.footprint]
+    cols = [c for _, c in spec.footprint]
+    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    n_rows, n_cols = scene.cells.shape
+    last = None
+    for k in range(1, MAX_AHEAD_CELLS + 2):
+        line = {"-z": [(r0 - k, c) for c in range(c0, c1 + 1)], "+z": [(r1 + k, c) for c in range(c0, c1 + 1)],
+                "-x": [(r, c0 - k) for r in range(r0, r1 + 1)], "+x": [(r, c1 + k) for r in range(r0, r1 + 1)]}[f.front]
+        if not all(0 <= r < n_rows and 0 <= c < n_cols and scene.cells[r, c] == FURNITURE for r, c in line):
+            break
+        if k > MAX_AHEAD_CELLS:  # the furniture runs on: no edge near this front to pull out past
+            return 0.0
+        last = line
+    if last is None:
+        return 0.0
+    x0, x1, z0, z1 = _cell_box(scene, last)
+    edge = {"-z": (x0, z0), "+z": (x0, z1), "-x": (x0, z0), "+x": (x1, z0)}[f.front]
+    return max(0.0, -f.v_at(*edge))
+
+
+def _appliance_box(spec, front: str, at: tuple[float, float]) -> tuple[float, float, float, float]:
+    """(x0, x1, z0, z1) of the box an appliance's look stands in, facing `front`, centred
+    `at` (drawn_xz; a knob's is on its counter's face instead: _knob_frame)."""
+    x, z = at
+    w, d = APPLIANCE_SIZE.get(spec.type, (0.25, 0.25))
+    hx, hz = (w / 2, d / 2) if front in ("-z", "+z") else (d / 2, w / 2)
+    return x - hx, x + hx, z - hz, z + hz
+
+
+# What an imported floor plan stands at its counter's centre (its files give no place):
+# each is drawn on a cell of its own along the counter's front.
+SPREAD_ON_COUNTER = ("StoveBurner", "CoffeeMachine", "Toaster")
+
+
+def drawn_xz(scene: Scene, spec) -> tuple[float, float]:
+    """Where an appliance is drawn: at its position, but the burners, coffee machine and
+    toaster an imported floor plan puts at its counter's centre (alfred_floorplans'
+    hosted fixtures, which share the counter's cells) each on a cell of the counter's
+    front row of its own, nearest the centre first, off the cells of appliances with
+    cells of their own; a knob under its burner."""
+    cache = scene.geometry_cache
+    if "drawn_xz" not in cache:
+        cache["drawn_xz"] = _spread_on_counters(scene)
+    spots = cache["drawn_xz"]
+    if spec.id in spots:
+        return spots[spec.id]
+    if spec.type == "StoveKnob" and spec.controls in spots:
+        return spots[spec.controls]
+    return spec.position[0], spec.position[2]
+
+
+def _spread_on_counters(scene: Scene) -> dict[str, tuple[float, float]]:
+    spots: dict[str, tuple[float, float]] = {}
+    counters = [o for o in scene.fixed if o.type == "CounterTop" and o.id in scene.recorded_poses
+                and len(o.footprint) > 1]
+    if not counters:
+        return spots
+    shared = {frozenset(o.footprint) for o in counters}
+    own = {cell for o in scene.fixed if o.type in APPLIANCE_TYPES and o.footprint
+           and frozenset(o.footprint) not in shared for cell in o.footprint}
+    for counter in counters:
+        guests = [o for o in scene.fixed if o.type in SPREAD_ON_COUNTER and set(o.footprint) == set(counter.footprint)]
+        if not guests:
+            continue
+        f = _unit_frame(scene, counter, _front(scene, counter))
+        cx, cz = counter.position[0], counter.position[2]
+        centre_u = f.u_at(cx, cz)
+        cells = []
+        for cell in counter.footprint:
+            if cell in own:
+                continue
+            x, z = scene.cell_xz(*cell)
+            cells.append((round(f.v_at(x, z) / GRID_SIZE), abs(f.u_at(x, z) - centre_u), cell, (x, z)))
+        cells.sort()
+        for guest, (_, _, _, xz) in zip(guests, cells):
+            spots[guest.id] = xz
+    return spots
+
+
 def _knob_frame(scene: Scene, spec, front: str, tops) -> Frame:
     """A knob sits on the front face of the counter under its burner."""
-    x, _, z = spec.position
+    x, z = drawn_xz(scene, spec)
     counter = None
     for (x0, x1, z0, z1), _top in tops:
         if x0 <= x <= x1 and z0 <= z <= z1:
@@ -349,15 +449,56 @@ def _counter_openings(scene: Scene, spec, f: Frame) -> list[tuple[float, ...]]:
         if v0 > 0.05:
             out.append((u0, u1, 0.0, 2.0, 0.0, v0))
         out.append((u0, u1, float(lo[1]), float(hi[1]), v0, v1))
+    for x0, x1, z0, z1 in _side_notches(scene, spec, f):
+        u0, u1 = sorted((f.u_at(x0, z0), f.u_at(x1, z1)))
+        v0, v1 = sorted((f.v_at(x0, z0), f.v_at(x1, z1)))
+        out.append((max(u0, 0.0), min(u1, f.width), 0.0, 2.0, max(v0, 0.0), min(v1, f.depth)))
+    return out
+
+
+def _side_notches(scene: Scene, spec, f: Frame) -> list[tuple[float, float, float, float]]:
+    """(x0, x1, z0, z1) of the notches an imported counter has from its edge to the front
+    of each cabinet and drawer built into it that faces another way than the counter (at
+    its end, or round a corner): as deep as the counter reaches past that front, as wide
+    as the unit, cut to the floor, so that the unit's front shows from its pose."""
+    if spec.id not in scene.recorded_poses:
+        return []
+    cells = set(spec.footprint)
+    out = []
+    for other in scene.fixed:
+        if other.type not in ("Cabinet", "Drawer") or not cells & set(other.footprint or ()):
+            continue
+        front = _front(scene, other)
+        if front == f.front:
+            continue
+        own = _unit_frame(scene, other, front)
+        rect = {"-x": (f.x0, own.x0, own.z0, own.z1), "+x": (own.x1, f.x1, own.z0, own.z1),
+                "-z": (own.x0, own.x1, f.z0, own.z0), "+z": (own.x0, own.x1, own.z1, f.z1)}[front]
+        if rect[1] - rect[0] > 0.02 and rect[3] - rect[2] > 0.02:
+            out.append(rect)
     return out
 
 
 def _free_counter_surfaces(scene: Scene, spec, f: Frame) -> list[Surface]:
-    """The worktop where nothing stands: one surface per run of cells free of appliances."""
+    """The worktop where nothing stands: one surface per run of cells free of appliances
+    (on an imported counter, also free of any appliance drawn over them: ALFRED's
+    microwave, burners and coffee machine stand where its files say, not on a cell)."""
     taken = set()
+    imported = spec.id in scene.recorded_poses
     for other in scene.fixed:
-        if other is not spec and other.type in APPLIANCE_TYPES and other.footprint and len(other.footprint) == 1:
+        if other is spec or other.type not in APPLIANCE_TYPES or not other.footprint:
+            continue
+        if len(other.footprint) == 1:
             taken.add(other.footprint[0])
+        elif imported and other.type != "StoveKnob":
+            ax0, ax1, az0, az1 = _appliance_box(other, _front(scene, other), drawn_xz(scene, other))
+            for cell in spec.footprint:
+                x0, x1, z0, z1 = _cell_box(scene, [cell])
+                if ax0 < x1 and x0 < ax1 and az0 < z1 and z0 < az1:
+                    taken.add(cell)
+    for x0, x1, z0, z1 in _side_notches(scene, spec, f):  # no worktop there
+        taken.update(c for c in spec.footprint
+                     if x0 <= scene.cell_xz(*c)[0] <= x1 and z0 <= scene.cell_xz(*c)[1] <= z1)
     free = [c for c in spec.footprint if c not in taken] or list(spec.footprint)
     out = []
     for cell in free:
