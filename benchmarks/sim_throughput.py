@@ -63,6 +63,8 @@ VECTOR_SIZES = (1, 16, 256, 1024)
 VECTOR_POLICIES = ("action_space", "navigation")
 VECTOR_WARMUP = {"action_space": 30, "navigation": 200}  # batch steps before timing (episodes come apart)
 VECTOR_MEMORY_WORLDS = 1024
+START_POOL = 1024  # the pooled rows' HouseholdVectorEnv(start_pool=...)
+SYMBOLIC_FLOOR = 100_000  # agent-steps/s on one core, symbolic
 CAMERA_WARMUP = 30  # batch steps before timing the camera rows
 CAMERA_FLOOR = 10_000  # frames/s on one core (64x64 RGB)
 
@@ -234,8 +236,9 @@ def _one_core(index: int = 0) -> int:
 
 
 def _batch(kind: str, n: int, camera: int = 0):
-    """N worlds: HouseholdVectorEnv, SyncVectorEnv over N HouseholdEnvs, or one HouseholdEnv;
-    with `camera` > 0, observing RGB frames of camera x camera pixels."""
+    """N worlds: HouseholdVectorEnv (kind "pool": with a pool of START_POOL starts),
+    SyncVectorEnv over N HouseholdEnvs, or one HouseholdEnv; with `camera` > 0, observing
+    RGB frames of camera x camera pixels."""
     import gymnasium as gym
 
     import errands  # noqa: F401 - registers the envs
@@ -243,6 +246,9 @@ def _batch(kind: str, n: int, camera: int = 0):
     kwargs = {"observations": ("rgb",), "resolution": camera} if camera else {}
     if kind == "vector":
         return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point", **kwargs)
+    if kind == "pool":
+        return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point", start_pool=START_POOL,
+                            **kwargs)
     if kind == "sync":
         return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="sync", **kwargs)
     return gym.make(ERRANDS_ID, **kwargs)
@@ -278,7 +284,9 @@ def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, se
                 return {"action": navigation[rng.integers(len(navigation), size=n)], "target": no_target}
             return env.action_space.sample()
 
-    env.reset(seed=seed)
+    t0 = time.perf_counter()
+    env.reset(seed=seed)  # with a start pool: builds it
+    reset_s = time.perf_counter() - t0
     ends = 0
 
     def run(batch_steps: int) -> None:
@@ -302,7 +310,8 @@ def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, se
     env.close()
     steps = batches * n
     return {"kind": kind, "n": n, "policy": policy, "agent_steps": steps, "elapsed_s": elapsed,
-            "steps_per_s": steps / elapsed, "cpu_steps_per_s": steps / cpu_s, "episodes": ends, "cpu": cpu}
+            "steps_per_s": steps / elapsed, "cpu_steps_per_s": steps / cpu_s, "episodes": ends, "cpu": cpu,
+            "reset_s": reset_s}
 
 
 def vector_memory_child(kind: str, n: int, use_tracemalloc: bool, camera: int = 0) -> dict:
@@ -341,7 +350,8 @@ def median_runs(measured: dict[tuple, list[dict]]) -> dict[tuple, dict]:
 def vector_section(args) -> tuple[list[dict], list[dict]]:
     """The batched-worlds measurements, printed; their result rows."""
     runs = [("scalar", 1, policy) for policy in VECTOR_POLICIES]
-    runs += [(kind, n, policy) for policy in VECTOR_POLICIES for n in VECTOR_SIZES for kind in ("vector", "sync")]
+    runs += [(kind, n, policy) for policy in VECTOR_POLICIES for n in VECTOR_SIZES
+             for kind in ("vector", "pool", "sync")]
     measured: dict[tuple, list[dict]] = {run: [] for run in runs}
     for repeat in range(args.vector_repeats):
         for kind, n, policy in runs:
@@ -353,23 +363,33 @@ def vector_section(args) -> tuple[list[dict], list[dict]]:
     rows = []
     print(f"\n## Batched worlds: agent-steps/s on one core (symbolic, resets included, median of "
           f"{args.vector_repeats})\n")
-    print(f"{'policy':13} {'N':>5} {'vector':>10} {'sync':>10} {'scalar':>8} {'vec/sync':>9} {'vec/scalar':>10} "
-          f"{'vector cpu':>11} {'steps/ep':>9}")
+    print(f"{'policy':13} {'N':>5} {'vector':>10} {'vector cpu':>11} {'pool':>10} {'pool cpu':>10} {'sync':>10} "
+          f"{'scalar':>8} {'pool/sync':>9} {'pool/scalar':>11} {'steps/ep':>9}")
     for policy in VECTOR_POLICIES:
         scalar = best[("scalar", 1, policy)]
         for n in VECTOR_SIZES:
-            vector, sync = best[("vector", n, policy)], best[("sync", n, policy)]
-            per_episode = vector["agent_steps"] / vector["episodes"] if vector["episodes"] else float("inf")
+            vector, pool, sync = best[("vector", n, policy)], best[("pool", n, policy)], best[("sync", n, policy)]
+            per_episode = pool["agent_steps"] / pool["episodes"] if pool["episodes"] else float("inf")
             row = {"policy": policy, "n": n, "vector_steps_per_s": round(vector["steps_per_s"]),
                    "vector_cpu_steps_per_s": round(vector["cpu_steps_per_s"]),
+                   "pool_steps_per_s": round(pool["steps_per_s"]), "pool_cpu_steps_per_s": round(pool["cpu_steps_per_s"]),
+                   "pool_build_s": round(pool["reset_s"], 2),
                    "sync_steps_per_s": round(sync["steps_per_s"]), "scalar_steps_per_s": round(scalar["steps_per_s"]),
-                   "vector_vs_sync": f"{vector['steps_per_s'] / sync['steps_per_s']:.1f}x",
-                   "vector_vs_scalar": f"{vector['steps_per_s'] / scalar['steps_per_s']:.1f}x",
+                   "pool_vs_sync": f"{pool['steps_per_s'] / sync['steps_per_s']:.1f}x",
+                   "pool_vs_scalar": f"{pool['steps_per_s'] / scalar['steps_per_s']:.1f}x",
                    "steps_per_episode": round(per_episode, 1)}
             rows.append(row)
-            print(f"{policy:13} {n:5d} {row['vector_steps_per_s']:10,d} {row['sync_steps_per_s']:10,d} "
-                  f"{row['scalar_steps_per_s']:8,d} {row['vector_vs_sync']:>9} {row['vector_vs_scalar']:>10} "
-                  f"{row['vector_cpu_steps_per_s']:11,d} {per_episode:9.1f}")
+            print(f"{policy:13} {n:5d} {row['vector_steps_per_s']:10,d} {row['vector_cpu_steps_per_s']:11,d} "
+                  f"{row['pool_steps_per_s']:10,d} {row['pool_cpu_steps_per_s']:10,d} {row['sync_steps_per_s']:10,d} "
+                  f"{row['scalar_steps_per_s']:8,d} {row['pool_vs_sync']:>9} {row['pool_vs_scalar']:>11} "
+                  f"{per_episode:9.1f}")
+    load = os.getloadavg()[0]
+    for row in rows:
+        row["load"] = load
+    print(f"\nfloor: {SYMBOLIC_FLOOR:,} agent-steps/s on one core: " + ", ".join(
+        f"{r['policy']} N={r['n']} pooled {'meets' if r['pool_steps_per_s'] >= SYMBOLIC_FLOOR else 'misses'} it "
+        f"(by CPU time {'meets' if r['pool_cpu_steps_per_s'] >= SYMBOLIC_FLOOR else 'misses'})"
+        for r in rows if r["n"] >= 256))
     print("\n  running memory of the batched worlds ...", flush=True)
     memory = []
     for kind in ("vector", "sync"):
@@ -389,12 +409,16 @@ def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
     """benchmarks/results/{sim_vector_throughput,sim_vector_memory}.json."""
     write_result("sim_vector_throughput", rows, title="Batched worlds: agent-steps/s on one core",
                  columns=[column("policy", align="left"), column("n", "N", format=",d"),
-                          column("vector_steps_per_s", "HouseholdVectorEnv", format=",.0f"),
+                          column("vector_steps_per_s", "HouseholdVectorEnv, sampled starts", format=",.0f"),
+                          column("vector_cpu_steps_per_s", "sampled starts per CPU s", format=",.0f"),
+                          column("pool_steps_per_s", f"HouseholdVectorEnv, pool of {START_POOL:,} starts",
+                                 format=",.0f"),
+                          column("pool_cpu_steps_per_s", "pooled starts per CPU s", format=",.0f"),
                           column("sync_steps_per_s", "SyncVectorEnv over HouseholdEnv", format=",.0f"),
                           column("scalar_steps_per_s", "one HouseholdEnv", format=",.0f"),
-                          column("vector_vs_sync", "vector / sync"), column("vector_vs_scalar", "vector / scalar"),
-                          column("vector_cpu_steps_per_s", "HouseholdVectorEnv per CPU s", format=",.0f"),
-                          column("steps_per_episode", "steps / episode", format=".1f")])
+                          column("pool_vs_sync", "pool / sync"), column("pool_vs_scalar", "pool / scalar"),
+                          column("steps_per_episode", "steps / episode", format=".1f")],
+                 description=VECTOR_DESCRIPTION, notes=vector_notes(rows))
     write_result("sim_vector_memory", memory, title="Batched worlds: memory per world",
                  columns=[column("env", align="left"), column("n", "N", format=",d"),
                           column("heap_kib_per_world", "Python heap (tracemalloc) KiB", format=",.1f"),

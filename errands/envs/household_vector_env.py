@@ -51,7 +51,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from .actions import ACTION_INDEX, ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action
-from .household.object_types import TYPE_NAMES
+from .household.object_types import NUM_TYPES, TYPE_NAMES
 from .household.render.batch_camera import BatchCamera
 from .household.render.camera import CAMERA_KEYS, parse_resolution
 from .household.scene import FLOOR, HORIZONS, Pose
@@ -67,6 +67,15 @@ from .household_env import (
     text_in_view,
     visibility_rule,
 )
+from .household_vector_refusals import (
+    MAYBE,
+    WORDS,
+    VisibleTypeTables,
+    certain_refusals,
+    refusal_message,
+    type_rows,
+)
+from .household_vector_starts import StartPool, sampled_tasks
 from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
@@ -83,6 +92,7 @@ MALFORMED = len(ACTIONS)  # a list entry Action.parse refused: a failed action
 RESETTING = len(ACTIONS) + 1  # the world resets this step (next-step autoreset): no action
 IDLE = len(ACTIONS) + 2  # SIT_OUT in a list of actions: the world sits this step out
 STOP = ACTION_INDEX["Stop"]
+TYPE_NUMBERS = {name: k + 1 for k, name in enumerate(TYPE_NAMES)}  # a target's type index
 _CODES = len(ACTIONS) + 3
 
 
@@ -136,6 +146,7 @@ class HouseholdVectorEnv(VectorEnv):
         visibility: str | None = None,
         full_info: bool = False,
         autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
+        start_pool: int = 0,
     ):
         if num_envs is None:
             num_envs = len(tasks) if tasks is not None else 1
@@ -147,7 +158,10 @@ class HouseholdVectorEnv(VectorEnv):
             raise ValueError("give either task (every env's) or tasks (one per env), not both")
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
+        if not isinstance(start_pool, (int, np.integer)) or start_pool < 0:
+            raise ValueError(f"start_pool must be an integer >= 0 (0: no pool), got {start_pool!r}")
         self.num_envs = n = int(num_envs)
+        self.start_pool = int(start_pool)
         self.autoreset_mode = AutoresetMode(autoreset_mode)
         self.metadata = {**self.metadata, "autoreset_mode": self.autoreset_mode}
         self.render_mode = render_mode
@@ -164,18 +178,23 @@ class HouseholdVectorEnv(VectorEnv):
         self.layouts_dir = layouts_dir
         self.full_info = full_info
         self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir, scenes=scenes)
+        self._pool_kwargs = {"split": split, "scene": scene, "layouts_dir": layouts_dir, "view_size": view_size,
+                             "max_steps": max_steps, "max_failures": max_failures, "scenes": scenes}
         fixed = tasks if tasks is not None else [task] * n
         self.fixed_tasks = [Task.from_dict(t) if isinstance(t, dict) else t for t in fixed]
+        self._samples = np.array([t is None for t in self.fixed_tasks], bool)  # worlds that sample their tasks
         # Every world's camera in one batch: the frames each HouseholdEnv's camera draws.
         uses_camera = self.visibility == "camera" or bool(set(self.observations) & set(CAMERA_KEYS))
         self._camera_keys = tuple(key for key in CAMERA_KEYS if key in self.observations)
         self.camera = BatchCamera(n, self.resolution, self._camera_keys) if uses_camera else None
 
-        # Per world, in Python: what only the scalar code reads.
-        self.tasks: list[Task | None] = [None] * n
-        self._worlds: list[World | None] = [None] * n
+        # Per world, in Python: what only the scalar code reads. A world started from the
+        # pool has no World until something needs it (`world(i)` makes it from its template).
+        self.tasks = np.full(n, None, dtype=object)
+        self._worlds = np.full(n, None, dtype=object)
+        self._templates = np.full(n, None, dtype=object)  # a pool slot's World, copied when needed
         self._rngs: list[np.random.Generator | None] = [None] * n
-        self._instructions = [""] * n
+        self._instructions = np.full(n, "", dtype=object)
         self._paths: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         self._last_action: list[str | None] = [None] * n  # kept with full_info only
         self._last_error = [""] * n
@@ -190,6 +209,15 @@ class HouseholdVectorEnv(VectorEnv):
         self._view_matters = np.zeros(n, bool)  # and do in the world's present state
         self._task_ids, self._task_types, self._scenes, self._held_ids, self._gc = (
             np.full(n, None, dtype=object) for _ in range(5))
+        self._scene_ints, self._scene_is_int = np.zeros(n, np.int64), np.zeros(n, bool)  # int scene refs as ints
+        # What the batch's refusals read (household_vector_refusals.py): each world's scene
+        # entry in the tables, and its type rows.
+        self._tables = VisibleTypeTables()
+        self._sight = np.zeros((n, 4), np.int64)
+        self._type_bits = np.zeros((n, NUM_TYPES + 1, WORDS), np.uint64)
+        self._pool: StartPool | None = None
+        self._pool_rng: np.random.Generator | None = None
+        self.start_slots = np.full(n, -1, np.int64)  # the pool slot each world's episode started from (-1: none)
         self._ended = np.zeros(n, bool)  # terminated or truncated at the last step
         # The worlds' map layers and floor, padded by the view size like World's own, in
         # one array each; grown when a larger scene comes.
@@ -199,9 +227,8 @@ class HouseholdVectorEnv(VectorEnv):
         self._view_index = np.zeros((4, view_size, view_size), np.int64)
         self._slab = np.zeros(n, np.int64)
         self._cells = np.zeros((n, view_size, view_size), np.int64)  # the views' flat indices
-        self._targets = np.zeros(n, np.int64)
+        self._targets = np.zeros(n, np.int64)  # interactions' target type indices (-1: only the rules can read it)
         self._started = False
-        self._scene_batch: np.ndarray | None = None
 
     # --- Gymnasium API ---------------------------------------------------------------
 
@@ -233,9 +260,18 @@ class HouseholdVectorEnv(VectorEnv):
         indices = mask.nonzero()[0]
         env_options = [{**options, "task": per_env[i]} if per_env is not None and per_env[i] is not None
                        else options for i in indices]
-        self._reset_worlds(indices, [seeds[i] for i in indices], env_options)
+        first_slots = False
+        if self.start_pool:
+            seeded = isinstance(seed, (int, np.integer))
+            if self._pool is None or (seeded and self._pool.seed != int(seed)):
+                self._build_pool(int(seed) if seeded else int(np.random.SeedSequence().generate_state(1)[0] >> 1))
+            if seeded:
+                self._pool_rng, first_slots = np.random.default_rng(int(seed)), True
+            elif self._pool_rng is None:
+                self._pool_rng = np.random.default_rng(self._pool.seed)
+        self._reset_worlds(indices, [seeds[i] for i in indices], env_options, first_slots)
         self._ended[indices] = False
-        self._started = all(world is not None for world in self._worlds)
+        self._started = all(task is not None for task in self.tasks)
         return self._observation(), self._info(mask)
 
     def step(self, actions):
@@ -270,10 +306,10 @@ class HouseholdVectorEnv(VectorEnv):
         final = None
         if self.autoreset_mode == AutoresetMode.SAME_STEP and ended.any():
             final = self._final_info(ended.nonzero()[0])
-            self._reset_worlds(ended.nonzero()[0], None, None)
+            self._reset_worlds(ended.nonzero()[0])
         resetting = (codes == RESETTING).nonzero()[0]
         if len(resetting):
-            self._reset_worlds(resetting, None, None)
+            self._reset_worlds(resetting)
         if self.autoreset_mode == AutoresetMode.SAME_STEP:
             self._ended = np.zeros(n, bool)
         else:  # a world that sat the step out stays as it ended
@@ -291,8 +327,16 @@ class HouseholdVectorEnv(VectorEnv):
 
     def world(self, i: int) -> World:
         """World i with its agent where the arrays say (the batch moves agents without
-        touching their World)."""
+        touching their World); made now from its pool slot's World if it has none yet."""
         world = self._worlds[i]
+        if world is None:
+            template = self._templates[i]
+            rows, cols = template.scene.cells.shape
+            p = self._pad
+            world = template.copy(layers=self._layers[i, :rows + 2 * p, :cols + 2 * p])
+            if self.visibility == "camera":
+                world.sight = self.camera.sight(i)
+            self._worlds[i] = world
         world.agent = Pose(int(self._row[i]), int(self._col[i]), int(self._heading[i]), int(self._horizon[i]))
         return world
 
@@ -312,10 +356,10 @@ class HouseholdVectorEnv(VectorEnv):
         if world.sight is not None:  # the batch's camera draws what world i sees from now on
             world.sight, world._visible_cache = self.camera.sight(i), None
         self.tasks[i], self._worlds[i] = task, world
-        self._place([i])
+        self._place(np.array([i]))
         self._steps[i], self._failures[i], self._success[i] = steps, failures, last_success
         self._ended[i] = False
-        self._started = all(w is not None for w in self._worlds)
+        self._started = all(t is not None for t in self.tasks)
 
     # --- actions -----------------------------------------------------------------------
 
@@ -341,6 +385,7 @@ class HouseholdVectorEnv(VectorEnv):
         if len(actions) != n:
             raise ValueError(f"expected {n} actions (one per env), got {len(actions)}")
         codes = np.empty(n, np.int64)
+        self._targets = targets = np.full(n, -1, np.int64)
         parsed: list[Action | ValueError] = []
         for i, action in enumerate(actions):
             if action is SIT_OUT:
@@ -350,6 +395,8 @@ class HouseholdVectorEnv(VectorEnv):
             try:
                 parsed.append(Action.parse(action, TYPE_NAMES))
                 codes[i] = ACTION_INDEX[parsed[-1].name]
+                target = parsed[-1].target
+                targets[i] = TYPE_NUMBERS.get(target, -1) if target is not None else 0
             except ValueError as e:  # a failed action, as in the scalar env
                 parsed.append(e)
                 codes[i] = MALFORMED
@@ -363,9 +410,28 @@ class HouseholdVectorEnv(VectorEnv):
         return Action(ACTIONS[code], TYPE_NAMES[target - 1] if target else None)
 
     def _interact(self, codes: np.ndarray, parsed: list | None, success: np.ndarray, broken: np.ndarray) -> None:
-        """The interactions, each through its world's own rules (`broken`: the worlds
-        whose rules raised anything but the ValueError of a refused action)."""
-        for i in (INTERACTS[codes] | (codes == MALFORMED)).nonzero()[0].tolist():
+        """The interactions: those certainly refused decided for the batch at once
+        (household_vector_refusals.py), the rest each through its world's own rules
+        (`broken`: the worlds whose rules raised anything but the ValueError of a refused
+        action)."""
+        interacting = INTERACTS[codes]
+        rules = codes == MALFORMED
+        if interacting.any():
+            at = interacting.nonzero()[0]
+            targets = self._targets[at]
+            seen, known = self._tables.seen_fixed(self._sight[at], self._row[at], self._col[at], self._heading[at],
+                                                  self._horizon[at])
+            reason = certain_refusals(codes[at], targets, self._held[at], seen, known,
+                                      self._type_bits[at, np.maximum(targets, 0)])
+            refused = at[reason != MAYBE]
+            success[refused] = False
+            if self.full_info:
+                for i, why in zip(refused.tolist(), reason[reason != MAYBE].tolist()):
+                    action = self._action(i, int(codes[i]), parsed)
+                    self._last_error[i] = refusal_message(why, action.name, action.target)
+                    self._last_object[i] = None
+            rules[at[reason == MAYBE]] = True
+        for i in rules.nonzero()[0].tolist():
             code = int(codes[i])
             if code == MALFORMED:
                 success[i] = False
@@ -393,6 +459,7 @@ class HouseholdVectorEnv(VectorEnv):
             self._held[i] = world.objects[held].type.index if held else 0
             if world.version != self._gc_version[i]:
                 self._count_goal_conditions([i])
+                type_rows(world, self._type_bits[i])
 
     def _navigate(self, codes: np.ndarray, success: np.ndarray) -> np.ndarray:
         """MoveAhead, rotations and looks of the whole batch at once; the worlds that
@@ -408,7 +475,7 @@ class HouseholdVectorEnv(VectorEnv):
         blocked = move & ~free
         if self.full_info:
             for i in blocked.nonzero()[0].tolist():
-                self._last_error[i] = self._worlds[i].blocked_error(int(ahead_row[i]), int(ahead_col[i]))
+                self._last_error[i] = self.world(i).blocked_error(int(ahead_row[i]), int(ahead_col[i]))
         self._row += AHEAD_ROW[quarter] * moved
         self._col += AHEAD_COL[quarter] * moved
         self._heading += TURNS[codes]
@@ -439,10 +506,21 @@ class HouseholdVectorEnv(VectorEnv):
 
     # --- worlds --------------------------------------------------------------------------
 
-    def _reset_worlds(self, indices, seeds, options) -> None:
-        """New episodes in worlds `indices` (seeds and options per world, or None)."""
-        indices = list(indices)
-        for k, i in enumerate(indices):
+    def _reset_worlds(self, indices, seeds=None, options=None, first_slots: bool = False) -> None:
+        """New episodes in worlds `indices` (seeds and options per world, or None). With a
+        start pool, the worlds that sample their task and have no seed or task of their own
+        start from slots drawn by the pool's generator (`first_slots`: world i from slot
+        i mod P, as after reset(seed)); the others build theirs as HouseholdEnv does."""
+        indices = np.asarray(indices, np.int64)
+        pooled = np.zeros(len(indices), bool)
+        if self._pool is not None:
+            pooled = self._samples[indices].copy()
+            if options is not None:
+                pooled &= np.array([not (o or {}).get("task") for o in options], bool)
+            if seeds is not None and not first_slots:
+                pooled &= np.array([s is None for s in seeds], bool)
+        for k in (~pooled).nonzero()[0].tolist():
+            i = int(indices[k])
             seed = seeds[k] if seeds is not None else None
             if seed is not None or self._rngs[i] is None:
                 self._rngs[i] = seeding.np_random(seed)[0]
@@ -451,17 +529,46 @@ class HouseholdVectorEnv(VectorEnv):
             sight = self.camera.sight(i) if self.visibility == "camera" else None
             self.tasks[i] = task
             self._worlds[i] = task_world(task, self.layouts_dir, self.view_size, sight)
-        self._place(indices)
-        indices = np.asarray(indices, np.int64)
+        if not pooled.all():
+            self._place(indices[~pooled])
+        if pooled.any():
+            self._start_from_pool(indices[pooled], first_slots)
         self._steps[indices] = 0
         self._failures[indices] = 0
         self._success[indices] = True
 
-    def _place(self, indices: list[int]) -> None:
+    def _start_from_pool(self, indices: np.ndarray, first_slots: bool) -> None:
+        """Worlds `indices` start from pool slots: array copies, no World made (but with
+        the camera, which draws every world, or with render_mode or full_info, which read
+        per world)."""
+        size = self._pool.size
+        slots = indices % size if first_slots else self._pool_rng.integers(size, size=len(indices))
+        self._pool.start(self, indices, slots)
+        self.start_slots[indices] = slots
+        if self.render_mode == "rgb_array" or self.full_info:
+            for i in indices.tolist():
+                self._paths[i] = [(int(self._row[i]), int(self._col[i]))]
+                self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
+        if self.camera is not None:  # the goal conditions of look_at tasks follow the camera's rule
+            self._count_goal_conditions(indices.tolist())
+
+    def _build_pool(self, seed: int) -> None:
+        """The start pool for `seed`: slot k the task HouseholdEnv samples for seed + k,
+        started by a batch of start_pool worlds (household_vector_starts.py)."""
+        tasks = sampled_tasks(self.sampler, seed, self.start_pool)
+        batch = HouseholdVectorEnv(tasks=tasks, **self._pool_kwargs)
+        batch._tables = self._tables  # the slots' scene entries index this batch's tables
+        batch.reset(seed=seed)
+        self._pool = StartPool(batch, seed)
+        self._fit([], fresh=set(), padded=batch._layers.shape[1:3])
+        self._pool.fit(*self._layers.shape[1:3])
+
+    def _place(self, indices: np.ndarray) -> None:
         """Copy the worlds `indices` (new, or adopted) into the batch arrays."""
-        self._fit([self._worlds[i].scene.cells.shape for i in indices], fresh=set(indices))
+        indices = np.asarray(indices, np.int64)
+        self._fit([self._worlds[i].scene.cells.shape for i in indices], fresh=set(indices.tolist()))
         p = self._pad
-        for i in indices:
+        for i in indices.tolist():
             world, task = self._worlds[i], self.tasks[i]
             rows, cols = world.scene.cells.shape
             own = world._layers
@@ -469,25 +576,31 @@ class HouseholdVectorEnv(VectorEnv):
             slab[:] = 0
             slab[:own.shape[0], :own.shape[1]] = own
             world._layers = slab[:own.shape[0], :own.shape[1]]  # what World redraws lands in the batch
+            self._templates[i] = None
+            self.start_slots[i] = -1
             self._floor[i] = False
             self._floor[i, p:p + rows, p:p + cols] = world.scene.cells == FLOOR
             agent = world.agent
             self._row[i], self._col[i], self._heading[i], self._horizon[i] = agent
             self._instructions[i] = task.instruction[:MAX_INSTRUCTION_LENGTH]
             self._task_ids[i], self._task_types[i], self._scenes[i] = task.task_id, task.goal.task_type, task.scene
+            self._scene_is_int[i] = isinstance(task.scene, (int, np.integer))
+            self._scene_ints[i] = task.scene if self._scene_is_int[i] else 0
             self._reads_view[i] = TASK_TYPES[task.goal.task_type].reads_view
             self._held_ids[i] = world.held
             self._held[i] = world.objects[world.held].type.index if world.held else 0
+            self._sight[i] = self._tables.entry(world.scene)
+            type_rows(world, self._type_bits[i])
             self._paths[i] = [(agent.row, agent.col)]
             self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
-        self._scene_batch = None
-        self._count_goal_conditions(list(indices))
+        self._count_goal_conditions(indices.tolist())
 
-    def _fit(self, shapes: list[tuple[int, int]], fresh: set[int]) -> None:
-        """Grow the batch arrays to hold scenes of these shapes; the worlds in the batch
-        (all but the `fresh` ones, not yet placed) keep views into it."""
-        tall = max([rows + 2 * self._pad for rows, _ in shapes] + [self._layers.shape[1]])
-        wide = max([cols + 2 * self._pad for _, cols in shapes] + [self._layers.shape[2]])
+    def _fit(self, shapes: list[tuple[int, int]], fresh: set[int], padded: tuple[int, int] = (0, 0)) -> None:
+        """Grow the batch arrays to hold scenes of these shapes (or of `padded` size with
+        the padding); the worlds in the batch (all but the `fresh` ones, not yet placed)
+        keep views into it."""
+        tall = max([rows + 2 * self._pad for rows, _ in shapes] + [self._layers.shape[1], padded[0]])
+        wide = max([cols + 2 * self._pad for _, cols in shapes] + [self._layers.shape[2], padded[1]])
         if (tall, wide) == self._layers.shape[1:3]:
             return
         n, old_tall, old_wide = self._layers.shape[:3]
@@ -500,6 +613,8 @@ class HouseholdVectorEnv(VectorEnv):
             if world is not None and i not in fresh:
                 shape = world._layers.shape
                 world._layers = layers[i, :shape[0], :shape[1]]
+        if self._pool is not None:
+            self._pool.fit(tall, wide)
         # Flat indices: world i's cell (r, c) of the padded grid is i*tall*wide + r*wide + c.
         self._slab = np.arange(n, dtype=np.int64) * tall * wide
         offsets = view_offsets(self.view_size)
@@ -510,7 +625,7 @@ class HouseholdVectorEnv(VectorEnv):
         note whether a move alone could change them now (look_at tasks with a light on)."""
         for i in indices:
             goal = self.tasks[i].goal
-            world = self.world(i) if self._reads_view[i] else self._worlds[i]
+            world = self.world(i)
             met, total = goal_conditions(goal, world)
             self._met[i], self._total[i], self._gc[i] = met, total, (met, total)
             self._gc_version[i] = world.version
@@ -520,11 +635,8 @@ class HouseholdVectorEnv(VectorEnv):
 
     def _scene_refs(self) -> np.ndarray:
         """The worlds' scene refs as SyncVectorEnv batches them: ints as an int array,
-        else objects (worked out again only after resets)."""
-        if self._scene_batch is None:
-            ints = all(isinstance(ref, int) for ref in self._scenes)
-            self._scene_batch = self._scenes.astype(np.int64) if ints else self._scenes.copy()
-        return self._scene_batch
+        else objects."""
+        return self._scene_ints if self._scene_is_int.all() else self._scenes
 
     def _observation(self) -> dict:
         n = self.num_envs
