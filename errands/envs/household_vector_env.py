@@ -50,7 +50,7 @@ from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
-from .actions import ACTION_INDEX, ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action
+from .actions import ACTIONS, Action
 from .household.object_types import NUM_TYPES, TYPE_NAMES
 from .household.render.batch_camera import BatchCamera
 from .household.render.camera import CAMERA_KEYS, parse_resolution
@@ -67,6 +67,23 @@ from .household_env import (
     text_in_view,
     visibility_rule,
 )
+from .household_vector_actions import (
+    AHEAD_COL,
+    AHEAD_ROW,
+    IDLE,
+    INTERACTS,
+    LOOKS,
+    MALFORMED,
+    MOVES,
+    NAVIGATES,
+    RESETTING,
+    SIT_OUT,
+    STEPPED,
+    STOP,
+    TURNS,
+    parse_actions,
+)
+from .household_vector_info import CHEAP_INFO_KEYS, FULL_INFO_KEYS, BatchInfo
 from .household_vector_refusals import (
     MAYBE,
     WORDS,
@@ -79,53 +96,10 @@ from .household_vector_starts import StartPool, sampled_tasks
 from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
-from .tasks.world_text import visible_text
 
-CHEAP_INFO_KEYS = ("task_id", "task_type", "scene", "held_object", "last_action_success", "goal_conditions_met",
-                   "success", "steps", "failures")
-FULL_INFO_KEYS = ("task_id", "task_type", "scene", "visible_objects", "visible_text", "held_object", "last_action",
-                  "last_action_success", "last_action_object", "error_message", "goal_conditions_met", "success",
-                  "steps", "failures", "agent_position", "agent_pose")
+__all__ = ["CHEAP_INFO_KEYS", "FULL_INFO_KEYS", "SIT_OUT", "HouseholdVectorEnv"]
 
-# Action codes: the action indices, then two of the vector env's own.
-MALFORMED = len(ACTIONS)  # a list entry Action.parse refused: a failed action
-RESETTING = len(ACTIONS) + 1  # the world resets this step (next-step autoreset): no action
-IDLE = len(ACTIONS) + 2  # SIT_OUT in a list of actions: the world sits this step out
-STOP = ACTION_INDEX["Stop"]
-TYPE_NUMBERS = {name: k + 1 for k, name in enumerate(TYPE_NAMES)}  # a target's type index
-_CODES = len(ACTIONS) + 3
-
-
-def _table(values: dict[str, int], dtype=np.int64) -> np.ndarray:
-    table = np.zeros(_CODES, dtype=dtype)
-    for name, value in values.items():
-        table[ACTION_INDEX[name]] = value
-    return table
-
-
-MOVES = _table({"MoveAhead": 1}, bool)
-TURNS = _table({"RotateLeft": -90, "RotateRight": 90})
-LOOKS = _table({"LookUp": -15, "LookDown": 15})
-INTERACTS = _table(dict.fromkeys(INTERACTION_ACTIONS, 1), bool)
-NAVIGATES = _table(dict.fromkeys(NAVIGATION_ACTIONS, 1), bool)
-STEPPED = np.ones(_CODES, dtype=bool)
-STEPPED[RESETTING] = False
-STEPPED[IDLE] = False
-
-
-class _SitOut:
-    def __repr__(self) -> str:
-        return "SIT_OUT"
-
-
-SIT_OUT = _SitOut()  # in a list of actions: this world does not act this step
-
-# One MoveAhead by heading // 90 (scene.heading_step): 0 is +rows, 90 is +columns.
-AHEAD_ROW = np.array([1, 0, -1, 0])
-AHEAD_COL = np.array([0, 1, 0, -1])
-
-
-class HouseholdVectorEnv(VectorEnv):
+class HouseholdVectorEnv(BatchInfo, VectorEnv):
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4, "autoreset_mode": AutoresetMode.NEXT_STEP}
 
     def __init__(
@@ -364,42 +338,8 @@ class HouseholdVectorEnv(VectorEnv):
     # --- actions -----------------------------------------------------------------------
 
     def _parse(self, actions) -> tuple[np.ndarray, list | None]:
-        """(codes, parsed): each env's action code, and for a list of actions each env's
-        Action (or the ValueError that refused it); None for an array batch, whose
-        targets are type indices (kept in self._targets)."""
-        n = self.num_envs
-        if isinstance(actions, dict):
-            if set(actions) != {"action", "target"}:
-                raise ValueError(f"an action batch is a dict with keys 'action' and 'target', got keys "
-                                 f"{sorted(actions)}")
-            self._targets = _column(actions["target"], "actions['target']", n, len(TYPE_NAMES) + 1)
-            return _column(actions["action"], "actions['action']", n, len(ACTIONS)), None
-        if isinstance(actions, np.ndarray) and np.issubdtype(actions.dtype, np.integer):
-            self._targets = np.zeros(n, np.int64)
-            return _column(actions, "actions", n, len(ACTIONS)), None
-        if isinstance(actions, np.ndarray):
-            actions = list(actions)
-        if not isinstance(actions, (list, tuple)):
-            raise ValueError(f"expected a batch of the action space ({{'action': ({n},), 'target': ({n},)}} integer "
-                             f"arrays) or a list of {n} actions, got {type(actions).__name__}")
-        if len(actions) != n:
-            raise ValueError(f"expected {n} actions (one per env), got {len(actions)}")
-        codes = np.empty(n, np.int64)
-        self._targets = targets = np.full(n, -1, np.int64)
-        parsed: list[Action | ValueError] = []
-        for i, action in enumerate(actions):
-            if action is SIT_OUT:
-                parsed.append(None)
-                codes[i] = IDLE
-                continue
-            try:
-                parsed.append(Action.parse(action, TYPE_NAMES))
-                codes[i] = ACTION_INDEX[parsed[-1].name]
-                target = parsed[-1].target
-                targets[i] = TYPE_NUMBERS.get(target, -1) if target is not None else 0
-            except ValueError as e:  # a failed action, as in the scalar env
-                parsed.append(e)
-                codes[i] = MALFORMED
+        """(codes, parsed), as parse_actions reads them; the targets kept in self._targets."""
+        codes, parsed, self._targets = parse_actions(actions, self.num_envs)
         return codes, parsed
 
     def _action(self, i: int, code: int, parsed: list | None) -> Action:
@@ -488,21 +428,6 @@ class HouseholdVectorEnv(VectorEnv):
         np.copyto(self._horizon, horizon, where=looked)
         success &= ~blocked & looked
         return moved
-
-    def _record_last_actions(self, codes: np.ndarray, parsed: list | None, stepped: np.ndarray) -> None:
-        """The scalar info's last_action, and the messages of the actions that succeeded
-        or did not interact (full_info only)."""
-        interacts = INTERACTS[codes] | (codes == MALFORMED)
-        for i in stepped.nonzero()[0].tolist():
-            code = int(codes[i])
-            if code == MALFORMED:
-                self._last_action[i] = None
-                continue
-            self._last_action[i] = str(self._action(i, code, parsed)) if interacts[i] or parsed else ACTIONS[code]
-            if not interacts[i]:
-                self._last_object[i] = None
-                if self._success[i]:
-                    self._last_error[i] = ""
 
     # --- worlds --------------------------------------------------------------------------
 
@@ -633,11 +558,6 @@ class HouseholdVectorEnv(VectorEnv):
 
     # --- what comes back ---------------------------------------------------------------
 
-    def _scene_refs(self) -> np.ndarray:
-        """The worlds' scene refs as SyncVectorEnv batches them: ints as an int array,
-        else objects."""
-        return self._scene_ints if self._scene_is_int.all() else self._scenes
-
     def _observation(self) -> dict:
         n = self.num_envs
         obs: dict[str, Any] = {}
@@ -668,75 +588,3 @@ class HouseholdVectorEnv(VectorEnv):
         np.take(self._view_index, self._heading // 90, axis=0, out=cells)
         cells += (self._slab + (self._row + p) * wide + self._col + p)[:, None, None]
         return np.take(self._layers.view(np.uint32).reshape(-1), cells).view(np.uint8).reshape(n, v, v, 4)
-
-    def _info(self, mask: np.ndarray | None = None) -> dict:
-        """The info of every env (of those in `mask` after a partial reset: the others'
-        entries are zero or None with a False mask, as SyncVectorEnv leaves them)."""
-        n = self.num_envs
-        values = {
-            "task_id": self._task_ids.copy(), "task_type": self._task_types.copy(),
-            "scene": self._scene_refs().copy(), "held_object": self._held_ids.copy(),
-            "last_action_success": self._success.copy(), "goal_conditions_met": self._gc.copy(),
-            "success": self._met == self._total, "steps": self._steps.copy(), "failures": self._failures.copy(),
-        }
-        keys = CHEAP_INFO_KEYS
-        if self.full_info:
-            worlds = [self.world(i) for i in range(n)]
-            visible = [list(w.visible_ids()) for w in worlds]
-            values["visible_objects"] = _objects(visible)
-            values["visible_text"] = _objects([visible_text(self.tasks[i].texts, visible[i]) for i in range(n)])
-            values["last_action"] = _objects(self._last_action)
-            values["last_action_object"] = _objects(self._last_object)
-            values["error_message"] = _objects(self._last_error)
-            values["agent_position"] = _objects([w.agent_position() for w in worlds])
-            values["agent_pose"] = _objects([tuple(w.agent) for w in worlds])
-            keys = FULL_INFO_KEYS
-            if "segmentation" in self.observations:
-                values["segmentation_ids"] = _objects([self.camera.segments[i].ids for i in range(n)])
-                keys = keys + ("segmentation_ids",)
-        info = {}
-        present = np.ones(n, bool) if mask is None else mask
-        for key in keys:
-            array = values[key]
-            if mask is not None and not mask.all():
-                array[~mask] = None if array.dtype == object else 0
-            info[key] = array
-            info["_" + key] = present.copy()
-        return info
-
-    def _final_info(self, ended: np.ndarray) -> dict:
-        """SAME_STEP's final_obs and final_info of the worlds that just ended, batched as
-        SyncVectorEnv batches them."""
-        obs, info = self._observation(), self._info()
-        out: dict = {}
-        for i in ended.tolist():
-            single_obs = {key: value[i] for key, value in obs.items()}
-            single_obs["held"] = int(single_obs["held"])
-            single_info = {key: value[i] for key, value in info.items() if not key.startswith("_")}
-            single_info = {key: value.item() if isinstance(value, np.generic) else value
-                           for key, value in single_info.items()}
-            out = self._add_info(out, {"final_obs": single_obs, "final_info": single_info}, i)
-        return out
-
-
-def _column(values, name: str, n: int, size: int) -> np.ndarray:
-    """One array of an action batch, checked: integers in 0..size-1, one per env."""
-    array = np.asarray(values)
-    if array.shape != (n,) or array.dtype.kind not in "iu":
-        raise ValueError(f"{name} must be an integer array of shape ({n},), one per env; got shape "
-                         f"{array.shape} and dtype {array.dtype}")
-    bad = (array < 0) | (array >= size)
-    if bad.any():
-        i = int(bad.argmax())
-        raise ValueError(f"{name}[{i}] (env {i}) is {array[i]}: expected 0..{size - 1}")
-    return array.astype(np.int64)
-
-
-def _objects(values: list) -> np.ndarray:
-    """An object array of per-env values (tuples and lists stay whole)."""
-    array = np.empty(len(values), dtype=object)
-    for i, value in enumerate(values):
-        array[i] = value
-    return array
-
-

@@ -31,7 +31,7 @@ from .household.object_types import NUM_TYPES
 from .household.scene import HEADINGS, HORIZONS
 from .household.visibility import scene_visibility
 
-WORDS = 4  # 64-bit words of a row: fixed objects a scene may have for its rows to be kept
+WORDS = 1  # 64-bit words of a row: a scene with more than 64 * WORDS fixed objects (the packaged ones have at most 56) is left to the rules
 MAYBE, HOLDS_NOTHING, NO_TARGET, NONE_VISIBLE = 0, 1, 2, 3
 PUT = ACTION_INDEX["PutObject"]
 
