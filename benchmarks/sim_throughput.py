@@ -18,7 +18,10 @@ after another, so that no two measurements share caches or compete for the CPU:
   * memory: tracemalloc Python-heap growth and VmRSS growth of creating and resetting 20
     envs (distinct seeds), per env instance.
   * batched worlds: agent-steps/s of errands/HouseholdVector-v0 (HouseholdVectorEnv) at
-    N = 1, 16, 256, 1024 worlds, beside gymnasium's SyncVectorEnv over N scalar envs and
+    N = 1, 16, 256, 1024 worlds, with sampled starts (the default: each new episode built
+    by the scalar env's code) and with a pool of 1024 pre-built starts (start_pool=1024:
+    slot k the task HouseholdEnv samples for seed + k, later episodes drawing slots by a
+    generator seeded with the seed), beside gymnasium's SyncVectorEnv over N scalar envs and
     one scalar env, with two random policies (action_space samples, and navigation only:
     uniform over the 5 navigation actions), symbolic observations, on one CPU core (each
     child pins itself to one), resets inside the timing after a warm-up of batch steps
@@ -392,10 +395,12 @@ def vector_section(args) -> tuple[list[dict], list[dict]]:
         for r in rows if r["n"] >= 256))
     print("\n  running memory of the batched worlds ...", flush=True)
     memory = []
-    for kind in ("vector", "sync"):
+    labels = {"vector": "`HouseholdVectorEnv`", "pool": f"`HouseholdVectorEnv(start_pool={START_POOL})`",
+              "sync": "`SyncVectorEnv` over `HouseholdEnv`"}
+    for kind in ("vector", "pool", "sync"):
         heap = run_in_child(vector_memory_child, kind, VECTOR_MEMORY_WORLDS, True)
         rss = run_in_child(vector_memory_child, kind, VECTOR_MEMORY_WORLDS, False)
-        memory.append({"env": "`HouseholdVectorEnv`" if kind == "vector" else "`SyncVectorEnv` over `HouseholdEnv`",
+        memory.append({"env": labels[kind],
                        "n": VECTOR_MEMORY_WORLDS, "heap_kib_per_world": round(heap["kib_per_world"], 1),
                        "rss_kib_per_world": round(rss["kib_per_world"], 1)})
     print(f"\n## Memory per world, N = {VECTOR_MEMORY_WORLDS} (made and reset after a first batch filled the "
@@ -403,6 +408,50 @@ def vector_section(args) -> tuple[list[dict], list[dict]]:
     for m in memory:
         print(f"  {m['env']:40} heap {m['heap_kib_per_world']:8.1f} KiB  RSS {m['rss_kib_per_world']:8.1f} KiB")
     return rows, memory
+
+
+VECTOR_DESCRIPTION = (
+    "Agent-steps per second of `errands/HouseholdVector-v0` (HouseholdVectorEnv, made by `gym.make_vec(\"errands/"
+    "Household-v0\", vectorization_mode=\"vector_entry_point\")`) with N worlds, with its two ways of starting "
+    "episodes: sampled starts (the default: each new episode samples its task and builds its scene and World with "
+    "the scalar env's code, so that world i plays exactly the episodes of SyncVectorEnv's env i) and a pool of "
+    f"{START_POOL:,} starts (`start_pool={START_POOL}`: reset(seed=s) builds it, slot k holding the task "
+    "HouseholdEnv samples for seed s + k; each later episode copies a slot drawn by a generator seeded with s, "
+    "and makes its World only when an interaction the batch cannot refuse needs the rules); beside Gymnasium's "
+    "SyncVectorEnv over N `HouseholdEnv`s (`vectorization_mode=\"sync\"`) and one `HouseholdEnv` stepped alone. "
+    "Symbolic observations, each row in its own spawned process pinned to one CPU core, the split's scenes cached "
+    "first, then reset(seed) (which builds the pool: the last column, seconds, outside the timing), a warm-up of "
+    "batch steps (30 for action_space, 200 for navigation, so that episodes have come apart) and 100,000 timed "
+    "agent-steps (at least 50 batch steps) with the resets inside the timing. action_space: samples of the "
+    "batched Dict action space (7 of 13 actions are interactions, most of them refused, and Stop ends an episode "
+    "about every 10 steps); navigation: uniform over the 5 navigation actions (episodes end at the 10th failed "
+    "move or look). Per CPU s: agent-steps per second of the process's own CPU time, less sensitive to the other "
+    "jobs of a shared machine than the wall clock.")
+
+
+def vector_notes(rows: list[dict]) -> str:
+    """What the symbolic rows say about the floor, from the rows themselves."""
+    def meeting(key: str) -> str:
+        met = [f"{r['policy']} at N = {r['n']:,}" for r in rows if r[key] >= SYMBOLIC_FLOOR]
+        return ", ".join(met) if met else "no row"
+
+    return (f"The floor is {SYMBOLIC_FLOOR:,} agent-steps/s on one core. With the pool of starts, by wall clock "
+            f"{meeting('pool_steps_per_s')} met it; by CPU time {meeting('pool_cpu_steps_per_s')}. With sampled "
+            f"starts, by wall clock {meeting('vector_steps_per_s')}; by CPU time {meeting('vector_cpu_steps_per_s')}. "
+            f"The 1-minute load average when the rows had run was {rows[0]['load']:.1f} on {os.cpu_count()} CPUs. "
+            "Under cProfile (action_space, N = 256, before the pool and the batched refusals) most of the time went "
+            "to new episodes (sampling a task, preparing its scene, building its World and its map layers) and "
+            "most of the rest to interactions run one by one through each world's rules. Now the interactions "
+            "the rules certainly refuse (nothing held to put, no target, nothing of the target type visible) are "
+            "decided for the whole batch in NumPy, which every row gains from; the sampled-starts rows still build "
+            "every new episode with the scalar env's code, so with action_space, whose episodes end every ~10 "
+            "steps, those builds bound them. The pooled rows copy a start's arrays instead (one assignment per "
+            "array for all the worlds that start at once) and copy a World only for the episodes that reach the "
+            "rules; what remains there is those copies, the array copies of the starts and the interactions the "
+            "rules decide. The price of the pool is that episodes draw from its tasks rather than a fresh "
+            "sample each, and its build at reset. No GPU machine was available to this run, so the issue's table "
+            "on a GPU is not measured; the batch is NumPy on the CPU (numba for the camera) and has no torch "
+            "backend that a GPU could run.")
 
 
 def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
@@ -417,12 +466,19 @@ def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
                           column("sync_steps_per_s", "SyncVectorEnv over HouseholdEnv", format=",.0f"),
                           column("scalar_steps_per_s", "one HouseholdEnv", format=",.0f"),
                           column("pool_vs_sync", "pool / sync"), column("pool_vs_scalar", "pool / scalar"),
-                          column("steps_per_episode", "steps / episode", format=".1f")],
+                          column("steps_per_episode", "steps / episode", format=".1f"),
+                          column("pool_build_s", "pool built in s", format=".2f")],
                  description=VECTOR_DESCRIPTION, notes=vector_notes(rows))
     write_result("sim_vector_memory", memory, title="Batched worlds: memory per world",
                  columns=[column("env", align="left"), column("n", "N", format=",d"),
                           column("heap_kib_per_world", "Python heap (tracemalloc) KiB", format=",.1f"),
-                          column("rss_kib_per_world", "RSS KiB", format=",.1f")])
+                          column("rss_kib_per_world", "RSS KiB", format=",.1f")],
+                 notes=("A HouseholdVectorEnv world is its World (objects, scene copy) and its share of the batch "
+                        f"arrays. With the pool, the pool's {START_POOL:,} starts (a World each, never played, and "
+                        "their arrays) count among the worlds' memory, and the worlds that start from it have no "
+                        "World of their own until one is needed. A HouseholdEnv under SyncVectorEnv also carries "
+                        "its own task sampler, the Gymnasium wrappers gym.make adds, and its own copies of "
+                        "observations and info."))
 
 
 # --- batched worlds on two cores -------------------------------------------------------

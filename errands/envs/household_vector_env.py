@@ -5,14 +5,17 @@ What is batched (structure of arrays, no Python loop over worlds): the agents' p
 the step and failure counters, the held types, a padded floor mask and the symbolic map
 layers of all worlds in one (N, H, W, 4) array; navigation (MoveAhead, rotations,
 LookUp/LookDown) and Stop; the egocentric views, cut from the batch with one gather;
-rewards, terminations and truncations.
+rewards, terminations and truncations; the interactions the rules certainly refuse
+(nothing held to put, no target, nothing of the target type visible: decided from bit
+tables, household_vector_refusals.py, with the rules' messages); with a start pool,
+resets.
 
 What loops over worlds, through the same scalar code HouseholdEnv runs (so the rules are
-identical by construction): interactions (each world's own `World.step`, after its
-agent is set from the arrays; a World's `_layers` is a view into the batch array, so
+identical by construction): the other interactions (each world's own `World.step`, after
+its agent is set from the arrays; a World's `_layers` is a view into the batch array, so
 what an interaction redraws lands in the batch), the goal conditions of the worlds that
-changed, resets, and with `full_info=True` the keys that are per world by nature (visible
-objects, messages, positions).
+changed, resets without a pool, and with `full_info=True` the keys that are per world by
+nature (visible objects, messages, positions).
 
 Camera frames ("rgb", "depth", "segmentation", as HouseholdEnv's `observations` and
 `resolution` declare them) are drawn for all worlds by one call of the compiled kernel
@@ -20,8 +23,22 @@ the scalar camera uses (render/batch_camera.py), so they are the scalar env's fr
 world's visibility reads the frame its observation showed.
 
 Episodes end and reset as Gymnasium 1.x defines it (`autoreset_mode`, NEXT_STEP by
-default). reset(seed=s) seeds world i with s + i, as SyncVectorEnv over HouseholdEnv
-does, so world i samples the scalar env's task for the same seed.
+default). How a new episode's task is drawn:
+  * given tasks (`task`, `tasks`, reset options) are played as given;
+  * by default (start_pool=0) every new episode samples its task and builds its scene and
+    World with the scalar env's code: reset(seed=s) seeds world i with s + i, as
+    SyncVectorEnv over HouseholdEnv does, so world i plays exactly the scalar env's
+    episodes for that seed, autoresets included;
+  * with start_pool=P, reset(seed=s) builds a pool of P starts (household_vector_starts.py):
+    slot k is the task HouseholdEnv samples for seed s + k, so world i's first episode is
+    slot i mod P (the scalar env's for seed s + i when i < P). Every later new episode
+    copies a slot drawn uniformly by a generator seeded with s (in the order of the
+    worlds' indices), and makes its World only when something needs it. The pool stays
+    until a reset with another seed builds it again (reset(seed=None) keeps it, and the
+    first builds it from a random seed); a world reset with its own seed (seed=list)
+    samples that seed's task as without a pool. `start_slots` says which slot each
+    world's episode started from. Same seed, same episodes; but the tasks are the P of
+    the pool, not a fresh sample each episode.
 
 Actions: a batch of the Dict action space ({"action": (N,), "target": (N,)} integer
 arrays, checked: a wrong shape or a value outside the space is a ValueError naming the
@@ -302,6 +319,8 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
     def world(self, i: int) -> World:
         """World i with its agent where the arrays say (the batch moves agents without
         touching their World); made now from its pool slot's World if it has none yet."""
+        if not 0 <= i < self.num_envs:
+            raise IndexError(f"env index {i} out of range: expected 0..{self.num_envs - 1}")
         world = self._worlds[i]
         if world is None:
             template = self._templates[i]
