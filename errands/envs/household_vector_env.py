@@ -593,7 +593,8 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
             elif key == "held":
                 obs[key] = self._held.copy()
             elif key == "text":
-                obs[key] = tuple(text_in_view(self.tasks[i], self.world(i)) for i in range(n))
+                obs[key] = tuple(text_in_view(self.tasks[i], self.world(i)) if self.tasks[i].texts else ""
+                                 for i in range(n))
         obs.update(frames)
         return obs
 

@@ -156,3 +156,13 @@ def test_a_seeded_reset_rebuilds_the_pool_and_the_same_seed_gives_the_same_batch
 def test_a_bad_pool_size_is_refused(size):
     with pytest.raises(ValueError, match=f"start_pool must be an integer >= 0 \\(0: no pool\\), got {size!r}"):
         HouseholdVectorEnv(num_envs=2, start_pool=size)
+
+
+def test_pooled_starts_on_floor_plans_play_as_the_scalar_env(alfred_dir):
+    """ALFRED's floor plans (whose walkable grid may be split, so that some cells are in
+    no pose table) from the pool, interactions aimed and random."""
+    n, kwargs = 4, {"scenes": "alfred_floorplans", "layouts_dir": str(alfred_dir / "layouts")}
+    vector = HouseholdVectorEnv(num_envs=n, full_info=True, start_pool=3, **kwargs)
+    counts = play_from_pool(vector, slot_twins(n, **kwargs), aimed_or_random(vector, np.random.default_rng(6), 0.5),
+                            200, seed=8)
+    assert counts["ends"] >= n and counts["acted"] >= 5
