@@ -44,8 +44,9 @@ class VisibleTypeTables:
     refused for want of a visible target)."""
 
     def __init__(self):
-        self.cell_grid = np.full(1, -1, np.int64)
-        self.pose_bits = np.zeros((1, WORDS), np.uint64)
+        self._grids, self._bits = [np.full(1, -1, np.int64)], [np.zeros((1, WORDS), np.uint64)]
+        self._sizes = [1, 1]  # cells of the grids, rows of the bits, so far
+        self._joined: tuple[np.ndarray, np.ndarray] | None = None  # both as one array each, when asked
         self._entries: dict[int, tuple[dict, np.ndarray]] = {}
 
     def entry(self, scene) -> np.ndarray:
@@ -69,22 +70,40 @@ class VisibleTypeTables:
             for h, heading in enumerate(HEADINGS):
                 for v, horizon in enumerate(HORIZONS):
                     indptr, objects, _ = table[heading, horizon]
-                    pose = (h * len(HORIZONS) + v) * cells + np.repeat(np.arange(cells), np.diff(indptr))
-                    np.bitwise_or.at(bits, (pose, objects // 64), np.left_shift(np.uint64(1),
-                                                                             (objects % 64).astype(np.uint64)))
-        value = np.array([len(self.cell_grid), cols, len(self.pose_bits), cells], np.int64)
-        self.cell_grid = np.concatenate([self.cell_grid, grid])
-        self.pose_bits = np.concatenate([self.pose_bits, bits])
+                    empty = np.diff(indptr) == 0
+                    shifts = (objects % 64).astype(np.uint64)
+                    rows = slice((h * len(HORIZONS) + v) * cells, (h * len(HORIZONS) + v + 1) * cells)
+                    for w in range(WORDS):
+                        # One OR per cell over its objects' bits (a 0 after the last, for cells
+                        # that see nothing at the end; those that see nothing get 0 below).
+                        values = np.append(np.where(objects // 64 == w, np.left_shift(np.uint64(1), shifts),
+                                                    np.uint64(0)), np.uint64(0))
+                        word = np.bitwise_or.reduceat(values, indptr[:-1])
+                        word[empty] = 0
+                        bits[rows, w] = word
+        value = np.array([self._sizes[0], cols, self._sizes[1], cells], np.int64)
+        self._grids.append(grid)
+        self._bits.append(bits)
+        self._sizes = [self._sizes[0] + len(grid), self._sizes[1] + len(bits)]
+        self._joined = None
         self._entries[id(cache)] = (cache, value)
         return value
+
+    def _tables(self) -> tuple[np.ndarray, np.ndarray]:
+        """All scenes' grids and pose bits, each as one array (joined again after new scenes)."""
+        if self._joined is None:
+            self._joined = (np.concatenate(self._grids), np.concatenate(self._bits))
+            self._grids, self._bits = [self._joined[0]], [self._joined[1]]
+        return self._joined
 
     def seen_fixed(self, entries: np.ndarray, row, col, heading, horizon) -> tuple[np.ndarray, np.ndarray]:
         """For agents at these poses in scenes with these entries (m, 4): the bits of the
         fixed objects each sees (m, WORDS), and whether the pose is in its scene's table."""
-        cell = self.cell_grid[entries[:, 0] + row * entries[:, 1] + col]
+        cell_grid, pose_bits = self._tables()
+        cell = cell_grid[entries[:, 0] + row * entries[:, 1] + col]
         known = cell >= 0
         pose = entries[:, 2] + ((heading // 90) * len(HORIZONS) + (horizon - HORIZONS[0]) // 15) * entries[:, 3] + cell
-        return self.pose_bits[np.where(known, pose, 0)], known
+        return pose_bits[np.where(known, pose, 0)], known
 
 
 def type_rows(world, out: np.ndarray | None = None) -> np.ndarray:
