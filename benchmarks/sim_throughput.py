@@ -18,7 +18,10 @@ after another, so that no two measurements share caches or compete for the CPU:
   * memory: tracemalloc Python-heap growth and VmRSS growth of creating and resetting 20
     envs (distinct seeds), per env instance.
   * batched worlds: agent-steps/s of errands/HouseholdVector-v0 (HouseholdVectorEnv) at
-    N = 1, 16, 256, 1024 worlds, beside gymnasium's SyncVectorEnv over N scalar envs and
+    N = 1, 16, 256, 1024 worlds, with sampled starts (the default: each new episode built
+    by the scalar env's code) and with a pool of 1024 pre-built starts (start_pool=1024:
+    slot k the task HouseholdEnv samples for seed + k, later episodes drawing slots by a
+    generator seeded with the seed), beside gymnasium's SyncVectorEnv over N scalar envs and
     one scalar env, with two random policies (action_space samples, and navigation only:
     uniform over the 5 navigation actions), symbolic observations, on one CPU core (each
     child pins itself to one), resets inside the timing after a warm-up of batch steps
@@ -63,6 +66,8 @@ VECTOR_SIZES = (1, 16, 256, 1024)
 VECTOR_POLICIES = ("action_space", "navigation")
 VECTOR_WARMUP = {"action_space": 30, "navigation": 200}  # batch steps before timing (episodes come apart)
 VECTOR_MEMORY_WORLDS = 1024
+START_POOL = 1024  # the pooled rows' HouseholdVectorEnv(start_pool=...)
+SYMBOLIC_FLOOR = 100_000  # agent-steps/s on one core, symbolic
 CAMERA_WARMUP = 30  # batch steps before timing the camera rows
 CAMERA_FLOOR = 10_000  # frames/s on one core (64x64 RGB)
 
@@ -234,8 +239,9 @@ def _one_core(index: int = 0) -> int:
 
 
 def _batch(kind: str, n: int, camera: int = 0):
-    """N worlds: HouseholdVectorEnv, SyncVectorEnv over N HouseholdEnvs, or one HouseholdEnv;
-    with `camera` > 0, observing RGB frames of camera x camera pixels."""
+    """N worlds: HouseholdVectorEnv (kind "pool": with a pool of START_POOL starts),
+    SyncVectorEnv over N HouseholdEnvs, or one HouseholdEnv; with `camera` > 0, observing
+    RGB frames of camera x camera pixels."""
     import gymnasium as gym
 
     import errands  # noqa: F401 - registers the envs
@@ -243,6 +249,9 @@ def _batch(kind: str, n: int, camera: int = 0):
     kwargs = {"observations": ("rgb",), "resolution": camera} if camera else {}
     if kind == "vector":
         return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point", **kwargs)
+    if kind == "pool":
+        return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point", start_pool=START_POOL,
+                            **kwargs)
     if kind == "sync":
         return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="sync", **kwargs)
     return gym.make(ERRANDS_ID, **kwargs)
@@ -278,7 +287,9 @@ def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, se
                 return {"action": navigation[rng.integers(len(navigation), size=n)], "target": no_target}
             return env.action_space.sample()
 
-    env.reset(seed=seed)
+    t0 = time.perf_counter()
+    env.reset(seed=seed)  # with a start pool: builds it
+    reset_s = time.perf_counter() - t0
     ends = 0
 
     def run(batch_steps: int) -> None:
@@ -302,7 +313,8 @@ def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, se
     env.close()
     steps = batches * n
     return {"kind": kind, "n": n, "policy": policy, "agent_steps": steps, "elapsed_s": elapsed,
-            "steps_per_s": steps / elapsed, "cpu_steps_per_s": steps / cpu_s, "episodes": ends, "cpu": cpu}
+            "steps_per_s": steps / elapsed, "cpu_steps_per_s": steps / cpu_s, "episodes": ends, "cpu": cpu,
+            "reset_s": reset_s}
 
 
 def vector_memory_child(kind: str, n: int, use_tracemalloc: bool, camera: int = 0) -> dict:
@@ -341,7 +353,8 @@ def median_runs(measured: dict[tuple, list[dict]]) -> dict[tuple, dict]:
 def vector_section(args) -> tuple[list[dict], list[dict]]:
     """The batched-worlds measurements, printed; their result rows."""
     runs = [("scalar", 1, policy) for policy in VECTOR_POLICIES]
-    runs += [(kind, n, policy) for policy in VECTOR_POLICIES for n in VECTOR_SIZES for kind in ("vector", "sync")]
+    runs += [(kind, n, policy) for policy in VECTOR_POLICIES for n in VECTOR_SIZES
+             for kind in ("vector", "pool", "sync")]
     measured: dict[tuple, list[dict]] = {run: [] for run in runs}
     for repeat in range(args.vector_repeats):
         for kind, n, policy in runs:
@@ -353,29 +366,41 @@ def vector_section(args) -> tuple[list[dict], list[dict]]:
     rows = []
     print(f"\n## Batched worlds: agent-steps/s on one core (symbolic, resets included, median of "
           f"{args.vector_repeats})\n")
-    print(f"{'policy':13} {'N':>5} {'vector':>10} {'sync':>10} {'scalar':>8} {'vec/sync':>9} {'vec/scalar':>10} "
-          f"{'vector cpu':>11} {'steps/ep':>9}")
+    print(f"{'policy':13} {'N':>5} {'vector':>10} {'vector cpu':>11} {'pool':>10} {'pool cpu':>10} {'sync':>10} "
+          f"{'scalar':>8} {'pool/sync':>9} {'pool/scalar':>11} {'steps/ep':>9}")
     for policy in VECTOR_POLICIES:
         scalar = best[("scalar", 1, policy)]
         for n in VECTOR_SIZES:
-            vector, sync = best[("vector", n, policy)], best[("sync", n, policy)]
-            per_episode = vector["agent_steps"] / vector["episodes"] if vector["episodes"] else float("inf")
+            vector, pool, sync = best[("vector", n, policy)], best[("pool", n, policy)], best[("sync", n, policy)]
+            per_episode = pool["agent_steps"] / pool["episodes"] if pool["episodes"] else float("inf")
             row = {"policy": policy, "n": n, "vector_steps_per_s": round(vector["steps_per_s"]),
                    "vector_cpu_steps_per_s": round(vector["cpu_steps_per_s"]),
+                   "pool_steps_per_s": round(pool["steps_per_s"]), "pool_cpu_steps_per_s": round(pool["cpu_steps_per_s"]),
+                   "pool_build_s": round(pool["reset_s"], 2),
                    "sync_steps_per_s": round(sync["steps_per_s"]), "scalar_steps_per_s": round(scalar["steps_per_s"]),
-                   "vector_vs_sync": f"{vector['steps_per_s'] / sync['steps_per_s']:.1f}x",
-                   "vector_vs_scalar": f"{vector['steps_per_s'] / scalar['steps_per_s']:.1f}x",
+                   "pool_vs_sync": f"{pool['steps_per_s'] / sync['steps_per_s']:.1f}x",
+                   "pool_vs_scalar": f"{pool['steps_per_s'] / scalar['steps_per_s']:.1f}x",
                    "steps_per_episode": round(per_episode, 1)}
             rows.append(row)
-            print(f"{policy:13} {n:5d} {row['vector_steps_per_s']:10,d} {row['sync_steps_per_s']:10,d} "
-                  f"{row['scalar_steps_per_s']:8,d} {row['vector_vs_sync']:>9} {row['vector_vs_scalar']:>10} "
-                  f"{row['vector_cpu_steps_per_s']:11,d} {per_episode:9.1f}")
+            print(f"{policy:13} {n:5d} {row['vector_steps_per_s']:10,d} {row['vector_cpu_steps_per_s']:11,d} "
+                  f"{row['pool_steps_per_s']:10,d} {row['pool_cpu_steps_per_s']:10,d} {row['sync_steps_per_s']:10,d} "
+                  f"{row['scalar_steps_per_s']:8,d} {row['pool_vs_sync']:>9} {row['pool_vs_scalar']:>11} "
+                  f"{per_episode:9.1f}")
+    load = os.getloadavg()[0]
+    for row in rows:
+        row["load"] = load
+    print(f"\nfloor: {SYMBOLIC_FLOOR:,} agent-steps/s on one core: " + ", ".join(
+        f"{r['policy']} N={r['n']} pooled {'meets' if r['pool_steps_per_s'] >= SYMBOLIC_FLOOR else 'misses'} it "
+        f"(by CPU time {'meets' if r['pool_cpu_steps_per_s'] >= SYMBOLIC_FLOOR else 'misses'})"
+        for r in rows if r["n"] >= 256))
     print("\n  running memory of the batched worlds ...", flush=True)
     memory = []
-    for kind in ("vector", "sync"):
+    labels = {"vector": "`HouseholdVectorEnv`", "pool": f"`HouseholdVectorEnv(start_pool={START_POOL})`",
+              "sync": "`SyncVectorEnv` over `HouseholdEnv`"}
+    for kind in ("vector", "pool", "sync"):
         heap = run_in_child(vector_memory_child, kind, VECTOR_MEMORY_WORLDS, True)
         rss = run_in_child(vector_memory_child, kind, VECTOR_MEMORY_WORLDS, False)
-        memory.append({"env": "`HouseholdVectorEnv`" if kind == "vector" else "`SyncVectorEnv` over `HouseholdEnv`",
+        memory.append({"env": labels[kind],
                        "n": VECTOR_MEMORY_WORLDS, "heap_kib_per_world": round(heap["kib_per_world"], 1),
                        "rss_kib_per_world": round(rss["kib_per_world"], 1)})
     print(f"\n## Memory per world, N = {VECTOR_MEMORY_WORLDS} (made and reset after a first batch filled the "
@@ -385,20 +410,77 @@ def vector_section(args) -> tuple[list[dict], list[dict]]:
     return rows, memory
 
 
+VECTOR_DESCRIPTION = (
+    "Agent-steps per second of `errands/HouseholdVector-v0` (HouseholdVectorEnv, made by `gym.make_vec(\"errands/"
+    "Household-v0\", vectorization_mode=\"vector_entry_point\")`) with N worlds, with its two ways of starting "
+    "episodes: sampled starts (the default: each new episode samples its task and builds its scene and World with "
+    "the scalar env's code, so that world i plays exactly the episodes of SyncVectorEnv's env i) and a pool of "
+    f"{START_POOL:,} starts (`start_pool={START_POOL}`: reset(seed=s) builds it, slot k holding the task "
+    "HouseholdEnv samples for seed s + k; each later episode copies a slot drawn by a generator seeded with s, "
+    "and makes its World only when an interaction the batch cannot refuse needs the rules); beside Gymnasium's "
+    "SyncVectorEnv over N `HouseholdEnv`s (`vectorization_mode=\"sync\"`) and one `HouseholdEnv` stepped alone. "
+    "Symbolic observations, each row in its own spawned process pinned to one CPU core, the split's scenes cached "
+    "first, then reset(seed) (which builds the pool: the last column, seconds, outside the timing), a warm-up of "
+    "batch steps (30 for action_space, 200 for navigation, so that episodes have come apart) and 100,000 timed "
+    "agent-steps (at least 50 batch steps) with the resets inside the timing. action_space: samples of the "
+    "batched Dict action space (7 of 13 actions are interactions, most of them refused, and Stop ends an episode "
+    "about every 10 steps); navigation: uniform over the 5 navigation actions (episodes end at the 10th failed "
+    "move or look). Per CPU s: agent-steps per second of the process's own CPU time, less sensitive to the other "
+    "jobs of a shared machine than the wall clock.")
+
+
+def vector_notes(rows: list[dict]) -> str:
+    """What the symbolic rows say about the floor, from the rows themselves."""
+    def meeting(key: str) -> str:
+        met = [f"{r['policy']} at N = {r['n']:,}" for r in rows if r[key] >= SYMBOLIC_FLOOR]
+        return ", ".join(met) if met else "no row"
+
+    return (f"The floor is {SYMBOLIC_FLOOR:,} agent-steps/s on one core. With the pool of starts, by wall clock "
+            f"{meeting('pool_steps_per_s')} met it; by CPU time {meeting('pool_cpu_steps_per_s')}. With sampled "
+            f"starts, by wall clock {meeting('vector_steps_per_s')}; by CPU time {meeting('vector_cpu_steps_per_s')}. "
+            f"The 1-minute load average when the rows had run was {rows[0]['load']:.1f} on {os.cpu_count()} CPUs. "
+            "Under cProfile (action_space, N = 256, before the pool and the batched refusals) most of the time went "
+            "to new episodes (sampling a task, preparing its scene, building its World and its map layers) and "
+            "most of the rest to interactions run one by one through each world's rules. Now the interactions "
+            "the rules certainly refuse (nothing held to put, no target, nothing of the target type visible) are "
+            "decided for the whole batch in NumPy (in every row); the sampled-starts rows still build every new "
+            "episode with the scalar env's code, so with action_space, whose episodes end every ~10 steps, those "
+            "builds bound them, and each build now also writes the world's refusal rows (and a scene's tables "
+            "the first time a process meets it). The pooled rows copy a start's arrays instead (one assignment per "
+            "array for all the worlds that start at once) and copy a World only for the episodes that reach the "
+            "rules; what remains there is those copies, the array copies of the starts and the interactions the "
+            "rules decide. The price of the pool is that episodes draw from its tasks rather than a fresh "
+            "sample each, and its build at reset. Figures of different runs are not comparable on this shared machine (compare "
+            "the rows of one run). No GPU machine was available to this run, so the issue's table "
+            "on a GPU is not measured; the batch is NumPy on the CPU (numba for the camera) and has no torch "
+            "backend that a GPU could run.")
+
+
 def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
     """benchmarks/results/{sim_vector_throughput,sim_vector_memory}.json."""
     write_result("sim_vector_throughput", rows, title="Batched worlds: agent-steps/s on one core",
                  columns=[column("policy", align="left"), column("n", "N", format=",d"),
-                          column("vector_steps_per_s", "HouseholdVectorEnv", format=",.0f"),
+                          column("vector_steps_per_s", "HouseholdVectorEnv, sampled starts", format=",.0f"),
+                          column("vector_cpu_steps_per_s", "sampled starts per CPU s", format=",.0f"),
+                          column("pool_steps_per_s", f"HouseholdVectorEnv, pool of {START_POOL:,} starts",
+                                 format=",.0f"),
+                          column("pool_cpu_steps_per_s", "pooled starts per CPU s", format=",.0f"),
                           column("sync_steps_per_s", "SyncVectorEnv over HouseholdEnv", format=",.0f"),
                           column("scalar_steps_per_s", "one HouseholdEnv", format=",.0f"),
-                          column("vector_vs_sync", "vector / sync"), column("vector_vs_scalar", "vector / scalar"),
-                          column("vector_cpu_steps_per_s", "HouseholdVectorEnv per CPU s", format=",.0f"),
-                          column("steps_per_episode", "steps / episode", format=".1f")])
+                          column("pool_vs_sync", "pool / sync"), column("pool_vs_scalar", "pool / scalar"),
+                          column("steps_per_episode", "steps / episode", format=".1f"),
+                          column("pool_build_s", "pool built in s", format=".2f")],
+                 description=VECTOR_DESCRIPTION, notes=vector_notes(rows))
     write_result("sim_vector_memory", memory, title="Batched worlds: memory per world",
                  columns=[column("env", align="left"), column("n", "N", format=",d"),
                           column("heap_kib_per_world", "Python heap (tracemalloc) KiB", format=",.1f"),
-                          column("rss_kib_per_world", "RSS KiB", format=",.1f")])
+                          column("rss_kib_per_world", "RSS KiB", format=",.1f")],
+                 notes=("A HouseholdVectorEnv world is its World (objects, scene copy) and its share of the batch "
+                        f"arrays. With the pool, the pool's {START_POOL:,} starts (a World each, never played, and "
+                        "their arrays) count among the worlds' memory, and the worlds that start from it have no "
+                        "World of their own until one is needed. A HouseholdEnv under SyncVectorEnv also carries "
+                        "its own task sampler, the Gymnasium wrappers gym.make adds, and its own copies of "
+                        "observations and info."))
 
 
 # --- batched worlds on two cores -------------------------------------------------------

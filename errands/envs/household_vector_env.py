@@ -5,14 +5,17 @@ What is batched (structure of arrays, no Python loop over worlds): the agents' p
 the step and failure counters, the held types, a padded floor mask and the symbolic map
 layers of all worlds in one (N, H, W, 4) array; navigation (MoveAhead, rotations,
 LookUp/LookDown) and Stop; the egocentric views, cut from the batch with one gather;
-rewards, terminations and truncations.
+rewards, terminations and truncations; the interactions the rules certainly refuse
+(nothing held to put, no target, nothing of the target type visible: decided from bit
+tables, household_vector_refusals.py, with the rules' messages); with a start pool,
+resets.
 
 What loops over worlds, through the same scalar code HouseholdEnv runs (so the rules are
-identical by construction): interactions (each world's own `World.step`, after its
-agent is set from the arrays; a World's `_layers` is a view into the batch array, so
+identical by construction): the other interactions (each world's own `World.step`, after
+its agent is set from the arrays; a World's `_layers` is a view into the batch array, so
 what an interaction redraws lands in the batch), the goal conditions of the worlds that
-changed, resets, and with `full_info=True` the keys that are per world by nature (visible
-objects, messages, positions).
+changed, resets without a pool, and with `full_info=True` the keys that are per world by
+nature (visible objects, messages, positions).
 
 Camera frames ("rgb", "depth", "segmentation", as HouseholdEnv's `observations` and
 `resolution` declare them) are drawn for all worlds by one call of the compiled kernel
@@ -20,8 +23,22 @@ the scalar camera uses (render/batch_camera.py), so they are the scalar env's fr
 world's visibility reads the frame its observation showed.
 
 Episodes end and reset as Gymnasium 1.x defines it (`autoreset_mode`, NEXT_STEP by
-default). reset(seed=s) seeds world i with s + i, as SyncVectorEnv over HouseholdEnv
-does, so world i samples the scalar env's task for the same seed.
+default). How a new episode's task is drawn:
+  * given tasks (`task`, `tasks`, reset options) are played as given;
+  * by default (start_pool=0) every new episode samples its task and builds its scene and
+    World with the scalar env's code: reset(seed=s) seeds world i with s + i, as
+    SyncVectorEnv over HouseholdEnv does, so world i plays exactly the scalar env's
+    episodes for that seed, autoresets included;
+  * with start_pool=P, reset(seed=s) builds a pool of P starts (household_vector_starts.py):
+    slot k is the task HouseholdEnv samples for seed s + k, so world i's first episode is
+    slot i mod P (the scalar env's for seed s + i when i < P). Every later new episode
+    copies a slot drawn uniformly by a generator seeded with s (in the order of the
+    worlds' indices), and makes its World only when something needs it. The pool stays
+    until a reset with another seed builds it again (reset(seed=None) keeps it, and the
+    first builds it from a random seed); a world reset with its own seed (seed=list)
+    samples that seed's task as without a pool. `start_slots` says which slot each
+    world's episode started from. Same seed, same episodes; but the tasks are the P of
+    the pool, not a fresh sample each episode.
 
 Actions: a batch of the Dict action space ({"action": (N,), "target": (N,)} integer
 arrays, checked: a wrong shape or a value outside the space is a ValueError naming the
@@ -50,8 +67,8 @@ from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
-from .actions import ACTION_INDEX, ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action
-from .household.object_types import TYPE_NAMES
+from .actions import ACTIONS, Action
+from .household.object_types import NUM_TYPES, TYPE_NAMES
 from .household.render.batch_camera import BatchCamera
 from .household.render.camera import CAMERA_KEYS, parse_resolution
 from .household.scene import FLOOR, HORIZONS, Pose
@@ -67,55 +84,39 @@ from .household_env import (
     text_in_view,
     visibility_rule,
 )
+from .household_vector_actions import (
+    AHEAD_COL,
+    AHEAD_ROW,
+    IDLE,
+    INTERACTS,
+    LOOKS,
+    MALFORMED,
+    MOVES,
+    NAVIGATES,
+    RESETTING,
+    SIT_OUT,
+    STEPPED,
+    STOP,
+    TURNS,
+    parse_actions,
+)
+from .household_vector_info import CHEAP_INFO_KEYS, FULL_INFO_KEYS, BatchInfo
+from .household_vector_refusals import (
+    MAYBE,
+    WORDS,
+    VisibleTypeTables,
+    certain_refusals,
+    refusal_message,
+    type_rows,
+)
+from .household_vector_starts import StartPool, sampled_tasks
 from .tasks.goals import TASK_TYPES, goal_conditions, goal_reads_view
 from .tasks.sampler import TaskSampler, task_for_episode
 from .tasks.task import Task
-from .tasks.world_text import visible_text
 
-CHEAP_INFO_KEYS = ("task_id", "task_type", "scene", "held_object", "last_action_success", "goal_conditions_met",
-                   "success", "steps", "failures")
-FULL_INFO_KEYS = ("task_id", "task_type", "scene", "visible_objects", "visible_text", "held_object", "last_action",
-                  "last_action_success", "last_action_object", "error_message", "goal_conditions_met", "success",
-                  "steps", "failures", "agent_position", "agent_pose")
+__all__ = ["CHEAP_INFO_KEYS", "FULL_INFO_KEYS", "SIT_OUT", "HouseholdVectorEnv"]
 
-# Action codes: the action indices, then two of the vector env's own.
-MALFORMED = len(ACTIONS)  # a list entry Action.parse refused: a failed action
-RESETTING = len(ACTIONS) + 1  # the world resets this step (next-step autoreset): no action
-IDLE = len(ACTIONS) + 2  # SIT_OUT in a list of actions: the world sits this step out
-STOP = ACTION_INDEX["Stop"]
-_CODES = len(ACTIONS) + 3
-
-
-def _table(values: dict[str, int], dtype=np.int64) -> np.ndarray:
-    table = np.zeros(_CODES, dtype=dtype)
-    for name, value in values.items():
-        table[ACTION_INDEX[name]] = value
-    return table
-
-
-MOVES = _table({"MoveAhead": 1}, bool)
-TURNS = _table({"RotateLeft": -90, "RotateRight": 90})
-LOOKS = _table({"LookUp": -15, "LookDown": 15})
-INTERACTS = _table(dict.fromkeys(INTERACTION_ACTIONS, 1), bool)
-NAVIGATES = _table(dict.fromkeys(NAVIGATION_ACTIONS, 1), bool)
-STEPPED = np.ones(_CODES, dtype=bool)
-STEPPED[RESETTING] = False
-STEPPED[IDLE] = False
-
-
-class _SitOut:
-    def __repr__(self) -> str:
-        return "SIT_OUT"
-
-
-SIT_OUT = _SitOut()  # in a list of actions: this world does not act this step
-
-# One MoveAhead by heading // 90 (scene.heading_step): 0 is +rows, 90 is +columns.
-AHEAD_ROW = np.array([1, 0, -1, 0])
-AHEAD_COL = np.array([0, 1, 0, -1])
-
-
-class HouseholdVectorEnv(VectorEnv):
+class HouseholdVectorEnv(BatchInfo, VectorEnv):
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4, "autoreset_mode": AutoresetMode.NEXT_STEP}
 
     def __init__(
@@ -136,6 +137,7 @@ class HouseholdVectorEnv(VectorEnv):
         visibility: str | None = None,
         full_info: bool = False,
         autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
+        start_pool: int = 0,
     ):
         if num_envs is None:
             num_envs = len(tasks) if tasks is not None else 1
@@ -147,7 +149,10 @@ class HouseholdVectorEnv(VectorEnv):
             raise ValueError("give either task (every env's) or tasks (one per env), not both")
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
+        if not isinstance(start_pool, (int, np.integer)) or start_pool < 0:
+            raise ValueError(f"start_pool must be an integer >= 0 (0: no pool), got {start_pool!r}")
         self.num_envs = n = int(num_envs)
+        self.start_pool = int(start_pool)
         self.autoreset_mode = AutoresetMode(autoreset_mode)
         self.metadata = {**self.metadata, "autoreset_mode": self.autoreset_mode}
         self.render_mode = render_mode
@@ -164,18 +169,23 @@ class HouseholdVectorEnv(VectorEnv):
         self.layouts_dir = layouts_dir
         self.full_info = full_info
         self.sampler = TaskSampler(split=split, scene=scene, layouts_dir=layouts_dir, scenes=scenes)
+        self._pool_kwargs = {"split": split, "scene": scene, "layouts_dir": layouts_dir, "view_size": view_size,
+                             "max_steps": max_steps, "max_failures": max_failures, "scenes": scenes}
         fixed = tasks if tasks is not None else [task] * n
         self.fixed_tasks = [Task.from_dict(t) if isinstance(t, dict) else t for t in fixed]
+        self._samples = np.array([t is None for t in self.fixed_tasks], bool)  # worlds that sample their tasks
         # Every world's camera in one batch: the frames each HouseholdEnv's camera draws.
         uses_camera = self.visibility == "camera" or bool(set(self.observations) & set(CAMERA_KEYS))
         self._camera_keys = tuple(key for key in CAMERA_KEYS if key in self.observations)
         self.camera = BatchCamera(n, self.resolution, self._camera_keys) if uses_camera else None
 
-        # Per world, in Python: what only the scalar code reads.
-        self.tasks: list[Task | None] = [None] * n
-        self._worlds: list[World | None] = [None] * n
+        # Per world, in Python: what only the scalar code reads. A world started from the
+        # pool has no World until something needs it (`world(i)` makes it from its template).
+        self.tasks = np.full(n, None, dtype=object)
+        self._worlds = np.full(n, None, dtype=object)
+        self._templates = np.full(n, None, dtype=object)  # a pool slot's World, copied when needed
         self._rngs: list[np.random.Generator | None] = [None] * n
-        self._instructions = [""] * n
+        self._instructions = np.full(n, "", dtype=object)
         self._paths: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         self._last_action: list[str | None] = [None] * n  # kept with full_info only
         self._last_error = [""] * n
@@ -190,6 +200,15 @@ class HouseholdVectorEnv(VectorEnv):
         self._view_matters = np.zeros(n, bool)  # and do in the world's present state
         self._task_ids, self._task_types, self._scenes, self._held_ids, self._gc = (
             np.full(n, None, dtype=object) for _ in range(5))
+        self._scene_ints, self._scene_is_int = np.zeros(n, np.int64), np.zeros(n, bool)  # int scene refs as ints
+        # What the batch's refusals read (household_vector_refusals.py): each world's scene
+        # entry in the tables, and its type rows.
+        self._tables = VisibleTypeTables()
+        self._sight = np.zeros((n, 4), np.int64)
+        self._type_bits = np.zeros((n, NUM_TYPES + 1, WORDS), np.uint64)
+        self._pool: StartPool | None = None
+        self._pool_rng: np.random.Generator | None = None
+        self.start_slots = np.full(n, -1, np.int64)  # the pool slot each world's episode started from (-1: none)
         self._ended = np.zeros(n, bool)  # terminated or truncated at the last step
         # The worlds' map layers and floor, padded by the view size like World's own, in
         # one array each; grown when a larger scene comes.
@@ -199,9 +218,8 @@ class HouseholdVectorEnv(VectorEnv):
         self._view_index = np.zeros((4, view_size, view_size), np.int64)
         self._slab = np.zeros(n, np.int64)
         self._cells = np.zeros((n, view_size, view_size), np.int64)  # the views' flat indices
-        self._targets = np.zeros(n, np.int64)
+        self._targets = np.zeros(n, np.int64)  # interactions' target type indices (-1: only the rules can read it)
         self._started = False
-        self._scene_batch: np.ndarray | None = None
 
     # --- Gymnasium API ---------------------------------------------------------------
 
@@ -233,9 +251,18 @@ class HouseholdVectorEnv(VectorEnv):
         indices = mask.nonzero()[0]
         env_options = [{**options, "task": per_env[i]} if per_env is not None and per_env[i] is not None
                        else options for i in indices]
-        self._reset_worlds(indices, [seeds[i] for i in indices], env_options)
+        first_slots = False
+        if self.start_pool:
+            seeded = isinstance(seed, (int, np.integer))
+            if self._pool is None or (seeded and self._pool.seed != int(seed)):
+                self._build_pool(int(seed) if seeded else int(np.random.SeedSequence().generate_state(1)[0] >> 1))
+            if seeded:
+                self._pool_rng, first_slots = np.random.default_rng(int(seed)), True
+            elif self._pool_rng is None:
+                self._pool_rng = np.random.default_rng(self._pool.seed)
+        self._reset_worlds(indices, [seeds[i] for i in indices], env_options, first_slots)
         self._ended[indices] = False
-        self._started = all(world is not None for world in self._worlds)
+        self._started = all(task is not None for task in self.tasks)
         return self._observation(), self._info(mask)
 
     def step(self, actions):
@@ -270,10 +297,10 @@ class HouseholdVectorEnv(VectorEnv):
         final = None
         if self.autoreset_mode == AutoresetMode.SAME_STEP and ended.any():
             final = self._final_info(ended.nonzero()[0])
-            self._reset_worlds(ended.nonzero()[0], None, None)
+            self._reset_worlds(ended.nonzero()[0])
         resetting = (codes == RESETTING).nonzero()[0]
         if len(resetting):
-            self._reset_worlds(resetting, None, None)
+            self._reset_worlds(resetting)
         if self.autoreset_mode == AutoresetMode.SAME_STEP:
             self._ended = np.zeros(n, bool)
         else:  # a world that sat the step out stays as it ended
@@ -291,8 +318,18 @@ class HouseholdVectorEnv(VectorEnv):
 
     def world(self, i: int) -> World:
         """World i with its agent where the arrays say (the batch moves agents without
-        touching their World)."""
+        touching their World); made now from its pool slot's World if it has none yet."""
+        if not 0 <= i < self.num_envs:
+            raise IndexError(f"env index {i} out of range: expected 0..{self.num_envs - 1}")
         world = self._worlds[i]
+        if world is None:
+            template = self._templates[i]
+            rows, cols = template.scene.cells.shape
+            p = self._pad
+            world = template.copy(layers=self._layers[i, :rows + 2 * p, :cols + 2 * p])
+            if self.visibility == "camera":
+                world.sight = self.camera.sight(i)
+            self._worlds[i] = world
         world.agent = Pose(int(self._row[i]), int(self._col[i]), int(self._heading[i]), int(self._horizon[i]))
         return world
 
@@ -312,47 +349,16 @@ class HouseholdVectorEnv(VectorEnv):
         if world.sight is not None:  # the batch's camera draws what world i sees from now on
             world.sight, world._visible_cache = self.camera.sight(i), None
         self.tasks[i], self._worlds[i] = task, world
-        self._place([i])
+        self._place(np.array([i]))
         self._steps[i], self._failures[i], self._success[i] = steps, failures, last_success
         self._ended[i] = False
-        self._started = all(w is not None for w in self._worlds)
+        self._started = all(t is not None for t in self.tasks)
 
     # --- actions -----------------------------------------------------------------------
 
     def _parse(self, actions) -> tuple[np.ndarray, list | None]:
-        """(codes, parsed): each env's action code, and for a list of actions each env's
-        Action (or the ValueError that refused it); None for an array batch, whose
-        targets are type indices (kept in self._targets)."""
-        n = self.num_envs
-        if isinstance(actions, dict):
-            if set(actions) != {"action", "target"}:
-                raise ValueError(f"an action batch is a dict with keys 'action' and 'target', got keys "
-                                 f"{sorted(actions)}")
-            self._targets = _column(actions["target"], "actions['target']", n, len(TYPE_NAMES) + 1)
-            return _column(actions["action"], "actions['action']", n, len(ACTIONS)), None
-        if isinstance(actions, np.ndarray) and np.issubdtype(actions.dtype, np.integer):
-            self._targets = np.zeros(n, np.int64)
-            return _column(actions, "actions", n, len(ACTIONS)), None
-        if isinstance(actions, np.ndarray):
-            actions = list(actions)
-        if not isinstance(actions, (list, tuple)):
-            raise ValueError(f"expected a batch of the action space ({{'action': ({n},), 'target': ({n},)}} integer "
-                             f"arrays) or a list of {n} actions, got {type(actions).__name__}")
-        if len(actions) != n:
-            raise ValueError(f"expected {n} actions (one per env), got {len(actions)}")
-        codes = np.empty(n, np.int64)
-        parsed: list[Action | ValueError] = []
-        for i, action in enumerate(actions):
-            if action is SIT_OUT:
-                parsed.append(None)
-                codes[i] = IDLE
-                continue
-            try:
-                parsed.append(Action.parse(action, TYPE_NAMES))
-                codes[i] = ACTION_INDEX[parsed[-1].name]
-            except ValueError as e:  # a failed action, as in the scalar env
-                parsed.append(e)
-                codes[i] = MALFORMED
+        """(codes, parsed), as parse_actions reads them; the targets kept in self._targets."""
+        codes, parsed, self._targets = parse_actions(actions, self.num_envs)
         return codes, parsed
 
     def _action(self, i: int, code: int, parsed: list | None) -> Action:
@@ -363,9 +369,28 @@ class HouseholdVectorEnv(VectorEnv):
         return Action(ACTIONS[code], TYPE_NAMES[target - 1] if target else None)
 
     def _interact(self, codes: np.ndarray, parsed: list | None, success: np.ndarray, broken: np.ndarray) -> None:
-        """The interactions, each through its world's own rules (`broken`: the worlds
-        whose rules raised anything but the ValueError of a refused action)."""
-        for i in (INTERACTS[codes] | (codes == MALFORMED)).nonzero()[0].tolist():
+        """The interactions: those certainly refused decided for the batch at once
+        (household_vector_refusals.py), the rest each through its world's own rules
+        (`broken`: the worlds whose rules raised anything but the ValueError of a refused
+        action)."""
+        interacting = INTERACTS[codes]
+        rules = codes == MALFORMED
+        if interacting.any():
+            at = interacting.nonzero()[0]
+            targets = self._targets[at]
+            seen, known = self._tables.seen_fixed(self._sight[at], self._row[at], self._col[at], self._heading[at],
+                                                  self._horizon[at])
+            reason = certain_refusals(codes[at], targets, self._held[at], seen, known,
+                                      self._type_bits[at, np.maximum(targets, 0)])
+            refused = at[reason != MAYBE]
+            success[refused] = False
+            if self.full_info:
+                for i, why in zip(refused.tolist(), reason[reason != MAYBE].tolist()):
+                    action = self._action(i, int(codes[i]), parsed)
+                    self._last_error[i] = refusal_message(why, action.name, action.target)
+                    self._last_object[i] = None
+            rules[at[reason == MAYBE]] = True
+        for i in rules.nonzero()[0].tolist():
             code = int(codes[i])
             if code == MALFORMED:
                 success[i] = False
@@ -393,6 +418,7 @@ class HouseholdVectorEnv(VectorEnv):
             self._held[i] = world.objects[held].type.index if held else 0
             if world.version != self._gc_version[i]:
                 self._count_goal_conditions([i])
+                type_rows(world, self._type_bits[i])
 
     def _navigate(self, codes: np.ndarray, success: np.ndarray) -> np.ndarray:
         """MoveAhead, rotations and looks of the whole batch at once; the worlds that
@@ -408,7 +434,7 @@ class HouseholdVectorEnv(VectorEnv):
         blocked = move & ~free
         if self.full_info:
             for i in blocked.nonzero()[0].tolist():
-                self._last_error[i] = self._worlds[i].blocked_error(int(ahead_row[i]), int(ahead_col[i]))
+                self._last_error[i] = self.world(i).blocked_error(int(ahead_row[i]), int(ahead_col[i]))
         self._row += AHEAD_ROW[quarter] * moved
         self._col += AHEAD_COL[quarter] * moved
         self._heading += TURNS[codes]
@@ -422,27 +448,23 @@ class HouseholdVectorEnv(VectorEnv):
         success &= ~blocked & looked
         return moved
 
-    def _record_last_actions(self, codes: np.ndarray, parsed: list | None, stepped: np.ndarray) -> None:
-        """The scalar info's last_action, and the messages of the actions that succeeded
-        or did not interact (full_info only)."""
-        interacts = INTERACTS[codes] | (codes == MALFORMED)
-        for i in stepped.nonzero()[0].tolist():
-            code = int(codes[i])
-            if code == MALFORMED:
-                self._last_action[i] = None
-                continue
-            self._last_action[i] = str(self._action(i, code, parsed)) if interacts[i] or parsed else ACTIONS[code]
-            if not interacts[i]:
-                self._last_object[i] = None
-                if self._success[i]:
-                    self._last_error[i] = ""
-
     # --- worlds --------------------------------------------------------------------------
 
-    def _reset_worlds(self, indices, seeds, options) -> None:
-        """New episodes in worlds `indices` (seeds and options per world, or None)."""
-        indices = list(indices)
-        for k, i in enumerate(indices):
+    def _reset_worlds(self, indices, seeds=None, options=None, first_slots: bool = False) -> None:
+        """New episodes in worlds `indices` (seeds and options per world, or None). With a
+        start pool, the worlds that sample their task and have no seed or task of their own
+        start from slots drawn by the pool's generator (`first_slots`: world i from slot
+        i mod P, as after reset(seed)); the others build theirs as HouseholdEnv does."""
+        indices = np.asarray(indices, np.int64)
+        pooled = np.zeros(len(indices), bool)
+        if self._pool is not None:
+            pooled = self._samples[indices].copy()
+            if options is not None:
+                pooled &= np.array([not (o or {}).get("task") for o in options], bool)
+            if seeds is not None and not first_slots:
+                pooled &= np.array([s is None for s in seeds], bool)
+        for k in (~pooled).nonzero()[0].tolist():
+            i = int(indices[k])
             seed = seeds[k] if seeds is not None else None
             if seed is not None or self._rngs[i] is None:
                 self._rngs[i] = seeding.np_random(seed)[0]
@@ -451,17 +473,46 @@ class HouseholdVectorEnv(VectorEnv):
             sight = self.camera.sight(i) if self.visibility == "camera" else None
             self.tasks[i] = task
             self._worlds[i] = task_world(task, self.layouts_dir, self.view_size, sight)
-        self._place(indices)
-        indices = np.asarray(indices, np.int64)
+        if not pooled.all():
+            self._place(indices[~pooled])
+        if pooled.any():
+            self._start_from_pool(indices[pooled], first_slots)
         self._steps[indices] = 0
         self._failures[indices] = 0
         self._success[indices] = True
 
-    def _place(self, indices: list[int]) -> None:
+    def _start_from_pool(self, indices: np.ndarray, first_slots: bool) -> None:
+        """Worlds `indices` start from pool slots: array copies, no World made (but with
+        the camera, which draws every world, or with render_mode or full_info, which read
+        per world)."""
+        size = self._pool.size
+        slots = indices % size if first_slots else self._pool_rng.integers(size, size=len(indices))
+        self._pool.start(self, indices, slots)
+        self.start_slots[indices] = slots
+        if self.render_mode == "rgb_array" or self.full_info:
+            for i in indices.tolist():
+                self._paths[i] = [(int(self._row[i]), int(self._col[i]))]
+                self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
+        if self.camera is not None:  # the goal conditions of look_at tasks follow the camera's rule
+            self._count_goal_conditions(indices.tolist())
+
+    def _build_pool(self, seed: int) -> None:
+        """The start pool for `seed`: slot k the task HouseholdEnv samples for seed + k,
+        started by a batch of start_pool worlds (household_vector_starts.py)."""
+        tasks = sampled_tasks(self.sampler, seed, self.start_pool)
+        batch = HouseholdVectorEnv(tasks=tasks, **self._pool_kwargs)
+        batch._tables = self._tables  # the slots' scene entries index this batch's tables
+        batch.reset(seed=seed)
+        self._pool = StartPool(batch, seed)
+        self._fit([], fresh=set(), padded=batch._layers.shape[1:3])
+        self._pool.fit(*self._layers.shape[1:3])
+
+    def _place(self, indices: np.ndarray) -> None:
         """Copy the worlds `indices` (new, or adopted) into the batch arrays."""
-        self._fit([self._worlds[i].scene.cells.shape for i in indices], fresh=set(indices))
+        indices = np.asarray(indices, np.int64)
+        self._fit([self._worlds[i].scene.cells.shape for i in indices], fresh=set(indices.tolist()))
         p = self._pad
-        for i in indices:
+        for i in indices.tolist():
             world, task = self._worlds[i], self.tasks[i]
             rows, cols = world.scene.cells.shape
             own = world._layers
@@ -469,25 +520,31 @@ class HouseholdVectorEnv(VectorEnv):
             slab[:] = 0
             slab[:own.shape[0], :own.shape[1]] = own
             world._layers = slab[:own.shape[0], :own.shape[1]]  # what World redraws lands in the batch
+            self._templates[i] = None
+            self.start_slots[i] = -1
             self._floor[i] = False
             self._floor[i, p:p + rows, p:p + cols] = world.scene.cells == FLOOR
             agent = world.agent
             self._row[i], self._col[i], self._heading[i], self._horizon[i] = agent
             self._instructions[i] = task.instruction[:MAX_INSTRUCTION_LENGTH]
             self._task_ids[i], self._task_types[i], self._scenes[i] = task.task_id, task.goal.task_type, task.scene
+            self._scene_is_int[i] = isinstance(task.scene, (int, np.integer))
+            self._scene_ints[i] = task.scene if self._scene_is_int[i] else 0
             self._reads_view[i] = TASK_TYPES[task.goal.task_type].reads_view
             self._held_ids[i] = world.held
             self._held[i] = world.objects[world.held].type.index if world.held else 0
+            self._sight[i] = self._tables.entry(world.scene)
+            type_rows(world, self._type_bits[i])
             self._paths[i] = [(agent.row, agent.col)]
             self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
-        self._scene_batch = None
-        self._count_goal_conditions(list(indices))
+        self._count_goal_conditions(indices.tolist())
 
-    def _fit(self, shapes: list[tuple[int, int]], fresh: set[int]) -> None:
-        """Grow the batch arrays to hold scenes of these shapes; the worlds in the batch
-        (all but the `fresh` ones, not yet placed) keep views into it."""
-        tall = max([rows + 2 * self._pad for rows, _ in shapes] + [self._layers.shape[1]])
-        wide = max([cols + 2 * self._pad for _, cols in shapes] + [self._layers.shape[2]])
+    def _fit(self, shapes: list[tuple[int, int]], fresh: set[int], padded: tuple[int, int] = (0, 0)) -> None:
+        """Grow the batch arrays to hold scenes of these shapes (or of `padded` size with
+        the padding); the worlds in the batch (all but the `fresh` ones, not yet placed)
+        keep views into it."""
+        tall = max([rows + 2 * self._pad for rows, _ in shapes] + [self._layers.shape[1], padded[0]])
+        wide = max([cols + 2 * self._pad for _, cols in shapes] + [self._layers.shape[2], padded[1]])
         if (tall, wide) == self._layers.shape[1:3]:
             return
         n, old_tall, old_wide = self._layers.shape[:3]
@@ -500,6 +557,8 @@ class HouseholdVectorEnv(VectorEnv):
             if world is not None and i not in fresh:
                 shape = world._layers.shape
                 world._layers = layers[i, :shape[0], :shape[1]]
+        if self._pool is not None:
+            self._pool.fit(tall, wide)
         # Flat indices: world i's cell (r, c) of the padded grid is i*tall*wide + r*wide + c.
         self._slab = np.arange(n, dtype=np.int64) * tall * wide
         offsets = view_offsets(self.view_size)
@@ -510,21 +569,13 @@ class HouseholdVectorEnv(VectorEnv):
         note whether a move alone could change them now (look_at tasks with a light on)."""
         for i in indices:
             goal = self.tasks[i].goal
-            world = self.world(i) if self._reads_view[i] else self._worlds[i]
+            world = self.world(i)
             met, total = goal_conditions(goal, world)
             self._met[i], self._total[i], self._gc[i] = met, total, (met, total)
             self._gc_version[i] = world.version
             self._view_matters[i] = self._reads_view[i] and goal_reads_view(goal, world)
 
     # --- what comes back ---------------------------------------------------------------
-
-    def _scene_refs(self) -> np.ndarray:
-        """The worlds' scene refs as SyncVectorEnv batches them: ints as an int array,
-        else objects (worked out again only after resets)."""
-        if self._scene_batch is None:
-            ints = all(isinstance(ref, int) for ref in self._scenes)
-            self._scene_batch = self._scenes.astype(np.int64) if ints else self._scenes.copy()
-        return self._scene_batch
 
     def _observation(self) -> dict:
         n = self.num_envs
@@ -542,7 +593,8 @@ class HouseholdVectorEnv(VectorEnv):
             elif key == "held":
                 obs[key] = self._held.copy()
             elif key == "text":
-                obs[key] = tuple(text_in_view(self.tasks[i], self.world(i)) for i in range(n))
+                obs[key] = tuple(text_in_view(self.tasks[i], self.world(i)) if self.tasks[i].texts else ""
+                                 for i in range(n))
         obs.update(frames)
         return obs
 
@@ -556,75 +608,3 @@ class HouseholdVectorEnv(VectorEnv):
         np.take(self._view_index, self._heading // 90, axis=0, out=cells)
         cells += (self._slab + (self._row + p) * wide + self._col + p)[:, None, None]
         return np.take(self._layers.view(np.uint32).reshape(-1), cells).view(np.uint8).reshape(n, v, v, 4)
-
-    def _info(self, mask: np.ndarray | None = None) -> dict:
-        """The info of every env (of those in `mask` after a partial reset: the others'
-        entries are zero or None with a False mask, as SyncVectorEnv leaves them)."""
-        n = self.num_envs
-        values = {
-            "task_id": self._task_ids.copy(), "task_type": self._task_types.copy(),
-            "scene": self._scene_refs().copy(), "held_object": self._held_ids.copy(),
-            "last_action_success": self._success.copy(), "goal_conditions_met": self._gc.copy(),
-            "success": self._met == self._total, "steps": self._steps.copy(), "failures": self._failures.copy(),
-        }
-        keys = CHEAP_INFO_KEYS
-        if self.full_info:
-            worlds = [self.world(i) for i in range(n)]
-            visible = [list(w.visible_ids()) for w in worlds]
-            values["visible_objects"] = _objects(visible)
-            values["visible_text"] = _objects([visible_text(self.tasks[i].texts, visible[i]) for i in range(n)])
-            values["last_action"] = _objects(self._last_action)
-            values["last_action_object"] = _objects(self._last_object)
-            values["error_message"] = _objects(self._last_error)
-            values["agent_position"] = _objects([w.agent_position() for w in worlds])
-            values["agent_pose"] = _objects([tuple(w.agent) for w in worlds])
-            keys = FULL_INFO_KEYS
-            if "segmentation" in self.observations:
-                values["segmentation_ids"] = _objects([self.camera.segments[i].ids for i in range(n)])
-                keys = keys + ("segmentation_ids",)
-        info = {}
-        present = np.ones(n, bool) if mask is None else mask
-        for key in keys:
-            array = values[key]
-            if mask is not None and not mask.all():
-                array[~mask] = None if array.dtype == object else 0
-            info[key] = array
-            info["_" + key] = present.copy()
-        return info
-
-    def _final_info(self, ended: np.ndarray) -> dict:
-        """SAME_STEP's final_obs and final_info of the worlds that just ended, batched as
-        SyncVectorEnv batches them."""
-        obs, info = self._observation(), self._info()
-        out: dict = {}
-        for i in ended.tolist():
-            single_obs = {key: value[i] for key, value in obs.items()}
-            single_obs["held"] = int(single_obs["held"])
-            single_info = {key: value[i] for key, value in info.items() if not key.startswith("_")}
-            single_info = {key: value.item() if isinstance(value, np.generic) else value
-                           for key, value in single_info.items()}
-            out = self._add_info(out, {"final_obs": single_obs, "final_info": single_info}, i)
-        return out
-
-
-def _column(values, name: str, n: int, size: int) -> np.ndarray:
-    """One array of an action batch, checked: integers in 0..size-1, one per env."""
-    array = np.asarray(values)
-    if array.shape != (n,) or array.dtype.kind not in "iu":
-        raise ValueError(f"{name} must be an integer array of shape ({n},), one per env; got shape "
-                         f"{array.shape} and dtype {array.dtype}")
-    bad = (array < 0) | (array >= size)
-    if bad.any():
-        i = int(bad.argmax())
-        raise ValueError(f"{name}[{i}] (env {i}) is {array[i]}: expected 0..{size - 1}")
-    return array.astype(np.int64)
-
-
-def _objects(values: list) -> np.ndarray:
-    """An object array of per-env values (tuples and lists stay whole)."""
-    array = np.empty(len(values), dtype=object)
-    for i, value in enumerate(values):
-        array[i] = value
-    return array
-
-

@@ -32,6 +32,9 @@ def test_an_adopted_world_plays_on_as_its_scalar_env_would():
     assert s_truncated and info["steps"][1] == 8  # the 3 steps before adoption counted toward max_steps
     with pytest.raises(IndexError, match="env index 2 out of range: expected 0..1"):
         batch.adopt(2, twin.task, twin.world)
+    for bad in (2, -1):
+        with pytest.raises(IndexError, match=f"env index {bad} out of range: expected 0..1"):
+            batch.world(bad)
     with pytest.raises(ValueError, match="env 0: the world has view_size 7, the batch 9"):
         small = HouseholdEnv(view_size=7)
         small.reset(seed=1)

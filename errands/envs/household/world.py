@@ -49,6 +49,13 @@ class WorldObject:
         self.heated = self.cooled = self.cleaned = False
         self.controls = controls
 
+    def copy(self) -> WorldObject:
+        new = WorldObject(self.id, self.type, self.position, self.parent, self.is_open, self.is_on, self.is_dirty,
+                          self.controls)
+        new.contents = list(self.contents)
+        new.heated, new.cooled, new.cleaned = self.heated, self.cooled, self.cleaned
+        return new
+
     def state(self) -> dict:
         """Plain data for logs, tests and planners."""
         return {
@@ -100,6 +107,22 @@ class World:
         self.view_size = view_size
         self._build_layers()
         self._build_view_offsets()
+
+    def copy(self, layers: np.ndarray | None = None) -> World:
+        """An independent copy of this world's state, for a new episode from the same
+        start without building the World again. The scene and its caches are shared (no
+        world changes its scene); `layers`, when given, is the copy's symbolic map (it
+        must hold this world's), else the map is copied."""
+        new = World.__new__(World)
+        new.scene, new.sight, new.agent, new.held, new.version = self.scene, self.sight, self.agent, self.held, \
+            self.version
+        new.objects = {oid: obj.copy() for oid, obj in self.objects.items()}
+        new._visible_cache = None
+        new.view_size, new._pad = self.view_size, self._pad
+        new._layers = self._layers.copy() if layers is None else layers
+        new._cell_fixed, new._slot = self._cell_fixed, self._slot
+        new._view_offsets = self._view_offsets
+        return new
 
     # --- what the agent sees --------------------------------------------------------
 

@@ -1,0 +1,60 @@
+"""A pool of episode starts built ahead, for batches of household worlds whose resets must
+cost a few array copies: `HouseholdVectorEnv(start_pool=P)`.
+
+Slot k of a pool built for seed s holds the start of the task `HouseholdEnv` samples on
+reset(seed=s + k) (its task, its World as built and never played, and every per-world
+array of the batch as the batch's own reset writes it: map layers, floor, pose, goal
+conditions, ids, instruction, the refusal tables' rows). The pool is built by a batch of
+P worlds given those tasks and reset, so a slot's arrays are what that batch's reset
+wrote, by the same code.
+
+A world that starts from slot k copies the slot's arrays (one fancy-indexed assignment
+per array for all the worlds starting at once) and gets its World only when something
+needs it (an interaction the batch cannot refuse, full info, the camera), as a copy of
+the slot's World.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from gymnasium.utils import seeding
+
+from .tasks.sampler import TaskSampler
+
+# The batch's per-world arrays a start sets (HouseholdVectorEnv attributes).
+START_FIELDS = ("_layers", "_floor", "_row", "_col", "_heading", "_horizon", "_held", "_held_ids", "_met", "_total",
+                "_gc", "_gc_version", "_reads_view", "_view_matters", "_task_ids", "_task_types", "_scenes",
+                "_scene_ints", "_scene_is_int", "_instructions", "_sight", "_type_bits", "tasks", "_templates")
+
+
+def sampled_tasks(sampler: TaskSampler, seed: int, count: int) -> list:
+    """The tasks HouseholdEnv samples on reset(seed=seed + k), k = 0..count-1."""
+    return [sampler.sample(seeding.np_random(seed + k)[0]) for k in range(count)]
+
+
+class StartPool:
+    """P starts by slot, as arrays of the batch's fields (START_FIELDS), taken from a
+    batch of P worlds just reset on the pool's tasks (`batch`); its Worlds become the
+    slots' templates."""
+
+    def __init__(self, batch, seed: int):
+        self.seed = seed
+        self.size = batch.num_envs
+        batch._templates[:] = batch._worlds  # each slot's World, never played: copied for each episode
+        self.fields = {name: getattr(batch, name) for name in START_FIELDS}
+
+    def fit(self, tall: int, wide: int) -> None:
+        """Pad the layers and floor to a batch grown to (tall, wide) padded cells."""
+        for name in ("_layers", "_floor"):
+            old = self.fields[name]
+            if old.shape[1:3] != (tall, wide):
+                new = np.zeros((old.shape[0], tall, wide) + old.shape[3:], old.dtype)
+                new[:, :old.shape[1], :old.shape[2]] = old
+                self.fields[name] = new
+
+    def start(self, batch, indices: np.ndarray, slots: np.ndarray) -> None:
+        """Worlds `indices` of `batch` start from these slots: every field copied, their
+        Worlds to be made from the slots' templates when needed."""
+        for name, array in self.fields.items():
+            getattr(batch, name)[indices] = array[slots]
+        batch._worlds[indices] = None
