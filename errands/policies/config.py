@@ -26,6 +26,16 @@ class LearnedPolicyConfig(Options):
 
 
 @dataclass(frozen=True)
+class VisuomotorPolicyConfig(Options):
+    """A checkpoint of the visuomotor network (the packaged one when `checkpoint` is None)."""
+
+    checkpoint: str | None = None
+    device: str = "cpu"
+    max_steps_per_skill: int = MAX_STEPS_PER_SKILL  # steps before a skill is given up
+    retry_refused: bool = False  # repeat an action right after it was refused (else the next most likely)
+
+
+@dataclass(frozen=True)
 class BabyAIBotPolicyConfig(Options):
     """minigrid's BabyAI bot takes no options: it reads the level's state."""
 
