@@ -1,8 +1,8 @@
 """The visuomotor skill network: the camera's RGB frame and the skill's words in, the next
 action and the pixel it acts on out (ALFRED's rule: images and language only).
 
-frame (H, W, 3) uint8 -> a small strided CNN, modulated by the skill's words (FiLM) ->
-frame vector; the skill's words -> embedding -> GRU -> text vector; the previous action
+frame (H, W, 3) uint8 -> at half resolution, a small strided CNN modulated by the skill's
+words (FiLM) -> frame vector; the skill's words -> embedding -> GRU -> text vector; the previous action
 and whether it succeeded -> embedding;
 [frame, text, previous] -> linear -> GRU over the skill's steps (memory) -> action logits
 (ALFRED's actions and SkillDone), and a query that scores every pixel of the frame:
@@ -27,6 +27,7 @@ from .features import ObservationSpec
 
 KIND = "visuomotor"
 PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # features.previous_action_code's range
+FINE = 8  # channels of the full-resolution features the target heatmap refines with
 
 
 @dataclass
@@ -34,7 +35,7 @@ class VisuomotorConfig:
     spec: ObservationSpec  # the demonstrations' spec (its action names are the heads')
     vocabulary: list[str]
     frame_shape: tuple[int, int, int] = (64, 64, 3)
-    channels: int = 32  # width of the CNN (its deeper layers have twice as many)
+    channels: int = 16  # width of the CNN (its deeper layers have twice as many)
     hidden: int = 128
     text_hidden: int = 64
 
@@ -64,18 +65,19 @@ class VisuomotorNetwork(nn.Module):
         self.word_embedding = nn.Embedding(len(config.vocabulary), 32, padding_idx=0)
         self.text_rnn = nn.GRU(32, config.text_hidden, batch_first=True)
         self.previous_embedding = nn.Embedding(PREVIOUS_CODES, 16)
-        self.conv1 = nn.Conv2d(3, c, 4, stride=2, padding=1)  # 1/2
-        self.conv2 = nn.Conv2d(c, 2 * c, 4, stride=2, padding=1)  # 1/4: the coarse target features
-        self.conv3 = nn.Conv2d(2 * c, 2 * c, 3, stride=2, padding=1)  # 1/8
+        # the trunk sees the frame at half resolution: 1/4 and 1/8 of the frame's side
+        self.conv1 = nn.Conv2d(3, c, 3, stride=2, padding=1)
+        self.conv2 = nn.Conv2d(c, 2 * c, 3, padding=1)  # the coarse target features
+        self.conv3 = nn.Conv2d(2 * c, 2 * c, 3, stride=2, padding=1)
         self.film = nn.Linear(config.text_hidden, 4 * c)
         self.conv4 = nn.Conv2d(2 * c, 2 * c, 3, padding=1)
-        self.fine = nn.Conv2d(3, 16, 3, padding=1)  # full resolution: the target's own pixels
+        self.fine = nn.Conv2d(3, FINE, 3, padding=1)  # full resolution: the target's own pixels
         pooled = 2 * c * 4 * 4
         self.fuse = nn.Linear(pooled + config.text_hidden + 16, h)
         self.core = nn.GRU(h, h, batch_first=True)
         self.action_head = nn.Linear(h, len(config.spec.action_names))
         self.coarse_query = nn.Linear(h, 4 * c + 1)
-        self.fine_query = nn.Linear(h, 16 + 1)
+        self.fine_query = nn.Linear(h, FINE + 1)
 
     def initial_state(self, batch: int = 1) -> torch.Tensor:
         return torch.zeros(1, batch, self.config.hidden, device=self.action_head.weight.device)
@@ -90,9 +92,9 @@ class VisuomotorNetwork(nn.Module):
 
     def encode_frames(self, rgb: torch.Tensor, words: torch.Tensor):
         """(N, H, W, 3) uint8 and (N, D) -> (frame vectors (N, 2c*16), coarse maps (N, 4c, H/4,
-        W/4), fine maps (N, 16, H, W))."""
+        W/4), fine maps (N, FINE, H, W))."""
         x = rgb.permute(0, 3, 1, 2).float() / 255.0
-        a = F.relu(self.conv1(x))
+        a = F.relu(self.conv1(F.avg_pool2d(x, 2)))
         coarse = F.relu(self.conv2(a))
         gamma, beta = self.film(words).chunk(2, dim=1)
         b = F.relu(self.conv3(coarse) * (1 + gamma[:, :, None, None]) + beta[:, :, None, None])
@@ -129,10 +131,10 @@ class VisuomotorNetwork(nn.Module):
         return self.action_head(out), pixel_logits, state
 
     def pixel_logits(self, core: torch.Tensor, coarse: torch.Tensor, fine: torch.Tensor) -> torch.Tensor:
-        """(N, hidden), (N, 4c, h, w), (N, 16, H, W) -> (N, H*W): the query of each step
+        """(N, hidden), (N, 4c, h, w), (N, FINE, H, W) -> (N, H*W): the query of each step
         against its frame's features, coarse upsampled to full resolution plus fine."""
         cq, fq = self.coarse_query(core), self.fine_query(core)
-        coarse_score = torch.einsum("nchw,nc->nhw", coarse, cq[:, :-1]) + cq[:, -1:, None]
-        fine_score = torch.einsum("nchw,nc->nhw", fine, fq[:, :-1]) + fq[:, -1:, None]
+        coarse_score = (coarse * cq[:, :-1, None, None]).sum(1) + cq[:, -1:, None]
+        fine_score = (fine * fq[:, :-1, None, None]).sum(1) + fq[:, -1:, None]
         up = F.interpolate(coarse_score[:, None], size=fine.shape[-2:], mode="bilinear", align_corners=False)[:, 0]
         return (up + fine_score).flatten(1)

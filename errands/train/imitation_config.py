@@ -26,7 +26,7 @@ class TrainConfig:
     network: str = "symbolic"  # or "visuomotor": the camera frame (data collected with --camera RES --frames)
     hidden: int = 128
     embed: int = 16
-    channels: int = 32  # the visuomotor network's CNN width
+    channels: int = 16  # the visuomotor network's CNN width
     seed: int = 0
     device: str = "cpu"
     amp: bool = False
