@@ -32,7 +32,8 @@ class VisuomotorPolicyConfig(Options):
     checkpoint: str | None = None
     device: str = "cpu"
     max_steps_per_skill: int = MAX_STEPS_PER_SKILL  # steps before a skill is given up
-    retry_refused: bool = False  # repeat an action right after it was refused (else the next most likely)
+    retry_refused: bool = False  # the network's choice alone (else a refused move is not repeated at once,
+    # and a refused interaction is aimed elsewhere)
 
 
 @dataclass(frozen=True)
