@@ -154,3 +154,12 @@ def test_a_visuomotor_policy_plays_under_the_rgb_protocol_aiming_at_pixels(camer
         if not first.success and " pixel:" in first.action and first.skill_index == second.skill_index \
                 and first.skill == second.skill and first.action.split()[0] == second.action.split()[0]:
             assert first.action != second.action
+
+
+def test_the_packaged_visuomotor_checkpoint_loads_and_plays_under_rgb():
+    policy = make_policy("visuomotor")
+    assert policy.frame_shape == (64, 64, 3) and policy.name == "visuomotor"
+    protocol("rgb").check(policy, "policy")
+    model, config = load_checkpoint(policy.checkpoint, expect_kind="visuomotor")
+    assert config["training"]["stage"] == "dagger"
+    assert (policy.checkpoint / "model.safetensors").stat().st_size < 2_000_000
