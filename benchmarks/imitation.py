@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     camera.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default 1e-3)")
     camera.add_argument("--hidden", type=int, default=128, help="width of the memory (default 128)")
     camera.add_argument("--channels", type=int, default=16, help="width of the CNN (default 16)")
+    camera.add_argument("--previous", choices=["action", "success"], default="action",
+                        help="what the visuomotor network is given of its previous action (default action)")
     camera.add_argument("--threads", type=int, default=2, help="torch threads for training (default 2)")
     add_results_flag(parser)
     args = parser.parse_args(argv)

@@ -69,7 +69,8 @@ def run(args) -> int:
     times["collect demos (s)"] = round(time.perf_counter() - t0, 1)
     config = TrainConfig(datasets=[str(out / "demos")], out=str(out / "bc"), network="visuomotor",
                          epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, hidden=args.hidden,
-                         channels=args.channels, seed=args.seed, dagger_rounds=args.dagger_rounds,
+                         channels=args.channels, previous=args.previous, seed=args.seed,
+                         dagger_rounds=args.dagger_rounds,
                          dagger_episodes=args.dagger_episodes, dagger_epochs=args.dagger_epochs,
                          dagger_planner="goal-skills", dagger_camera=res, workers=args.workers)
     config.validate()
@@ -131,7 +132,7 @@ def run(args) -> int:
                f"--planner goal-skills --workers {args.workers} --out data/camera-demos && "
                f"errands train bc --network visuomotor --data data/camera-demos --out runs/train/visuomotor-bc "
                f"--epochs {args.epochs} --batch-size {args.batch_size} --lr {args.lr:g} --hidden {args.hidden} "
-               f"--channels {args.channels} --seed {args.seed} && "
+               f"--channels {args.channels} --previous {args.previous} --seed {args.seed} && "
                f"errands train dagger --network visuomotor --data data/camera-demos --init runs/train/visuomotor-bc "
                f"--out runs/train/visuomotor-dagger --dagger-rounds {args.dagger_rounds} --dagger-episodes "
                f"{args.dagger_episodes} --dagger-epochs {args.dagger_epochs} --dagger-planner goal-skills "
@@ -155,7 +156,8 @@ def run(args) -> int:
                         f"(ALFRED's rule: the camera's RGB image and the language), with the interpreter planner "
                         f"reading the instruction alone (`plan_from=words`) and interactions aimed at a pixel. "
                         f"Trained on {args.demos} camera demonstrations of the procedural seen split (BC), then "
-                        f"{args.dagger_rounds} x {args.dagger_episodes} DAgger episodes.",
+                        f"{args.dagger_rounds} x {args.dagger_episodes} DAgger episodes; the network is given "
+                        f"{'the previous action and its success' if args.previous == 'action' else 'whether its previous action succeeded, not the action'}.",
             times=times, rebuild=rebuild)
         write_result(
             "imitation_camera_training", training, title="Training the visuomotor policy on 2 CPU cores",

@@ -27,6 +27,7 @@ from .features import ObservationSpec
 
 KIND = "visuomotor"
 PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # features.previous_action_code's range
+PREVIOUS_INPUTS = ("action", "success")
 FINE = 8  # channels of the full-resolution features the target heatmap refines with
 
 
@@ -38,9 +39,10 @@ class VisuomotorConfig:
     channels: int = 16  # width of the CNN (its deeper layers have twice as many)
     hidden: int = 128
     text_hidden: int = 64
+    previous: str = "action"  # what of the previous action it is given: "action" (and its success) or "success"
 
     def to_dict(self) -> dict:
-        return {"kind": KIND, "spec": self.spec.to_dict(), "vocabulary": self.vocabulary,
+        return {"kind": KIND, "previous": self.previous, "spec": self.spec.to_dict(), "vocabulary": self.vocabulary,
                 "frame_shape": list(self.frame_shape), "channels": self.channels, "hidden": self.hidden,
                 "text_hidden": self.text_hidden}
 
@@ -50,7 +52,8 @@ class VisuomotorConfig:
             raise ValueError(f"not a visuomotor network config (kind {data.get('kind')!r})")
         return cls(spec=ObservationSpec.from_dict(data["spec"]), vocabulary=list(data["vocabulary"]),
                    frame_shape=tuple(int(v) for v in data["frame_shape"]), channels=int(data["channels"]),
-                   hidden=int(data["hidden"]), text_hidden=int(data["text_hidden"]))
+                   hidden=int(data["hidden"]), text_hidden=int(data["text_hidden"]),
+                   previous=data.get("previous", "action"))
 
 
 class VisuomotorNetwork(nn.Module):
@@ -58,6 +61,8 @@ class VisuomotorNetwork(nn.Module):
         super().__init__()
         self.config = config
         height, width, _ = config.frame_shape
+        if config.previous not in PREVIOUS_INPUTS:
+            raise ValueError(f"previous must be one of {', '.join(PREVIOUS_INPUTS)}, got {config.previous!r}")
         if height % 8 or width % 8:
             raise ValueError(f"the visuomotor network takes frames whose sides are multiples of 8, got "
                              f"{height}x{width}")
@@ -117,8 +122,10 @@ class VisuomotorNetwork(nn.Module):
         batch_of_step = torch.arange(b, device=rgb.device)[:, None].expand(b, t)[mask]
         step_words = words[batch_of_step]
         frame, coarse, fine = self.encode_frames(rgb[mask], step_words)
-        steps = F.relu(self.fuse(torch.cat([frame, step_words, self.previous_embedding(previous[mask].long())],
-                                           dim=1)))
+        previous = previous[mask].long()
+        if self.config.previous == "success":  # 0 at the skill's start, 1 the last action succeeded, 2 it failed
+            previous = (previous > 0).long() + (previous > len(ACTIONS)).long()
+        steps = F.relu(self.fuse(torch.cat([frame, step_words, self.previous_embedding(previous)], dim=1)))
         fused = steps.new_zeros(b, t, steps.shape[1])
         fused[mask] = steps
         if state is None:

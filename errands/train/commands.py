@@ -97,6 +97,9 @@ def add_train_commands(sub) -> None:
                             f"skill's words, targets by pixel; data from --camera RES --frames) (default {d.network})")
         p.add_argument("--hidden", type=int, help=f"width of the network (default {d.hidden})")
         p.add_argument("--channels", type=int, help=f"the visuomotor network's CNN width (default {d.channels})")
+        p.add_argument("--previous", choices=["action", "success"],
+                       help=f"what the visuomotor network is given of its previous action: the action and its "
+                            f"success, or the success alone (default {d.previous})")
         p.add_argument("--seed", type=int, help=f"seed: the same seed and data give the same weights (default {d.seed})")
         p.add_argument("--device", help=f"cpu, cuda or cuda:N (default {d.device})")
         p.add_argument("--amp", action="store_true", default=None, help="bfloat16 mixed precision (CUDA only)")

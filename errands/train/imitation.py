@@ -130,7 +130,8 @@ def _model_and_state(config, data, vocabulary, out: Path, initial):
             raise ValueError(f"the visuomotor network learns from camera images, and {config.datasets} kept none: "
                              f"collect with --camera RES --frames")
         model = VisuomotorNetwork(VisuomotorConfig(data.spec, vocabulary.tokens, frame_shape=data.frames,
-                                                   channels=config.channels, hidden=config.hidden))
+                                                   channels=config.channels, hidden=config.hidden,
+                                                   previous=config.previous))
     else:
         model = SkillPolicyNetwork(NetworkConfig(data.spec, vocabulary.tokens, embed=config.embed,
                                                  hidden=config.hidden))

@@ -27,6 +27,7 @@ class TrainConfig:
     hidden: int = 128
     embed: int = 16
     channels: int = 16  # the visuomotor network's CNN width
+    previous: str = "action"  # the visuomotor network is given the previous action ("action") or its success alone
     seed: int = 0
     device: str = "cpu"
     amp: bool = False
@@ -54,6 +55,8 @@ class TrainConfig:
         if self.dagger_planner not in COLLECT_PLANNERS:
             raise ValueError(f"config dagger_planner must be one of {', '.join(COLLECT_PLANNERS)}, got "
                              f"{self.dagger_planner!r}")
+        if self.previous not in ("action", "success"):
+            raise ValueError(f"config previous must be 'action' or 'success', got {self.previous!r}")
         for name in ("epochs", "batch_size", "hidden", "embed", "channels"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"config {name} must be a positive integer, got {getattr(self, name)!r}")
