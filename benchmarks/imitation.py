@@ -15,6 +15,8 @@ to OUT/results.json; the run folders (datasets, checkpoints, evaluation runs) st
 so that a rerun resumes.
 
 Run:  python benchmarks/imitation.py [--demos 1500] [--eval-episodes 300] [--workers 2] [--results]
+With --camera RES: the visuomotor policy through the camera, under the RGB-only protocol
+(benchmarks/imitation_camera.py).
 """
 
 from __future__ import annotations
@@ -62,8 +64,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="seed of data and training (default 0)")
     parser.add_argument("--out", type=Path, default=Path("runs/bench/imitation"), help="work folder")
+    camera = parser.add_argument_group("through the camera (--camera RES: benchmarks/imitation_camera.py)")
+    camera.add_argument("--camera", type=int, metavar="RES",
+                        help="train and measure the visuomotor policy through the RES x RES camera under the RGB-only "
+                             "protocol instead")
+    camera.add_argument("--layouts", help="ALFRED's gen/layouts folder: also measure on valid_unseen's floor plans")
+    camera.add_argument("--batch-size", type=int, default=32, help="skill segments per batch (default 32)")
+    camera.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (default 1e-3)")
+    camera.add_argument("--hidden", type=int, default=128, help="width of the memory (default 128)")
+    camera.add_argument("--channels", type=int, default=16, help="width of the CNN (default 16)")
+    camera.add_argument("--previous", choices=["action", "success"], default="action",
+                        help="what the visuomotor network is given of its previous action (default action)")
+    camera.add_argument("--threads", type=int, default=2, help="torch threads for training (default 2)")
     add_results_flag(parser)
     args = parser.parse_args(argv)
+    if args.camera:
+        from imitation_camera import run
+
+        return run(args)
 
     from errands.eval.suites import load_suite
     from errands.train.collect import collect

@@ -41,7 +41,8 @@ PAGES = {
     "imitation.md": (
         "Learned skill policies (imitation)", "Behaviour cloning and DAgger on expert demonstrations, the "
         "learned policy's rules for refused actions and loops, and training in ALFRED's floor plans.",
-        ["imitation", "learned_refusal_memory", "learned_loop_escape", "imitation_floorplans"]),
+        ["imitation", "learned_refusal_memory", "learned_loop_escape", "imitation_floorplans", "imitation_camera",
+         "imitation_camera_training"]),
     "rl.md": (
         "RL fine-tuning (PPO)", "PPO from scratch and on top of imitation, in procedural scenes and in ALFRED's "
         "floor plans.",

@@ -17,11 +17,33 @@ INTERACTION_ACTIONS = (
 )
 ACTIONS = NAVIGATION_ACTIONS + INTERACTION_ACTIONS + ("Stop",)
 ACTION_INDEX = {name: i for i, name in enumerate(ACTIONS)}
+# An interaction may name its target by a pixel of the camera's frame, as ALFRED's agents
+# name theirs by an interaction mask: "pixel:X,Y" (X the column, Y the row, from the top
+# left); the simulator acts on the object the segmentation shows at that pixel.
+PIXEL_PREFIX = "pixel:"
+
+
+def pixel_target(x: int, y: int) -> str:
+    """The target string of the pixel in column x, row y of the camera's frame."""
+    return f"{PIXEL_PREFIX}{int(x)},{int(y)}"
+
+
+def parse_pixel_target(target: str) -> tuple[int, int] | None:
+    """(x, y) of a "pixel:X,Y" target; None for a target that is no pixel (a type or an
+    id); ValueError naming a malformed pixel target."""
+    if not target.startswith(PIXEL_PREFIX):
+        return None
+    parts = target[len(PIXEL_PREFIX):].split(",")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"malformed pixel target {target!r}: expected 'pixel:X,Y' with X and Y non-negative "
+                         f"integers (column and row of the camera's frame)")
+    return int(parts[0]), int(parts[1])
 
 
 @dataclass(frozen=True)
 class Action:
-    """One primitive action; interactions name a target (object type or exact object id)."""
+    """One primitive action; interactions name a target (an object type, an exact object
+    id, or a pixel of the camera's frame: pixel_target)."""
 
     name: str
     target: str | None = None

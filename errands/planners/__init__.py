@@ -8,7 +8,7 @@ by name before anything is built."""
 from __future__ import annotations
 
 from ..options import Registry
-from .config import InterpreterPlannerConfig, LLMPlannerConfig, OraclePlannerConfig
+from .config import GoalSkillsPlannerConfig, InterpreterPlannerConfig, LLMPlannerConfig, OraclePlannerConfig
 
 PLANNERS = Registry("planner")  # name -> Registration(config class, factory)
 
@@ -38,6 +38,12 @@ def _oracle_planner(config: OraclePlannerConfig):
     return OraclePlanner()
 
 
+def _goal_skills_planner(config: GoalSkillsPlannerConfig):
+    from .goal_skills import GoalSkillsPlanner
+
+    return GoalSkillsPlanner()
+
+
 def _llm_planner(config: LLMPlannerConfig):
     from .llm import LLMPlanner
     from .llm_backends import default_gguf_path, make_backend
@@ -65,7 +71,7 @@ def _interpreter_planner(config: InterpreterPlannerConfig):
                                             base_url=config.llm_base_url, model=config.llm_model))
     return InterpreterPlanner(config.reader, ask_below=config.ask_below, llm=llm, llm_below=config.llm_below,
                               model_path=config.model_path, constraints=config.constraints,
-                              seen_text=config.seen_text)
+                              seen_text=config.seen_text, plan_from=config.plan_from)
 
 
 class ReplayOnlyBackend:
@@ -81,5 +87,6 @@ class ReplayOnlyBackend:
 
 
 register_planner("oracle", OraclePlannerConfig, _oracle_planner)
+register_planner("goal-skills", GoalSkillsPlannerConfig, _goal_skills_planner)
 register_planner("llm", LLMPlannerConfig, _llm_planner)
 register_planner("interpreter", InterpreterPlannerConfig, _interpreter_planner)

@@ -17,6 +17,11 @@ class OraclePlannerConfig(Options):
 
 
 @dataclass(frozen=True)
+class GoalSkillsPlannerConfig(Options):
+    """The goal-skills planner takes no options: it reads the task's goal."""
+
+
+@dataclass(frozen=True)
 class LLMPlannerConfig(Options):
     """The LLM planner and its model backend. The backend's own options left at None take
     the backend's defaults (and the environment's: OPENAI_BASE_URL, OPENAI_MODEL, ...)."""
@@ -65,3 +70,4 @@ class InterpreterPlannerConfig(Options):
     llm_model: str | None = None  # the model name the server is asked for
     constraints: Literal["read", "given", "none"] = "read"  # from the words; the task's (privileged); none
     seen_text: Literal["ignored", "obeyed"] = "ignored"  # text read in the world (planners/seen_text.py)
+    plan_from: Literal["world", "words"] = "world"  # the symbolic search over the world; the goal's skills alone

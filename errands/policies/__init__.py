@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..options import Registry
-from .config import BabyAIBotPolicyConfig, ExpertPolicyConfig, LearnedBabyAIPolicyConfig, LearnedPolicyConfig
+from .config import (BabyAIBotPolicyConfig, ExpertPolicyConfig, LearnedBabyAIPolicyConfig, LearnedPolicyConfig,
+                     VisuomotorPolicyConfig)
 
 POLICIES = Registry("policy")  # name -> Registration(config class, factory, env=..., checkpoint_backend=...)
 
@@ -35,9 +36,12 @@ def policy_kind(name: str) -> str:
         return name
     if Path(name).exists():
         _require_torch(name)
-        from .network import read_checkpoint_config
+        from .network import network_kind, read_checkpoint_config
 
-        backend = read_checkpoint_config(name)["network"].get("spec", {}).get("backend", "household")
+        config = read_checkpoint_config(name)
+        if network_kind(config) == "visuomotor":
+            return "visuomotor"
+        backend = config["network"].get("spec", {}).get("backend", "household")
         for kind, entry in POLICIES.items():
             if entry.extra["checkpoint_backend"] == backend:
                 return kind
@@ -87,6 +91,14 @@ def _learned(config: LearnedPolicyConfig):
                               remember_refusals=config.remember_refusals, avoid_loops=config.avoid_loops)
 
 
+def _visuomotor(config: VisuomotorPolicyConfig):
+    _require_torch("visuomotor")
+    from .visuomotor import VisuomotorSkillPolicy
+
+    return VisuomotorSkillPolicy(config.checkpoint, device=config.device,
+                                 max_steps_per_skill=config.max_steps_per_skill, retry_refused=config.retry_refused)
+
+
 def _babyai_bot(config: BabyAIBotPolicyConfig):
     from .babyai_policy import BabyAIBotPolicy
 
@@ -114,5 +126,6 @@ def _require_torch(name: str) -> None:
 
 register_policy("expert", ExpertPolicyConfig, _expert)
 register_policy("learned", LearnedPolicyConfig, _learned, checkpoint_backend="household")
+register_policy("visuomotor", VisuomotorPolicyConfig, _visuomotor)
 register_policy("babyai-bot", BabyAIBotPolicyConfig, _babyai_bot, env="babyai")
 register_policy("babyai-learned", LearnedBabyAIPolicyConfig, _learned_babyai, env="babyai", checkpoint_backend="babyai")

@@ -26,6 +26,17 @@ class LearnedPolicyConfig(Options):
 
 
 @dataclass(frozen=True)
+class VisuomotorPolicyConfig(Options):
+    """A checkpoint of the visuomotor network (the packaged one when `checkpoint` is None)."""
+
+    checkpoint: str | None = None
+    device: str = "cpu"
+    max_steps_per_skill: int = MAX_STEPS_PER_SKILL  # steps before a skill is given up
+    retry_refused: bool = False  # the network's choice alone (else a refused move is not repeated at once,
+    # and a refused interaction is aimed elsewhere)
+
+
+@dataclass(frozen=True)
 class BabyAIBotPolicyConfig(Options):
     """minigrid's BabyAI bot takes no options: it reads the level's state."""
 

@@ -167,7 +167,8 @@ class LearnedSkillPolicy:
         from .network import load_checkpoint
 
         self.checkpoint = Path(checkpoint) if checkpoint else default_checkpoint()
-        self.model, self.checkpoint_config = load_checkpoint(self.checkpoint, device, expect_backend="household")
+        self.model, self.checkpoint_config = load_checkpoint(self.checkpoint, device, expect_backend="household",
+                                                               expect_kind="symbolic")
         spec = self.model.config.spec
         self.actions, self.targets = spec.action_names, spec.target_names
         self.vocabulary = Vocabulary(self.model.config.vocabulary)

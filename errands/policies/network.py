@@ -24,6 +24,7 @@ from ..files import atomic_target, write_json_atomic
 from .features import ObservationSpec
 
 CHECKPOINT_FORMAT = 1
+NETWORK_KINDS = ("symbolic", "visuomotor")
 WEIGHTS_FILE, CONFIG_FILE = "model.safetensors", "config.json"
 
 
@@ -118,7 +119,7 @@ class SkillPolicyNetwork(nn.Module):
 
 # --- checkpoints ------------------------------------------------------------------------
 
-def save_checkpoint(model: SkillPolicyNetwork, folder: str | Path, training: dict | None = None) -> Path:
+def save_checkpoint(model: nn.Module, folder: str | Path, training: dict | None = None) -> Path:
     """Write the weights and the config atomically into `folder`."""
     from safetensors.torch import save_file
 
@@ -147,8 +148,17 @@ def read_checkpoint_config(folder: str | Path) -> dict:
     return data
 
 
-def load_checkpoint(folder: str | Path, device: str = "cpu",
-                    expect_backend: str | None = None) -> tuple[SkillPolicyNetwork, dict]:
+def network_kind(config: dict) -> str:
+    """"symbolic" (SkillPolicyNetwork, the grid and sensors) or "visuomotor" (the camera
+    frame: visuomotor_network.py) for a checkpoint's config."""
+    kind = config["network"].get("kind", "symbolic")
+    if kind not in NETWORK_KINDS:
+        raise CheckpointError(f"unknown network kind {kind!r} in a checkpoint: expected one of {', '.join(NETWORK_KINDS)}")
+    return kind
+
+
+def load_checkpoint(folder: str | Path, device: str = "cpu", expect_backend: str | None = None,
+                    expect_kind: str | None = None) -> tuple[nn.Module, dict]:
     """The network in eval mode and the checkpoint's config; CheckpointError names what
     is wrong with a missing, corrupt or mismatched checkpoint."""
     from safetensors import SafetensorError
@@ -156,14 +166,22 @@ def load_checkpoint(folder: str | Path, device: str = "cpu",
 
     folder = _checkpoint_folder(folder)
     data = read_checkpoint_config(folder)
+    kind = network_kind(data)
+    if expect_kind is not None and kind != expect_kind:
+        raise CheckpointError(f"{folder} holds a {kind} network, not a {expect_kind} one")
     try:
-        config = NetworkConfig.from_dict(data["network"])
+        if kind == "visuomotor":
+            from .visuomotor_network import VisuomotorConfig, VisuomotorNetwork
+
+            config = VisuomotorConfig.from_dict(data["network"])
+        else:
+            config = NetworkConfig.from_dict(data["network"])
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(f"{folder / CONFIG_FILE}: malformed network config ({e})") from None
     if expect_backend is not None and config.spec.backend != expect_backend:
         raise CheckpointError(f"{folder} was trained for the {config.spec.backend!r} backend, "
                               f"not {expect_backend!r}")
-    model = SkillPolicyNetwork(config)
+    model = VisuomotorNetwork(config) if kind == "visuomotor" else SkillPolicyNetwork(config)
     weights_path = folder / WEIGHTS_FILE
     if not weights_path.is_file():
         raise CheckpointError(f"{folder}: {WEIGHTS_FILE} is missing")

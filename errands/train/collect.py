@@ -9,7 +9,10 @@ collection goes on. With `layouts` (ALFRED's gen/layouts folder) the tasks are d
 ALFRED's real floor plans of the split instead of its procedural scenes. With `camera`
 (a resolution) the world sees through the agent's camera: the expert walks to where
 the frame shows what it acts on, and the learner sees what the camera shows; `frames`
-also keeps each step's camera image in the data (for exports and image policies).
+also keeps each step's camera image in the data (for exports and image policies), with
+the pixels that show each interaction label's target (the visuomotor network's label).
+`planner="goal-skills"` plays the task's goal's skills by object type instead of the
+oracle's search (the plans a planner that reads the instruction alone writes).
 With `vector` N a worker plays N episodes at once over one HouseholdVectorEnv (each
 episode's agent loop as it is, in lockstep with the others: train/lockstep.py); the
 episodes, and so the shards, are the same as without it.
@@ -35,7 +38,11 @@ from ..options import Options
 from ..policies.features import household_spec
 from .dataset import DATASET_FORMAT, DATASET_VERSION, MANIFEST, DatasetError, read_manifest, sha256, write_manifest, write_shard
 
-SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts", "camera", "frames")
+SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts", "camera", "frames", "planner")
+# Who writes the plans the actor follows: the symbolic search over the world (skills at
+# the furniture where things are), or the task's goal's skills by object type, as a
+# planner that reads the instruction alone writes them (planners/goal_skills.py).
+COLLECT_PLANNERS = ("oracle", "goal-skills")
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class CollectConfig(Options):
     camera: int | None = None  # a resolution: the world seen through the agent's camera
     frames: bool = False  # keep each step's camera image (needs camera)
     vector: int = 0  # N > 0: each worker plays N episodes at once over one HouseholdVectorEnv; 0: one by one
+    planner: str = "oracle"  # or "goal-skills" (COLLECT_PLANNERS)
 
     def __post_init__(self):
         super().__post_init__()
@@ -62,6 +70,9 @@ class CollectConfig(Options):
         if isinstance(self.vector, bool) or not isinstance(self.vector, int) or self.vector < 0:
             raise ValueError(f"vector must be a non-negative integer (0: one episode at a time; N: N episodes in "
                              f"one batch per worker), got {self.vector!r}")
+        if self.planner not in COLLECT_PLANNERS:
+            raise ValueError(f"unknown collection planner {self.planner!r}: expected one of "
+                             f"{', '.join(COLLECT_PLANNERS)}")
         if self.frames and self.camera is None:
             raise ValueError("frames keeps the camera's images: give a camera resolution (--camera RES) too")
 
@@ -85,16 +96,19 @@ def collect(out: str | Path, episodes: int, split: str = _DEFAULTS.split, seed: 
             workers: int = _DEFAULTS.workers, shard_size: int = _DEFAULTS.shard_size, actor: str = _DEFAULTS.actor,
             progress: bool = True, overwrite: bool = False, backend: str = _DEFAULTS.backend,
             layouts: str | None = _DEFAULTS.layouts, camera: int | None = _DEFAULTS.camera,
-            frames: bool = _DEFAULTS.frames, vector: int = _DEFAULTS.vector) -> dict:
+            frames: bool = _DEFAULTS.frames, vector: int = _DEFAULTS.vector, planner: str = _DEFAULTS.planner) -> dict:
     """Collect `episodes` episodes into `out`; return the manifest. `backend` is
     "household" or "babyai:LEVEL"."""
     config = CollectConfig(episodes=episodes, split=split, seed=seed, workers=workers, shard_size=shard_size,
-                           actor=actor, backend=backend, layouts=layouts, camera=camera, frames=frames, vector=vector)
+                           actor=actor, backend=backend, layouts=layouts, camera=camera, frames=frames, vector=vector,
+                           planner=planner)
     out = Path(out)
     if overwrite and out.exists():
         shutil.rmtree(out)
     spec, shard_function = backend_parts(backend, actor)
     if backend != "household":
+        if planner != "oracle":
+            raise ValueError(f"BabyAI levels are played by the BabyAI bot without a planner, got planner {planner!r}")
         if layouts or camera:
             raise ValueError("layouts and camera are for household tasks; BabyAI levels have neither")
         if vector:
@@ -149,7 +163,7 @@ def _open(out: Path, source: dict, spec, frames: tuple[int, int, int] | None) ->
         if manifest["version"] != DATASET_VERSION:
             raise DatasetError(f"{out} holds dataset version {manifest['version']}, from an earlier errands; "
                                f"this one writes version {DATASET_VERSION}: use another folder or --overwrite")
-        old = {k: manifest["source"].get(k) for k in SOURCE_KEYS}
+        old = {k: manifest["source"].get(k, "oracle" if k == "planner" else None) for k in SOURCE_KEYS}
         if old != source:
             diff = ", ".join(f"{k}: {old[k]!r} there, {source[k]!r} now" for k in SOURCE_KEYS if old[k] != source[k])
             raise DatasetError(f"{out} was collected with other settings ({diff}); use another folder or --overwrite")
@@ -204,7 +218,7 @@ def _household_player(config: CollectConfig, sampler):
     seed [seed, episode], played by the oracle planner and the actor, recorded."""
     import numpy as np
 
-    from ..planners.oracle import OraclePlanner
+    from ..planners import make_planner
     from ..policies import make_policy
     from ..policies.agent import Agent
     from .recording import ExpertTeacher, RecordingPolicy
@@ -213,7 +227,7 @@ def _household_player(config: CollectConfig, sampler):
         recorder = RecordingPolicy(make_policy("expert"), frames=config.frames)
     else:
         recorder = RecordingPolicy(make_policy(config.actor), ExpertTeacher(), frames=config.frames)
-    agent = Agent(OraclePlanner(), recorder)
+    agent = Agent(make_planner(config.planner), recorder)
 
     def play(env, episode: int) -> tuple[list[dict], dict]:
         recorder.rows, recorder.segment = [], -1

@@ -54,6 +54,10 @@ def add_train_commands(sub) -> None:
                      help="each worker plays N episodes at once over one batch of N worlds "
                           "(errands/HouseholdVector-v0), the expert labelling each world's steps; the same data as "
                           "without it (default 0: one episode at a time)")
+    col.add_argument("--planner", default=collecting.planner, choices=["oracle", "goal-skills"],
+                     help="who writes the plans: 'oracle' (the symbolic search over the world) or 'goal-skills' "
+                          "(the task's goal's skills by object type, as a planner that reads the instruction alone "
+                          f"writes them) (default {collecting.planner})")
     col.add_argument("--shard-size", type=int, default=collecting.shard_size,
                      help=f"episodes per Parquet shard (default {collecting.shard_size})")
     col.add_argument("--actor", default=collecting.actor,
@@ -88,7 +92,14 @@ def add_train_commands(sub) -> None:
         p.add_argument("--epochs", type=int, help=f"passes over the data (default {d.epochs})")
         p.add_argument("--batch-size", type=int, help=f"skill segments per batch (default {d.batch_size})")
         p.add_argument("--lr", type=float, help=f"Adam learning rate (default {d.lr:g})")
+        p.add_argument("--network", choices=["symbolic", "visuomotor"],
+                       help=f"'symbolic' (the grid and the goal sensors) or 'visuomotor' (the camera frame and the "
+                            f"skill's words, targets by pixel; data from --camera RES --frames) (default {d.network})")
         p.add_argument("--hidden", type=int, help=f"width of the network (default {d.hidden})")
+        p.add_argument("--channels", type=int, help=f"the visuomotor network's CNN width (default {d.channels})")
+        p.add_argument("--previous", choices=["action", "success"],
+                       help=f"what the visuomotor network is given of its previous action: the action and its "
+                            f"success, or the success alone (default {d.previous})")
         p.add_argument("--seed", type=int, help=f"seed: the same seed and data give the same weights (default {d.seed})")
         p.add_argument("--device", help=f"cpu, cuda or cuda:N (default {d.device})")
         p.add_argument("--amp", action="store_true", default=None, help="bfloat16 mixed precision (CUDA only)")
@@ -104,6 +115,9 @@ def add_train_commands(sub) -> None:
             p.add_argument("--dagger-vector", type=int, metavar="N",
                            help="each rollout worker plays N of the learner's episodes at once over one batch of "
                                 "N worlds (see errands collect --vector; the same data; default 0: one at a time)")
+            p.add_argument("--dagger-planner", choices=["oracle", "goal-skills"],
+                           help=f"who writes the plans the learner follows (see errands collect --planner; default "
+                                f"{d.dagger_planner})")
             p.add_argument("--dagger-camera", type=int, metavar="RES",
                            help="the learner's rounds see through the agent's RES x RES camera (see errands collect "
                                 "--camera; default: the geometric rule)")
@@ -276,7 +290,8 @@ def cmd_collect(args) -> int:
     manifest = collect(args.out, args.episodes, split=args.split, seed=args.seed, workers=args.workers,
                        shard_size=args.shard_size, actor=args.actor, progress=not args.no_progress,
                        overwrite=args.overwrite, backend=f"babyai:{args.level}" if args.level else "household",
-                       layouts=args.layouts, camera=args.camera, frames=args.frames, vector=args.vector)
+                       layouts=args.layouts, camera=args.camera, frames=args.frames, vector=args.vector,
+                       planner=args.planner)
     totals = manifest["totals"]
     print(f"{args.out}: {totals['episodes']} episodes, {totals['segments']} skill segments, {totals['rows']} steps "
           f"({totals['failed_episodes']} failed episodes, listed in the manifest)")

@@ -24,6 +24,7 @@ step of one skill:
 | instruction | string               | the episode's instruction (the BabyAI mission)      |
 | success | bool                     | whether the episode reached its goal                |
 | rgb     | fixed_size_binary(H*W*3) | only with `frames`: the camera image the step saw   |
+| target_mask | fixed_size_binary(H*W/8) | only with `frames`: the pixels showing the label's target (packed bits; label of image policies) |
 
 The manifest records the observation spec (shapes, vocabularies, action and target
 names), the camera frames' shape when they were recorded (`frames`), how the data was
@@ -65,7 +66,13 @@ def schema(spec: ObservationSpec, frames: tuple[int, int, int] | None = None):
                ("action", pa.int16()), ("target", pa.int16()), ("instruction", pa.string()), ("success", pa.bool_())]
     if frames is not None:
         columns.append(("rgb", pa.binary(int(np.prod(frames)))))
+        columns.append(("target_mask", pa.binary(mask_bytes(frames))))
     return pa.schema(columns)
+
+
+def mask_bytes(frames: tuple[int, int, int]) -> int:
+    """Bytes of one packed target mask of frames of this shape."""
+    return (int(frames[0]) * int(frames[1]) + 7) // 8
 
 
 def write_shard(path: Path, rows: list[dict], spec: ObservationSpec,
@@ -127,6 +134,9 @@ class Demonstrations:
     starts: np.ndarray  # (S,) first row of each segment
     lengths: np.ndarray  # (S,)
     texts: list[str]  # (S,) the skill (or instruction) of each segment
+    frames: tuple[int, int, int] | None = None  # the camera images' shape, when the data kept them
+    rgb: np.ndarray | None = None  # (N, H, W, 3) uint8
+    target_mask: np.ndarray | None = None  # (N, ceil(H*W/8)) uint8: packed bits of the target's pixels
 
     @property
     def rows(self) -> int:
@@ -152,25 +162,36 @@ def read_shard(path: Path, shard: dict, verify: bool = True):
 
 def load_demonstrations(folders: list[str | Path], verify: bool = True) -> Demonstrations:
     """Read and check datasets (same observation spec, intact shards)."""
-    spec, tables = None, []
+    spec, frames, tables = None, None, []
     for folder in map(Path, folders):
         manifest = read_manifest(folder)
         this = ObservationSpec.from_dict(manifest["spec"])
         if spec is not None and this != spec:
             raise DatasetError(f"{folder} was collected for {this.backend} observations {this.grid_shape} that "
                                f"differ from {folders[0]}'s ({spec.backend} {spec.grid_shape}): train on one kind")
-        spec = this
+        these = tuple(manifest["frames"]) if manifest.get("frames") else None
+        if tables and these != frames:
+            raise DatasetError(f"{folder} kept camera frames {these} where {folders[0]} kept {frames}: train on "
+                               f"datasets with the same frames (or none)")
+        spec, frames = this, these
         for name, shard in sorted(manifest["shards"].items()):
             tables.append((len(tables), read_shard(folder / name, shard, verify)))
     if spec is None or not tables:
         raise DatasetError(f"no shards in {', '.join(map(str, folders))}")
-    return _to_arrays(spec, tables)
+    return _to_arrays(spec, tables, frames)
 
 
-def _to_arrays(spec: ObservationSpec, tables) -> Demonstrations:
+def _to_arrays(spec: ObservationSpec, tables, frames: tuple[int, int, int] | None = None) -> Demonstrations:
     h, w, c = spec.grid_shape
-    grids, extras, actions, targets, keys, texts = [], [], [], [], [], []
+    grids, extras, actions, targets, keys, texts, images, masks = [], [], [], [], [], [], [], []
     for index, table in tables:
+        if frames is not None:  # the images as one buffer each, not a Python object per row
+            if "target_mask" not in table.column_names:
+                raise DatasetError("a shard with camera frames lacks the target_mask column: collect it again "
+                                   "with this errands")
+            images.append(_binary_column(table, "rgb", int(np.prod(frames))).reshape(-1, *frames))
+            masks.append(_binary_column(table, "target_mask", mask_bytes(frames)))
+            table = table.drop(["rgb", "target_mask"])
         data = table.to_pydict()
         grid = np.frombuffer(b"".join(data["grid"]), dtype=np.uint8).reshape(-1, h, w, c)
         grids.append(grid)
@@ -188,7 +209,16 @@ def _to_arrays(spec: ObservationSpec, tables) -> Demonstrations:
     boundaries = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
     starts = np.asarray(boundaries[:-1], dtype=np.int64)
     lengths = np.diff(np.asarray(boundaries, dtype=np.int64))
-    return Demonstrations(spec, grid, extra, action, target, starts, lengths, [texts[s] for s in starts])
+    return Demonstrations(spec, grid, extra, action, target, starts, lengths, [texts[s] for s in starts], frames,
+                          np.concatenate(images) if frames else None, np.concatenate(masks) if frames else None)
+
+
+def _binary_column(table, name: str, width: int) -> np.ndarray:
+    """A fixed-size binary column as a (rows, width) uint8 array, without a Python object per row."""
+    column = table.column(name).combine_chunks()
+    data = np.frombuffer(column.buffers()[1], dtype=np.uint8)
+    start = column.offset * width
+    return data[start:start + len(column) * width].reshape(len(column), width).copy()
 
 
 @dataclass

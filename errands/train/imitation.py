@@ -47,8 +47,9 @@ def train(config: TrainConfig, initial: str | Path | None = None, progress: bool
     net = model
     if dist_info.world > 1:
         net = nn.parallel.DistributedDataParallel(model)
-    batches = SegmentBatches(data, vocabulary, train_segments)
-    val_batches = SegmentBatches(data, vocabulary, val_segments)
+    frames = config.network == "visuomotor"
+    batches = SegmentBatches(data, vocabulary, train_segments, frames)
+    val_batches = SegmentBatches(data, vocabulary, val_segments, frames)
     writer = _tensorboard(out) if dist_info.main else None
     history = state.setdefault("history", [])
     labels = int(data.rows)
@@ -111,7 +112,7 @@ def evaluate_accuracy(model, batches: SegmentBatches, config: TrainConfig) -> fl
 def _model_and_state(config, data, vocabulary, out: Path, initial):
     last = out / "checkpoints" / "last"
     if (last / "state.json").is_file():
-        model, _ = load_checkpoint(last, config.device)
+        model, _ = load_checkpoint(last, config.device, expect_kind=config.network)
         if model.config.spec != data.spec:
             raise ValueError(f"{last} was trained on other observations than {config.datasets}")
         optimizer = _optimizer(model, config)
@@ -119,9 +120,18 @@ def _model_and_state(config, data, vocabulary, out: Path, initial):
         _load_optimizer(optimizer, last / "optimizer.safetensors", state.pop("optimizer_groups"))
         return model.train(), optimizer, state
     if initial is not None:
-        model, _ = load_checkpoint(initial, config.device)
+        model, _ = load_checkpoint(initial, config.device, expect_kind=config.network)
         if model.config.spec != data.spec:
             raise ValueError(f"{initial} was trained on other observations than {config.datasets}")
+    elif config.network == "visuomotor":
+        from ..policies.visuomotor_network import VisuomotorConfig, VisuomotorNetwork
+
+        if data.frames is None:
+            raise ValueError(f"the visuomotor network learns from camera images, and {config.datasets} kept none: "
+                             f"collect with --camera RES --frames")
+        model = VisuomotorNetwork(VisuomotorConfig(data.spec, vocabulary.tokens, frame_shape=data.frames,
+                                                   channels=config.channels, hidden=config.hidden,
+                                                   previous=config.previous))
     else:
         model = SkillPolicyNetwork(NetworkConfig(data.spec, vocabulary.tokens, embed=config.embed,
                                                  hidden=config.hidden))

@@ -9,6 +9,8 @@ from pathlib import Path
 from ..envs.household_env import camera_options
 from .config_file import config_from_file
 
+NETWORKS = ("symbolic", "visuomotor")
+
 
 @dataclass
 class TrainConfig:
@@ -21,8 +23,11 @@ class TrainConfig:
     lr: float = 2e-3
     weight_decay: float = 0.0
     grad_clip: float = 1.0
+    network: str = "symbolic"  # or "visuomotor": the camera frame (data collected with --camera RES --frames)
     hidden: int = 128
     embed: int = 16
+    channels: int = 16  # the visuomotor network's CNN width
+    previous: str = "action"  # the visuomotor network is given the previous action ("action") or its success alone
     seed: int = 0
     device: str = "cpu"
     amp: bool = False
@@ -35,6 +40,7 @@ class TrainConfig:
     dagger_layouts: str | None = None  # ALFRED's gen/layouts folder: the learner plays its floor plans
     dagger_camera: int | None = None  # a resolution: the learner's rounds see through the agent's camera
     dagger_vector: int = 0  # N > 0: each rollout worker plays N episodes at once over one HouseholdVectorEnv
+    dagger_planner: str = "oracle"  # who writes the plans the learner follows: "oracle" or "goal-skills"
     workers: int = 1
 
     @classmethod
@@ -42,7 +48,16 @@ class TrainConfig:
         return config_from_file(cls, path, overrides)
 
     def validate(self) -> None:
-        for name in ("epochs", "batch_size", "hidden", "embed"):
+        if self.network not in NETWORKS:
+            raise ValueError(f"config network must be one of {', '.join(NETWORKS)}, got {self.network!r}")
+        from .collect import COLLECT_PLANNERS
+
+        if self.dagger_planner not in COLLECT_PLANNERS:
+            raise ValueError(f"config dagger_planner must be one of {', '.join(COLLECT_PLANNERS)}, got "
+                             f"{self.dagger_planner!r}")
+        if self.previous not in ("action", "success"):
+            raise ValueError(f"config previous must be 'action' or 'success', got {self.previous!r}")
+        for name in ("epochs", "batch_size", "hidden", "embed", "channels"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"config {name} must be a positive integer, got {getattr(self, name)!r}")
         if not 0 <= self.val_fraction < 1:

@@ -12,6 +12,8 @@ reads the world.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..envs.actions import Action
 from ..envs.household.sensors import GOAL_SENSOR_KEYS
 from ..envs.skills import SkillCall, is_done
@@ -69,17 +71,23 @@ class RecordingPolicy:
     def __init__(self, actor, teacher: ExpertTeacher | None = None, frames: bool = False):
         self.actor, self.teacher, self.frames = actor, teacher, frames
         self.name = actor.name
-        self.needs_world = needs_world(actor) or (teacher is not None and needs_world(teacher))
+        self.needs_world = True  # the labels' target masks read the segmentation the world's camera draws
         self.rows: list[dict] = []
         self.segment = -1
+        self._env = None
 
     def reset(self, env) -> None:
         reset_policy(self.actor, env)
         if self.teacher is not None:
             reset_policy(self.teacher, env)
+        self._env = env.unwrapped
         self.tracker = SkillTracker()
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
+        if self.tracker.previous is not None and self.tracker.previous.target is not None \
+                and info.get("last_action_success", True) and info.get("last_action_object"):
+            # a pixel target is known by the object it acted on (what the teacher compares)
+            self.tracker.previous = Action(self.tracker.previous.name, info["last_action_object"])
         previous, ok = self.tracker.previous, bool(info.get("last_action_success", True))
         grid, extras, new = self.tracker.observe(observation, info, call)
         if new:
@@ -95,7 +103,26 @@ class RecordingPolicy:
                    "grid": grid.tobytes(), "extras": extras.tolist(), "action": action, "target": target}
             if self.frames:
                 row["rgb"] = observation["rgb"].tobytes()
+                row["target_mask"] = target_mask(self._env.world, None if wanted.done else wanted.action)
             self.rows.append(row)
         if step.action is not None:
             self.tracker.took(step.action)
         return step
+
+
+def target_mask(world, action: Action | None) -> bytes:
+    """The pixels of the frame that show the object an interaction label acts on (the
+    object with that id, or the shown objects of that type), as packed bits (row-major,
+    np.packbits); all zero for navigation, SkillDone and a target out of frame. The
+    label of an image policy's target: privileged data, read at recording time only."""
+    height, width = world.sight.frame_shape
+    mask = np.zeros((height, width), bool)
+    if action is not None and action.target is not None:
+        target = action.target
+        if "|" in target:
+            mask = world.sight.object_mask(world, (target,))
+        else:
+            mask = world.sight.object_mask(world, tuple(oid for oid in world.sight.shown_ids(world)
+                                                        if world.objects.get(oid) is not None
+                                                        and world.objects[oid].type.name == target))
+    return np.packbits(mask.ravel()).tobytes()

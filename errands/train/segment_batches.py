@@ -18,11 +18,17 @@ INTERACTION_FREE = 0  # target label of actions without a target
 
 
 class SegmentBatches:
-    """Whole skill segments, padded to the longest in the batch."""
+    """Whole skill segments, padded to the longest in the batch. With `frames`, a batch
+    holds what the visuomotor network reads and learns (the camera images, the previous
+    action's code, the target's pixels) instead of the grid and the extras."""
 
-    def __init__(self, data: Demonstrations, vocabulary: Vocabulary, segments: np.ndarray):
-        self.data, self.segments = data, segments
+    def __init__(self, data: Demonstrations, vocabulary: Vocabulary, segments: np.ndarray, frames: bool = False):
+        if frames and data.rgb is None:
+            raise ValueError("the visuomotor network learns from camera images: collect the data with "
+                             "--camera RES --frames")
+        self.data, self.segments, self.frames = data, segments, frames
         self.text = [vocabulary.encode(t) for t in data.texts]
+        self.previous_column = data.spec.extras_names.index("previous_action") if frames else None
 
     def batches(self, batch_size: int, rng: np.random.Generator | None, rank: int = 0, world: int = 1):
         order = self.segments if rng is None else rng.permutation(self.segments)
@@ -45,13 +51,21 @@ class SegmentBatches:
         words = np.zeros((b, max(len(self.text[s]) for s in segments)), dtype=np.int64)
         for row, s in enumerate(segments):
             words[row, :len(self.text[s])] = self.text[s]
-        return {"grid": torch.from_numpy(d.grid[index]), "extras": torch.from_numpy(d.extras[index]),
-                "action": torch.from_numpy(d.action[index]), "target": torch.from_numpy(d.target[index]),
-                "mask": torch.from_numpy(mask), "text": torch.from_numpy(words)}
+        labels = {"action": torch.from_numpy(d.action[index]), "target": torch.from_numpy(d.target[index]),
+                  "mask": torch.from_numpy(mask), "text": torch.from_numpy(words)}
+        if self.frames:
+            height, width = d.frames[:2]
+            pixels = np.unpackbits(d.target_mask[index], axis=-1, count=height * width).astype(bool)
+            return {**labels, "rgb": torch.from_numpy(d.rgb[index]),
+                    "previous": torch.from_numpy(d.extras[index][..., self.previous_column]),
+                    "pixels": torch.from_numpy(pixels)}
+        return {**labels, "grid": torch.from_numpy(d.grid[index]), "extras": torch.from_numpy(d.extras[index])}
 
 
 def batch_loss(model, batch: dict, device: str, amp: bool) -> tuple[torch.Tensor, dict]:
     batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
+    if "rgb" in batch:
+        return _pixel_batch_loss(model, batch, device, amp)
     mask = batch["mask"]
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp and device.startswith("cuda")):
         action_logits, target_logits, _ = model(batch["grid"], batch["extras"], batch["text"], mask=mask)
@@ -62,6 +76,27 @@ def batch_loss(model, batch: dict, device: str, amp: bool) -> tuple[torch.Tensor
     if aimed.any():
         loss = loss + nn.functional.cross_entropy(target_logits[aimed], target[aimed])
     correct = (action_logits.argmax(1) == action) & (~aimed | (target_logits.argmax(1) == target))
+    return loss, {"steps": int(mask.sum()), "correct": int(correct.sum())}
+
+
+def _pixel_batch_loss(model, batch: dict, device: str, amp: bool) -> tuple[torch.Tensor, dict]:
+    """The visuomotor network's loss: cross-entropy on the action, and for interactions
+    whose target the frame shows, the negative log of the heatmap's probability mass on
+    the target's pixels (any pixel of the object names it)."""
+    mask = batch["mask"]
+    with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp and device.startswith("cuda")):
+        action_logits, pixel_logits, _ = model(batch["rgb"], batch["previous"], batch["text"], mask=mask)
+    action_logits, action = action_logits[mask].float(), batch["action"][mask]
+    loss = nn.functional.cross_entropy(action_logits, action)
+    pixels = batch["pixels"][mask]
+    aimed = (batch["target"][mask] != INTERACTION_FREE) & pixels.any(1)
+    hit = torch.ones_like(action, dtype=torch.bool)
+    if aimed.any():
+        logits = pixel_logits[mask][aimed].float()
+        on_target = logits.masked_fill(~pixels[aimed], float("-inf"))
+        loss = loss + (torch.logsumexp(logits, 1) - torch.logsumexp(on_target, 1)).mean()
+        hit[aimed] = pixels[aimed].gather(1, logits.argmax(1, keepdim=True))[:, 0]
+    correct = (action_logits.argmax(1) == action) & hit
     return loss, {"steps": int(mask.sum()), "correct": int(correct.sum())}
 
 

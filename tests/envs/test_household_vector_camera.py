@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from test_household_vector_env import assert_same, assert_same_step, per_env, play, scalar_batch
 
-from errands.envs.actions import ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS
+from errands.envs.actions import ACTIONS, INTERACTION_ACTIONS, NAVIGATION_ACTIONS, pixel_target
 from errands.envs.household_env import HouseholdEnv
 from errands.envs.household_vector_env import HouseholdVectorEnv
 
@@ -124,3 +124,38 @@ def test_make_vec_gives_the_camera_too():
     single = HouseholdEnv(observations=("rgb",), resolution=16)
     first, _ = single.reset(seed=0)
     assert_same(obs["rgb"][0], first["rgb"])
+
+
+def pixel_interactions(n: int, seed: int):
+    """Per world: navigation, or an interaction aimed at a pixel of the frame, half the
+    time one that shows a visible object, else any pixel (the room, something out of
+    reach, a malformed or outside one now and then)."""
+    rng = np.random.default_rng(seed)
+
+    def act(t, obs, info):
+        actions = []
+        for i in range(n):
+            if rng.random() < 0.4:
+                actions.append(NAVIGATION_ACTIONS[int(rng.integers(len(NAVIGATION_ACTIONS)))])
+                continue
+            name = INTERACTION_ACTIONS[int(rng.integers(len(INTERACTION_ACTIONS)))]
+            seg = obs["segmentation"][i]
+            ys, xs = np.nonzero(seg)
+            if len(ys) and rng.random() < 0.5:
+                k = int(rng.integers(len(ys)))
+                actions.append((name, pixel_target(int(xs[k]), int(ys[k]))))
+            elif rng.random() < 0.9:
+                actions.append((name, pixel_target(int(rng.integers(seg.shape[1])), int(rng.integers(seg.shape[0])))))
+            else:
+                actions.append((name, rng.choice(["pixel:99,1", "pixel:x,3"])))
+        return actions
+    return act
+
+
+def test_pixel_targets_match_scalar_envs():
+    """Interactions named by a pixel resolve to the same object, succeed and fail alike,
+    with the same errors, in the batch and in the scalar envs."""
+    n, kwargs = 4, {"observations": CAMERA, "resolution": 32}
+    vector, scalar = HouseholdVectorEnv(num_envs=n, full_info=True, **kwargs), scalar_batch(n, **kwargs)
+    counts = play(vector, scalar, pixel_interactions(n, 5), 150, seed=13)
+    assert counts["ends"] >= 1

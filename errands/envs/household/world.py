@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..actions import Action
+from ..actions import Action, parse_pixel_target
 from .object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS, TYPE_NAMES, ObjectType, object_type
 from .scene import FURNITURE, HORIZONS, OUTSIDE, Scene, heading_step
 from .visibility import visible_objects
@@ -281,7 +281,15 @@ class World:
         """The object `target` names, if visible and `check` passes; else an error. A type
         name picks the nearest visible instance for which the action can succeed."""
         if not target:
-            return None, f"{action} needs a target: an object type (such as 'Apple') or an object id"
+            return None, f"{action} needs a target: an object type (such as 'Apple'), an object id or a pixel"
+        try:
+            pixel = parse_pixel_target(target)
+        except ValueError as e:
+            return None, f"{action} failed: {e}"
+        if pixel is not None:
+            target, error = self._object_at_pixel(action, pixel)
+            if target is None:
+                return None, error
         visible = self.visible_objects()
         if "|" in target:
             if target not in self.objects:
@@ -307,6 +315,22 @@ class World:
                 return obj, ""
             errors.append(error)
         return None, f"{action} failed: {errors[0]}"
+
+    def _object_at_pixel(self, action: str, pixel: tuple[int, int]) -> tuple[str | None, str]:
+        """The id of the object the camera's frame shows at pixel (x, y), as ALFRED reads an
+        interaction mask; else None and why (no camera, outside the frame, the room)."""
+        if self.sight is None:
+            return None, (f"{action} failed: a pixel target needs the camera's visibility (an env with camera "
+                          f"observations); this world sees by the geometric rule")
+        x, y = pixel
+        height, width = self.sight.frame_shape
+        if not (0 <= x < width and 0 <= y < height):
+            return None, (f"{action} failed: pixel ({x}, {y}) is outside the {width}x{height} frame (expected x "
+                          f"0..{width - 1}, y 0..{height - 1})")
+        object_id = self.sight.object_at(self, x, y)
+        if object_id is None:
+            return None, f"{action} failed: pixel ({x}, {y}) shows no object (the floor, a wall or the ceiling)"
+        return object_id, ""
 
     def _hidden_reason(self, object_id: str) -> str:
         obj = self.objects[object_id]

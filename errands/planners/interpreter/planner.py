@@ -9,6 +9,12 @@ user when it is unsure, and hands the goal to the symbolic search over skills.
   `ask_below`, with the likely goals described in words; the answer's index picks one,
   None keeps the reading. The CLI's `errands run --ask` prompts on the terminal.
 
+`plan_from="words"` plans without the world: the goal's skills by object type
+(planners/goal_skills.py), so that the planner reads the instruction alone and plays under
+ALFRED's RGB-and-language rule (errands/protocols.py); it then reads no object types,
+no text seen in the home and no constraints (a constraint clause is refused: keeping one
+needs the world's state), and a re-plan retries the plan from the skill that failed.
+
 `last_reading` is the GoalReading of the last instruction: the Agent writes it into the
 EpisodeLog (which component read the goal, and its confidence). The goal is read from the
 instruction without its constraint clauses, and the search plans within the constraints
@@ -25,6 +31,7 @@ from ...envs.tasks.instructions import describe_goal
 from ...failures import FailureKind
 from ..base import Feedback, PlanningContext, PlanningError
 from ..goal_parser import parse_goal
+from ..goal_skills import goal_skills, resume
 from ..household_rules import plan_within_rules
 from ..seen_text import seen_text_mode, with_seen_text
 from ..working_constraints import WorkingConstraints, working_constraints
@@ -33,6 +40,7 @@ from ..reading import GoalReading
 from .reader import GoalReader, cannot
 
 READERS = ("combined", "trained", "rules")
+PLAN_SOURCES = ("world", "words")  # the symbolic search over the world's state; the goal's skills alone
 DEFAULT_ASK_BELOW = 0.5
 DEFAULT_LLM_BELOW = 0.6
 LLM_WEIGHT = 1.5  # log-space weight of the LLM's agreement, as RULES_WEIGHT for the rules
@@ -41,14 +49,22 @@ Ask = Callable[[str, list[str]], "int | None"]
 
 
 class InterpreterPlanner:
-    # It reads the goal from the words, then searches over the world's state (errands/protocols.py).
-    inputs = ("instruction", "object_types", "visible_text", "world")
-
     def __init__(self, reader: str = "combined", ask: Ask | None = None, ask_below: float = DEFAULT_ASK_BELOW,
                  llm=None, llm_below: float = DEFAULT_LLM_BELOW, model_path: str | None = None,
-                 constraints: str = "read", seen_text: str = "ignored"):
+                 constraints: str = "read", seen_text: str = "ignored", plan_from: str = "world"):
         if reader not in READERS:
             raise ValueError(f"unknown goal reader {reader!r}: expected one of {', '.join(READERS)}")
+        if plan_from not in PLAN_SOURCES:
+            raise ValueError(f"unknown plan_from {plan_from!r}: expected one of {', '.join(PLAN_SOURCES)}")
+        if plan_from == "words" and (constraints == "given" or seen_text != "ignored" or llm is not None):
+            raise ValueError(f"plan_from='words' reads the instruction alone: it takes constraints 'read' or "
+                             f"'none' (got {constraints!r}), seen_text 'ignored' (got {seen_text!r}) and no LLM "
+                             f"backend (whose prompt lists the scene's objects)")
+        self.plan_from = plan_from
+        # What it reads (errands/protocols.py): the words alone, or the words and the world's state.
+        self.inputs = ("instruction",) if plan_from == "words" else ("instruction", "object_types", "visible_text",
+                                                                      "world")
+        self._plan = None  # with plan_from="words": the plan made, which a re-plan resumes
         self.reader_name = reader
         model = GoalModel.load(model_path) if model_path else None
         self.reader = None if reader == "rules" else GoalReader(model, use_rules=reader == "combined")
@@ -109,12 +125,24 @@ class InterpreterPlanner:
         if reading.goal is None:
             failure = reading.failure
             raise PlanningError(failure.message, kind=failure.kind.value, failure=failure)
+        if self.plan_from == "words":
+            if working.constraints or working.rules:
+                raise PlanningError(f"the instruction asks to keep {len(working.constraints) + len(working.rules)} "
+                                    f"constraint(s), which a plan made without the world's state cannot keep "
+                                    f"(use plan_from='world')")
+            self._plan = goal_skills(reading.goal)
+            return self._plan
         if context.world is None:
             raise PlanningError("the interpreter planner needs the world state for its symbolic search")
         return plan_within_rules(reading.goal, context.world, working.constraints, working.rules)
 
     def replan(self, feedback: Feedback) -> Plan:
-        """The same goal, searched again from the state the world is in now."""
+        """The same goal, searched again from the state the world is in now (without the
+        world: the plan again from the skill that failed)."""
+        if self.plan_from == "words":
+            if self._plan is None:
+                return self.plan(feedback.context.instruction, feedback.context)
+            return resume(self._plan, feedback.completed)
         context = feedback.context
         if (self.last_reading is None or self.last_reading.goal is None or context.world is None
                 or self.last_constraints is None):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..scene import GRID_SIZE
-from .camera import CAMERA_KEYS, SegmentTable, WorldLayers, parse_resolution, shown_ids
+from .camera import CAMERA_KEYS, SegmentTable, WorldLayers, object_mask, parse_resolution, shown_ids
 from .kernel import orientation_index, ray_tables, render_frames
 
 POOL_FIELDS = ((np.int8, ()), (np.float64, (3,)), (np.float64, (3,)), (np.uint8, (3,)), (np.int8, ()),
@@ -118,6 +118,17 @@ class BatchCamera:
         """World i's camera, as a World's `sight` (visibility.py)."""
         return _Sight(self, i)
 
+    def object_at(self, i: int, world, x: int, y: int) -> str | None:
+        """The id of the object world i's frame of its present state shows at column x,
+        row y (None for the room): what a pixel target names."""
+        self.shown_ids(i, world)  # draws the frame when the world or the pose changed
+        return self.segments[i].object_id(int(self._seg[i].reshape(self.height, self.width)[y, x]))
+
+    def object_mask(self, i: int, world, object_ids) -> np.ndarray:
+        """(H, W) bool: the pixels of world i's present frame that show any of `object_ids`."""
+        self.shown_ids(i, world)
+        return object_mask(self._seg[i].reshape(self.height, self.width), self.segments[i], object_ids)
+
     def shown_ids(self, i: int, world) -> frozenset[str]:
         """The ids of the objects world i's frame of its present state (its agent's
         pose) shows: the batch's last frame of it if nothing changed since."""
@@ -216,6 +227,16 @@ class _Sight:
     def __init__(self, camera: BatchCamera, i: int):
         self.camera, self.i = camera, i
 
+    @property
+    def frame_shape(self) -> tuple[int, int]:
+        return self.camera.height, self.camera.width
+
     def shown_ids(self, world) -> frozenset[str]:
         return self.camera.shown_ids(self.i, world)
+
+    def object_at(self, world, x: int, y: int) -> str | None:
+        return self.camera.object_at(self.i, world, x, y)
+
+    def object_mask(self, world, object_ids) -> np.ndarray:
+        return self.camera.object_mask(self.i, world, object_ids)
 

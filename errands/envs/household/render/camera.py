@@ -149,6 +149,22 @@ class Camera:
             frame["shown"] = shown_ids(frame["segmentation"], self.segments)
         return frame["shown"]
 
+    @property
+    def frame_shape(self) -> tuple[int, int]:
+        """(height, width) of the frames, in pixels."""
+        return self.height, self.width
+
+    def object_at(self, world, x: int, y: int) -> str | None:
+        """The id of the object the segmentation shows now at column x, row y (None for
+        the room): what a pixel target names."""
+        frame = self._frame(world, {"segmentation"})
+        return self.segments.object_id(int(frame["segmentation"][y, x]))
+
+    def object_mask(self, world, object_ids) -> np.ndarray:
+        """(H, W) bool: the pixels that show any of `object_ids` now."""
+        frame = self._frame(world, {"segmentation"})
+        return object_mask(frame["segmentation"], self.segments, object_ids)
+
     def _frame(self, world, wanted: set[str]) -> dict:
         """The frame of the world's present state with at least the `wanted` images,
         drawn again only when the world or the pose changed (or an image is missing).
@@ -211,3 +227,9 @@ def shown_ids(segmentation: np.ndarray, segments: SegmentTable) -> frozenset[str
     """The ids of the objects a segmentation shows."""
     counts = np.bincount(segmentation.ravel())
     return frozenset(segments.object_id(int(v)) for v in np.nonzero(counts[1:])[0] + 1)
+
+
+def object_mask(segmentation: np.ndarray, segments: SegmentTable, object_ids) -> np.ndarray:
+    """(H, W) bool: the pixels of a segmentation that show any of `object_ids`."""
+    values = [segments._value[oid] for oid in object_ids if oid in segments._value]
+    return np.isin(segmentation, np.array(values, np.uint16)) if values else np.zeros(segmentation.shape, bool)
