@@ -5,8 +5,8 @@ World.step refuses an interaction aimed at an object type before it looks at any
 object when
   * PutObject finds nothing in the hand: "PutObject failed: the agent holds nothing to
     put" (checked first);
-  * it names no target: "<Action> needs a target: an object type (such as 'Apple') or
-    an object id";
+  * it names no target: "<Action> needs a target: an object type (such as 'Apple'), an
+    object id or a pixel";
   * no object of the target type is among the visible ones: "<Action> failed: no <Type>
     is visible within 1.5 m".
 The last needs what the agent sees. By the geometric rule (visibility.visible_objects) the
@@ -30,6 +30,7 @@ from .actions import ACTION_INDEX
 from .household.object_types import NUM_TYPES
 from .household.scene import HEADINGS, HORIZONS
 from .household.visibility import scene_visibility
+from .household.world import HOLDS_NOTHING_ERROR, no_target_error, none_visible_error
 
 WORDS = 1  # 64-bit words of a row: a scene with more than 64 * WORDS fixed objects (the packaged ones have at most 56) is left to the rules
 MAYBE, HOLDS_NOTHING, NO_TARGET, NONE_VISIBLE = 0, 1, 2, 3
@@ -153,9 +154,9 @@ def certain_refusals(codes: np.ndarray, targets: np.ndarray, held: np.ndarray, s
 
 
 def refusal_message(reason: int, action: str, target: str | None) -> str:
-    """The message World.step gives for this refusal."""
+    """The message World.step gives for this refusal (its own message functions)."""
     if reason == HOLDS_NOTHING:
-        return "PutObject failed: the agent holds nothing to put"
+        return HOLDS_NOTHING_ERROR
     if reason == NO_TARGET:
-        return f"{action} needs a target: an object type (such as 'Apple') or an object id"
-    return f"{action} failed: no {target} is visible within 1.5 m"
+        return no_target_error(action)
+    return none_visible_error(action, target)

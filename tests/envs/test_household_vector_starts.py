@@ -126,7 +126,7 @@ def test_batched_refusals_give_the_rules_messages():
     assert_same_step(result, scalar.step(per_env(actions)), 0)
     errors = list(result[4]["error_message"])
     assert errors[:4] == ["PutObject failed: the agent holds nothing to put"] * 2 + [
-        "PickupObject needs a target: an object type (such as 'Apple') or an object id",
+        "PickupObject needs a target: an object type (such as 'Apple'), an object id or a pixel",
         "PickupObject failed: no Toaster is visible within 1.5 m"]
     assert not result[4]["last_action_success"].any()
 

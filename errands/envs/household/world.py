@@ -85,6 +85,19 @@ def look_error(name: str, horizon: int) -> str:
             f"{HORIZONS[0]}..{HORIZONS[-1]}")
 
 
+HOLDS_NOTHING_ERROR = "PutObject failed: the agent holds nothing to put"
+
+
+def no_target_error(action: str) -> str:
+    """Why an interaction that names no target failed (the vector env asks for it too)."""
+    return f"{action} needs a target: an object type (such as 'Apple'), an object id or a pixel"
+
+
+def none_visible_error(action: str, target: str) -> str:
+    """Why an interaction aimed at a type of which nothing is in view failed."""
+    return f"{action} failed: no {target} is visible within 1.5 m"
+
+
 class World:
     """An episode's state over a Scene. Build a new one to reset."""
 
@@ -281,7 +294,7 @@ class World:
         """The object `target` names, if visible and `check` passes; else an error. A type
         name picks the nearest visible instance for which the action can succeed."""
         if not target:
-            return None, f"{action} needs a target: an object type (such as 'Apple'), an object id or a pixel"
+            return None, no_target_error(action)
         try:
             pixel = parse_pixel_target(target)
         except ValueError as e:
@@ -307,7 +320,7 @@ class World:
             return None, f"{action} failed: unknown object type {target!r}{hint}"
         candidates = [self.objects[oid] for _, oid in visible if self.objects[oid].type.name == target]
         if not candidates:
-            return None, f"{action} failed: no {target} is visible within 1.5 m"
+            return None, none_visible_error(action, target)
         errors = []
         for obj in candidates:
             error = check(obj)
@@ -363,7 +376,7 @@ class World:
 
     def _do_PutObject(self, target) -> ActionResult:
         if self.held is None:
-            return ActionResult(False, "PutObject failed: the agent holds nothing to put")
+            return ActionResult(False, HOLDS_NOTHING_ERROR)
         held = self.objects[self.held]
 
         def check(obj: WorldObject) -> str:
