@@ -54,6 +54,14 @@ def _offsets(vocab: tuple[int, ...]) -> torch.Tensor:
     return torch.tensor([0, *torch.tensor(vocab).cumsum(0).tolist()[:-1]], dtype=torch.long)
 
 
+def encode_words(embedding: nn.Embedding, rnn: nn.GRU, text: torch.Tensor) -> torch.Tensor:
+    """(B, L) word ids, 0-padded -> the GRU's last hidden state over the words, (B, hidden)."""
+    lengths = (text != 0).sum(1).clamp(min=1).cpu()
+    packed = nn.utils.rnn.pack_padded_sequence(embedding(text), lengths, batch_first=True, enforce_sorted=False)
+    _, last = rnn(packed)
+    return last[0]
+
+
 class SkillPolicyNetwork(nn.Module):
     def __init__(self, config: NetworkConfig):
         super().__init__()
@@ -80,11 +88,7 @@ class SkillPolicyNetwork(nn.Module):
 
     def encode_text(self, text: torch.Tensor) -> torch.Tensor:
         """(B, L) word ids, 0-padded -> (B, text_hidden)."""
-        lengths = (text != 0).sum(1).clamp(min=1).cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(self.word_embedding(text), lengths, batch_first=True,
-                                                   enforce_sorted=False)
-        _, last = self.text_rnn(packed)
-        return last[0]
+        return encode_words(self.word_embedding, self.text_rnn, text)
 
     def forward(self, grid: torch.Tensor, extras: torch.Tensor, text: torch.Tensor,
                 state: torch.Tensor | None = None, mask: torch.Tensor | None = None

@@ -24,6 +24,7 @@ from torch.nn import functional as F
 
 from ..envs.actions import ACTIONS
 from .features import ObservationSpec
+from .network import encode_words
 
 KIND = "visuomotor"
 PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # features.previous_action_code's range
@@ -89,11 +90,7 @@ class VisuomotorNetwork(nn.Module):
 
     def encode_text(self, text: torch.Tensor) -> torch.Tensor:
         """(B, L) word ids, 0-padded -> (B, text_hidden)."""
-        lengths = (text != 0).sum(1).clamp(min=1).cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(self.word_embedding(text), lengths, batch_first=True,
-                                                   enforce_sorted=False)
-        _, last = self.text_rnn(packed)
-        return last[0]
+        return encode_words(self.word_embedding, self.text_rnn, text)
 
     def encode_frames(self, rgb: torch.Tensor, words: torch.Tensor):
         """(N, H, W, 3) uint8 and (N, D) -> (frame vectors (N, 2c*16), coarse maps (N, 4c, H/4,
