@@ -22,6 +22,7 @@ from torch import nn
 
 from ..files import atomic_target, write_json_atomic
 from .features import ObservationSpec
+from .word_encoder import encode_words
 
 CHECKPOINT_FORMAT = 1
 NETWORK_KINDS = ("symbolic", "visuomotor")
@@ -52,14 +53,6 @@ class NetworkConfig:
 
 def _offsets(vocab: tuple[int, ...]) -> torch.Tensor:
     return torch.tensor([0, *torch.tensor(vocab).cumsum(0).tolist()[:-1]], dtype=torch.long)
-
-
-def encode_words(embedding: nn.Embedding, rnn: nn.GRU, text: torch.Tensor) -> torch.Tensor:
-    """(B, L) word ids, 0-padded -> the GRU's last hidden state over the words, (B, hidden)."""
-    lengths = (text != 0).sum(1).clamp(min=1).cpu()
-    packed = nn.utils.rnn.pack_padded_sequence(embedding(text), lengths, batch_first=True, enforce_sorted=False)
-    _, last = rnn(packed)
-    return last[0]
 
 
 class SkillPolicyNetwork(nn.Module):

@@ -24,7 +24,7 @@ from torch.nn import functional as F
 
 from ..envs.actions import ACTIONS
 from .features import ObservationSpec
-from .network import encode_words
+from .word_encoder import encode_words
 
 KIND = "visuomotor"
 PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # features.previous_action_code's range
