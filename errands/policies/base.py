@@ -12,6 +12,8 @@ RGB-only rule can refuse it up front when it needs more than the protocol gives.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from typing import Protocol
 
 from ..envs.actions import Action
@@ -67,3 +69,8 @@ class EnvSpaces:
     def __getattr__(self, name: str):
         raise PermissionError(f"policy {self._policy_name!r} does not declare needs_world = True, so it is given "
                               f"the env's spaces only (asked for {name!r}): it reads its observation and info")
+
+
+def packaged_checkpoint(name: str) -> Path:
+    """The folder of a checkpoint shipped in the package (errands/policies/data/NAME)."""
+    return Path(str(resources.files("errands.policies") / "data" / name))

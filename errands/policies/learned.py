@@ -35,7 +35,6 @@ its env, and `needs_world = False`.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +43,7 @@ from ..envs.actions import INTERACTION_ACTIONS, Action
 from ..envs.household.scene import Pose
 from ..envs.household.sensors import GOAL_SENSOR_KEYS
 from ..envs.skills import SkillCall
-from .base import PolicyStep
+from .base import PolicyStep, packaged_checkpoint
 from .features import SKILL_DONE, Vocabulary, ground_target, household_features
 
 DEFAULT_CHECKPOINT = "household-skills"  # packaged in errands/policies/data/
@@ -52,7 +51,7 @@ MAX_STEPS_PER_SKILL = 100
 
 
 def default_checkpoint() -> Path:
-    return Path(str(resources.files("errands.policies") / "data" / DEFAULT_CHECKPOINT))
+    return packaged_checkpoint(DEFAULT_CHECKPOINT)
 
 
 class SkillTracker:

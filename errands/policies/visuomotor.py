@@ -19,12 +19,11 @@ one thing of info it reads.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from ..envs.actions import INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action, parse_pixel_target, pixel_target
 from ..envs.skills import SkillCall
-from .base import PolicyStep
+from .base import PolicyStep, packaged_checkpoint
 from .features import SKILL_DONE, Vocabulary, previous_action_code
 
 DEFAULT_CHECKPOINT = "household-visuomotor"  # packaged in errands/policies/data/
@@ -35,7 +34,7 @@ RETRIES_PER_ACTION = 2  # refused interactions of one kind aimed elsewhere, befo
 
 
 def default_checkpoint() -> Path:
-    return Path(str(resources.files("errands.policies") / "data" / DEFAULT_CHECKPOINT))
+    return packaged_checkpoint(DEFAULT_CHECKPOINT)
 
 
 class VisuomotorSkillPolicy:
