@@ -564,6 +564,17 @@ def two_core_section(args) -> list[dict]:
         rows.append(row)
         print(f"{row['observations']:10} {policy:13} N={n:<5} one core {row['one_core']:>8,}  two cores "
               f"{row['two_cores']:>8,}  ({row['speedup']})", flush=True)
+    for rgb in (False, True):  # the peer: one BabyAI-GoToLocal env per process, random actions
+        steps = args.camera_steps // 4
+        one = run_in_child(babyai_child, steps, args.seed, rgb)
+        pair = run_in_children([(babyai_child, (steps, args.seed + k, rgb, k)) for k in (0, 1)])
+        two = sum(r["steps_per_s"] for r in pair)
+        row = {"observations": f"{GOTO_LOCAL_ID}, " + (f"RGB wrapper {one['image']}" if rgb else "symbolic"),
+               "policy": "action_space", "n": 1, "one_core": round(one["steps_per_s"]), "two_cores": round(two),
+               "speedup": f"{two / one['steps_per_s']:.2f}x", "load": os.getloadavg()[0]}
+        rows.append(row)
+        print(f"{row['observations']:10} one core {row['one_core']:>8,}  two cores {row['two_cores']:>8,}  "
+              f"({row['speedup']})", flush=True)
     return rows
 
 
@@ -573,7 +584,9 @@ def write_two_core_results(rows: list[dict]) -> None:
                  description=("errands/HouseholdVector-v0 with N worlds in all: one process pinned to one core, "
                               "against two processes of N/2 worlds pinned one to each core and run at the same time "
                               "(their agent-steps/s added). Resets inside the timing; policies as in the one-core "
-                              "tables."),
+                              f"tables. The peer, {GOTO_LOCAL_ID} with random actions, symbolic and under minigrid's "
+                              "RGB wrapper: one env in one process, against two processes of one env each (N = 1 "
+                              "per process)."),
                  notes=f"The 1-minute load average after the rows was {rows[-1]['load']:.1f} on "
                        f"{os.cpu_count()} CPUs.",
                  columns=[column("observations", align="left"), column("policy", align="left"),
@@ -583,16 +596,18 @@ def write_two_core_results(rows: list[dict]) -> None:
 
 # --- batched worlds with the camera (child) ----------------------------------------------
 
-def babyai_rgb_child(agent_steps: int, seed: int) -> dict:
-    """Steps/s of BabyAI-GoToLocal-v0 under minigrid's RGBImgPartialObsWrapper (its 7x7
-    view as a 56x56 RGB image), random actions, resets inside the timing, on one core."""
+def babyai_child(agent_steps: int, seed: int, rgb: bool = True, core: int = 0) -> dict:
+    """Steps/s of BabyAI-GoToLocal-v0 with random actions on one core (the `core`-th this
+    process may use): under minigrid's RGBImgPartialObsWrapper (its 7x7 view drawn at 8
+    pixels a tile, 56x56) with `rgb`, else its symbolic observation."""
     import gymnasium as gym
     import minigrid  # noqa: F401 - registers the BabyAI levels
     from minigrid.wrappers import RGBImgPartialObsWrapper
 
-    _one_core()
+    _one_core(core)
     with contextlib.redirect_stdout(open(os.devnull, "w")):
-        env = RGBImgPartialObsWrapper(gym.make(GOTO_LOCAL_ID))
+        env = gym.make(GOTO_LOCAL_ID)
+        env = RGBImgPartialObsWrapper(env) if rgb else env
         obs, _ = env.reset(seed=seed)
         env.action_space.seed(seed)
         gc.collect()
@@ -603,7 +618,7 @@ def babyai_rgb_child(agent_steps: int, seed: int) -> dict:
                 env.reset()
         elapsed, cpu_s = time.perf_counter() - t0, time.process_time() - c0
     return {"steps_per_s": agent_steps / elapsed, "cpu_steps_per_s": agent_steps / cpu_s,
-            "image": f"{obs['image'].shape[0]}x{obs['image'].shape[1]}"}
+            "image": f"{obs['image'].shape[0]}x{obs['image'].shape[1]}" if rgb else "symbolic"}
 
 
 def kernel_compile_child(cache_dir: str, resolution: int) -> dict:
@@ -645,7 +660,7 @@ def vector_camera_section(args) -> tuple[list[dict], list[dict]]:
             print(f"{r['steps_per_s']:.0f} agent-steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
         print(f"  [{repeat + 1}/{args.vector_repeats}] {GOTO_LOCAL_ID} + RGBImgPartialObsWrapper ...", end=" ",
               flush=True)
-        r = run_in_child(babyai_rgb_child, args.camera_steps // 4, args.seed)
+        r = run_in_child(babyai_child, args.camera_steps // 4, args.seed)
         measured[("babyai", 1, "action_space")].append(r)
         print(f"{r['steps_per_s']:.0f} steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
     best = median_runs(measured)
