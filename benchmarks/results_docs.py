@@ -25,7 +25,7 @@ PAGES = {
         "Simulator", "How fast the built-in household simulator steps, creates scenes and plays the expert, "
         "beside minigrid's BabyAI.",
         ["sim_throughput", "scene_creation", "sim_memory", "sim_vector_throughput", "sim_vector_memory",
-         "sim_vector_two_cores", "sim_vector_camera_throughput", "sim_vector_camera_memory", "expert", "expert_quiet"]),
+         "sim_vector_two_cores", "sim_vector_pool_refresh", "sim_vector_camera_throughput", "sim_vector_camera_memory", "expert", "expert_quiet"]),
     "camera.md": (
         "First-person camera", "The camera's cost, how far the geometric visibility rule and the camera agree, "
         "and the suites played through the camera.",

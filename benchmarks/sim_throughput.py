@@ -32,8 +32,11 @@ after another, so that no two measurements share caches or compete for the CPU:
     the memory per world of N = 1024 worlds with the camera; and the camera kernel's
     first frame in a fresh process, compiled into an empty numba cache, then loaded.
 
+  * a pool that turns over (--pool-refresh): 1024 worlds from the pool with its oldest
+    slot rebuilt every R starts, beside sampled starts.
+
 Run:  python benchmarks/sim_throughput.py [--steps 20000] [--seed 0] [--repeats 3] [--vector] [--vector-camera]
-      [--results]
+      [--pool-refresh] [--results]
 """
 
 from __future__ import annotations
@@ -238,10 +241,10 @@ def _one_core(index: int = 0) -> int:
     return cpu
 
 
-def _batch(kind: str, n: int, camera: int = 0):
-    """N worlds: HouseholdVectorEnv (kind "pool": with a pool of START_POOL starts),
-    SyncVectorEnv over N HouseholdEnvs, or one HouseholdEnv; with `camera` > 0, observing
-    RGB frames of camera x camera pixels."""
+def _batch(kind: str, n: int, camera: int = 0, refresh: int = 0):
+    """N worlds: HouseholdVectorEnv (kind "pool": with a pool of START_POOL starts, one
+    rebuilt every `refresh` starts), SyncVectorEnv over N HouseholdEnvs, or one
+    HouseholdEnv; with `camera` > 0, observing RGB frames of camera x camera pixels."""
     import gymnasium as gym
 
     import errands  # noqa: F401 - registers the envs
@@ -251,24 +254,24 @@ def _batch(kind: str, n: int, camera: int = 0):
         return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point", **kwargs)
     if kind == "pool":
         return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="vector_entry_point", start_pool=START_POOL,
-                            **kwargs)
+                            pool_refresh=refresh, **kwargs)
     if kind == "sync":
         return gym.make_vec(ERRANDS_ID, num_envs=n, vectorization_mode="sync", **kwargs)
     return gym.make(ERRANDS_ID, **kwargs)
 
 
 def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, seed: int, camera: int = 0,
-                            warmup: int | None = None, core: int = 0) -> dict:
+                            warmup: int | None = None, core: int = 0, refresh: int = 0) -> dict:
     """Agent-steps/s of `kind` with n worlds (kind "scalar": one env, n = 1) on one core
     (the `core`-th this process may use), observing 64x64 (`camera`) RGB frames when
-    camera > 0."""
+    camera > 0; a pool's slots rebuilt every `refresh` starts."""
     import numpy as np
 
     from errands.envs.actions import ACTIONS, NAVIGATION_ACTIONS
     from errands.envs.household import scenes
 
     cpu = _one_core(core)
-    env = _batch(kind, n, camera)
+    env = _batch(kind, n, camera, refresh)
     sampler = (env.unwrapped.envs[0] if kind == "sync" else env).unwrapped.sampler
     for sid in sampler.scene_ids:
         scenes.load_scene(sid)  # the split's scenes cached, as for the throughput rows above
@@ -308,13 +311,15 @@ def vector_throughput_child(kind: str, n: int, policy: str, agent_steps: int, se
     ends = 0
     gc.collect()
     c0, t0 = time.process_time(), time.perf_counter()
+    rebuilt = env.unwrapped._pool.refreshed if kind == "pool" else 0
     run(batches)
     elapsed, cpu_s = time.perf_counter() - t0, time.process_time() - c0
+    rebuilt = (env.unwrapped._pool.refreshed - rebuilt) if kind == "pool" else 0
     env.close()
     steps = batches * n
     return {"kind": kind, "n": n, "policy": policy, "agent_steps": steps, "elapsed_s": elapsed,
             "steps_per_s": steps / elapsed, "cpu_steps_per_s": steps / cpu_s, "episodes": ends, "cpu": cpu,
-            "reset_s": reset_s}
+            "reset_s": reset_s, "rebuilt": rebuilt}
 
 
 def vector_memory_child(kind: str, n: int, use_tracemalloc: bool, camera: int = 0) -> dict:
@@ -483,6 +488,56 @@ def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
                         "observations and info."))
 
 
+# --- a pool that turns over ------------------------------------------------------------
+
+REFRESH_RATES = (0, 64, 16, 4, 1)  # pool_refresh: one slot rebuilt every R starts (0: never)
+REFRESH_WORLDS = 1024
+
+
+def pool_refresh_section(args) -> list[dict]:
+    """Agent-steps/s of REFRESH_WORLDS worlds started from the pool with its slots rebuilt
+    every R starts (REFRESH_RATES), beside sampled starts, symbolic, on one core;
+    printed; result rows."""
+    print(f"\n## A pool of {START_POOL:,} starts that turns over: N = {REFRESH_WORLDS:,}, agent-steps/s on one core\n")
+    rows = []
+    for policy in VECTOR_POLICIES:
+        sampled = run_in_child(vector_throughput_child, "vector", REFRESH_WORLDS, policy, args.vector_steps, args.seed)
+        for refresh in REFRESH_RATES:
+            r = run_in_child(vector_throughput_child, "pool", REFRESH_WORLDS, policy, args.vector_steps, args.seed,
+                             0, None, 0, refresh)
+            row = {"policy": policy, "n": REFRESH_WORLDS, "refresh": refresh or "never",
+                   "steps_per_s": round(r["steps_per_s"]), "cpu_steps_per_s": round(r["cpu_steps_per_s"]),
+                   "episodes": r["episodes"], "rebuilt": r["rebuilt"],
+                   "sampled_steps_per_s": round(sampled["steps_per_s"]),
+                   "vs_sampled": f"{r['steps_per_s'] / sampled['steps_per_s']:.1f}x", "load": os.getloadavg()[0]}
+            rows.append(row)
+            print(f"{policy:13} refresh {str(row['refresh']):>5}  {row['steps_per_s']:>9,} agent-steps/s (cpu "
+                  f"{row['cpu_steps_per_s']:,}), {row['episodes']:,} episodes, {row['rebuilt']:,} slots rebuilt; "
+                  f"sampled starts {row['sampled_steps_per_s']:,} ({row['vs_sampled']})", flush=True)
+    return rows
+
+
+def write_pool_refresh_results(rows: list[dict]) -> None:
+    """benchmarks/results/sim_vector_pool_refresh.json."""
+    write_result("sim_vector_pool_refresh", rows,
+                 title="Batched worlds: a pool of starts that turns over",
+                 description=(f"errands/HouseholdVector-v0 with {REFRESH_WORLDS:,} worlds and "
+                              f"`start_pool={START_POOL}`, `pool_refresh=R`: every R episodes started from the pool "
+                              "rebuild its oldest slot with the task HouseholdEnv samples for the next seed (one "
+                              "scalar build), beside the same batch with sampled starts (every episode built). "
+                              "Symbolic observations, one process pinned to one core per row, timing as in the "
+                              "one-core table above; slots rebuilt: during the timed steps."),
+                 notes=(f"The 1-minute load average after the rows was {rows[-1]['load']:.1f} on {os.cpu_count()} "
+                        "CPUs. With R = 1 every start also builds one new task, as sampled starts do, but the "
+                        "episode itself still starts from array copies."),
+                 columns=[column("policy", align="left"), column("n", "N", format=",d"),
+                          column("refresh", "pool_refresh R"), column("steps_per_s", "agent-steps/s", format=",d"),
+                          column("cpu_steps_per_s", "per CPU s", format=",d"),
+                          column("episodes", "episodes", format=",d"), column("rebuilt", "slots rebuilt", format=",d"),
+                          column("sampled_steps_per_s", "sampled starts", format=",d"),
+                          column("vs_sampled", "pool / sampled")])
+
+
 # --- batched worlds on two cores -------------------------------------------------------
 
 TWO_CORE_SIZES = (16, 256, 1024)  # worlds in all: one process of N on one core, or two of N/2, one per core
@@ -509,6 +564,17 @@ def two_core_section(args) -> list[dict]:
         rows.append(row)
         print(f"{row['observations']:10} {policy:13} N={n:<5} one core {row['one_core']:>8,}  two cores "
               f"{row['two_cores']:>8,}  ({row['speedup']})", flush=True)
+    for rgb in (False, True):  # the peer: one BabyAI-GoToLocal env per process, random actions
+        steps = args.camera_steps // 4
+        one = run_in_child(babyai_child, steps, args.seed, rgb)
+        pair = run_in_children([(babyai_child, (steps, args.seed + k, rgb, k)) for k in (0, 1)])
+        two = sum(r["steps_per_s"] for r in pair)
+        row = {"observations": f"{GOTO_LOCAL_ID}, " + (f"RGB wrapper {one['image']}" if rgb else "symbolic"),
+               "policy": "action_space", "n": 1, "one_core": round(one["steps_per_s"]), "two_cores": round(two),
+               "speedup": f"{two / one['steps_per_s']:.2f}x", "load": os.getloadavg()[0]}
+        rows.append(row)
+        print(f"{row['observations']:10} one core {row['one_core']:>8,}  two cores {row['two_cores']:>8,}  "
+              f"({row['speedup']})", flush=True)
     return rows
 
 
@@ -518,7 +584,9 @@ def write_two_core_results(rows: list[dict]) -> None:
                  description=("errands/HouseholdVector-v0 with N worlds in all: one process pinned to one core, "
                               "against two processes of N/2 worlds pinned one to each core and run at the same time "
                               "(their agent-steps/s added). Resets inside the timing; policies as in the one-core "
-                              "tables."),
+                              f"tables. The peer, {GOTO_LOCAL_ID} with random actions, symbolic and under minigrid's "
+                              "RGB wrapper: one env in one process, against two processes of one env each (N = 1 "
+                              "per process)."),
                  notes=f"The 1-minute load average after the rows was {rows[-1]['load']:.1f} on "
                        f"{os.cpu_count()} CPUs.",
                  columns=[column("observations", align="left"), column("policy", align="left"),
@@ -528,16 +596,18 @@ def write_two_core_results(rows: list[dict]) -> None:
 
 # --- batched worlds with the camera (child) ----------------------------------------------
 
-def babyai_rgb_child(agent_steps: int, seed: int) -> dict:
-    """Steps/s of BabyAI-GoToLocal-v0 under minigrid's RGBImgPartialObsWrapper (its 7x7
-    view as a 56x56 RGB image), random actions, resets inside the timing, on one core."""
+def babyai_child(agent_steps: int, seed: int, rgb: bool = True, core: int = 0) -> dict:
+    """Steps/s of BabyAI-GoToLocal-v0 with random actions on one core (the `core`-th this
+    process may use): under minigrid's RGBImgPartialObsWrapper (its 7x7 view drawn at 8
+    pixels a tile, 56x56) with `rgb`, else its symbolic observation."""
     import gymnasium as gym
     import minigrid  # noqa: F401 - registers the BabyAI levels
     from minigrid.wrappers import RGBImgPartialObsWrapper
 
-    _one_core()
+    _one_core(core)
     with contextlib.redirect_stdout(open(os.devnull, "w")):
-        env = RGBImgPartialObsWrapper(gym.make(GOTO_LOCAL_ID))
+        env = gym.make(GOTO_LOCAL_ID)
+        env = RGBImgPartialObsWrapper(env) if rgb else env
         obs, _ = env.reset(seed=seed)
         env.action_space.seed(seed)
         gc.collect()
@@ -548,7 +618,7 @@ def babyai_rgb_child(agent_steps: int, seed: int) -> dict:
                 env.reset()
         elapsed, cpu_s = time.perf_counter() - t0, time.process_time() - c0
     return {"steps_per_s": agent_steps / elapsed, "cpu_steps_per_s": agent_steps / cpu_s,
-            "image": f"{obs['image'].shape[0]}x{obs['image'].shape[1]}"}
+            "image": f"{obs['image'].shape[0]}x{obs['image'].shape[1]}" if rgb else "symbolic"}
 
 
 def kernel_compile_child(cache_dir: str, resolution: int) -> dict:
@@ -590,7 +660,7 @@ def vector_camera_section(args) -> tuple[list[dict], list[dict]]:
             print(f"{r['steps_per_s']:.0f} agent-steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
         print(f"  [{repeat + 1}/{args.vector_repeats}] {GOTO_LOCAL_ID} + RGBImgPartialObsWrapper ...", end=" ",
               flush=True)
-        r = run_in_child(babyai_rgb_child, args.camera_steps // 4, args.seed)
+        r = run_in_child(babyai_child, args.camera_steps // 4, args.seed)
         measured[("babyai", 1, "action_space")].append(r)
         print(f"{r['steps_per_s']:.0f} steps/s (cpu {r['cpu_steps_per_s']:.0f})", flush=True)
     best = median_runs(measured)
@@ -754,6 +824,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"measure the batched worlds alone on one core and on two (N = "
                              f"{', '.join(map(str, TWO_CORE_SIZES))} worlds in all, symbolic and with the camera), "
                              f"skipping the rest")
+    parser.add_argument("--pool-refresh", action="store_true",
+                        help=f"measure a pool that turns over alone: N = {REFRESH_WORLDS} worlds with pool_refresh R = "
+                             f"{', '.join(map(str, REFRESH_RATES))} (0: never) beside sampled starts, skipping the rest")
     add_results_flag(parser)
     args = parser.parse_args(argv)
 
@@ -773,6 +846,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = two_core_section(args)
         if args.results:
             write_two_core_results(rows)
+        return 0
+    if args.pool_refresh:
+        rows = pool_refresh_section(args)
+        if args.results:
+            write_pool_refresh_results(rows)
         return 0
     if args.vector_camera:
         rows, memory = vector_camera_section(args)

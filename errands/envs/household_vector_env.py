@@ -37,8 +37,12 @@ default). How a new episode's task is drawn:
     until a reset with another seed builds it again (reset(seed=None) keeps it, and the
     first builds it from a random seed); a world reset with its own seed (seed=list)
     samples that seed's task as without a pool. `start_slots` says which slot each
-    world's episode started from. Same seed, same episodes; but the tasks are the P of
-    the pool, not a fresh sample each episode.
+    world's episode started from, `start_seeds` the seed whose task the slot held. Same
+    seed, same episodes; but the tasks are the P of the pool, not a fresh sample each
+    episode, unless pool_refresh=R > 0: then every R starts drawn from the pool rebuild
+    its oldest slot with the task of the next seed (s + P, s + P + 1, ...), so the tasks
+    turn over at the cost of one scalar build per R episodes (a seeded reset of a
+    refreshed pool builds it again, so the same seed still gives the same episodes).
 
 Actions: a batch of the Dict action space ({"action": (N,), "target": (N,)} integer
 arrays, checked: a wrong shape or a value outside the space is a ValueError naming the
@@ -138,6 +142,7 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
         full_info: bool = False,
         autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
         start_pool: int = 0,
+        pool_refresh: int = 0,
     ):
         if num_envs is None:
             num_envs = len(tasks) if tasks is not None else 1
@@ -151,8 +156,13 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
         if not isinstance(start_pool, (int, np.integer)) or start_pool < 0:
             raise ValueError(f"start_pool must be an integer >= 0 (0: no pool), got {start_pool!r}")
+        if not isinstance(pool_refresh, (int, np.integer)) or pool_refresh < 0:
+            raise ValueError(f"pool_refresh must be an integer >= 0 (0: the pool's tasks stay), got {pool_refresh!r}")
+        if pool_refresh and not start_pool:
+            raise ValueError(f"pool_refresh={pool_refresh} rebuilds slots of a start pool: give start_pool > 0 too")
         self.num_envs = n = int(num_envs)
         self.start_pool = int(start_pool)
+        self.pool_refresh = int(pool_refresh)
         self.autoreset_mode = AutoresetMode(autoreset_mode)
         self.metadata = {**self.metadata, "autoreset_mode": self.autoreset_mode}
         self.render_mode = render_mode
@@ -209,6 +219,7 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
         self._pool: StartPool | None = None
         self._pool_rng: np.random.Generator | None = None
         self.start_slots = np.full(n, -1, np.int64)  # the pool slot each world's episode started from (-1: none)
+        self.start_seeds = np.full(n, -1, np.int64)  # the seed whose sampled task that slot held (-1: none)
         self._ended = np.zeros(n, bool)  # terminated or truncated at the last step
         # The worlds' map layers and floor, padded by the view size like World's own, in
         # one array each; grown when a larger scene comes.
@@ -254,7 +265,7 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
         first_slots = False
         if self.start_pool:
             seeded = isinstance(seed, (int, np.integer))
-            if self._pool is None or (seeded and self._pool.seed != int(seed)):
+            if self._pool is None or (seeded and (self._pool.seed != int(seed) or self._pool.refreshed)):
                 self._build_pool(int(seed) if seeded else int(np.random.SeedSequence().generate_state(1)[0] >> 1))
             if seeded:
                 self._pool_rng, first_slots = np.random.default_rng(int(seed)), True
@@ -487,25 +498,35 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
         per world)."""
         size = self._pool.size
         slots = indices % size if first_slots else self._pool_rng.integers(size, size=len(indices))
-        self._pool.start(self, indices, slots)
+        due = self._pool.start(self, indices, slots)
         self.start_slots[indices] = slots
+        self.start_seeds[indices] = self._pool.seeds[slots]
         if self.render_mode == "rgb_array" or self.full_info:
             for i in indices.tolist():
                 self._paths[i] = [(int(self._row[i]), int(self._col[i]))]
                 self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
         if self.camera is not None:  # the goal conditions of look_at tasks follow the camera's rule
             self._count_goal_conditions(indices.tolist())
+        if due:  # the oldest slots rebuilt with the next seeds' tasks (pool_refresh)
+            batch = self._pool_batch(self._pool.next_seed, due)
+            self._fit([], fresh=set(), padded=batch._layers.shape[1:3])
+            self._pool.replace(batch)
 
     def _build_pool(self, seed: int) -> None:
-        """The start pool for `seed`: slot k the task HouseholdEnv samples for seed + k,
-        started by a batch of start_pool worlds (household_vector_starts.py)."""
-        tasks = sampled_tasks(self.sampler, seed, self.start_pool)
-        batch = HouseholdVectorEnv(tasks=tasks, **self._pool_kwargs)
-        batch._tables = self._tables  # the slots' scene entries index this batch's tables
-        batch.reset(seed=seed)
-        self._pool = StartPool(batch, seed)
+        """The start pool for `seed`: slot k the task HouseholdEnv samples for seed + k
+        (household_vector_starts.py)."""
+        batch = self._pool_batch(seed, self.start_pool)
+        self._pool = StartPool(batch, seed, self.pool_refresh)
         self._fit([], fresh=set(), padded=batch._layers.shape[1:3])
         self._pool.fit(*self._layers.shape[1:3])
+
+    def _pool_batch(self, seed: int, count: int) -> HouseholdVectorEnv:
+        """`count` worlds given the tasks HouseholdEnv samples for seed, seed + 1, ...,
+        and reset: the starts of pool slots."""
+        batch = HouseholdVectorEnv(tasks=sampled_tasks(self.sampler, seed, count), **self._pool_kwargs)
+        batch._tables = self._tables  # the slots' scene entries index this batch's tables
+        batch.reset(seed=seed)
+        return batch
 
     def _place(self, indices: np.ndarray) -> None:
         """Copy the worlds `indices` (new, or adopted) into the batch arrays."""
@@ -521,7 +542,7 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
             slab[:own.shape[0], :own.shape[1]] = own
             world._layers = slab[:own.shape[0], :own.shape[1]]  # what World redraws lands in the batch
             self._templates[i] = None
-            self.start_slots[i] = -1
+            self.start_slots[i] = self.start_seeds[i] = -1
             self._floor[i] = False
             self._floor[i, p:p + rows, p:p + cols] = world.scene.cells == FLOOR
             agent = world.agent

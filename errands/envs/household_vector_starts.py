@@ -35,13 +35,19 @@ def sampled_tasks(sampler: TaskSampler, seed: int, count: int) -> list:
 class StartPool:
     """P starts by slot, as arrays of the batch's fields (START_FIELDS), taken from a
     batch of P worlds just reset on the pool's tasks (`batch`); its Worlds become the
-    slots' templates."""
+    slots' templates. With `refresh` R > 0, every R starts drawn from the pool call for
+    its oldest slot to be rebuilt with the next seed's task (seed + P, seed + P + 1, ...),
+    so that the tasks played turn over while a start still costs array copies."""
 
-    def __init__(self, batch, seed: int):
+    def __init__(self, batch, seed: int, refresh: int = 0):
         self.seed = seed
         self.size = batch.num_envs
-        batch._templates[:] = batch._worlds  # each slot's World, never played: copied for each episode
-        self.fields = {name: getattr(batch, name) for name in START_FIELDS}
+        self.refresh = refresh
+        self.seeds = seed + np.arange(self.size, dtype=np.int64)  # the seed whose sampled task each slot holds
+        self.next_seed = seed + self.size
+        self.refreshed = 0  # slots rebuilt so far; the next one is slot refreshed mod size, the oldest
+        self._starts_due = 0  # starts counted towards the next rebuild
+        self.fields = _slot_fields(batch)
 
     def fit(self, tall: int, wide: int) -> None:
         """Pad the layers and floor to a batch grown to (tall, wide) padded cells."""
@@ -52,9 +58,38 @@ class StartPool:
                 new[:, :old.shape[1], :old.shape[2]] = old
                 self.fields[name] = new
 
-    def start(self, batch, indices: np.ndarray, slots: np.ndarray) -> None:
+    def start(self, batch, indices: np.ndarray, slots: np.ndarray) -> int:
         """Worlds `indices` of `batch` start from these slots: every field copied, their
-        Worlds to be made from the slots' templates when needed."""
+        Worlds to be made from the slots' templates when needed. Returns how many slots
+        are due to be rebuilt now (`replace`)."""
         for name, array in self.fields.items():
             getattr(batch, name)[indices] = array[slots]
         batch._worlds[indices] = None
+        if not self.refresh:
+            return 0
+        self._starts_due += len(indices)
+        due, self._starts_due = divmod(self._starts_due, self.refresh)
+        return min(due, self.size)
+
+    def replace(self, batch) -> None:
+        """The oldest slots take the starts of `batch`, a batch just reset on the tasks
+        of seeds next_seed, next_seed + 1, ... (one per world), padded to the pool's size."""
+        count = batch.num_envs
+        slots = (self.refreshed + np.arange(count)) % self.size
+        for name, new in _slot_fields(batch).items():
+            array = self.fields[name]
+            if name in ("_layers", "_floor"):
+                array[slots] = 0
+                array[slots, :new.shape[1], :new.shape[2]] = new
+            else:
+                array[slots] = new
+        self.seeds[slots] = self.next_seed + np.arange(count)
+        self.next_seed += count
+        self.refreshed += count
+
+
+def _slot_fields(batch) -> dict[str, np.ndarray]:
+    """The start of each world of `batch` (just reset, never played), by field; its
+    Worlds kept as the templates later episodes copy."""
+    batch._templates[:] = batch._worlds
+    return {name: getattr(batch, name) for name in START_FIELDS}

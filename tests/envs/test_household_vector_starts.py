@@ -1,6 +1,6 @@
 """HouseholdVectorEnv(start_pool=P) against the scalar env: a world that starts from pool
-slot k plays the task HouseholdEnv samples for seed pool_seed + k, so scalar envs reset
-with those seeds must give identical observations, rewards, terminations, truncations
+slot k plays the task HouseholdEnv samples for the slot's seed (pool_seed + k, or with
+pool_refresh the later seed that rebuilt it), so scalar envs reset with those seeds must give identical observations, rewards, terminations, truncations
 and info (goal conditions included) step by step, across autoresets; and the
 refusals the batch decides in NumPy are the scalar rules' (messages included)."""
 
@@ -40,23 +40,24 @@ def play_from_pool(vector, scalar, choose, steps: int, seed: int) -> dict:
     seed) through `steps` steps; each world that starts again draws a slot, and its
     twin resets with the slot's seed."""
     result = vector.reset(seed=seed)
-    pool_seed = vector._pool.seed
     assert list(vector.start_slots) == [i % vector.start_pool for i in range(vector.num_envs)]
-    assert_same_step(result, scalar.reset(seed=[pool_seed + int(k) for k in vector.start_slots]), -1)
+    assert list(vector.start_seeds) == [seed + int(k) for k in vector.start_slots]
+    assert_same_step(result, scalar.reset(seed=vector.start_seeds.tolist()), -1)
     obs, info = result
-    slots, ends, rewards, acted = set(), 0, 0, 0
+    slots, seeds, ends, rewards, acted = set(), set(), 0, 0, 0
     for t in range(steps):
         actions = choose(info)
         result = vector.step(actions)
-        for twin, slot in zip(scalar.envs, vector.start_slots):
-            twin.next_seed = pool_seed + int(slot)
+        for twin, start_seed in zip(scalar.envs, vector.start_seeds):
+            twin.next_seed = int(start_seed)
         assert_same_step(result, scalar.step(per_env(actions)), t)
         obs, reward, terminated, truncated, info = result
         slots.update(vector.start_slots.tolist())
+        seeds.update(vector.start_seeds.tolist())
         ends += int((terminated | truncated).sum())
         rewards += int(reward.sum())
         acted += sum(obj is not None for obj in info["last_action_object"])
-    return {"slots": len(slots), "ends": ends, "rewards": rewards, "acted": acted}
+    return {"slots": len(slots), "seeds": seeds, "ends": ends, "rewards": rewards, "acted": acted}
 
 
 def aimed_or_random(vector, rng, aimed: float):
@@ -150,6 +151,44 @@ def test_a_seeded_reset_rebuilds_the_pool_and_the_same_seed_gives_the_same_batch
     # World i's first task after reset(seed=s) is the scalar env's for seed s + i, as without the pool.
     plain = HouseholdVectorEnv(num_envs=4)
     assert tuple(plain.reset(seed=4)[1]["task_id"]) == first[0 + 2]
+
+
+def test_a_refreshed_pool_rebuilds_its_oldest_slot_every_r_starts_with_the_next_seeds_task():
+    """pool_refresh=2: every second start from the pool rebuilds the oldest slot with the
+    task of seed 20 + 3, 20 + 4, ... in turn, and worlds started from rebuilt slots play
+    as the scalar env plays those seeds."""
+    n, pool, seed = 4, 3, 20
+    vector = HouseholdVectorEnv(num_envs=n, full_info=True, start_pool=pool, pool_refresh=2)
+    counts = play_from_pool(vector, slot_twins(n), aimed_or_random(vector, np.random.default_rng(5), 0.5), 300,
+                            seed=seed)
+    rebuilt = vector._pool.refreshed
+    assert counts["ends"] >= 3 * n and rebuilt >= 2 * pool
+    # Every start from the pool (the first n of reset(seed) included) counted once.
+    assert rebuilt == (n + counts["ends"]) // 2
+    assert vector._pool.next_seed == seed + pool + rebuilt
+    assert sorted(vector._pool.seeds) == list(range(seed + rebuilt, seed + pool + rebuilt))
+    assert [task.task_id for task in vector._pool.fields["tasks"]] == [
+        HouseholdEnv().reset(seed=int(s))[1]["task_id"] for s in vector._pool.seeds]
+    assert len(counts["seeds"]) > pool  # worlds played tasks of rebuilt slots
+    # The same seed gives the same episodes: a seeded reset builds the refreshed pool again.
+    # The first n starts rebuilt slots 0 and 1 already.
+    vector.reset(seed=seed)
+    assert list(vector.start_seeds) == [20, 21, 22, 20]
+    assert vector._pool.refreshed == 2 and list(vector._pool.seeds) == [23, 24, 22]
+
+
+@pytest.mark.parametrize("refresh, error", [
+    (-1, "pool_refresh must be an integer >= 0 \\(0: the pool's tasks stay\\), got -1"),
+    (2.0, "pool_refresh must be an integer >= 0 \\(0: the pool's tasks stay\\), got 2.0"),
+])
+def test_a_bad_pool_refresh_is_refused(refresh, error):
+    with pytest.raises(ValueError, match=error):
+        HouseholdVectorEnv(num_envs=2, start_pool=4, pool_refresh=refresh)
+
+
+def test_a_refresh_without_a_pool_is_refused():
+    with pytest.raises(ValueError, match="pool_refresh=3 rebuilds slots of a start pool: give start_pool > 0 too"):
+        HouseholdVectorEnv(num_envs=2, pool_refresh=3)
 
 
 @pytest.mark.parametrize("size", [-1, 1.5, "8"])
