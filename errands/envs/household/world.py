@@ -31,6 +31,9 @@ class ActionResult:
     object_id: str | None = None  # what a successful interaction acted on (its target resolved)
 
 
+_new_object = object.__new__
+
+
 class WorldObject:
     """One object's live state. Pickupable objects sit in `parent` (or in the hand)."""
 
@@ -50,10 +53,12 @@ class WorldObject:
         self.controls = controls
 
     def copy(self) -> WorldObject:
-        new = WorldObject(self.id, self.type, self.position, self.parent, self.is_open, self.is_on, self.is_dirty,
-                          self.controls)
-        new.contents = list(self.contents)
+        new = _new_object(WorldObject)  # no __init__: a batch of worlds copies many of these per step
+        new.id, new.type, new.position, new.parent, new.controls = self.id, self.type, self.position, self.parent, \
+            self.controls
+        new.is_open, new.is_on, new.is_dirty = self.is_open, self.is_on, self.is_dirty
         new.heated, new.cooled, new.cleaned = self.heated, self.cooled, self.cleaned
+        new.contents = self.contents.copy()
         return new
 
     def state(self) -> dict:
