@@ -217,6 +217,7 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
         self._sight = np.zeros((n, 4), np.int64)
         self._type_bits = np.zeros((n, NUM_TYPES + 1, WORDS), np.uint64)
         self._pool: StartPool | None = None
+        self._pool_builder: HouseholdVectorEnv | None = None  # resets the tasks of rebuilt slots
         self._pool_rng: np.random.Generator | None = None
         self.start_slots = np.full(n, -1, np.int64)  # the pool slot each world's episode started from (-1: none)
         self.start_seeds = np.full(n, -1, np.int64)  # the seed whose sampled task that slot held (-1: none)
@@ -507,10 +508,8 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
                 self._last_action[i], self._last_error[i], self._last_object[i] = None, "", None
         if self.camera is not None:  # the goal conditions of look_at tasks follow the camera's rule
             self._count_goal_conditions(indices.tolist())
-        if due:  # the oldest slots rebuilt with the next seeds' tasks (pool_refresh)
-            batch = self._pool_batch(self._pool.next_seed, due)
-            self._fit([], fresh=set(), padded=batch._layers.shape[1:3])
-            self._pool.replace(batch)
+        for _ in range(due):  # the oldest slots rebuilt with the next seeds' tasks (pool_refresh)
+            self._rebuild_oldest_slot()
 
     def _build_pool(self, seed: int) -> None:
         """The start pool for `seed`: slot k the task HouseholdEnv samples for seed + k
@@ -519,6 +518,18 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
         self._pool = StartPool(batch, seed, self.pool_refresh)
         self._fit([], fresh=set(), padded=batch._layers.shape[1:3])
         self._pool.fit(*self._layers.shape[1:3])
+
+    def _rebuild_oldest_slot(self) -> None:
+        """The pool's oldest slot takes the task HouseholdEnv samples for its next seed,
+        reset in a batch of one world kept for this (making a batch costs more than the
+        reset)."""
+        if self._pool_builder is None:
+            self._pool_builder = HouseholdVectorEnv(num_envs=1, **self._pool_kwargs)
+            self._pool_builder._tables = self._tables
+        seed, builder = self._pool.next_seed, self._pool_builder
+        builder.reset(seed=seed, options={"tasks": sampled_tasks(self.sampler, seed, 1)})
+        self._fit([], fresh=set(), padded=builder._layers.shape[1:3])
+        self._pool.replace(builder)
 
     def _pool_batch(self, seed: int, count: int) -> HouseholdVectorEnv:
         """`count` worlds given the tasks HouseholdEnv samples for seed, seed + 1, ...,

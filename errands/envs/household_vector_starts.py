@@ -73,7 +73,9 @@ class StartPool:
 
     def replace(self, batch) -> None:
         """The oldest slots take the starts of `batch`, a batch just reset on the tasks
-        of seeds next_seed, next_seed + 1, ... (one per world), padded to the pool's size."""
+        of seeds next_seed, next_seed + 1, ... (one per world), padded to the pool's size.
+        (The templates keep views of the batch's map layers, which a later reset of it
+        overwrites; nothing reads a template's layers: a world copied from it gets its own.)"""
         count = batch.num_envs
         slots = (self.refreshed + np.arange(count)) % self.size
         for name, new in _slot_fields(batch).items():
