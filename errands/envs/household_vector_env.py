@@ -29,20 +29,13 @@ default). How a new episode's task is drawn:
     World with the scalar env's code: reset(seed=s) seeds world i with s + i, as
     SyncVectorEnv over HouseholdEnv does, so world i plays exactly the scalar env's
     episodes for that seed, autoresets included;
-  * with start_pool=P, reset(seed=s) builds a pool of P starts (household_vector_starts.py):
-    slot k is the task HouseholdEnv samples for seed s + k, so world i's first episode is
-    slot i mod P (the scalar env's for seed s + i when i < P). Every later new episode
-    copies a slot drawn uniformly by a generator seeded with s (in the order of the
-    worlds' indices), and makes its World only when something needs it. The pool stays
-    until a reset with another seed builds it again (reset(seed=None) keeps it, and the
-    first builds it from a random seed); a world reset with its own seed (seed=list)
-    samples that seed's task as without a pool. `start_slots` says which slot each
-    world's episode started from, `start_seeds` the seed whose task the slot held. Same
-    seed, same episodes; but the tasks are the P of the pool, not a fresh sample each
-    episode, unless pool_refresh=R > 0: then every R starts drawn from the pool rebuild
-    its oldest slot with the task of the next seed (s + P, s + P + 1, ...), so the tasks
-    turn over at the cost of one scalar build per R episodes (a seeded reset of a
-    refreshed pool builds it again, so the same seed still gives the same episodes).
+  * with start_pool=P, reset(seed=s) builds a pool of P starts: slot k is the task
+    HouseholdEnv samples for seed s + k, world i's first episode is slot i mod P, and
+    every later new episode copies a slot drawn by a generator seeded with s, making its
+    World only when something needs it; pool_refresh=R rebuilds the oldest slot every R
+    such starts with the next seed's task. `start_slots` and `start_seeds` say where each
+    world's episode came from. Same seed, same episodes (household_vector_starts.py says
+    the rest).
 
 Actions: a batch of the Dict action space ({"action": (N,), "target": (N,)} integer
 arrays, checked: a wrong shape or a value outside the space is a ValueError naming the
@@ -514,7 +507,9 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
     def _build_pool(self, seed: int) -> None:
         """The start pool for `seed`: slot k the task HouseholdEnv samples for seed + k
         (household_vector_starts.py)."""
-        batch = self._pool_batch(seed, self.start_pool)
+        batch = HouseholdVectorEnv(tasks=sampled_tasks(self.sampler, seed, self.start_pool), **self._pool_kwargs)
+        batch._tables = self._tables  # the slots' scene entries index this batch's tables
+        batch.reset(seed=seed)
         self._pool = StartPool(batch, seed, self.pool_refresh)
         self._fit([], fresh=set(), padded=batch._layers.shape[1:3])
         self._pool.fit(*self._layers.shape[1:3])
@@ -530,14 +525,6 @@ class HouseholdVectorEnv(BatchInfo, VectorEnv):
         builder.reset(seed=seed, options={"tasks": sampled_tasks(self.sampler, seed, 1)})
         self._fit([], fresh=set(), padded=builder._layers.shape[1:3])
         self._pool.replace(builder)
-
-    def _pool_batch(self, seed: int, count: int) -> HouseholdVectorEnv:
-        """`count` worlds given the tasks HouseholdEnv samples for seed, seed + 1, ...,
-        and reset: the starts of pool slots."""
-        batch = HouseholdVectorEnv(tasks=sampled_tasks(self.sampler, seed, count), **self._pool_kwargs)
-        batch._tables = self._tables  # the slots' scene entries index this batch's tables
-        batch.reset(seed=seed)
-        return batch
 
     def _place(self, indices: np.ndarray) -> None:
         """Copy the worlds `indices` (new, or adopted) into the batch arrays."""

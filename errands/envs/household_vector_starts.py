@@ -12,6 +12,15 @@ A world that starts from slot k copies the slot's arrays (one fancy-indexed assi
 per array for all the worlds starting at once) and gets its World only when something
 needs it (an interaction the batch cannot refuse, full info, the camera), as a copy of
 the slot's World.
+
+The pool stays until a reset with another seed builds it again (reset(seed=None) keeps
+it, and the first builds it from a random seed); a world reset with its own seed
+(seed=list) samples that seed's task as without a pool. Its tasks are the P of the pool,
+not a fresh sample each episode, unless pool_refresh=R > 0: then every R starts drawn
+from the pool rebuild its oldest slot with the task of the next seed (s + P, s + P + 1,
+...), so the tasks turn over at the cost of one scalar build per R episodes (a seeded
+reset of a refreshed pool builds it again, so the same seed still gives the same
+episodes).
 """
 
 from __future__ import annotations
