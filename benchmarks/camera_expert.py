@@ -120,6 +120,8 @@ def write_words_result(rows: list[dict]) -> None:
                  column("plw_sr", "PLW-SR (the suite's L*)", format=".1f"),
                  column("pick_two_sr", "SR, pick-two tasks", format=".1f"),
                  column("look_at_sr", "SR, look-at tasks", format=".1f"),
+                 column("furniture_never_shown", "failed: furniture no pose shows"),
+                 column("object_never_shown", "failed: object no pose shows"),
                  column("other_failure", "failed: other")],
         description="The interpreter planner reading the instruction alone (`--planner interpreter "
                     "--planner-option plan_from=words`: skills by object type; a pick-two plan's second object is "
