@@ -7,13 +7,18 @@ type has one order of skills, and every skill names object types for the skill p
 find through its own eyes: go to the object, pick it up, go to where it goes, put it
 there, with the type's transform, slice or light on the way. The choices the world would
 make are the household's common ones: a Knife slices, and it is put down on a CounterTop
-before the slice is picked up.
+before the slice is picked up. What the world would tell apart, the calls say in words, as
+an agent that sees would: the second object of a pick-two task is one not already in the
+receptacle (the call's `not_in`) and goes to the receptacle that holds the first (its
+`holding`), and a light the words do not name exactly ("the lamp")
+is any lamp (the "Lamp" family), the one the room has.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from ..envs.household.object_types import LIGHT_TYPES, TYPE_FAMILIES
 from ..envs.skills import Plan, SkillCall
 from ..envs.tasks.goals import TaskGoal
 from ..envs.transforms import transform_of_task_type
@@ -21,11 +26,13 @@ from .base import Feedback, PlanningContext, PlanningError
 
 SLICING_TOOL = "Knife"
 TOOL_REST = "CounterTop"  # where the knife is put down after slicing
+ANY_LAMP = "Lamp"  # the family of LIGHT_TYPES (object_types.TYPE_FAMILIES)
 
 
-def goal_skills(goal: TaskGoal) -> Plan:
+def goal_skills(goal: TaskGoal, light: str | None = None) -> Plan:
     """The skill calls (object types only, no ids) that reach `goal` in a home the
-    planner has not seen."""
+    planner has not seen. `light` is the lamp a look-at plan turns on: the goal's light
+    when the words name it (lamp_named), else any lamp (the default)."""
     steps: list[SkillCall] = []
     thing = goal.object_type_name
     if goal.sliced:
@@ -34,10 +41,15 @@ def goal_skills(goal: TaskGoal) -> Plan:
     kind = goal.task_type
     transform = transform_of_task_type(kind)
     if kind == "look_at_obj_in_light":
-        steps += _fetch(thing) + [_go(goal.parent_receptacle), _call("ToggleObject", goal.parent_receptacle)]
+        light = ANY_LAMP if light is None else light
+        if light not in TYPE_FAMILIES[ANY_LAMP] and light != ANY_LAMP:
+            raise ValueError(f"light {light!r} is no lamp: expected {ANY_LAMP} or one of {', '.join(LIGHT_TYPES)}")
+        steps += _fetch(thing) + [_go(light), _call("ToggleObject", light)]
     elif kind == "pick_two_obj_and_place":
-        for _ in range(2):
-            steps += _fetch(thing) + _bring(thing, goal.parent_receptacle)
+        receptacle = goal.parent_receptacle
+        steps += _fetch(thing) + _bring(thing, receptacle)
+        # another one than the first, to the receptacle that holds the first
+        steps += _fetch(thing, not_in=receptacle) + _bring(thing, receptacle, holding=thing)
     elif kind == "pick_and_place_with_movable_recep":
         movable = goal.movable_receptacle
         steps += _fetch(thing) + _bring(thing, movable) + [_call("PickupObject", movable)]
@@ -52,20 +64,32 @@ def goal_skills(goal: TaskGoal) -> Plan:
     return Plan(steps)
 
 
-def _call(skill: str, *args: str) -> SkillCall:
-    return SkillCall(skill, tuple(args))
+def lamp_named(instruction: str, light: str) -> str:
+    """`light` when the instruction's words name that lamp type and no other ("the floor
+    lamp"), else ANY_LAMP ("the lamp", or words that name no lamp): which lamp a room has
+    is for the agent to see, not for the planner to guess."""
+    from .interpreter.lexicon import find_mentions, tokenize
+
+    lamps = set(TYPE_FAMILIES[ANY_LAMP])
+    named = [set(m.types) & lamps for m in find_mentions(tokenize(instruction)) if m.named]
+    return light if any(types == {light} for types in named) else ANY_LAMP
 
 
-def _go(type_name: str) -> SkillCall:
-    return _call("GotoLocation", type_name)
+def _call(skill: str, *args: str, not_in: str | None = None, holding: str | None = None) -> SkillCall:
+    return SkillCall(skill, tuple(args), not_in=not_in, holding=holding)
 
 
-def _fetch(type_name: str) -> list[SkillCall]:
-    return [_go(type_name), _call("PickupObject", type_name)]
+def _go(type_name: str, not_in: str | None = None) -> SkillCall:
+    return _call("GotoLocation", type_name, not_in=not_in)
 
 
-def _bring(type_name: str, receptacle: str) -> list[SkillCall]:
-    return [_go(receptacle), _call("PutObject", type_name, receptacle)]
+def _fetch(type_name: str, not_in: str | None = None) -> list[SkillCall]:
+    return [_go(type_name, not_in), _call("PickupObject", type_name, not_in=not_in)]
+
+
+def _bring(type_name: str, receptacle: str, holding: str | None = None) -> list[SkillCall]:
+    return [_call("GotoLocation", receptacle, holding=holding),
+            _call("PutObject", type_name, receptacle, holding=holding)]
 
 
 def resume(plan: Plan, completed) -> Plan:
@@ -89,10 +113,17 @@ class GoalSkillsPlanner:
     def plan(self, instruction: str, context: PlanningContext) -> Plan:
         if context.goal is None:
             raise PlanningError("the goal-skills planner is given the task's goal (privileged context); it has none")
-        self._plan = goal_skills(context.goal)
+        self._plan = goal_skills(context.goal, light=words_light(instruction, context.goal))
         return self._plan
 
     def replan(self, feedback: Feedback) -> Plan:
         if self._plan is None:
             return self.plan(feedback.context.instruction, feedback.context)
         return resume(self._plan, feedback.completed)
+
+
+def words_light(instruction: str, goal: TaskGoal) -> str | None:
+    """The lamp a look-at plan of `goal` turns on, as the instruction's words name it."""
+    if goal.task_type != "look_at_obj_in_light":
+        return None
+    return lamp_named(instruction, goal.parent_receptacle)

@@ -20,6 +20,7 @@ from ..envs.household.scene import Pose
 from ..envs.household.visibility import scene_visibility
 from ..envs.household.world import World, WorldObject
 from ..envs.skills import SKILLS, GotoLocation, SkillCall, TransformObject, goto_poses, is_done
+from ..envs.skills.base import candidates
 from ..envs.tasks.constraints import forbidden_cells
 from ..envs.transforms import Transform
 from .base import PolicyStep
@@ -156,8 +157,9 @@ class ExpertSkillPolicy:
         raise SkillImpossible(f"no pose within reach shows {what} at the camera's resolution")
 
     def _resolve(self, call: SkillCall, i: int, reachable_only: bool = True) -> WorldObject:
-        """The grounded object, or the nearest visible one of the type (or one hidden in a
-        closed container that is visible, when `reachable_only` is off)."""
+        """The grounded object, or the nearest visible one of those the call means (of the
+        type or family, not in its `not_in` receptacle; or one hidden in a closed container
+        that is visible, when `reachable_only` is off)."""
         w = self.world
         if call.ids and call.ids[i]:
             obj = w.objects.get(call.ids[i])
@@ -165,11 +167,13 @@ class ExpertSkillPolicy:
                 raise SkillImpossible(f"{call.ids[i]} no longer exists")
             return obj
         visible = w.visible_ids()
+        meant = candidates(w, call, i)
+        meant_ids = {o.id for o in meant}
         for oid in visible:
-            if w.objects[oid].type.name == call.args[i]:
+            if oid in meant_ids:
                 return w.objects[oid]
         if not reachable_only:
-            for obj in w.objects_of_type(call.args[i]):
+            for obj in meant:
                 container = self._closed_container(obj)
                 if container is not None and container.id in visible:
                     return obj
@@ -217,12 +221,8 @@ class ExpertSkillPolicy:
 
 def _goto_roots(w: World, call: SkillCall) -> list[WorldObject]:
     """The furniture GotoLocation's targets are or rest on (as GotoLocation.poses finds them)."""
-    if call.ids and call.ids[0]:
-        targets = [call.ids[0]] if call.ids[0] in w.objects else []
-    else:
-        targets = [o.id for o in w.objects_of_type(call.args[0])]
     roots = {}
-    for oid in targets:
+    for oid in (o.id for o in candidates(w, call, 0)):
         root = w.root_fixed(oid) if oid != w.held else None
         if root is not None:
             roots.setdefault(root.id, root)

@@ -207,6 +207,10 @@ RL_EPILOG = """examples:
   errands train rl --init runs/train/bc --vector 16 --total-steps 50000     # 16 episodes in one batch
   errands train rl --init runs/train/bc --layouts ../alfred/gen/layouts --skills PickupObject,HeatObject \
       --total-steps 40000 --lr 1e-4                                      # in ALFRED's floor plans
+  errands train rl --init errands/policies/data/household-visuomotor --camera 64 --out runs/train/rl-rgb \
+      --total-steps 20000 --lr 1e-5 --value-warmup 2048                 # the visuomotor network, RGB only
+  errands eval --suite valid_unseen --protocol rgb --camera 64 --planner interpreter \
+      --planner-option plan_from=words --policy runs/train/rl-rgb
   tensorboard --logdir runs/train/rl/tensorboard
   errands eval --suite valid_unseen --policy runs/train/rl
 
@@ -230,17 +234,29 @@ def add_rl_command(algos) -> None:
                     "episode is one skill (GotoLocation unless --skills says otherwise) from a sampled task, "
                     "started where the expert's play of the plan reaches it. The network is the one imitation "
                     "trains, with its GRU memory carried in the observations (SB3's PPO is not recurrent) and a "
-                    "new value head. Writes OUT/model.safetensors and OUT/config.json (give OUT to --policy), "
+                    "new value head. With --camera RES it is the visuomotor network, trained from the camera's "
+                    "RGB frames and the skill's words alone (ALFRED's rule; the run records protocol rgb). "
+                    "Writes OUT/model.safetensors and OUT/config.json (give OUT to --policy), "
                     "OUT/checkpoints/step-N every --checkpoint-every steps, OUT/checkpoints/last (to resume) and "
                     "OUT/tensorboard. Needs pip install 'errands[train]'.",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=RL_EPILOG)
     p.add_argument("--config", type=Path, help="JSON config file (flags override it)")
-    p.add_argument("--init", help="imitation checkpoint folder to start from (default: from scratch)")
+    p.add_argument("--init", help="imitation checkpoint folder to start from: the symbolic network's, or with "
+                                  "--camera the visuomotor network's (default: from scratch)")
     p.add_argument("--out", help=f"run folder (default {rl.out})")
     p.add_argument("--skills", help=f"skill to train on, several separated by commas, or 'any' (default {rl.skills})")
     p.add_argument("--split", choices=["seen", "unseen", "any"], help=f"scenes to train in (default {rl.split})")
     p.add_argument("--layouts", help="ALFRED's gen/layouts folder: train in ALFRED's real floor plans of the split "
                                      "(default: the split's procedural scenes)")
+    p.add_argument("--camera", type=int, metavar="RES",
+                   help="train the visuomotor network through the agent's RES x RES camera under ALFRED's rule: it "
+                        "is given the RGB frame, the skill's words and its own previous action (nothing of the "
+                        "symbolic view, the goal sensors or the world), the skills' plans are written by object "
+                        "type (the goal-skills planner), and an interaction aims at a pixel. --init must then be a "
+                        "visuomotor checkpoint trained on RES x RES frames (e.g. "
+                        "errands/policies/data/household-visuomotor, 64); without --init a fresh one of width "
+                        "--hidden. Not with --vector, --anchor-data or --validation-episodes (default: the "
+                        "symbolic network)")
     p.add_argument("--total-steps", type=int, help=f"env steps in all (default {rl.total_steps})")
     p.add_argument("--envs", type=int, help=f"parallel envs, one SubprocVecEnv worker process each (default {rl.envs})")
     p.add_argument("--vec-env", choices=["subproc", "dummy"],

@@ -18,6 +18,9 @@ class RLConfig:
     skills: str = "GotoLocation"  # a skill, several separated by commas, or "any"
     split: str = "seen"
     layouts: str | None = None  # ALFRED's gen/layouts folder: train on its floor plans of the split
+    # RES: train the visuomotor network through the RES x RES camera under ALFRED's rule (the
+    # frame, the skill's words, its own previous action); None: the symbolic network.
+    camera: int | None = None
     total_steps: int = 100_000  # env steps
     envs: int = 2  # parallel envs (SubprocVecEnv workers)
     vec_env: str = "subproc"  # or "dummy": every env in this process
@@ -90,9 +93,17 @@ class RLConfig:
 
             if not torch.cuda.is_available():
                 raise ValueError(f"device {self.device!r} asked for, but torch sees no CUDA GPU")
-        from .skill_env import parse_skills
+        from .skill_env import check_camera, parse_skills
 
         parse_skills(self.skills)  # a ValueError names an unknown skill
+        check_camera(self.camera)
+        if self.camera:
+            unsupported = [f"{flag} ({getattr(self, name)!r})" for name, flag in
+                           (("vector", "vector"), ("anchor_data", "anchor_data"),
+                            ("validation_episodes", "validation_episodes")) if getattr(self, name)]
+            if unsupported:
+                raise ValueError(f"with camera {self.camera}, the visuomotor network trains on scalar envs without "
+                                 f"an imitation anchor or validation; drop {', '.join(unsupported)}")
 
     @property
     def skill_names(self) -> tuple[str, ...]:
@@ -101,5 +112,6 @@ class RLConfig:
         return parse_skills(self.skills)
 
     def env_kwargs(self) -> dict:
-        return {"skills": self.skill_names, "split": self.split, "max_steps": self.max_skill_steps,
-                "detour_steps": self.detour_steps, "layouts_dir": self.layouts}
+        kwargs = {"skills": self.skill_names, "split": self.split, "max_steps": self.max_skill_steps,
+                  "detour_steps": self.detour_steps, "layouts_dir": self.layouts}
+        return {**kwargs, "camera": self.camera} if self.camera else kwargs

@@ -1,4 +1,5 @@
-"""The skill network of policies/network.py as a stable-baselines3 actor-critic policy.
+"""The skill network of policies/network.py as a stable-baselines3 actor-critic policy,
+and what every errands network needs to be one (sb3_visuomotor_policy.py is the camera's).
 
 The network is recurrent (a GRU over the steps of a skill) and SB3's PPO is not, so the
 memory travels in the observation: `MemoryVecEnv` adds a "memory" entry, the GRU state
@@ -14,6 +15,12 @@ The network's own action and target heads are the policy head, and a new linear 
 head reads the same core output. The weights keep the names and shapes of
 SkillPolicyNetwork, so an imitation checkpoint loads into the policy as it is, and the
 fine-tuned network is saved back as an ordinary checkpoint.
+
+Shared by every network: the memory in the observations (MemoryVecEnv, with_memory,
+attach_memory), the (action, target) distribution (SkillActionDistribution) and
+NetworkActorCriticPolicy, the SB3 policy whose features extractor is the network, whose
+action net is the network's heads and whose memory for the next step it says itself
+(`next_memory`).
 
 Observations come from skill_env.py's SB3SkillObservation (flattened grid, extras,
 word ids; SB3 hands them over as floats, turned back into indices here). The action is a
@@ -116,13 +123,13 @@ def with_memory(env, hidden: int) -> MemoryVecEnv:
     return MemoryVecEnv(env, hidden)
 
 
-def attach_memory(policy: SkillActorCriticPolicy, env: MemoryVecEnv) -> None:
+def attach_memory(policy: NetworkActorCriticPolicy, env: MemoryVecEnv) -> None:
     """Let `env` compute each step's memory with `policy`'s network."""
 
     def step_memory(obs: dict) -> np.ndarray:
         tensors, _ = policy.obs_to_tensor(obs)
         with torch.no_grad():
-            return policy.features_extractor(tensors).cpu().numpy()
+            return policy.next_memory(tensors).cpu().numpy()
 
     env.step_memory = step_memory
 
@@ -141,21 +148,25 @@ class SkillHeads(nn.Module):
 
 class SkillActionDistribution(MultiCategoricalDistribution):
     """(action, target) where the target is drawn only for interaction actions and is
-    never 0 ("none"), and the `excluded` actions are never drawn:
+    never `no_target` (the symbolic targets' 0, "none"; None when every target is one, as
+    every pixel of a frame is), and the `excluded` actions are never drawn:
     log p = log p(action) + [interaction] log p(target), and the entropy is
     H(action) + P(interaction) H(target)."""
 
-    def __init__(self, action_dims: list[int], interaction: torch.Tensor, excluded: torch.Tensor):
+    def __init__(self, action_dims: list[int], interaction: torch.Tensor, excluded: torch.Tensor,
+                 no_target: int | None = 0):
         super().__init__(action_dims)
         self.interaction = interaction  # (A,) bool: which action indices take a target
         self.excluded = excluded  # (A,) bool: which action indices are never drawn
+        self.no_target = no_target
 
     def proba_distribution(self, action_logits: torch.Tensor) -> SkillActionDistribution:
         actions, targets = torch.split(action_logits, list(self.action_dims), dim=1)
         lowest = torch.finfo(action_logits.dtype).min
         actions = actions.masked_fill(self.excluded.to(actions.device), lowest)
-        targets = targets.clone()
-        targets[:, 0] = lowest
+        if self.no_target is not None:
+            targets = targets.clone()
+            targets[:, self.no_target] = lowest
         return super().proba_distribution(torch.cat([actions, targets], dim=1))
 
     def log_prob(self, actions: torch.Tensor) -> torch.Tensor:
@@ -168,32 +179,58 @@ class SkillActionDistribution(MultiCategoricalDistribution):
         return self.distribution[0].entropy() + p_aims * self.distribution[1].entropy()
 
 
-class SkillActorCriticPolicy(ActorCriticPolicy):
-    """`network` is a NetworkConfig as a dict (what checkpoints store in config.json)."""
+class NetworkActorCriticPolicy(ActorCriticPolicy):
+    """An errands network as SB3's policy: `network` is its config as a dict (what
+    checkpoints store in config.json). A subclass says how to build it from that config
+    (`network_config`), its features extractor (`features_class`, which holds the network
+    as `.network`), the action dimensions it expects, its heads (`heads`, reading the
+    features), its value head (`value_head`), what it never draws as a target
+    (`no_target`) and the memory after a step (`next_memory`)."""
+
+    features_class: type[BaseFeaturesExtractor]
+    no_target: int | None = 0
 
     def __init__(self, observation_space, action_space, lr_schedule, network: dict, **kwargs):
-        config = NetworkConfig.from_dict(network)
-        expected = [len(config.spec.action_names), len(config.spec.target_names)]
+        config = self.network_config(network)
+        expected = self.action_dims(config)
         if not isinstance(action_space, spaces.MultiDiscrete) or action_space.nvec.tolist() != expected:
             raise ValueError(f"action space {action_space} does not match the network: expected "
                              f"MultiDiscrete({expected})")
         self.interaction = torch.tensor([name in INTERACTION_ACTIONS for name in config.spec.action_names])
         self.excluded = torch.tensor([name == "Stop" for name in config.spec.action_names])
-        kwargs.update(features_extractor_class=SkillNetworkFeatures, features_extractor_kwargs={"network": network},
+        kwargs.update(features_extractor_class=self.features_class, features_extractor_kwargs={"network": network},
                       net_arch=[], ortho_init=False, normalize_images=False, share_features_extractor=True)
         super().__init__(observation_space, action_space, lr_schedule, **kwargs)
 
+    @staticmethod
+    def network_config(network: dict):
+        raise NotImplementedError
+
+    @staticmethod
+    def action_dims(config) -> list[int]:
+        raise NotImplementedError
+
+    def heads(self) -> nn.Module:
+        raise NotImplementedError
+
+    def value_head(self) -> nn.Module:
+        raise NotImplementedError
+
+    def next_memory(self, observations: dict[str, torch.Tensor]) -> torch.Tensor:
+        raise NotImplementedError
+
     @property
-    def network(self) -> SkillPolicyNetwork:
+    def network(self) -> nn.Module:
         return self.features_extractor.network
 
     def _build(self, lr_schedule) -> None:
         """As ActorCriticPolicy._build, with the network's heads as the action net and
         without re-initialising weights (they may come from a checkpoint)."""
         self._build_mlp_extractor()  # net_arch=[]: the identity
-        self.action_dist = SkillActionDistribution(list(self.action_space.nvec), self.interaction, self.excluded)
-        self.action_net = SkillHeads(self.network)
-        self.value_net = nn.Linear(self.mlp_extractor.latent_dim_vf, 1)
+        self.action_dist = SkillActionDistribution(list(self.action_space.nvec), self.interaction, self.excluded,
+                                                   self.no_target)
+        self.action_net = self.heads()
+        self.value_net = self.value_head()
         self.optimizer = self.optimizer_class(self.parameters(), lr=lr_schedule(1), **self.optimizer_kwargs)
 
     def _get_constructor_parameters(self) -> dict:
@@ -203,3 +240,27 @@ class SkillActorCriticPolicy(ActorCriticPolicy):
                     "normalize_images", "share_features_extractor"):
             data.pop(key, None)
         return data
+
+
+class SkillActorCriticPolicy(NetworkActorCriticPolicy):
+    """The symbolic skill network (SkillPolicyNetwork); its features are the core's output,
+    which is also the memory after the step."""
+
+    features_class = SkillNetworkFeatures
+
+    @staticmethod
+    def network_config(network: dict) -> NetworkConfig:
+        return NetworkConfig.from_dict(network)
+
+    @staticmethod
+    def action_dims(config: NetworkConfig) -> list[int]:
+        return [len(config.spec.action_names), len(config.spec.target_names)]
+
+    def heads(self) -> nn.Module:
+        return SkillHeads(self.network)
+
+    def value_head(self) -> nn.Module:
+        return nn.Linear(self.mlp_extractor.latent_dim_vf, 1)
+
+    def next_memory(self, observations: dict[str, torch.Tensor]) -> torch.Tensor:
+        return self.features_extractor(observations)

@@ -46,6 +46,16 @@ info["is_success"] says at the end whether the skill was done (SB3 logs its rate
 Scenes: the split's procedural scenes, or with `layouts_dir` (ALFRED's gen/layouts folder)
 ALFRED's real floor plans of the split.
 
+Through the camera (`camera=RES`): the world sees by the agent's RES x RES camera, the
+observation also holds "rgb" (the frame) and "previous" (the previous action's code and
+whether it succeeded, features.previous_action_code: what the visuomotor network is
+given), the skill's plan is written by object type as the RGB-only planners write it
+(the goal-skills planner: no object ids), and an interaction's target is a pixel of the
+frame: the action is MultiDiscrete([len(POLICY_ACTIONS), RES * RES]), the pixel's index
+in row-major order, resolved to the object the frame shows there (`pixel:X,Y`).
+`SB3CameraSkillObservation` gives stable-baselines3 only what ALFRED's rule allows:
+the frame, the skill's words and the previous action's code.
+
 Perturbed starts (`detour_steps=N`, 0 by default): after the expert, 0 to N random
 moves and turns (drawn with the env's seed) take the agent off the expert's path before
 the skill starts, so that training meets the states a policy's own mistakes lead to
@@ -66,7 +76,7 @@ from gymnasium import spaces
 from gymnasium.envs.registration import EnvSpec
 
 from ..envs import HOUSEHOLD_SKILL_ENV_ID
-from ..envs.actions import INTERACTION_ACTIONS, Action
+from ..envs.actions import ACTIONS, INTERACTION_ACTIONS, Action, pixel_target
 from ..envs.household.navigation import goal_distances
 from ..envs.household.scene import Pose, Scene
 from ..envs.household.sensors import GoalSensors
@@ -81,6 +91,7 @@ EARLY_DONE_PENALTY = 0.1
 END_PENALTY = 0.5
 MAX_SKILL_STEPS = 100
 MAX_SKILL_TEXT = 64
+PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # features.previous_action_code's range
 RESET_ATTEMPTS = 50
 ANY_SKILL = "any"
 DETOUR_ACTIONS = ("MoveAhead", "MoveAhead", "RotateLeft", "RotateRight")  # moving ahead as often as turning
@@ -91,7 +102,7 @@ class HouseholdSkillEnv(gym.Env):
 
     def __init__(self, skills: str | tuple[str, ...] = "GotoLocation", split: str = "seen",
                  max_steps: int = MAX_SKILL_STEPS, view_size: int = 9, render_mode: str | None = None,
-                 detour_steps: int = 0, layouts_dir: str | None = None):
+                 detour_steps: int = 0, layouts_dir: str | None = None, camera: int | None = None):
         from ..policies.features import POLICY_ACTIONS, TARGET_NAMES, household_spec
 
         self.skills = parse_skills(skills)
@@ -101,9 +112,11 @@ class HouseholdSkillEnv(gym.Env):
         if not isinstance(detour_steps, int) or detour_steps < 0:
             raise ValueError(f"detour_steps must be a non-negative integer, got {detour_steps!r}")
         self.detour_steps = detour_steps
+        self.camera = check_camera(camera)
+        seeing = {"observations": ("view", "rgb"), "resolution": camera, "visibility": "camera"} if camera else {}
         self.household = HouseholdEnv(split=split, view_size=view_size, render_mode=render_mode,
                                       layouts_dir=layouts_dir,
-                                      scenes="alfred_floorplans" if layouts_dir else "procedural")
+                                      scenes="alfred_floorplans" if layouts_dir else "procedural", **seeing)
         self.sensed = GoalSensors(self.household)  # the skill's steps, read with the goal sensors
         self.render_mode = render_mode
         self.spec_features = household_spec(view_size)
@@ -114,8 +127,10 @@ class HouseholdSkillEnv(gym.Env):
             "skill": spaces.Text(MAX_SKILL_TEXT, charset=string.printable),
             "grid": spaces.Box(np.zeros_like(grid_high), grid_high.copy(), dtype=np.uint8),
             "extras": spaces.MultiDiscrete(np.array(self.spec_features.extras_vocab, dtype=np.int64)),
+            **({"previous": spaces.Discrete(PREVIOUS_CODES)} if camera else {}),
         })
-        self.action_space = spaces.MultiDiscrete([len(POLICY_ACTIONS), len(TARGET_NAMES)])
+        targets = camera * camera if camera else len(TARGET_NAMES)  # a pixel of the frame, or an object type
+        self.action_space = spaces.MultiDiscrete([len(POLICY_ACTIONS), targets])
         self.action_names, self.target_names = POLICY_ACTIONS, TARGET_NAMES
         self.call: SkillCall | None = None
         self.task = None
@@ -152,7 +167,7 @@ class HouseholdSkillEnv(gym.Env):
     def step(self, action):
         if self.call is None:
             raise RuntimeError("call reset() before step()")
-        index, target = _action_pair(action, len(self.action_names), len(self.target_names))
+        index, target = _action_pair(action, *(int(n) for n in self.action_space.nvec))
         name = self.action_names[index]
         self.steps += 1
         reward = -STEP_PENALTY
@@ -195,14 +210,15 @@ class HouseholdSkillEnv(gym.Env):
         to play, in a random order (planning is most of a reset's cost, so it is done
         once per task). None when it worked, else why not (the caller draws again)."""
         from ..planners.base import PlanningContext, PlanningError
+        from ..planners.goal_skills import GoalSkillsPlanner
         from ..planners.oracle import OraclePlanner
 
         env = self.household
         task = env.sampler.sample(self.np_random)
         env.reset(options={"task": task})
+        planner = GoalSkillsPlanner() if self.camera else OraclePlanner()  # by type, as the RGB-only planners plan
         try:
-            plan = OraclePlanner().plan(task.instruction,
-                                        PlanningContext(task.instruction, goal=task.goal, world=env.world))
+            plan = planner.plan(task.instruction, PlanningContext(task.instruction, goal=task.goal, world=env.world))
         except PlanningError as e:
             return f"{task.task_id}: no plan ({e})"
         wanted = [i for i, call in enumerate(plan.steps) if call.skill in self.skills]
@@ -261,16 +277,24 @@ class HouseholdSkillEnv(gym.Env):
         """The object an interaction aims at, grounded as the learned policy grounds it."""
         from ..policies.features import ground_target
 
-        if name not in INTERACTION_ACTIONS or target == 0:
+        if name not in INTERACTION_ACTIONS:
+            return None
+        if self.camera:
+            return pixel_target(target % self.camera, target // self.camera)
+        if target == 0:
             return None
         return ground_target(self.target_names[target], self._info)
 
     def _observation(self, obs: dict, info: dict) -> dict:
         """The observation with the network's inputs, in arrays of its own (a SkillDone
         step returns the state of the step before, which must not share them)."""
+        from ..policies.features import previous_action_code
+
         grid, extras, _ = self.tracker.observe(obs, info, self.call)
         fresh = {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in obs.items()}
-        return {**fresh, "skill": str(self.call), "grid": grid, "extras": extras}
+        seen = {"previous": previous_action_code(self.tracker.previous, bool(info.get("last_action_success", True)))
+                } if self.camera else {}
+        return {**fresh, "skill": str(self.call), "grid": grid, "extras": extras, **seen}
 
     def _report(self, info: dict) -> dict:
         return {**info, "skill": str(self.call), "skill_steps": self.steps, "actions_left": self._left}
@@ -306,6 +330,15 @@ def parse_skills(skills) -> tuple[str, ...]:
     return names
 
 
+def check_camera(camera) -> int | None:
+    """None (the symbolic view), or a camera resolution the visuomotor network takes."""
+    if camera is None:
+        return None
+    if not isinstance(camera, int) or isinstance(camera, bool) or camera < 8 or camera % 8:
+        raise ValueError(f"camera must be a resolution in pixels, a multiple of 8 (e.g. 64), got {camera!r}")
+    return camera
+
+
 def _action_pair(action, n_actions: int, n_targets: int) -> tuple[int, int]:
     try:
         index, target = (int(v) for v in np.asarray(action).reshape(-1))
@@ -337,21 +370,57 @@ class SB3SkillObservation(gym.ObservationWrapper):
             "grid": spaces.Box(grid.low.reshape(-1), grid.high.reshape(-1), dtype=np.uint8),
             "extras": spaces.Box(np.zeros(len(extras.nvec), dtype=np.int64), extras.nvec.astype(np.int64) - 1,
                                  dtype=np.int64),
-            "text": spaces.Box(0, len(self.vocabulary) - 1, (max_words,), dtype=np.int64),
+            "text": self.text_space(),
+        })
+
+    def text_space(self) -> spaces.Box:
+        return spaces.Box(0, len(self.vocabulary) - 1, (self.max_words,), dtype=np.int64)
+
+    def word_ids(self, skill: str) -> np.ndarray:
+        """The skill's word ids, 0-padded to max_words."""
+        ids = self.vocabulary.encode(skill)
+        if len(ids) > self.max_words:
+            raise ValueError(f"skill {skill!r} has {len(ids)} words; max_words is {self.max_words}")
+        text = np.zeros(self.max_words, dtype=np.int64)
+        text[:len(ids)] = ids
+        return text
+
+    def observation(self, observation: dict) -> dict:
+        return {"grid": np.asarray(observation["grid"], dtype=np.uint8).reshape(-1),
+                "extras": np.asarray(observation["extras"], dtype=np.int64),
+                "text": self.word_ids(observation["skill"])}
+
+
+class SB3CameraSkillObservation(SB3SkillObservation):
+    """What stable-baselines3 takes under ALFRED's rule: the camera's frame (flattened, so
+    that SB3 neither rescales nor transposes it as an image), the skill's word ids and the
+    previous action's code; nothing of the symbolic view, the goal sensors or the world."""
+
+    def __init__(self, env: gym.Env, max_words: int = 8):
+        gym.ObservationWrapper.__init__(self, env)
+        from ..policies.features import household_vocabulary
+
+        if "rgb" not in env.observation_space.spaces:
+            raise ValueError("SB3CameraSkillObservation needs a skill env that sees through the camera (camera=RES)")
+        self.vocabulary = household_vocabulary()
+        self.max_words = max_words
+        rgb = env.observation_space["rgb"]
+        self.observation_space = spaces.Dict({
+            "rgb": spaces.Box(0, 255, (int(np.prod(rgb.shape)),), dtype=np.uint8),
+            "text": self.text_space(),
+            "previous": spaces.Box(0, PREVIOUS_CODES - 1, (1,), dtype=np.int64),
         })
 
     def observation(self, observation: dict) -> dict:
-        ids = self.vocabulary.encode(observation["skill"])
-        if len(ids) > self.max_words:
-            raise ValueError(f"skill {observation['skill']!r} has {len(ids)} words; max_words is {self.max_words}")
-        text = np.zeros(self.max_words, dtype=np.int64)
-        text[:len(ids)] = ids
-        return {"grid": np.asarray(observation["grid"], dtype=np.uint8).reshape(-1),
-                "extras": np.asarray(observation["extras"], dtype=np.int64), "text": text}
+        return {"rgb": np.asarray(observation["rgb"], dtype=np.uint8).reshape(-1),
+                "text": self.word_ids(observation["skill"]),
+                "previous": np.array([observation["previous"]], dtype=np.int64)}
 
 
 def make_sb3_skill_env(**kwargs) -> gym.Env:
     """`errands/HouseholdSkill-v0` wrapped for stable-baselines3 (the factory that
-    SubprocVecEnv workers call; keyword arguments go to the env). Made from its spec,
-    with the wrappers gym.make adds, so that a fresh worker needs no registry."""
-    return SB3SkillObservation(gym.make(EnvSpec(HOUSEHOLD_SKILL_ENV_ID, entry_point=HouseholdSkillEnv), **kwargs))
+    SubprocVecEnv workers call; keyword arguments go to the env): its symbolic inputs, or
+    with `camera` only the camera's. Made from its spec, with the wrappers gym.make adds,
+    so that a fresh worker needs no registry."""
+    env = gym.make(EnvSpec(HOUSEHOLD_SKILL_ENV_ID, entry_point=HouseholdSkillEnv), **kwargs)
+    return SB3CameraSkillObservation(env) if kwargs.get("camera") else SB3SkillObservation(env)

@@ -286,6 +286,15 @@ NUM_TYPES = len(TYPE_NAMES)
 
 LIGHT_TYPES: tuple[str, ...] = tuple(n for n, t in OBJECT_TYPES.items() if t.light)
 
+# Names of several types at once, for a skill call written from words alone: "the lamp"
+# may be a DeskLamp or a FloorLamp, and the agent turns on whichever lamp the room has.
+TYPE_FAMILIES: dict[str, tuple[str, ...]] = {"Lamp": LIGHT_TYPES}
+
+
+def types_named(name: str) -> tuple[str, ...]:
+    """The types a skill argument names: a family's types, else the type itself."""
+    return TYPE_FAMILIES.get(name, (name,))
+
 
 def _check_table() -> None:
     for name, spec in _ACCEPTS.items():

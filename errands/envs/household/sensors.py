@@ -36,6 +36,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from .object_types import types_named
 from .scene import heading_step
 
 GOAL_RANGE = 16  # the point-goal sensor reads offsets in -16..16 cells (clipped)
@@ -93,10 +94,11 @@ def goal_visible(world, target: GoalTarget | None) -> int:
         return VISIBLE if oid in world.visible_ids() else NOT_VISIBLE
     if target.type_name is None:
         return 0
+    names = types_named(target.type_name)
     held = world.objects[world.held].type.name if world.held else None
-    if target.type_name == held:
+    if held in names:
         return 0
-    shown = any(world.objects[o].type.name == target.type_name for o in world.visible_ids())
+    shown = any(world.objects[o].type.name in names for o in world.visible_ids())
     return VISIBLE if shown else NOT_VISIBLE
 
 

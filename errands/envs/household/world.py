@@ -17,7 +17,8 @@ from functools import lru_cache
 import numpy as np
 
 from ..actions import Action, parse_pixel_target
-from .object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS, TYPE_NAMES, ObjectType, object_type
+from .object_types import OBJECT_TYPES, SLICES, SLICING_TOOLS, TYPE_FAMILIES, TYPE_NAMES, ObjectType, object_type, \
+    types_named
 from .scene import FURNITURE, HORIZONS, OUTSIDE, Scene, heading_step
 from .visibility import visible_objects
 
@@ -319,11 +320,12 @@ class World:
             obj = self.objects[target]
             error = check(obj)
             return (None, f"{action} failed: {error}") if error else (obj, "")
-        if target not in OBJECT_TYPES:
+        if target not in OBJECT_TYPES and target not in TYPE_FAMILIES:
             close = difflib.get_close_matches(target, TYPE_NAMES, n=3)
             hint = f" (did you mean {', '.join(close)}?)" if close else ""
             return None, f"{action} failed: unknown object type {target!r}{hint}"
-        candidates = [self.objects[oid] for _, oid in visible if self.objects[oid].type.name == target]
+        names = types_named(target)
+        candidates = [self.objects[oid] for _, oid in visible if self.objects[oid].type.name in names]
         if not candidates:
             return None, none_visible_error(action, target)
         errors = []
@@ -518,7 +520,9 @@ class World:
     # --- queries for tasks, planners and tests ----------------------------------------
 
     def objects_of_type(self, type_name: str) -> list[WorldObject]:
-        return [o for o in self.objects.values() if o.type.name == type_name]
+        """The objects of a type, or of any type of a family (object_types.TYPE_FAMILIES)."""
+        names = types_named(type_name)
+        return [o for o in self.objects.values() if o.type.name in names]
 
     def agent_position(self) -> tuple[float, float]:
         return self.scene.cell_xz(self.agent.row, self.agent.col)

@@ -5,6 +5,7 @@ view, whether the agent holds one."""
 from __future__ import annotations
 
 from ...failures import Failure, FailureCategory, FailureKind
+from ..household.object_types import types_named
 from ..household.world import World, WorldObject
 from .call import SkillCall
 
@@ -56,12 +57,41 @@ def already_holding(object_id: str) -> Failure:
 # --- the world as skills see it ------------------------------------------------------------
 
 def candidates(world: World, call: SkillCall, i: int) -> list[WorldObject]:
-    """The objects argument `i` names: the grounded one, else every one of the type."""
+    """The objects argument `i` names: the grounded one, else every one of the type (or
+    family), less, for the first argument, those in or on a receptacle of the call's
+    `not_in` type, and, for the last, only those that hold an object of its `holding` type."""
     if call.ids and call.ids[i] in world.objects:
         return [world.objects[call.ids[i]]]
     if call.ids and call.ids[i]:
         return []  # the grounded object is gone (sliced, say)
-    return world.objects_of_type(call.args[i])
+    found = world.objects_of_type(call.args[i])
+    if call.not_in and i == 0:
+        found = [o for o in found if not _inside_type(world, o, call.not_in)]
+    if call.holding and i == len(call.args) - 1:
+        held = [o for o in world.objects_of_type(call.holding) if o.id != world.held]
+        found = [r for r in found if any(_inside(world, o, r.id) for o in held)]
+    return found
+
+
+def _inside(world: World, obj: WorldObject, receptacle_id: str) -> bool:
+    """`obj` is in or on the receptacle (directly, or in something that is)."""
+    node = world.objects.get(obj.parent) if obj.parent else None
+    while node is not None:
+        if node.id == receptacle_id:
+            return True
+        node = world.objects.get(node.parent) if node.parent else None
+    return False
+
+
+def _inside_type(world: World, obj: WorldObject, receptacle_type: str) -> bool:
+    """`obj` is in or on a receptacle of the type (directly, or in something that is)."""
+    names = types_named(receptacle_type)
+    node = world.objects.get(obj.parent) if obj.parent else None
+    while node is not None:
+        if node.type.name in names:
+            return True
+        node = world.objects.get(node.parent) if node.parent else None
+    return False
 
 
 def visible(world: World, call: SkillCall, i: int) -> list[WorldObject]:
@@ -75,7 +105,7 @@ def holds(world: World, call: SkillCall, i: int) -> bool:
     held = world.objects[world.held]
     if call.ids and call.ids[i]:
         return held.id == call.ids[i]
-    return held.type.name == call.args[i]
+    return held.type.name in types_named(call.args[i])
 
 
 def inside_visible(world: World, call: SkillCall) -> bool:

@@ -24,17 +24,34 @@ class PlanError(ValueError):
 
 @dataclass(frozen=True)
 class SkillCall:
+    """One skill with its arguments (object types, or a family such as "Lamp") and the
+    exact ids when the planner grounded them. Plans written without the world's ids say in
+    words which object of a type they mean: `not_in`, a receptacle type whose contents the
+    first argument does not mean (the second object of a pick-two task: another one than
+    the one already put there); `holding`, a type that the last argument (a receptacle)
+    already holds (the second object goes where the first went)."""
+
     skill: str
     args: tuple[str, ...]
     ids: tuple[str, ...] | None = None  # exact object ids, when the planner grounded them
+    not_in: str | None = None
+    holding: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.skill}({', '.join(self.args)})"
+        args = ", ".join(self.args)
+        if self.not_in:
+            args += f" not in {self.not_in}"
+        if self.holding:
+            args += f" with {self.holding}"
+        return f"{self.skill}({args})"
 
     def to_dict(self) -> dict:
         data = {"skill": self.skill, "args": list(self.args)}
         if self.ids:
             data["ids"] = list(self.ids)
+        for key in ("not_in", "holding"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
         return data
 
     @classmethod
@@ -46,4 +63,9 @@ class SkillCall:
             raise PlanError(FailureKind.UNPARSABLE,
                             f"'args' of {data['skill']} must be a list of strings, got {args!r}")
         ids = data.get("ids")
-        return cls(data["skill"], tuple(args), tuple(ids) if ids else None)
+        for key in ("not_in", "holding"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise PlanError(FailureKind.UNPARSABLE,
+                                f"'{key}' of {data['skill']} must be an object type (a string), got {data[key]!r}")
+        return cls(data["skill"], tuple(args), tuple(ids) if ids else None, data.get("not_in") or None,
+                   data.get("holding") or None)

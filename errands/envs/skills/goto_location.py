@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..household.scene import Pose
 from ..household.world import World
-from .base import Skill, inside_visible, visible
+from .base import Skill, candidates, inside_visible, visible
 from .call import SkillCall
 
 
@@ -22,13 +22,10 @@ class GotoLocation(Skill):
 
     def poses(self, world: World, call: SkillCall) -> list[Pose]:
         """The interaction poses of the target (the grounded object, else every object of
-        the type): where the expert walks to, and the skill env measures from."""
-        if call.ids and call.ids[0]:
-            targets = [world.objects[call.ids[0]]] if call.ids[0] in world.objects else []
-        else:
-            targets = world.objects_of_type(call.args[0])
+        the type the call means, base.candidates): where the expert walks to, and the skill
+        env measures from."""
         poses = []
-        for obj in targets:
+        for obj in candidates(world, call, 0):
             root = world.root_fixed(obj.id) if obj.id != world.held else None
             if root is not None:
                 poses.extend(_interaction_poses(world.scene, root.id))

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from ...failures import FailureKind
-from ..household.object_types import OBJECT_TYPES
+from ..household.object_types import OBJECT_TYPES, types_named
 from .arg_kinds import ARG_KINDS
 from .call import PlanError, SkillCall
 from .registry import SKILLS
@@ -58,11 +58,23 @@ def check_call(call: SkillCall, known_types: set[str] | None = None, where: str 
         raise PlanError(FailureKind.WRONG_ARITY, f"{prefix}{call.skill} takes {len(skill.args)} argument(s) "
                                                  f"({', '.join(skill.args)}), got {len(call.args)}")
     for arg, kind in zip(call.args, skill.args):
-        t = OBJECT_TYPES.get(arg)
-        if t is None or (known_types is not None and arg not in known_types):
-            where_known = "in this scene" if t else "type"
-            raise PlanError(FailureKind.HALLUCINATED_OBJECT,
-                            f"{prefix}{call.skill} names {arg!r}, which is not an object {where_known}")
-        if not ARG_KINDS[kind](t):
-            raise PlanError(FailureKind.WRONG_ARGUMENT_TYPE,
-                            f"{prefix}{call.skill} needs a {kind} object, and {arg} is not one")
+        _check_argument(call, arg, kind, known_types, prefix)
+    if call.not_in is not None:
+        _check_argument(call, call.not_in, "receptacle", known_types, prefix)
+    if call.holding is not None:
+        _check_argument(call, call.holding, "object", known_types, prefix)
+        _check_argument(call, call.args[-1], "receptacle", known_types, prefix)
+
+
+def _check_argument(call: SkillCall, arg: str, kind: str, known_types: set[str] | None, prefix: str) -> None:
+    """An argument is a type (or a family of types) of the scene that fits its kind."""
+    names = types_named(arg)
+    types = [OBJECT_TYPES.get(name) for name in names]
+    known = known_types is None or any(name in known_types for name in names)
+    if None in types or not known:
+        where_known = "in this scene" if None not in types else "type"
+        raise PlanError(FailureKind.HALLUCINATED_OBJECT,
+                        f"{prefix}{call.skill} names {arg!r}, which is not an object {where_known}")
+    if not all(ARG_KINDS[kind](t) for t in types):
+        raise PlanError(FailureKind.WRONG_ARGUMENT_TYPE,
+                        f"{prefix}{call.skill} needs a {kind} object, and {arg} is not one")

@@ -21,5 +21,9 @@ class PutObject(Skill):
         return None if visible(world, call, 1) else not_in_reach(call.args[1])
 
     def is_done(self, world: World, call: SkillCall) -> bool:
+        # the object is put down (one of its type already there, as a pick-two task's first,
+        # does not end the skill while the agent still holds the second)
+        if holds(world, call, 0):
+            return False
         receptacles = {o.id for o in candidates(world, call, 1)}
         return any(o.parent in receptacles for o in candidates(world, call, 0))

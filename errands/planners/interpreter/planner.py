@@ -10,7 +10,8 @@ user when it is unsure, and hands the goal to the symbolic search over skills.
   None keeps the reading. The CLI's `errands run --ask` prompts on the terminal.
 
 `plan_from="words"` plans without the world: the goal's skills by object type
-(planners/goal_skills.py), so that the planner reads the instruction alone and plays under
+(planners/goal_skills.py: another object than the first for a pick-two task's second, and
+any lamp unless the words name its type), so that the planner reads the instruction alone and plays under
 ALFRED's RGB-and-language rule (errands/protocols.py); it then reads no object types,
 no text seen in the home and no constraints (a constraint clause is refused: keeping one
 needs the world's state), and a re-plan retries the plan from the skill that failed.
@@ -31,7 +32,7 @@ from ...envs.tasks.instructions import describe_goal
 from ...failures import FailureKind
 from ..base import Feedback, PlanningContext, PlanningError
 from ..goal_parser import parse_goal
-from ..goal_skills import goal_skills, resume
+from ..goal_skills import goal_skills, resume, words_light
 from ..household_rules import plan_within_rules
 from ..seen_text import seen_text_mode, with_seen_text
 from ..working_constraints import WorkingConstraints, working_constraints
@@ -130,7 +131,7 @@ class InterpreterPlanner:
                 raise PlanningError(f"the instruction asks to keep {len(working.constraints) + len(working.rules)} "
                                     f"constraint(s), which a plan made without the world's state cannot keep "
                                     f"(use plan_from='world')")
-            self._plan = goal_skills(reading.goal)
+            self._plan = goal_skills(reading.goal, light=words_light(working.task_text, reading.goal))
             return self._plan
         if context.world is None:
             raise PlanningError("the interpreter planner needs the world state for its symbolic search")
