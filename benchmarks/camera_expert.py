@@ -12,11 +12,14 @@ an object that no pose shows (an interaction), or anything else.
 
 Run:  python benchmarks/camera_expert.py --layouts ../shared/alfred/layouts [--suites valid_unseen valid_seen]
           [--scenes floorplans procedural] [--cameras 64] [--workers 2] [--results]
+      a part of the floor-plan suites, to look into failures (never with --results):
+          ... --scenes floorplans --floorplans 4 405 [--episodes trial_T..._561572:0 ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tempfile
 import time
@@ -43,6 +46,14 @@ def failure_kinds(records: list[dict]) -> dict[str, int]:
     return counts
 
 
+def part_of(suite, floorplans: list[int] | None, episodes: list[str] | None):
+    """The suite's episodes in the given floor plans and with the given ids (all when None)."""
+    scenes = {f"FloorPlan{n}" for n in floorplans} if floorplans else None
+    kept = [e for e in suite.episodes if (scenes is None or e.task.get("scene") in scenes)
+            and (episodes is None or e.id in episodes)]
+    return suite if len(kept) == len(suite.episodes) else dataclasses.replace(suite, episodes=kept)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--layouts", required=True, help="ALFRED's gen/layouts folder (../shared/alfred/layouts)")
@@ -54,8 +65,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--out", type=Path, help="where the run folders go (default: a temporary folder)")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    parser.add_argument("--floorplans", nargs="+", type=int,
+                        help="play only the episodes in these ALFRED floor plans (with --scenes floorplans)")
+    parser.add_argument("--episodes", nargs="+", help="play only these episode ids")
     add_results_flag(parser)
     args = parser.parse_args(argv)
+    if (args.floorplans or args.episodes) and args.results:
+        parser.error("--floorplans and --episodes play part of a suite: its figures are not the suite's, "
+                     "so they cannot be written with --results")
+    if args.floorplans and "procedural" in args.scenes:
+        parser.error("--floorplans picks ALFRED floor plans: use it with --scenes floorplans")
 
     from errands.eval.runner import run_evaluation
     from errands.eval.suites import load_suite
@@ -65,7 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     for scenes in args.scenes:
         layouts = args.layouts if scenes == "floorplans" else None
         for name in args.suites:
-            suite = load_suite(name, layouts)
+            suite = part_of(load_suite(name, layouts), args.floorplans, args.episodes)
+            if not suite.episodes:
+                print(f"{name}: no episode of the floor plans or ids asked for")
+                continue
             label = f"{name}, floor plans" if layouts else name
             t0 = time.perf_counter()
             geometric = run_evaluation(suite, root / f"{name}-{scenes}-geometric", layouts_dir=layouts,

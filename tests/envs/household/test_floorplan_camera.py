@@ -170,3 +170,25 @@ def test_shelves_sharing_cells_are_boards_of_one_piece(alfred_dir):
     scene = load_floorplan(alfred_dir / "layouts", 227)
     looks = scene_geometry(scene).looks[scene.fixed_index["Shelf|-01.78|+00.99|+00.18"]]
     assert [s.y for s in looks[0].surfaces] == [0.99]
+
+
+def test_a_drawer_in_a_counter_faces_the_room_not_the_counter_beyond_it(alfred_dir):
+    """FloorPlan4's drawers and FloorPlan219's have their poses off to a side, along the
+    counter they are built into: towards the pose lies a metre of counter, so each faces
+    the counter's front, and open it shows from the pose ALFRED recorded (facing the
+    pose, the drawer opened into the counter and showed from none of them)."""
+    from errands.envs.household.render.placement import _faces_room, _front
+
+    for number, drawer, pose in ((4, "Drawer|-02.04|+00.22|+00.59", Pose(5, 14, 270, 30)),
+                                 (219, "Drawer|-05.02|+00.88|+00.37", Pose(6, 8, 270, 30))):
+        scene = load_floorplan(alfred_dir / "layouts", number)
+        spec = scene.fixed[scene.fixed_index[drawer]]
+        assert scene.recorded_poses[drawer] == [pose]
+        assert not _faces_room(scene, spec.footprint, "+x")  # the side towards the pose
+        assert _front(scene, spec) == "+z"
+        camera = Camera(64)
+        world = World(scene, sight=camera)
+        world.objects[drawer].is_open = True
+        world.version += 1
+        world.agent = pose
+        assert drawer in camera.shown_ids(world)

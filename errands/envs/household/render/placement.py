@@ -147,6 +147,9 @@ IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
 IMPORTED_SETBACK = 0.05
 # Cells of furniture before an imported drawer's front that its open tray pulls out past, at most.
 MAX_AHEAD_CELLS = 2
+# Rows of furniture before an imported cabinet's or drawer's front past which it cannot
+# face the room (a metre: a counter and its edge, under a wall cabinet).
+FRONT_REACH_CELLS = 4
 
 
 def _unit_frame(scene: Scene, spec, front: str) -> Frame:
@@ -191,7 +194,10 @@ def _cell_box(scene: Scene, cells) -> tuple[float, float, float, float]:
 
 def _front(scene: Scene, spec) -> str:
     """The side a fixed object turns to the room: towards its recorded interaction pose
-    (ALFRED), else the side of its footprint with the most floor in front."""
+    (ALFRED), else the side of its footprint with the most floor in front. An imported
+    cabinet or drawer does not face furniture that runs on (inside a counter, towards a
+    pose along the counter): of the sides towards its pose, the first with the room
+    within reach of its front (_faces_room)."""
     cells = spec.footprint or [scene.xz_cell(spec.position[0], spec.position[2])]
     recorded = scene.recorded_poses.get(spec.id)
     rows = [r for r, _ in cells]
@@ -199,9 +205,14 @@ def _front(scene: Scene, spec) -> str:
     if recorded:
         pr, pc = recorded[0].row, recorded[0].col
         dr, dc = pr - (min(rows) + max(rows)) / 2, pc - (min(cols) + max(cols)) / 2
-        if abs(dr) >= abs(dc):
-            return "+z" if dr > 0 else "-z"
-        return "+x" if dc > 0 else "-x"
+        towards = [("+z" if dr > 0 else "-z", abs(dr)), ("+x" if dc > 0 else "-x", abs(dc))]
+        if abs(dr) < abs(dc):
+            towards.reverse()
+        if spec.type in ("Cabinet", "Drawer") and spec.footprint:
+            for side, _ in towards:
+                if _faces_room(scene, spec.footprint, side):
+                    return side
+        return towards[0][0]
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
     sides = {"-z": [(r0 - 1, c) for c in range(c0, c1 + 1)], "+z": [(r1 + 1, c) for c in range(c0, c1 + 1)],
              "-x": [(r, c0 - 1) for r in range(r0, r1 + 1)], "+x": [(r, c1 + 1) for r in range(r0, r1 + 1)]}
@@ -211,6 +222,21 @@ def _front(scene: Scene, spec) -> str:
         if n > best_n:
             best, best_n = side, n
     return best
+
+
+def _faces_room(scene: Scene, footprint, side: str) -> bool:
+    """Whether a walkable cell lies before the `side` of the footprint within
+    FRONT_REACH_CELLS rows: a unit's front there opens into the room (past the edge of
+    its counter, or under a wall cabinet the counter below it)."""
+    rows = [r for r, _ in footprint]
+    cols = [c for _, c in footprint]
+    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    for k in range(1, FRONT_REACH_CELLS + 1):
+        line = {"-z": [(r0 - k, c) for c in range(c0, c1 + 1)], "+z": [(r1 + k, c) for c in range(c0, c1 + 1)],
+                "-x": [(r, c0 - k) for r in range(r0, r1 + 1)], "+x": [(r, c1 + k) for r in range(r0, r1 + 1)]}[side]
+        if any(scene.is_floor(r, c) for r, c in line):
+            return True
+    return False
 
 
 def _ismount_look(scene: Scene, spec) -> bool:
