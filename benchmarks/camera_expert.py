@@ -28,6 +28,23 @@ from pathlib import Path
 from results import add_results_flag, column, write_result
 
 SHOWN_NOWHERE = "no pose within reach shows"
+FLOOR = 95.0  # %: the expert's SR through the camera the floor-plan suites must reach
+
+NOTES = """The geometric columns say the suites' L* still hold after the floor plans' changes for the
+camera: the expert walks exactly its reference path there. Since the previous run the imported
+plans' cabinets and drawers face the room: of the sides towards the pose ALFRED recorded, the
+first with walkable floor within a metre. A drawer whose pose lies along the counter it is built
+into (FloorPlan4's two columns of drawers, whose poses stand a metre along the counter) had faced
+the counter's run and opened into it; FloorPlan219's earlier regression was of this kind: the rule
+that cabinets do not grow over bins took a row from one of two cabinets ALFRED records at one
+place, its pose then lay more to its side than before it, and it turned to face the counter beside
+it, its carcass standing in its twin, where the phone and keys lay. Cabinets and drawers of one
+type side by side whose cells, rounded to the grid, share a column now keep to their side of the
+midpoint between them (FloorPlan11's two base cabinets each hid half of the other); and a TV stand
+or dresser with ALFRED's shelves inside it is drawn open at the front (its closed body hid the
+shelves' boards: FloorPlan207, 225). These change only imported floor plans (the procedural rows
+are played for reference). Through the camera every failure is still a target that no pose within
+reach shows; the failed episodes by floor plan and skill are listed below the table."""
 
 
 def failure_kinds(records: list[dict]) -> dict[str, int]:
@@ -80,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     from errands.eval.suites import load_suite
 
     root = args.out or Path(tempfile.mkdtemp(prefix="camera-expert-"))
-    rows = []
+    rows, row_notes = [], []
     for scenes in args.scenes:
         layouts = args.layouts if scenes == "floorplans" else None
         for name in args.suites:
@@ -96,7 +113,12 @@ def main(argv: list[str] | None = None) -> int:
                   f"({time.perf_counter() - t0:.0f} s)")
             for resolution in args.cameras:
                 stem = root / f"{name}-{scenes}"
-                rows.append(camera_row(suite, label, layouts, resolution, geometric, stem, args))
+                row, failed = camera_row(suite, label, layouts, resolution, geometric, stem, args)
+                rows.append(row)
+                verdict = "" if not layouts else \
+                    f" ({'meets' if row['sr'] >= FLOOR else 'does not meet'} the floor of {FLOOR:.0f}%)"
+                row_notes.append(f"- {label}, {row['camera']}{verdict}: "
+                                 + ("no failure." if not failed else f"failed {failed}."))
     if args.results:
         write_result(
             "camera_expert", rows, title="The expert through the camera",
@@ -108,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                      column("furniture_never_shown", "failed: furniture no pose shows"),
                      column("object_never_shown", "failed: object no pose shows"),
                      column("other_failure", "failed: other")],
+            notes=NOTES + "\n\n" + "\n".join(row_notes),
             description="The oracle planner with the scripted expert on the packaged suites (on ALFRED's floor "
                         "plans imported from `--layouts`, and on the procedural scenes), under the `privileged` "
                         "protocol (the expert reads the world; what it may see and act on follows the camera, "
@@ -116,8 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def camera_row(suite, label: str, layouts, resolution: int, geometric: dict, stem: Path, args) -> dict:
-    """One suite through the camera at one resolution, as a row of the table."""
+def camera_row(suite, label: str, layouts, resolution: int, geometric: dict, stem: Path, args) -> tuple[dict, str]:
+    """One suite through the camera at one resolution: its row of the table, and its failed
+    episodes by scene (failures_by_scene)."""
     from errands.eval.report import protocol_label
     from errands.eval.runner import read_records, run_evaluation
 
@@ -127,14 +151,34 @@ def camera_row(suite, label: str, layouts, resolution: int, geometric: dict, ste
                              env_options={"visibility": "camera", "resolution": resolution},
                              progress=not args.no_progress, overwrite=True)
     m = summary["metrics"]["overall"]
-    kinds = failure_kinds(read_records(out / "episodes.jsonl"))
+    records = read_records(out / "episodes.jsonl")
+    kinds = failure_kinds(records)
     print(f"{label}, {protocol_label(summary)}: SR {100 * m['sr']:.1f}%  GC {100 * m['gc']:.1f}%  "
           f"PLW-SR {100 * m['plw_sr']:.1f}%  failures {kinds}  ({time.perf_counter() - t0:.0f} s)")
     return {"suite": label, "protocol": summary["protocol"]["name"], "camera": f"{resolution}x{resolution}",
             "episodes": summary["episodes"], "geometric_sr": round(100 * geometric["metrics"]["overall"]["sr"], 1),
             "geometric_plw_sr": round(100 * geometric["metrics"]["overall"]["plw_sr"], 1),
             "sr": round(100 * m["sr"], 1), "gc": round(100 * m["gc"], 1), "plw_sr": round(100 * m["plw_sr"], 1),
-            **kinds}
+            **kinds}, failures_by_scene(records)
+
+
+def failures_by_scene(records: list[dict]) -> str:
+    """The failed episodes by scene and the skill call that failed: 'FloorPlan5 PickupObject(Plate) x3, ...'
+    (a procedural scene by its number: 'scene 16 ...')."""
+    counts: dict[tuple[str, str], int] = {}
+    for r in records:
+        if not r["success"]:
+            call = str(r.get("failure_reason", "")).split(":")[0]
+            scene = str(r["task"].get("scene"))
+            key = (scene if scene.startswith("FloorPlan") else f"scene {scene}", call)
+            counts[key] = counts.get(key, 0) + 1
+
+    def number(name: str) -> int:
+        digits = "".join(ch for ch in name if ch.isdigit())
+        return int(digits) if digits else 0
+
+    order = sorted(counts, key=lambda k: (number(k[0]), k[0], k[1]))
+    return ", ".join(f"{scene} {call} x{counts[scene, call]}" for scene, call in order)
 
 
 if __name__ == "__main__":

@@ -192,3 +192,34 @@ def test_a_drawer_in_a_counter_faces_the_room_not_the_counter_beyond_it(alfred_d
         world.version += 1
         world.agent = pose
         assert drawer in camera.shown_ids(world)
+
+
+def test_cabinets_side_by_side_keep_to_their_own_side(alfred_dir):
+    """FloorPlan11 records two base cabinets 0.42 m apart whose cells, rounded to the
+    grid, share a column: each is drawn on its side of the midpoint between them, so
+    that neither's carcass stands in the other (what lay in one was hidden by the other)."""
+    from errands.envs.household.render.placement import _front, _unit_frame
+
+    scene = load_floorplan(alfred_dir / "layouts", 11)
+    left, right = (scene.fixed[scene.fixed_index[i]] for i in ("Cabinet|-00.82|+00.40|-01.35",
+                                                                "Cabinet|-00.40|+00.40|-01.35"))
+    assert set(left.footprint) & set(right.footprint) == {(5, 8)}
+    frames = [_unit_frame(scene, spec, _front(scene, spec)) for spec in (left, right)]
+    assert [f.front for f in frames] == ["+z", "+z"]
+    assert [(round(f.x0, 3), round(f.x1, 3)) for f in frames] == [(-1.125, -0.625), (-0.61, -0.375)]
+
+
+def test_shelves_inside_a_tv_stand_show_through_its_open_front(alfred_dir):
+    """FloorPlan225 records shelves inside its TV stand, below its top: the stand is drawn
+    open at the front (a closed body hid the boards), so the low board shows from the
+    pose ALFRED recorded for it."""
+    from errands.envs.household.render.placement import _neighbours, _unit_frame
+
+    scene = load_floorplan(alfred_dir / "layouts", 225)
+    stand = scene.fixed[scene.fixed_index["TVStand|-00.34|+00.01|+02.68"]]
+    assert _neighbours(scene, stand, _unit_frame(scene, stand, "-x")).shelved
+    shelf = "Shelf|-00.34|+00.18|+02.67"
+    camera = Camera(64)
+    world = World(scene, sight=camera)
+    world.agent = scene.recorded_poses[shelf][0]
+    assert shelf in camera.shown_ids(world)
