@@ -170,3 +170,56 @@ def test_shelves_sharing_cells_are_boards_of_one_piece(alfred_dir):
     scene = load_floorplan(alfred_dir / "layouts", 227)
     looks = scene_geometry(scene).looks[scene.fixed_index["Shelf|-01.78|+00.99|+00.18"]]
     assert [s.y for s in looks[0].surfaces] == [0.99]
+
+
+def test_a_drawer_in_a_counter_faces_the_room_not_the_counter_beyond_it(alfred_dir):
+    """FloorPlan4's drawers and FloorPlan219's have their poses off to a side, along the
+    counter they are built into: towards the pose lies a metre of counter, so each faces
+    the counter's front, and open it shows from the pose ALFRED recorded (facing the
+    pose, the drawer opened into the counter and showed from none of them)."""
+    from errands.envs.household.render.placement import _faces_room, _front
+
+    for number, drawer, pose in ((4, "Drawer|-02.04|+00.22|+00.59", Pose(5, 14, 270, 30)),
+                                 (219, "Drawer|-05.02|+00.88|+00.37", Pose(6, 8, 270, 30))):
+        scene = load_floorplan(alfred_dir / "layouts", number)
+        spec = scene.fixed[scene.fixed_index[drawer]]
+        assert scene.recorded_poses[drawer] == [pose]
+        assert not _faces_room(scene, spec.footprint, "+x")  # the side towards the pose
+        assert _front(scene, spec) == "+z"
+        camera = Camera(64)
+        world = World(scene, sight=camera)
+        world.objects[drawer].is_open = True
+        world.version += 1
+        world.agent = pose
+        assert drawer in camera.shown_ids(world)
+
+
+def test_cabinets_side_by_side_keep_to_their_own_side(alfred_dir):
+    """FloorPlan11 records two base cabinets 0.42 m apart whose cells, rounded to the
+    grid, share a column: each is drawn on its side of the midpoint between them, so
+    that neither's carcass stands in the other (what lay in one was hidden by the other)."""
+    from errands.envs.household.render.placement import _front, _unit_frame
+
+    scene = load_floorplan(alfred_dir / "layouts", 11)
+    left, right = (scene.fixed[scene.fixed_index[i]] for i in ("Cabinet|-00.82|+00.40|-01.35",
+                                                                "Cabinet|-00.40|+00.40|-01.35"))
+    assert set(left.footprint) & set(right.footprint) == {(5, 8)}
+    frames = [_unit_frame(scene, spec, _front(scene, spec)) for spec in (left, right)]
+    assert [f.front for f in frames] == ["+z", "+z"]
+    assert [(round(f.x0, 3), round(f.x1, 3)) for f in frames] == [(-1.125, -0.625), (-0.61, -0.375)]
+
+
+def test_shelves_inside_a_tv_stand_show_through_its_open_front(alfred_dir):
+    """FloorPlan225 records shelves inside its TV stand, below its top: the stand is drawn
+    open at the front (a closed body hid the boards), so the low board shows from the
+    pose ALFRED recorded for it."""
+    from errands.envs.household.render.placement import _neighbours, _unit_frame
+
+    scene = load_floorplan(alfred_dir / "layouts", 225)
+    stand = scene.fixed[scene.fixed_index["TVStand|-00.34|+00.01|+02.68"]]
+    assert _neighbours(scene, stand, _unit_frame(scene, stand, "-x")).shelved
+    shelf = "Shelf|-00.34|+00.18|+02.67"
+    camera = Camera(64)
+    world = World(scene, sight=camera)
+    world.agent = scene.recorded_poses[shelf][0]
+    assert shelf in camera.shown_ids(world)

@@ -32,9 +32,11 @@ class Neighbours:
     stacked: bool = False  # a shelf: one of several ALFRED records at one place
     half: str = ""  # a cabinet: "left" or "right" of two ALFRED records at one place
     ahead: float = 0.0  # a drawer: metres the furniture before its front reaches out past it
+    shelved: bool = False  # a dresser or TV stand: ALFRED records shelves inside it, below its top
 
 
 ALONE = Neighbours()
+CHEST_TOPS = {"Dresser": 0.85, "TVStand": 0.5}  # metres: the tops of the closed chests
 
 
 def _legs(f: Frame, b: Builder, y1: float, colour, inset: float = 0.05, size: float = 0.05) -> None:
@@ -277,8 +279,18 @@ def _table_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around, *, 
 
 
 def _chest_look(f, b, colour, y, is_open, is_on, surfaces, occupied, around, *, top):
-    """A dresser or TV stand: a closed body on short legs, its top at `top` metres."""
+    """A dresser or TV stand: a closed body on short legs, its top at `top` metres; with
+    shelves inside it (`around.shelved`), open at the front: sides, back and top only,
+    so that the shelves' boards and what rests on them show."""
     w, d = f.width, f.depth
+    if around.shelved:
+        body = shade(colour, 0.85)
+        f.box(b, 0.0, 0.03, 0.0, d, 0.0, top - 0.03, body)
+        f.box(b, w - 0.03, w, 0.0, d, 0.0, top - 0.03, body)
+        f.box(b, 0.03, w - 0.03, d - 0.02, d, 0.0, top - 0.03, shade(colour, 0.6))
+        f.box(b, 0, w, 0, d, top - 0.03, top, colour)
+        surfaces.append(f.surface(0.03, w - 0.03, 0.03, d - 0.03, top))
+        return
     f.box(b, 0.01, w - 0.01, 0.02, d, 0.04, top - 0.03, shade(colour, 0.85))
     f.box(b, 0, w, 0, d, top - 0.03, top, colour)
     _legs(f, b, 0.04, shade(colour, 0.6), inset=0.02, size=0.05)
@@ -390,8 +402,8 @@ UNIT_LOOKS = {
     "CoffeeTable": partial(_table_look, top=0.42),
     "Desk": partial(_table_look, top=0.76),
     "SideTable": partial(_table_look, top=0.62),
-    "Dresser": partial(_chest_look, top=0.85),
-    "TVStand": partial(_chest_look, top=0.5),
+    "Dresser": partial(_chest_look, top=CHEST_TOPS["Dresser"]),
+    "TVStand": partial(_chest_look, top=CHEST_TOPS["TVStand"]),
     "Fridge": _fridge_look,
     "Cabinet": _cabinet_look,
     "Drawer": _drawer_look,

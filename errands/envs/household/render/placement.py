@@ -21,7 +21,7 @@ import numpy as np
 
 from ..scene import FLOOR, FURNITURE, GRID_SIZE, WALL, Scene
 from .appliance_looks import APPLIANCE_SIZE, appliance_look
-from .furniture_looks import ALONE, Neighbours, unit_look
+from .furniture_looks import ALONE, CHEST_TOPS, Neighbours, unit_look
 from .object_looks import small_shape, small_shape_and_bounds
 from .primitives import WALL_HEIGHT, WALL_SURFACE, Builder, Frame, Prims, Surface, shade
 from .wall_looks import mount_look
@@ -147,13 +147,18 @@ IMPORTED_DEPTH = {"Shelf": 0.4, "Cabinet": 0.6, "Drawer": 0.6}
 IMPORTED_SETBACK = 0.05
 # Cells of furniture before an imported drawer's front that its open tray pulls out past, at most.
 MAX_AHEAD_CELLS = 2
+# Rows of furniture before an imported cabinet's or drawer's front past which it cannot
+# face the room (a metre: a counter and its edge, under a wall cabinet).
+FRONT_REACH_CELLS = 4
 
 
 def _unit_frame(scene: Scene, spec, front: str) -> Frame:
     """A unit's footprint box turned to face the room; an imported cabinet or drawer
     built into a counter that faces the same way brought forward to the counter's front,
-    an imported unit's front set back by IMPORTED_SETBACK, and an imported shelf, cabinet
-    or drawer no deeper than IMPORTED_DEPTH from its front (its back cut off)."""
+    an imported cabinet or drawer kept to its side of the others of its type beside it
+    (_beside_others), an imported unit's front set back by IMPORTED_SETBACK, and an
+    imported shelf, cabinet or drawer no deeper than IMPORTED_DEPTH from its front (its
+    back cut off)."""
     x0, x1, z0, z1 = _cell_box(scene, spec.footprint)
     imported = spec.id in scene.recorded_poses
     if imported and spec.type in ("Cabinet", "Drawer"):
@@ -164,6 +169,7 @@ def _unit_frame(scene: Scene, spec, front: str) -> Frame:
                 x0, x1, z0, z1 = {"-z": (x0, x1, min(z0, cz0), z1), "+z": (x0, x1, z0, max(z1, cz1)),
                                   "-x": (min(x0, cx0), x1, z0, z1), "+x": (x0, max(x1, cx1), z0, z1)}[front]
                 break
+        x0, x1, z0, z1 = _beside_others(scene, spec, front, (x0, x1, z0, z1))
     if imported:  # AI2-THOR's walkable grid keeps the agent's body (0.175 m) clear of furniture
         setback = min(IMPORTED_SETBACK, ((x1 - x0) if front in ("-x", "+x") else (z1 - z0)) / 2)
         x0, x1, z0, z1 = {"-z": (x0, x1, z0 + setback, z1), "+z": (x0, x1, z0, z1 - setback),
@@ -181,6 +187,35 @@ def _unit_frame(scene: Scene, spec, front: str) -> Frame:
     return Frame(x0, x1, z0, z1, front)
 
 
+# Metres: imported units of one type closer than this in height stand side by side (a wall
+# cabinet above a base one does not); farther apart than SIDE_BY_SIDE along the front.
+SAME_LEVEL, SIDE_BY_SIDE = 0.5, 0.1
+
+
+def _beside_others(scene: Scene, spec, front: str, box: tuple) -> tuple[float, float, float, float]:
+    """An imported cabinet's or drawer's box (x0, x1, z0, z1) cut, along its front, at the
+    midpoint to each other imported one of its type at its level whose cells overlap
+    its own (the cells of ALFRED's units side by side, rounded to the grid, share a
+    column): each keeps to its own side, so that neither's carcass stands in the other."""
+    x0, x1, z0, z1 = box
+    along_x = front in ("-z", "+z")
+    cells = set(spec.footprint)
+    mine = spec.position[0] if along_x else spec.position[2]
+    for other in scene.fixed:
+        if other is spec or other.type != spec.type or other.id not in scene.recorded_poses \
+                or abs(other.position[1] - spec.position[1]) >= SAME_LEVEL or not cells & set(other.footprint):
+            continue
+        theirs = other.position[0] if along_x else other.position[2]
+        if abs(theirs - mine) <= SIDE_BY_SIDE:
+            continue
+        cut = (mine + theirs) / 2
+        if along_x:
+            x0, x1 = (max(x0, cut), x1) if theirs < mine else (x0, min(x1, cut))
+        else:
+            z0, z1 = (max(z0, cut), z1) if theirs < mine else (z0, min(z1, cut))
+    return x0, x1, z0, z1
+
+
 def _cell_box(scene: Scene, cells) -> tuple[float, float, float, float]:
     rows = [r for r, _ in cells]
     cols = [c for _, c in cells]
@@ -191,7 +226,10 @@ def _cell_box(scene: Scene, cells) -> tuple[float, float, float, float]:
 
 def _front(scene: Scene, spec) -> str:
     """The side a fixed object turns to the room: towards its recorded interaction pose
-    (ALFRED), else the side of its footprint with the most floor in front."""
+    (ALFRED), else the side of its footprint with the most floor in front. An imported
+    cabinet or drawer does not face furniture that runs on (inside a counter, towards a
+    pose along the counter): of the sides towards its pose, the first with the room
+    within reach of its front (_faces_room)."""
     cells = spec.footprint or [scene.xz_cell(spec.position[0], spec.position[2])]
     recorded = scene.recorded_poses.get(spec.id)
     rows = [r for r, _ in cells]
@@ -199,9 +237,14 @@ def _front(scene: Scene, spec) -> str:
     if recorded:
         pr, pc = recorded[0].row, recorded[0].col
         dr, dc = pr - (min(rows) + max(rows)) / 2, pc - (min(cols) + max(cols)) / 2
-        if abs(dr) >= abs(dc):
-            return "+z" if dr > 0 else "-z"
-        return "+x" if dc > 0 else "-x"
+        towards = [("+z" if dr > 0 else "-z", abs(dr)), ("+x" if dc > 0 else "-x", abs(dc))]
+        if abs(dr) < abs(dc):
+            towards.reverse()
+        if spec.type in ("Cabinet", "Drawer") and spec.footprint:
+            for side, _ in towards:
+                if _faces_room(scene, spec.footprint, side):
+                    return side
+        return towards[0][0]
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
     sides = {"-z": [(r0 - 1, c) for c in range(c0, c1 + 1)], "+z": [(r1 + 1, c) for c in range(c0, c1 + 1)],
              "-x": [(r, c0 - 1) for r in range(r0, r1 + 1)], "+x": [(r, c1 + 1) for r in range(r0, r1 + 1)]}
@@ -211,6 +254,21 @@ def _front(scene: Scene, spec) -> str:
         if n > best_n:
             best, best_n = side, n
     return best
+
+
+def _faces_room(scene: Scene, footprint, side: str) -> bool:
+    """Whether a walkable cell lies before the `side` of the footprint within
+    FRONT_REACH_CELLS rows: a unit's front there opens into the room (past the edge of
+    its counter, or under a wall cabinet the counter below it)."""
+    rows = [r for r, _ in footprint]
+    cols = [c for _, c in footprint]
+    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
+    for k in range(1, FRONT_REACH_CELLS + 1):
+        line = {"-z": [(r0 - k, c) for c in range(c0, c1 + 1)], "+z": [(r1 + k, c) for c in range(c0, c1 + 1)],
+                "-x": [(r, c0 - k) for r in range(r0, r1 + 1)], "+x": [(r, c1 + k) for r in range(r0, r1 + 1)]}[side]
+        if any(scene.is_floor(r, c) for r, c in line):
+            return True
+    return False
 
 
 def _ismount_look(scene: Scene, spec) -> bool:
@@ -294,12 +352,18 @@ def _neighbours(scene: Scene, spec, f: Frame) -> Neighbours:
     """What a unit's look takes from the furniture sharing its place: the cabinets and
     drawers built into a counter, the other shelves ALFRED records at a shelf's place
     (or on its cells),
-    the other of two cabinets ALFRED records at one place."""
+    the other of two cabinets ALFRED records at one place, the shelves ALFRED records
+    inside a dresser or TV stand."""
     if spec.type == "CounterTop":
         return Neighbours(openings=tuple(_counter_openings(scene, spec, f)))
     if spec.type == "Drawer" and spec.id in scene.recorded_poses:
         ahead = _furniture_ahead(scene, spec, f)
         return Neighbours(ahead=ahead) if ahead > 0 else ALONE
+    if spec.type in CHEST_TOPS and spec.id in scene.recorded_poses:
+        cells = set(spec.footprint)
+        inside = any(o.type == "Shelf" and o.id in scene.recorded_poses and cells & set(o.footprint)
+                     and o.position[1] < CHEST_TOPS[spec.type] for o in scene.fixed)
+        return Neighbours(shelved=True) if inside else ALONE
     if spec.type not in ("Shelf", "Cabinet"):
         return ALONE
     same_type = [o for o in scene.fixed if o is not spec and o.type == spec.type]
