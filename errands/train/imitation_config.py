@@ -41,6 +41,7 @@ class TrainConfig:
     dagger_camera: int | None = None  # a resolution: the learner's rounds see through the agent's camera
     dagger_vector: int = 0  # N > 0: each rollout worker plays N episodes at once over one HouseholdVectorEnv
     dagger_planner: str = "oracle"  # who writes the plans the learner follows: "oracle" or "goal-skills"
+    dagger_search: bool = False  # the labelling expert looks round for GotoLocation's target (collect's search)
     workers: int = 1
 
     @classmethod
