@@ -78,8 +78,6 @@ def make_policy(name: str, config=None, **options):
 
 
 def _expert(config: ExpertPolicyConfig):
-    if not isinstance(config.search, bool):
-        raise ValueError(f"the expert's search option is true or false, got {config.search!r}")
     if config.search:
         from .searching_expert import SearchingExpertSkillPolicy
 

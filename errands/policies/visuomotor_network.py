@@ -8,7 +8,12 @@ and whether it succeeded -> embedding;
 (ALFRED's actions and SkillDone), and a query that scores every pixel of the frame:
 coarse CNN features (a quarter of the resolution, with the deeper features upsampled)
 and fine ones (one convolution at full resolution) dotted with the query give the
-target heatmap, whose most likely pixel an interaction names (pixel_target).
+target heatmap, whose most likely pixel an interaction names (pixel_target). With
+`view`, a head on the frame vector and the words alone (not the memory) says whether
+the frame shows what the skill walks to: trained from privileged labels (the
+destination's pixels, train/segment_batches.py), it makes the CNN find the target in
+the image rather than the memory replay the demonstrations' moves; the policy does
+not read it.
 
 Checkpoints are network.py's (safetensors weights, a JSON config); the config's
 `kind` tells this network from the symbolic one.
@@ -41,9 +46,10 @@ class VisuomotorConfig:
     hidden: int = 128
     text_hidden: int = 64
     previous: str = "action"  # what of the previous action it is given: "action" (and its success) or "success"
+    view: bool = True  # the auxiliary head: does the frame show the skill's destination
 
     def to_dict(self) -> dict:
-        return {"kind": KIND, "previous": self.previous, "spec": self.spec.to_dict(), "vocabulary": self.vocabulary,
+        return {"kind": KIND, "previous": self.previous, "view": self.view, "spec": self.spec.to_dict(), "vocabulary": self.vocabulary,
                 "frame_shape": list(self.frame_shape), "channels": self.channels, "hidden": self.hidden,
                 "text_hidden": self.text_hidden}
 
@@ -54,7 +60,7 @@ class VisuomotorConfig:
         return cls(spec=ObservationSpec.from_dict(data["spec"]), vocabulary=list(data["vocabulary"]),
                    frame_shape=tuple(int(v) for v in data["frame_shape"]), channels=int(data["channels"]),
                    hidden=int(data["hidden"]), text_hidden=int(data["text_hidden"]),
-                   previous=data.get("previous", "action"))
+                   previous=data.get("previous", "action"), view=bool(data.get("view", False)))
 
 
 class VisuomotorNetwork(nn.Module):
@@ -84,6 +90,7 @@ class VisuomotorNetwork(nn.Module):
         self.action_head = nn.Linear(h, len(config.spec.action_names))
         self.coarse_query = nn.Linear(h, 4 * c + 1)
         self.fine_query = nn.Linear(h, FINE + 1)
+        self.view_head = nn.Linear(pooled + config.text_hidden, 1) if config.view else None
 
     def initial_state(self, batch: int = 1) -> torch.Tensor:
         return torch.zeros(1, batch, self.config.hidden, device=self.action_head.weight.device)
@@ -106,12 +113,12 @@ class VisuomotorNetwork(nn.Module):
         return frame, coarse, F.relu(self.fine(x))
 
     def forward(self, rgb: torch.Tensor, previous: torch.Tensor, text: torch.Tensor,
-                state: torch.Tensor | None = None, mask: torch.Tensor | None = None
-                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+                state: torch.Tensor | None = None, mask: torch.Tensor | None = None, view: bool = False):
         """rgb (B, T, H, W, 3) uint8, previous (B, T) action codes, text (B, L) -> action
         logits (B, T, A), pixel logits (B, T, H*W) (row-major), and the memory after the last
-        step. With `mask` (B, T), only the steps it marks are encoded (padding costs nothing
-        but the recurrence; its pixel logits are zero)."""
+        step; with `view`, also the view head's logits (B, T). With `mask` (B, T), only the
+        steps it marks are encoded (padding costs nothing but the recurrence; its pixel
+        and view logits are zero)."""
         b, t = rgb.shape[:2]
         if mask is None:
             mask = torch.ones(b, t, dtype=torch.bool, device=rgb.device)
@@ -132,7 +139,13 @@ class VisuomotorNetwork(nn.Module):
         pixels = self.pixel_logits(mine, coarse, fine)
         pixel_logits = pixels.new_zeros(b, t, pixels.shape[1])
         pixel_logits[mask] = pixels
-        return self.action_head(out), pixel_logits, state
+        if not view:
+            return self.action_head(out), pixel_logits, state
+        if self.view_head is None:
+            raise ValueError("this visuomotor network was made without the view head (config view: false)")
+        view_logits = pixels.new_zeros(b, t)
+        view_logits[mask] = self.view_head(torch.cat([frame, step_words], dim=1))[:, 0].to(view_logits.dtype)
+        return self.action_head(out), pixel_logits, state, view_logits
 
     def pixel_logits(self, core: torch.Tensor, coarse: torch.Tensor, fine: torch.Tensor) -> torch.Tensor:
         """(N, hidden), (N, 4c, h, w), (N, FINE, H, W) -> (N, H*W): the query of each step

@@ -103,6 +103,10 @@ def add_train_commands(sub) -> None:
         p.add_argument("--previous", choices=["action", "success"],
                        help=f"what the visuomotor network is given of its previous action: the action and its "
                             f"success, or the success alone (default {d.previous})")
+        p.add_argument("--view-weight", type=float,
+                       help=f"the visuomotor network also learns, with this weight, whether and where the frame shows "
+                            f"GotoLocation's destination (labels of data collected with this errands; default "
+                            f"{d.view_weight:g}: not)")
         p.add_argument("--seed", type=int, help=f"seed: the same seed and data give the same weights (default {d.seed})")
         p.add_argument("--device", help=f"cpu, cuda or cuda:N (default {d.device})")
         p.add_argument("--amp", action="store_true", default=None, help="bfloat16 mixed precision (CUDA only)")
