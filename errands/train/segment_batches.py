@@ -86,26 +86,29 @@ def _pixel_batch_loss(model, batch: dict, device: str, amp: bool, view_weight: f
     whose target the frame shows, the negative log of the heatmap's probability mass on
     the target's pixels (any pixel of the object names it). With `view_weight` > 0, on
     GotoLocation's steps (privileged labels the policy never reads), `view_weight` times
-    the view head's binary cross-entropy on whether the frame shows the destination,
-    and the same heatmap loss on the destination's pixels where it does."""
+    the view logit's binary cross-entropy on whether the frame shows the destination,
+    and the same loss of the destination map on the cells that show it, where it does."""
     mask = batch["mask"]
     view = view_weight > 0
+    interaction = batch["target"] != INTERACTION_FREE
+    scored = interaction & batch["pixels"].any(-1)  # the steps whose pixels the heatmap is scored on
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp and device.startswith("cuda")):
-        outputs = model(batch["rgb"], batch["previous"], batch["text"], mask=mask, view=view)
+        outputs = model(batch["rgb"], batch["previous"], batch["text"], mask=mask, view=view, aimed=scored)
     action_logits, pixel_logits = outputs[0], outputs[1]
     action_logits, action = action_logits[mask].float(), batch["action"][mask]
     loss = nn.functional.cross_entropy(action_logits, action)
     pixels = batch["pixels"][mask]
-    interaction = batch["target"][mask] != INTERACTION_FREE
+    interaction = interaction[mask]
     if view:
-        walks = batch["walks"][:, None].expand_as(mask)[mask] & ~interaction
+        walks = (batch["walks"][:, None].expand_as(mask)[mask]) & ~interaction
         if walks.any():
             shown = pixels[walks].any(1)
             loss = loss + view_weight * nn.functional.binary_cross_entropy_with_logits(
                 outputs[3][mask][walks].float(), shown.float())
-            if shown.any():
-                logits = pixel_logits[mask][walks][shown].float()
-                on_target = logits.masked_fill(~pixels[walks][shown], float("-inf"))
+            if shown.any():  # the map's mass on the cells that show the destination
+                logits = outputs[4][mask][walks][shown].float()
+                cells = _coarse_cells(pixels[walks][shown], batch["rgb"].shape[2:4], logits.shape[1])
+                on_target = logits.masked_fill(~cells, float("-inf"))
                 loss = loss + view_weight * (torch.logsumexp(logits, 1) - torch.logsumexp(on_target, 1)).mean()
     aimed = interaction & pixels.any(1)
     hit = torch.ones_like(action, dtype=torch.bool)
@@ -116,6 +119,15 @@ def _pixel_batch_loss(model, batch: dict, device: str, amp: bool, view_weight: f
         hit[aimed] = pixels[aimed].gather(1, logits.argmax(1, keepdim=True))[:, 0]
     correct = (action_logits.argmax(1) == action) & hit
     return loss, {"steps": int(mask.sum()), "correct": int(correct.sum())}
+
+
+def _coarse_cells(pixels: torch.Tensor, frame: tuple[int, int], cells: int) -> torch.Tensor:
+    """(N, H*W) bool pixels -> (N, cells) bool: the cells of the coarse map (a square grid
+    of `cells`) that hold any of them."""
+    height, width = int(frame[0]), int(frame[1])
+    side = int(round(cells ** 0.5))
+    grid = pixels.view(-1, 1, height, width).float()
+    return nn.functional.adaptive_max_pool2d(grid, (side, cells // side)).flatten(1) > 0
 
 
 def vocabulary_for(data: Demonstrations) -> Vocabulary:
