@@ -162,21 +162,36 @@ def test_searching_demonstrations_and_the_view_head(searching_demos, tmp_path):
     assert json.loads((plain / "config.json").read_text())["network"]["view"] is False
 
 
-def test_the_view_head_reads_the_frame_and_the_words_alone():
+def test_the_destination_map_reads_the_frame_and_the_words_alone():
     config = VisuomotorConfig(household_spec(), ["<pad>", "a", "b"], frame_shape=(16, 16, 3), channels=4, hidden=8,
                               text_hidden=8, view=True)
     torch.manual_seed(0)
     net = VisuomotorNetwork(config).eval()
     rgb = torch.randint(0, 255, (1, 3, 16, 16, 3), dtype=torch.uint8)
     text = torch.tensor([[1, 2]])
-    _, _, _, view = net(rgb, torch.tensor([[0, 1, 2]]), text, view=True)
-    _, _, _, other = net(rgb, torch.tensor([[5, 9, 20]]), text, view=True)
-    assert view.shape == (1, 3) and torch.equal(view, other)  # the previous action does not reach it
-    _, _, _, shuffled = net(rgb.flip(1), torch.tensor([[0, 1, 2]]), text, view=True)
-    assert torch.allclose(shuffled, view.flip(1))  # nor the memory: each step's frame alone
-    assert len(net(rgb, torch.tensor([[0, 1, 2]]), text)) == 3
+    actions, _, _, view, maps = net(rgb, torch.tensor([[0, 1, 2]]), text, view=True)
+    assert view.shape == (1, 3) and maps.shape == (1, 3, 4 * 4)  # a quarter of the frame's side
+    _, _, _, other_view, other_maps = net(rgb, torch.tensor([[5, 9, 20]]), text, view=True)
+    assert torch.equal(view, other_view) and torch.equal(maps, other_maps)  # the previous action does not reach them
+    _, _, _, flipped_view, flipped_maps = net(rgb.flip(1), torch.tensor([[0, 1, 2]]), text, view=True)
+    assert torch.allclose(flipped_view, view.flip(1)) and torch.allclose(flipped_maps, maps.flip(1))  # nor the memory
+    _, _, _, _, other_words = net(rgb, torch.tensor([[0, 1, 2]]), torch.tensor([[2, 1]]), view=True)
+    assert not torch.allclose(other_words, maps)  # the words choose what the map looks for
+    plain = net(rgb, torch.tensor([[0, 1, 2]]), text)
+    assert len(plain) == 3 and torch.equal(plain[0], actions)
     legacy = config.to_dict()
     del legacy["view"]
-    assert VisuomotorConfig.from_dict(legacy).view is False  # checkpoints from before the head
+    assert VisuomotorConfig.from_dict(legacy).view is False  # checkpoints from before the map
     with pytest.raises(ValueError, match="made without the view head"):
         VisuomotorNetwork(VisuomotorConfig.from_dict(legacy))(rgb, torch.tensor([[0, 1, 2]]), text, view=True)
+
+
+def test_the_destination_cells_are_the_coarse_cells_holding_its_pixels():
+    from errands.train.segment_batches import _coarse_cells
+
+    pixels = torch.zeros(2, 8, 8, dtype=torch.bool)
+    pixels[0, 0, 0] = True  # top left cell
+    pixels[0, 5, 6] = True  # row 2, column 3 of the 4x4 cells
+    cells = _coarse_cells(pixels.view(2, 64), (8, 8), 16)
+    assert cells.shape == (2, 16)
+    assert cells[0].nonzero().flatten().tolist() == [0, 2 * 4 + 3] and not cells[1].any()
