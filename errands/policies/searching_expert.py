@@ -75,8 +75,8 @@ class SearchingExpertSkillPolicy(ExpertSkillPolicy):
         return any(o.id in shown for o in w.objects_of_type(call.args[0]))
 
     def _note_heading(self, call: SkillCall) -> None:
-        """(A new skill starts the search again.) Keep the headings faced at the current cell since the skill began (a new cell
-        starts the count again); all of them make a full look round."""
+        """Keep the headings faced at the current cell since the skill began (a new skill
+        starts the search again, a new cell the count); all four make a full look round."""
         agent = self.world.agent
         if call is not self._search_call:
             self._search_call, self._search_cell, self._headings = call, None, set()

@@ -53,7 +53,8 @@ class VisuomotorConfig:
     view: bool = True  # the auxiliary head: does the frame show the skill's destination
 
     def to_dict(self) -> dict:
-        return {"kind": KIND, "previous": self.previous, "view": self.view, "spec": self.spec.to_dict(), "vocabulary": self.vocabulary,
+        return {"kind": KIND, "previous": self.previous, "view": self.view, "spec": self.spec.to_dict(),
+                "vocabulary": self.vocabulary,
                 "frame_shape": list(self.frame_shape), "channels": self.channels, "hidden": self.hidden,
                 "text_hidden": self.text_hidden}
 
@@ -126,11 +127,11 @@ class VisuomotorNetwork(nn.Module):
                 aimed: torch.Tensor | None = None):
         """rgb (B, T, H, W, 3) uint8, previous (B, T) action codes, text (B, L) -> action
         logits (B, T, A), pixel logits (B, T, H*W) (row-major), and the memory after the last
-        step; with `view`, also the view logits (B, T) and the destination maps (B, T, H/4 *
-        W/4). With `mask` (B, T), only the steps it marks are encoded (padding costs nothing
-        but the recurrence; its pixel, view and map logits are zero); with `aimed` (B, T), pixel logits only of the steps it
-        marks (training scores the pixels of the steps with a target in frame alone; the
-        others' are zero)."""
+        step; with `view`, also the view logits (B, T) and the destination maps (B, T,
+        H/4 * W/4). With `mask` (B, T), only the steps it marks are encoded (padding costs
+        nothing but the recurrence; its pixel, view and map logits are zero); with `aimed`
+        (B, T), pixel logits only of the steps it marks (training scores the pixels of the
+        steps with a target in frame alone; the others' are zero)."""
         b, t = rgb.shape[:2]
         if mask is None:
             mask = torch.ones(b, t, dtype=torch.bool, device=rgb.device)

@@ -87,7 +87,8 @@ def train(config: TrainConfig, initial: str | Path | None = None, progress: bool
                 if record[key] is not None:
                     writer.add_scalar(f"{stage}/{key}", record[key], state["step"])
             writer.flush()
-            grey = f" (grey frames {record['val_accuracy_grey_frames']})" if "val_accuracy_grey_frames" in record else ""
+            grey = record.get("val_accuracy_grey_frames")
+            grey = f" (grey frames {grey})" if grey is not None else ""
             tqdm.write(f"{stage} epoch {epoch + 1}: loss {record['loss']}  train acc {record['train_accuracy']}"
                        f"  val acc {record['val_accuracy']}{grey}  {record['samples_per_s']} samples/s")
             _save_last(model, optimizer, state, config, out)

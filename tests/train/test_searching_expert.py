@@ -66,7 +66,8 @@ def test_the_searching_expert_looks_round_before_it_walks_to_a_target_out_of_fra
             steps = [(POLICY_ACTIONS[row["action"]], s) for row, s in walks if row["segment"] == segment]
             assert steps[-1][0] == SKILL_DONE  # every walk of these episodes arrives
             first_shown = next((i for i, (_, s) in enumerate(steps) if s[0]), len(steps))
-            # until the frame shows the target (or the skill is done): turn on the spot, at most three times (four headings)
+            # until the frame shows the target (or the skill is done): turn on the spot, at most three times
+            # (four headings)
             before = [name for name, _ in steps[:first_shown]]
             turns = min(first_shown, 3)
             assert before[:turns] == [SEARCH_TURN] * turns
