@@ -75,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     camera.add_argument("--channels", type=int, default=16, help="width of the CNN (default 16)")
     camera.add_argument("--previous", choices=["action", "success"], default="action",
                         help="what the visuomotor network is given of its previous action (default action)")
+    camera.add_argument("--search", action="store_true",
+                        help="the expert that records and labels looks round for GotoLocation's target before walking "
+                             "to it (errands collect --search)")
+    camera.add_argument("--view-weight", type=float, default=0.0,
+                        help="weight of the visuomotor network's auxiliary loss: whether and where the frame shows "
+                             "GotoLocation's destination (default 0: none)")
+    camera.add_argument("--vector", type=int, default=0, metavar="N",
+                        help="each collecting worker (demonstrations and DAgger rounds) plays N episodes at once "
+                             "(the same data; default 0: one at a time)")
     camera.add_argument("--threads", type=int, default=2, help="torch threads for training (default 2)")
     add_results_flag(parser)
     args = parser.parse_args(argv)

@@ -65,11 +65,12 @@ def run(args) -> int:
     times = {}
     t0 = time.perf_counter()
     collect(out / "demos", args.demos, split="seen", seed=args.seed, workers=args.workers, camera=res, frames=True,
-            planner="goal-skills", progress=True)
+            planner="goal-skills", progress=True, search=args.search, vector=args.vector)
     times["collect demos (s)"] = round(time.perf_counter() - t0, 1)
     config = TrainConfig(datasets=[str(out / "demos")], out=str(out / "bc"), network="visuomotor",
                          epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, hidden=args.hidden,
                          channels=args.channels, previous=args.previous, seed=args.seed,
+                         view_weight=args.view_weight, dagger_search=args.search, dagger_vector=args.vector,
                          dagger_rounds=args.dagger_rounds,
                          dagger_episodes=args.dagger_episodes, dagger_epochs=args.dagger_epochs,
                          dagger_planner="goal-skills", dagger_camera=res, workers=args.workers)
@@ -123,26 +124,40 @@ def run(args) -> int:
         rates = [h["samples_per_s"] for h in history]
         training.append({"policy": name, "expert_labels": f"{info[stage]['labels']:,}",
                          "epochs": len(history), "val_accuracy": history[-1]["val_accuracy"],
+                         "val_accuracy_grey_frames": history[-1].get("val_accuracy_grey_frames"),
                          "samples_per_s": round(sorted(rates)[len(rates) // 2], 1),
                          "device": f"cpu, {args.threads} threads"})
     for row in training:
-        print(f"{row['policy']}: {row['expert_labels']} labels, val acc {row['val_accuracy']}, "
+        print(f"{row['policy']}: {row['expert_labels']} labels, val acc {row['val_accuracy']} (grey frames "
+              f"{row['val_accuracy_grey_frames']}), "
               f"{row['samples_per_s']} samples/s ({row['device']})")
+    search = " --search" if args.search else ""
+    vector = f" --vector {args.vector}" if args.vector else ""
     rebuild = (f"errands collect --episodes {args.demos} --split seen --seed {args.seed} --camera {res} --frames "
-               f"--planner goal-skills --workers {args.workers} --out data/camera-demos && "
+               f"--planner goal-skills{search}{vector} --workers {args.workers} --out data/camera-demos && "
                f"errands train bc --network visuomotor --data data/camera-demos --out runs/train/visuomotor-bc "
                f"--epochs {args.epochs} --batch-size {args.batch_size} --lr {args.lr:g} --hidden {args.hidden} "
-               f"--channels {args.channels} --previous {args.previous} --seed {args.seed} && "
+               f"--channels {args.channels} --previous {args.previous} --view-weight {args.view_weight:g} "
+               f"--seed {args.seed} && "
                f"errands train dagger --network visuomotor --data data/camera-demos --init runs/train/visuomotor-bc "
                f"--out runs/train/visuomotor-dagger --dagger-rounds {args.dagger_rounds} --dagger-episodes "
                f"{args.dagger_episodes} --dagger-epochs {args.dagger_epochs} --dagger-planner goal-skills "
-               f"--dagger-camera {res} --batch-size {args.batch_size} --lr {args.lr:g} --seed {args.seed} "
+               f"--dagger-camera {res}{' --dagger-search' if args.search else ''}"
+               f"{f' --dagger-vector {args.vector}' if args.vector else ''} --batch-size "
+               f"{args.batch_size} --lr {args.lr:g} --view-weight {args.view_weight:g} --seed {args.seed} "
                f"--workers {args.workers}")
     print("\nrebuild the packaged checkpoint:\n  " + rebuild)
     for key, value in times.items():
         print(f"  {key:28s} {value}")
     if args.results:
         spread = f"{args.eval_episodes} episodes of each suite, spread over it (every k-th)"
+        recipe = ("the previous action and its success" if args.previous == "action"
+                  else "whether its previous action succeeded, not the action")
+        if args.search:
+            recipe += "; the expert that records and labels looks round for GotoLocation's target before walking to it"
+        if args.view_weight:
+            recipe += (f"; an auxiliary loss (weight {args.view_weight:g}) on whether and where the frame shows "
+                       f"GotoLocation's destination")
         write_result(
             "imitation_camera", rows, title="Visuomotor skill policies through the camera (RGB-only protocol)",
             columns=[column("suite", align="left"), column("episodes"), column("player", align="left"),
@@ -157,13 +172,16 @@ def run(args) -> int:
                         f"reading the instruction alone (`plan_from=words`) and interactions aimed at a pixel. "
                         f"Trained on {args.demos} camera demonstrations of the procedural seen split (BC), then "
                         f"{args.dagger_rounds} x {args.dagger_episodes} DAgger episodes; the network is given "
-                        f"{'the previous action and its success' if args.previous == 'action' else 'whether its previous action succeeded, not the action'}.",
+                        f"{recipe}.",
             times=times, rebuild=rebuild)
         write_result(
             "imitation_camera_training", training, title="Training the visuomotor policy on 2 CPU cores",
             columns=[column("policy", align="left"), column("expert_labels", "expert labels"), column("epochs"),
-                     column("val_accuracy", "held-out step accuracy"), column("samples_per_s", "samples/s"),
+                     column("val_accuracy", "held-out step accuracy"),
+                     column("val_accuracy_grey_frames", "the same, grey frames"), column("samples_per_s", "samples/s"),
                      column("device", align="left")],
             description="Training throughput (median over the epochs of the last stage) and held-out step "
-                        "accuracy (action and, for interactions, a pixel of the target) of the runs above.")
+                        "accuracy (action and, for interactions, a pixel of the target) of the runs above, and the "
+                        "same accuracy with every frame a flat grey (what the network gets right without the "
+                        "image).")
     return 0

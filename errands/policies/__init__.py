@@ -78,6 +78,10 @@ def make_policy(name: str, config=None, **options):
 
 
 def _expert(config: ExpertPolicyConfig):
+    if config.search:
+        from .searching_expert import SearchingExpertSkillPolicy
+
+        return SearchingExpertSkillPolicy()
     from .expert import ExpertSkillPolicy
 
     return ExpertSkillPolicy()

@@ -11,7 +11,11 @@ from .learned import MAX_STEPS_PER_SKILL
 
 @dataclass(frozen=True)
 class ExpertPolicyConfig(Options):
-    """The scripted expert takes no options: it reads the world."""
+    """The scripted expert reads the world. With `search`, through a camera it walks to
+    GotoLocation's target only once the frame shows it, looking round for it first
+    (policies/searching_expert.py: the teacher of camera policies)."""
+
+    search: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,16 @@ after a refused interaction it aims the same action elsewhere: at the most likel
 at least MISS_RADIUS pixels from those refused since its last success, up to
 RETRIES_PER_ACTION times, then its next most likely action (`retry_refused=True` plays
 the network's choice alone). It learns of a refusal from its own action's success, the
-one thing of info it reads.
+one thing of info it reads. It also remembers, over the episode, the frames at which a
+move was refused (by a digest of the frame: the same frame is the same pose), and does
+not take that move at that frame again; and it never undoes its last turn at once
+(RotateLeft after RotateRight or back), which the expert never does: at a corner it
+turns on round rather than swinging between two blocked headings.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..envs.actions import INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action, parse_pixel_target, pixel_target
@@ -29,6 +34,7 @@ from .features import SKILL_DONE, Vocabulary, previous_action_code
 DEFAULT_CHECKPOINT = "household-visuomotor"  # packaged in errands/policies/data/
 MAX_STEPS_PER_SKILL = 100
 NEVER = ("Stop",)  # ends the episode: the agent's call, not a skill's
+UNDO_TURN = {"RotateLeft": "RotateRight", "RotateRight": "RotateLeft"}
 MISS_RADIUS = 4  # pixels around a refused interaction's pixel not aimed at again
 RETRIES_PER_ACTION = 2  # refused interactions of one kind aimed elsewhere, before another action
 
@@ -70,6 +76,8 @@ class VisuomotorSkillPolicy:
         self._previous: Action | None = None
         self._steps = 0
         self._missed: list[tuple[str, int, int]] = []  # refused interactions since the last success
+        self._refused_at: set[tuple[bytes, str]] = set()  # (frame digest, move) refused, over the episode
+        self._frame: bytes | None = None  # the digest of the frame the previous action was taken at
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
         torch = self._torch
@@ -88,16 +96,22 @@ class VisuomotorSkillPolicy:
             return PolicyStep(failed=True, reason=f"the visuomotor policy did not end the skill within "
                                                   f"{self.max_steps_per_skill} steps")
         refused = set()
+        frame = hashlib.blake2b(rgb.tobytes(), digest_size=16).digest()
         if self._previous is not None and not self.retry_refused:
             if success:
                 self._missed = []
             elif self._previous.target is None:
                 refused.add(self._previous.name)
+                self._refused_at.add((self._frame, self._previous.name))
             else:
                 self._missed.append((self._previous.name, *parse_pixel_target(self._previous.target)))
         for name in {m[0] for m in self._missed}:
             if sum(m[0] == name for m in self._missed) > RETRIES_PER_ACTION:
                 refused.add(name)
+        if not self.retry_refused:
+            refused |= {name for seen, name in self._refused_at if seen == frame}
+            if self._previous is not None and success and self._previous.name in UNDO_TURN:
+                refused.add(UNDO_TURN[self._previous.name])
         previous = torch.tensor([[previous_action_code(self._previous, success)]], device=self.device)
         with torch.no_grad():
             action_logits, pixel_logits, self._state = self.model(
@@ -106,7 +120,9 @@ class VisuomotorSkillPolicy:
         # after a refused move, another move: the expert never bumps, so the network has not learnt what
         # follows one, and its next choice is as often to end the skill there
         allowed = NAVIGATION_ACTIONS if refused & set(NAVIGATION_ACTIONS) else ranked
-        name = next(n for n in ranked if n in allowed and n not in NEVER and n not in refused)
+        name = next((n for n in ranked if n in allowed and n not in NEVER and n not in refused), None)
+        if name is None:  # every move refused here: the network's own choice
+            name = next(n for n in ranked if n not in NEVER)
         if name == SKILL_DONE:
             return PolicyStep(done=True)
         target = None
@@ -120,6 +136,6 @@ class VisuomotorSkillPolicy:
             pixel = int(scores.flatten().argmax())
             target = pixel_target(pixel % width, pixel // width)
         action = Action(name, target)
-        self._previous = action
+        self._previous, self._frame = action, frame
         self._steps += 1
         return PolicyStep(action=action)

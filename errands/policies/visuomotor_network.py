@@ -10,6 +10,14 @@ coarse CNN features (a quarter of the resolution, with the deeper features upsam
 and fine ones (one convolution at full resolution) dotted with the query give the
 target heatmap, whose most likely pixel an interaction names (pixel_target).
 
+With `view`, the words alone (not the memory) also query the coarse features: a map of
+where the frame shows what the skill names (the destination, for GotoLocation), whose
+4x4 max-pooled cells join the core's input and whose max and mean give the view logit
+(does the frame show it). Trained from privileged labels (the destination's pixels,
+train/segment_batches.py), it makes the CNN find the target in the image, and the core
+act on where it is rather than replay the demonstrations' moves; the policy reads the
+actions alone.
+
 Checkpoints are network.py's (safetensors weights, a JSON config); the config's
 `kind` tells this network from the symbolic one.
 """
@@ -30,6 +38,7 @@ KIND = "visuomotor"
 PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # features.previous_action_code's range
 PREVIOUS_INPUTS = ("action", "success")
 FINE = 8  # channels of the full-resolution features the target heatmap refines with
+DESTINATION_CELLS = 16  # the destination map, max-pooled to 4x4, as the core reads it
 
 
 @dataclass
@@ -41,9 +50,11 @@ class VisuomotorConfig:
     hidden: int = 128
     text_hidden: int = 64
     previous: str = "action"  # what of the previous action it is given: "action" (and its success) or "success"
+    view: bool = True  # the auxiliary head: does the frame show the skill's destination
 
     def to_dict(self) -> dict:
-        return {"kind": KIND, "previous": self.previous, "spec": self.spec.to_dict(), "vocabulary": self.vocabulary,
+        return {"kind": KIND, "previous": self.previous, "view": self.view, "spec": self.spec.to_dict(),
+                "vocabulary": self.vocabulary,
                 "frame_shape": list(self.frame_shape), "channels": self.channels, "hidden": self.hidden,
                 "text_hidden": self.text_hidden}
 
@@ -54,7 +65,7 @@ class VisuomotorConfig:
         return cls(spec=ObservationSpec.from_dict(data["spec"]), vocabulary=list(data["vocabulary"]),
                    frame_shape=tuple(int(v) for v in data["frame_shape"]), channels=int(data["channels"]),
                    hidden=int(data["hidden"]), text_hidden=int(data["text_hidden"]),
-                   previous=data.get("previous", "action"))
+                   previous=data.get("previous", "action"), view=bool(data.get("view", False)))
 
 
 class VisuomotorNetwork(nn.Module):
@@ -79,11 +90,13 @@ class VisuomotorNetwork(nn.Module):
         self.conv4 = nn.Conv2d(2 * c, 2 * c, 3, padding=1)
         self.fine = nn.Conv2d(3, FINE, 3, padding=1)  # full resolution: the target's own pixels
         pooled = 2 * c * 4 * 4
-        self.fuse = nn.Linear(pooled + config.text_hidden + 16, h)
+        self.destination_query = nn.Linear(config.text_hidden, 4 * c + 1) if config.view else None
+        self.fuse = nn.Linear(pooled + config.text_hidden + 16 + (DESTINATION_CELLS if config.view else 0), h)
         self.core = nn.GRU(h, h, batch_first=True)
         self.action_head = nn.Linear(h, len(config.spec.action_names))
         self.coarse_query = nn.Linear(h, 4 * c + 1)
         self.fine_query = nn.Linear(h, FINE + 1)
+        self.view_head = nn.Linear(2, 1) if config.view else None
 
     def initial_state(self, batch: int = 1) -> torch.Tensor:
         return torch.zeros(1, batch, self.config.hidden, device=self.action_head.weight.device)
@@ -94,7 +107,7 @@ class VisuomotorNetwork(nn.Module):
 
     def encode_frames(self, rgb: torch.Tensor, words: torch.Tensor):
         """(N, H, W, 3) uint8 and (N, D) -> (frame vectors (N, 2c*16), coarse maps (N, 4c, H/4,
-        W/4), fine maps (N, FINE, H, W))."""
+        W/4)); fine_maps gives the full-resolution ones."""
         x = rgb.permute(0, 3, 1, 2).float() / 255.0
         a = F.relu(self.conv1(F.avg_pool2d(x, 2)))
         coarse = F.relu(self.conv2(a))
@@ -103,36 +116,59 @@ class VisuomotorNetwork(nn.Module):
         b = F.relu(self.conv4(b))
         frame = F.adaptive_avg_pool2d(b, 4).flatten(1)
         coarse = torch.cat([coarse, F.interpolate(b, size=coarse.shape[-2:], mode="nearest")], dim=1)
-        return frame, coarse, F.relu(self.fine(x))
+        return frame, coarse
+
+    def fine_maps(self, rgb: torch.Tensor) -> torch.Tensor:
+        """(N, H, W, 3) uint8 -> (N, FINE, H, W): one convolution at full resolution."""
+        return F.relu(self.fine(rgb.permute(0, 3, 1, 2).float() / 255.0))
 
     def forward(self, rgb: torch.Tensor, previous: torch.Tensor, text: torch.Tensor,
-                state: torch.Tensor | None = None, mask: torch.Tensor | None = None
-                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+                state: torch.Tensor | None = None, mask: torch.Tensor | None = None, view: bool = False,
+                aimed: torch.Tensor | None = None):
         """rgb (B, T, H, W, 3) uint8, previous (B, T) action codes, text (B, L) -> action
         logits (B, T, A), pixel logits (B, T, H*W) (row-major), and the memory after the last
-        step. With `mask` (B, T), only the steps it marks are encoded (padding costs nothing
-        but the recurrence; its pixel logits are zero)."""
+        step; with `view`, also the view logits (B, T) and the destination maps (B, T,
+        H/4 * W/4). With `mask` (B, T), only the steps it marks are encoded (padding costs
+        nothing but the recurrence; its pixel, view and map logits are zero); with `aimed`
+        (B, T), pixel logits only of the steps it marks (training scores the pixels of the
+        steps with a target in frame alone; the others' are zero)."""
         b, t = rgb.shape[:2]
         if mask is None:
             mask = torch.ones(b, t, dtype=torch.bool, device=rgb.device)
         words = self.encode_text(text)
         batch_of_step = torch.arange(b, device=rgb.device)[:, None].expand(b, t)[mask]
         step_words = words[batch_of_step]
-        frame, coarse, fine = self.encode_frames(rgb[mask], step_words)
+        frame, coarse = self.encode_frames(rgb[mask], step_words)
         previous = previous[mask].long()
         if self.config.previous == "success":  # 0 at the skill's start, 1 the last action succeeded, 2 it failed
             previous = (previous > 0).long() + (previous > len(ACTIONS)).long()
-        steps = F.relu(self.fuse(torch.cat([frame, step_words, self.previous_embedding(previous)], dim=1)))
+        inputs = [frame, step_words, self.previous_embedding(previous)]
+        if self.destination_query is not None:
+            dq = self.destination_query(step_words)
+            destination = (coarse * dq[:, :-1, None, None]).sum(1) + dq[:, -1:, None]  # (N, H/4, W/4)
+            inputs.append(F.adaptive_max_pool2d(destination[:, None], 4).flatten(1))
+        elif view:
+            raise ValueError("this visuomotor network was made without the view head (config view: false)")
+        steps = F.relu(self.fuse(torch.cat(inputs, dim=1)))
         fused = steps.new_zeros(b, t, steps.shape[1])
         fused[mask] = steps
         if state is None:
             state = self.initial_state(b)
         out, state = self.core(fused, state)
-        mine = out[mask]
-        pixels = self.pixel_logits(mine, coarse, fine)
-        pixel_logits = pixels.new_zeros(b, t, pixels.shape[1])
-        pixel_logits[mask] = pixels
-        return self.action_head(out), pixel_logits, state
+        height, width = rgb.shape[2:4]
+        scored = mask if aimed is None else aimed & mask
+        within = scored[mask]  # of the encoded steps, those whose pixels are scored
+        pixels = self.pixel_logits(out[scored], coarse[within], self.fine_maps(rgb[scored]))
+        pixel_logits = pixels.new_zeros(b, t, height * width)
+        pixel_logits[scored] = pixels
+        if not view:
+            return self.action_head(out), pixel_logits, state
+        flat = destination.flatten(1)
+        view_logits = steps.new_zeros(b, t)
+        view_logits[mask] = self.view_head(torch.stack([flat.amax(1), flat.mean(1)], 1))[:, 0].to(view_logits.dtype)
+        maps = flat.new_zeros(b, t, flat.shape[1])
+        maps[mask] = flat
+        return self.action_head(out), pixel_logits, state, view_logits, maps
 
     def pixel_logits(self, core: torch.Tensor, coarse: torch.Tensor, fine: torch.Tensor) -> torch.Tensor:
         """(N, hidden), (N, 4c, h, w), (N, FINE, H, W) -> (N, H*W): the query of each step

@@ -11,6 +11,8 @@ ALFRED's real floor plans of the split instead of its procedural scenes. With `c
 the frame shows what it acts on, and the learner sees what the camera shows; `frames`
 also keeps each step's camera image in the data (for exports and image policies), with
 the pixels that show each interaction label's target (the visuomotor network's label).
+With `search` the expert (acting or labelling) looks round for GotoLocation's target
+before it walks to it, so that the image explains its moves (policies/searching_expert.py).
 `planner="goal-skills"` plays the task's goal's skills by object type instead of the
 oracle's search (the plans a planner that reads the instruction alone writes).
 With `vector` N a worker plays N episodes at once over one HouseholdVectorEnv (each
@@ -38,7 +40,9 @@ from ..options import Options
 from ..policies.features import household_spec
 from .dataset import DATASET_FORMAT, DATASET_VERSION, MANIFEST, DatasetError, read_manifest, sha256, write_manifest, write_shard
 
-SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts", "camera", "frames", "planner")
+SOURCE_KEYS = ("backend", "split", "seed", "shard_size", "actor", "layouts", "camera", "frames", "planner",
+               "search")
+SOURCE_DEFAULTS = {"planner": "oracle", "search": False}  # of the keys a manifest of an earlier errands lacks
 # Who writes the plans the actor follows: the symbolic search over the world (skills at
 # the furniture where things are), or the task's goal's skills by object type, as a
 # planner that reads the instruction alone writes them (planners/goal_skills.py).
@@ -61,6 +65,8 @@ class CollectConfig(Options):
     frames: bool = False  # keep each step's camera image (needs camera)
     vector: int = 0  # N > 0: each worker plays N episodes at once over one HouseholdVectorEnv; 0: one by one
     planner: str = "oracle"  # or "goal-skills" (COLLECT_PLANNERS)
+    search: bool = False  # the expert, acting or labelling, looks round for GotoLocation's target before walking
+    # to it (policies/searching_expert.py: what a camera policy can imitate)
 
     def __post_init__(self):
         super().__post_init__()
@@ -73,6 +79,10 @@ class CollectConfig(Options):
         if self.planner not in COLLECT_PLANNERS:
             raise ValueError(f"unknown collection planner {self.planner!r}: expected one of "
                              f"{', '.join(COLLECT_PLANNERS)}")
+        if not isinstance(self.search, bool):
+            raise ValueError(f"search is true or false, got {self.search!r}")
+        if self.search and self.camera is None:
+            raise ValueError("search looks round through the camera: give a camera resolution (--camera RES) too")
         if self.frames and self.camera is None:
             raise ValueError("frames keeps the camera's images: give a camera resolution (--camera RES) too")
 
@@ -96,12 +106,13 @@ def collect(out: str | Path, episodes: int, split: str = _DEFAULTS.split, seed: 
             workers: int = _DEFAULTS.workers, shard_size: int = _DEFAULTS.shard_size, actor: str = _DEFAULTS.actor,
             progress: bool = True, overwrite: bool = False, backend: str = _DEFAULTS.backend,
             layouts: str | None = _DEFAULTS.layouts, camera: int | None = _DEFAULTS.camera,
-            frames: bool = _DEFAULTS.frames, vector: int = _DEFAULTS.vector, planner: str = _DEFAULTS.planner) -> dict:
+            frames: bool = _DEFAULTS.frames, vector: int = _DEFAULTS.vector, planner: str = _DEFAULTS.planner,
+            search: bool = _DEFAULTS.search) -> dict:
     """Collect `episodes` episodes into `out`; return the manifest. `backend` is
     "household" or "babyai:LEVEL"."""
     config = CollectConfig(episodes=episodes, split=split, seed=seed, workers=workers, shard_size=shard_size,
                            actor=actor, backend=backend, layouts=layouts, camera=camera, frames=frames, vector=vector,
-                           planner=planner)
+                           planner=planner, search=search)
     out = Path(out)
     if overwrite and out.exists():
         shutil.rmtree(out)
@@ -163,7 +174,7 @@ def _open(out: Path, source: dict, spec, frames: tuple[int, int, int] | None) ->
         if manifest["version"] != DATASET_VERSION:
             raise DatasetError(f"{out} holds dataset version {manifest['version']}, from an earlier errands; "
                                f"this one writes version {DATASET_VERSION}: use another folder or --overwrite")
-        old = {k: manifest["source"].get(k, "oracle" if k == "planner" else None) for k in SOURCE_KEYS}
+        old = {k: manifest["source"].get(k, SOURCE_DEFAULTS.get(k)) for k in SOURCE_KEYS}
         if old != source:
             diff = ", ".join(f"{k}: {old[k]!r} there, {source[k]!r} now" for k in SOURCE_KEYS if old[k] != source[k])
             raise DatasetError(f"{out} was collected with other settings ({diff}); use another folder or --overwrite")
@@ -224,9 +235,10 @@ def _household_player(config: CollectConfig, sampler):
     from .recording import ExpertTeacher, RecordingPolicy
 
     if config.actor == "expert":
-        recorder = RecordingPolicy(make_policy("expert"), frames=config.frames)
+        recorder = RecordingPolicy(make_policy("expert", search=config.search), frames=config.frames)
     else:
-        recorder = RecordingPolicy(make_policy(config.actor), ExpertTeacher(), frames=config.frames)
+        teacher = ExpertTeacher(make_policy("expert", search=config.search))
+        recorder = RecordingPolicy(make_policy(config.actor), teacher, frames=config.frames)
     agent = Agent(make_planner(config.planner), recorder)
 
     def play(env, episode: int) -> tuple[list[dict], dict]:

@@ -58,6 +58,9 @@ def add_train_commands(sub) -> None:
                      help="who writes the plans: 'oracle' (the symbolic search over the world) or 'goal-skills' "
                           "(the task's goal's skills by object type, as a planner that reads the instruction alone "
                           f"writes them) (default {collecting.planner})")
+    col.add_argument("--search", action="store_true",
+                     help="the expert (acting or labelling) walks to GotoLocation's target only once the camera "
+                          "shows it, looking round for it first: the teacher of camera policies (needs --camera)")
     col.add_argument("--shard-size", type=int, default=collecting.shard_size,
                      help=f"episodes per Parquet shard (default {collecting.shard_size})")
     col.add_argument("--actor", default=collecting.actor,
@@ -100,6 +103,10 @@ def add_train_commands(sub) -> None:
         p.add_argument("--previous", choices=["action", "success"],
                        help=f"what the visuomotor network is given of its previous action: the action and its "
                             f"success, or the success alone (default {d.previous})")
+        p.add_argument("--view-weight", type=float,
+                       help=f"the visuomotor network also learns, with this weight, whether and where the frame shows "
+                            f"GotoLocation's destination (labels of data collected with this errands; default "
+                            f"{d.view_weight:g}: not)")
         p.add_argument("--seed", type=int, help=f"seed: the same seed and data give the same weights (default {d.seed})")
         p.add_argument("--device", help=f"cpu, cuda or cuda:N (default {d.device})")
         p.add_argument("--amp", action="store_true", default=None, help="bfloat16 mixed precision (CUDA only)")
@@ -118,6 +125,9 @@ def add_train_commands(sub) -> None:
             p.add_argument("--dagger-planner", choices=["oracle", "goal-skills"],
                            help=f"who writes the plans the learner follows (see errands collect --planner; default "
                                 f"{d.dagger_planner})")
+            p.add_argument("--dagger-search", action="store_true", default=None,
+                           help="the expert labelling the rounds looks round for GotoLocation's target before walking "
+                                "to it (see errands collect --search)")
             p.add_argument("--dagger-camera", type=int, metavar="RES",
                            help="the learner's rounds see through the agent's RES x RES camera (see errands collect "
                                 "--camera; default: the geometric rule)")
@@ -307,7 +317,7 @@ def cmd_collect(args) -> int:
                        shard_size=args.shard_size, actor=args.actor, progress=not args.no_progress,
                        overwrite=args.overwrite, backend=f"babyai:{args.level}" if args.level else "household",
                        layouts=args.layouts, camera=args.camera, frames=args.frames, vector=args.vector,
-                       planner=args.planner)
+                       planner=args.planner, search=args.search)
     totals = manifest["totals"]
     print(f"{args.out}: {totals['episodes']} episodes, {totals['segments']} skill segments, {totals['rows']} steps "
           f"({totals['failed_episodes']} failed episodes, listed in the manifest)")

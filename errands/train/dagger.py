@@ -41,7 +41,8 @@ def train_dagger(config: TrainConfig, initial: str | Path | None = None, progres
         if dist_info.main:
             collect(data_dir, config.dagger_episodes, split=config.dagger_split, seed=config.seed + 1000 * r,
                     workers=config.workers, actor=str(current), progress=progress, layouts=config.dagger_layouts,
-                    camera=camera, frames=visual, vector=config.dagger_vector, planner=config.dagger_planner)
+                    camera=camera, frames=visual, vector=config.dagger_vector, planner=config.dagger_planner,
+                    search=config.dagger_search)
         barrier(dist_info)
         datasets.append(str(data_dir))
         current = train(replace(config, datasets=datasets, out=str(out / f"round-{r}"), epochs=config.dagger_epochs),

@@ -61,7 +61,7 @@ def train(config: TrainConfig, initial: str | Path | None = None, progress: bool
         bar = tqdm(total=math.ceil(per_rank / config.batch_size), desc=f"{stage} epoch {epoch + 1}/{config.epochs}",
                    unit="batch", disable=not (progress and dist_info.main), leave=False)
         for batch in batches.batches(config.batch_size, rng, dist_info.rank, dist_info.world):
-            loss, stats = batch_loss(net, batch, config.device, config.amp)
+            loss, stats = batch_loss(net, batch, config.device, config.amp, config.view_weight)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip)
@@ -77,6 +77,8 @@ def train(config: TrainConfig, initial: str | Path | None = None, progress: bool
                   "val_accuracy": evaluate_accuracy(model, val_batches, config) if len(val_segments) else None,
                   "samples_per_s": round(seen * dist_info.world / elapsed, 1), "seconds": round(elapsed, 2),
                   "labels": labels}
+        if frames and len(val_segments):  # how much of it the image explains: the same steps with grey frames
+            record["val_accuracy_grey_frames"] = evaluate_accuracy(model, val_batches, config, grey_frames=True)
         history.append(record)
         state["epoch"] = epoch + 1
         state["seconds"] = round(state.get("seconds", 0.0) + elapsed, 2)
@@ -85,8 +87,10 @@ def train(config: TrainConfig, initial: str | Path | None = None, progress: bool
                 if record[key] is not None:
                     writer.add_scalar(f"{stage}/{key}", record[key], state["step"])
             writer.flush()
+            grey = record.get("val_accuracy_grey_frames")
+            grey = f" (grey frames {grey})" if grey is not None else ""
             tqdm.write(f"{stage} epoch {epoch + 1}: loss {record['loss']}  train acc {record['train_accuracy']}"
-                           f"  val acc {record['val_accuracy']}  {record['samples_per_s']} samples/s")
+                       f"  val acc {record['val_accuracy']}{grey}  {record['samples_per_s']} samples/s")
             _save_last(model, optimizer, state, config, out)
     if dist_info.main:
         save_checkpoint(model, out, training={"config": asdict(config), "stage": stage, "labels": labels,
@@ -97,12 +101,19 @@ def train(config: TrainConfig, initial: str | Path | None = None, progress: bool
     return out
 
 
-def evaluate_accuracy(model, batches: SegmentBatches, config: TrainConfig) -> float:
-    """The share of held-out steps whose action (and target) the model gets right."""
+GREY = 128  # the value of every pixel of an ablated frame
+
+
+def evaluate_accuracy(model, batches: SegmentBatches, config: TrainConfig, grey_frames: bool = False) -> float:
+    """The share of held-out steps whose action (and target) the model gets right; with
+    `grey_frames`, of the same steps with every camera frame a flat grey (what the
+    network gets right without the image)."""
     model.eval()
     seen = correct = 0
     with torch.no_grad():
         for batch in batches.batches(256, None):
+            if grey_frames:
+                batch = {**batch, "rgb": torch.full_like(batch["rgb"], GREY)}
             _, stats = batch_loss(model, batch, config.device, config.amp)
             seen, correct = seen + stats["steps"], correct + stats["correct"]
     model.train()
@@ -131,7 +142,7 @@ def _model_and_state(config, data, vocabulary, out: Path, initial):
                              f"collect with --camera RES --frames")
         model = VisuomotorNetwork(VisuomotorConfig(data.spec, vocabulary.tokens, frame_shape=data.frames,
                                                    channels=config.channels, hidden=config.hidden,
-                                                   previous=config.previous))
+                                                   previous=config.previous, view=config.view_weight > 0))
     else:
         model = SkillPolicyNetwork(NetworkConfig(data.spec, vocabulary.tokens, embed=config.embed,
                                                  hidden=config.hidden))

@@ -28,6 +28,7 @@ class TrainConfig:
     embed: int = 16
     channels: int = 16  # the visuomotor network's CNN width
     previous: str = "action"  # the visuomotor network is given the previous action ("action") or its success alone
+    view_weight: float = 0.0  # > 0: the visuomotor network also learns where GotoLocation's destination is in view
     seed: int = 0
     device: str = "cpu"
     amp: bool = False
@@ -41,6 +42,7 @@ class TrainConfig:
     dagger_camera: int | None = None  # a resolution: the learner's rounds see through the agent's camera
     dagger_vector: int = 0  # N > 0: each rollout worker plays N episodes at once over one HouseholdVectorEnv
     dagger_planner: str = "oracle"  # who writes the plans the learner follows: "oracle" or "goal-skills"
+    dagger_search: bool = False  # the labelling expert looks round for GotoLocation's target (collect's search)
     workers: int = 1
 
     @classmethod
@@ -60,6 +62,9 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "hidden", "embed", "channels"):
             if not isinstance(getattr(self, name), int) or getattr(self, name) < 1:
                 raise ValueError(f"config {name} must be a positive integer, got {getattr(self, name)!r}")
+        if isinstance(self.view_weight, bool) or not isinstance(self.view_weight, (int, float)) \
+                or self.view_weight < 0:
+            raise ValueError(f"config view_weight must be a non-negative number, got {self.view_weight!r}")
         if not 0 <= self.val_fraction < 1:
             raise ValueError(f"config val_fraction must be in [0, 1), got {self.val_fraction}")
         if self.device not in ("cpu", "cuda") and not self.device.startswith("cuda:"):

@@ -26,12 +26,13 @@ from ..policies.learned import SkillTracker
 class ExpertTeacher:
     """The expert's next step from whatever state the learner reached: its plan for the
     skill is kept while the learner follows it, and made again from the current state
-    when the learner strays (every step, for navigation)."""
+    when the learner strays (every step, for navigation). `expert` is the scripted
+    expert by default (a SearchingExpertSkillPolicy labels a camera policy's states)."""
 
     needs_world = True
 
-    def __init__(self):
-        self.expert = ExpertSkillPolicy()
+    def __init__(self, expert: ExpertSkillPolicy | None = None):
+        self.expert = expert if expert is not None else ExpertSkillPolicy()
         self.call: SkillCall | None = None
         self.queue: list[Action] = []
 
@@ -103,22 +104,26 @@ class RecordingPolicy:
                    "grid": grid.tobytes(), "extras": extras.tolist(), "action": action, "target": target}
             if self.frames:
                 row["rgb"] = observation["rgb"].tobytes()
-                row["target_mask"] = target_mask(self._env.world, None if wanted.done else wanted.action)
+                row["target_mask"] = target_mask(self._env.world, None if wanted.done else wanted.action, call)
             self.rows.append(row)
         if step.action is not None:
             self.tracker.took(step.action)
         return step
 
 
-def target_mask(world, action: Action | None) -> bytes:
+def target_mask(world, action: Action | None, call: SkillCall | None = None) -> bytes:
     """The pixels of the frame that show the object an interaction label acts on (the
     object with that id, or the shown objects of that type), as packed bits (row-major,
-    np.packbits); all zero for navigation, SkillDone and a target out of frame. The
-    label of an image policy's target: privileged data, read at recording time only."""
+    np.packbits); for the moves and SkillDone of a GotoLocation `call`, those that show
+    its destination (the image policy's auxiliary label: where what it walks to is in
+    view); all zero for other labels and a target out of frame. The label of an image
+    policy's target: privileged data, read at recording time only."""
     height, width = world.sight.frame_shape
     mask = np.zeros((height, width), bool)
-    if action is not None and action.target is not None:
-        target = action.target
+    target = action.target if action is not None else None
+    if target is None and call is not None and call.skill == "GotoLocation":
+        target = call.ids[0] if call.ids and call.ids[0] else call.args[0]
+    if target is not None:
         if "|" in target:
             mask = world.sight.object_mask(world, (target,))
         else:

@@ -15,6 +15,7 @@ from ..policies.features import Vocabulary, household_vocabulary
 from .dataset import Demonstrations
 
 INTERACTION_FREE = 0  # target label of actions without a target
+WALK_SKILL = "GotoLocation"  # whose steps' target masks show the destination (train/recording.py target_mask)
 
 
 class SegmentBatches:
@@ -29,6 +30,7 @@ class SegmentBatches:
         self.data, self.segments, self.frames = data, segments, frames
         self.text = [vocabulary.encode(t) for t in data.texts]
         self.previous_column = data.spec.extras_names.index("previous_action") if frames else None
+        self.walks = np.array([t.startswith(WALK_SKILL + "(") for t in data.texts], dtype=bool)
 
     def batches(self, batch_size: int, rng: np.random.Generator | None, rank: int = 0, world: int = 1):
         order = self.segments if rng is None else rng.permutation(self.segments)
@@ -58,14 +60,14 @@ class SegmentBatches:
             pixels = np.unpackbits(d.target_mask[index], axis=-1, count=height * width).astype(bool)
             return {**labels, "rgb": torch.from_numpy(d.rgb[index]),
                     "previous": torch.from_numpy(d.extras[index][..., self.previous_column]),
-                    "pixels": torch.from_numpy(pixels)}
+                    "pixels": torch.from_numpy(pixels), "walks": torch.from_numpy(self.walks[segments])}
         return {**labels, "grid": torch.from_numpy(d.grid[index]), "extras": torch.from_numpy(d.extras[index])}
 
 
-def batch_loss(model, batch: dict, device: str, amp: bool) -> tuple[torch.Tensor, dict]:
+def batch_loss(model, batch: dict, device: str, amp: bool, view_weight: float = 0.0) -> tuple[torch.Tensor, dict]:
     batch = {k: v.to(device, non_blocking=True) for k, v in batch.items()}
     if "rgb" in batch:
-        return _pixel_batch_loss(model, batch, device, amp)
+        return _pixel_batch_loss(model, batch, device, amp, view_weight)
     mask = batch["mask"]
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp and device.startswith("cuda")):
         action_logits, target_logits, _ = model(batch["grid"], batch["extras"], batch["text"], mask=mask)
@@ -79,17 +81,36 @@ def batch_loss(model, batch: dict, device: str, amp: bool) -> tuple[torch.Tensor
     return loss, {"steps": int(mask.sum()), "correct": int(correct.sum())}
 
 
-def _pixel_batch_loss(model, batch: dict, device: str, amp: bool) -> tuple[torch.Tensor, dict]:
+def _pixel_batch_loss(model, batch: dict, device: str, amp: bool, view_weight: float) -> tuple[torch.Tensor, dict]:
     """The visuomotor network's loss: cross-entropy on the action, and for interactions
     whose target the frame shows, the negative log of the heatmap's probability mass on
-    the target's pixels (any pixel of the object names it)."""
+    the target's pixels (any pixel of the object names it). With `view_weight` > 0, on
+    GotoLocation's steps (privileged labels the policy never reads), `view_weight` times
+    the view logit's binary cross-entropy on whether the frame shows the destination,
+    and the same loss of the destination map on the cells that show it, where it does."""
     mask = batch["mask"]
+    view = view_weight > 0
+    interaction = batch["target"] != INTERACTION_FREE
+    scored = interaction & batch["pixels"].any(-1)  # the steps whose pixels the heatmap is scored on
     with torch.autocast("cuda", dtype=torch.bfloat16, enabled=amp and device.startswith("cuda")):
-        action_logits, pixel_logits, _ = model(batch["rgb"], batch["previous"], batch["text"], mask=mask)
+        outputs = model(batch["rgb"], batch["previous"], batch["text"], mask=mask, view=view, aimed=scored)
+    action_logits, pixel_logits = outputs[0], outputs[1]
     action_logits, action = action_logits[mask].float(), batch["action"][mask]
     loss = nn.functional.cross_entropy(action_logits, action)
     pixels = batch["pixels"][mask]
-    aimed = (batch["target"][mask] != INTERACTION_FREE) & pixels.any(1)
+    interaction = interaction[mask]
+    if view:
+        walks = (batch["walks"][:, None].expand_as(mask)[mask]) & ~interaction
+        if walks.any():
+            shown = pixels[walks].any(1)
+            loss = loss + view_weight * nn.functional.binary_cross_entropy_with_logits(
+                outputs[3][mask][walks].float(), shown.float())
+            if shown.any():  # the map's mass on the cells that show the destination
+                logits = outputs[4][mask][walks][shown].float()
+                cells = _coarse_cells(pixels[walks][shown], batch["rgb"].shape[2:4], logits.shape[1])
+                on_target = logits.masked_fill(~cells, float("-inf"))
+                loss = loss + view_weight * (torch.logsumexp(logits, 1) - torch.logsumexp(on_target, 1)).mean()
+    aimed = interaction & pixels.any(1)
     hit = torch.ones_like(action, dtype=torch.bool)
     if aimed.any():
         logits = pixel_logits[mask][aimed].float()
@@ -98,6 +119,15 @@ def _pixel_batch_loss(model, batch: dict, device: str, amp: bool) -> tuple[torch
         hit[aimed] = pixels[aimed].gather(1, logits.argmax(1, keepdim=True))[:, 0]
     correct = (action_logits.argmax(1) == action) & hit
     return loss, {"steps": int(mask.sum()), "correct": int(correct.sum())}
+
+
+def _coarse_cells(pixels: torch.Tensor, frame: tuple[int, int], cells: int) -> torch.Tensor:
+    """(N, H*W) bool pixels -> (N, cells) bool: the cells of the coarse map (a square grid
+    of `cells`) that hold any of them."""
+    height, width = int(frame[0]), int(frame[1])
+    side = int(round(cells ** 0.5))
+    grid = pixels.view(-1, 1, height, width).float()
+    return nn.functional.adaptive_max_pool2d(grid, (side, cells // side)).flatten(1) > 0
 
 
 def vocabulary_for(data: Demonstrations) -> Vocabulary:

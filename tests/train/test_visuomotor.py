@@ -52,9 +52,11 @@ def test_camera_demonstrations_keep_frames_and_the_targets_pixels(camera_demos):
     pixels = np.unpackbits(data.target_mask, axis=1)
     aimed = data.target != 0
     assert aimed.any()
-    # every interaction label's target is shown (the expert acts on what the frame shows); nothing else has pixels
+    # every interaction label's target is shown (the expert acts on what the frame shows); of the other labels
+    # only GotoLocation's have pixels (its destination's, where the frame shows it)
     assert pixels[aimed].any(1).all()
-    assert not pixels[~aimed].any()
+    walking = np.repeat([t.startswith("GotoLocation(") for t in data.texts], data.lengths)
+    assert not pixels[~aimed & ~walking].any() and pixels[walking].any()
     # the skills are the goal's, by object type (no furniture the oracle's search would choose)
     assert all("(" in text for text in data.texts)
     assert (data.action[data.starts + data.lengths - 1] == POLICY_ACTIONS.index(SKILL_DONE)).all()
@@ -163,3 +165,34 @@ def test_the_packaged_visuomotor_checkpoint_loads_and_plays_under_rgb():
     model, config = load_checkpoint(policy.checkpoint, expect_kind="visuomotor")
     assert config["training"]["stage"] == "dagger"
     assert (policy.checkpoint / "model.safetensors").stat().st_size < 2_000_000
+
+
+def test_the_policy_does_not_repeat_a_refused_move_at_the_same_frame_nor_undo_a_turn(camera_demos, tmp_path):
+    """Action head fixed to rank MoveAhead, then RotateLeft, then RotateRight above all else:
+    a move refused at a frame is not taken there again (over the episode, across skills),
+    and a turn is never undone at once."""
+    run = train(TrainConfig(datasets=[str(camera_demos)], out=str(tmp_path / "bc"), **TINY), progress=False)
+    policy = make_policy(str(run))
+    head = policy.model.action_head
+    with torch.no_grad():
+        head.weight.zero_()
+        head.bias.fill_(-10.0)
+        for name, score in (("MoveAhead", 3.0), ("RotateLeft", 2.0), ("RotateRight", 1.0)):
+            head.bias[policy.actions.index(name)] = score
+    rng = np.random.default_rng(0)
+    a, b, c = (rng.integers(0, 255, (32, 32, 3), dtype=np.uint8) for _ in range(3))
+    plan = GoalSkillsPlanner().plan("x", _context()).steps
+    ok, refused = {"last_action_success": True}, {"last_action_success": False}
+
+    def names(policy, call, steps):
+        return [policy.act({"rgb": frame}, info, call).action.name for frame, info in steps]
+
+    assert names(policy, plan[0], [(a, ok), (a, refused), (b, ok), (b, refused), (a, ok), (c, ok)]) == \
+        ["MoveAhead", "RotateLeft", "MoveAhead", "RotateLeft", "RotateLeft", "MoveAhead"]
+    # (at a again after a turn: MoveAhead was refused there, and RotateRight would undo the turn)
+    assert names(policy, plan[1], [(a, ok), (b, ok)]) == ["RotateLeft", "RotateLeft"]  # remembered across skills
+    policy.reset(None)
+    assert names(policy, plan[0], [(a, ok)]) == ["MoveAhead"]  # a new episode forgets
+    plain = make_policy(str(run), retry_refused=True)
+    plain.model.load_state_dict(policy.model.state_dict())
+    assert names(plain, plan[0], [(a, ok), (a, refused), (a, refused)]) == ["MoveAhead"] * 3
