@@ -73,25 +73,23 @@ def candidates(world: World, call: SkillCall, i: int) -> list[WorldObject]:
     return found
 
 
-def _inside(world: World, obj: WorldObject, receptacle_id: str) -> bool:
-    """`obj` is in or on the receptacle (directly, or in something that is)."""
+def _holders(world: World, obj: WorldObject):
+    """The receptacles `obj` is in or on: its parent, the parent's parent, and so on."""
     node = world.objects.get(obj.parent) if obj.parent else None
     while node is not None:
-        if node.id == receptacle_id:
-            return True
+        yield node
         node = world.objects.get(node.parent) if node.parent else None
-    return False
+
+
+def _inside(world: World, obj: WorldObject, receptacle_id: str) -> bool:
+    """`obj` is in or on the receptacle (directly, or in something that is)."""
+    return any(node.id == receptacle_id for node in _holders(world, obj))
 
 
 def _inside_type(world: World, obj: WorldObject, receptacle_type: str) -> bool:
     """`obj` is in or on a receptacle of the type (directly, or in something that is)."""
     names = types_named(receptacle_type)
-    node = world.objects.get(obj.parent) if obj.parent else None
-    while node is not None:
-        if node.type.name in names:
-            return True
-        node = world.objects.get(node.parent) if node.parent else None
-    return False
+    return any(node.type.name in names for node in _holders(world, obj))
 
 
 def visible(world: World, call: SkillCall, i: int) -> list[WorldObject]:
