@@ -124,6 +124,9 @@ def household_vocabulary() -> Vocabulary:
 
 # --- the household observation ----------------------------------------------------------
 
+PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # previous_action_code's range
+
+
 def previous_action_code(action: Action | None, success: bool) -> int:
     """0 at the start of a skill, else 1 + the action's index (+ len(ACTIONS) if it failed)."""
     if action is None:

@@ -31,11 +31,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from ..envs.actions import ACTIONS
-from .features import ObservationSpec
+from .features import PREVIOUS_CODES, ObservationSpec
 from .word_encoder import encode_words
 
 KIND = "visuomotor"
-PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # features.previous_action_code's range
 PREVIOUS_INPUTS = ("action", "success")
 FINE = 8  # channels of the full-resolution features the target heatmap refines with
 DESTINATION_CELLS = 16  # the destination map, max-pooled to 4x4, as the core reads it

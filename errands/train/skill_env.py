@@ -76,7 +76,7 @@ from gymnasium import spaces
 from gymnasium.envs.registration import EnvSpec
 
 from ..envs import HOUSEHOLD_SKILL_ENV_ID
-from ..envs.actions import ACTIONS, INTERACTION_ACTIONS, Action, pixel_target
+from ..envs.actions import INTERACTION_ACTIONS, Action, pixel_target
 from ..envs.household.navigation import goal_distances
 from ..envs.household.scene import Pose, Scene
 from ..envs.household.sensors import GoalSensors
@@ -91,7 +91,6 @@ EARLY_DONE_PENALTY = 0.1
 END_PENALTY = 0.5
 MAX_SKILL_STEPS = 100
 MAX_SKILL_TEXT = 64
-PREVIOUS_CODES = 1 + 2 * len(ACTIONS)  # features.previous_action_code's range
 RESET_ATTEMPTS = 50
 ANY_SKILL = "any"
 DETOUR_ACTIONS = ("MoveAhead", "MoveAhead", "RotateLeft", "RotateRight")  # moving ahead as often as turning
@@ -103,7 +102,7 @@ class HouseholdSkillEnv(gym.Env):
     def __init__(self, skills: str | tuple[str, ...] = "GotoLocation", split: str = "seen",
                  max_steps: int = MAX_SKILL_STEPS, view_size: int = 9, render_mode: str | None = None,
                  detour_steps: int = 0, layouts_dir: str | None = None, camera: int | None = None):
-        from ..policies.features import POLICY_ACTIONS, TARGET_NAMES, household_spec
+        from ..policies.features import POLICY_ACTIONS, PREVIOUS_CODES, TARGET_NAMES, household_spec
 
         self.skills = parse_skills(skills)
         if not isinstance(max_steps, int) or max_steps < 1:
@@ -398,7 +397,7 @@ class SB3CameraSkillObservation(SB3SkillObservation):
 
     def __init__(self, env: gym.Env, max_words: int = 8):
         gym.ObservationWrapper.__init__(self, env)
-        from ..policies.features import household_vocabulary
+        from ..policies.features import PREVIOUS_CODES, household_vocabulary
 
         if "rgb" not in env.observation_space.spaces:
             raise ValueError("SB3CameraSkillObservation needs a skill env that sees through the camera (camera=RES)")
