@@ -79,8 +79,8 @@ def _call(skill: str, *args: str, not_in: str | None = None, holding: str | None
     return SkillCall(skill, tuple(args), not_in=not_in, holding=holding)
 
 
-def _go(type_name: str, not_in: str | None = None) -> SkillCall:
-    return _call("GotoLocation", type_name, not_in=not_in)
+def _go(type_name: str, not_in: str | None = None, holding: str | None = None) -> SkillCall:
+    return _call("GotoLocation", type_name, not_in=not_in, holding=holding)
 
 
 def _fetch(type_name: str, not_in: str | None = None) -> list[SkillCall]:
@@ -88,8 +88,7 @@ def _fetch(type_name: str, not_in: str | None = None) -> list[SkillCall]:
 
 
 def _bring(type_name: str, receptacle: str, holding: str | None = None) -> list[SkillCall]:
-    return [_call("GotoLocation", receptacle, holding=holding),
-            _call("PutObject", type_name, receptacle, holding=holding)]
+    return [_go(receptacle, holding=holding), _call("PutObject", type_name, receptacle, holding=holding)]
 
 
 def resume(plan: Plan, completed) -> Plan:
