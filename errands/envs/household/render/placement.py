@@ -245,9 +245,7 @@ def _front(scene: Scene, spec) -> str:
                 if _faces_room(scene, spec.footprint, side):
                     return side
         return towards[0][0]
-    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
-    sides = {"-z": [(r0 - 1, c) for c in range(c0, c1 + 1)], "+z": [(r1 + 1, c) for c in range(c0, c1 + 1)],
-             "-x": [(r, c0 - 1) for r in range(r0, r1 + 1)], "+x": [(r, c1 + 1) for r in range(r0, r1 + 1)]}
+    sides = {side: _line_before(cells, side, 1) for side in ("-z", "+z", "-x", "+x")}
     best, best_n = "-z", -1
     for side, neighbours in sides.items():
         n = sum(scene.is_floor(r, c) for r, c in neighbours)
@@ -260,15 +258,18 @@ def _faces_room(scene: Scene, footprint, side: str) -> bool:
     """Whether a walkable cell lies before the `side` of the footprint within
     FRONT_REACH_CELLS rows: a unit's front there opens into the room (past the edge of
     its counter, or under a wall cabinet the counter below it)."""
-    rows = [r for r, _ in footprint]
-    cols = [c for _, c in footprint]
+    return any(scene.is_floor(r, c) for k in range(1, FRONT_REACH_CELLS + 1)
+               for r, c in _line_before(footprint, side, k))
+
+
+def _line_before(cells, side: str, k: int) -> list[tuple[int, int]]:
+    """The cells in the k-th row (or column) before the `side` of the cells' bounding
+    box, along its whole width."""
+    rows = [r for r, _ in cells]
+    cols = [c for _, c in cells]
     r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
-    for k in range(1, FRONT_REACH_CELLS + 1):
-        line = {"-z": [(r0 - k, c) for c in range(c0, c1 + 1)], "+z": [(r1 + k, c) for c in range(c0, c1 + 1)],
-                "-x": [(r, c0 - k) for r in range(r0, r1 + 1)], "+x": [(r, c1 + k) for r in range(r0, r1 + 1)]}[side]
-        if any(scene.is_floor(r, c) for r, c in line):
-            return True
-    return False
+    return {"-z": [(r0 - k, c) for c in range(c0, c1 + 1)], "+z": [(r1 + k, c) for c in range(c0, c1 + 1)],
+            "-x": [(r, c0 - k) for r in range(r0, r1 + 1)], "+x": [(r, c1 + k) for r in range(r0, r1 + 1)]}[side]
 
 
 def _ismount_look(scene: Scene, spec) -> bool:
@@ -393,14 +394,10 @@ def _furniture_ahead(scene: Scene, spec, f: Frame) -> float:
     at most MAX_AHEAD_CELLS deep, with none right after them) reach out past its front: an imported drawer that the
     reconstruction set behind its counter's or dresser's edge (its cells inside, the
     edge's cells before it) pulls out past them, as AI2-THOR's drawers do at that edge."""
-    rows = [r for r, _ in spec.footprint]
-    cols = [c for _, c in spec.footprint]
-    r0, r1, c0, c1 = min(rows), max(rows), min(cols), max(cols)
     n_rows, n_cols = scene.cells.shape
     last = None
     for k in range(1, MAX_AHEAD_CELLS + 2):
-        line = {"-z": [(r0 - k, c) for c in range(c0, c1 + 1)], "+z": [(r1 + k, c) for c in range(c0, c1 + 1)],
-                "-x": [(r, c0 - k) for r in range(r0, r1 + 1)], "+x": [(r, c1 + k) for r in range(r0, r1 + 1)]}[f.front]
+        line = _line_before(spec.footprint, f.front, k)
         if not all(0 <= r < n_rows and 0 <= c < n_cols and scene.cells[r, c] == FURNITURE for r, c in line):
             break
         if k > MAX_AHEAD_CELLS:  # the furniture runs on: no edge near this front to pull out past
