@@ -461,15 +461,20 @@ def vector_notes(rows: list[dict]) -> str:
             "backend that a GPU could run.")
 
 
+def _starts_columns() -> list[dict]:
+    """The columns the symbolic and camera tables share: the batch with sampled and with
+    pooled starts, by wall clock and per CPU second."""
+    return [column("policy", align="left"), column("n", "N", format=",d"),
+            column("vector_steps_per_s", "HouseholdVectorEnv, sampled starts", format=",.0f"),
+            column("vector_cpu_steps_per_s", "sampled starts per CPU s", format=",.0f"),
+            column("pool_steps_per_s", f"HouseholdVectorEnv, pool of {START_POOL:,} starts", format=",.0f"),
+            column("pool_cpu_steps_per_s", "pooled starts per CPU s", format=",.0f")]
+
+
 def write_vector_results(rows: list[dict], memory: list[dict]) -> None:
     """benchmarks/results/{sim_vector_throughput,sim_vector_memory}.json."""
     write_result("sim_vector_throughput", rows, title="Batched worlds: agent-steps/s on one core",
-                 columns=[column("policy", align="left"), column("n", "N", format=",d"),
-                          column("vector_steps_per_s", "HouseholdVectorEnv, sampled starts", format=",.0f"),
-                          column("vector_cpu_steps_per_s", "sampled starts per CPU s", format=",.0f"),
-                          column("pool_steps_per_s", f"HouseholdVectorEnv, pool of {START_POOL:,} starts",
-                                 format=",.0f"),
-                          column("pool_cpu_steps_per_s", "pooled starts per CPU s", format=",.0f"),
+                 columns=[*_starts_columns(),
                           column("sync_steps_per_s", "SyncVectorEnv over HouseholdEnv", format=",.0f"),
                           column("scalar_steps_per_s", "one HouseholdEnv", format=",.0f"),
                           column("pool_vs_sync", "pool / sync"), column("pool_vs_scalar", "pool / scalar"),
@@ -745,12 +750,7 @@ def write_vector_camera_results(rows: list[dict], memory: list[dict], resolution
     """benchmarks/results/{sim_vector_camera_throughput,sim_vector_camera_memory}.json."""
     write_result("sim_vector_camera_throughput", rows,
                  title=f"Batched worlds with the camera: {resolution}x{resolution} RGB agent-steps/s on one core",
-                 columns=[column("policy", align="left"), column("n", "N", format=",d"),
-                          column("vector_steps_per_s", "HouseholdVectorEnv, sampled starts", format=",.0f"),
-                          column("vector_cpu_steps_per_s", "sampled starts per CPU s", format=",.0f"),
-                          column("pool_steps_per_s", f"HouseholdVectorEnv, pool of {START_POOL:,} starts",
-                                 format=",.0f"),
-                          column("pool_cpu_steps_per_s", "pooled starts per CPU s", format=",.0f"),
+                 columns=[*_starts_columns(),
                           column("scalar_steps_per_s", "one HouseholdEnv", format=",.0f"),
                           column("scalar_cpu_steps_per_s", "one HouseholdEnv per CPU s", format=",.0f"),
                           column("babyai_rgb_steps_per_s", f"{GOTO_LOCAL_ID} + RGB wrapper", format=",.0f"),
