@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..options import Registry
 from .config import (BabyAIBotPolicyConfig, ExpertPolicyConfig, LearnedBabyAIPolicyConfig, LearnedPolicyConfig,
-                     VisuomotorPolicyConfig)
+                     SemanticMapPolicyConfig, VisuomotorPolicyConfig)
 
 POLICIES = Registry("policy")  # name -> Registration(config class, factory, env=..., checkpoint_backend=...)
 
@@ -103,6 +103,20 @@ def _visuomotor(config: VisuomotorPolicyConfig):
                                  max_steps_per_skill=config.max_steps_per_skill, retry_refused=config.retry_refused)
 
 
+def _semantic_map(config: SemanticMapPolicyConfig):
+    from .perception import GroundTruthPerception
+    from .semantic_map_policy import SemanticMapSkillPolicy
+
+    if config.perception == "ground-truth":
+        perception = GroundTruthPerception()
+    else:
+        _require_torch("semantic-map")
+        from .perception import LearnedPerception
+
+        perception = LearnedPerception(config.checkpoint, device=config.device)
+    return SemanticMapSkillPolicy(perception, max_steps_per_skill=config.max_steps_per_skill)
+
+
 def _babyai_bot(config: BabyAIBotPolicyConfig):
     from .babyai_policy import BabyAIBotPolicy
 
@@ -131,5 +145,6 @@ def _require_torch(name: str) -> None:
 register_policy("expert", ExpertPolicyConfig, _expert)
 register_policy("learned", LearnedPolicyConfig, _learned, checkpoint_backend="household")
 register_policy("visuomotor", VisuomotorPolicyConfig, _visuomotor)
+register_policy("semantic-map", SemanticMapPolicyConfig, _semantic_map)
 register_policy("babyai-bot", BabyAIBotPolicyConfig, _babyai_bot, env="babyai")
 register_policy("babyai-learned", LearnedBabyAIPolicyConfig, _learned_babyai, env="babyai", checkpoint_backend="babyai")

@@ -41,6 +41,26 @@ class VisuomotorPolicyConfig(Options):
 
 
 @dataclass(frozen=True)
+class SemanticMapPolicyConfig(Options):
+    """The camera policy that maps what it sees and plans on the map
+    (policies/semantic_map_policy.py): with `perception` "learned", the perception network
+    on the RGB image (the packaged checkpoint when `checkpoint` is None: ALFRED's rule);
+    with "ground-truth", the camera's depth and segmentation (privileged: perfect perception)."""
+
+    perception: str = "learned"
+    checkpoint: str | None = None
+    device: str = "cpu"
+    max_steps_per_skill: int = 300
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.perception not in ("learned", "ground-truth"):
+            raise ValueError(f"perception must be 'learned' or 'ground-truth', got {self.perception!r}")
+        if self.perception == "ground-truth" and self.checkpoint is not None:
+            raise ValueError("ground-truth perception takes no checkpoint")
+
+
+@dataclass(frozen=True)
 class BabyAIBotPolicyConfig(Options):
     """minigrid's BabyAI bot takes no options: it reads the level's state."""
 

@@ -1,0 +1,71 @@
+"""What the semantic-map policy perceives of a frame: per-pixel object types, how sure
+it is of each, and depth.
+
+`LearnedPerception` reads the RGB image alone (ALFRED's rule) through the perception
+network (policies/perception_network.py), trained on the simulator's labels.
+`GroundTruthPerception` reads the camera's depth and segmentation and the ids behind the
+segmentation's values (privileged): the same policy with perfect perception, which tells
+how much of its failures are perception's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..envs.household.object_types import OBJECT_TYPES, type_of_id
+
+
+def ground_truth_classes() -> tuple[str, ...]:
+    """"" (the room) first, then every object type, sorted."""
+    return ("",) + tuple(sorted(OBJECT_TYPES))
+
+
+class GroundTruthPerception:
+    name = "ground-truth perception"
+    inputs = ("rgb", "depth", "segmentation", "object_ids")
+
+    def __init__(self):
+        self.classes = ground_truth_classes()
+        self._index = {name: i for i, name in enumerate(self.classes)}
+
+    def __call__(self, observation: dict, info: dict):
+        for key in ("depth", "segmentation"):
+            if key not in observation:
+                raise KeyError(f"ground-truth perception reads the camera's {key!r} image: run the env with "
+                               f"observations including rgb, depth and segmentation")
+        ids = info.get("segmentation_ids", ())
+        lookup = np.zeros(len(ids) + 1, np.int64)
+        for k, object_id in enumerate(ids):
+            lookup[k + 1] = self._index.get(type_of_id(object_id), 0)
+        segmentation = observation["segmentation"].astype(np.int64)
+        labels = lookup[np.minimum(segmentation, len(ids))]
+        return labels, np.ones(labels.shape, np.float32), observation["depth"].astype(np.float32)
+
+
+class LearnedPerception:
+    """The perception network on the RGB image alone."""
+
+    inputs = ("rgb",)
+
+    def __init__(self, checkpoint=None, device: str = "cpu"):
+        from .base import packaged_checkpoint
+        from .network import load_checkpoint
+
+        self.checkpoint = checkpoint or packaged_checkpoint(DEFAULT_CHECKPOINT)
+        self.model, _ = load_checkpoint(self.checkpoint, device, expect_kind="perception")
+        self.classes = tuple(self.model.config.classes)
+        self.frame_shape = tuple(self.model.config.frame_shape)
+        self.name = "learned perception" if checkpoint is None else f"perception {checkpoint}"
+
+    def __call__(self, observation: dict, info: dict):
+        if "rgb" not in observation:
+            raise KeyError("the observation lacks 'rgb': learned perception sees through the camera (an env with "
+                           "observations including 'rgb', or a run under protocol 'rgb')")
+        rgb = observation["rgb"]
+        if tuple(rgb.shape) != self.frame_shape:
+            raise ValueError(f"the camera's frames are {tuple(rgb.shape)}, the perception network was trained on "
+                             f"{self.frame_shape}: run the env at resolution {self.frame_shape[0]}")
+        return self.model.predict(rgb)
+
+
+DEFAULT_CHECKPOINT = "household-perception"  # packaged in errands/policies/data/

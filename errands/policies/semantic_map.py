@@ -1,0 +1,169 @@
+"""A top-down map the camera policy builds over an episode from what it perceives: which
+cells it has seen as floor, which hold something, and where it saw each object type.
+
+Nothing privileged goes in. Each frame's per-pixel type labels and depth (from the
+learned perception network, policies/perception_network.py) are lifted to 3-D points
+with the camera's known optics (a 90 degree pinhole at 1.576 m, as the renderer's) and
+the policy's own pose, which it keeps by dead reckoning: its moves and turns, and
+whether each succeeded (the one thing of info it reads). The map's frame is the
+episode's start: its start cell is the middle of the map, its start heading is 0, and
+its start horizon is ALFRED's 30 degrees down (every household and ALFRED episode starts
+so; the map assumes it rather than reading the pose).
+
+Cells are the simulator's 0.25 m grid. A floor point marks its cell floor; a point
+above the floor and below the agent's height marks its cell occupied (pushed a few
+centimetres along its ray first, so that a face on a cell's edge falls into the thing
+it belongs to); occupied wins over floor. A refused MoveAhead marks the cell ahead
+occupied for good.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from ..envs.household.render.raycast import camera_basis
+from ..envs.household.scene import CAMERA_HEIGHT, GRID_SIZE, HORIZONS, heading_step
+
+MAP_CELLS = 128  # 32 m a side, centred on the start
+START_HORIZON = 30  # degrees down: where every episode's camera starts
+FLOOR_HEIGHT = 0.06  # metres: points below it are floor
+AGENT_HEIGHT = 1.8  # points above it (a ceiling, a high shelf) do not block the way
+PUSH = 0.06  # metres along the ray an obstacle point is pushed into what it belongs to
+MAX_RANGE = 4.0  # metres: points farther than this are not mapped (depth is least sure there)
+HELD_RANGE = 0.8  # metres: pixels of the held object's type nearer than this are the object in hand
+BUMPED = 1000
+FRONTIER_UNSEEN = 2  # never-seen cells beside a frontier cell  # the occupied count of a cell a MoveAhead was refused into
+
+
+class SemanticMap:
+    def __init__(self, classes: int, size: int = MAP_CELLS):
+        self.classes, self.size = classes, size
+        self.row = self.col = size // 2
+        self.heading, self.horizon = 0, START_HORIZON
+        self.floor = np.zeros((size, size), np.int32)  # floor points seen in each cell
+        self.occupied = np.zeros((size, size), np.int32)  # points above the floor seen in each cell
+        self.seen = np.zeros((size, size), bool)  # any point landed there
+        self.types = np.zeros((classes, size, size), np.int32)  # per class, its points per cell
+        self.visits = np.zeros((size, size), np.int32)
+
+    # --- pose by dead reckoning ---------------------------------------------------------
+
+    def moved(self, action: str, success: bool) -> None:
+        """Follow the agent's own action: a successful move or turn changes the pose; a
+        refused MoveAhead marks the cell ahead occupied."""
+        if action == "MoveAhead":
+            dr, dc = heading_step(self.heading)
+            if success:
+                self.row, self.col = self.row + dr, self.col + dc
+                self.visits[self.row, self.col] += 1
+            else:
+                self.occupied[self.row + dr, self.col + dc] += BUMPED
+        elif success and action in ("RotateLeft", "RotateRight"):
+            self.heading = (self.heading + (90 if action == "RotateRight" else -90)) % 360
+        elif success and action in ("LookUp", "LookDown"):
+            self.horizon += 15 if action == "LookDown" else -15
+
+    @property
+    def cell(self) -> tuple[int, int]:
+        return self.row, self.col
+
+    # --- mapping a frame ------------------------------------------------------------------
+
+    def points(self, depth: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Each pixel's point: (height above the floor, map row, map col, horizontal
+        distance from the agent), as (H, W) arrays; the row and col are floats."""
+        h, w = depth.shape
+        forward, right, up = camera_basis(self.heading, self.horizon)
+        a = (np.arange(w) - (w - 1) / 2) / (w / 2)  # right per unit of depth
+        b = -(np.arange(h) - (h - 1) / 2) / (h / 2)  # up per unit of depth
+        rays = forward[None, None] + a[None, :, None] * right[None, None] + b[:, None, None] * up[None, None]
+        p = rays * depth[..., None]  # (H, W, 3): x, y, z from the camera
+        height = CAMERA_HEIGHT + p[..., 1]
+        row = self.row + p[..., 2] / GRID_SIZE
+        col = self.col + p[..., 0] / GRID_SIZE
+        return height, row, col, np.hypot(p[..., 0], p[..., 2]), rays
+
+    def add_frame(self, labels: np.ndarray, depth: np.ndarray, held: list[int] = ()) -> None:
+        """Map one frame: (H, W) class labels (0 the room) and depth in metres; pixels of
+        the `held` classes near the camera are the object in hand, not the room's."""
+        height, row, col, distance, rays = self.points(depth)
+        near = (depth > 0) & (distance <= MAX_RANGE)
+        if len(held):
+            near &= ~(np.isin(labels, held) & (distance < HELD_RANGE))
+        is_floor = near & (height < FLOOR_HEIGHT)
+        blocks = near & (height >= FLOOR_HEIGHT) & (height < AGENT_HEIGHT)
+        unit = rays / np.linalg.norm(rays, axis=-1, keepdims=True)
+        push_row = row + PUSH * unit[..., 2] / GRID_SIZE
+        push_col = col + PUSH * unit[..., 0] / GRID_SIZE
+        self._count(self.floor, row[is_floor], col[is_floor])
+        self._count(self.occupied, push_row[blocks], push_col[blocks])
+        for rows, cols in ((row[is_floor], col[is_floor]), (push_row[blocks], push_col[blocks])):
+            r, c = self._cells(rows, cols)
+            self.seen[r, c] = True
+        objects = near & (labels > 0)
+        r, c = self._cells(push_row[objects], push_col[objects])
+        np.add.at(self.types, (labels[objects], r, c), 1)
+
+    def _cells(self, row: np.ndarray, col: np.ndarray):
+        r = np.clip(np.rint(row).astype(np.int64), 0, self.size - 1)
+        c = np.clip(np.rint(col).astype(np.int64), 0, self.size - 1)
+        return r, c
+
+    def _count(self, grid: np.ndarray, row: np.ndarray, col: np.ndarray) -> None:
+        r, c = self._cells(row, col)
+        np.add.at(grid, (r, c), 1)
+
+    # --- what the map says ----------------------------------------------------------------
+
+    def free(self) -> np.ndarray:
+        """(size, size) bool: cells seen as floor with nothing seen standing on them."""
+        free = (self.floor >= 2) & (self.occupied < 2)
+        free[self.row, self.col] = True
+        return free
+
+    def cells_of(self, class_indices, least: int = 2) -> list[tuple[int, int]]:
+        """The cells where at least `least` points of any of the classes landed."""
+        counts = self.types[list(class_indices)].sum(0)
+        return list(zip(*np.nonzero(counts >= least)))
+
+    def frontier(self, free: np.ndarray, least: int = FRONTIER_UNSEEN) -> np.ndarray:
+        """Free cells with at least `least` never-seen cells among their eight
+        neighbours: where walking shows something new."""
+        unknown = (~self.seen & ~free).astype(np.int32)
+        padded = np.pad(unknown, 1)
+        around = sum(padded[1 + dr:1 + dr + self.size, 1 + dc:1 + dc + self.size]
+                     for dr in range(-1, 2) for dc in range(-1, 2))
+        return free & (around >= least)
+
+
+def distances(free: np.ndarray, goals) -> np.ndarray:
+    """Steps from every free cell to the nearest goal cell over free cells (-1 where none
+    leads), by breadth-first search from the goals."""
+    size = free.shape[0]
+    dist = np.full(free.shape, -1, np.int32)
+    queue = deque()
+    for r, c in goals:
+        if dist[r, c] < 0:
+            dist[r, c] = 0
+            queue.append((r, c))
+    while queue:
+        r, c = queue.popleft()
+        for dr, dc in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+            nr, nc = r + dr, c + dc
+            if 0 <= nr < size and 0 <= nc < size and free[nr, nc] and dist[nr, nc] < 0:
+                dist[nr, nc] = dist[r, c] + 1
+                queue.append((nr, nc))
+    return dist
+
+
+def heading_towards(row: int, col: int, to_row: float, to_col: float) -> int:
+    """The heading (0, 90, 180, 270) that faces most nearly from a cell towards a point."""
+    dr, dc = to_row - row, to_col - col
+    if abs(dr) >= abs(dc):
+        return 0 if dr >= 0 else 180
+    return 90 if dc > 0 else 270
+
+
+HORIZON_RANGE = (min(HORIZONS), max(HORIZONS))

@@ -1,0 +1,373 @@
+"""A camera skill policy that maps what it sees and plans on the map: ALFRED's modular
+recipe (FILM, HLSM), under ALFRED's rule when its perception is learned.
+
+Every step, a perception (policies/perception.py) turns the frame into per-pixel object
+types and depth; the semantic map (policies/semantic_map.py) lifts them into a top-down
+map of floor, obstacles and where each type was seen, kept over the whole episode, so
+that what one skill saw helps the next. On that map:
+
+- GotoLocation walks to a floor cell within reach of the nearest cell where the target
+  type was seen, turns to it and tilts the camera until the frame shows the target
+  within reach, and ends there. While no cell shows the target it explores: it looks
+  round once at each new cell it stops at, and walks to the nearest frontier (seen floor
+  beside unseen space). It walks only over cells it has seen to be floor, so that it
+  seldom bumps (each refused action counts towards the episode's limit).
+- An interaction aims at the most confident pixel of its target type within reach,
+  tilting the camera when the frame shows none; a refused one is aimed elsewhere, and a
+  refused PutObject into a receptacle that opens is tried again after opening it (and
+  the receptacle closed after). The transforms (clean, heat, cool) are the appliance's
+  routine: put the held object in, switch it on and off, take the object back.
+
+Words of the call refine the target: `not_in` leaves out cells where the receptacle was
+seen (the object already put there), `holding` prefers cells where the held type was.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..envs.actions import Action, pixel_target
+from ..envs.household.object_types import OBJECT_TYPES, types_named
+from ..envs.skills import SKILLS, SkillCall
+from ..envs.transforms import transform_of_skill
+from .base import PolicyStep
+from .semantic_map import SemanticMap, distances, heading_towards
+
+MAX_STEPS_PER_SKILL = 300
+REACH = 1.4  # metres: a GotoLocation target pixel this near (horizontally) is in reach (the simulator's 1.5 m, with a margin)
+AIM_REACH = 2.0  # metres: an interaction may aim this far (what is in a receptacle counts at the receptacle's reach)
+GOAL_CELLS = 4  # a goal cell is within this many cells (straight line) of a target cell
+WALK_HORIZON = 45  # degrees down while walking and looking round: the frame spans the feet to the horizon
+LOOK_ORDER = (45, 30, 60, 15, 0, -15, -30)  # horizons tried at a goal cell, in order
+MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
+HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
+RETRIES = 2  # refused interactions aimed elsewhere before the skill gives up
+
+
+class SemanticMapSkillPolicy:
+    needs_world = False
+
+    def __init__(self, perception, max_steps_per_skill: int = MAX_STEPS_PER_SKILL):
+        self.perception = perception
+        self.inputs = tuple(dict.fromkeys(("instruction", "action_success") + tuple(perception.inputs)))
+        self.classes = {name: i for i, name in enumerate(perception.classes)}
+        self.max_steps_per_skill = int(max_steps_per_skill)
+        self.name = f"semantic-map ({perception.name})"
+        self.reset(None)
+
+    def reset(self, env) -> None:
+        self.map = SemanticMap(len(self.classes))
+        self._previous: Action | None = None
+        self._call: SkillCall | None = None
+        self._turns_left = 4  # the episode starts with a look round
+        self._explored: set[tuple[int, int]] = set()
+        self._held: str | None = None  # the type it picked up last (its own action's success says so)
+        # per target type, the (row, col, high) places of containers looked into for it, over the episode
+        self._searched_for: dict[str, set[tuple[int, int, bool]]] = {}
+        self._open_container: str | None = None  # the type of the container it opened to look in
+
+    # --- the step -------------------------------------------------------------------------
+
+    def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
+        success = bool(info.get("last_action_success", True))
+        if self._previous is not None:
+            self.map.moved(self._previous.name, success)
+        self.labels, self.confidence, self.depth = self.perception(observation, info)
+        self.map.add_frame(self.labels, self.depth, self._class_indices(self._held) if self._held else [])
+        if call is not self._call:
+            self._start(call)
+        elif self._previous is not None:
+            self._after(self._previous, success)
+        self._steps += 1
+        if self._steps > self.max_steps_per_skill:
+            return PolicyStep(failed=True, reason=f"no success within {self.max_steps_per_skill} steps")
+        step = self._goto() if call.skill == "GotoLocation" else self._interact()
+        self._previous = step.action
+        return step
+
+    def _start(self, call: SkillCall) -> None:
+        self._call, self._steps = call, 0
+        self._goal_cell, self._looks, self._tried_goals = None, [], set()
+        self._routine = self._routine_of(call)
+        self._misses: list[tuple[int, int]] = []
+        self._opened = False  # a refused PutObject has had its receptacle opened
+        self._searched = self._searched_for.setdefault(call.args[0], set())
+
+    def _after(self, action: Action, success: bool) -> None:
+        """Follow up an interaction: on success the routine moves on; a refused one is
+        aimed elsewhere next time."""
+        if not action.is_interaction:
+            return
+        if self._call.skill == "GotoLocation":  # it opened (or closed) a container to look in
+            if action.name == "OpenObject" and success:
+                self._open_container, self._opened_place = self._aimed_type, (self._aimed_cell, self._aimed_high)
+            else:  # closed again, or it would not open: that one is done with
+                (r, c), high = self._opened_place if action.name == "CloseObject" else (self._aimed_cell,
+                                                                                        self._aimed_high)
+                self._searched.update((r + dr, c + dc, high) for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+                self._open_container = None
+            return
+        if success:
+            name, type_name = self._routine.pop(0)
+            if name == "PickupObject":
+                self._held = type_name
+            elif name == "PutObject":
+                self._held = None
+            self._misses = []
+            return
+        x, y = (int(v) for v in action.target.split(":")[1].split(","))
+        self._misses.append((x, y))
+        name, type_name = self._routine[0]
+        if name == "PutObject" and not self._opened and OBJECT_TYPES[type_name].openable:
+            self._opened = True
+            self._routine[:0] = [("OpenObject", type_name)]
+            self._routine.insert(2, ("CloseObject", type_name))
+            self._misses = []
+
+    # --- GotoLocation -------------------------------------------------------------------
+
+    def _goto(self) -> PolicyStep:
+        call = self._call
+        targets = self._class_indices(call.args[0])
+        if self._shows_in_reach(targets, call.not_in):
+            return PolicyStep(done=True)
+        if self._open_container is not None:  # looked inside and saw no target: close it again
+            return self._aim("CloseObject", self._open_container)
+        if self._turns_left > 0:  # finish a look round
+            return self._look_round()
+        free = self.map.free()
+        reach = distances(free, [self.map.cell])  # steps from here to every free cell
+        cells = self._target_cells(targets, call.not_in, call.holding)
+        goals = [g for g in self._goal_cells(cells, free) if reach[g] >= 0]
+        if goals:
+            return self._approach(cells, goals, targets, None)
+        step = self._explore(free, reach)
+        if step is not None:
+            return step
+        # seen everywhere it can walk, and no target: it may be shut in something that opens
+        options = []  # (steps to its nearest goal cell, type, its cells, goals) per container type
+        for type_name in self._containers_for(call.args[0]):
+            classes = self._class_indices(type_name)
+            cells = [(r, c) for r, c in self.map.cells_of(classes)
+                     if (r, c, False) not in self._searched or (r, c, True) not in self._searched]
+            goals = [g for g in self._goal_cells(cells, free) if reach[g] >= 0]
+            if goals:
+                options.append((min(reach[g] for g in goals), type_name, cells, goals))
+        if options:
+            _, type_name, cells, goals = min(options, key=lambda o: o[0])
+            return self._approach(cells, goals, self._class_indices(type_name), type_name)
+        return PolicyStep(failed=True, reason=f"explored all the floor it saw and opened what could hold one, "
+                                              f"and saw no {call.args[0]} within reach")
+
+    def _approach(self, cells, goals, classes, container: str | None) -> PolicyStep:
+        """Walk to the nearest goal cell, face the nearest of `cells` and tilt until the
+        frame shows `classes` within reach; then, for a `container`, open it."""
+        here = self.map.cell
+        if here not in goals:
+            return self._walk(goals)
+        r, c = min(cells, key=lambda rc: (rc[0] - here[0]) ** 2 + (rc[1] - here[1]) ** 2)
+        heading = heading_towards(*here, r, c)
+        if heading != self.map.heading:
+            return self._step(_turn_towards(self.map.heading, heading))
+        if container is not None and self._unsearched_pixels(classes).any():
+            return self._aim("OpenObject", container, mask=self._unsearched_pixels(classes))
+        if self._goal_cell != here:
+            self._goal_cell, self._looks = here, [h for h in LOOK_ORDER if h != self.map.horizon]
+        while self._looks:
+            horizon = self._looks.pop(0)
+            if horizon != self.map.horizon:
+                return self._tilt_to(horizon)
+        self._tried_goals.add(here)
+        if container is not None:  # no pixel of it here at any horizon: as good as looked into
+            self._searched.update({(r, c, False), (r, c, True)})
+        return self._goto()
+
+    def _unsearched_pixels(self, classes) -> np.ndarray:
+        """Pixels of the container classes within reach, of places not looked into yet."""
+        mask = self._reachable_pixels(classes)
+        if mask.any():
+            height, row, col, _, _ = self.map.points(self.depth)
+            r, c = np.rint(row).astype(int), np.rint(col).astype(int)
+            for y, x in zip(*np.nonzero(mask)):
+                if (r[y, x], c[y, x], bool(height[y, x] > HIGH)) in self._searched:
+                    mask[y, x] = False
+        return mask
+
+    def _explore(self, free, reach) -> PolicyStep | None:
+        """Walk to the nearest frontier not yet stood on, and look round there (None when
+        no frontier is left)."""
+        here = self.map.cell
+        frontier = [tuple(rc) for rc in np.argwhere(self.map.frontier(free) & (reach >= 0))
+                    if tuple(rc) not in self._explored]
+        if not frontier:
+            return None
+        goal = min(frontier, key=lambda rc: reach[rc])
+        if goal == here:
+            self._explored.add(here)
+            self._turns_left = 4
+            return self._look_round()
+        return self._walk([goal])
+
+    def _containers_for(self, type_name: str) -> list[str]:
+        """The types that open and may hold an object of `type_name`."""
+        names = types_named(type_name)
+        return [t.name for t in OBJECT_TYPES.values()
+                if t.openable and t.receptacle and any(n in t.accepts for n in names)]
+
+    def _look_round(self) -> PolicyStep:
+        """The next step of a look round: at the walking horizon, the next quarter turn."""
+        if self.map.horizon != WALK_HORIZON:
+            return self._tilt_to(WALK_HORIZON)
+        self._turns_left -= 1
+        return self._step("RotateLeft")
+
+    def _tilt_to(self, horizon: int) -> PolicyStep:
+        return self._step("LookDown" if horizon > self.map.horizon else "LookUp")
+
+    def _walk(self, goals) -> PolicyStep:
+        """One step along a shortest way over free cells to the nearest goal, with the
+        camera at the walking horizon."""
+        if self.map.horizon != WALK_HORIZON:
+            return self._tilt_to(WALK_HORIZON)
+        dist = distances(self.map.free(), goals)
+        here = self.map.cell
+        if dist[here] < 0:
+            return PolicyStep(failed=True, reason="no seen floor leads to the target")
+        if dist[here] == 0:
+            return self._step("RotateLeft")
+        best = None
+        for heading in (0, 90, 180, 270):
+            dr, dc = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}[heading]
+            nxt = (here[0] + dr, here[1] + dc)
+            if dist[nxt] >= 0 and dist[nxt] < dist[here]:
+                cost = 0 if heading == self.map.heading else (2 if (heading - self.map.heading) % 360 == 180 else 1)
+                if best is None or cost < best[0]:
+                    best = (cost, heading)
+        if best[1] == self.map.heading:
+            return self._step("MoveAhead")
+        return self._step(_turn_towards(self.map.heading, best[1]))
+
+    def _target_cells(self, targets, not_in, holding) -> list[tuple[int, int]]:
+        cells = self.map.cells_of(targets)
+        if not_in:
+            excluded = set(self.map.cells_of(self._class_indices(not_in)))
+            cells = [rc for rc in cells if rc not in excluded]
+        if holding:
+            held = set(self.map.cells_of(self._class_indices(holding), least=1))
+            preferred = [rc for rc in cells if rc in held]
+            cells = preferred or cells
+        return cells
+
+    def _goal_cells(self, cells, free) -> list[tuple[int, int]]:
+        size = free.shape[0]
+        goals = set()
+        for r, c in cells:
+            for dr in range(-GOAL_CELLS, GOAL_CELLS + 1):
+                for dc in range(-GOAL_CELLS, GOAL_CELLS + 1):
+                    if 0 < dr * dr + dc * dc <= GOAL_CELLS * GOAL_CELLS:
+                        g = (r + dr, c + dc)
+                        if 0 <= g[0] < size and 0 <= g[1] < size and free[g]:
+                            goals.add(g)
+        return [g for g in goals if g not in self._tried_goals]
+
+    def _shows_in_reach(self, targets, not_in=None) -> bool:
+        return bool(self._reachable_pixels(targets, not_in, REACH).any())
+
+    def _reachable_pixels(self, targets, not_in=None, reach: float = AIM_REACH) -> np.ndarray:
+        """(H, W) bool: pixels of the target classes within `reach` (and not on a cell
+        where `not_in` was seen)."""
+        height, row, col, distance, _ = self.map.points(self.depth)
+        mask = np.isin(self.labels, targets) & (distance <= reach)
+        if not_in and mask.any():
+            excluded = set(self.map.cells_of(self._class_indices(not_in)))
+            if excluded:
+                r, c = np.rint(row).astype(int), np.rint(col).astype(int)
+                for y, x in zip(*np.nonzero(mask)):
+                    if (r[y, x], c[y, x]) in excluded:
+                        mask[y, x] = False
+        return mask
+
+    # --- interactions -----------------------------------------------------------------------
+
+    def _routine_of(self, call: SkillCall) -> list[tuple[str, str]]:
+        """(action, target type) steps that carry out an interaction skill."""
+        skill = SKILLS.get(call.skill)
+        if skill is not None and skill.action is not None:
+            return [(skill.action, call.args[skill.target])]
+        transform = transform_of_skill(call.skill)
+        if transform is None:
+            return []
+        appliance = transform.appliance
+        opens = OBJECT_TYPES[appliance].openable
+        switch = transform.switch
+        steps = [("OpenObject", appliance)] if opens else []
+        steps.append(("PutObject", appliance))
+        steps += [("CloseObject", appliance)] if opens else []
+        if switch:
+            steps += [("ToggleObjectOn", switch), ("ToggleObjectOff", switch)]
+        steps += [("OpenObject", appliance)] if opens else []
+        steps.append(("PickupObject", call.args[0]))
+        steps += [("CloseObject", appliance)] if opens else []
+        return steps
+
+    def _interact(self) -> PolicyStep:
+        if not self._routine:
+            return PolicyStep(done=True)
+        if len(self._misses) > RETRIES:
+            name, type_name = self._routine[0]
+            return PolicyStep(failed=True, reason=f"{name} at a {type_name} was refused {len(self._misses)} times")
+        name, type_name = self._routine[0]
+        return self._aim(name, type_name, self._call.not_in if name == "PickupObject" else None)
+
+    def _aim(self, name: str, type_name: str, not_in: str | None = None, mask: np.ndarray | None = None) -> PolicyStep:
+        """The action at the most confident pixel (away from the mask's edges) of the type
+        within reach (of `mask`, when given), not near a pixel refused before; tilt to look
+        for one when none."""
+        if mask is None:
+            mask = self._reachable_pixels(self._class_indices(type_name), not_in)
+        for x, y in self._misses:
+            mask[max(0, y - MISS_RADIUS):y + MISS_RADIUS + 1, max(0, x - MISS_RADIUS):x + MISS_RADIUS + 1] = False
+        if not mask.any():
+            return self._look_for(type_name)
+        scores = np.where(mask, self.confidence + _interior(mask), -1.0)
+        y, x = np.unravel_index(int(scores.argmax()), scores.shape)
+        height, row, col, _, _ = self.map.points(self.depth)
+        self._aimed_cell, self._aimed_type = (int(np.rint(row[y, x])), int(np.rint(col[y, x]))), type_name
+        self._aimed_high = bool(height[y, x] > HIGH)
+        return self._step(name, pixel_target(x, y))
+
+    def _look_for(self, type_name: str) -> PolicyStep:
+        """Tilt the camera through the horizons (down first) while the frame shows no
+        target within reach; give up after the last."""
+        if self._goal_cell != ("look", type_name):
+            self._goal_cell = ("look", type_name)
+            self._looks = [h for h in LOOK_ORDER if h != self.map.horizon]
+        while self._looks:
+            horizon = self._looks[0]
+            if horizon == self.map.horizon:
+                self._looks.pop(0)
+                continue
+            return self._tilt_to(horizon)
+        return PolicyStep(failed=True, reason=f"the camera shows no {type_name} within reach")
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _class_indices(self, name: str) -> list[int]:
+        return [self.classes[t] for t in types_named(name) if t in self.classes]
+
+    def _step(self, name: str, target: str | None = None) -> PolicyStep:
+        return PolicyStep(action=Action(name, target))
+
+
+def _turn_towards(heading: int, wanted: int) -> str:
+    return "RotateRight" if (wanted - heading) % 360 == 90 else "RotateLeft"
+
+
+def _interior(mask: np.ndarray) -> np.ndarray:
+    """How deep inside the mask each pixel is (0 to 1): 1 where its four neighbours at
+    two pixels are in the mask too, so that aims avoid edges."""
+    inner = mask.astype(np.float32)
+    for shift in ((2, 0), (-2, 0), (0, 2), (0, -2)):
+        inner = inner + np.roll(mask, shift, axis=(0, 1))
+    return inner / 5.0
+
