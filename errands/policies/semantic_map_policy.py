@@ -38,7 +38,8 @@ REACH = 1.4  # metres: a GotoLocation target pixel this near (horizontally) is i
 AIM_REACH = 2.0  # metres: an interaction may aim this far (what is in a receptacle counts at the receptacle's reach)
 GOAL_CELLS = 4  # a goal cell is within this many cells (straight line) of a target cell
 WALK_HORIZON = 45  # degrees down while walking and looking round: the frame spans the feet to the horizon
-LOOK_ORDER = (45, 30, 60, 15, 0, -15, -30)  # horizons tried at a goal cell, in order
+LOOK_ORDER = (45, 30, 60, 15, 0, -15, -30)  # horizons an interaction tries
+GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell  # horizons tried at a goal cell, in order
 MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
 HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
 RETRIES = 2  # refused interactions aimed elsewhere before the skill gives up
@@ -92,6 +93,7 @@ class SemanticMapSkillPolicy:
         self._misses: list[tuple[int, int]] = []
         self._opened = False  # a refused PutObject has had its receptacle opened
         self._searched = self._searched_for.setdefault(call.args[0], set())
+        self._rejected: set[tuple[int, int]] = set()  # target cells whose goal cell showed no target
 
     def _after(self, action: Action, success: bool) -> None:
         """Follow up an interaction: on success the routine moves on; a refused one is
@@ -172,7 +174,8 @@ class SemanticMapSkillPolicy:
         if container is not None and self._unsearched_pixels(classes).any():
             return self._aim("OpenObject", container, mask=self._unsearched_pixels(classes))
         if self._goal_cell != here:
-            self._goal_cell, self._looks = here, [h for h in LOOK_ORDER if h != self.map.horizon]
+            looks = LOOK_ORDER if container is not None else GOAL_LOOKS
+            self._goal_cell, self._looks = here, [h for h in looks if h != self.map.horizon]
         while self._looks:
             horizon = self._looks.pop(0)
             if horizon != self.map.horizon:
@@ -180,6 +183,8 @@ class SemanticMapSkillPolicy:
         self._tried_goals.add(here)
         if container is not None:  # no pixel of it here at any horizon: as good as looked into
             self._searched.update({(r, c, False), (r, c, True)})
+        else:  # what was mapped there is not what the frame shows within reach from beside it
+            self._rejected.add((r, c))
         return self._goto()
 
     def _unsearched_pixels(self, classes) -> np.ndarray:
@@ -248,9 +253,9 @@ class SemanticMapSkillPolicy:
         return self._step(_turn_towards(self.map.heading, best[1]))
 
     def _target_cells(self, targets, not_in, holding) -> list[tuple[int, int]]:
-        cells = self.map.cells_of(targets)
+        cells = [rc for rc in self.map.cells_of(targets) if rc not in self._rejected]
         if not_in:
-            excluded = set(self.map.cells_of(self._class_indices(not_in)))
+            excluded = _around(self.map.cells_of(self._class_indices(not_in)))
             cells = [rc for rc in cells if rc not in excluded]
         if holding:
             held = set(self.map.cells_of(self._class_indices(holding), least=1))
@@ -279,7 +284,7 @@ class SemanticMapSkillPolicy:
         height, row, col, distance, _ = self.map.points(self.depth)
         mask = np.isin(self.labels, targets) & (distance <= reach)
         if not_in and mask.any():
-            excluded = set(self.map.cells_of(self._class_indices(not_in)))
+            excluded = _around(self.map.cells_of(self._class_indices(not_in)))
             if excluded:
                 r, c = np.rint(row).astype(int), np.rint(col).astype(int)
                 for y, x in zip(*np.nonzero(mask)):
@@ -329,7 +334,7 @@ class SemanticMapSkillPolicy:
             mask[max(0, y - MISS_RADIUS):y + MISS_RADIUS + 1, max(0, x - MISS_RADIUS):x + MISS_RADIUS + 1] = False
         if not mask.any():
             return self._look_for(type_name)
-        scores = np.where(mask, self.confidence + _interior(mask), -1.0)
+        scores = np.where(mask, self.confidence + _interior(mask) + _central(mask.shape), -1.0)
         y, x = np.unravel_index(int(scores.argmax()), scores.shape)
         height, row, col, _, _ = self.map.points(self.depth)
         self._aimed_cell, self._aimed_type = (int(np.rint(row[y, x])), int(np.rint(col[y, x]))), type_name
@@ -361,6 +366,19 @@ class SemanticMapSkillPolicy:
 
 def _turn_towards(heading: int, wanted: int) -> str:
     return "RotateRight" if (wanted - heading) % 360 == 90 else "RotateLeft"
+
+
+def _around(cells) -> set[tuple[int, int]]:
+    """The cells and their eight neighbours (what rests on a receptacle may map beside it)."""
+    return {(r + dr, c + dc) for r, c in cells for dr in (-1, 0, 1) for dc in (-1, 0, 1)}
+
+
+def _central(shape) -> np.ndarray:
+    """0 at the frame's corners to 0.5 at its centre: of equal pixels, aim nearer the
+    middle (what is put there stays in view)."""
+    h, w = shape
+    y, x = np.mgrid[0:h, 0:w]
+    return 0.5 * (1 - np.hypot((y - (h - 1) / 2) / h, (x - (w - 1) / 2) / w) / np.sqrt(0.5))
 
 
 def _interior(mask: np.ndarray) -> np.ndarray:
