@@ -42,7 +42,8 @@ LOOK_ORDER = (45, 30, 60, 15, 0, -15, -30)  # horizons an interaction tries
 GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell  # horizons tried at a goal cell, in order
 MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
 HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
-RETRIES = 2  # refused interactions aimed elsewhere before the skill gives up
+RETRIES = 2
+REPOSITIONS = 2  # cells an interaction steps to when the frame shows no target from where it stands  # refused interactions aimed elsewhere before the skill gives up
 
 
 class SemanticMapSkillPolicy:
@@ -90,6 +91,10 @@ class SemanticMapSkillPolicy:
         self._call, self._steps = call, 0
         self._goal_cell, self._looks, self._tried_goals = None, [], set()
         self._routine = self._routine_of(call)
+        # where the skill acts: the appliance of a transform, else its last argument
+        transform = transform_of_skill(call.skill)
+        self._place = transform.appliance if transform else call.args[-1]
+        self._repositions, self._walk_to = 0, None
         self._misses: list[tuple[int, int]] = []
         self._opened = False  # a refused PutObject has had its receptacle opened
         self._searched = self._searched_for.setdefault(call.args[0], set())
@@ -322,6 +327,9 @@ class SemanticMapSkillPolicy:
             name, type_name = self._routine[0]
             return PolicyStep(failed=True, reason=f"{name} at a {type_name} was refused {len(self._misses)} times")
         name, type_name = self._routine[0]
+        if self._walk_to and self.map.cell not in self._walk_to:  # stepping to another cell beside it
+            return self._walk(self._walk_to)
+        self._walk_to = None
         return self._aim(name, type_name, self._call.not_in if name == "PickupObject" else None)
 
     def _aim(self, name: str, type_name: str, not_in: str | None = None, mask: np.ndarray | None = None) -> PolicyStep:
@@ -343,16 +351,26 @@ class SemanticMapSkillPolicy:
 
     def _look_for(self, type_name: str) -> PolicyStep:
         """Tilt the camera through the horizons (down first) while the frame shows no
-        target within reach; give up after the last."""
-        if self._goal_cell != ("look", type_name):
-            self._goal_cell = ("look", type_name)
+        target within reach; then step to another cell beside where the target (or the
+        appliance it is in) was mapped, up to REPOSITIONS times."""
+        if self._goal_cell != ("look", type_name, self.map.cell):
+            self._goal_cell = ("look", type_name, self.map.cell)
             self._looks = [h for h in LOOK_ORDER if h != self.map.horizon]
         while self._looks:
-            horizon = self._looks[0]
-            if horizon == self.map.horizon:
-                self._looks.pop(0)
-                continue
-            return self._tilt_to(horizon)
+            horizon = self._looks.pop(0)
+            if horizon != self.map.horizon:
+                return self._tilt_to(horizon)
+        self._tried_goals.add(self.map.cell)
+        if self._repositions < REPOSITIONS:
+            place = type_name if self.map.cells_of(self._class_indices(type_name)) else self._place
+            cells = self.map.cells_of(self._class_indices(place)) if place else []
+            free = self.map.free()
+            reach = distances(free, [self.map.cell])
+            goals = [g for g in self._goal_cells(cells, free) if reach[g] > 0]
+            if goals:
+                self._repositions += 1
+                self._walk_to = goals
+                return self._walk(goals)
         return PolicyStep(failed=True, reason=f"the camera shows no {type_name} within reach")
 
     # --- helpers ----------------------------------------------------------------------------
