@@ -35,6 +35,8 @@ from .semantic_map import SemanticMap, distances, heading_towards
 
 MAX_STEPS_PER_SKILL = 300
 REACH = 1.4  # metres: a GotoLocation target pixel this near (horizontally) is in reach (the simulator's 1.5 m, with a margin)
+CLOSE = 1.0  # metres: where GotoLocation ends when it can
+STAND_BACK = 0.5  # metres: GotoLocation to a thing that opens ends no nearer to it than this
 AIM_REACH = 2.0  # metres: an interaction may aim this far (what is in a receptacle counts at the receptacle's reach)
 GOAL_CELLS = 4  # a goal cell is within this many cells (straight line) of a target cell
 WALK_HORIZON = 45  # degrees down while walking and looking round: the frame spans the feet to the horizon
@@ -43,7 +45,7 @@ GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell  # horizons trie
 MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
 HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
 RETRIES = 2
-REPOSITIONS = 2  # cells an interaction steps to when the frame shows no target from where it stands  # refused interactions aimed elsewhere before the skill gives up
+REPOSITIONS = 4  # cells an interaction steps to when the frame shows no target from where it stands  # refused interactions aimed elsewhere before the skill gives up
 
 
 class SemanticMapSkillPolicy:
@@ -136,7 +138,11 @@ class SemanticMapSkillPolicy:
     def _goto(self) -> PolicyStep:
         call = self._call
         targets = self._class_indices(call.args[0])
-        if self._shows_in_reach(targets, call.not_in):
+        # end the walk near the target (what is in it or on it is then in reach too), or, once
+        # two cells beside it failed to show it so near, anywhere the frame shows it in reach
+        near = CLOSE if len(self._tried_goals) < 2 else REACH
+        shown = self._reachable_pixels(targets, call.not_in, near)
+        if shown.any() and not (self._opens(call.args[0]) and self._nearest(shown) < STAND_BACK):
             return PolicyStep(done=True)
         if self._open_container is not None:  # looked inside and saw no target: close it again
             return self._aim("CloseObject", self._open_container)
@@ -145,7 +151,7 @@ class SemanticMapSkillPolicy:
         free = self.map.free()
         reach = distances(free, [self.map.cell])  # steps from here to every free cell
         cells = self._target_cells(targets, call.not_in, call.holding)
-        goals = [g for g in self._goal_cells(cells, free) if reach[g] >= 0]
+        goals = [g for g in self._goal_cells(cells, free, 2 if self._opens(call.args[0]) else 1) if reach[g] >= 0]
         if goals:
             return self._approach(cells, goals, targets, None)
         step = self._explore(free, reach)
@@ -268,13 +274,15 @@ class SemanticMapSkillPolicy:
             cells = preferred or cells
         return cells
 
-    def _goal_cells(self, cells, free) -> list[tuple[int, int]]:
+    def _goal_cells(self, cells, free, nearest: int = 1) -> list[tuple[int, int]]:
+        """Free cells from `nearest` to GOAL_CELLS cells (straight line) from any of
+        `cells`, less those tried in this skill."""
         size = free.shape[0]
         goals = set()
         for r, c in cells:
             for dr in range(-GOAL_CELLS, GOAL_CELLS + 1):
                 for dc in range(-GOAL_CELLS, GOAL_CELLS + 1):
-                    if 0 < dr * dr + dc * dc <= GOAL_CELLS * GOAL_CELLS:
+                    if nearest * nearest <= dr * dr + dc * dc <= GOAL_CELLS * GOAL_CELLS:
                         g = (r + dr, c + dc)
                         if 0 <= g[0] < size and 0 <= g[1] < size and free[g]:
                             goals.add(g)
@@ -327,9 +335,16 @@ class SemanticMapSkillPolicy:
             name, type_name = self._routine[0]
             return PolicyStep(failed=True, reason=f"{name} at a {type_name} was refused {len(self._misses)} times")
         name, type_name = self._routine[0]
-        if self._walk_to and self.map.cell not in self._walk_to:  # stepping to another cell beside it
-            return self._walk(self._walk_to)
-        self._walk_to = None
+        if self._walk_to:  # stepping to another cell beside it, then facing it
+            goals, cells = self._walk_to
+            here = self.map.cell
+            if here not in goals:
+                return self._walk(goals)
+            r, c = min(cells, key=lambda rc: (rc[0] - here[0]) ** 2 + (rc[1] - here[1]) ** 2)
+            heading = heading_towards(*here, r, c)
+            if heading != self.map.heading:
+                return self._step(_turn_towards(self.map.heading, heading))
+            self._walk_to = None
         return self._aim(name, type_name, self._call.not_in if name == "PickupObject" else None)
 
     def _aim(self, name: str, type_name: str, not_in: str | None = None, mask: np.ndarray | None = None) -> PolicyStep:
@@ -362,18 +377,30 @@ class SemanticMapSkillPolicy:
                 return self._tilt_to(horizon)
         self._tried_goals.add(self.map.cell)
         if self._repositions < REPOSITIONS:
-            place = type_name if self.map.cells_of(self._class_indices(type_name)) else self._place
+            # the free cell nearest to where it acts that it has not stood on in this skill
+            in_transform = transform_of_skill(self._call.skill) is not None
+            place = self._place if in_transform or not self.map.cells_of(self._class_indices(type_name)) \
+                else type_name
             cells = self.map.cells_of(self._class_indices(place)) if place else []
             free = self.map.free()
             reach = distances(free, [self.map.cell])
             goals = [g for g in self._goal_cells(cells, free) if reach[g] > 0]
             if goals:
+                goal = min(goals, key=lambda g: (min((g[0] - r) ** 2 + (g[1] - c) ** 2 for r, c in cells), reach[g]))
                 self._repositions += 1
-                self._walk_to = goals
-                return self._walk(goals)
+                self._walk_to = ([goal], cells)
+                return self._walk([goal])
         return PolicyStep(failed=True, reason=f"the camera shows no {type_name} within reach")
 
     # --- helpers ----------------------------------------------------------------------------
+
+    def _opens(self, name: str) -> bool:
+        """Whether the type opens (its door, swung open, hides its inside from beside it)."""
+        return any(OBJECT_TYPES[t].openable for t in types_named(name) if t in OBJECT_TYPES)
+
+    def _nearest(self, mask: np.ndarray) -> float:
+        """The horizontal distance of the nearest pixel of the mask, in metres."""
+        return float(self.map.points(self.depth)[3][mask].min())
 
     def _class_indices(self, name: str) -> list[int]:
         return [self.classes[t] for t in types_named(name) if t in self.classes]
