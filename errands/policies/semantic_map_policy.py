@@ -101,6 +101,7 @@ class SemanticMapSkillPolicy:
         self._opened = False  # a refused PutObject has had its receptacle opened
         self._searched = self._searched_for.setdefault(call.args[0], set())
         self._rejected: set[tuple[int, int]] = set()  # target cells whose goal cell showed no target
+        self._refused_opens = 0
 
     def _after(self, action: Action, success: bool) -> None:
         """Follow up an interaction: on success the routine moves on; a refused one is
@@ -110,11 +111,13 @@ class SemanticMapSkillPolicy:
         if self._call.skill == "GotoLocation":  # it opened (or closed) a container to look in
             if action.name == "OpenObject" and success:
                 self._open_container, self._opened_place = self._aimed_type, (self._aimed_cell, self._aimed_high)
-            else:  # closed again, or it would not open: that one is done with
-                (r, c), high = self._opened_place if action.name == "CloseObject" else (self._aimed_cell,
-                                                                                        self._aimed_high)
+            elif action.name == "CloseObject":  # looked into and closed again: done with
+                (r, c), high = self._opened_place
                 self._searched.update((r + dr, c + dc, high) for dr in (-1, 0, 1) for dc in (-1, 0, 1))
                 self._open_container = None
+            else:  # it would not open (it is open already, or not of the kind): done with all of it in sight
+                self._searched.update(self._places(self._reachable_pixels(self._class_indices(self._aimed_type))))
+                self._refused_opens += 1
             return
         if success:
             name, type_name = self._routine.pop(0)
@@ -166,7 +169,7 @@ class SemanticMapSkillPolicy:
             goals = [g for g in self._goal_cells(cells, free) if reach[g] >= 0]
             if goals:
                 options.append((min(reach[g] for g in goals), type_name, cells, goals))
-        if options:
+        if options and self._refused_opens < RETRIES:
             _, type_name, cells, goals = min(options, key=lambda o: o[0])
             return self._approach(cells, goals, self._class_indices(type_name), type_name)
         return PolicyStep(failed=True, reason=f"explored all the floor it saw and opened what could hold one, "
@@ -202,12 +205,21 @@ class SemanticMapSkillPolicy:
         """Pixels of the container classes within reach, of places not looked into yet."""
         mask = self._reachable_pixels(classes)
         if mask.any():
-            height, row, col, _, _ = self.map.points(self.depth)
-            r, c = np.rint(row).astype(int), np.rint(col).astype(int)
+            places = self._pixel_places()
             for y, x in zip(*np.nonzero(mask)):
-                if (r[y, x], c[y, x], bool(height[y, x] > HIGH)) in self._searched:
+                if places[y][x] in self._searched:
                     mask[y, x] = False
         return mask
+
+    def _pixel_places(self) -> list[list[tuple[int, int, bool]]]:
+        """Each pixel's place: its point's map cell and whether it is high (a wall cabinet)."""
+        height, row, col, _, _ = self.map.points(self.depth)
+        r, c, high = np.rint(row).astype(int).tolist(), np.rint(col).astype(int).tolist(), (height > HIGH).tolist()
+        return [list(zip(r[y], c[y], high[y])) for y in range(len(r))]
+
+    def _places(self, mask: np.ndarray) -> set[tuple[int, int, bool]]:
+        places = self._pixel_places()
+        return {places[y][x] for y, x in zip(*np.nonzero(mask))}
 
     def _explore(self, free, reach) -> PolicyStep | None:
         """Walk to the nearest frontier not yet stood on, and look round there (None when
