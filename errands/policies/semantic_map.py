@@ -34,6 +34,7 @@ PUSH = 0.06  # metres along the ray an obstacle point is pushed into what it bel
 MAX_RANGE = 4.0  # metres: points farther than this are not mapped (depth is least sure there)
 HELD_RANGE = 0.8  # metres: pixels of the held object's type nearer than this are the object in hand
 BUMPED = 1000
+OUTNUMBER = 4  # floor points per other point that make a cell free all the same
 FRONTIER_UNSEEN = 2  # never-seen cells beside a frontier cell  # the occupied count of a cell a MoveAhead was refused into
 
 
@@ -119,7 +120,9 @@ class SemanticMap:
 
     def free(self) -> np.ndarray:
         """(size, size) bool: cells seen as floor with nothing seen standing on them."""
-        free = (self.floor >= 2) & (self.occupied < 2)
+        # a few points of a wall seen edge-on may round into the floor cell beside it: a cell
+        # is free when its floor points far outnumber the others
+        free = (self.floor >= 2) & ((self.occupied < 2) | (self.occupied * OUTNUMBER < self.floor))
         free[self.row, self.col] = True
         return free
 
