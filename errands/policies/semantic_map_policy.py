@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..envs.actions import Action, pixel_target
+from ..envs.actions import Action, parse_pixel_target, pixel_target
 from ..envs.household.object_types import OBJECT_TYPES, types_named
 from ..envs.skills import SKILLS, SkillCall
 from ..envs.transforms import transform_of_skill
@@ -45,6 +45,7 @@ GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell  # horizons trie
 MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
 HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
 RETRIES = 2
+REFUSED_OPENS = 8  # containers that would not open before it stops looking into them
 REPOSITIONS = 4  # cells an interaction steps to when the frame shows no target from where it stands  # refused interactions aimed elsewhere before the skill gives up
 
 
@@ -69,6 +70,7 @@ class SemanticMapSkillPolicy:
         # per target type, the (row, col, high) places of containers looked into for it, over the episode
         self._searched_for: dict[str, set[tuple[int, int, bool]]] = {}
         self._open_container: str | None = None  # the type of the container it opened to look in
+        self._refused_opens = 0  # containers that would not open, over the episode (refusals end it at ten)
 
     # --- the step -------------------------------------------------------------------------
 
@@ -93,21 +95,22 @@ class SemanticMapSkillPolicy:
         self._call, self._steps = call, 0
         self._goal_cell, self._looks, self._tried_goals = None, [], set()
         self._routine = self._routine_of(call)
+        self._opened_pixel = None  # ((x, y), type) of the last thing it opened in this skill
         # where the skill acts: the appliance of a transform, else its last argument
         transform = transform_of_skill(call.skill)
         self._place = transform.appliance if transform else call.args[-1]
         self._repositions, self._walk_to = 0, None
         self._misses: list[tuple[int, int]] = []
-        self._opened = False  # a refused PutObject has had its receptacle opened
         self._searched = self._searched_for.setdefault(call.args[0], set())
         self._rejected: set[tuple[int, int]] = set()  # target cells whose goal cell showed no target
-        self._refused_opens = 0
 
     def _after(self, action: Action, success: bool) -> None:
         """Follow up an interaction: on success the routine moves on; a refused one is
         aimed elsewhere next time."""
         if not action.is_interaction:
             return
+        if action.name == "OpenObject" and success:  # what is put in it or shut again is aimed here
+            self._opened_pixel = (parse_pixel_target(action.target), self._aimed_type)
         if self._call.skill == "GotoLocation":  # it opened (or closed) a container to look in
             if action.name == "OpenObject" and success:
                 self._open_container, self._opened_place = self._aimed_type, (self._aimed_cell, self._aimed_high)
@@ -127,13 +130,11 @@ class SemanticMapSkillPolicy:
                 self._held = None
             self._misses = []
             return
-        x, y = (int(v) for v in action.target.split(":")[1].split(","))
+        x, y = parse_pixel_target(action.target)
         self._misses.append((x, y))
         name, type_name = self._routine[0]
-        if name == "PutObject" and not self._opened and OBJECT_TYPES[type_name].openable:
-            self._opened = True
-            self._routine[:0] = [("OpenObject", type_name)]
-            self._routine.insert(2, ("CloseObject", type_name))
+        if name == "OpenObject" and len(self._routine) > 1 and self._routine[1][0] == "PutObject":
+            self._routine.pop(0)  # it would not open: it is open already (it cannot be seen shut or open)
             self._misses = []
 
     # --- GotoLocation -------------------------------------------------------------------
@@ -169,7 +170,7 @@ class SemanticMapSkillPolicy:
             goals = [g for g in self._goal_cells(cells, free) if reach[g] >= 0]
             if goals:
                 options.append((min(reach[g] for g in goals), type_name, cells, goals))
-        if options and self._refused_opens < RETRIES:
+        if options and self._refused_opens < REFUSED_OPENS:
             _, type_name, cells, goals = min(options, key=lambda o: o[0])
             return self._approach(cells, goals, self._class_indices(type_name), type_name)
         return PolicyStep(failed=True, reason=f"explored all the floor it saw and opened what could hold one, "
@@ -322,6 +323,9 @@ class SemanticMapSkillPolicy:
     def _routine_of(self, call: SkillCall) -> list[tuple[str, str]]:
         """(action, target type) steps that carry out an interaction skill."""
         skill = SKILLS.get(call.skill)
+        if skill is not None and skill.action == "PutObject" and self._opens(call.args[-1]):
+            receptacle = call.args[-1]  # most are shut: open it first, and shut it after
+            return [("OpenObject", receptacle), ("PutObject", receptacle), ("CloseObject", receptacle)]
         if skill is not None and skill.action is not None:
             return [(skill.action, call.args[skill.target])]
         transform = transform_of_skill(call.skill)
@@ -369,8 +373,18 @@ class SemanticMapSkillPolicy:
             mask[max(0, y - MISS_RADIUS):y + MISS_RADIUS + 1, max(0, x - MISS_RADIUS):x + MISS_RADIUS + 1] = False
         if not mask.any():
             return self._look_for(type_name)
+        near = mask & (self.map.points(self.depth)[3] <= REACH)  # surely in reach, if any is
+        if near.any():
+            mask = near
+        if self._opened_pixel is not None and self._opened_pixel[1] == type_name and name != "OpenObject":
+            (x, y), _ = self._opened_pixel  # the one it opened, when that pixel still shows it
+            if mask[y, x]:
+                return self._aimed_at(name, type_name, x, y)
         scores = np.where(mask, self.confidence + _interior(mask) + _central(mask.shape), -1.0)
         y, x = np.unravel_index(int(scores.argmax()), scores.shape)
+        return self._aimed_at(name, type_name, int(x), int(y))
+
+    def _aimed_at(self, name: str, type_name: str, x: int, y: int) -> PolicyStep:
         height, row, col, _, _ = self.map.points(self.depth)
         self._aimed_cell, self._aimed_type = (int(np.rint(row[y, x])), int(np.rint(col[y, x]))), type_name
         self._aimed_high = bool(height[y, x] > HIGH)
