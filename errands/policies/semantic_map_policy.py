@@ -41,12 +41,13 @@ AIM_REACH = 2.0  # metres: an interaction may aim this far (what is in a recepta
 GOAL_CELLS = 4  # a goal cell is within this many cells (straight line) of a target cell
 WALK_HORIZON = 45  # degrees down while walking and looking round: the frame spans the feet to the horizon
 LOOK_ORDER = (45, 30, 60, 15, 0, -15, -30)  # horizons an interaction tries
-GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell  # horizons tried at a goal cell, in order
+GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell
+CONTAINER_LOOKS = (45, 15, 60, 0)  # and at a container's (its base units low, its wall units high)
 MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
 HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
-RETRIES = 2
-REFUSED_OPENS = 8  # containers that would not open before it stops looking into them
-REPOSITIONS = 4  # cells an interaction steps to when the frame shows no target from where it stands  # refused interactions aimed elsewhere before the skill gives up
+RETRIES = 2  # refused interactions aimed elsewhere before the skill gives up
+REFUSED_OPENS = 8  # containers that would not open, over an episode, before it stops looking into them
+REPOSITIONS = 4  # cells an interaction steps to when the frame shows no target from where it stands
 
 
 class SemanticMapSkillPolicy:
@@ -189,7 +190,7 @@ class SemanticMapSkillPolicy:
         if container is not None and self._unsearched_pixels(classes).any():
             return self._aim("OpenObject", container, mask=self._unsearched_pixels(classes))
         if self._goal_cell != here:
-            looks = LOOK_ORDER if container is not None else GOAL_LOOKS
+            looks = CONTAINER_LOOKS if container is not None else GOAL_LOOKS
             self._goal_cell, self._looks = here, [h for h in looks if h != self.map.horizon]
         while self._looks:
             horizon = self._looks.pop(0)
