@@ -144,8 +144,9 @@ class SemanticMapSkillPolicy:
         call = self._call
         targets = self._class_indices(call.args[0])
         # end the walk near the target (what is in it or on it is then in reach too), or, once
-        # two cells beside it failed to show it so near, anywhere the frame shows it in reach
-        near = CLOSE if len(self._tried_goals) < 2 else REACH
+        # two cells beside it failed to show it so near or a container it opened shows it,
+        # anywhere the frame shows it in reach
+        near = REACH if self._open_container is not None or len(self._tried_goals) >= 2 else CLOSE
         shown = self._reachable_pixels(targets, call.not_in, near)
         if shown.any() and not (self._opens(call.args[0]) and self._nearest(shown) < STAND_BACK):
             return PolicyStep(done=True)
