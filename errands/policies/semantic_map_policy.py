@@ -45,6 +45,7 @@ GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell
 CONTAINER_LOOKS = (45, 15, 60, 0)  # and at a container's (its base units low, its wall units high)
 MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
 HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
+SURFACE_SPAN = 3  # cells around the nearest cell of a surface that one look at it searches
 RETRIES = 2  # refused interactions aimed elsewhere before the skill gives up
 REFUSED_OPENS = 8  # containers that would not open, over an episode, before it stops looking into them
 REPOSITIONS = 4  # cells an interaction steps to when the frame shows no target from where it stands
@@ -69,7 +70,7 @@ class SemanticMapSkillPolicy:
         self._explored: set[tuple[int, int]] = set()
         self._held: str | None = None  # the type it picked up last (its own action's success says so)
         # per target type, the (row, col, high) places of containers looked into for it, over the episode
-        self._searched_for: dict[str, set[tuple[int, int, bool]]] = {}
+        self._searched_for: dict[tuple[str, str], set[tuple[int, int, bool]]] = {}  # by (target, holder)
         self._open_container: str | None = None  # the type of the container it opened to look in
         self._refused_opens = 0  # containers that would not open, over the episode (refusals end it at ten)
 
@@ -102,7 +103,6 @@ class SemanticMapSkillPolicy:
         self._place = transform.appliance if transform else call.args[-1]
         self._repositions, self._walk_to = 0, None
         self._misses: list[tuple[int, int]] = []
-        self._searched = self._searched_for.setdefault(call.args[0], set())
         self._rejected: set[tuple[int, int]] = set()  # target cells whose goal cell showed no target
 
     def _after(self, action: Action, success: bool) -> None:
@@ -117,10 +117,12 @@ class SemanticMapSkillPolicy:
                 self._open_container, self._opened_place = self._aimed_type, (self._aimed_cell, self._aimed_high)
             elif action.name == "CloseObject":  # looked into and closed again: done with
                 (r, c), high = self._opened_place
-                self._searched.update((r + dr, c + dc, high) for dr in (-1, 0, 1) for dc in (-1, 0, 1))
+                self._searched(self._open_container).update((r + dr, c + dc, high) for dr in (-1, 0, 1)
+                                                            for dc in (-1, 0, 1))
                 self._open_container = None
             else:  # it would not open (it is open already, or not of the kind): done with all of it in sight
-                self._searched.update(self._places(self._reachable_pixels(self._class_indices(self._aimed_type))))
+                self._searched(self._aimed_type).update(
+                    self._places(self._reachable_pixels(self._class_indices(self._aimed_type))))
                 self._refused_opens += 1
             return
         if success:
@@ -163,19 +165,21 @@ class SemanticMapSkillPolicy:
         step = self._explore(free, reach)
         if step is not None:
             return step
-        # seen everywhere it can walk, and no target: it may be shut in something that opens
-        options = []  # (steps to its nearest goal cell, type, its cells, goals) per container type
-        for type_name in self._containers_for(call.args[0]):
+        # seen everywhere it can walk, and no target: it may be too small to show from afar,
+        # or shut in something that opens. Search what may hold it, nearest first: look at a
+        # surface from beside it, open a container.
+        options = []  # (steps to its nearest goal cell, type, its cells, goals) per holder type
+        for type_name in self._holders_for(call.args[0]):
             classes = self._class_indices(type_name)
             cells = [(r, c) for r, c in self.map.cells_of(classes)
-                     if (r, c, False) not in self._searched or (r, c, True) not in self._searched]
+                     if (r, c, False) not in self._searched(type_name) or (r, c, True) not in self._searched(type_name)]
             goals = [g for g in self._goal_cells(cells, free) if reach[g] >= 0]
             if goals:
                 options.append((min(reach[g] for g in goals), type_name, cells, goals))
         if options and self._refused_opens < REFUSED_OPENS:
             _, type_name, cells, goals = min(options, key=lambda o: o[0])
             return self._approach(cells, goals, self._class_indices(type_name), type_name)
-        return PolicyStep(failed=True, reason=f"explored all the floor it saw and opened what could hold one, "
+        return PolicyStep(failed=True, reason=f"explored all the floor it saw and searched what could hold one, "
                                               f"and saw no {call.args[0]} within reach")
 
     def _approach(self, cells, goals, classes, container: str | None) -> PolicyStep:
@@ -188,8 +192,8 @@ class SemanticMapSkillPolicy:
         heading = heading_towards(*here, r, c)
         if heading != self.map.heading:
             return self._step(_turn_towards(self.map.heading, heading))
-        if container is not None and self._unsearched_pixels(classes).any():
-            return self._aim("OpenObject", container, mask=self._unsearched_pixels(classes))
+        if container is not None and self._opens(container) and self._unsearched_pixels(container).any():
+            return self._aim("OpenObject", container, mask=self._unsearched_pixels(container))
         if self._goal_cell != here:
             looks = CONTAINER_LOOKS if container is not None else GOAL_LOOKS
             self._goal_cell, self._looks = here, [h for h in looks if h != self.map.horizon]
@@ -198,19 +202,25 @@ class SemanticMapSkillPolicy:
             if horizon != self.map.horizon:
                 return self._tilt_to(horizon)
         self._tried_goals.add(here)
-        if container is not None:  # no pixel of it here at any horizon: as good as looked into
-            self._searched.update({(r, c, False), (r, c, True)})
+        if container is not None:  # looked at from here at every horizon: as good as searched
+            span = 1 if self._opens(container) else SURFACE_SPAN
+            self._searched(container).update((r + dr, c + dc, high) for dr in range(-span, span + 1)
+                                  for dc in range(-span, span + 1) for high in (False, True))
         else:  # what was mapped there is not what the frame shows within reach from beside it
             self._rejected.add((r, c))
         return self._goto()
 
-    def _unsearched_pixels(self, classes) -> np.ndarray:
+    def _searched(self, holder: str) -> set[tuple[int, int, bool]]:
+        """The places of `holder` searched for this skill's target, over the episode."""
+        return self._searched_for.setdefault((self._call.args[0], holder), set())
+
+    def _unsearched_pixels(self, holder: str) -> np.ndarray:
         """Pixels of the container classes within reach, of places not looked into yet."""
-        mask = self._reachable_pixels(classes)
+        mask = self._reachable_pixels(self._class_indices(holder))
         if mask.any():
             places = self._pixel_places()
             for y, x in zip(*np.nonzero(mask)):
-                if places[y][x] in self._searched:
+                if places[y][x] in self._searched(holder):
                     mask[y, x] = False
         return mask
 
@@ -239,11 +249,10 @@ class SemanticMapSkillPolicy:
             return self._look_round()
         return self._walk([goal])
 
-    def _containers_for(self, type_name: str) -> list[str]:
-        """The types that open and may hold an object of `type_name`."""
+    def _holders_for(self, type_name: str) -> list[str]:
+        """The receptacle types that may hold an object of `type_name`."""
         names = types_named(type_name)
-        return [t.name for t in OBJECT_TYPES.values()
-                if t.openable and t.receptacle and any(n in t.accepts for n in names)]
+        return [t.name for t in OBJECT_TYPES.values() if t.receptacle and any(n in t.accepts for n in names)]
 
     def _look_round(self) -> PolicyStep:
         """The next step of a look round: at the walking horizon, the next quarter turn."""
