@@ -1,0 +1,106 @@
+"""The semantic-map camera policy (policies/semantic_map_policy.py): what it reads, the
+routines its interaction skills follow, and skills carried out in real scenes through the
+camera with ground-truth perception (the learned perception's own tests are in
+test_perception.py)."""
+
+import pytest
+
+from errands.envs.household_env import HouseholdEnv
+from errands.envs.skills import SkillCall, is_done
+from errands.eval.suites import load_suite
+from errands.policies import make_policy
+from errands.protocols import ProtocolError, protocol
+
+
+def ground_truth_policy():
+    return make_policy("semantic-map", perception="ground-truth")
+
+
+def carry_out(policy, env, observation, info, call, limit=300):
+    """Play one skill from the env's present state: (the policy's last step, the actions)."""
+    actions = []
+    for _ in range(limit):
+        step = policy.act(observation, info, call)
+        if step.action is None:
+            return step, actions
+        actions.append(str(step.action))
+        observation, _, _, _, info = env.step(step.action)
+    return step, actions
+
+
+def episode_env(episode_id: str):
+    suite = load_suite("valid_seen")
+    episode = next(e for e in suite.episodes if e.id == episode_id)
+    env = HouseholdEnv(task=episode.task, observations=("rgb", "depth", "segmentation"), visibility="camera")
+    observation, info = env.reset(seed=episode.seed)
+    return env, observation, info
+
+
+def test_ground_truth_perception_is_privileged_and_refused_under_the_rgb_protocol():
+    policy = ground_truth_policy()
+    assert set(policy.inputs) == {"instruction", "action_success", "rgb", "depth", "segmentation", "object_ids"}
+    with pytest.raises(ProtocolError, match="depth"):
+        protocol("rgb").check(policy, "policy")
+    protocol("privileged").check(policy, "policy")
+
+
+@pytest.mark.parametrize("options, message", [({"perception": "lidar"}, "perception must be 'learned' or "
+                                                                         "'ground-truth', got 'lidar'"),
+                                              ({"perception": "ground-truth", "checkpoint": "x"},
+                                               "ground-truth perception takes no checkpoint")])
+def test_bad_options_are_refused_by_name(options, message):
+    with pytest.raises(ValueError, match=message):
+        make_policy("semantic-map", **options)
+
+
+@pytest.mark.parametrize("call, routine", [
+    (SkillCall("PickupObject", ("Apple",)), [("PickupObject", "Apple")]),
+    (SkillCall("PutObject", ("Apple", "CounterTop")), [("PutObject", "CounterTop")]),
+    (SkillCall("PutObject", ("Apple", "Fridge")), [("OpenObject", "Fridge"), ("PutObject", "Fridge"),
+                                                    ("CloseObject", "Fridge")]),
+    (SkillCall("ToggleObject", ("Lamp",)), [("ToggleObjectOn", "Lamp")]),
+    (SkillCall("SliceObject", ("Bread",)), [("SliceObject", "Bread")]),
+    (SkillCall("CleanObject", ("Mug",)), [("PutObject", "SinkBasin"), ("ToggleObjectOn", "Faucet"),
+                                          ("ToggleObjectOff", "Faucet"), ("PickupObject", "Mug")]),
+    (SkillCall("HeatObject", ("Egg",)), [("OpenObject", "Microwave"), ("PutObject", "Microwave"),
+                                         ("CloseObject", "Microwave"), ("ToggleObjectOn", "Microwave"),
+                                         ("ToggleObjectOff", "Microwave"), ("OpenObject", "Microwave"),
+                                         ("PickupObject", "Egg"), ("CloseObject", "Microwave")]),
+    (SkillCall("CoolObject", ("Apple",)), [("OpenObject", "Fridge"), ("PutObject", "Fridge"),
+                                           ("CloseObject", "Fridge"), ("OpenObject", "Fridge"),
+                                           ("PickupObject", "Apple"), ("CloseObject", "Fridge")]),
+])
+def test_interaction_skills_follow_the_routine_of_their_kind(call, routine):
+    assert ground_truth_policy()._routine_of(call) == routine
+
+
+def test_it_walks_to_a_target_it_first_has_to_find():
+    """GotoLocation from the start of a procedural episode: it looks round, walks the map
+    it builds and ends where the simulator agrees the target is in view and in reach."""
+    env, observation, info = episode_env(EPISODE)
+    world = env.unwrapped.world
+    call = SkillCall("GotoLocation", ("Fridge",))
+    assert not is_done(world, call)
+    step, actions = carry_out(ground_truth_policy(), env, observation, info, call)
+    assert step.done and is_done(world, call)
+    assert actions[:5] == ["LookDown", "RotateLeft", "RotateLeft", "RotateLeft", "RotateLeft"]
+    assert set(actions) <= {"MoveAhead", "RotateLeft", "RotateRight", "LookUp", "LookDown"}
+
+
+def test_it_opens_containers_to_find_what_is_shut_away():
+    """The target is in a closed cabinet: after walking everywhere it can see, it opens
+    what may hold it, nearest first, shutting each again, until one shows it."""
+    env, observation, info = episode_env(EPISODE)
+    world = env.unwrapped.world
+    call = SkillCall("GotoLocation", (HIDDEN,))
+    bottle = world.objects_of_type(HIDDEN)[0]
+    assert not is_done(world, call) and not world.objects[bottle.parent].is_open
+    step, actions = carry_out(ground_truth_policy(), env, observation, info, call)
+    assert step.done and is_done(world, call)
+    opened = [a for a in actions if a.startswith("OpenObject pixel:")]
+    closed = [a for a in actions if a.startswith("CloseObject pixel:")]
+    assert opened and len(closed) == len(opened) - 1  # the last one stays open: it shows the target
+
+
+EPISODE = "trial_T20190907_232225_725376:2"  # a kitchen of the procedural seen split
+HIDDEN = "WineBottle"  # shut in a cabinet at the start, the only one in the scene
