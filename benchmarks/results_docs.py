@@ -29,7 +29,8 @@ PAGES = {
     "camera.md": (
         "First-person camera", "The camera's cost, how far the geometric visibility rule and the camera agree, "
         "and the suites played through the camera.",
-        ["render_throughput", "visibility_gap", "camera_suites", "camera_expert", "camera_expert_words"]),
+        ["render_throughput", "visibility_gap", "camera_suites", "camera_expert", "camera_expert_words",
+         "camera_policies"]),
     "evaluation.md": (
         "Evaluation", "The packaged suites with each planner and policy, and how fast the runners play them.",
         ["evaluation_suites", "eval_throughput", "eval_throughput_quiet", "eval_threads"]),
