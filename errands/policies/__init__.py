@@ -39,8 +39,12 @@ def policy_kind(name: str) -> str:
         from .network import network_kind, read_checkpoint_config
 
         config = read_checkpoint_config(name)
-        if network_kind(config) == "visuomotor":
+        kind = network_kind(config)
+        if kind == "visuomotor":
             return "visuomotor"
+        if kind == "perception":
+            raise ValueError(f"{name} holds a perception network (a frame's object types and depth), not a "
+                             f"skill policy: a camera policy reads it as its perception")
         backend = config["network"].get("spec", {}).get("backend", "household")
         for kind, entry in POLICIES.items():
             if entry.extra["checkpoint_backend"] == backend:

@@ -25,7 +25,7 @@ from .features import ObservationSpec
 from .word_encoder import encode_words
 
 CHECKPOINT_FORMAT = 1
-NETWORK_KINDS = ("symbolic", "visuomotor")
+NETWORK_KINDS = ("symbolic", "visuomotor", "perception")
 WEIGHTS_FILE, CONFIG_FILE = "model.safetensors", "config.json"
 
 
@@ -146,8 +146,9 @@ def read_checkpoint_config(folder: str | Path) -> dict:
 
 
 def network_kind(config: dict) -> str:
-    """"symbolic" (SkillPolicyNetwork, the grid and sensors) or "visuomotor" (the camera
-    frame: visuomotor_network.py) for a checkpoint's config."""
+    """"symbolic" (SkillPolicyNetwork, the grid and sensors), "visuomotor" (the camera
+    frame: visuomotor_network.py) or "perception" (the frame's object types and depth, no
+    policy of its own: perception_network.py) for a checkpoint's config."""
     kind = config["network"].get("kind", "symbolic")
     if kind not in NETWORK_KINDS:
         raise CheckpointError(f"unknown network kind {kind!r} in a checkpoint: expected one of {', '.join(NETWORK_KINDS)}")
@@ -167,18 +168,17 @@ def load_checkpoint(folder: str | Path, device: str = "cpu", expect_backend: str
     if expect_kind is not None and kind != expect_kind:
         raise CheckpointError(f"{folder} holds a {kind} network, not a {expect_kind} one")
     try:
-        if kind == "visuomotor":
-            from .visuomotor_network import VisuomotorConfig, VisuomotorNetwork
-
-            config = VisuomotorConfig.from_dict(data["network"])
-        else:
-            config = NetworkConfig.from_dict(data["network"])
+        model = _network_of_kind(kind, data["network"])
     except (KeyError, TypeError, ValueError) as e:
         raise CheckpointError(f"{folder / CONFIG_FILE}: malformed network config ({e})") from None
-    if expect_backend is not None and config.spec.backend != expect_backend:
-        raise CheckpointError(f"{folder} was trained for the {config.spec.backend!r} backend, "
-                              f"not {expect_backend!r}")
-    model = VisuomotorNetwork(config) if kind == "visuomotor" else SkillPolicyNetwork(config)
+    if expect_backend is not None:
+        spec = getattr(model.config, "spec", None)
+        if spec is None:
+            raise CheckpointError(f"{folder} holds a {kind} network, which plays no backend (expected one "
+                                  f"trained for {expect_backend!r})")
+        if spec.backend != expect_backend:
+            raise CheckpointError(f"{folder} was trained for the {spec.backend!r} backend, "
+                                  f"not {expect_backend!r}")
     weights_path = folder / WEIGHTS_FILE
     if not weights_path.is_file():
         raise CheckpointError(f"{folder}: {WEIGHTS_FILE} is missing")
@@ -198,6 +198,20 @@ def load_checkpoint(folder: str | Path, device: str = "cpu", expect_backend: str
                                   f"expects {tuple(expected[key].shape)}")
     model.load_state_dict(weights)
     return model.to(device).eval(), data
+
+
+def _network_of_kind(kind: str, config: dict) -> nn.Module:
+    """A fresh network of `kind` built from its config dict (a malformed one raises
+    KeyError, TypeError or ValueError)."""
+    if kind == "visuomotor":
+        from .visuomotor_network import VisuomotorConfig, VisuomotorNetwork
+
+        return VisuomotorNetwork(VisuomotorConfig.from_dict(config))
+    if kind == "perception":
+        from .perception_network import PerceptionConfig, PerceptionNetwork
+
+        return PerceptionNetwork(PerceptionConfig.from_dict(config))
+    return SkillPolicyNetwork(NetworkConfig.from_dict(config))
 
 
 def _checkpoint_folder(path: str | Path) -> Path:

@@ -133,6 +133,7 @@ def add_train_commands(sub) -> None:
                                 "--camera; default: the geometric rule)")
         p.set_defaults(handler=cmd_train)
     add_rl_command(algos)
+    add_perception_command(algos)
 
 
 EXPORT_EPILOG = """examples:
@@ -308,6 +309,81 @@ def add_rl_command(algos) -> None:
     p.add_argument("--threads", type=int, help=f"torch threads for the update (default {rl.threads})")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(handler=cmd_train_rl)
+
+
+PERCEPTION_EPILOG = """examples:
+  errands train perception --episodes 500 --out runs/perception/model            # frames in OUT/frames
+  errands train perception --episodes 500 --frames data/frames --out runs/perception/model --epochs 6
+  errands train perception --episodes 2000 --out runs/perception/big --channels 16 --device cuda
+
+The checkpoint (OUT/model.safetensors, OUT/config.json) loads with
+errands.policies.network.load_checkpoint(OUT, expect_kind="perception"); its
+PerceptionNetwork.predict(rgb) gives each pixel's class (perception_classes()), the
+class's softmax confidence and the depth in metres. The frames are collected once: a
+rerun with the same --frames and settings reuses them (and collects only what is missing).
+"""
+
+
+def add_perception_command(algos) -> None:
+    from .perception import FramesConfig, PerceptionTrainConfig
+
+    f, t = FramesConfig(), PerceptionTrainConfig()
+    p = algos.add_parser(
+        "perception", help="the perception network: a camera frame's object types and depth, from RGB alone",
+        description="Train the perception network of a modular camera policy (errands/policies/perception_network.py: "
+                    "RGB in; each pixel's object type, or the room, and its depth out) from the simulator's "
+                    "privileged segmentation and depth. First the frames: --episodes tasks of --split played by the "
+                    "oracle planner and the expert that looks round before it walks, through the camera, with "
+                    "random looks about (LookUp/LookDown and turns, then back) so every horizon appears; a random "
+                    "--keep of the steps is recorded (episode i draws from seed [SEED, i]) as .npz shards in "
+                    "--frames. Then training: weighted cross-entropy over the classes and L1 on the log depth, "
+                    "validated on held-out episodes (pixel accuracy, mean recall over the object classes, depth "
+                    "error in metres, every epoch).",
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=PERCEPTION_EPILOG)
+    p.add_argument("--episodes", type=int, required=True, help="episodes whose frames are recorded")
+    p.add_argument("--out", type=Path, required=True, help="the checkpoint folder to write")
+    p.add_argument("--frames", type=Path, help="the frames folder, collected into when it lacks them (default OUT/frames)")
+    p.add_argument("--split", default=f.split, choices=["seen", "unseen", "any"],
+                   help=f"scenes the tasks come from (default {f.split}; keep unseen for evaluation)")
+    p.add_argument("--resolution", type=int, default=f.resolution, help=f"camera pixels a side (default {f.resolution})")
+    p.add_argument("--keep", type=float, default=f.keep, help=f"fraction of the steps recorded (default {f.keep:g})")
+    p.add_argument("--look-about", type=float, default=f.look_about,
+                   help=f"chance per step of a look about before the expert's action (default {f.look_about:g})")
+    p.add_argument("--epochs", type=int, default=t.epochs, help=f"passes over the training frames (default {t.epochs})")
+    p.add_argument("--batch-size", type=int, default=t.batch_size, help=f"frames per batch (default {t.batch_size})")
+    p.add_argument("--lr", type=float, default=t.lr, help=f"Adam learning rate, cosine-decayed (default {t.lr:g})")
+    p.add_argument("--channels", type=int, default=t.channels,
+                   help=f"width of the U-Net's full-resolution level; the deeper ones are 2, 4, 8 times it "
+                        f"(default {t.channels}: about 1.1 MB of weights)")
+    p.add_argument("--seed", type=int, default=t.seed, help=f"seed of the frames' draws and of training (default {t.seed})")
+    p.add_argument("--device", default=t.device, help=f"cpu, cuda or cuda:N (default {t.device})")
+    p.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own)")
+    p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    p.set_defaults(handler=cmd_train_perception)
+
+
+def cmd_train_perception(args) -> int:
+    import torch
+
+    from .perception import FramesConfig, PerceptionTrainConfig, collect_frames, train_perception
+
+    if args.threads is not None:
+        if args.threads < 1:
+            raise ValueError(f"--threads must be at least 1, got {args.threads}")
+        torch.set_num_threads(args.threads)
+    frames = args.frames if args.frames is not None else args.out / "frames"
+    frames_config = FramesConfig(split=args.split, seed=args.seed, resolution=args.resolution, keep=args.keep,
+                                 look_about=args.look_about)
+    train_config = PerceptionTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                                         channels=args.channels, seed=args.seed, device=args.device)
+    manifest = collect_frames(frames, args.episodes, frames_config, progress=not args.no_progress)
+    out, training = train_perception(frames, args.out, train_config, progress=not args.no_progress,
+                                     episodes=args.episodes)
+    last = training["history"][-1]
+    print(f"checkpoint: {out} ({training['seconds']} s, {training['samples_per_s']} frames/s); validation: pixel "
+          f"accuracy {last['pixel_accuracy']}, mean class recall {last['mean_class_recall']}, depth MAE "
+          f"{last['depth_mae_m']} m")
+    return 0
 
 
 def cmd_collect(args) -> int:

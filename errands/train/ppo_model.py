@@ -63,6 +63,9 @@ def network_config_for(config: RLConfig) -> tuple[dict, dict | None]:
     if config.init is None:
         return NetworkConfig(spec, vocabulary, embed=config.embed, hidden=config.hidden).to_dict(), None
     kind = network_kind(read_checkpoint_config(config.init))
+    if kind == "perception":
+        raise ValueError(f"{config.init} is a perception checkpoint (a frame's object types and depth), not a skill "
+                         f"policy: --init takes a symbolic or visuomotor one")
     if kind == VISUOMOTOR and not config.camera:
         frame = read_checkpoint_config(config.init)["network"]["frame_shape"]
         raise ValueError(f"{config.init} is a visuomotor checkpoint (it sees {frame[0]}x{frame[1]} camera frames): "

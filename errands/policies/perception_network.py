@@ -1,0 +1,119 @@
+"""The perception network: the camera's RGB frame in, each pixel's object type and depth out.
+
+A modular camera policy (a semantic map and a planner, as FILM and HLSM do on ALFRED)
+reads the frame alone under ALFRED's rule, so what the simulator's segmentation and
+depth say of a frame is learnt from them (train/perception.py) and predicted here.
+
+frame (H, W, 3) uint8 -> a small U-Net: four levels (full, 1/2, 1/4 and 1/8 of the side,
+`channels` times 1, 2, 4 and 8 wide), each decoder level joined with the encoder's of
+its resolution, so that the full-resolution head sees an apple's few pixels -> per pixel,
+logits over perception_classes() and the log of the depth.
+
+Checkpoints are network.py's (safetensors weights, a JSON config whose `kind` is
+"perception").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from ..envs.household.object_types import TYPE_NAMES
+
+KIND = "perception"
+ROOM = ""  # class 0: the room itself (floor, walls, ceiling, door): segmentation value 0
+LEVELS = 4  # resolutions of the U-Net: the frame's sides must be multiples of 2 ** (LEVELS - 1)
+
+
+def perception_classes() -> tuple[str, ...]:
+    """The classes a pixel is labelled with: the room, then every type of the household
+    catalogue in sorted order (stable whatever order the catalogue lists them in)."""
+    return (ROOM, *sorted(TYPE_NAMES))
+
+
+@dataclass
+class PerceptionConfig:
+    classes: list[str] = field(default_factory=lambda: list(perception_classes()))
+    frame_shape: tuple[int, int, int] = (64, 64, 3)
+    channels: int = 12  # width of the full-resolution level (the deeper ones are 2, 4 and 8 times as wide)
+
+    def to_dict(self) -> dict:
+        return {"kind": KIND, "classes": list(self.classes), "frame_shape": list(self.frame_shape),
+                "channels": self.channels}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> PerceptionConfig:
+        if data.get("kind") != KIND:
+            raise ValueError(f"not a perception network config (kind {data.get('kind')!r})")
+        return cls(classes=[str(c) for c in data["classes"]],
+                   frame_shape=tuple(int(v) for v in data["frame_shape"]), channels=int(data["channels"]))
+
+
+def _block(inputs: int, outputs: int) -> nn.Sequential:
+    """Two 3x3 convolutions, each batch-normalised and rectified."""
+    return nn.Sequential(nn.Conv2d(inputs, outputs, 3, padding=1, bias=False), nn.BatchNorm2d(outputs),
+                         nn.ReLU(inplace=True),
+                         nn.Conv2d(outputs, outputs, 3, padding=1, bias=False), nn.BatchNorm2d(outputs),
+                         nn.ReLU(inplace=True))
+
+
+class PerceptionNetwork(nn.Module):
+    def __init__(self, config: PerceptionConfig):
+        super().__init__()
+        self.config = config
+        height, width, colours = config.frame_shape
+        step = 2 ** (LEVELS - 1)
+        if height % step or width % step or colours != 3:
+            raise ValueError(f"the perception network takes RGB frames whose sides are multiples of {step}, got "
+                             f"frame_shape {tuple(config.frame_shape)}")
+        if config.channels < 1:
+            raise ValueError(f"channels must be a positive width, got {config.channels}")
+        if not config.classes or config.classes[0] != ROOM:
+            raise ValueError(f"class 0 must be the room ({ROOM!r}), got classes starting {config.classes[:1]}")
+        widths = [config.channels * 2 ** level for level in range(LEVELS)]
+        self.encoders = nn.ModuleList(
+            _block(3 if level == 0 else widths[level - 1], widths[level]) for level in range(LEVELS))
+        # decoder level l: the level below upsampled, joined with encoder level l
+        self.decoders = nn.ModuleList(
+            _block(widths[level + 1] + widths[level], widths[level]) for level in range(LEVELS - 1))
+        self.class_head = nn.Conv2d(widths[0], len(config.classes), 1)
+        self.depth_head = nn.Conv2d(widths[0], 1, 1)
+
+    def forward(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """rgb (N, H, W, 3) uint8 -> class logits (N, C, H, W) and depth (N, H, W) in metres."""
+        logits, log_depth = self.outputs(rgb)
+        return logits, log_depth.exp()
+
+    def outputs(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """rgb (N, H, W, 3) uint8 -> class logits (N, C, H, W) and the log of the depth in
+        metres (N, H, W): what training fits."""
+        x = rgb.permute(0, 3, 1, 2).float() / 255.0
+        skips = []
+        for level, encoder in enumerate(self.encoders):
+            x = encoder(x if level == 0 else F.max_pool2d(x, 2))
+            skips.append(x)
+        for level in reversed(range(LEVELS - 1)):
+            up = F.interpolate(x, scale_factor=2, mode="nearest")
+            x = self.decoders[level](torch.cat([up, skips[level]], dim=1))
+        return self.class_head(x), self.depth_head(x)[:, 0]
+
+    @torch.no_grad()
+    def predict(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One frame (H, W, 3) uint8 -> labels (H, W) int64 (indices of config.classes), their
+        softmax confidence (H, W) float32, and depth (H, W) float32 in metres."""
+        rgb = np.asarray(rgb)
+        if rgb.dtype != np.uint8 or rgb.shape != tuple(self.config.frame_shape):
+            raise ValueError(f"predict takes one {tuple(self.config.frame_shape)} uint8 frame, got "
+                             f"{rgb.shape} {rgb.dtype}")
+        device = self.class_head.weight.device
+        was_training = self.training
+        self.eval()
+        logits, depth = self.forward(torch.from_numpy(np.ascontiguousarray(rgb))[None].to(device))
+        self.train(was_training)
+        confidence, labels = logits[0].float().softmax(0).max(0)
+        return (labels.cpu().numpy().astype(np.int64), confidence.cpu().numpy().astype(np.float32),
+                depth[0].float().cpu().numpy().astype(np.float32))
