@@ -76,7 +76,7 @@ def test_a_wrong_type_is_refused_naming_the_key_the_value_and_what_was_expected(
 def test_planners_and_policies_are_registered_with_their_config_classes():
     assert (PLANNERS["oracle"].config, PLANNERS["llm"].config) == (OraclePlannerConfig, LLMPlannerConfig)
     assert (POLICIES["expert"].config, POLICIES["learned"].config) == (ExpertPolicyConfig, LearnedPolicyConfig)
-    assert policy_names() == ["expert", "learned", "visuomotor"] and policy_names("babyai") == ["babyai-bot", "babyai-learned"]
+    assert policy_names() == ["expert", "learned", "visuomotor", "semantic-map"] and policy_names("babyai") == ["babyai-bot", "babyai-learned"]
     assert make_planner("oracle", OraclePlannerConfig()).name == "oracle"
     with pytest.raises(ValueError, match="takes a config or options, not both"):
         make_policy("expert", ExpertPolicyConfig(), device="cpu")
