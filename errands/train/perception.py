@@ -238,6 +238,8 @@ def load_frames(folder: str | Path, episodes: int | None = None) -> dict[str, np
         if episodes is not None and manifest["shards"][name]["first"] >= episodes:
             continue
         with np.load(folder / name) as shard:
+            if len(shard["episode"]) == 0:  # a shard whose episodes all failed
+                continue
             wanted = shard["episode"] < episodes if episodes is not None else slice(None)
             for key in parts:
                 parts[key].append(shard[key][wanted])
