@@ -188,3 +188,7 @@ def test_cli_names_a_bad_value(tmp_path, capsys):
     code = main(["train", "perception", "--episodes", "2", "--out", str(tmp_path / "m"), "--keep", "2"])
     assert code != 0
     assert "keep is the fraction of steps recorded, in (0, 1], got 2.0" in capsys.readouterr().err
+    code = main(["train", "perception", "--episodes", "2", "--out", str(tmp_path / "m"), "--resolution", "60"])
+    assert code != 0
+    assert "multiples of 8, got frame_shape (60, 60, 3)" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()  # refused before any frame is collected

@@ -365,7 +365,7 @@ def add_perception_command(algos) -> None:
 def cmd_train_perception(args) -> int:
     import torch
 
-    from .perception import FramesConfig, PerceptionTrainConfig, collect_frames, train_perception
+    from .perception import FramesConfig, PerceptionTrainConfig, check_setup, collect_frames, train_perception
 
     if args.threads is not None:
         if args.threads < 1:
@@ -376,7 +376,8 @@ def cmd_train_perception(args) -> int:
                                  look_about=args.look_about)
     train_config = PerceptionTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                                          channels=args.channels, seed=args.seed, device=args.device)
-    manifest = collect_frames(frames, args.episodes, frames_config, progress=not args.no_progress)
+    check_setup(frames_config, train_config)
+    collect_frames(frames, args.episodes, frames_config, progress=not args.no_progress)
     out, training = train_perception(frames, args.out, train_config, progress=not args.no_progress,
                                      episodes=args.episodes)
     last = training["history"][-1]

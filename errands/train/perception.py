@@ -238,6 +238,8 @@ def load_frames(folder: str | Path, episodes: int | None = None) -> dict[str, np
         if episodes is not None and manifest["shards"][name]["first"] >= episodes:
             continue
         with np.load(folder / name) as shard:
+            if len(shard["episode"]) == 0:  # a shard whose episodes all failed
+                continue
             wanted = shard["episode"] < episodes if episodes is not None else slice(None)
             for key in parts:
                 parts[key].append(shard[key][wanted])
@@ -250,7 +252,7 @@ def load_frames(folder: str | Path, episodes: int | None = None) -> dict[str, np
 
 @dataclass
 class PerceptionTrainConfig:
-    epochs: int = 8
+    epochs: int = 6
     batch_size: int = 32
     lr: float = 2e-3
     channels: int = 12
@@ -318,6 +320,23 @@ def evaluate(model, data: dict, indices: np.ndarray, batch_size: int, device: st
             "object_classes": int(len(objects)),
             "room_recall": round(float(hits[0] / totals[0]), 4) if totals[0] else None,
             "depth_mae_m": round(error / pixels, 4)}
+
+
+def check_setup(frames: FramesConfig, config: PerceptionTrainConfig) -> None:
+    """Fail, naming the bad value, before any frame is collected: a device torch cannot
+    use, or a resolution or width the network cannot be built with."""
+    import torch
+
+    from ..policies.perception_network import PerceptionConfig, PerceptionNetwork
+
+    if config.device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device {config.device!r} asked for, but torch sees no CUDA device")
+    try:
+        torch.device(config.device)
+    except RuntimeError:
+        raise ValueError(f"device must be cpu, cuda or cuda:N, got {config.device!r}") from None
+    PerceptionNetwork(PerceptionConfig(frame_shape=(frames.resolution, frames.resolution, 3),
+                                       channels=config.channels))
 
 
 def train_perception(frames: str | Path, out: str | Path, config: PerceptionTrainConfig | None = None,
