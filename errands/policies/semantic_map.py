@@ -33,6 +33,7 @@ AGENT_HEIGHT = 1.8  # points above it (a ceiling, a high shelf) do not block the
 PUSH = 0.06  # metres along the ray an obstacle point is pushed into what it belongs to
 MAX_RANGE = 4.0  # metres: points farther than this are not mapped (depth is least sure there)
 HELD_RANGE = 0.8  # metres: pixels of the held object's type nearer than this are the object in hand
+FOOT_WEIGHT = 3  # points a column's foot counts for in its cell
 BUMPED = 1000
 OUTNUMBER = 4  # floor points per other point that make a cell free all the same
 FRONTIER_UNSEEN = 2  # never-seen cells beside a frontier cell  # the occupied count of a cell a MoveAhead was refused into
@@ -86,26 +87,63 @@ class SemanticMap:
         col = self.col + p[..., 0] / GRID_SIZE
         return height, row, col, np.hypot(p[..., 0], p[..., 2]), rays
 
-    def add_frame(self, labels: np.ndarray, depth: np.ndarray, held: list[int] = ()) -> None:
+    def add_frame(self, labels: np.ndarray, depth: np.ndarray, held: list[int] = (), floor_class: int | None = None
+                  ) -> None:
         """Map one frame: (H, W) class labels (0 the room) and depth in metres; pixels of
-        the `held` classes near the camera are the object in hand, not the room's."""
+        the `held` classes near the camera are the object in hand, not the room's.
+
+        With a `floor_class`, the floor and what stands on it are mapped from the labels
+        alone, as a robot maps free space from floor segmentation: a floor pixel's point is
+        where its ray meets the floor (exact, whatever the depth's error), and in each
+        column of the frame the first pixel above the floor seen from the bottom up is
+        where something stands (its ray's floor point lies at, or just behind, its foot).
+        Depth then only places the object types."""
         height, row, col, distance, rays = self.points(depth)
         near = (depth > 0) & (distance <= MAX_RANGE)
-        if len(held):
-            near &= ~(np.isin(labels, held) & (distance < HELD_RANGE))
-        is_floor = near & (height < FLOOR_HEIGHT)
-        blocks = near & (height >= FLOOR_HEIGHT) & (height < AGENT_HEIGHT)
+        held_pixels = np.isin(labels, held) & (distance < HELD_RANGE) if len(held) else np.zeros(labels.shape, bool)
+        near &= ~held_pixels
         unit = rays / np.linalg.norm(rays, axis=-1, keepdims=True)
         push_row = row + PUSH * unit[..., 2] / GRID_SIZE
         push_col = col + PUSH * unit[..., 0] / GRID_SIZE
-        self._count(self.floor, row[is_floor], col[is_floor])
-        self._count(self.occupied, push_row[blocks], push_col[blocks])
-        for rows, cols in ((row[is_floor], col[is_floor]), (push_row[blocks], push_col[blocks])):
+        if floor_class is None:
+            is_floor = near & (height < FLOOR_HEIGHT)
+            blocks = near & (height >= FLOOR_HEIGHT) & (height < AGENT_HEIGHT)
+            floor_rows, floor_cols = row[is_floor], col[is_floor]
+            block_rows, block_cols = push_row[blocks], push_col[blocks]
+        else:
+            floor_rows, floor_cols, block_rows, block_cols = self._floor_and_feet(labels == floor_class, rays,
+                                                                                  held_pixels)
+        self._count(self.floor, floor_rows, floor_cols)
+        self._count(self.occupied, block_rows, block_cols)
+        for rows, cols in ((floor_rows, floor_cols), (block_rows, block_cols)):
             r, c = self._cells(rows, cols)
             self.seen[r, c] = True
-        objects = near & (labels > 0)
+        objects = near & (labels > 0) & (labels != (-1 if floor_class is None else floor_class))
         r, c = self._cells(push_row[objects], push_col[objects])
         np.add.at(self.types, (labels[objects], r, c), 1)
+
+    def _floor_and_feet(self, floor: np.ndarray, rays: np.ndarray, held: np.ndarray):
+        """(rows, cols) of the floor pixels' floor points, and of each column's first
+        non-floor pixel above the floor run from the bottom (its ray's floor point, pushed
+        on a little): from the labels and the camera's optics alone."""
+        down = -rays[..., 1]
+        reach = np.where(down > 1e-6, CAMERA_HEIGHT / np.maximum(down, 1e-6), np.inf)  # ray length to the floor
+        x, z = rays[..., 0] * reach, rays[..., 2] * reach
+        ground = np.hypot(x, z)
+        on_floor = floor & (ground <= MAX_RANGE)
+        floor_rows, floor_cols = self.row + z[on_floor] / GRID_SIZE, self.col + x[on_floor] / GRID_SIZE
+        h = floor.shape[0]
+        run = np.cumprod(floor[::-1], axis=0).sum(0)  # floor pixels from the bottom up, per column
+        columns = np.nonzero((run > 0) & (run < h))[0]
+        y = h - 1 - run[columns]
+        keep = ~held[y, columns] & (ground[y, columns] <= MAX_RANGE)
+        y, columns = y[keep], columns[keep]
+        along = (ground[y, columns] + PUSH) / np.maximum(ground[y, columns], 1e-6)
+        feet_rows = self.row + z[y, columns] * along / GRID_SIZE
+        feet_cols = self.col + x[y, columns] * along / GRID_SIZE
+        # a column's foot counts for several points: a column is one ray, a floor cell many
+        feet_rows, feet_cols = np.repeat(feet_rows, FOOT_WEIGHT), np.repeat(feet_cols, FOOT_WEIGHT)
+        return floor_rows, floor_cols, feet_rows, feet_cols
 
     def _cells(self, row: np.ndarray, col: np.ndarray):
         r = np.clip(np.rint(row).astype(np.int64), 0, self.size - 1)

@@ -34,6 +34,7 @@ from .base import PolicyStep
 from .semantic_map import SemanticMap, distances, heading_towards
 
 MAX_STEPS_PER_SKILL = 300
+FLOOR = "(floor)"  # the perception's floor class, when it has one
 REACH = 1.4  # metres: a GotoLocation target pixel this near (horizontally) is in reach (the simulator's 1.5 m, with a margin)
 CLOSE = 1.0  # metres: where GotoLocation ends when it can
 STAND_BACK = 0.5  # metres: GotoLocation to a thing that opens ends no nearer to it than this
@@ -81,7 +82,8 @@ class SemanticMapSkillPolicy:
         if self._previous is not None:
             self.map.moved(self._previous.name, success)
         self.labels, self.confidence, self.depth = self.perception(observation, info)
-        self.map.add_frame(self.labels, self.depth, self._class_indices(self._held) if self._held else [])
+        self.map.add_frame(self.labels, self.depth, self._class_indices(self._held) if self._held else [],
+                           floor_class=self.classes.get(FLOOR))
         if call is not self._call:
             self._start(call)
         elif self._previous is not None:
