@@ -37,6 +37,8 @@ MAX_STEPS_PER_SKILL = 300
 FLOOR = "(floor)"  # the perception's floor class, when it has one
 REACH = 1.4  # metres: a GotoLocation target pixel this near (horizontally) is in reach (the simulator's 1.5 m, with a margin)
 CLOSE = 1.0  # metres: where GotoLocation ends when it can
+MIN_SHOWN = 3  # pixels of the target the frame must show for GotoLocation to end
+BULK = 0.85  # and the median of their distances at most this share of the reach
 STAND_BACK = 0.5  # metres: GotoLocation to a thing that opens ends no nearer to it than this
 AIM_REACH = 2.0  # metres: an interaction may aim this far (what is in a receptacle counts at the receptacle's reach)
 GOAL_CELLS = 4  # a goal cell is within this many cells (straight line) of a target cell
@@ -151,8 +153,7 @@ class SemanticMapSkillPolicy:
         # two cells beside it failed to show it so near or a container it opened shows it,
         # anywhere the frame shows it in reach
         near = REACH if self._open_container is not None or len(self._tried_goals) >= 2 else CLOSE
-        shown = self._reachable_pixels(targets, call.not_in, near)
-        if shown.any() and not (self._opens(call.args[0]) and self._nearest(shown) < STAND_BACK):
+        if self._in_reach(targets, call.not_in, near, stand_back=self._opens(call.args[0])):
             return PolicyStep(done=True)
         if self._open_container is not None:  # looked inside and saw no target: close it again
             return self._aim("CloseObject", self._open_container)
@@ -314,6 +315,16 @@ class SemanticMapSkillPolicy:
                             goals.add(g)
         return [g for g in goals if g not in self._tried_goals]
 
+    def _in_reach(self, targets, not_in, near: float, stand_back: bool) -> bool:
+        """Whether the frame shows the target within `near` metres: a few pixels at least,
+        most of them well within (depth from one image errs, least so for the bulk of an
+        object), and, for a thing that opens, none nearer than STAND_BACK."""
+        shown = self._reachable_pixels(targets, not_in, near)
+        if shown.sum() < MIN_SHOWN:
+            return False
+        distance = self.map.points(self.depth)[3][shown]
+        return float(np.median(distance)) <= BULK * near and not (stand_back and distance.min() < STAND_BACK)
+
     def _shows_in_reach(self, targets, not_in=None) -> bool:
         return bool(self._reachable_pixels(targets, not_in, REACH).any())
 
@@ -436,10 +447,6 @@ class SemanticMapSkillPolicy:
     def _opens(self, name: str) -> bool:
         """Whether the type opens (its door, swung open, hides its inside from beside it)."""
         return any(OBJECT_TYPES[t].openable for t in types_named(name) if t in OBJECT_TYPES)
-
-    def _nearest(self, mask: np.ndarray) -> float:
-        """The horizontal distance of the nearest pixel of the mask, in metres."""
-        return float(self.map.points(self.depth)[3][mask].min())
 
     def _class_indices(self, name: str) -> list[int]:
         return [self.classes[t] for t in types_named(name) if t in self.classes]
