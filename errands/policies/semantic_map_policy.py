@@ -37,7 +37,7 @@ MAX_STEPS_PER_SKILL = 300
 FLOOR = "(floor)"  # the perception's floor class, when it has one
 REACH = 1.4  # metres: a GotoLocation target pixel this near (horizontally) is in reach (the simulator's 1.5 m, with a margin)
 CLOSE = 1.0  # metres: where GotoLocation ends when it can
-MIN_SHOWN = 3  # pixels of the target the frame must show for GotoLocation to end
+CONFIDENT = 0.8  # a pixel's label counts (in the map, for an aim, to end a walk) at this confidence or more
 BULK = 0.85  # and the median of their distances at most this share of the reach
 STAND_BACK = 0.5  # metres: GotoLocation to a thing that opens ends no nearer to it than this
 AIM_REACH = 2.0  # metres: an interaction may aim this far (what is in a receptacle counts at the receptacle's reach)
@@ -84,8 +84,10 @@ class SemanticMapSkillPolicy:
         if self._previous is not None:
             self.map.moved(self._previous.name, success)
         self.labels, self.confidence, self.depth = self.perception(observation, info)
-        self.map.add_frame(self.labels, self.depth, self._class_indices(self._held) if self._held else [],
-                           floor_class=self.classes.get(FLOOR))
+        floor = self.classes.get(FLOOR)
+        sure = (self.confidence >= CONFIDENT) | (self.labels == floor)  # an unsure type is left out of the map
+        self.map.add_frame(np.where(sure, self.labels, 0), self.depth, self._class_indices(self._held) if self._held else [],
+                           floor_class=floor)
         if call is not self._call:
             self._start(call)
         elif self._previous is not None:
@@ -316,11 +318,11 @@ class SemanticMapSkillPolicy:
         return [g for g in goals if g not in self._tried_goals]
 
     def _in_reach(self, targets, not_in, near: float, stand_back: bool) -> bool:
-        """Whether the frame shows the target within `near` metres: a few pixels at least,
-        most of them well within (depth from one image errs, least so for the bulk of an
+        """Whether the frame shows the target within `near` metres: most of its pixels well
+        within (depth from one image errs, least so for the bulk of an
         object), and, for a thing that opens, none nearer than STAND_BACK."""
         shown = self._reachable_pixels(targets, not_in, near)
-        if shown.sum() < MIN_SHOWN:
+        if not shown.any():
             return False
         distance = self.map.points(self.depth)[3][shown]
         return float(np.median(distance)) <= BULK * near and not (stand_back and distance.min() < STAND_BACK)
@@ -332,7 +334,7 @@ class SemanticMapSkillPolicy:
         """(H, W) bool: pixels of the target classes within `reach` (and not on a cell
         where `not_in` was seen)."""
         height, row, col, distance, _ = self.map.points(self.depth)
-        mask = np.isin(self.labels, targets) & (distance <= reach)
+        mask = np.isin(self.labels, targets) & (distance <= reach) & (self.confidence >= CONFIDENT)
         if not_in and mask.any():
             excluded = _around(self.map.cells_of(self._class_indices(not_in)))
             if excluded:
