@@ -6,20 +6,25 @@ types and depth; the semantic map (policies/semantic_map.py) lifts them into a t
 map of floor, obstacles and where each type was seen, kept over the whole episode, so
 that what one skill saw helps the next. On that map:
 
-- GotoLocation walks to a floor cell within reach of the nearest cell where the target
-  type was seen, turns to it and tilts the camera until the frame shows the target
-  within reach, and ends there. While no cell shows the target it explores: it looks
-  round once at each new cell it stops at, and walks to the nearest frontier (seen floor
-  beside unseen space). It walks only over cells it has seen to be floor, so that it
-  seldom bumps (each refused action counts towards the episode's limit).
-- An interaction aims at the most confident pixel of its target type within reach,
-  tilting the camera when the frame shows none; a refused one is aimed elsewhere, and a
-  refused PutObject into a receptacle that opens is tried again after opening it (and
-  the receptacle closed after). The transforms (clean, heat, cool) are the appliance's
-  routine: put the held object in, switch it on and off, take the object back.
+- GotoLocation walks to a floor cell near the nearest cell where the target type was
+  seen, turns to it and tilts the camera until the frame shows the bulk of the target
+  within reach, and ends there (a cell whose view does not show it is dropped). While no
+  cell shows the target it explores: a look round at the start and at each frontier (seen
+  floor beside unseen space) it walks to, nearest first. It walks only over cells it has
+  seen to be floor, so that it seldom bumps (each refused action counts towards the
+  episode's limit). Once nothing is left to explore, it searches the receptacles that may
+  hold the target, nearest first: it looks at a surface from beside it, and opens what
+  opens (the target may be shut in), leaving it open.
+- An interaction aims at the most confident pixel of its target type within reach (the
+  one it opened, for what it puts in or shuts), tilting the camera and then stepping to
+  another cell beside it when the frame shows none; a refused one is aimed elsewhere. A
+  receptacle that opens is opened before something is put in it and shut after. The
+  transforms (clean, heat, cool) are their appliance's routine, as the expert's: put the
+  held object in, switch it (or its faucet) on and off, take the object back.
 
 Words of the call refine the target: `not_in` leaves out cells where the receptacle was
 seen (the object already put there), `holding` prefers cells where the held type was.
+Only labels the perception is sure of (CONFIDENT) go into the map and the aims.
 """
 
 from __future__ import annotations
@@ -74,7 +79,7 @@ class SemanticMapSkillPolicy:
         self._held: str | None = None  # the type it picked up last (its own action's success says so)
         # per target type, the (row, col, high) places of containers looked into for it, over the episode
         self._searched_for: dict[tuple[str, str], set[tuple[int, int, bool]]] = {}  # by (target, holder)
-        self._open_container: str | None = None  # the type of the container it opened to look in
+        self._just_opened: str | None = None  # the type of the container its last action opened to look in
         self._refused_opens = 0  # containers that would not open, over the episode (refusals end it at ten)
 
     # --- the step -------------------------------------------------------------------------
@@ -114,18 +119,17 @@ class SemanticMapSkillPolicy:
     def _after(self, action: Action, success: bool) -> None:
         """Follow up an interaction: on success the routine moves on; a refused one is
         aimed elsewhere next time."""
+        self._just_opened = None
         if not action.is_interaction:
             return
         if action.name == "OpenObject" and success:  # what is put in it or shut again is aimed here
             self._opened_pixel = (parse_pixel_target(action.target), self._aimed_type)
-        if self._call.skill == "GotoLocation":  # it opened (or closed) a container to look in
-            if action.name == "OpenObject" and success:
-                self._open_container, self._opened_place = self._aimed_type, (self._aimed_cell, self._aimed_high)
-            elif action.name == "CloseObject":  # looked into and closed again: done with
-                (r, c), high = self._opened_place
-                self._searched(self._open_container).update((r + dr, c + dc, high) for dr in (-1, 0, 1)
-                                                            for dc in (-1, 0, 1))
-                self._open_container = None
+        if self._call.skill == "GotoLocation":  # it opened a container to look in: done with, either way
+            if success:  # (left open: shutting it again costs a step, and aims at a door that moved)
+                self._just_opened = self._aimed_type
+                (r, c), high = self._aimed_cell, self._aimed_high
+                self._searched(self._aimed_type).update((r + dr, c + dc, high) for dr in (-1, 0, 1)
+                                                        for dc in (-1, 0, 1))
             else:  # it would not open (it is open already, or not of the kind): done with all of it in sight
                 self._searched(self._aimed_type).update(
                     self._places(self._reachable_pixels(self._class_indices(self._aimed_type))))
@@ -154,11 +158,9 @@ class SemanticMapSkillPolicy:
         # end the walk near the target (what is in it or on it is then in reach too), or, once
         # two cells beside it failed to show it so near or a container it opened shows it,
         # anywhere the frame shows it in reach
-        near = REACH if self._open_container is not None or len(self._tried_goals) >= 2 else CLOSE
+        near = REACH if self._just_opened is not None or len(self._tried_goals) >= 2 else CLOSE
         if self._in_reach(targets, call.not_in, near, stand_back=self._opens(call.args[0])):
             return PolicyStep(done=True)
-        if self._open_container is not None:  # looked inside and saw no target: close it again
-            return self._aim("CloseObject", self._open_container)
         if self._turns_left > 0:  # finish a look round
             return self._look_round()
         free = self.map.free()
