@@ -261,6 +261,18 @@ class SemanticMapSkillPolicy:
         names = types_named(type_name)
         return [t.name for t in OBJECT_TYPES.values() if t.receptacle and any(n in t.accepts for n in names)]
 
+    def _other_side(self, goals, cells) -> tuple[int, int]:
+        """Of the goal cells, the one seeing `cells` from the direction least like those it
+        has stood at in this skill, nearest to them first among equals."""
+        cr, cc = np.mean(cells, axis=0)
+        tried = [np.arctan2(r - cr, c - cc) for r, c in self._tried_goals | {self.map.cell}]
+
+        def score(g):
+            angle = np.arctan2(g[0] - cr, g[1] - cc)
+            apart = min(abs(np.angle(np.exp(1j * (angle - t)))) for t in tried)
+            return -round(apart / (np.pi / 4)), min((g[0] - r) ** 2 + (g[1] - c) ** 2 for r, c in cells)
+        return min(goals, key=score)
+
     def _look_round(self) -> PolicyStep:
         """The next step of a look round: at the walking horizon, the next quarter turn."""
         if self.map.horizon != WALK_HORIZON:
@@ -431,7 +443,8 @@ class SemanticMapSkillPolicy:
                 return self._tilt_to(horizon)
         self._tried_goals.add(self.map.cell)
         if self._repositions < REPOSITIONS:
-            # the free cell nearest to where it acts that it has not stood on in this skill
+            # a free cell on another side of where it acts (what opens shows its inside from
+            # its front alone), near it
             in_transform = transform_of_skill(self._call.skill) is not None
             place = self._place if in_transform or not self.map.cells_of(self._class_indices(type_name)) \
                 else type_name
@@ -440,7 +453,7 @@ class SemanticMapSkillPolicy:
             reach = distances(free, [self.map.cell])
             goals = [g for g in self._goal_cells(cells, free) if reach[g] > 0]
             if goals:
-                goal = min(goals, key=lambda g: (min((g[0] - r) ** 2 + (g[1] - c) ** 2 for r, c in cells), reach[g]))
+                goal = self._other_side(goals, cells)
                 self._repositions += 1
                 self._walk_to = ([goal], cells)
                 return self._walk([goal])
