@@ -14,8 +14,7 @@ agent's RES x RES camera):
   reading the instruction alone (`plan_from=words`): the semantic-map policy with the
   packaged perception network, and the packaged end-to-end visuomotor policy.
 
-Besides SR, GC and PLW-SR: GotoLocation and interaction skill success, and agent steps
-per second of wall clock (perception and planning included).
+Besides SR, GC and PLW-SR: GotoLocation and interaction skill success.
 
 Run:  python benchmarks/camera_policies.py --layouts ../shared/alfred/layouts [--episodes 100] [--workers 2]
           [--players NAME ...] [--results]
@@ -81,17 +80,15 @@ def main(argv=None) -> int:
                                      progress=True, **player)
             seconds = time.perf_counter() - t0
             m = summary["metrics"]["overall"]
-            steps = sum(len(r.get("steps", [])) for r in _records(folder))
             row = {"suite": suite_label, "episodes": summary["episodes"], "player": name,
                    "protocol": summary["protocol"]["name"], "sr_pct": round(100 * m["sr"], 1),
-                   "gc_pct": round(100 * m["gc"], 1), "plw_sr_pct": round(100 * m["plw_sr"], 1),
-                   "steps_per_s": round(steps / seconds, 1)}
+                   "gc_pct": round(100 * m["gc"], 1), "plw_sr_pct": round(100 * m["plw_sr"], 1)}
             for kind, (done, tried) in sorted(skill_success(folder).items()):
                 row[f"{kind}_skills"] = f"{100 * done / max(tried, 1):.1f}% ({done}/{tried})"
             rows.append(row)
             print(f"{suite_label} | {name} | {row['protocol']} | SR {row['sr_pct']} GC {row['gc_pct']} PLW-SR "
                   f"{row['plw_sr_pct']} | GotoLocation {row.get('navigation_skills')} | interactions "
-                  f"{row.get('interaction_skills')} | {row['steps_per_s']} steps/s ({seconds:.0f} s)", flush=True)
+                  f"{row.get('interaction_skills')} ({seconds:.0f} s)", flush=True)
     if args.results:
         write_result(
             "camera_policies", rows, title="Camera skill policies under ALFRED's rule (packaged checkpoints)",
@@ -99,8 +96,7 @@ def main(argv=None) -> int:
                      column("protocol", align="left"), column("sr_pct", "SR %", format=".1f"),
                      column("gc_pct", "GC %", format=".1f"), column("plw_sr_pct", "PLW-SR %", format=".1f"),
                      column("navigation_skills", "GotoLocation skill success"),
-                     column("interaction_skills", "interaction skill success"),
-                     column("steps_per_s", "agent steps/s", format=".1f")],
+                     column("interaction_skills", "interaction skill success")],
             description=f"{args.episodes} episodes of each suite, spread over it (every k-th), every episode seen "
                         f"through the agent's {args.camera}x{args.camera} camera, {args.workers} worker processes "
                         f"on this machine's CPU cores. The protocol of each row says what its planner and policy "
@@ -111,12 +107,6 @@ def main(argv=None) -> int:
                         f"aimed at a pixel. The floor for a visuomotor policy is {FLOOR:.0f}% SR on the "
                         f"procedural valid_unseen under `rgb`.")
     return 0
-
-
-def _records(folder: Path) -> list[dict]:
-    from errands.eval.runner import read_records
-
-    return read_records(folder / "episodes.jsonl")
 
 
 if __name__ == "__main__":
