@@ -80,7 +80,7 @@ class SemanticMapSkillPolicy:
         success = bool(info.get("last_action_success", True))
         if self._previous is not None:
             self.map.moved(self._previous.name, success)
-        self.labels, self.confidence, self.depth = self.perception(observation, info)
+        self.labels, self.confidence, self.depth = self.perception(observation, info, self.map.horizon)
         self.map.add_frame(self.labels, self.depth, self._class_indices(self._held) if self._held else [])
         if call is not self._call:
             self._start(call)
