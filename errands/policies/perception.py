@@ -5,19 +5,18 @@ it is of each, and depth.
 network (policies/perception_network.py), trained on the simulator's labels.
 `GroundTruthPerception` reads the camera's depth and segmentation and the ids behind the
 segmentation's values (privileged): the same policy with perfect perception, which tells
-how much of its failures are perception's.
+how much of its failures are perception's. Both label pixels with perception_classes()
+(policies/pixel_classes.py: the room, the floor, the object types) and take the camera's
+horizon, which the policy knows by dead reckoning: the network reads it (depth from one
+image at an unknown pitch is ambiguous), the ground truth tells the floor by it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..envs.household.object_types import OBJECT_TYPES, type_of_id
-
-
-def ground_truth_classes() -> tuple[str, ...]:
-    """"" (the room) first, then every object type, sorted."""
-    return ("",) + tuple(sorted(OBJECT_TYPES))
+from ..envs.household.object_types import type_of_id
+from .pixel_classes import perception_classes, with_floor
 
 
 class GroundTruthPerception:
@@ -25,10 +24,12 @@ class GroundTruthPerception:
     inputs = ("rgb", "depth", "segmentation", "object_ids")
 
     def __init__(self):
-        self.classes = ground_truth_classes()
+        self.classes = perception_classes()
         self._index = {name: i for i, name in enumerate(self.classes)}
 
-    def __call__(self, observation: dict, info: dict):
+    def __call__(self, observation: dict, info: dict, horizon: float):
+        """Labels (H, W) int64, confidence (all 1) and depth of the frame seen at `horizon`
+        degrees down."""
         for key in ("depth", "segmentation"):
             if key not in observation:
                 raise KeyError(f"ground-truth perception reads the camera's {key!r} image: run the env with "
@@ -38,8 +39,9 @@ class GroundTruthPerception:
         for k, object_id in enumerate(ids):
             lookup[k + 1] = self._index.get(type_of_id(object_id), 0)
         segmentation = observation["segmentation"].astype(np.int64)
-        labels = lookup[np.minimum(segmentation, len(ids))]
-        return labels, np.ones(labels.shape, np.float32), observation["depth"].astype(np.float32)
+        depth = observation["depth"].astype(np.float32)
+        labels = with_floor(lookup[np.minimum(segmentation, len(ids))], depth, horizon)
+        return labels, np.ones(labels.shape, np.float32), depth
 
 
 class LearnedPerception:
@@ -57,7 +59,8 @@ class LearnedPerception:
         self.frame_shape = tuple(self.model.config.frame_shape)
         self.name = "learned perception" if checkpoint is None else f"perception {checkpoint}"
 
-    def __call__(self, observation: dict, info: dict):
+    def __call__(self, observation: dict, info: dict, horizon: float):
+        """Labels, confidence and depth of the RGB frame seen at `horizon` degrees down."""
         if "rgb" not in observation:
             raise KeyError("the observation lacks 'rgb': learned perception sees through the camera (an env with "
                            "observations including 'rgb', or a run under protocol 'rgb')")
@@ -65,7 +68,7 @@ class LearnedPerception:
         if tuple(rgb.shape) != self.frame_shape:
             raise ValueError(f"the camera's frames are {tuple(rgb.shape)}, the perception network was trained on "
                              f"{self.frame_shape}: run the env at resolution {self.frame_shape[0]}")
-        return self.model.predict(rgb)
+        return self.model.predict(rgb, horizon)
 
 
 DEFAULT_CHECKPOINT = "household-perception"  # packaged in errands/policies/data/

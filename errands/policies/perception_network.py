@@ -4,10 +4,13 @@ A modular camera policy (a semantic map and a planner, as FILM and HLSM do on AL
 reads the frame alone under ALFRED's rule, so what the simulator's segmentation and
 depth say of a frame is learnt from them (train/perception.py) and predicted here.
 
-frame (H, W, 3) uint8 -> a small U-Net: four levels (full, 1/2, 1/4 and 1/8 of the side,
+frame (H, W, 3) uint8 and the camera's horizon (a constant input plane, horizon / 60
+degrees: the policy knows its pitch by dead reckoning, and depth from one image at an
+unknown pitch is ambiguous) -> a small U-Net: four levels (full, 1/2, 1/4 and 1/8 of the side,
 `channels` times 1, 2, 4 and 8 wide), each decoder level joined with the encoder's of
 its resolution, so that the full-resolution head sees an apple's few pixels -> per pixel,
-logits over perception_classes() and the log of the depth.
+logits over perception_classes() (the room, the floor, the object types) and the log of
+the depth.
 
 Checkpoints are network.py's (safetensors weights, a JSON config whose `kind` is
 "perception").
@@ -22,17 +25,13 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ..envs.household.object_types import TYPE_NAMES
+from .pixel_classes import FLOOR, ROOM, perception_classes
+
+__all__ = ["FLOOR", "ROOM", "PerceptionConfig", "PerceptionNetwork", "perception_classes"]
 
 KIND = "perception"
-ROOM = ""  # class 0: the room itself (floor, walls, ceiling, door): segmentation value 0
 LEVELS = 4  # resolutions of the U-Net: the frame's sides must be multiples of 2 ** (LEVELS - 1)
-
-
-def perception_classes() -> tuple[str, ...]:
-    """The classes a pixel is labelled with: the room, then every type of the household
-    catalogue in sorted order (stable whatever order the catalogue lists them in)."""
-    return (ROOM, *sorted(TYPE_NAMES))
+HORIZON_SCALE = 60.0  # degrees: the horizon plane's value is horizon / HORIZON_SCALE
 
 
 @dataclass
@@ -72,26 +71,35 @@ class PerceptionNetwork(nn.Module):
                              f"frame_shape {tuple(config.frame_shape)}")
         if config.channels < 1:
             raise ValueError(f"channels must be a positive width, got {config.channels}")
-        if not config.classes or config.classes[0] != ROOM:
-            raise ValueError(f"class 0 must be the room ({ROOM!r}), got classes starting {config.classes[:1]}")
+        if list(config.classes[:2]) != [ROOM, FLOOR]:
+            raise ValueError(f"classes 0 and 1 must be the room ({ROOM!r}) and the floor ({FLOOR!r}), got classes "
+                             f"starting {list(config.classes[:2])}")
         widths = [config.channels * 2 ** level for level in range(LEVELS)]
+        # the first level reads the RGB planes and a constant plane of the horizon
         self.encoders = nn.ModuleList(
-            _block(3 if level == 0 else widths[level - 1], widths[level]) for level in range(LEVELS))
+            _block(4 if level == 0 else widths[level - 1], widths[level]) for level in range(LEVELS))
         # decoder level l: the level below upsampled, joined with encoder level l
         self.decoders = nn.ModuleList(
             _block(widths[level + 1] + widths[level], widths[level]) for level in range(LEVELS - 1))
         self.class_head = nn.Conv2d(widths[0], len(config.classes), 1)
         self.depth_head = nn.Conv2d(widths[0], 1, 1)
 
-    def forward(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """rgb (N, H, W, 3) uint8 -> class logits (N, C, H, W) and depth (N, H, W) in metres."""
-        logits, log_depth = self.outputs(rgb)
+    def forward(self, rgb: torch.Tensor, horizon: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """rgb (N, H, W, 3) uint8 and the camera's horizon (N,) in degrees down -> class
+        logits (N, C, H, W) and depth (N, H, W) in metres."""
+        logits, log_depth = self.outputs(rgb, horizon)
         return logits, log_depth.exp()
 
-    def outputs(self, rgb: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """rgb (N, H, W, 3) uint8 -> class logits (N, C, H, W) and the log of the depth in
-        metres (N, H, W): what training fits."""
+    def outputs(self, rgb: torch.Tensor, horizon: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """rgb (N, H, W, 3) uint8 and horizon (N,) degrees -> class logits (N, C, H, W) and
+        the log of the depth in metres (N, H, W): what training fits. The horizon goes in
+        as a constant plane: one image's depth is ambiguous at an unknown pitch."""
+        horizon = torch.as_tensor(horizon, dtype=torch.float32, device=rgb.device).reshape(-1)
+        if horizon.shape[0] != rgb.shape[0]:
+            raise ValueError(f"one horizon per frame: {rgb.shape[0]} frames, {horizon.shape[0]} horizons")
         x = rgb.permute(0, 3, 1, 2).float() / 255.0
+        plane = (horizon / HORIZON_SCALE)[:, None, None, None].expand(-1, 1, *x.shape[2:])
+        x = torch.cat([x, plane], dim=1)
         skips = []
         for level, encoder in enumerate(self.encoders):
             x = encoder(x if level == 0 else F.max_pool2d(x, 2))
@@ -102,9 +110,10 @@ class PerceptionNetwork(nn.Module):
         return self.class_head(x), self.depth_head(x)[:, 0]
 
     @torch.no_grad()
-    def predict(self, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """One frame (H, W, 3) uint8 -> labels (H, W) int64 (indices of config.classes), their
-        softmax confidence (H, W) float32, and depth (H, W) float32 in metres."""
+    def predict(self, rgb: np.ndarray, horizon: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One frame (H, W, 3) uint8 seen at `horizon` degrees down -> labels (H, W) int64
+        (indices of config.classes), their softmax confidence (H, W) float32, and depth
+        (H, W) float32 in metres."""
         rgb = np.asarray(rgb)
         if rgb.dtype != np.uint8 or rgb.shape != tuple(self.config.frame_shape):
             raise ValueError(f"predict takes one {tuple(self.config.frame_shape)} uint8 frame, got "
@@ -112,7 +121,8 @@ class PerceptionNetwork(nn.Module):
         device = self.class_head.weight.device
         was_training = self.training
         self.eval()
-        logits, depth = self.forward(torch.from_numpy(np.ascontiguousarray(rgb))[None].to(device))
+        logits, depth = self.forward(torch.from_numpy(np.ascontiguousarray(rgb))[None].to(device),
+                                     torch.tensor([float(horizon)], device=device))
         self.train(was_training)
         confidence, labels = logits[0].float().softmax(0).max(0)
         return (labels.cpu().numpy().astype(np.int64), confidence.cpu().numpy().astype(np.float32),

@@ -23,7 +23,7 @@ from collections import deque
 
 import numpy as np
 
-from ..envs.household.render.raycast import camera_basis
+from ..envs.household.render.raycast import pixel_rays
 from ..envs.household.scene import CAMERA_HEIGHT, GRID_SIZE, HORIZONS, heading_step
 
 MAP_CELLS = 128  # 32 m a side, centred on the start
@@ -76,13 +76,9 @@ class SemanticMap:
     def points(self, depth: np.ndarray) -> tuple[np.ndarray, ...]:
         """Each pixel's point: (height above the floor, map row, map col, horizontal
         distance from the agent), as (H, W) arrays; the row and col are floats."""
-        h, w = depth.shape
-        forward, right, up = camera_basis(self.heading, self.horizon)
-        a = (np.arange(w) - (w - 1) / 2) / (w / 2)  # right per unit of depth
-        b = -(np.arange(h) - (h - 1) / 2) / (h / 2)  # up per unit of depth
-        rays = forward[None, None] + a[None, :, None] * right[None, None] + b[:, None, None] * up[None, None]
+        rays = pixel_rays(self.heading, self.horizon, *depth.shape)
         p = rays * depth[..., None]  # (H, W, 3): x, y, z from the camera
-        height = CAMERA_HEIGHT + p[..., 1]
+        height = CAMERA_HEIGHT + p[..., 1]  # as pixel_heights(depth, self.horizon)
         row = self.row + p[..., 2] / GRID_SIZE
         col = self.col + p[..., 0] / GRID_SIZE
         return height, row, col, np.hypot(p[..., 0], p[..., 2]), rays

@@ -36,10 +36,10 @@ from ..envs.household.object_types import OBJECT_TYPES, types_named
 from ..envs.skills import SKILLS, SkillCall
 from ..envs.transforms import transform_of_skill
 from .base import PolicyStep
+from .pixel_classes import FLOOR
 from .semantic_map import SemanticMap, distances, heading_towards
 
 MAX_STEPS_PER_SKILL = 300
-FLOOR = "(floor)"  # the perception's floor class, when it has one
 REACH = 1.4  # metres: a GotoLocation target pixel this near (horizontally) is in reach (the simulator's 1.5 m, with a margin)
 CLOSE = 1.0  # metres: where GotoLocation ends when it can
 CONFIDENT = 0.8  # a pixel's label counts (in the map, for an aim, to end a walk) at this confidence or more
@@ -88,11 +88,11 @@ class SemanticMapSkillPolicy:
         success = bool(info.get("last_action_success", True))
         if self._previous is not None:
             self.map.moved(self._previous.name, success)
-        self.labels, self.confidence, self.depth = self.perception(observation, info)
+        self.labels, self.confidence, self.depth = self.perception(observation, info, self.map.horizon)
         floor = self.classes.get(FLOOR)
         sure = (self.confidence >= CONFIDENT) | (self.labels == floor)  # an unsure type is left out of the map
-        self.map.add_frame(np.where(sure, self.labels, 0), self.depth, self._class_indices(self._held) if self._held else [],
-                           floor_class=floor)
+        self.map.add_frame(np.where(sure, self.labels, 0), self.depth,
+                           self._class_indices(self._held) if self._held else [], floor_class=floor)
         if call is not self._call:
             self._start(call)
         elif self._previous is not None:

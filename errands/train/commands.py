@@ -313,13 +313,14 @@ def add_rl_command(algos) -> None:
 
 PERCEPTION_EPILOG = """examples:
   errands train perception --episodes 500 --out runs/perception/model            # frames in OUT/frames
-  errands train perception --episodes 500 --frames data/frames --out runs/perception/model --epochs 6
+  errands train perception --episodes 500 --frames data/frames --out runs/perception/model --epochs 8
   errands train perception --episodes 2000 --out runs/perception/big --channels 16 --device cuda
 
 The checkpoint (OUT/model.safetensors, OUT/config.json) loads with
 errands.policies.network.load_checkpoint(OUT, expect_kind="perception"); its
-PerceptionNetwork.predict(rgb) gives each pixel's class (perception_classes()), the
-class's softmax confidence and the depth in metres. The frames are collected once: a
+PerceptionNetwork.predict(rgb, horizon) (the camera's pitch in degrees down) gives each
+pixel's class (perception_classes(): the room, the floor, the object types), the class's
+softmax confidence and the depth in metres. The frames are collected once: a
 rerun with the same --frames and settings reuses them (and collects only what is missing).
 """
 
@@ -331,14 +332,15 @@ def add_perception_command(algos) -> None:
     p = algos.add_parser(
         "perception", help="the perception network: a camera frame's object types and depth, from RGB alone",
         description="Train the perception network of a modular camera policy (errands/policies/perception_network.py: "
-                    "RGB in; each pixel's object type, or the room, and its depth out) from the simulator's "
-                    "privileged segmentation and depth. First the frames: --episodes tasks of --split played by the "
-                    "oracle planner and the expert that looks round before it walks, through the camera, with "
-                    "random looks about (LookUp/LookDown and turns, then back) so every horizon appears; a random "
-                    "--keep of the steps is recorded (episode i draws from seed [SEED, i]) as .npz shards in "
-                    "--frames. Then training: weighted cross-entropy over the classes and L1 on the log depth, "
-                    "validated on held-out episodes (pixel accuracy, mean recall over the object classes, depth "
-                    "error in metres, every epoch).",
+                    "RGB and the camera's horizon in; each pixel's object type, the floor or the rest of the "
+                    "room, and its depth out) from the simulator's privileged segmentation and depth. First the "
+                    "frames: --episodes tasks of --split played by the oracle planner and the expert that looks "
+                    "round before it walks, through the camera, with random looks about (LookUp/LookDown and "
+                    "turns, then back) so every horizon appears; a random --keep of the steps is recorded with its "
+                    "horizon (episode i draws from seed [SEED, i]) as .npz shards in --frames. Then training: "
+                    "weighted cross-entropy over the classes and L1 on the log depth, "
+                    "validated on held-out episodes (pixel accuracy, mean recall over the object classes, the floor's "
+                    "recall and precision, depth error in metres and relative, every epoch).",
         formatter_class=argparse.RawDescriptionHelpFormatter, epilog=PERCEPTION_EPILOG)
     p.add_argument("--episodes", type=int, required=True, help="episodes whose frames are recorded")
     p.add_argument("--out", type=Path, required=True, help="the checkpoint folder to write")
@@ -382,8 +384,9 @@ def cmd_train_perception(args) -> int:
                                      episodes=args.episodes)
     last = training["history"][-1]
     print(f"checkpoint: {out} ({training['seconds']} s, {training['samples_per_s']} frames/s); validation: pixel "
-          f"accuracy {last['pixel_accuracy']}, mean class recall {last['mean_class_recall']}, depth MAE "
-          f"{last['depth_mae_m']} m")
+          f"accuracy {last['pixel_accuracy']}, mean class recall {last['mean_class_recall']}, floor recall "
+          f"{last['floor_recall']} precision {last['floor_precision']}, depth MAE {last['depth_mae_m']} m "
+          f"(relative {last['depth_relative_error']})")
     return 0
 
 

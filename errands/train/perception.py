@@ -5,8 +5,9 @@ Collecting: tasks of a split (the training one, "seen", by default) are played w
 oracle planner and the expert that looks round before it walks (varied views), through
 the camera; now and then the recorder interposes a look about (a few LookUp/LookDown or
 turns and back again, so every horizon appears and the expert's plan still holds). A kept
-step records the RGB frame, each pixel's class (segmentation value -> object id -> type
--> index of perception_classes(); 0 for the room) and its depth (float16). Episode i's
+step records the RGB frame, the camera's horizon, each pixel's class (segmentation value
+-> object id -> type -> index of perception_classes(); for the room 1 where the true
+depth puts the pixel's point at the floor, else 0) and its depth (float16). Episode i's
 task and draws come from seed [SEED, i], so the frames do not depend on how the work is
 split; shards of `shard_size` episodes are written atomically as .npz, and a rerun
 collects only the missing ones.
@@ -15,7 +16,8 @@ Training: cross-entropy over the classes, each class weighted by the square root
 median-frequency balance (small objects count), plus L1 on the log depth; Adam with a
 cosine schedule; horizontal flips. Episodes, not frames, are split into train and
 validation. Every epoch reports pixel accuracy, the mean recall over the object classes
-present in validation, and the depth's mean absolute error in metres.
+present in validation, the floor's recall and precision, and the depth's mean absolute
+error in metres and relative to the true depth.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from tqdm import tqdm
 from ..files import atomic_target, write_json_atomic
 
 FRAMES_FORMAT = "errands-perception-frames"
-FRAMES_VERSION = 1
+FRAMES_VERSION = 2  # 2: the floor class and each frame's horizon
 MANIFEST = "manifest.json"
 SOURCE_KEYS = ("split", "seed", "resolution", "keep", "look_about", "shard_size")
 MIN_DEPTH = 0.05  # metres: the log-depth target's floor (no pixel is nearer the camera)
@@ -59,12 +61,14 @@ class FramesConfig:
             raise ValueError(f"shard_size must be at least 1 episode, got {self.shard_size}")
 
 
-def frame_labels(segmentation: np.ndarray, segment_ids, world) -> np.ndarray:
+def frame_labels(segmentation: np.ndarray, segment_ids, world, depth: np.ndarray, horizon: float) -> np.ndarray:
     """(H, W) uint8 class indices of perception_classes() for a segmentation whose value
-    k + 1 is segment_ids[k] (0, the room, stays 0). An object's type is the world's, or
-    for one no longer in it (a sliced whole) the type its id names."""
+    k + 1 is segment_ids[k]; the room (value 0) is the floor where the true `depth` at the
+    camera's `horizon` (degrees down) puts the point at the floor, else class 0. An
+    object's type is the world's, or for one no longer in it (a sliced whole) the type
+    its id names."""
     from ..envs.household.object_types import type_of_id
-    from ..policies.perception_network import perception_classes
+    from ..policies.pixel_classes import perception_classes, with_floor
 
     index = {name: i for i, name in enumerate(perception_classes())}
     lookup = np.zeros(len(segment_ids) + 1, np.uint8)
@@ -73,7 +77,7 @@ def frame_labels(segmentation: np.ndarray, segment_ids, world) -> np.ndarray:
         lookup[k + 1] = index[obj.type.name if obj is not None else type_of_id(object_id)]
     if segmentation.size and int(segmentation.max()) > len(segment_ids):
         raise ValueError(f"segmentation value {int(segmentation.max())} is beyond the {len(segment_ids)} ids given")
-    return lookup[segmentation]
+    return with_floor(lookup[segmentation], depth, horizon)
 
 
 class FrameRecorder:
@@ -87,7 +91,7 @@ class FrameRecorder:
     def __init__(self, expert, keep: float = 1.0, look_about: float = 0.0):
         self.expert, self.keep, self.look_about = expert, keep, look_about
         self.name = f"frames({expert.name})"
-        self.frames: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.frames: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []  # rgb, labels, depth, horizon
         self.rng = np.random.default_rng(0)
         self._pending: list[str] = []
         self._env = None
@@ -106,12 +110,14 @@ class FrameRecorder:
         from ..envs.actions import Action
         from ..policies.base import PolicyStep
 
+        horizon = int(observation["pose"][3])
         if self.rng.random() < self.keep:
             env = self._env
-            labels = frame_labels(observation["segmentation"], env.segmentation_ids, env.world)
-            self.frames.append((observation["rgb"], labels, observation["depth"].astype(np.float16)))
+            labels = frame_labels(observation["segmentation"], env.segmentation_ids, env.world,
+                                  observation["depth"], horizon)
+            self.frames.append((observation["rgb"], labels, observation["depth"].astype(np.float16), horizon))
         if not self._pending and self.rng.random() < self.look_about:
-            self._pending = self._look_about(int(observation["pose"][3]))
+            self._pending = self._look_about(horizon)
         if self._pending:
             return PolicyStep(action=Action(self._pending.pop(0)))
         return self.expert.act(observation, info, call)
@@ -183,7 +189,7 @@ def _open_frames(out: Path, source: dict) -> dict:
 
 
 def _frame_player(config: FramesConfig):
-    """play(episode) -> frames of that episode (rgb, labels, depth), played in one env."""
+    """play(episode) -> frames of that episode (rgb, labels, depth, horizon), played in one env."""
     from ..envs.household_env import HouseholdEnv
     from ..planners import make_planner
     from ..policies import make_policy
@@ -205,35 +211,36 @@ def _frame_player(config: FramesConfig):
 
 
 def _collect_shard(path: Path, episodes: range, play, bar) -> dict:
-    rgb, labels, depth, episode_of, failed = [], [], [], [], []
+    rgb, labels, depth, horizon, episode_of, failed = [], [], [], [], [], []
     for episode in episodes:
         try:
             frames = play(episode)
         except Exception as e:  # one bad episode is listed, not fatal
             failed.append({"episode": episode, "error": f"{type(e).__name__}: {e}"})
             frames = []
-        for r, l, d in frames:
+        for r, l, d, h in frames:
             rgb.append(r)
             labels.append(l)
             depth.append(d)
+            horizon.append(h)
             episode_of.append(episode)
         bar.update(1)
     with atomic_target(path, suffix=".npz") as tmp:
         np.savez_compressed(tmp, rgb=np.stack(rgb) if rgb else np.zeros((0, 0, 0, 3), np.uint8),
                             labels=np.stack(labels) if labels else np.zeros((0, 0, 0), np.uint8),
                             depth=np.stack(depth) if depth else np.zeros((0, 0, 0), np.float16),
-                            episode=np.array(episode_of, np.int32))
+                            horizon=np.array(horizon, np.int16), episode=np.array(episode_of, np.int32))
     return {"episodes": len(episodes), "first": episodes.start, "frames": len(rgb), "failed": failed}
 
 
 def load_frames(folder: str | Path, episodes: int | None = None) -> dict[str, np.ndarray]:
     """The frames of a frames folder (of its first `episodes` episodes, when given),
-    concatenated: rgb, labels, depth, episode."""
+    concatenated: rgb, labels, depth, horizon (degrees down), episode."""
     folder = Path(folder)
     if not (folder / MANIFEST).is_file():
         raise ValueError(f"{folder} holds no perception frames ({MANIFEST} is missing)")
     manifest = json.loads((folder / MANIFEST).read_text())
-    parts: dict[str, list] = {"rgb": [], "labels": [], "depth": [], "episode": []}
+    parts: dict[str, list] = {"rgb": [], "labels": [], "depth": [], "horizon": [], "episode": []}
     for name in sorted(manifest["shards"]):
         if episodes is not None and manifest["shards"][name]["first"] >= episodes:
             continue
@@ -295,12 +302,16 @@ def split_episodes(episodes: np.ndarray, val_fraction: float, seed: int) -> tupl
 
 
 def evaluate(model, data: dict, indices: np.ndarray, batch_size: int, device: str) -> dict:
-    """Pixel accuracy, mean recall over the object classes present, depth MAE (m)."""
+    """Pixel accuracy, mean recall over the object classes present, the floor's recall and
+    precision, depth MAE (m) and mean relative error (|error| / true depth)."""
     import torch
+
+    from ..policies.pixel_classes import FLOOR_CLASS
 
     classes = len(model.config.classes)
     hits, totals = np.zeros(classes, np.int64), np.zeros(classes, np.int64)
-    error, pixels = 0.0, 0
+    floor_said = 0
+    error, relative, pixels = 0.0, 0.0, 0
     model.eval()
     with torch.no_grad():
         for start in range(0, len(indices), batch_size):
@@ -308,18 +319,23 @@ def evaluate(model, data: dict, indices: np.ndarray, batch_size: int, device: st
             rgb = torch.from_numpy(data["rgb"][batch]).to(device)
             labels = torch.from_numpy(data["labels"][batch].astype(np.int64)).to(device)
             depth = torch.from_numpy(data["depth"][batch].astype(np.float32)).to(device)
-            logits, predicted_depth = model(rgb)
+            horizon = torch.from_numpy(data["horizon"][batch].astype(np.float32)).to(device)
+            logits, predicted_depth = model(rgb, horizon)
             predicted = logits.argmax(1)
+            floor_said += int((predicted == FLOOR_CLASS).sum())
             totals += torch.bincount(labels.flatten(), minlength=classes).cpu().numpy()
             hits += torch.bincount(labels[predicted == labels], minlength=classes).cpu().numpy()
             error += float((predicted_depth - depth).abs().sum())
+            relative += float(((predicted_depth - depth).abs() / depth.clamp(min=MIN_DEPTH)).sum())
             pixels += depth.numel()
-    objects = np.nonzero(totals[1:])[0] + 1
+    objects = np.nonzero(totals[FLOOR_CLASS + 1:])[0] + FLOOR_CLASS + 1
     return {"pixel_accuracy": round(float(hits.sum() / totals.sum()), 4),
             "mean_class_recall": round(float((hits[objects] / totals[objects]).mean()), 4) if len(objects) else None,
             "object_classes": int(len(objects)),
             "room_recall": round(float(hits[0] / totals[0]), 4) if totals[0] else None,
-            "depth_mae_m": round(error / pixels, 4)}
+            "floor_recall": round(float(hits[FLOOR_CLASS] / totals[FLOOR_CLASS]), 4) if totals[FLOOR_CLASS] else None,
+            "floor_precision": round(float(hits[FLOOR_CLASS] / floor_said), 4) if floor_said else None,
+            "depth_mae_m": round(error / pixels, 4), "depth_relative_error": round(relative / pixels, 4)}
 
 
 def check_setup(frames: FramesConfig, config: PerceptionTrainConfig) -> None:
@@ -385,7 +401,8 @@ def train_perception(frames: str | Path, out: str | Path, config: PerceptionTrai
             rgb = torch.where(flip[:, None, None, None], rgb.flip(2), rgb)
             labels = torch.where(flip[:, None, None], labels.flip(2), labels)
             depth = torch.where(flip[:, None, None], depth.flip(2), depth)
-            logits, log_depth = model.outputs(rgb)
+            horizon = torch.from_numpy(data["horizon"][batch].astype(np.float32)).to(device)
+            logits, log_depth = model.outputs(rgb, horizon)
             class_loss = F.cross_entropy(logits, labels, weight=weights)
             depth_loss = (log_depth - depth.clamp(min=MIN_DEPTH).log()).abs().mean()
             loss = class_loss + config.depth_weight * depth_loss
@@ -404,7 +421,9 @@ def train_perception(frames: str | Path, out: str | Path, config: PerceptionTrai
         history.append(row)
         print(f"epoch {row['epoch']}: loss {row['class_loss']} + {row['depth_loss']}; val pixel accuracy "
               f"{row['pixel_accuracy']}, mean class recall {row['mean_class_recall']} "
-              f"({row['object_classes']} object classes), depth MAE {row['depth_mae_m']} m", flush=True)
+              f"({row['object_classes']} object classes), floor recall {row['floor_recall']} precision "
+              f"{row['floor_precision']}, depth MAE {row['depth_mae_m']} m (relative "
+              f"{row['depth_relative_error']})", flush=True)
     seconds = time.perf_counter() - started
     training = {"history": history, "frames": str(frames), "data": manifest["source"],
                 "episodes": int(len(np.unique(data["episode"]))), "train_frames": int(len(train_idx)),

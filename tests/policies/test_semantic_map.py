@@ -36,7 +36,7 @@ def test_frames_map_onto_the_scene_floor_plan():
     for action in ("LookDown", "RotateLeft", "RotateLeft", "RotateLeft", "RotateLeft"):
         observation, _, _, _, info = env.step(Action(action))
         m.moved(action, info["last_action_success"])
-        m.add_frame(*perception(observation, info)[::2])
+        m.add_frame(*perception(observation, info, m.horizon)[::2])
     free = list(zip(*np.nonzero(m.free())))
     occupied = list(zip(*np.nonzero((m.occupied >= 2) & ~m.free())))
     on_floor = [world.scene.is_floor(r, c) for r, c in free]
@@ -53,7 +53,7 @@ def test_object_types_are_mapped_where_the_objects_stand():
     perception = GroundTruthPerception()
     m = SemanticMap(len(perception.classes), size=32)
     m.row, m.col, m.heading, m.horizon = world.agent.row, world.agent.col, world.agent.heading, world.agent.horizon
-    m.add_frame(*perception(observation, info)[::2])
+    m.add_frame(*perception(observation, info, m.horizon)[::2])
     shown = world.sight.shown_ids(world)
     fixed = [spec for spec in world.scene.fixed if spec.id in shown and spec.footprint]
     types = {spec.type for spec in fixed}

@@ -42,6 +42,24 @@ def camera_basis(heading: int, horizon: int) -> tuple[np.ndarray, np.ndarray, np
     return forward, right, up
 
 
+def pixel_rays(heading: int, horizon: float, height: int, width: int) -> np.ndarray:
+    """(height, width, 3): each pixel centre's ray per metre of depth (depth being along
+    the camera's axis) of the 90 degree pinhole camera: a pixel (u, v) at depth d lies
+    d * (forward + a * right + b * up) from the eye, with a = (u - (W-1)/2) / (W/2) and
+    b = -(v - (H-1)/2) / (H/2)."""
+    forward, right, up = camera_basis(heading, horizon)
+    a = (np.arange(width) - (width - 1) / 2) / (width / 2)
+    b = -(np.arange(height) - (height - 1) / 2) / (height / 2)
+    return forward[None, None] + a[None, :, None] * right[None, None] + b[:, None, None] * up[None, None]
+
+
+def pixel_heights(depth: np.ndarray, horizon: float) -> np.ndarray:
+    """(H, W) metres above the floor of each pixel's point, for a depth image (H, W) of the
+    camera at CAMERA_HEIGHT pitched down by `horizon` degrees (the heading does not matter)."""
+    rays = pixel_rays(0, horizon, *depth.shape)
+    return CAMERA_HEIGHT + rays[..., 1] * depth
+
+
 class Rays:
     """Per pixel ray directions of one camera orientation at one resolution, with their
     inverses and the distances to the floor and ceiling planes."""
