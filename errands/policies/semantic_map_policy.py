@@ -168,7 +168,7 @@ class SemanticMapSkillPolicy:
         cells = self._target_cells(targets, call.not_in, call.holding)
         goals = [g for g in self._goal_cells(cells, free, 2 if self._opens(call.args[0]) else 1) if reach[g] >= 0]
         if goals:
-            return self._approach(cells, goals, targets, None)
+            return self._approach(cells, goals, None)
         step = self._explore(free, reach)
         if step is not None:
             return step
@@ -185,20 +185,19 @@ class SemanticMapSkillPolicy:
                 options.append((min(reach[g] for g in goals), type_name, cells, goals))
         if options and self._refused_opens < REFUSED_OPENS:
             _, type_name, cells, goals = min(options, key=lambda o: o[0])
-            return self._approach(cells, goals, self._class_indices(type_name), type_name)
+            return self._approach(cells, goals, type_name)
         return PolicyStep(failed=True, reason=f"explored all the floor it saw and searched what could hold one, "
                                               f"and saw no {call.args[0]} within reach")
 
-    def _approach(self, cells, goals, classes, container: str | None) -> PolicyStep:
-        """Walk to the nearest goal cell, face the nearest of `cells` and tilt until the
-        frame shows `classes` within reach; then, for a `container`, open it."""
+    def _approach(self, cells, goals, container: str | None) -> PolicyStep:
+        """Walk to the nearest goal cell, face the nearest of `cells` and tilt through the
+        horizons (the walk ends when the target shows); for a `container`, open it when
+        the frame shows a part not looked into yet."""
+        step = self._go_and_face(goals, cells)
+        if step is not None:
+            return step
         here = self.map.cell
-        if here not in goals:
-            return self._walk(goals)
-        r, c = min(cells, key=lambda rc: (rc[0] - here[0]) ** 2 + (rc[1] - here[1]) ** 2)
-        heading = heading_towards(*here, r, c)
-        if heading != self.map.heading:
-            return self._step(_turn_towards(self.map.heading, heading))
+        r, c = self._nearest_cell(cells)
         if container is not None and self._opens(container) and self._unsearched_pixels(container).any():
             return self._aim("OpenObject", container, mask=self._unsearched_pixels(container))
         if self._goal_cell != here:
@@ -212,7 +211,7 @@ class SemanticMapSkillPolicy:
         if container is not None:  # looked at from here at every horizon: as good as searched
             span = 1 if self._opens(container) else SURFACE_SPAN
             self._searched(container).update((r + dr, c + dc, high) for dr in range(-span, span + 1)
-                                  for dc in range(-span, span + 1) for high in (False, True))
+                                             for dc in range(-span, span + 1) for high in (False, True))
         else:  # what was mapped there is not what the frame shows within reach from beside it
             self._rejected.add((r, c))
         return self._goto()
@@ -240,6 +239,20 @@ class SemanticMapSkillPolicy:
     def _places(self, mask: np.ndarray) -> set[tuple[int, int, bool]]:
         places = self._pixel_places()
         return {places[y][x] for y, x in zip(*np.nonzero(mask))}
+
+    def _go_and_face(self, goals, cells) -> PolicyStep | None:
+        """A step towards the nearest goal cell, then a turn to face the nearest of
+        `cells`; None once it stands on a goal facing it."""
+        if self.map.cell not in goals:
+            return self._walk(goals)
+        heading = heading_towards(*self.map.cell, *self._nearest_cell(cells))
+        if heading != self.map.heading:
+            return self._step(_turn_towards(self.map.heading, heading))
+        return None
+
+    def _nearest_cell(self, cells) -> tuple[int, int]:
+        r, c = self.map.cell
+        return min(cells, key=lambda rc: (rc[0] - r) ** 2 + (rc[1] - c) ** 2)
 
     def _explore(self, free, reach) -> PolicyStep | None:
         """Walk to the nearest frontier not yet stood on, and look round there (None when
@@ -392,14 +405,9 @@ class SemanticMapSkillPolicy:
             return PolicyStep(failed=True, reason=f"{name} at a {type_name} was refused {len(self._misses)} times")
         name, type_name = self._routine[0]
         if self._walk_to:  # stepping to another cell beside it, then facing it
-            goals, cells = self._walk_to
-            here = self.map.cell
-            if here not in goals:
-                return self._walk(goals)
-            r, c = min(cells, key=lambda rc: (rc[0] - here[0]) ** 2 + (rc[1] - here[1]) ** 2)
-            heading = heading_towards(*here, r, c)
-            if heading != self.map.heading:
-                return self._step(_turn_towards(self.map.heading, heading))
+            step = self._go_and_face(*self._walk_to)
+            if step is not None:
+                return step
             self._walk_to = None
         return self._aim(name, type_name, self._call.not_in if name == "PickupObject" else None)
 

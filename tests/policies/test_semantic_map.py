@@ -8,6 +8,7 @@ import pytest
 from errands.envs.actions import Action
 from errands.envs.household_env import HouseholdEnv
 from errands.policies.perception import GroundTruthPerception
+from errands.policies.pixel_classes import FLOOR
 from errands.policies.semantic_map import BUMPED, START_HORIZON, SemanticMap, distances, heading_towards
 
 
@@ -23,36 +24,45 @@ def test_dead_reckoning_follows_moves_turns_and_tilts_that_succeeded():
     assert m.visits[9, 9] == 1 and m.visits[9, 10] == 1
 
 
-def test_frames_map_onto_the_scene_floor_plan():
-    """With the map laid in the world's own frame, the floor it sees from the start of a
-    procedural scene (true depth and labels, a full look round) falls on the scene's floor
-    cells, and the cells it marks occupied on its walls and furniture."""
+def start_of_scene():
+    """A procedural scene's start, and a map laid in the world's own frame (its pose the
+    agent's), with ground-truth perception."""
     env = HouseholdEnv(split="seen", observations=("rgb", "depth", "segmentation"), visibility="camera")
     observation, info = env.reset(seed=3)
     world = env.unwrapped.world
     perception = GroundTruthPerception()
     m = SemanticMap(len(perception.classes), size=32)
     m.row, m.col, m.heading, m.horizon = world.agent.row, world.agent.col, world.agent.heading, world.agent.horizon
+    return env, observation, info, perception, m
+
+
+@pytest.mark.parametrize("by_floor_class, free_on_floor, occupied_off_floor", [(False, 0.99, 0.8), (True, 0.96, 0.8)])
+def test_frames_map_onto_the_scene_floor_plan(by_floor_class, free_on_floor, occupied_off_floor):
+    """The floor seen from the start of a procedural scene (a full look round) falls on the
+    scene's floor cells, and the cells marked occupied on its walls and furniture: lifted
+    by depth, or by the floor class and the camera's optics (the feet of what stands on
+    the floor). Measured: by depth, all of 132 free cells on floor, 0.86 of 91 occupied
+    ones off it; by the floor class, 0.98 of 138 free cells on floor, 0.84 of 51 occupied
+    ones off it."""
+    env, observation, info, perception, m = start_of_scene()
+    world = env.unwrapped.world
+    floor_class = perception.classes.index(FLOOR) if by_floor_class else None
     for action in ("LookDown", "RotateLeft", "RotateLeft", "RotateLeft", "RotateLeft"):
         observation, _, _, _, info = env.step(Action(action))
         m.moved(action, info["last_action_success"])
-        m.add_frame(*perception(observation, info, m.horizon)[::2])
+        m.add_frame(*perception(observation, info, m.horizon)[::2], floor_class=floor_class)
     free = list(zip(*np.nonzero(m.free())))
     occupied = list(zip(*np.nonzero((m.occupied >= 2) & ~m.free())))
     on_floor = [world.scene.is_floor(r, c) for r, c in free]
-    assert len(free) >= 120 and sum(on_floor) / len(on_floor) >= 0.99  # measured: all of 132 cells
+    assert len(free) >= 120 and sum(on_floor) / len(on_floor) >= free_on_floor
     off_floor = [not world.scene.is_floor(r, c) for r, c in occupied]
-    assert sum(off_floor) / len(off_floor) >= 0.8  # measured: 0.86 of 91 (a wall's face rounds either way)
+    assert sum(off_floor) / len(off_floor) >= occupied_off_floor  # a wall's face rounds either way
 
 
 def test_object_types_are_mapped_where_the_objects_stand():
     """Each piece of furniture the first frame shows is mapped on or beside its footprint."""
-    env = HouseholdEnv(split="seen", observations=("rgb", "depth", "segmentation"), visibility="camera")
-    observation, info = env.reset(seed=3)
+    env, observation, info, perception, m = start_of_scene()
     world = env.unwrapped.world
-    perception = GroundTruthPerception()
-    m = SemanticMap(len(perception.classes), size=32)
-    m.row, m.col, m.heading, m.horizon = world.agent.row, world.agent.col, world.agent.heading, world.agent.horizon
     m.add_frame(*perception(observation, info, m.horizon)[::2])
     shown = world.sight.shown_ids(world)
     fixed = [spec for spec in world.scene.fixed if spec.id in shown and spec.footprint]
