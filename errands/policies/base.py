@@ -74,3 +74,17 @@ class EnvSpaces:
 def packaged_checkpoint(name: str) -> Path:
     """The folder of a checkpoint shipped in the package (errands/policies/data/NAME)."""
     return Path(str(resources.files("errands.policies") / "data" / name))
+
+
+def camera_frame(observation: dict, frame_shape: tuple, who: str):
+    """The observation's RGB frame, checked against the shape a network was trained on
+    (KeyError or ValueError naming `who` and what to run instead)."""
+    if "rgb" not in observation:
+        raise KeyError(f"the observation lacks 'rgb': {who} sees through the camera (an env with observations "
+                       f"including 'rgb', or a run under protocol 'rgb')")
+    rgb = observation["rgb"]
+    if tuple(rgb.shape) != tuple(frame_shape):
+        raise ValueError(f"the camera's frames are {tuple(rgb.shape)}, {who} was trained on {tuple(frame_shape)}: "
+                         f"run the env at resolution {frame_shape[0]}")
+    return rgb
+

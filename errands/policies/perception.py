@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..envs.household.object_types import type_of_id
+from .base import camera_frame, packaged_checkpoint
 from .pixel_classes import perception_classes, with_floor
 
 
@@ -50,7 +51,6 @@ class LearnedPerception:
     inputs = ("rgb",)
 
     def __init__(self, checkpoint=None, device: str = "cpu"):
-        from .base import packaged_checkpoint
         from .network import load_checkpoint
 
         self.checkpoint = checkpoint or packaged_checkpoint(DEFAULT_CHECKPOINT)
@@ -61,13 +61,7 @@ class LearnedPerception:
 
     def __call__(self, observation: dict, info: dict, horizon: float):
         """Labels, confidence and depth of the RGB frame seen at `horizon` degrees down."""
-        if "rgb" not in observation:
-            raise KeyError("the observation lacks 'rgb': learned perception sees through the camera (an env with "
-                           "observations including 'rgb', or a run under protocol 'rgb')")
-        rgb = observation["rgb"]
-        if tuple(rgb.shape) != self.frame_shape:
-            raise ValueError(f"the camera's frames are {tuple(rgb.shape)}, the perception network was trained on "
-                             f"{self.frame_shape}: run the env at resolution {self.frame_shape[0]}")
+        rgb = camera_frame(observation, self.frame_shape, "the perception network")
         return self.model.predict(rgb, horizon)
 
 

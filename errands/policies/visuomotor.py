@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..envs.actions import INTERACTION_ACTIONS, NAVIGATION_ACTIONS, Action, parse_pixel_target, pixel_target
 from ..envs.skills import SkillCall
-from .base import PolicyStep, packaged_checkpoint
+from .base import PolicyStep, camera_frame, packaged_checkpoint
 from .features import SKILL_DONE, Vocabulary, previous_action_code
 
 DEFAULT_CHECKPOINT = "household-visuomotor"  # packaged in errands/policies/data/
@@ -81,13 +81,7 @@ class VisuomotorSkillPolicy:
 
     def act(self, observation: dict, info: dict, call: SkillCall) -> PolicyStep:
         torch = self._torch
-        if "rgb" not in observation:
-            raise KeyError("the observation lacks 'rgb': the visuomotor policy sees through the camera (an env "
-                           "with observations including 'rgb', or a run under protocol 'rgb')")
-        rgb = observation["rgb"]
-        if tuple(rgb.shape) != self.frame_shape:
-            raise ValueError(f"the camera's frames are {tuple(rgb.shape)}, the network was trained on "
-                             f"{self.frame_shape}: run the env at resolution {self.frame_shape[0]}")
+        rgb = camera_frame(observation, self.frame_shape, "the visuomotor network")
         success = bool(info.get("last_action_success", True))
         if call is not self._call:
             self._call, self._state, self._previous, self._steps, self._missed = call, None, None, 0, []

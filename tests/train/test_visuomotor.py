@@ -101,7 +101,7 @@ def test_bc_trains_the_visuomotor_network_and_its_checkpoint_is_told_apart(camer
     protocol("rgb").check(policy, "policy")
     with pytest.raises(KeyError, match="the observation lacks 'rgb'"):
         policy.act({"instruction": "x"}, {}, GoalSkillsPlanner().plan("x", _context()).steps[0])
-    with pytest.raises(ValueError, match=r"the camera's frames are \(64, 64, 3\), the network was trained on "
+    with pytest.raises(ValueError, match=r"the camera's frames are \(64, 64, 3\), the visuomotor network was trained on "
                                          r"\(32, 32, 3\)"):
         policy.act({"rgb": np.zeros((64, 64, 3), np.uint8)}, {}, GoalSkillsPlanner().plan("x", _context()).steps[0])
     with pytest.raises(ValueError, match="the visuomotor network learns from camera images"):
