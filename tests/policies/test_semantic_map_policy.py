@@ -105,3 +105,32 @@ def test_it_opens_containers_to_find_what_is_shut_away():
 
 EPISODE = "trial_T20190907_232225_725376:2"  # a kitchen of the procedural seen split
 HIDDEN = "WineBottle"  # shut in a cabinet at the start, the only one in the scene
+
+
+def test_the_packaged_perception_plays_under_the_rgb_protocol_aiming_at_pixels():
+    """With the packaged perception network the policy declares and is handed the RGB
+    frame, the words and its own action's success alone, and aims every interaction at a
+    pixel."""
+    from errands.envs.tasks.task import Task
+    from errands.planners.interpreter.planner import InterpreterPlanner
+    from errands.policies.agent import Agent
+
+    policy = make_policy("semantic-map")
+    assert set(policy.inputs) == {"instruction", "action_success", "rgb"}
+    protocol("rgb").check(policy, "policy")
+    given = []
+    original = policy.act
+
+    def act(observation, info, call):
+        given.append((set(observation), set(info), call.ids))
+        return original(observation, info, call)
+
+    policy.act = act
+    suite = load_suite("valid_seen")
+    episode = next(e for e in suite.episodes if e.id == EPISODE)
+    log = Agent(InterpreterPlanner(reader="combined", plan_from="words"), policy, protocol="rgb",
+                max_steps_per_skill=40).run_episode(HouseholdEnv(observations=("rgb",)), Task.from_dict(episode.task))
+    assert given and all(obs == {"instruction", "rgb"} and info <= {"last_action_success", "steps", "failures"}
+                         and ids is None for obs, info, ids in given)
+    aimed = [s.action for s in log.steps if s.action.split()[0].endswith("Object")]
+    assert aimed and all(a.split()[1].startswith("pixel:") for a in aimed)
