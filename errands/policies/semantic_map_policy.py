@@ -77,10 +77,11 @@ class SemanticMapSkillPolicy:
         self._turns_left = 4  # the episode starts with a look round
         self._explored: set[tuple[int, int]] = set()
         self._held: str | None = None  # the type it picked up last (its own action's success says so)
-        # per target type, the (row, col, high) places of containers looked into for it, over the episode
-        self._searched_for: dict[tuple[str, str], set[tuple[int, int, bool]]] = {}  # by (target, holder)
+        # (target type, holder type) -> the holder's (row, col, high) places searched for the target, over
+        # the episode (a re-plan's new skill goes on where the last left off)
+        self._searched_for: dict[tuple[str, str], set[tuple[int, int, bool]]] = {}
         self._just_opened: str | None = None  # the type of the container its last action opened to look in
-        self._refused_opens = 0  # containers that would not open, over the episode (refusals end it at ten)
+        self._refused_opens = 0  # containers that would not open, over the episode (ten refusals end an episode)
 
     # --- the step -------------------------------------------------------------------------
 
