@@ -10,11 +10,14 @@ episode's start: its start cell is the middle of the map, its start heading is 0
 its start horizon is ALFRED's 30 degrees down (every household and ALFRED episode starts
 so; the map assumes it rather than reading the pose).
 
-Cells are the simulator's 0.25 m grid. A floor point marks its cell floor; a point
-above the floor and below the agent's height marks its cell occupied (pushed a few
-centimetres along its ray first, so that a face on a cell's edge falls into the thing
-it belongs to); occupied wins over floor. A refused MoveAhead marks the cell ahead
-occupied for good.
+Cells are the simulator's 0.25 m grid. With a perception that labels the floor
+(add_frame's floor_class), floor pixels mark their cells floor where their rays meet the
+floor, and the foot of what stands on it marks its cell occupied, both from the labels
+and the optics alone; without one, a point below 6 cm marks its cell floor and one above
+it and below the agent's height marks its cell occupied. Obstacle points are pushed a
+few centimetres along their ray first, so that a face on a cell's edge falls into the
+thing it belongs to; a cell is free when seen as floor and its floor points far
+outnumber the others. A refused MoveAhead marks the cell ahead occupied for good.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from collections import deque
 import numpy as np
 
 from ..envs.household.render.raycast import pixel_rays
-from ..envs.household.scene import CAMERA_HEIGHT, GRID_SIZE, HORIZONS, heading_step
+from ..envs.household.scene import CAMERA_HEIGHT, GRID_SIZE, heading_step
 
 MAP_CELLS = 128  # 32 m a side, centred on the start
 START_HORIZON = 30  # degrees down: where every episode's camera starts
@@ -34,9 +37,9 @@ PUSH = 0.06  # metres along the ray an obstacle point is pushed into what it bel
 MAX_RANGE = 4.0  # metres: points farther than this are not mapped (depth is least sure there)
 HELD_RANGE = 0.8  # metres: pixels of the held object's type nearer than this are the object in hand
 FOOT_WEIGHT = 3  # points a column's foot counts for in its cell
-BUMPED = 1000
+BUMPED = 1000  # the occupied count of a cell a MoveAhead was refused into
 OUTNUMBER = 4  # floor points per other point that make a cell free all the same
-FRONTIER_UNSEEN = 2  # never-seen cells beside a frontier cell  # the occupied count of a cell a MoveAhead was refused into
+FRONTIER_UNSEEN = 2  # never-seen cells beside a frontier cell
 
 
 class SemanticMap:
@@ -48,7 +51,6 @@ class SemanticMap:
         self.occupied = np.zeros((size, size), np.int32)  # points above the floor seen in each cell
         self.seen = np.zeros((size, size), bool)  # any point landed there
         self.types = np.zeros((classes, size, size), np.int32)  # per class, its points per cell
-        self.visits = np.zeros((size, size), np.int32)
 
     # --- pose by dead reckoning ---------------------------------------------------------
 
@@ -59,7 +61,6 @@ class SemanticMap:
             dr, dc = heading_step(self.heading)
             if success:
                 self.row, self.col = self.row + dr, self.col + dc
-                self.visits[self.row, self.col] += 1
             else:
                 self.occupied[self.row + dr, self.col + dc] += BUMPED
         elif success and action in ("RotateLeft", "RotateRight"):
@@ -201,6 +202,3 @@ def heading_towards(row: int, col: int, to_row: float, to_col: float) -> int:
     if abs(dr) >= abs(dc):
         return 0 if dr >= 0 else 180
     return 90 if dc > 0 else 270
-
-
-HORIZON_RANGE = (min(HORIZONS), max(HORIZONS))
