@@ -28,8 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from imitation_camera import sample, skill_success
-from results import add_results_flag, column, write_result
+from imitation_camera import EVALUATION_COLUMNS, evaluation_row, sample
+from results import add_results_flag, write_result
 
 WORDS = {"planner": "interpreter", "planner_options": {"plan_from": "words"}}
 PLAYERS = {
@@ -78,25 +78,11 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             summary = run_evaluation(suite, folder, workers=args.workers, env_options=env, layouts_dir=layouts,
                                      progress=True, **player)
-            seconds = time.perf_counter() - t0
-            m = summary["metrics"]["overall"]
-            row = {"suite": suite_label, "episodes": summary["episodes"], "player": name,
-                   "protocol": summary["protocol"]["name"], "sr_pct": round(100 * m["sr"], 1),
-                   "gc_pct": round(100 * m["gc"], 1), "plw_sr_pct": round(100 * m["plw_sr"], 1)}
-            for kind, (done, tried) in sorted(skill_success(folder).items()):
-                row[f"{kind}_skills"] = f"{100 * done / max(tried, 1):.1f}% ({done}/{tried})"
-            rows.append(row)
-            print(f"{suite_label} | {name} | {row['protocol']} | SR {row['sr_pct']} GC {row['gc_pct']} PLW-SR "
-                  f"{row['plw_sr_pct']} | GotoLocation {row.get('navigation_skills')} | interactions "
-                  f"{row.get('interaction_skills')} ({seconds:.0f} s)", flush=True)
+            rows.append(evaluation_row(suite_label, name, summary, folder, time.perf_counter() - t0))
     if args.results:
         write_result(
             "camera_policies", rows, title="Camera skill policies under ALFRED's rule (packaged checkpoints)",
-            columns=[column("suite", align="left"), column("episodes"), column("player", align="left"),
-                     column("protocol", align="left"), column("sr_pct", "SR %", format=".1f"),
-                     column("gc_pct", "GC %", format=".1f"), column("plw_sr_pct", "PLW-SR %", format=".1f"),
-                     column("navigation_skills", "GotoLocation skill success"),
-                     column("interaction_skills", "interaction skill success")],
+            columns=EVALUATION_COLUMNS,
             description=f"{args.episodes} episodes of each suite, spread over it (every k-th), every episode seen "
                         f"through the agent's {args.camera}x{args.camera} camera, {args.workers} worker processes "
                         f"on this machine's CPU cores. The protocol of each row says what its planner and policy "

@@ -42,6 +42,29 @@ def skill_success(run_dir: Path) -> dict[str, tuple[int, int]]:
     return {k: (v[0], v[1]) for k, v in counts.items()}
 
 
+EVALUATION_COLUMNS = [column("suite", align="left"), column("episodes"), column("player", align="left"),
+                      column("protocol", align="left"), column("sr_pct", "SR %", format=".1f"),
+                      column("gc_pct", "GC %", format=".1f"), column("plw_sr_pct", "PLW-SR %", format=".1f"),
+                      column("navigation_skills", "GotoLocation skill success"),
+                      column("interaction_skills", "interaction skill success")]
+
+
+def evaluation_row(suite_label: str, player: str, summary: dict, run_dir: Path, seconds: float) -> dict:
+    """One row of EVALUATION_COLUMNS from an evaluation's summary and episodes (printed too)."""
+    m = summary["metrics"]["overall"]
+    row = {"suite": suite_label, "episodes": summary["episodes"], "player": player,
+           "protocol": summary["protocol"]["name"], "sr_pct": round(100 * m["sr"], 1),
+           "gc_pct": round(100 * m["gc"], 1), "plw_sr_pct": round(100 * m["plw_sr"], 1)}
+    skills = skill_success(run_dir)
+    for kind in ("navigation", "interaction"):
+        done, tried = skills.get(kind, (0, 0))
+        row[f"{kind}_skills"] = f"{100 * done / max(tried, 1):.1f}% ({done}/{tried})"
+    print(f"{suite_label} | {player} | {row['protocol']} | SR {row['sr_pct']} GC {row['gc_pct']} PLW-SR "
+          f"{row['plw_sr_pct']} | GotoLocation {row['navigation_skills']} | interactions "
+          f"{row['interaction_skills']} ({seconds:.0f} s)", flush=True)
+    return row
+
+
 def sample(suite, episodes: int, label: str):
     """`episodes` episodes spread evenly over the suite (every k-th)."""
     step = max(1, len(suite.episodes) // episodes)
@@ -105,18 +128,7 @@ def run(args) -> int:
             t0 = time.perf_counter()
             summary = run_evaluation(suite, folder, workers=args.workers, env_options=camera, layouts_dir=layouts,
                                      progress=True, **player)
-            skills = skill_success(folder)
-            m = summary["metrics"]["overall"]
-            row = {"suite": suite_label, "episodes": summary["episodes"], "player": name,
-                   "protocol": summary["protocol"]["name"], "sr_pct": round(100 * m["sr"], 1),
-                   "gc_pct": round(100 * m["gc"], 1), "plw_sr_pct": round(100 * m["plw_sr"], 1)}
-            for kind in ("navigation", "interaction"):
-                done, tried = skills.get(kind, (0, 0))
-                row[f"{kind}_skills"] = f"{100 * done / max(tried, 1):.1f}% ({done}/{tried})"
-            rows.append(row)
-            print(f"{suite_label} | {name} | {row['protocol']} | SR {row['sr_pct']} GC {row['gc_pct']} PLW-SR "
-                  f"{row['plw_sr_pct']} | GotoLocation {row['navigation_skills']} | interactions "
-                  f"{row['interaction_skills']} ({time.perf_counter() - t0:.0f} s)")
+            rows.append(evaluation_row(suite_label, name, summary, folder, time.perf_counter() - t0))
 
     training = []
     for name, stage in (("visuomotor BC", "bc"), ("visuomotor DAgger", "dagger")):
@@ -160,11 +172,7 @@ def run(args) -> int:
                        f"GotoLocation's destination")
         write_result(
             "imitation_camera", rows, title="Visuomotor skill policies through the camera (RGB-only protocol)",
-            columns=[column("suite", align="left"), column("episodes"), column("player", align="left"),
-                     column("protocol", align="left"), column("sr_pct", "SR %", format=".1f"),
-                     column("gc_pct", "GC %", format=".1f"), column("plw_sr_pct", "PLW-SR %", format=".1f"),
-                     column("navigation_skills", "GotoLocation skill success"),
-                     column("interaction_skills", "interaction skill success")],
+            columns=EVALUATION_COLUMNS,
             description=f"{spread}, every episode seen through the agent's {res}x{res} camera. The expert and the "
                         f"packaged symbolic policy play with the oracle planner under `privileged` (they read the "
                         f"world or the goal sensors: references); the visuomotor policies play under `rgb` "
