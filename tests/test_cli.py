@@ -57,6 +57,8 @@ def test_explicit_parameters_and_clear_errors(tmp_path):
     assert bad.returncode == 2 and "it has no reachable Fridge" in bad.stderr
     bad = errands("run", "--task-type", "pick_and_place_simple", "--object", "Apple")
     assert bad.returncode == 2 and "--task-type needs --object and --parent" in bad.stderr
+    bad = errands("eval", "--suite", "smoke", "--episodes", "3", "--out", str(tmp_path / "none"))
+    assert bad.returncode == 2 and "--episodes is for babyai:LEVEL suites; smoke plays all its episodes" in bad.stderr
     assert errands("--help").returncode == 0 and "errands run" in errands("--help").stdout
 
 

@@ -100,8 +100,9 @@ def add_eval_commands(sub) -> None:
                          "(or {\"text\": ...} alone, read from its words); the planner plans within them, a task "
                          "that needs what a rule forbids is refused naming the rule, and the report shows the "
                          "share of episodes that kept every rule (see docs/guide/constraints.md)")
-    ev.add_argument("--episodes", type=int, default=babyai_episodes.DEFAULT_EPISODES,
-                    help=f"babyai:LEVEL suites: how many seeds to play (default {babyai_episodes.DEFAULT_EPISODES})")
+    ev.add_argument("--episodes", type=int, default=None,
+                    help=f"babyai:LEVEL suites: how many seeds to play (default {babyai_episodes.DEFAULT_EPISODES}); "
+                         f"a household suite plays all its episodes (write a smaller one with `errands tasks`)")
     ev.add_argument("--batch", type=int, default=EvalConfig.batch_size,
                     help=f"babyai:LEVEL suites: episodes a learned policy plays in lockstep, one forward pass a step "
                          f"for all (default {EvalConfig.batch_size}; 1 plays them one by one)")
@@ -186,7 +187,7 @@ def add_eval_commands(sub) -> None:
 
 def cmd_eval(args) -> int:
     from ..envs.config import HouseholdEnvConfig
-    from . import players
+    from . import babyai_episodes, players
     from .babyai_episodes import babyai_level, babyai_suite
     from .config import EvalConfig
     from .metrics import Metrics, format_table
@@ -196,6 +197,11 @@ def cmd_eval(args) -> int:
     from .suites import load_suite
 
     level = babyai_level(args.suite)
+    if level is None and args.episodes is not None:
+        raise ValueError(f"--episodes is for babyai:LEVEL suites; {args.suite} plays all its episodes (write a "
+                         f"smaller task file with `errands tasks`, or a suite with `errands suite build`)")
+    if level is not None and args.episodes is None:
+        args.episodes = babyai_episodes.DEFAULT_EPISODES
     if level is not None and args.camera is not None:
         raise ValueError("--camera is for household suites: BabyAI levels are seen the way minigrid shows them")
     if level is not None and args.protocol != "privileged":
