@@ -33,6 +33,7 @@ import numpy as np
 
 from ..envs.actions import Action, parse_pixel_target, pixel_target
 from ..envs.household.object_types import OBJECT_TYPES, types_named
+from ..envs.household.scene import HEADINGS, heading_step
 from ..envs.skills import SKILLS, SkillCall
 from ..envs.transforms import transform_of_skill
 from .base import PolicyStep
@@ -90,6 +91,8 @@ class SemanticMapSkillPolicy:
         if self._previous is not None:
             self.map.moved(self._previous.name, success)
         self.labels, self.confidence, self.depth = self.perception(observation, info, self.map.horizon)
+        # each pixel's (height, map row, map col, distance, ray) at this pose, for the aims and checks below
+        self.points = self.map.points(self.depth)
         floor = self.classes.get(FLOOR)
         sure = (self.confidence >= CONFIDENT) | (self.labels == floor)  # an unsure type is left out of the map
         self.map.add_frame(np.where(sure, self.labels, 0), self.depth,
@@ -107,7 +110,7 @@ class SemanticMapSkillPolicy:
 
     def _start(self, call: SkillCall) -> None:
         self._call, self._steps = call, 0
-        self._goal_cell, self._looks, self._tried_goals = None, [], set()
+        self._sweep_at, self._looks, self._tried_goals = None, [], set()
         self._routine = self._routine_of(call)
         self._opened_pixel = None  # ((x, y), type) of the last thing it opened in this skill
         # where the skill acts: the appliance of a transform, else its last argument
@@ -201,13 +204,9 @@ class SemanticMapSkillPolicy:
         r, c = self._nearest_cell(cells)
         if container is not None and self._opens(container) and self._unsearched_pixels(container).any():
             return self._aim("OpenObject", container, mask=self._unsearched_pixels(container))
-        if self._goal_cell != here:
-            looks = CONTAINER_LOOKS if container is not None else GOAL_LOOKS
-            self._goal_cell, self._looks = here, [h for h in looks if h != self.map.horizon]
-        while self._looks:
-            horizon = self._looks.pop(0)
-            if horizon != self.map.horizon:
-                return self._tilt_to(horizon)
+        step = self._sweep(here, CONTAINER_LOOKS if container is not None else GOAL_LOOKS)
+        if step is not None:
+            return step
         self._tried_goals.add(here)
         if container is not None:  # looked at from here at every horizon: as good as searched
             span = 1 if self._opens(container) else SURFACE_SPAN
@@ -233,7 +232,7 @@ class SemanticMapSkillPolicy:
 
     def _pixel_places(self) -> list[list[tuple[int, int, bool]]]:
         """Each pixel's place: its point's map cell and whether it is high (a wall cabinet)."""
-        height, row, col, _, _ = self.map.points(self.depth)
+        height, row, col, _, _ = self.points
         r, c, high = np.rint(row).astype(int).tolist(), np.rint(col).astype(int).tolist(), (height > HIGH).tolist()
         return [list(zip(r[y], c[y], high[y])) for y in range(len(r))]
 
@@ -294,6 +293,17 @@ class SemanticMapSkillPolicy:
         self._turns_left -= 1
         return self._step("RotateLeft")
 
+    def _sweep(self, where, horizons) -> PolicyStep | None:
+        """The next tilt of a sweep through `horizons` at `where` (a sweep starts anew when
+        `where` changes); None once it has looked at each."""
+        if self._sweep_at != where:
+            self._sweep_at, self._looks = where, [h for h in horizons if h != self.map.horizon]
+        while self._looks:
+            horizon = self._looks.pop(0)
+            if horizon != self.map.horizon:
+                return self._tilt_to(horizon)
+        return None
+
     def _tilt_to(self, horizon: int) -> PolicyStep:
         return self._step("LookDown" if horizon > self.map.horizon else "LookUp")
 
@@ -309,8 +319,8 @@ class SemanticMapSkillPolicy:
         if dist[here] == 0:
             return self._step("RotateLeft")
         best = None
-        for heading in (0, 90, 180, 270):
-            dr, dc = {0: (1, 0), 90: (0, 1), 180: (-1, 0), 270: (0, -1)}[heading]
+        for heading in HEADINGS:
+            dr, dc = heading_step(heading)
             nxt = (here[0] + dr, here[1] + dc)
             if dist[nxt] >= 0 and dist[nxt] < dist[here]:
                 cost = 0 if heading == self.map.heading else (2 if (heading - self.map.heading) % 360 == 180 else 1)
@@ -352,16 +362,13 @@ class SemanticMapSkillPolicy:
         shown = self._reachable_pixels(targets, not_in, near)
         if not shown.any():
             return False
-        distance = self.map.points(self.depth)[3][shown]
+        distance = self.points[3][shown]
         return float(np.median(distance)) <= BULK * near and not (stand_back and distance.min() < STAND_BACK)
-
-    def _shows_in_reach(self, targets, not_in=None) -> bool:
-        return bool(self._reachable_pixels(targets, not_in, REACH).any())
 
     def _reachable_pixels(self, targets, not_in=None, reach: float = AIM_REACH) -> np.ndarray:
         """(H, W) bool: pixels of the target classes within `reach` (and not on a cell
         where `not_in` was seen)."""
-        height, row, col, distance, _ = self.map.points(self.depth)
+        height, row, col, distance, _ = self.points
         mask = np.isin(self.labels, targets) & (distance <= reach) & (self.confidence >= CONFIDENT)
         if not_in and mask.any():
             excluded = _around(self.map.cells_of(self._class_indices(not_in)))
@@ -422,7 +429,7 @@ class SemanticMapSkillPolicy:
             mask[max(0, y - MISS_RADIUS):y + MISS_RADIUS + 1, max(0, x - MISS_RADIUS):x + MISS_RADIUS + 1] = False
         if not mask.any():
             return self._look_for(type_name)
-        near = mask & (self.map.points(self.depth)[3] <= REACH)  # surely in reach, if any is
+        near = mask & (self.points[3] <= REACH)  # surely in reach, if any is
         if near.any():
             mask = near
         if self._opened_pixel is not None and self._opened_pixel[1] == type_name and name != "OpenObject":
@@ -434,7 +441,7 @@ class SemanticMapSkillPolicy:
         return self._aimed_at(name, type_name, int(x), int(y))
 
     def _aimed_at(self, name: str, type_name: str, x: int, y: int) -> PolicyStep:
-        height, row, col, _, _ = self.map.points(self.depth)
+        height, row, col, _, _ = self.points
         self._aimed_cell, self._aimed_type = (int(np.rint(row[y, x])), int(np.rint(col[y, x]))), type_name
         self._aimed_high = bool(height[y, x] > HIGH)
         return self._step(name, pixel_target(x, y))
@@ -443,13 +450,9 @@ class SemanticMapSkillPolicy:
         """Tilt the camera through the horizons (down first) while the frame shows no
         target within reach; then step to another cell beside where the target (or the
         appliance it is in) was mapped, up to REPOSITIONS times."""
-        if self._goal_cell != ("look", type_name, self.map.cell):
-            self._goal_cell = ("look", type_name, self.map.cell)
-            self._looks = [h for h in LOOK_ORDER if h != self.map.horizon]
-        while self._looks:
-            horizon = self._looks.pop(0)
-            if horizon != self.map.horizon:
-                return self._tilt_to(horizon)
+        step = self._sweep(("look", type_name, self.map.cell), LOOK_ORDER)
+        if step is not None:
+            return step
         self._tried_goals.add(self.map.cell)
         if self._repositions < REPOSITIONS:
             # a free cell on another side of where it acts (what opens shows its inside from
