@@ -7,9 +7,11 @@ import pytest
 
 from errands.envs.household_env import HouseholdEnv
 from errands.envs.skills import SkillCall, is_done
+from errands.envs.tasks.task import Task
 from errands.eval.suites import load_suite
 from errands.policies import make_policy
 from errands.protocols import ProtocolError, protocol
+from rgb_play import handed_only_the_frame_and_words, play_under_rgb
 
 
 def ground_truth_policy():
@@ -111,26 +113,12 @@ def test_the_packaged_perception_plays_under_the_rgb_protocol_aiming_at_pixels()
     """With the packaged perception network the policy declares and is handed the RGB
     frame, the words and its own action's success alone, and aims every interaction at a
     pixel."""
-    from errands.envs.tasks.task import Task
-    from errands.planners.interpreter.planner import InterpreterPlanner
-    from errands.policies.agent import Agent
-
     policy = make_policy("semantic-map")
     assert set(policy.inputs) == {"instruction", "action_success", "rgb"}
     protocol("rgb").check(policy, "policy")
-    given = []
-    original = policy.act
-
-    def act(observation, info, call):
-        given.append((set(observation), set(info), call.ids))
-        return original(observation, info, call)
-
-    policy.act = act
-    suite = load_suite("valid_seen")
-    episode = next(e for e in suite.episodes if e.id == EPISODE)
-    log = Agent(InterpreterPlanner(reader="combined", plan_from="words"), policy, protocol="rgb",
-                max_steps_per_skill=40).run_episode(HouseholdEnv(observations=("rgb",)), Task.from_dict(episode.task))
-    assert given and all(obs == {"instruction", "rgb"} and info <= {"last_action_success", "steps", "failures"}
-                         and ids is None for obs, info, ids in given)
+    episode = next(e for e in load_suite("valid_seen").episodes if e.id == EPISODE)
+    log, given = play_under_rgb(policy, HouseholdEnv(observations=("rgb",)), Task.from_dict(episode.task),
+                                max_steps_per_skill=40)
+    assert handed_only_the_frame_and_words(given)
     aimed = [s.action for s in log.steps if s.action.split()[0].endswith("Object")]
     assert aimed and all(a.split()[1].startswith("pixel:") for a in aimed)

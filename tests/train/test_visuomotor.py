@@ -17,7 +17,6 @@ from errands.envs.actions import parse_pixel_target  # noqa: E402
 from errands.envs.household_env import HouseholdEnv  # noqa: E402
 from errands.envs.tasks.sampler import TaskSampler  # noqa: E402
 from errands.planners.goal_skills import GoalSkillsPlanner  # noqa: E402
-from errands.planners.interpreter.planner import InterpreterPlanner  # noqa: E402
 from errands.policies import make_policy, policy_kind  # noqa: E402
 from errands.policies.agent import Agent  # noqa: E402
 from errands.policies.expert import ExpertSkillPolicy  # noqa: E402
@@ -28,6 +27,7 @@ from errands.protocols import protocol  # noqa: E402
 from errands.train.collect import collect  # noqa: E402
 from errands.train.dagger import train_dagger  # noqa: E402
 from errands.train.dataset import load_demonstrations, read_manifest  # noqa: E402
+from rgb_play import handed_only_the_frame_and_words, play_under_rgb  # noqa: E402
 from errands.train.imitation import train  # noqa: E402
 from errands.train.imitation_config import TrainConfig  # noqa: E402
 from errands.train.recording import RecordingPolicy  # noqa: E402
@@ -137,19 +137,10 @@ def test_a_visuomotor_policy_plays_under_the_rgb_protocol_aiming_at_pixels(camer
     and a refused interaction is aimed elsewhere (never at the same pixel twice in a row)."""
     run = train(TrainConfig(datasets=[str(camera_demos)], out=str(tmp_path / "bc"), **TINY), progress=False)
     policy = make_policy(str(run), max_steps_per_skill=25)
-    given = []
-    original = policy.act
-
-    def act(observation, info, call):
-        given.append((set(observation), set(info), call.ids))
-        return original(observation, info, call)
-
-    policy.act = act
     env = HouseholdEnv(observations=("rgb",), resolution=32)
     task = TaskSampler(split="seen").sample(np.random.default_rng([5, 0]))
-    log = Agent(InterpreterPlanner(reader="combined", plan_from="words"), policy, protocol="rgb").run_episode(env, task)
-    assert given and all(obs == {"instruction", "rgb"} and info <= {"last_action_success", "steps", "failures"}
-                         and ids is None for obs, info, ids in given)
+    log, given = play_under_rgb(policy, env, task)
+    assert handed_only_the_frame_and_words(given)
     aimed = [s.action.split()[1] for s in log.steps if len(s.action.split()) == 2]
     assert all(parse_pixel_target(target) is not None for target in aimed)
     for first, second in zip(log.steps, log.steps[1:]):
