@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..envs.household.object_types import type_of_id
 from .base import camera_frame, packaged_checkpoint
-from .pixel_classes import perception_classes, with_floor
+from .pixel_classes import perception_classes, pixel_labels
 
 
 class GroundTruthPerception:
@@ -26,7 +25,6 @@ class GroundTruthPerception:
 
     def __init__(self):
         self.classes = perception_classes()
-        self._index = {name: i for i, name in enumerate(self.classes)}
 
     def __call__(self, observation: dict, info: dict, horizon: float):
         """Labels (H, W) int64, confidence (all 1) and depth of the frame seen at `horizon`
@@ -35,13 +33,9 @@ class GroundTruthPerception:
             if key not in observation:
                 raise KeyError(f"ground-truth perception reads the camera's {key!r} image: run the env with "
                                f"observations including rgb, depth and segmentation")
-        ids = info.get("segmentation_ids", ())
-        lookup = np.zeros(len(ids) + 1, np.int64)
-        for k, object_id in enumerate(ids):
-            lookup[k + 1] = self._index.get(type_of_id(object_id), 0)
-        segmentation = observation["segmentation"].astype(np.int64)
         depth = observation["depth"].astype(np.float32)
-        labels = with_floor(lookup[np.minimum(segmentation, len(ids))], depth, horizon)
+        labels = pixel_labels(observation["segmentation"].astype(np.int64), info.get("segmentation_ids", ()), depth,
+                              horizon)
         return labels, np.ones(labels.shape, np.float32), depth
 
 

@@ -10,9 +10,11 @@ the semantic map's floor height.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
-from ..envs.household.object_types import TYPE_NAMES
+from ..envs.household.object_types import TYPE_NAMES, type_of_id
 from ..envs.household.render.raycast import pixel_heights
 from .semantic_map import FLOOR_HEIGHT
 
@@ -34,3 +36,24 @@ def with_floor(labels: np.ndarray, depth: np.ndarray, horizon: float) -> np.ndar
         raise ValueError(f"labels {labels.shape} and depth {depth.shape} must be images of one shape")
     floor = (labels == 0) & (pixel_heights(depth.astype(np.float64), horizon) < FLOOR_HEIGHT)
     return np.where(floor, np.asarray(FLOOR_CLASS, labels.dtype), labels)
+
+
+def pixel_labels(segmentation: np.ndarray, segment_ids, depth: np.ndarray, horizon: float,
+                 dtype=np.int64) -> np.ndarray:
+    """(H, W) class indices of perception_classes() for a segmentation whose value k + 1 is
+    segment_ids[k] (an object's type is the one its id names, a slice's too), the room's
+    floor told apart by with_floor."""
+    index = _class_index()
+    lookup = np.zeros(len(segment_ids) + 1, dtype)
+    for k, object_id in enumerate(segment_ids):
+        lookup[k + 1] = index[type_of_id(object_id)]
+    if segmentation.size and int(segmentation.max()) > len(segment_ids):
+        raise ValueError(f"segmentation value {int(segmentation.max())} is beyond the {len(segment_ids)} ids given")
+    return with_floor(lookup[segmentation], depth, horizon)
+
+
+
+@cache
+def _class_index() -> dict[str, int]:
+    return {name: i for i, name in enumerate(perception_classes())}
+

@@ -61,25 +61,6 @@ class FramesConfig:
             raise ValueError(f"shard_size must be at least 1 episode, got {self.shard_size}")
 
 
-def frame_labels(segmentation: np.ndarray, segment_ids, world, depth: np.ndarray, horizon: float) -> np.ndarray:
-    """(H, W) uint8 class indices of perception_classes() for a segmentation whose value
-    k + 1 is segment_ids[k]; the room (value 0) is the floor where the true `depth` at the
-    camera's `horizon` (degrees down) puts the point at the floor, else class 0. An
-    object's type is the world's, or for one no longer in it (a sliced whole) the type
-    its id names."""
-    from ..envs.household.object_types import type_of_id
-    from ..policies.pixel_classes import perception_classes, with_floor
-
-    index = {name: i for i, name in enumerate(perception_classes())}
-    lookup = np.zeros(len(segment_ids) + 1, np.uint8)
-    for k, object_id in enumerate(segment_ids):
-        obj = world.objects.get(object_id)
-        lookup[k + 1] = index[obj.type.name if obj is not None else type_of_id(object_id)]
-    if segmentation.size and int(segmentation.max()) > len(segment_ids):
-        raise ValueError(f"segmentation value {int(segmentation.max())} is beyond the {len(segment_ids)} ids given")
-    return with_floor(lookup[segmentation], depth, horizon)
-
-
 class FrameRecorder:
     """Acts with `expert` and records the frames of a random `keep` of the steps; with
     chance `look_about` per step it first looks about (one to three LookUp/LookDown to
@@ -109,12 +90,13 @@ class FrameRecorder:
     def act(self, observation: dict, info: dict, call):
         from ..envs.actions import Action
         from ..policies.base import PolicyStep
+        from ..policies.pixel_classes import pixel_labels
 
         horizon = int(observation["pose"][3])
         if self.rng.random() < self.keep:
             env = self._env
-            labels = frame_labels(observation["segmentation"], env.segmentation_ids, env.world,
-                                  observation["depth"], horizon)
+            labels = pixel_labels(observation["segmentation"], env.segmentation_ids, observation["depth"], horizon,
+                                  np.uint8)
             self.frames.append((observation["rgb"], labels, observation["depth"].astype(np.float16), horizon))
         if not self._pending and self.rng.random() < self.look_about:
             self._pending = self._look_about(horizon)
