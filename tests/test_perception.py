@@ -23,8 +23,10 @@ from errands.policies.network import CheckpointError, load_checkpoint, save_chec
 from errands.policies.perception import GroundTruthPerception  # noqa: E402
 from errands.policies.perception_network import (FLOOR, PerceptionConfig, PerceptionNetwork,  # noqa: E402
                                                  perception_classes)
-from errands.train.perception import (FrameRecorder, FramesConfig, PerceptionTrainConfig,  # noqa: E402
-                                      collect_frames, load_frames, train_perception)
+from errands.policies.perception_network import DEFAULT_THRESHOLD  # noqa: E402
+from errands.train.perception import (MIN_SUPPORT, THRESHOLD_GRID, FrameRecorder, FramesConfig,  # noqa: E402
+                                      PerceptionTrainConfig, choose_thresholds, class_weights, collect_frames,
+                                      load_frames, train_perception)
 
 CAMERA = ("rgb", "depth", "segmentation")
 PACKAGED = "household-perception"
@@ -83,6 +85,47 @@ def test_config_round_trip():
         PerceptionNetwork(PerceptionConfig(frame_shape=(60, 64, 3)))
     with pytest.raises(ValueError, match=r"the room \(''\) and the floor \('\(floor\)'\), got classes starting"):
         PerceptionNetwork(PerceptionConfig(classes=["", "Apple"]))
+    # calibrated thresholds travel with the config; without them every class takes the default
+    assert np.array_equal(PerceptionConfig(classes=["", "(floor)", "Apple"]).class_thresholds(),
+                          np.float32([DEFAULT_THRESHOLD] * 3))
+    calibrated = PerceptionConfig(classes=["", "(floor)", "Apple"], thresholds=[0.8, 0.8, 0.5])
+    assert PerceptionConfig.from_dict(json.loads(json.dumps(calibrated.to_dict()))) == calibrated
+    assert np.array_equal(calibrated.class_thresholds(), np.float32([0.8, 0.8, 0.5]))
+    with pytest.raises(ValueError, match="one threshold per class: 3 classes, 2 thresholds"):
+        PerceptionConfig.from_dict(dict(calibrated.to_dict(), thresholds=[0.5, 0.5]))
+
+
+def test_class_weights_balance_median_frequencies():
+    # pixels of classes 0..3: 800, 100, 50 and 10; the median frequency is 75 of 960
+    labels = np.repeat(np.arange(4), [800, 100, 50, 10])
+
+    def weights(balance):
+        return [round(float(w), 3) for w in class_weights(labels, 5, balance)]
+    assert weights(1) == [0.094, 0.75, 1.5, 7.5, 1.0]
+    assert weights(0.5) == [0.306, 0.866, 1.225, 2.739, 1.0]
+    assert class_weights(labels, 5, balance=0).tolist() == [1.0] * 5
+    assert class_weights(np.repeat([0, 1, 2], [10000, 10000, 1]), 3, balance=1)[2] == 50.0  # the cap
+    with pytest.raises(ValueError, match=r"class_balance is an exponent in \[0, 1\], got 2"):
+        PerceptionTrainConfig(class_balance=2)
+
+
+def test_thresholds_are_the_lowest_confidence_that_is_precise_enough():
+    classes = ["", "(floor)", "Apple", "Knife", "Mug", "Pen"]
+    grid = len(THRESHOLD_GRID)
+    said, right = np.zeros((6, grid), np.int64), np.zeros((6, grid), np.int64)
+    said[0] = right[0] = said[1] = right[1] = 1000  # the room and the floor are not calibrated
+    said[2], right[2] = 1000 - 100 * np.arange(grid), (0.8 + 0.03 * np.arange(grid)) * (1000 - 100 * np.arange(grid))
+    said[3], right[3] = [400, 300, 200, 100, 60, 40, 20, 10], [100, 90, 80, 50, 45, 39, 20, 10]
+    said[4] = MIN_SUPPORT - 1  # seldom labelled Mug: the default
+    said[5], right[5] = 200, 20  # never precise: its most precise threshold, the highest of equals
+    thresholds, table = choose_thresholds(classes, said, right, np.array([0, 0, 900, 200, 10, 40]))
+    # Apple: precision 0.8, 0.83, 0.86, 0.89, 0.92, ... reaches 0.9 at the fifth threshold
+    assert thresholds == [DEFAULT_THRESHOLD, DEFAULT_THRESHOLD, THRESHOLD_GRID[4], THRESHOLD_GRID[4],
+                          DEFAULT_THRESHOLD, THRESHOLD_GRID[-1]]
+    assert table["Apple"] == {"threshold": THRESHOLD_GRID[4], "precision": 0.92, "recall": round(552 / 900, 3)}
+    # Knife: 60 labels at 0.9 are 75% right, and 0.95 (97.5%) has too few labels to be trusted
+    assert table["Knife"] == {"threshold": THRESHOLD_GRID[4], "precision": 0.75, "recall": 0.225}
+    assert set(table) == {"Apple", "Knife", "Pen"}
 
 
 def test_forward_and_predict_shapes_on_a_rendered_frame():
@@ -185,6 +228,10 @@ def test_collect_and_train_a_tiny_network(tmp_path):
     assert training["train_frames"] + training["val_frames"] == len(data["rgb"])
     model, config = load_checkpoint(out, expect_kind="perception")
     assert isinstance(model, PerceptionNetwork) and model.config.channels == 2
+    thresholds = model.config.thresholds  # calibrated on the validation frames
+    assert len(thresholds) == len(perception_classes()) and set(thresholds) <= set(THRESHOLD_GRID) | {DEFAULT_THRESHOLD}
+    assert set(training["calibration"]) == {c for c, t in zip(perception_classes(), thresholds)
+                                            if c in training["calibration"]}
     assert config["training"]["data"]["keep"] == 0.3
 
 

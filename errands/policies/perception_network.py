@@ -31,6 +31,7 @@ __all__ = ["FLOOR", "ROOM", "PerceptionConfig", "PerceptionNetwork", "perception
 
 KIND = "perception"
 LEVELS = 4  # resolutions of the U-Net: the frame's sides must be multiples of 2 ** (LEVELS - 1)
+DEFAULT_THRESHOLD = 0.8  # the confidence from which a label is sure, for a network not calibrated
 HORIZON_SCALE = 60.0  # degrees: the horizon plane's value is horizon / HORIZON_SCALE
 
 
@@ -39,17 +40,34 @@ class PerceptionConfig:
     classes: list[str] = field(default_factory=lambda: list(perception_classes()))
     frame_shape: tuple[int, int, int] = (64, 64, 3)
     channels: int = 12  # width of the full-resolution level (the deeper ones are 2, 4 and 8 times as wide)
+    # per class, the confidence from which its label is taken as sure: calibrated on held-out frames after
+    # training (train/perception.py); None takes DEFAULT_THRESHOLD for every class
+    thresholds: list[float] | None = None
 
     def to_dict(self) -> dict:
-        return {"kind": KIND, "classes": list(self.classes), "frame_shape": list(self.frame_shape),
+        data = {"kind": KIND, "classes": list(self.classes), "frame_shape": list(self.frame_shape),
                 "channels": self.channels}
+        if self.thresholds is not None:
+            data["thresholds"] = [float(t) for t in self.thresholds]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict) -> PerceptionConfig:
         if data.get("kind") != KIND:
             raise ValueError(f"not a perception network config (kind {data.get('kind')!r})")
+        thresholds = data.get("thresholds")
+        if thresholds is not None and len(thresholds) != len(data["classes"]):
+            raise ValueError(f"a perception config has one threshold per class: {len(data['classes'])} classes, "
+                             f"{len(thresholds)} thresholds")
         return cls(classes=[str(c) for c in data["classes"]],
-                   frame_shape=tuple(int(v) for v in data["frame_shape"]), channels=int(data["channels"]))
+                   frame_shape=tuple(int(v) for v in data["frame_shape"]), channels=int(data["channels"]),
+                   thresholds=None if thresholds is None else [float(t) for t in thresholds])
+
+    def class_thresholds(self) -> np.ndarray:
+        """(classes,) float32: the confidence from which each class's label is sure."""
+        if self.thresholds is None:
+            return np.full(len(self.classes), DEFAULT_THRESHOLD, np.float32)
+        return np.asarray(self.thresholds, np.float32)
 
 
 def _block(inputs: int, outputs: int) -> nn.Sequential:

@@ -24,7 +24,7 @@ that what one skill saw helps the next. On that map:
 
 Words of the call refine the target: `not_in` leaves out cells where the receptacle was
 seen (the object already put there), `holding` prefers cells where the held type was.
-Only labels the perception is sure of (CONFIDENT) go into the map and the aims.
+Only labels the perception is sure of (at its class's threshold) go into the map and the aims.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ from .semantic_map import SemanticMap, distances, heading_towards
 MAX_STEPS_PER_SKILL = 300
 REACH = 1.4  # metres: a GotoLocation target pixel this near (horizontally) is in reach (the simulator's 1.5 m, with a margin)
 CLOSE = 1.0  # metres: where GotoLocation ends when it can
-CONFIDENT = 0.8  # a pixel's label counts (in the map, for an aim, to end a walk) at this confidence or more
 BULK = 0.85  # and the median of their distances at most this share of the reach
 STAND_BACK = 0.5  # metres: GotoLocation to a thing that opens ends no nearer to it than this
 AIM_REACH = 2.0  # metres: an interaction may aim this far (what is in a receptacle counts at the receptacle's reach)
@@ -54,6 +53,7 @@ GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell
 CONTAINER_LOOKS = (45, 15)  # and at a container's (its base units low, its wall units high)
 MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
 HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
+OPENED_SPAN = 2  # cells around where an opened container was aimed at that count as opened (its door swings out)
 SURFACE_SPAN = 3  # cells around the nearest cell of a surface that one look at it searches
 RETRIES = 2  # refused interactions aimed elsewhere before the skill gives up
 REFUSED_OPENS = 8  # containers that would not open, over an episode, before it stops looking into them
@@ -94,8 +94,9 @@ class SemanticMapSkillPolicy:
         # each pixel's (height, map row, map col, distance, ray) at this pose, for the aims and checks below
         self.points = self.map.points(self.depth)
         floor = self.classes.get(FLOOR)
-        sure = (self.confidence >= CONFIDENT) | (self.labels == floor)  # an unsure type is left out of the map
-        self.map.add_frame(np.where(sure, self.labels, 0), self.depth,
+        # a label counts (in the map, for an aim, to end a walk) when its confidence reaches its class's threshold
+        self.sure = self.confidence >= self.perception.thresholds[self.labels]
+        self.map.add_frame(np.where(self.sure | (self.labels == floor), self.labels, 0), self.depth,
                            self._class_indices(self._held) if self._held else [], floor_class=floor)
         if call is not self._call:
             self._start(call)
@@ -132,8 +133,8 @@ class SemanticMapSkillPolicy:
             if success:  # (left open: shutting it again costs a step, and aims at a door that moved)
                 self._just_opened = self._aimed_type
                 (r, c), high = self._aimed_cell, self._aimed_high
-                self._searched(self._aimed_type).update((r + dr, c + dc, high) for dr in (-1, 0, 1)
-                                                        for dc in (-1, 0, 1))
+                span = range(-OPENED_SPAN, OPENED_SPAN + 1)  # its door swung out: not to be opened again
+                self._searched(self._aimed_type).update((r + dr, c + dc, high) for dr in span for dc in span)
             else:  # it would not open (it is open already, or not of the kind): done with all of it in sight
                 self._searched(self._aimed_type).update(
                     self._places(self._reachable_pixels(self._class_indices(self._aimed_type))))
@@ -369,7 +370,7 @@ class SemanticMapSkillPolicy:
         """(H, W) bool: pixels of the target classes within `reach` (and not on a cell
         where `not_in` was seen)."""
         height, row, col, distance, _ = self.points
-        mask = np.isin(self.labels, targets) & (distance <= reach) & (self.confidence >= CONFIDENT)
+        mask = np.isin(self.labels, targets) & (distance <= reach) & self.sure
         if not_in and mask.any():
             excluded = _around(self.map.cells_of(self._class_indices(not_in)))
             if excluded:

@@ -357,6 +357,9 @@ def add_perception_command(algos) -> None:
     p.add_argument("--channels", type=int, default=t.channels,
                    help=f"width of the U-Net's full-resolution level; the deeper ones are 2, 4, 8 times it "
                         f"(default {t.channels}: about 1.1 MB of weights)")
+    p.add_argument("--class-balance", type=float, default=t.class_balance,
+                   help="exponent of the classes' median-frequency weights in the loss: 0 weighs every pixel alike, "
+                        f"1 every class alike (default {t.class_balance:g})")
     p.add_argument("--seed", type=int, default=t.seed, help=f"seed of the frames' draws and of training (default {t.seed})")
     p.add_argument("--device", default=t.device, help=f"cpu, cuda or cuda:N (default {t.device})")
     p.add_argument("--threads", type=int, help="torch CPU threads (default: torch's own)")
@@ -377,7 +380,8 @@ def cmd_train_perception(args) -> int:
     frames_config = FramesConfig(split=args.split, seed=args.seed, resolution=args.resolution, keep=args.keep,
                                  look_about=args.look_about)
     train_config = PerceptionTrainConfig(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                                         channels=args.channels, seed=args.seed, device=args.device)
+                                         channels=args.channels, class_balance=args.class_balance, seed=args.seed,
+                                         device=args.device)
     check_setup(frames_config, train_config)
     collect_frames(frames, args.episodes, frames_config, progress=not args.no_progress)
     out, training = train_perception(frames, args.out, train_config, progress=not args.no_progress,

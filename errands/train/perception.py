@@ -12,12 +12,15 @@ task and draws come from seed [SEED, i], so the frames do not depend on how the 
 split; shards of `shard_size` episodes are written atomically as .npz, and a rerun
 collects only the missing ones.
 
-Training: cross-entropy over the classes, each class weighted by the square root of its
-median-frequency balance (small objects count), plus L1 on the log depth; Adam with a
+Training: cross-entropy over the classes, each class weighted by its median-frequency
+balance raised to `class_balance` (small objects count), plus L1 on the log depth; Adam with a
 cosine schedule; horizontal flips. Episodes, not frames, are split into train and
 validation. Every epoch reports pixel accuracy, the mean recall over the object classes
 present in validation, the floor's recall and precision, and the depth's mean absolute
-error in metres and relative to the true depth.
+error in metres and relative to the true depth. Last, each object class gets the
+confidence from which its labels are sure enough (calibrate_thresholds): on the
+validation frames, the lowest at which 90% of them are right; it goes into the
+checkpoint's config, and the semantic-map policy maps a label only from it.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ FRAMES_FORMAT = "errands-perception-frames"
 FRAMES_VERSION = 2  # 2: the floor class and each frame's horizon
 MANIFEST = "manifest.json"
 SOURCE_KEYS = ("split", "seed", "resolution", "keep", "look_about", "shard_size")
+MAX_CLASS_WEIGHT = 50.0  # what the rarest classes weigh a pixel at most
 MIN_DEPTH = 0.05  # metres: the log-depth target's floor (no pixel is nearer the camera)
 
 
@@ -249,6 +253,7 @@ class PerceptionTrainConfig:
     device: str = "cpu"
     val_fraction: float = 0.1  # of the episodes
     depth_weight: float = 1.0
+    class_balance: float = 0.5  # exponent of median-frequency balancing (0: unweighted, 1: SegNet's)
 
     def __post_init__(self):
         for name in ("epochs", "batch_size", "channels"):
@@ -256,19 +261,22 @@ class PerceptionTrainConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if not self.lr > 0:
             raise ValueError(f"lr must be positive, got {self.lr}")
+        if not 0 <= self.class_balance <= 1:
+            raise ValueError(f"class_balance is an exponent in [0, 1], got {self.class_balance}")
         if not 0 < self.val_fraction < 1:
             raise ValueError(f"val_fraction is a fraction of the episodes, in (0, 1), got {self.val_fraction}")
 
 
-def class_weights(labels: np.ndarray, classes: int) -> np.ndarray:
-    """The square root of median-frequency balancing, at most 10: a class half as frequent as
-    the median one weighs about 1.4, the room (most pixels) well under 1. Classes absent
-    from `labels` weigh 1 (they add nothing to the loss)."""
+def class_weights(labels: np.ndarray, classes: int, balance: float = 0.5) -> np.ndarray:
+    """Median-frequency balancing raised to `balance`, at most MAX_CLASS_WEIGHT: with 1
+    (SegNet's) every class weighs as much in all as the median one, a class ten times
+    rarer than the median weighing 10 a pixel; with 0.5 it weighs about 3.2, and with 0
+    all weigh 1. Classes absent from `labels` weigh 1 (they add nothing to the loss)."""
     counts = np.bincount(labels.ravel(), minlength=classes).astype(np.float64)
     present = counts > 0
     frequency = counts / counts.sum()
     weights = np.ones(classes)
-    weights[present] = np.minimum(np.sqrt(np.median(frequency[present]) / frequency[present]), 10.0)
+    weights[present] = np.minimum((np.median(frequency[present]) / frequency[present]) ** balance, MAX_CLASS_WEIGHT)
     return weights.astype(np.float32)
 
 
@@ -320,6 +328,71 @@ def evaluate(model, data: dict, indices: np.ndarray, batch_size: int, device: st
             "depth_mae_m": round(error / pixels, 4), "depth_relative_error": round(relative / pixels, 4)}
 
 
+THRESHOLD_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)  # confidences a class's threshold is chosen from
+TARGET_PRECISION = 0.9  # of a class's sure pixels, the share that truly are the class
+MIN_SUPPORT = 50  # sure pixels in validation below which a threshold's precision is not trusted
+CALIBRATION_RANGE = 4.0  # metres: pixels farther than this are not calibrated on (the map leaves them out)
+
+
+def calibrate_thresholds(model, data: dict, indices: np.ndarray, batch_size: int, device: str) -> tuple[list, dict]:
+    """The network's per-class thresholds, chosen on the held-out frames `indices`
+    (choose_thresholds), and their table."""
+    said, right, truth = calibration_counts(model, data, indices, batch_size, device)
+    return choose_thresholds(model.config.classes, said, right, truth)
+
+
+def calibration_counts(model, data: dict, indices: np.ndarray, batch_size: int, device: str):
+    """Over the pixels of the frames `indices` within CALIBRATION_RANGE: per class and
+    threshold of THRESHOLD_GRID, how many the network labels so at that confidence or
+    more (`said`) and how many of those truly are (`right`); and per class how many truly
+    are (`truth`)."""
+    import torch
+
+    classes, grid = len(model.config.classes), np.asarray(THRESHOLD_GRID, np.float32)
+    said = np.zeros((classes, len(grid)), np.int64)
+    right = np.zeros((classes, len(grid)), np.int64)
+    truth = np.zeros(classes, np.int64)
+    model.eval()
+    with torch.no_grad():
+        for start in range(0, len(indices), batch_size):
+            batch = indices[start:start + batch_size]
+            logits, _ = model(torch.from_numpy(data["rgb"][batch]).to(device),
+                              torch.from_numpy(data["horizon"][batch].astype(np.float32)).to(device))
+            confidence, predicted = (v.cpu().numpy().ravel() for v in logits.float().softmax(1).max(1))
+            labels = data["labels"][batch].astype(np.int64).ravel()
+            near = data["depth"][batch].astype(np.float32).ravel() <= CALIBRATION_RANGE
+            confidence, predicted, labels = confidence[near], predicted[near], labels[near]
+            truth += np.bincount(labels, minlength=classes)
+            for j, threshold in enumerate(grid):
+                sure = confidence >= threshold
+                said[:, j] += np.bincount(predicted[sure], minlength=classes)
+                right[:, j] += np.bincount(predicted[sure & (predicted == labels)], minlength=classes)
+    return said, right, truth
+
+
+def choose_thresholds(classes, said: np.ndarray, right: np.ndarray, truth: np.ndarray) -> tuple[list, dict]:
+    """Per object class, the lowest threshold of THRESHOLD_GRID at which at least
+    TARGET_PRECISION of its labels are right (a precision measured on fewer than
+    MIN_SUPPORT labels is not trusted); a class that reaches it nowhere gets its most
+    precise threshold (the higher of equals), one seldom labelled the network's
+    DEFAULT_THRESHOLD, as do the room and the floor. Returns the thresholds and, per
+    calibrated class, its threshold with its precision and recall."""
+    from ..policies.perception_network import DEFAULT_THRESHOLD
+    from ..policies.pixel_classes import FLOOR_CLASS
+
+    thresholds, table = [DEFAULT_THRESHOLD] * len(classes), {}
+    for c in range(FLOOR_CLASS + 1, len(classes)):
+        trusted = [j for j in range(len(THRESHOLD_GRID)) if said[c, j] >= MIN_SUPPORT]
+        if not trusted:
+            continue
+        reached = [j for j in trusted if right[c, j] >= TARGET_PRECISION * said[c, j]]
+        j = reached[0] if reached else max(trusted, key=lambda j: (right[c, j] / said[c, j], j))
+        thresholds[c] = THRESHOLD_GRID[j]
+        table[classes[c]] = {"threshold": THRESHOLD_GRID[j], "precision": round(float(right[c, j] / said[c, j]), 3),
+                             "recall": round(float(right[c, j] / truth[c]), 3) if truth[c] else None}
+    return thresholds, table
+
+
 def check_setup(frames: FramesConfig, config: PerceptionTrainConfig) -> None:
     """Fail, naming the bad value, before any frame is collected: a device torch cannot
     use, or a resolution or width the network cannot be built with."""
@@ -362,7 +435,7 @@ def train_perception(frames: str | Path, out: str | Path, config: PerceptionTrai
     classes = perception_classes()
     model = PerceptionNetwork(PerceptionConfig(classes=list(classes), frame_shape=tuple(data["rgb"].shape[1:]),
                                                channels=config.channels)).to(device)
-    weights = torch.from_numpy(class_weights(data["labels"][train_idx], len(classes))).to(device)
+    weights = torch.from_numpy(class_weights(data["labels"][train_idx], len(classes), config.class_balance)).to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
     steps_per_epoch = -(-len(train_idx) // config.batch_size)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, T_max=config.epochs * steps_per_epoch)
@@ -407,7 +480,8 @@ def train_perception(frames: str | Path, out: str | Path, config: PerceptionTrai
               f"{row['floor_precision']}, depth MAE {row['depth_mae_m']} m (relative "
               f"{row['depth_relative_error']})", flush=True)
     seconds = time.perf_counter() - started
-    training = {"history": history, "frames": str(frames), "data": manifest["source"],
+    model.config.thresholds, calibration = calibrate_thresholds(model, data, val_idx, 128, device)
+    training = {"history": history, "calibration": calibration, "frames": str(frames), "data": manifest["source"],
                 "episodes": int(len(np.unique(data["episode"]))), "train_frames": int(len(train_idx)),
                 "val_frames": int(len(val_idx)),
                 "val_episodes": sorted(int(e) for e in np.unique(data["episode"][val_idx])),
