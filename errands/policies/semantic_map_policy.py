@@ -82,6 +82,8 @@ class SemanticMapSkillPolicy:
         # the episode (a re-plan's new skill goes on where the last left off)
         self._searched_for: dict[tuple[str, str], set[tuple[int, int, bool]]] = {}
         self._just_opened: str | None = None  # the type of the container its last action opened to look in
+        self._ended_at: set = set()  # poses a retried GotoLocation does not end at
+        self._end_pose = None  # where the last GotoLocation ended
         self._refused_opens = 0  # containers that would not open, over the episode (ten refusals end an episode)
 
     # --- the step -------------------------------------------------------------------------
@@ -110,6 +112,11 @@ class SemanticMapSkillPolicy:
         return step
 
     def _start(self, call: SkillCall) -> None:
+        # the same GotoLocation again, straight after it ended one: where it ended did not do (a mistaken label,
+        # or not near enough), so that retry does not end at those poses again
+        retry = self._call is not None and self._call.skill == "GotoLocation" and _same_goal(self._call, call)
+        self._ended_at = (self._ended_at if retry else set()) | ({self._end_pose} if retry and self._end_pose else set())
+        self._end_pose = None
         self._call, self._steps = call, 0
         self._sweep_at, self._looks, self._tried_goals = None, [], set()
         self._routine = self._routine_of(call)
@@ -164,7 +171,10 @@ class SemanticMapSkillPolicy:
         # two cells beside it failed to show it so near or a container it opened shows it,
         # anywhere the frame shows it in reach
         near = REACH if self._just_opened is not None or len(self._tried_goals) >= 2 else CLOSE
-        if self._in_reach(targets, call.not_in, near, stand_back=self._opens(call.args[0])):
+        pose = (self.map.cell, self.map.heading)
+        if pose not in self._ended_at and self._in_reach(targets, call.not_in, near,
+                                                         stand_back=self._opens(call.args[0])):
+            self._end_pose = pose
             return PolicyStep(done=True)
         if self._turns_left > 0:  # finish a look round
             return self._look_round()
@@ -483,6 +493,10 @@ class SemanticMapSkillPolicy:
 
     def _step(self, name: str, target: str | None = None) -> PolicyStep:
         return PolicyStep(action=Action(name, target))
+
+
+def _same_goal(a: SkillCall, b: SkillCall) -> bool:
+    return a.skill == b.skill and a.args == b.args and a.not_in == b.not_in and a.holding == b.holding
 
 
 def _turn_towards(heading: int, wanted: int) -> str:

@@ -19,15 +19,16 @@ def ground_truth_policy():
 
 
 def carry_out(policy, env, observation, info, call, limit=300):
-    """Play one skill from the env's present state: (the policy's last step, the actions)."""
+    """Play one skill from the env's present state: (the policy's last step, the actions,
+    the observation and info it ended on)."""
     actions = []
     for _ in range(limit):
         step = policy.act(observation, info, call)
         if step.action is None:
-            return step, actions
+            break
         actions.append(str(step.action))
         observation, _, _, _, info = env.step(step.action)
-    return step, actions
+    return step, actions, observation, info
 
 
 def episode_env(episode_id: str):
@@ -83,7 +84,7 @@ def test_it_walks_to_a_target_it_first_has_to_find():
     world = env.unwrapped.world
     call = SkillCall("GotoLocation", ("Fridge",))
     assert not is_done(world, call)
-    step, actions = carry_out(ground_truth_policy(), env, observation, info, call)
+    step, actions, _, _ = carry_out(ground_truth_policy(), env, observation, info, call)
     assert step.done and is_done(world, call)
     assert actions[:5] == ["LookDown", "RotateLeft", "RotateLeft", "RotateLeft", "RotateLeft"]
     assert set(actions) <= {"MoveAhead", "RotateLeft", "RotateRight", "LookUp", "LookDown"}
@@ -98,7 +99,7 @@ def test_it_opens_containers_to_find_what_is_shut_away():
     call = SkillCall("GotoLocation", (HIDDEN,))
     bottle = world.objects_of_type(HIDDEN)[0]
     assert not is_done(world, call) and not world.objects[bottle.parent].is_open
-    step, actions = carry_out(ground_truth_policy(), env, observation, info, call)
+    step, actions, _, _ = carry_out(ground_truth_policy(), env, observation, info, call)
     assert step.done and is_done(world, call)
     opened = [a for a in actions if a.startswith("OpenObject pixel:")]
     assert opened and not [a for a in actions if a.startswith("CloseObject")]
@@ -122,3 +123,18 @@ def test_the_packaged_perception_plays_under_the_rgb_protocol_aiming_at_pixels()
     assert handed_only_the_frame_and_words(given)
     aimed = [s.action for s in log.steps if s.action.split()[0].endswith("Object")]
     assert aimed and all(a.split()[1].startswith("pixel:") for a in aimed)
+
+
+def test_a_retried_goto_does_not_end_where_the_last_one_ended():
+    """The planner asks for the same GotoLocation straight after one ended (where it ended
+    did not serve): the retry moves on from that pose rather than ending there again; after
+    another skill, the same goal ends at once where the last one did."""
+    env, observation, info = episode_env(EPISODE)
+    policy = ground_truth_policy()
+    call = SkillCall("GotoLocation", ("Fridge",))
+    step, _, observation, info = carry_out(policy, env, observation, info, call)
+    assert step.done
+    retry = SkillCall("GotoLocation", ("Fridge",))
+    assert not policy.act(observation, info, retry).done
+    policy.act(observation, info, SkillCall("PickupObject", ("Apple",)))
+    assert policy.act(observation, info, SkillCall("GotoLocation", ("Fridge",))).done
