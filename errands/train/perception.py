@@ -19,7 +19,7 @@ validation. Every epoch reports pixel accuracy, the mean recall over the object 
 present in validation, the floor's recall and precision, and the depth's mean absolute
 error in metres and relative to the true depth. Last, each object class gets the
 confidence from which its labels are sure enough (calibrate_thresholds): on the
-validation frames, the lowest at which 90% of them are right; it goes into the
+validation frames, the lowest from the default at which 90% of them are right; it goes into the
 checkpoint's config, and the semantic-map policy maps a label only from it.
 """
 
@@ -371,18 +371,20 @@ def calibration_counts(model, data: dict, indices: np.ndarray, batch_size: int, 
 
 
 def choose_thresholds(classes, said: np.ndarray, right: np.ndarray, truth: np.ndarray) -> tuple[list, dict]:
-    """Per object class, the lowest threshold of THRESHOLD_GRID at which at least
-    TARGET_PRECISION of its labels are right (a precision measured on fewer than
-    MIN_SUPPORT labels is not trusted); a class that reaches it nowhere gets its most
-    precise threshold (the higher of equals), one seldom labelled the network's
-    DEFAULT_THRESHOLD, as do the room and the floor. Returns the thresholds and, per
-    calibrated class, its threshold with its precision and recall."""
+    """Per object class, the lowest threshold of THRESHOLD_GRID, from DEFAULT_THRESHOLD
+    up, at which at least TARGET_PRECISION of its labels are right (a precision measured
+    on fewer than MIN_SUPPORT labels is not trusted); a class that reaches it nowhere gets
+    its most precise threshold (the higher of equals), one seldom labelled the network's
+    DEFAULT_THRESHOLD, as do the room and the floor. Calibration only raises the bar: the
+    map gathers a label over many frames, so one precise per pixel below the default still
+    maps false cells, and a walk ends on one. Returns the thresholds and, per calibrated class, its threshold with its precision and recall."""
     from ..policies.perception_network import DEFAULT_THRESHOLD
     from ..policies.pixel_classes import FLOOR_CLASS
 
     thresholds, table = [DEFAULT_THRESHOLD] * len(classes), {}
+    grid = [j for j, threshold in enumerate(THRESHOLD_GRID) if threshold >= DEFAULT_THRESHOLD]
     for c in range(FLOOR_CLASS + 1, len(classes)):
-        trusted = [j for j in range(len(THRESHOLD_GRID)) if said[c, j] >= MIN_SUPPORT]
+        trusted = [j for j in grid if said[c, j] >= MIN_SUPPORT]
         if not trusted:
             continue
         reached = [j for j in trusted if right[c, j] >= TARGET_PRECISION * said[c, j]]
