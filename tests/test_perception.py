@@ -111,21 +111,20 @@ def test_class_weights_balance_median_frequencies():
 
 def test_thresholds_are_the_lowest_confidence_that_is_precise_enough():
     classes = ["", "(floor)", "Apple", "Knife", "Mug", "Pen", "Bowl"]
+    assert THRESHOLD_GRID == (DEFAULT_THRESHOLD, 0.9, 0.95, 0.98, 0.99)  # calibration only raises the default
     grid = len(THRESHOLD_GRID)
     said, right = np.zeros((7, grid), np.int64), np.zeros((7, grid), np.int64)
     said[0] = right[0] = said[1] = right[1] = 1000  # the room and the floor are not calibrated
-    said[2], right[2] = 1000 - 100 * np.arange(grid), (0.8 + 0.03 * np.arange(grid)) * (1000 - 100 * np.arange(grid))
-    said[3], right[3] = [400, 300, 200, 100, 60, 40, 20, 10], [100, 90, 80, 50, 45, 39, 20, 10]
+    said[2], right[2] = [1000, 900, 800, 700, 600], [890, 828, 760, 686, 600]  # Apple: precision 0.89, 0.92, ...
+    said[3], right[3] = [100, 60, 40, 20, 10], [50, 45, 39, 20, 10]
     said[4] = MIN_SUPPORT - 1  # seldom labelled Mug: the default
     said[5], right[5] = 200, 20  # never precise: its most precise threshold, the highest of equals
-    said[6] = right[6] = 500  # always right: calibration does not lower the default
+    said[6] = right[6] = 500  # always right: the default, not lowered
     thresholds, table = choose_thresholds(classes, said, right, np.array([0, 0, 900, 200, 10, 40, 1000]))
-    # Apple: precision 0.8, 0.83, 0.86, 0.89, 0.92, ... reaches 0.9 at the fifth threshold
-    assert thresholds == [DEFAULT_THRESHOLD, DEFAULT_THRESHOLD, THRESHOLD_GRID[4], THRESHOLD_GRID[4],
-                          DEFAULT_THRESHOLD, THRESHOLD_GRID[-1], DEFAULT_THRESHOLD]
-    assert table["Apple"] == {"threshold": THRESHOLD_GRID[4], "precision": 0.92, "recall": round(552 / 900, 3)}
+    assert thresholds == [DEFAULT_THRESHOLD, DEFAULT_THRESHOLD, 0.9, 0.9, DEFAULT_THRESHOLD, 0.99, DEFAULT_THRESHOLD]
+    assert table["Apple"] == {"threshold": 0.9, "precision": 0.92, "recall": 0.92}
     # Knife: 60 labels at 0.9 are 75% right, and 0.95 (97.5%) has too few labels to be trusted
-    assert table["Knife"] == {"threshold": THRESHOLD_GRID[4], "precision": 0.75, "recall": 0.225}
+    assert table["Knife"] == {"threshold": 0.9, "precision": 0.75, "recall": 0.225}
     assert table["Bowl"] == {"threshold": DEFAULT_THRESHOLD, "precision": 1.0, "recall": 0.5}
     assert set(table) == {"Apple", "Knife", "Pen", "Bowl"}
 

@@ -328,7 +328,8 @@ def evaluate(model, data: dict, indices: np.ndarray, batch_size: int, device: st
             "depth_mae_m": round(error / pixels, 4), "depth_relative_error": round(relative / pixels, 4)}
 
 
-THRESHOLD_GRID = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)  # confidences a class's threshold is chosen from
+# confidences a class's threshold is chosen from: from the network's DEFAULT_THRESHOLD up (choose_thresholds)
+THRESHOLD_GRID = (0.8, 0.9, 0.95, 0.98, 0.99)
 TARGET_PRECISION = 0.9  # of a class's sure pixels, the share that truly are the class
 MIN_SUPPORT = 50  # sure pixels in validation below which a threshold's precision is not trusted
 CALIBRATION_RANGE = 4.0  # metres: pixels farther than this are not calibrated on (the map leaves them out)
@@ -371,20 +372,21 @@ def calibration_counts(model, data: dict, indices: np.ndarray, batch_size: int, 
 
 
 def choose_thresholds(classes, said: np.ndarray, right: np.ndarray, truth: np.ndarray) -> tuple[list, dict]:
-    """Per object class, the lowest threshold of THRESHOLD_GRID, from DEFAULT_THRESHOLD
-    up, at which at least TARGET_PRECISION of its labels are right (a precision measured
-    on fewer than MIN_SUPPORT labels is not trusted); a class that reaches it nowhere gets
-    its most precise threshold (the higher of equals), one seldom labelled the network's
-    DEFAULT_THRESHOLD, as do the room and the floor. Calibration only raises the bar: the
-    map gathers a label over many frames, so one precise per pixel below the default still
-    maps false cells, and a walk ends on one. Returns the thresholds and, per calibrated class, its threshold with its precision and recall."""
+    """Per object class, the lowest threshold of THRESHOLD_GRID at which at least
+    TARGET_PRECISION of its labels are right (a precision measured on fewer than
+    MIN_SUPPORT labels is not trusted); a class that reaches it nowhere gets its most
+    precise threshold (the higher of equals), one seldom labelled the network's
+    DEFAULT_THRESHOLD, as do the room and the floor. The grid starts at that default, so
+    calibration only raises the bar: the map gathers a label over many frames, so one
+    precise per pixel below the default still maps false cells, and a walk ends on one.
+    Returns the thresholds and, per calibrated class, its threshold with its precision
+    and recall."""
     from ..policies.perception_network import DEFAULT_THRESHOLD
     from ..policies.pixel_classes import FLOOR_CLASS
 
     thresholds, table = [DEFAULT_THRESHOLD] * len(classes), {}
-    grid = [j for j, threshold in enumerate(THRESHOLD_GRID) if threshold >= DEFAULT_THRESHOLD]
     for c in range(FLOOR_CLASS + 1, len(classes)):
-        trusted = [j for j in grid if said[c, j] >= MIN_SUPPORT]
+        trusted = [j for j in range(len(THRESHOLD_GRID)) if said[c, j] >= MIN_SUPPORT]
         if not trusted:
             continue
         reached = [j for j in trusted if right[c, j] >= TARGET_PRECISION * said[c, j]]
