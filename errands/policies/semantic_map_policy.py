@@ -53,6 +53,7 @@ GOAL_LOOKS = (45, 60, 15, 0)  # and GotoLocation at a goal cell
 CONTAINER_LOOKS = (45, 15)  # and at a container's (its base units low, its wall units high)
 MISS_RADIUS = 3  # pixels around a refused interaction's pixel not aimed at again
 HIGH = 1.2  # metres: a container part above this is a wall cabinet, apart from the one below it
+MOVED = 0.1  # a pixel whose depth changes by this share between two frames at one pose shows something that moved
 OPENED_SPAN = 2  # cells around where an opened container was aimed at that count as opened (its door swings out)
 SURFACE_SPAN = 3  # cells around the nearest cell of a surface that one look at it searches
 RETRIES = 2  # refused interactions aimed elsewhere before the skill gives up
@@ -73,6 +74,7 @@ class SemanticMapSkillPolicy:
 
     def reset(self, env) -> None:
         self.map = SemanticMap(len(self.classes))
+        self.depth = None  # the last frame's depth
         self._previous: Action | None = None
         self._call: SkillCall | None = None
         self._turns_left = 4  # the episode starts with a look round
@@ -92,7 +94,10 @@ class SemanticMapSkillPolicy:
         success = bool(info.get("last_action_success", True))
         if self._previous is not None:
             self.map.moved(self._previous.name, success)
+        before = self.depth  # the last frame's (at this pose, after an interaction)
         self.labels, self.confidence, self.depth = self.perception(observation, info, self.map.horizon)
+        # pixels whose depth changed since the last frame: what an interaction moved (a door that swung open)
+        self._moved = None if before is None else np.abs(self.depth - before) > MOVED * before
         # each pixel's (height, map row, map col, distance, ray) at this pose, for the aims and checks below
         self.points = self.map.points(self.depth)
         floor = self.classes.get(FLOOR)
@@ -115,7 +120,8 @@ class SemanticMapSkillPolicy:
         # the same GotoLocation again, straight after it ended one: where it ended did not do (a mistaken label,
         # or not near enough), so that retry does not end at those poses again
         retry = self._call is not None and self._call.skill == "GotoLocation" and _same_goal(self._call, call)
-        self._ended_at = (self._ended_at if retry else set()) | ({self._end_pose} if retry and self._end_pose else set())
+        ended = {self._end_pose} if retry and self._end_pose else set()
+        self._ended_at = (self._ended_at | ended) if retry else set()
         self._end_pose = None
         self._call, self._steps = call, 0
         self._sweep_at, self._looks, self._tried_goals = None, [], set()
@@ -142,6 +148,9 @@ class SemanticMapSkillPolicy:
                 (r, c), high = self._aimed_cell, self._aimed_high
                 span = range(-OPENED_SPAN, OPENED_SPAN + 1)  # its door swung out: not to be opened again
                 self._searched(self._aimed_type).update((r + dr, c + dc, high) for dr in span for dc in span)
+                # and where its door or drawer now shows: what moved as it opened
+                self._searched(self._aimed_type).update(
+                    self._places(self._reachable_pixels(self._class_indices(self._aimed_type)) & self._moved))
             else:  # it would not open (it is open already, or not of the kind): done with all of it in sight
                 self._searched(self._aimed_type).update(
                     self._places(self._reachable_pixels(self._class_indices(self._aimed_type))))

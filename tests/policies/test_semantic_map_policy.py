@@ -138,3 +138,24 @@ def test_a_retried_goto_does_not_end_where_the_last_one_ended():
     assert not policy.act(observation, info, retry).done
     policy.act(observation, info, SkillCall("PickupObject", ("Apple",)))
     assert policy.act(observation, info, SkillCall("GotoLocation", ("Fridge",))).done
+
+
+def test_what_moved_as_a_container_opened_counts_as_searched():
+    """The frame after a container opened to look in (here the fridge), from the same
+    pose: the pixels whose depth changed include its swung door, and every place of those
+    showing the container is not to be opened again."""
+    env, observation, info = episode_env(EPISODE)
+    policy = ground_truth_policy()
+    call = SkillCall("GotoLocation", (HIDDEN,))
+    for _ in range(300):
+        step = policy.act(observation, info, call)
+        assert step.action is not None, "the search ended before a cabinet opened"
+        observation, _, _, _, info = env.step(step.action)
+        if step.action.name == "OpenObject" and info["last_action_success"]:
+            break
+    opened = policy._aimed_type
+    policy.act(observation, info, call)
+    assert opened == "Fridge"
+    swung = policy._reachable_pixels(policy._class_indices(opened)) & policy._moved
+    assert swung.sum() >= 1000
+    assert policy._places(swung) <= policy._searched(opened)
