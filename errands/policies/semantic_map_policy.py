@@ -86,7 +86,7 @@ class SemanticMapSkillPolicy:
         self._just_opened: str | None = None  # the type of the container its last action opened to look in
         self._ended_at: set = set()  # poses a retried GotoLocation does not end at
         self._end_pose = None  # where the last GotoLocation ended
-        self._refused_opens = 0  # containers that would not open, over the episode (ten refusals end an episode)
+        self._refused_opens = 0  # containers that would not open, over the episode (ten failed actions end one)
 
     # --- the step -------------------------------------------------------------------------
 

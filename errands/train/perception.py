@@ -19,8 +19,8 @@ validation. Every epoch reports pixel accuracy, the mean recall over the object 
 present in validation, the floor's recall and precision, and the depth's mean absolute
 error in metres and relative to the true depth. Last, each object class gets the
 confidence from which its labels are sure enough (calibrate_thresholds): on the
-validation frames, the lowest from the default at which 90% of them are right; it goes into the
-checkpoint's config, and the semantic-map policy maps a label only from it.
+validation frames, the lowest from the default up at which 90% of them are right; it
+goes into the checkpoint's config, and the semantic-map policy maps a label only from it.
 """
 
 from __future__ import annotations
