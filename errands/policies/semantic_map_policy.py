@@ -96,8 +96,6 @@ class SemanticMapSkillPolicy:
             self.map.moved(self._previous.name, success)
         before = self.depth  # the last frame's (at this pose, after an interaction)
         self.labels, self.confidence, self.depth = self.perception(observation, info, self.map.horizon)
-        # pixels whose depth changed since the last frame: what an interaction moved (a door that swung open)
-        self._moved = None if before is None else np.abs(self.depth - before) > MOVED * before
         # each pixel's (height, map row, map col, distance, ray) at this pose, for the aims and checks below
         self.points = self.map.points(self.depth)
         floor = self.classes.get(FLOOR)
@@ -108,7 +106,7 @@ class SemanticMapSkillPolicy:
         if call is not self._call:
             self._start(call)
         elif self._previous is not None:
-            self._after(self._previous, success)
+            self._after(self._previous, success, before)
         self._steps += 1
         if self._steps > self.max_steps_per_skill:
             return PolicyStep(failed=True, reason=f"no success within {self.max_steps_per_skill} steps")
@@ -120,8 +118,10 @@ class SemanticMapSkillPolicy:
         # the same GotoLocation again, straight after it ended one: where it ended did not do (a mistaken label,
         # or not near enough), so that retry does not end at those poses again
         retry = self._call is not None and self._call.skill == "GotoLocation" and _same_goal(self._call, call)
-        ended = {self._end_pose} if retry and self._end_pose else set()
-        self._ended_at = (self._ended_at | ended) if retry else set()
+        if not retry:
+            self._ended_at = set()
+        elif self._end_pose:
+            self._ended_at.add(self._end_pose)
         self._end_pose = None
         self._call, self._steps = call, 0
         self._sweep_at, self._looks, self._tried_goals = None, [], set()
@@ -134,26 +134,26 @@ class SemanticMapSkillPolicy:
         self._misses: list[tuple[int, int]] = []
         self._rejected: set[tuple[int, int]] = set()  # target cells whose goal cell showed no target
 
-    def _after(self, action: Action, success: bool) -> None:
-        """Follow up an interaction: on success the routine moves on; a refused one is
-        aimed elsewhere next time."""
+    def _after(self, action: Action, success: bool, before: np.ndarray) -> None:
+        """Follow up an interaction (`before`: the depth of the frame it was aimed in, at
+        this pose): on success the routine moves on; a refused one is aimed elsewhere next
+        time."""
         self._just_opened = None
         if not action.is_interaction:
             return
         if action.name == "OpenObject" and success:  # what is put in it or shut again is aimed here
             self._opened_pixel = (parse_pixel_target(action.target), self._aimed_type)
         if self._call.skill == "GotoLocation":  # it opened a container to look in: done with, either way
+            searched = self._searched(self._aimed_type)
+            shown = self._reachable_pixels(self._class_indices(self._aimed_type))
             if success:  # (left open: shutting it again costs a step, and aims at a door that moved)
                 self._just_opened = self._aimed_type
                 (r, c), high = self._aimed_cell, self._aimed_high
                 span = range(-OPENED_SPAN, OPENED_SPAN + 1)  # its door swung out: not to be opened again
-                self._searched(self._aimed_type).update((r + dr, c + dc, high) for dr in span for dc in span)
-                # and where its door or drawer now shows: what moved as it opened
-                self._searched(self._aimed_type).update(
-                    self._places(self._reachable_pixels(self._class_indices(self._aimed_type)) & self._moved))
+                searched.update((r + dr, c + dc, high) for dr in span for dc in span)
+                searched.update(self._places(shown & moved_pixels(before, self.depth)))  # where its door now shows
             else:  # it would not open (it is open already, or not of the kind): done with all of it in sight
-                self._searched(self._aimed_type).update(
-                    self._places(self._reachable_pixels(self._class_indices(self._aimed_type))))
+                searched.update(self._places(shown))
                 self._refused_opens += 1
             return
         if success:
@@ -502,6 +502,12 @@ class SemanticMapSkillPolicy:
 
     def _step(self, name: str, target: str | None = None) -> PolicyStep:
         return PolicyStep(action=Action(name, target))
+
+
+def moved_pixels(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """(H, W) bool: pixels whose depth changed by more than MOVED of it between two frames
+    at one pose: what an interaction moved (a door that swung open)."""
+    return np.abs(after - before) > MOVED * before
 
 
 def _same_goal(a: SkillCall, b: SkillCall) -> bool:

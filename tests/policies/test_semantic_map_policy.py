@@ -10,6 +10,7 @@ from errands.envs.skills import SkillCall, is_done
 from errands.envs.tasks.task import Task
 from errands.eval.suites import load_suite
 from errands.policies import make_policy
+from errands.policies.semantic_map_policy import moved_pixels
 from errands.protocols import ProtocolError, protocol
 from rgb_play import handed_only_the_frame_and_words, play_under_rgb
 
@@ -153,9 +154,9 @@ def test_what_moved_as_a_container_opened_counts_as_searched():
         observation, _, _, _, info = env.step(step.action)
         if step.action.name == "OpenObject" and info["last_action_success"]:
             break
-    opened = policy._aimed_type
+    opened, before = policy._aimed_type, policy.depth
     policy.act(observation, info, call)
     assert opened == "Fridge"
-    swung = policy._reachable_pixels(policy._class_indices(opened)) & policy._moved
+    swung = policy._reachable_pixels(policy._class_indices(opened)) & moved_pixels(before, policy.depth)
     assert swung.sum() >= 1000
     assert policy._places(swung) <= policy._searched(opened)
