@@ -84,6 +84,9 @@ class SemanticMapSkillPolicy:
         # the episode (a re-plan's new skill goes on where the last left off)
         self._searched_for: dict[tuple[str, str], set[tuple[int, int, bool]]] = {}
         self._just_opened: str | None = None  # the type of the container its last action opened to look in
+        # the (row, col, high) places of containers it opened (and left open) or that would not open, over the
+        # episode: not to be opened again, whatever a later skill looks for (looking in is enough)
+        self._opened: set[tuple[int, int, bool]] = set()
         self._ended_at: set = set()  # poses a retried GotoLocation does not end at
         self._end_pose = None  # where the last GotoLocation ended
         self._refused_opens = 0  # containers that would not open, over the episode (ten failed actions end one)
@@ -150,11 +153,13 @@ class SemanticMapSkillPolicy:
                 self._just_opened = self._aimed_type
                 (r, c), high = self._aimed_cell, self._aimed_high
                 span = range(-OPENED_SPAN, OPENED_SPAN + 1)  # its door swung out: not to be opened again
-                searched.update((r + dr, c + dc, high) for dr in span for dc in span)
-                searched.update(self._places(shown & moved_pixels(before, self.depth)))  # where its door now shows
+                opened = {(r + dr, c + dc, high) for dr in span for dc in span}
+                opened |= self._places(shown & moved_pixels(before, self.depth))  # where its door now shows
             else:  # it would not open (it is open already, or not of the kind): done with all of it in sight
-                searched.update(self._places(shown))
+                opened = self._places(shown)
                 self._refused_opens += 1
+            searched |= opened
+            self._opened |= opened
             return
         if success:
             name, type_name = self._routine.pop(0)
@@ -241,12 +246,14 @@ class SemanticMapSkillPolicy:
         return self._searched_for.setdefault((self._call.args[0], holder), set())
 
     def _unsearched_pixels(self, holder: str) -> np.ndarray:
-        """Pixels of the container classes within reach, of places not looked into yet."""
-        mask = self._reachable_pixels(self._class_indices(holder))
+        """Pixels of the container classes within reach of an open (the container's own
+        reach, not its contents'), of places neither looked into yet nor opened before."""
+        mask = self._reachable_pixels(self._class_indices(holder), reach=REACH)
         if mask.any():
             places = self._pixel_places()
+            searched = self._searched(holder)
             for y, x in zip(*np.nonzero(mask)):
-                if places[y][x] in self._searched(holder):
+                if places[y][x] in searched or places[y][x] in self._opened:
                     mask[y, x] = False
         return mask
 

@@ -145,18 +145,45 @@ def test_what_moved_as_a_container_opened_counts_as_searched():
     """The frame after a container opened to look in (here the fridge), from the same
     pose: the pixels whose depth changed include its swung door, and every place of those
     showing the container is not to be opened again."""
-    env, observation, info = episode_env(EPISODE)
     policy = ground_truth_policy()
     call = SkillCall("GotoLocation", (HIDDEN,))
-    for _ in range(300):
-        step = policy.act(observation, info, call)
-        assert step.action is not None, "the search ended before a cabinet opened"
-        observation, _, _, _, info = env.step(step.action)
-        if step.action.name == "OpenObject" and info["last_action_success"]:
-            break
+    observation, info = search_until_a_container_opens(policy, call)
     opened, before = policy._aimed_type, policy.depth
     policy.act(observation, info, call)
     assert opened == "Fridge"
     swung = policy._reachable_pixels(policy._class_indices(opened)) & moved_pixels(before, policy.depth)
     assert swung.sum() >= 1000
     assert policy._places(swung) <= policy._searched(opened)
+
+
+def test_a_container_it_opened_is_not_opened_again_when_a_later_skill_searches_it():
+    """Containers are left open: when another GotoLocation searches the fridge the last
+    one opened, from the same pose, the places of the fridge it opened are not to be
+    opened again (only looked into), though none of the fridge is searched for the new
+    target yet."""
+    policy = ground_truth_policy()
+    call = SkillCall("GotoLocation", (HIDDEN,))
+    observation, info = search_until_a_container_opens(policy, call)
+    assert policy._aimed_type == "Fridge"
+    policy.act(observation, info, call)  # it sees the fridge open
+    policy.act(observation, info, SkillCall("GotoLocation", ("Apple",)))
+    assert not policy._searched("Fridge")
+    to_open = policy._unsearched_pixels("Fridge")
+    assert not policy._places(to_open) & policy._opened
+    opened, policy._opened = policy._opened, set()
+    forgotten = policy._unsearched_pixels("Fridge")  # as if it did not remember what it opened
+    policy._opened = opened
+    assert (to_open <= forgotten).all() and forgotten.sum() - to_open.sum() >= 100
+
+
+def search_until_a_container_opens(policy, call):
+    """Play `call` from the start of EPISODE until an OpenObject succeeds: the observation
+    and info after it."""
+    env, observation, info = episode_env(EPISODE)
+    for _ in range(300):
+        step = policy.act(observation, info, call)
+        assert step.action is not None, "the search ended before a container opened"
+        observation, _, _, _, info = env.step(step.action)
+        if step.action.name == "OpenObject" and info["last_action_success"]:
+            return observation, info
+    raise AssertionError("no container opened within 300 steps")
