@@ -212,3 +212,23 @@ def test_a_counters_carcass_leaves_out_the_cabinets_and_drawers_built_into_it():
     # except where the tall opening (0.5..1.5 from 0.4 up) cuts through them.
     area = sum((u1 - u0) * (y1 - y0) for u0, u1, y0, y1 in pieces)
     assert area == pytest.approx(1.0 * (0.01 + 0.03))
+
+
+def test_utensils_are_told_apart_by_colour_and_breadth_and_fit_a_slot_unscaled():
+    """AI2-THOR's six utensils: a few pixels each through a 64-pixel camera, so their
+    looks differ in what shows at that size (a dark handle, a broad head) and none is
+    longer than 0.2 m (a slot scales down what does not fit it)."""
+    from errands.envs.household.object_types import OBJECT_TYPES
+    from errands.envs.household.render.object_looks import DARK_HANDLE, small_shape_and_bounds
+
+    utensils = ("Knife", "ButterKnife", "Fork", "Spoon", "Spatula", "Ladle")
+    looks = {}
+    for name in utensils:
+        shape, lo, hi = small_shape_and_bounds(name)
+        length, _, breadth = hi - lo
+        colours = {tuple(int(v) for v in c) for c in shape.colour}
+        looks[name] = (round(float(breadth), 3), DARK_HANDLE in colours)
+        assert length <= 0.2 + 1e-9
+        assert tuple(int(v) for v in OBJECT_TYPES[name].colour) in colours  # the head in the type's colour
+    assert looks == {"Knife": (0.04, True), "ButterKnife": (0.024, False), "Fork": (0.032, False),
+                     "Spoon": (0.045, False), "Spatula": (0.07, True), "Ladle": (0.08, False)}

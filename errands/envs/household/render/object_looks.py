@@ -43,10 +43,11 @@ def small_shape(type_name: str, is_open: bool = False, is_on: bool = False) -> P
         b.box(-0.12, 0.12, 0.1, 0.12, -0.05, 0.05, shade(c, 0.8))
     elif n.endswith("Sliced") or n == "EggCracked":
         b.box(-0.04, 0.04, 0.0, 0.02, -0.04, 0.04, c)
-    elif n in ("Knife", "ButterKnife", "Fork", "Spoon", "Spatula", "Ladle", "Pen", "Pencil"):
-        length = 0.18 if n not in ("Pen", "Pencil") else 0.14
-        b.box(-length / 2, 0.0, 0.0, 0.018, -0.015, 0.015, (60, 50, 44) if n not in ("Pen", "Pencil") else c)
-        b.box(0.0, length / 2, 0.0, 0.012, -0.018, 0.018, c)
+    elif n in ("Knife", "ButterKnife", "Fork", "Spoon", "Spatula", "Ladle"):
+        _utensil(b, n, c)
+    elif n in ("Pen", "Pencil"):
+        b.box(-0.07, 0.0, 0.0, 0.018, -0.015, 0.015, c)
+        b.box(0.0, 0.07, 0.0, 0.012, -0.018, 0.018, c)
     elif n in ("Bowl", "Pot"):
         r, h = (0.08, 0.06) if n == "Bowl" else (0.12, 0.14)
         b.cylinder(0, 0, r, 0, h, c)
@@ -139,3 +140,35 @@ def small_shape(type_name: str, is_open: bool = False, is_on: bool = False) -> P
         half = min(t.half_extent, 0.15)
         b.box(-half, half, 0, 2 * half, -half, half, c)
     return b.prims()
+
+
+# AI2-THOR's utensils, lying flat along x: (handle length, handle colour, head length,
+# head width), the head in the type's colour. Through a 64-pixel camera they are a few
+# pixels, so what tells them apart is colour and breadth, not detail: a chef's knife is
+# black-handled and broad-bladed, a butter knife all steel and narrow, a fork's and a
+# spoon's heads are wider than their handles (a spoon's round), a spatula is black with a
+# broad head, a ladle has a deep bowl. None is longer than 0.2 m: a slot scales down what
+# does not fit it.
+DARK_HANDLE = (28, 28, 30)
+UTENSILS = {
+    "Knife": (0.08, DARK_HANDLE, 0.12, 0.04),
+    "ButterKnife": (0.08, None, 0.1, 0.024),
+    "Fork": (0.1, None, 0.07, 0.032),
+    "Spoon": (0.1, None, 0.06, 0.045),
+    "Spatula": (0.12, DARK_HANDLE, 0.08, 0.07),
+    "Ladle": (0.12, None, 0.08, 0.08),
+}
+
+
+def _utensil(b: Builder, name: str, colour) -> None:
+    handle, handle_colour, head, width = UTENSILS[name]
+    x0 = -(handle + head) / 2
+    b.box(x0, x0 + handle, 0.0, 0.022, -0.011, 0.011, handle_colour or colour)
+    x1 = x0 + handle
+    if name == "Spoon":
+        b.cylinder(x1 + head / 2, 0.0, width / 2, 0.0, 0.015, colour)
+    elif name == "Ladle":
+        b.cylinder(x1 + head / 2, 0.0, width / 2, 0.0, 0.05, colour)
+        b.cylinder(x1 + head / 2, 0.0, width / 2 * 0.8, 0.05, 0.052, shade(colour, 0.5))
+    else:
+        b.box(x1, x1 + head, 0.0, 0.012, -width / 2, width / 2, colour)
