@@ -38,11 +38,11 @@ visuomotor-policy:
 # The packaged perception network (errands/policies/data/household-perception): RGB and the
 # camera's horizon -> each pixel's object type (or the floor, or the rest of the room) and
 # depth, for modular camera policies. Frames of 500 seen-split episodes played by the expert
-# that looks round (with random looks about; about a minute), 8 epochs on one CPU core
-# (about 38 minutes); the frames stay in runs/perception/frames.
+# that looks round (with random looks about; about a minute), 8 epochs on two CPU threads
+# (about 30 minutes); the frames stay in runs/perception/frames.
 perception:
 	errands train perception --episodes 500 --frames runs/perception/frames --out runs/perception/model \
-		--epochs 8 --threads 1 --seed 0
+		--epochs 8 --threads 2 --seed 0
 	mkdir -p errands/policies/data/household-perception
 	cp runs/perception/model/model.safetensors runs/perception/model/config.json \
 		errands/policies/data/household-perception/

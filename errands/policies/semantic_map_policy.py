@@ -85,7 +85,9 @@ class SemanticMapSkillPolicy:
         self._searched_for: dict[tuple[str, str], set[tuple[int, int, bool]]] = {}
         self._just_opened: str | None = None  # the type of the container its last action opened to look in
         # the (row, col, high) places of containers it opened (and left open) or that would not open, over the
-        # episode: not to be opened again, whatever a later skill looks for (looking in is enough)
+        # episode: no container there is opened again, whatever a later skill looks for (looking in is enough)
+        # and whatever its type (a door swung open stands before its neighbours: kept by type, valid_seen's 200
+        # episodes with ground-truth perception gave 61.5% SR rather than 66.5%)
         self._opened: set[tuple[int, int, bool]] = set()
         self._ended_at: set = set()  # poses a retried GotoLocation does not end at
         self._end_pose = None  # where the last GotoLocation ended
