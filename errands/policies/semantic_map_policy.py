@@ -14,7 +14,8 @@ that what one skill saw helps the next. On that map:
   seen to be floor, so that it seldom bumps (each refused action counts towards the
   episode's limit). Once nothing is left to explore, it searches the receptacles that may
   hold the target, nearest first: it looks at a surface from beside it, and opens what
-  opens (the target may be shut in), leaving it open.
+  opens (the target may be shut in), leaving it open: where it opened something, a later
+  skill looks in rather than opening it again.
 - An interaction aims at the most confident pixel of its target type within reach (the
   one it opened, for what it puts in or shuts), tilting the camera and then stepping to
   another cell beside it when the frame shows none; a refused one is aimed elsewhere. A
