@@ -155,8 +155,7 @@ class SemanticMapSkillPolicy:
             if success:  # (left open: shutting it again costs a step, and aims at a door that moved)
                 self._just_opened = self._aimed_type
                 (r, c), high = self._aimed_cell, self._aimed_high
-                span = range(-OPENED_SPAN, OPENED_SPAN + 1)  # its door swung out: not to be opened again
-                opened = {(r + dr, c + dc, high) for dr in span for dc in span}
+                opened = _square(r, c, OPENED_SPAN, (high,))  # its door swung out: not to be opened again
                 opened |= self._places(shown & moved_pixels(before, self.depth))  # where its door now shows
             else:  # it would not open (it is open already, or not of the kind): done with all of it in sight
                 opened = self._places(shown)
@@ -238,8 +237,7 @@ class SemanticMapSkillPolicy:
         self._tried_goals.add(here)
         if container is not None:  # looked at from here at every horizon: as good as searched
             span = 1 if self._opens(container) else SURFACE_SPAN
-            self._searched(container).update((r + dr, c + dc, high) for dr in range(-span, span + 1)
-                                             for dc in range(-span, span + 1) for high in (False, True))
+            self._searched(container).update(_square(r, c, span, (False, True)))
         else:  # what was mapped there is not what the frame shows within reach from beside it
             self._rejected.add((r, c))
         return self._goto()
@@ -526,6 +524,12 @@ def _same_goal(a: SkillCall, b: SkillCall) -> bool:
 
 def _turn_towards(heading: int, wanted: int) -> str:
     return "RotateRight" if (wanted - heading) % 360 == 90 else "RotateLeft"
+
+
+def _square(row: int, col: int, span: int, highs) -> set[tuple[int, int, bool]]:
+    """The places within `span` cells (either way) of a cell, at each of `highs`."""
+    steps = range(-span, span + 1)
+    return {(row + dr, col + dc, high) for dr in steps for dc in steps for high in highs}
 
 
 def _around(cells) -> set[tuple[int, int]]:
